@@ -1,0 +1,3 @@
+import type { NodeSpec } from '../types';
+
+export const specs: NodeSpec[] = [];

@@ -1,0 +1,96 @@
+/**
+ * The shape of a node spec. Every node type is exactly one `NodeSpec`; the JSON schema,
+ * validator, completion, hover, coercion and the reference docs all read it.
+ */
+
+/** Kailash's parameter types (Python `str, int, float, bool, list, dict, Any`). */
+export type BaseType = 'str' | 'int' | 'float' | 'bool' | 'list' | 'dict' | 'Any';
+
+export interface TypeSpec {
+  type: BaseType;
+  /** For `dict`: the declared keys. A dict with `fields` is closed unless `open` is set. */
+  fields?: Record<string, FieldSpec>;
+  /** For `dict` with `fields`: other keys may appear too (their type is `Any`). */
+  open?: boolean;
+  /** For `list`: the element type. */
+  items?: TypeSpec;
+}
+
+export interface FieldSpec extends TypeSpec {
+  description?: string;
+}
+
+export interface ParamSpec extends TypeSpec {
+  description: string;
+  /** Must be supplied (config, connection or run parameters) — Kailash's "required without default". */
+  required?: boolean;
+  /** Kailash's declared default, materialised when the key is absent. */
+  default?: unknown;
+  /** Allowed values. */
+  enum?: readonly (string | number | boolean)[];
+  /** Enum comparison ignores case (Kailash upper-cases HTTP methods). */
+  enumCaseInsensitive?: boolean;
+  /** Holds a credential: literal values are flagged as `plaintext-secret`. */
+  secret?: boolean;
+  /** Holds SQL text: `${…}` templates inside are flagged as `sql-injection-risk`. */
+  sql?: boolean;
+  /** Other names Kailash accepts for this input (`workflow_alias`, `auto_map_from`). */
+  aliases?: readonly string[];
+  /** Accepted in config only (a constructor argument); not settable by connections. */
+  configOnly?: boolean;
+}
+
+export interface OutputSpec extends TypeSpec {
+  description: string;
+  /** When the key is present only in some cases (e.g. "generate action only"). */
+  when?: string;
+}
+
+export type Category =
+  | 'api'
+  | 'auth'
+  | 'data'
+  | 'database'
+  | 'files'
+  | 'cloud'
+  | 'messaging'
+  | 'code'
+  | 'logic'
+  | 'ai';
+
+/** What a node returns when run: Kailash's output dict. */
+export type NodeOutput = Record<string, unknown>;
+
+/** What the engine hands a node's `run`. Issue 3 extends this with policies and events. */
+export interface RunContext {
+  nodeId: string;
+  signal: AbortSignal;
+  /** Folder of the workflow file: relative paths resolve against it. */
+  baseDir: string;
+}
+
+export type NodeRun = (inputs: Record<string, unknown>, ctx: RunContext) => Promise<NodeOutput>;
+
+export interface NodeSpec {
+  /** Registered name, e.g. `HTTPRequestNode`. */
+  type: string;
+  category: Category;
+  /** `kailash`: mirrors the Python SDK exactly; `ours`: a node the SDK lacks (DESIGN §7). */
+  origin: 'kailash' | 'ours';
+  /** One line, shown in completion lists. */
+  summary: string;
+  /** Markdown shown in hover and the reference docs. */
+  docs: string;
+  params: Record<string, ParamSpec>;
+  outputs: Record<string, OutputSpec>;
+  /** Groups of params of which at least one must be supplied, e.g. `[['query', 'operations']]`. */
+  requireOneOf?: readonly (readonly string[])[];
+  /** Any input name is accepted and becomes a variable (code nodes). */
+  acceptsAnyInput?: boolean;
+  /** Output keys are not known statically (code nodes): any `from_output` is ok, typed `Any`. */
+  dynamicOutputs?: boolean;
+  /** Outputs that depend on the node's config (SwitchNode's `case_<value>` keys). */
+  outputsFor?: (config: Record<string, unknown>) => Record<string, OutputSpec>;
+  /** Executes the node. Absent until written: the engine then fails the node with a clear message. */
+  run?: NodeRun;
+}
