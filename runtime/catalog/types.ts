@@ -30,6 +30,8 @@ export interface ParamSpec extends TypeSpec {
   enum?: readonly (string | number | boolean)[];
   /** Enum comparison ignores case (Kailash upper-cases HTTP methods). */
   enumCaseInsensitive?: boolean;
+  /** Smallest allowed number (inclusive). */
+  minimum?: number;
   /** Holds a credential: literal values are flagged as `plaintext-secret`. */
   secret?: boolean;
   /** Holds SQL text: `${…}` templates inside are flagged as `sql-injection-risk`. */

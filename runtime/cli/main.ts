@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { allSpecs } from '../catalog';
+import type { Diagnostic } from '../diagnostics';
+import { toDot, toMermaid } from '../graph/render';
+import { LineIndex } from '../model/lines';
+import { parseWorkflow } from '../model/parse';
+import { workflowSchema } from '../schema/generate';
+import { validateText } from '../validate';
+
+const USAGE = `Usage: kailash-wf <command> [options]
+
+Commands:
+  validate <file>... [--json]               check workflow files (exit 1 on errors)
+  nodes [--json]                            list the node catalog
+  schema                                    print the workflow JSON schema
+  graph <file> [--format mermaid|dot]       print the workflow graph
+`;
+
+/** Bad usage or an unreadable file: one line, exit 2. */
+export class UsageError extends Error {}
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
+export function main(argv: string[], io: Io = stdio): number {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case 'validate':
+        return validateCommand(rest, io);
+      case 'nodes':
+        return nodesCommand(rest, io);
+      case 'schema':
+        parse(rest, {});
+        io.out(JSON.stringify(workflowSchema(), null, 2) + '\n');
+        return 0;
+      case 'graph':
+        return graphCommand(rest, io);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command '${command}' (try --help)`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || isParseArgsError(err)) {
+      io.err(`kailash-wf: ${(err as Error).message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+function isParseArgsError(err: unknown): boolean {
+  return typeof (err as { code?: unknown })?.code === 'string' && String((err as { code: string }).code).startsWith('ERR_PARSE_ARGS');
+}
+
+type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
+
+function parse<O extends Options>(args: string[], options: O) {
+  return parseArgs({ args, options, allowPositionals: true as const, strict: true as const });
+}
+
+function readWorkflow(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message;
+    throw new UsageError(`cannot read '${file}': ${why}`);
+  }
+}
+
+interface JsonDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: Diagnostic['severity'];
+  code: Diagnostic['code'];
+  message: string;
+}
+
+export function toJsonDiagnostic(file: string, d: Diagnostic, lines: LineIndex): JsonDiagnostic {
+  const s = lines.position(d.span[0]);
+  const e = lines.position(d.span[1]);
+  return {
+    file,
+    line: s.line + 1,
+    column: s.character + 1,
+    endLine: e.line + 1,
+    endColumn: e.character + 1,
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+  };
+}
+
+function validateCommand(args: string[], io: Io): number {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  if (positionals.length === 0) throw new UsageError('validate needs at least one file');
+  // Read every file first: an unreadable one is a usage error, reported before any output.
+  const texts = positionals.map((file) => [file, readWorkflow(file)] as const);
+  const all: JsonDiagnostic[] = [];
+  for (const [file, text] of texts) {
+    const { diagnostics, lines } = validateText(text);
+    for (const d of diagnostics) all.push(toJsonDiagnostic(file, d, lines));
+  }
+  const errors = all.filter((d) => d.severity === 'error').length;
+  if (values.json) {
+    io.out(JSON.stringify(all, null, 2) + '\n');
+  } else {
+    for (const d of all) io.out(`${d.file}:${d.line}:${d.column}: ${d.severity} [${d.code}] ${d.message}\n`);
+    const warnings = all.filter((d) => d.severity === 'warning').length;
+    io.out(`${texts.length} file${texts.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+  }
+  return errors > 0 ? 1 : 0;
+}
+
+function nodesCommand(args: string[], io: Io): number {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  if (positionals.length) throw new UsageError(`nodes takes no arguments (got '${positionals[0]}')`);
+  if (values.json) {
+    io.out(JSON.stringify(allSpecs, null, 2) + '\n');
+    return 0;
+  }
+  const width = Math.max(...allSpecs.map((s) => s.type.length));
+  let category = '';
+  for (const s of allSpecs) {
+    if (s.category !== category) {
+      category = s.category;
+      io.out(`${category === allSpecs[0]!.category ? '' : '\n'}${category}\n`);
+    }
+    io.out(`  ${s.type.padEnd(width)}  ${s.summary}\n`);
+  }
+  return 0;
+}
+
+function graphCommand(args: string[], io: Io): number {
+  const { values, positionals } = parse(args, { format: { type: 'string', default: 'mermaid' } });
+  if (positionals.length !== 1) throw new UsageError('graph needs exactly one file');
+  const format = values.format;
+  if (format !== 'mermaid' && format !== 'dot') throw new UsageError(`unknown format '${String(format)}' (mermaid or dot)`);
+  const model = parseWorkflow(readWorkflow(positionals[0]!));
+  io.out(format === 'dot' ? toDot(model) : toMermaid(model));
+  return 0;
+}

@@ -1,0 +1,467 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics';
+import type {
+  ConnectionModel,
+  Entry,
+  MapValue,
+  NodeModel,
+  PolicyKey,
+  ScalarValue,
+  Span,
+  Spanned,
+  Value,
+  WorkflowModel,
+} from './types';
+import { POLICY_KEYS } from './types';
+import { getEntry } from './values';
+import { closest } from '../util/suggest';
+
+/** Larger files are refused before parsing: the editor must stay responsive. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+/** Nodes an alias may expand to in total, against "billion laughs" documents. */
+export const MAX_ALIAS_EXPANSION = 20_000;
+/** Deeper values are cut off with a diagnostic. */
+export const MAX_DEPTH = 64;
+
+const TOP_LEVEL_KEYS = ['name', 'description', 'version', 'author', 'metadata', 'nodes', 'connections', 'parameters'];
+const NODE_KEYS = ['id', 'type', 'config', 'parameters', ...POLICY_KEYS];
+const CONNECTION_KEYS = [
+  'from_node',
+  'from_output',
+  'to_node',
+  'to_input',
+  'from',
+  'to',
+  'cycle',
+  'cycle_id',
+  'max_iterations',
+  'convergence_check',
+  'timeout',
+  'condition',
+];
+
+/**
+ * Reads a workflow file (YAML or JSON) into a model that keeps the source span of every node,
+ * key, value and connection. Never throws: broken input becomes diagnostics.
+ */
+export function parseWorkflow(text: string): WorkflowModel {
+  const model: WorkflowModel = {
+    text,
+    nodesForm: 'none',
+    nodes: [],
+    nodesById: new Map(),
+    connections: [],
+    diagnostics: [],
+  };
+  const refusal = refuseUnreadable(text);
+  if (refusal) {
+    model.diagnostics.push(refusal);
+    return model;
+  }
+  let doc: Document.Parsed;
+  try {
+    // YAML 1.1 is what PyYAML's safe_load reads, so `yes`, `on` and `<<` merges mean what Kailash sees.
+    doc = parseDocument(text, { version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false, strict: false });
+  } catch (err) {
+    // The yaml composer recurses; absurd nesting can exhaust the stack.
+    model.diagnostics.push(diag('yaml-syntax', 'error', `Cannot parse this file: ${(err as Error).message}`, [0, 0]));
+    return model;
+  }
+  for (const e of doc.errors) {
+    model.diagnostics.push(diag('yaml-syntax', 'error', yamlMessage(e.message), clampSpan(e.pos, text.length)));
+  }
+  const reader = new ValueReader(doc, model.diagnostics, text.length);
+  let root: Value | undefined;
+  try {
+    root = doc.contents ? reader.read(doc.contents as YamlNode, 0) : undefined;
+  } catch (err) {
+    model.diagnostics.push(diag('yaml-syntax', 'error', `Cannot read this file: ${(err as Error).message}`, [0, 0]));
+    return model;
+  }
+  if (doc.errors.length > 0 && !root) return model;
+  if (!root || (root.kind === 'scalar' && root.value === null)) {
+    model.diagnostics.push(diag('schema', 'error', 'The file is empty: a workflow needs `nodes` (and usually `connections`).', [0, Math.min(text.length, 1)]));
+    return model;
+  }
+  if (root.kind !== 'map') {
+    model.diagnostics.push(diag('schema', 'error', 'A workflow file must be a mapping with `nodes` and `connections` at the top level.', root.span));
+    return model;
+  }
+  new ModelReader(model).read(root);
+  return model;
+}
+
+function refuseUnreadable(text: string): Diagnostic | undefined {
+  if (text.length > MAX_FILE_BYTES) {
+    const mb = (text.length / 1024 / 1024).toFixed(1);
+    return diag('yaml-syntax', 'error', `The file is ${mb} MB; workflow files over ${MAX_FILE_BYTES / 1024 / 1024} MB are not read.`, [0, 0]);
+  }
+  const nul = text.indexOf('\0');
+  if (nul !== -1) return diag('yaml-syntax', 'error', `This looks like a binary file (a NUL byte at offset ${nul}), not a workflow.`, [nul, nul + 1]);
+  let control = 0;
+  const sample = Math.min(text.length, 8192);
+  for (let i = 0; i < sample; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) control++;
+  }
+  if (sample > 0 && control / sample > 0.1) {
+    return diag('yaml-syntax', 'error', 'This looks like a binary file (many control characters), not a workflow.', [0, 0]);
+  }
+  return undefined;
+}
+
+function yamlMessage(message: string): string {
+  // yaml's messages end with "at line N, column M"; the diagnostic already carries the position.
+  return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+}
+
+function clampSpan(pos: readonly [number, number] | undefined, length: number): Span {
+  const start = Math.max(0, Math.min(pos?.[0] ?? 0, length));
+  const end = Math.max(start, Math.min(pos?.[1] ?? start, length));
+  return [start, end];
+}
+
+export function diag(code: DiagnosticCode, severity: Severity, message: string, span: Span, suggestions?: string[]): Diagnostic {
+  return suggestions && suggestions.length > 0 ? { code, severity, message, span, suggestions } : { code, severity, message, span };
+}
+
+/** Converts yaml's AST into our span-carrying values, bounding aliases and depth. */
+class ValueReader {
+  private aliasExpansion = 0;
+  private aliasReported = false;
+  private depthReported = false;
+
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly diagnostics: Diagnostic[],
+    private readonly length: number,
+  ) {}
+
+  read(node: YamlNode, depth: number, aliasSpan?: Span): Value {
+    const span = aliasSpan ?? this.span(node);
+    if (aliasSpan && ++this.aliasExpansion > MAX_ALIAS_EXPANSION) {
+      if (!this.aliasReported) {
+        this.aliasReported = true;
+        this.diagnostics.push(
+          diag('yaml-syntax', 'error', `Aliases expand to more than ${MAX_ALIAS_EXPANSION} values; the rest is ignored (an alias bomb?).`, aliasSpan),
+        );
+      }
+      return { kind: 'scalar', span, value: null };
+    }
+    if (depth > MAX_DEPTH) {
+      if (!this.depthReported) {
+        this.depthReported = true;
+        this.diagnostics.push(diag('schema', 'error', `Values nested deeper than ${MAX_DEPTH} levels are not read.`, span));
+      }
+      return { kind: 'scalar', span, value: null };
+    }
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      if (!target) {
+        this.diagnostics.push(diag('yaml-syntax', 'error', `Unknown alias *${node.source}.`, span));
+        return { kind: 'scalar', span, value: null };
+      }
+      return this.read(target as YamlNode, depth + 1, span);
+    }
+    if (isScalar(node)) return { kind: 'scalar', span, value: scalarValue(node.value) };
+    if (isSeq(node)) {
+      const items: Value[] = [];
+      for (const item of node.items) items.push(this.read(item as YamlNode, depth + 1, aliasSpan));
+      return { kind: 'seq', span, items };
+    }
+    if (isMap(node)) {
+      const entries: Entry[] = [];
+      const merged: Entry[] = [];
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const keyNode = pair.key as YamlNode | null;
+        const keySpan = aliasSpan ?? (keyNode ? this.span(keyNode) : span);
+        if (keyNode && !isScalar(keyNode) && !isAlias(keyNode)) {
+          this.diagnostics.push(diag('schema', 'error', 'Complex (non-scalar) keys are not supported.', keySpan));
+          continue;
+        }
+        const valueNode = pair.value as YamlNode | null;
+        const value: Value = valueNode
+          ? this.read(valueNode, depth + 1, aliasSpan)
+          : { kind: 'scalar', span: [keySpan[1], keySpan[1]], value: null };
+        const rawKey = keyNode ? (isAlias(keyNode) ? keyNode.resolve(this.doc) : keyNode) : null;
+        const keyValue = rawKey && isScalar(rawKey) ? scalarValue(rawKey.value) : null;
+        if (keyValue === '<<' && isScalar(rawKey) && (rawKey.type === undefined || rawKey.type === 'PLAIN')) {
+          this.collectMerge(value, merged);
+          continue;
+        }
+        entries.push({ key: String(keyValue), keySpan, value });
+      }
+      for (const m of merged) if (!entries.some((e) => e.key === m.key)) entries.push(m);
+      return { kind: 'map', span, entries };
+    }
+    return { kind: 'scalar', span, value: null };
+  }
+
+  private collectMerge(value: Value, into: Entry[]): void {
+    const sources = value.kind === 'seq' ? value.items : [value];
+    for (const src of sources) {
+      if (src.kind !== 'map') {
+        this.diagnostics.push(diag('schema', 'error', 'A `<<` merge key needs a mapping (or a list of mappings).', src.span));
+        continue;
+      }
+      for (const e of src.entries) if (!into.some((x) => x.key === e.key)) into.push(e);
+    }
+  }
+
+  private span(node: YamlNode): Span {
+    const r = node.range;
+    return r ? clampSpan([r[0], r[1]], this.length) : [0, 0];
+  }
+}
+
+function scalarValue(v: unknown): ScalarValue['value'] {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? String(v) : v.toISOString();
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  return String(v);
+}
+
+/** Reads the workflow structure (nodes, connections, parameters) from the top-level mapping. */
+class ModelReader {
+  constructor(private readonly model: WorkflowModel) {}
+
+  private report(code: DiagnosticCode, severity: Severity, message: string, span: Span, suggestions?: string[]): void {
+    this.model.diagnostics.push(diag(code, severity, message, span, suggestions));
+  }
+
+  read(root: MapValue): void {
+    const m = this.model;
+    m.root = root;
+    this.checkDuplicateKeys(root);
+    for (const e of root.entries) {
+      if (TOP_LEVEL_KEYS.includes(e.key)) continue;
+      const near = closest(e.key, TOP_LEVEL_KEYS);
+      this.report(
+        'schema',
+        'warning',
+        `Unknown top-level key '${e.key}'${near.length ? ` (did you mean '${near[0]}'?)` : ''}; Kailash keeps it as workflow metadata.`,
+        e.keySpan,
+        near,
+      );
+    }
+    m.name = this.optionalString(root, 'name');
+    m.description = this.optionalString(root, 'description');
+    this.optionalString(root, 'version');
+    this.optionalString(root, 'author');
+    const metadata = getEntry(root, 'metadata');
+    if (metadata && metadata.value.kind !== 'map' && !isNull(metadata.value)) {
+      this.report('schema', 'error', '`metadata` must be a mapping.', metadata.value.span);
+    }
+
+    const nodes = getEntry(root, 'nodes');
+    if (!nodes) this.report('schema', 'error', 'The workflow has no `nodes`: add a list of `{id, type, config}`.', root.entries[0]?.keySpan ?? root.span);
+    else this.readNodes(nodes);
+
+    const connections = getEntry(root, 'connections');
+    if (connections) this.readConnections(connections);
+
+    const parameters = getEntry(root, 'parameters');
+    if (parameters) {
+      if (parameters.value.kind === 'map') m.parameters = parameters.value;
+      else if (!isNull(parameters.value)) this.report('schema', 'error', '`parameters` must be a mapping of node id to `{param: value}`.', parameters.value.span);
+    }
+  }
+
+  private optionalString(map: MapValue, key: string): Spanned<string> | undefined {
+    const e = getEntry(map, key);
+    if (!e || isNull(e.value)) return undefined;
+    if (e.value.kind !== 'scalar') {
+      this.report('schema', 'error', `\`${key}\` must be a string.`, e.value.span);
+      return undefined;
+    }
+    return { value: String(e.value.value), span: e.value.span };
+  }
+
+  /** Duplicate keys: PyYAML silently keeps the last one, which hides mistakes. */
+  private checkDuplicateKeys(map: MapValue, code: DiagnosticCode = 'schema', what = 'key'): void {
+    if (map.entries.length < 2) return;
+    const seen = new Set<string>();
+    for (const e of map.entries) {
+      if (seen.has(e.key)) {
+        this.report(code, 'error', `Duplicate ${what} '${e.key}': Kailash would keep only the last one.`, e.keySpan);
+      } else seen.add(e.key);
+    }
+  }
+
+  private readNodes(nodes: Entry): void {
+    const v = nodes.value;
+    if (v.kind === 'seq') {
+      this.model.nodesForm = 'list';
+      for (const item of v.items) {
+        if (item.kind !== 'map') {
+          this.report('schema', 'error', 'Each node must be a mapping with `id`, `type` and `config`.', item.span);
+          continue;
+        }
+        const idEntry = getEntry(item, 'id');
+        if (!idEntry || isNull(idEntry.value)) {
+          this.report('schema', 'error', 'Node ID is required: add `id:` to this node.', item.span);
+          continue;
+        }
+        if (idEntry.value.kind !== 'scalar') {
+          this.report('schema', 'error', 'A node `id` must be a string.', idEntry.value.span);
+          continue;
+        }
+        this.addNode(String(idEntry.value.value), idEntry.value.span, item);
+      }
+    } else if (v.kind === 'map') {
+      this.model.nodesForm = 'map';
+      for (const e of v.entries) {
+        if (e.value.kind !== 'map') {
+          this.report('schema', 'error', `Node '${e.key}' must be a mapping with \`type\` and \`config\`.`, e.value.span);
+          continue;
+        }
+        this.addNode(e.key, e.keySpan, e.value);
+      }
+    } else if (!isNull(v)) {
+      this.report('schema', 'error', '`nodes` must be a list of `{id, type, config}` or a mapping `{id: {type, config}}`.', v.span);
+    }
+  }
+
+  private addNode(id: string, idSpan: Span, entry: MapValue): void {
+    const m = this.model;
+    this.checkDuplicateKeys(entry);
+    const node: NodeModel = { id, idSpan, span: entry.span, policies: {}, entry };
+    if (m.nodesById.has(id)) {
+      this.report('duplicate-node-id', 'error', `Node ID '${id}' already exists in this workflow.`, idSpan);
+    } else {
+      m.nodesById.set(id, node);
+    }
+    m.nodes.push(node);
+    if (m.nodesForm === 'map') {
+      const inner = getEntry(entry, 'id');
+      if (inner && inner.value.kind === 'scalar' && String(inner.value.value) !== id) {
+        this.report('schema', 'warning', `This \`id\` ('${inner.value.value}') is ignored: in the mapping form the key '${id}' is the node's id.`, inner.value.span);
+      }
+    }
+    for (const e of entry.entries) {
+      if (NODE_KEYS.includes(e.key)) continue;
+      const near = closest(e.key, NODE_KEYS);
+      this.report('schema', 'warning', `Unknown node key '${e.key}'${near.length ? ` (did you mean '${near[0]}'?)` : ''}; it is ignored.`, e.keySpan, near);
+    }
+    const type = getEntry(entry, 'type');
+    if (!type || isNull(type.value)) {
+      this.report('schema', 'error', `Node type is required for node '${id}'.`, idSpan);
+    } else if (type.value.kind !== 'scalar' || typeof type.value.value !== 'string') {
+      this.report('schema', 'error', 'A node `type` must be a node type name such as `HTTPRequestNode`.', type.value.span);
+    } else {
+      node.type = { value: type.value.value, span: type.value.span };
+    }
+    const config = getEntry(entry, 'config');
+    const params = getEntry(entry, 'parameters');
+    if (config && params) {
+      this.report('schema', 'warning', 'Both `config` and `parameters` are given; Kailash uses `parameters` and ignores `config`.', config.keySpan);
+    }
+    const chosen = params ?? config;
+    if (chosen) {
+      if (chosen.value.kind === 'map') {
+        node.config = chosen.value;
+        node.configKey = chosen === params ? 'parameters' : 'config';
+        this.checkDuplicateKeys(chosen.value, 'schema', 'config key');
+      } else if (!isNull(chosen.value)) {
+        this.report('schema', 'error', `\`${chosen.key}\` must be a mapping of parameter names to values.`, chosen.value.span);
+      }
+    }
+    for (const key of POLICY_KEYS) {
+      const p = getEntry(entry, key);
+      if (p) node.policies[key as PolicyKey] = p;
+    }
+  }
+
+  private readConnections(connections: Entry): void {
+    const v = connections.value;
+    if (isNull(v)) return;
+    if (v.kind !== 'seq') {
+      this.report('schema', 'error', '`connections` must be a list of `{from_node, from_output, to_node, to_input}`.', v.span);
+      return;
+    }
+    v.items.forEach((item, index) => {
+      if (item.kind !== 'map') {
+        this.report('schema', 'error', 'Each connection must be a mapping such as `{from_node: a, from_output: result, to_node: b, to_input: data}`.', item.span);
+        return;
+      }
+      const c = this.readConnection(item, index);
+      if (c) this.model.connections.push(c);
+    });
+  }
+
+  private readConnection(item: MapValue, index: number): ConnectionModel | undefined {
+    this.checkDuplicateKeys(item);
+    for (const e of item.entries) {
+      if (CONNECTION_KEYS.includes(e.key)) continue;
+      const near = closest(e.key, CONNECTION_KEYS);
+      this.report('schema', 'warning', `Unknown connection key '${e.key}'${near.length ? ` (did you mean '${near[0]}'?)` : ''}; it is ignored.`, e.keySpan, near);
+    }
+    const from = this.endpoint(item, 'from_node', 'from');
+    const to = this.endpoint(item, 'to_node', 'to');
+    const full = getEntry(item, 'from_node') !== undefined || getEntry(item, 'to_node') !== undefined;
+    if (!from && !to) {
+      this.report('schema', 'error', 'Invalid connection: missing from_node and to_node.', item.span);
+      return undefined;
+    }
+    if (!from) this.report('schema', 'error', `This connection has no source: add \`${full ? 'from_node' : 'from'}\`.`, item.span);
+    if (!to) this.report('schema', 'error', `This connection has no target: add \`${full ? 'to_node' : 'to'}\`.`, item.span);
+    const fromOutput = this.port(item, 'from_output', 'result');
+    const toInput = this.port(item, 'to_input', 'input');
+    const cycleEntry = getEntry(item, 'cycle');
+    let cycle = false;
+    if (cycleEntry) {
+      if (cycleEntry.value.kind === 'scalar' && typeof cycleEntry.value.value === 'boolean') cycle = cycleEntry.value.value;
+      else this.report('schema', 'error', '`cycle` must be true or false.', cycleEntry.value.span);
+    }
+    const maxIt = getEntry(item, 'max_iterations');
+    const conv = getEntry(item, 'convergence_check');
+    const c: ConnectionModel = {
+      index,
+      span: item.span,
+      form: full ? 'full' : 'short',
+      fromOutput,
+      toInput,
+      cycle,
+      entry: item,
+    };
+    if (from) c.from = from;
+    if (to) c.to = to;
+    if (maxIt) c.maxIterations = { value: maxIt.value.kind === 'scalar' ? maxIt.value.value : undefined, span: maxIt.value.span };
+    if (conv) c.convergenceCheck = { value: conv.value.kind === 'scalar' ? conv.value.value : undefined, span: conv.value.span };
+    return c;
+  }
+
+  private endpoint(item: MapValue, fullKey: string, shortKey: string): Spanned<string> | undefined {
+    const a = getEntry(item, fullKey);
+    const b = getEntry(item, shortKey);
+    if (a && b) {
+      const same = a.value.kind === 'scalar' && b.value.kind === 'scalar' && a.value.value === b.value.value;
+      if (!same) this.report('schema', 'error', `Both \`${fullKey}\` and \`${shortKey}\` are given and differ; Kailash uses \`${fullKey}\`.`, b.keySpan);
+    }
+    const e = a ?? b;
+    if (!e || isNull(e.value)) return undefined;
+    if (e.value.kind !== 'scalar') {
+      this.report('schema', 'error', `\`${e.key}\` must be a node id.`, e.value.span);
+      return undefined;
+    }
+    return { value: String(e.value.value), span: e.value.span };
+  }
+
+  private port(item: MapValue, key: string, fallback: string): Spanned<string> & { implicit: boolean } {
+    const e = getEntry(item, key);
+    if (e && !isNull(e.value)) {
+      if (e.value.kind === 'scalar') return { value: String(e.value.value), span: e.value.span, implicit: false };
+      this.report('schema', 'error', `\`${key}\` must be a name such as \`${fallback}\`.`, e.value.span);
+    }
+    // Unwritten ports point at the connection itself, so diagnostics on them land somewhere visible.
+    const anchor = getEntry(item, key === 'from_output' ? 'from' : 'to') ?? getEntry(item, key === 'from_output' ? 'from_node' : 'to_node');
+    return { value: fallback, span: anchor?.value.span ?? item.span, implicit: true };
+  }
+}
+
+export function isNull(v: Value | undefined): boolean {
+  return !v || (v.kind === 'scalar' && v.value === null);
+}

@@ -1,0 +1,88 @@
+import type { Diagnostic } from '../diagnostics';
+
+/** `[start, end)` offsets into the document text (UTF-16 code units, as LSP counts them). */
+export type Span = readonly [number, number];
+
+export type Value = ScalarValue | MapValue | SeqValue;
+
+export interface ScalarValue {
+  kind: 'scalar';
+  span: Span;
+  value: string | number | boolean | null;
+}
+
+export interface Entry {
+  key: string;
+  keySpan: Span;
+  value: Value;
+}
+
+export interface MapValue {
+  kind: 'map';
+  span: Span;
+  entries: Entry[];
+}
+
+export interface SeqValue {
+  kind: 'seq';
+  span: Span;
+  items: Value[];
+}
+
+export interface Spanned<T> {
+  value: T;
+  span: Span;
+}
+
+/** Per-node policies: our additions, which the Python SDK ignores (DESIGN §3). */
+export const POLICY_KEYS = ['retry', 'timeout', 'circuit_breaker', 'rate_limit', 'on_error'] as const;
+export type PolicyKey = (typeof POLICY_KEYS)[number];
+
+export interface NodeModel {
+  id: string;
+  /** Where the id is written: the `id:` value (list form) or the map key (map form). */
+  idSpan: Span;
+  type?: Spanned<string>;
+  /** The whole node entry. */
+  span: Span;
+  /** The `config` (or `parameters`) mapping, when present and a mapping. */
+  config?: MapValue;
+  /** Which key held the config: Kailash prefers `parameters` when both exist. */
+  configKey?: 'config' | 'parameters';
+  policies: Partial<Record<PolicyKey, Entry>>;
+  /** Every key of the node entry, for features that need the raw shape. */
+  entry: MapValue;
+}
+
+export interface ConnectionModel {
+  index: number;
+  span: Span;
+  form: 'full' | 'short';
+  from?: Spanned<string>;
+  to?: Spanned<string>;
+  /** Defaults to `result` (Kailash's `from_dict`); `implicit` then marks it as not written. */
+  fromOutput: Spanned<string> & { implicit: boolean };
+  /** Defaults to `input`. */
+  toInput: Spanned<string> & { implicit: boolean };
+  cycle: boolean;
+  maxIterations?: Spanned<unknown>;
+  convergenceCheck?: Spanned<unknown>;
+  entry: MapValue;
+}
+
+export interface WorkflowModel {
+  text: string;
+  /** The whole top-level mapping, when the document is one. */
+  root?: MapValue;
+  name?: Spanned<string>;
+  description?: Spanned<string>;
+  nodesForm: 'list' | 'map' | 'none';
+  nodes: NodeModel[];
+  /** First node with each id (duplicates are reported, not indexed). */
+  nodesById: Map<string, NodeModel>;
+  connections: ConnectionModel[];
+  /** Top-level `parameters`: default run parameters, `{node_id: {param: value}}` or flat. */
+  parameters?: MapValue;
+  /** Problems found while reading: `yaml-syntax` and `schema`. */
+  diagnostics: Diagnostic[];
+}

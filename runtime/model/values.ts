@@ -1,0 +1,38 @@
+import type { Entry, MapValue, Value } from './types';
+
+/** The entry of a mapping with this key (the first, if a file repeats it). */
+export function getEntry(map: MapValue | undefined, key: string): Entry | undefined {
+  if (!map) return undefined;
+  for (const e of map.entries) if (e.key === key) return e;
+  return undefined;
+}
+
+/** Plain JavaScript for a value, as `yaml.safe_load` would give it. */
+export function toPlain(value: Value | undefined): unknown {
+  if (!value) return undefined;
+  switch (value.kind) {
+    case 'scalar':
+      return value.value;
+    case 'seq':
+      return value.items.map(toPlain);
+    case 'map': {
+      const out: Record<string, unknown> = {};
+      for (const e of value.entries) out[e.key] = toPlain(e.value);
+      return out;
+    }
+  }
+}
+
+/** The Kailash type name of a value, for messages (`str`, `int`, `dict`, …). */
+export function kailashTypeOf(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (typeof value === 'string') return 'str';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (Array.isArray(value)) return 'list';
+  return 'dict';
+}
+
+export function isScalarString(value: Value | undefined): value is Value & { kind: 'scalar'; value: string } {
+  return value?.kind === 'scalar' && typeof value.value === 'string';
+}

@@ -1,0 +1,143 @@
+import { getSpec } from '../catalog';
+import type { NodeSpec, TypeSpec } from '../catalog/types';
+import { connectionVerdict, describeType, findParam, resolveOutputPath } from '../catalog/typing';
+import type { ConnectionModel, NodeModel } from '../model/types';
+import { toPlain } from '../model/values';
+import { closest } from '../util/suggest';
+import { didYouMean, type Context } from './context';
+
+export function checkConnections(ctx: Context): void {
+  const seen = new Set<string>();
+  const ids = [...ctx.model.nodesById.keys()];
+  const configs = new Map<string, Record<string, unknown>>();
+  const configOf = (n: NodeModel) => {
+    let c = configs.get(n.id);
+    if (!c) configs.set(n.id, (c = (toPlain(n.config) as Record<string, unknown> | undefined) ?? {}));
+    return c;
+  };
+  for (const c of ctx.model.connections) {
+    const from = endpoint(ctx, c.from, ids);
+    const to = endpoint(ctx, c.to, ids);
+    checkCycleFields(ctx, c);
+    if (c.from && c.to && c.from.value === c.to.value && !c.cycle) {
+      ctx.report(
+        'self-connection',
+        'error',
+        `Cannot connect node '${c.from.value}' to itself. To loop, mark the connection \`cycle: true\` with \`max_iterations\` or \`convergence_check\`.`,
+        c.to.span,
+      );
+    }
+    if (c.from && c.to) {
+      const key = `${c.from.value}\u0000${c.fromOutput.value}\u0000${c.to.value}\u0000${c.toInput.value}`;
+      if (seen.has(key)) {
+        ctx.report(
+          'duplicate-connection',
+          'error',
+          `Duplicate connection: ${c.from.value}.${c.fromOutput.value} -> ${c.to.value}.${c.toInput.value} is already declared.`,
+          c.span,
+        );
+      } else seen.add(key);
+    }
+    const fromSpec = from?.type ? getSpec(from.type.value) : undefined;
+    const toSpec = to?.type ? getSpec(to.type.value) : undefined;
+    const source = from && fromSpec ? checkOutput(ctx, c, from, fromSpec, configOf(from)) : undefined;
+    const target = to && toSpec ? checkInput(ctx, c, toSpec) : undefined;
+    if (source && target && ctx.options.connectionTypes !== 'off') checkTypes(ctx, c, source, target);
+  }
+}
+
+function endpoint(ctx: Context, ref: ConnectionModel['from'], ids: string[]): NodeModel | undefined {
+  if (!ref) return undefined;
+  const node = ctx.model.nodesById.get(ref.value);
+  if (node) return node;
+  const near = closest(ref.value, ids);
+  ctx.report('unknown-connection-node', 'error', `No node '${ref.value}' in this workflow.${didYouMean(near)}`, ref.span, near);
+  return undefined;
+}
+
+type Typed = { type: TypeSpec; label: string };
+
+function checkOutput(ctx: Context, c: ConnectionModel, from: NodeModel, spec: NodeSpec, config: Record<string, unknown>): Typed | undefined {
+  const path = c.fromOutput.value;
+  const r = resolveOutputPath(spec, config, path);
+  const label = `${from.id}.${path}`;
+  if (r.ok) return { type: r.type, label };
+  const parts = path.split('.');
+  const bad = parts[r.segment]!;
+  const span = c.fromOutput.implicit ? c.fromOutput.span : ctx.spanWithin(c.fromOutput.span, bad, parts.slice(0, r.segment).join('.').length);
+  if (r.reason === 'not-a-dict') {
+    const head = parts.slice(0, r.segment).join('.');
+    ctx.report('unknown-output', 'error', `'${head}' of ${spec.type} is not a dict, so '${path}' cannot walk into it (Kailash's dotted paths follow dict keys only).`, span);
+    return undefined;
+  }
+  const near = closest(bad, r.known);
+  const where = r.segment === 0 ? `${spec.type} has no output '${bad}'` : `'${parts.slice(0, r.segment).join('.')}' of ${spec.type} has no key '${bad}'`;
+  const implicit = c.fromOutput.implicit ? ' (a connection without `from_output` reads `result`)' : '';
+  const available = r.known.length ? ` Available: ${r.known.join(', ')}.` : '';
+  ctx.report('unknown-output', 'error', `${where}${implicit}.${near.length ? didYouMean(near) : available}`, span, near.length ? near : r.known);
+  return undefined;
+}
+
+function checkInput(ctx: Context, c: ConnectionModel, spec: NodeSpec): Typed | undefined {
+  const name = c.toInput.value;
+  const found = findParam(spec, name);
+  const label = `${c.to!.value}.${name}`;
+  if (found) {
+    const [key, p] = found;
+    if (p.configOnly && !spec.acceptsAnyInput) {
+      ctx.report('unknown-input', 'error', `'${key}' of ${spec.type} is fixed when the node is built; a connection cannot set it. Put it in \`config\`.`, c.toInput.span);
+      return undefined;
+    }
+    return { type: p, label };
+  }
+  if (spec.acceptsAnyInput) return { type: { type: 'Any' }, label };
+  const names = Object.entries(spec.params).filter(([, p]) => !p.configOnly).map(([k]) => k);
+  const near = closest(name, names);
+  const implicit = c.toInput.implicit ? ' (a connection without `to_input` writes `input`)' : '';
+  ctx.report('unknown-input', 'error', `${spec.type} has no input '${name}'${implicit}.${didYouMean(near)}`, c.toInput.span, near);
+  return undefined;
+}
+
+function checkTypes(ctx: Context, c: ConnectionModel, source: Typed, target: Typed): void {
+  const verdict = connectionVerdict(source.type, target.type);
+  if (verdict === 'ok') return;
+  const arrow = `${source.label} (${describeType(source.type)}) → ${target.label} (${describeType(target.type)})`;
+  const span: readonly [number, number] = c.toInput.implicit ? c.span : c.toInput.span;
+  if (verdict === 'coercion') {
+    const severity = ctx.options.connectionTypes === 'strict' ? 'error' : 'warning';
+    ctx.report('connection-type-coercion', severity, `${arrow}: Kailash converts the value at run time.`, span);
+  } else {
+    ctx.report('connection-type-mismatch', 'error', `Type mismatch: ${arrow}.`, span);
+  }
+}
+
+const FORBIDDEN = [/\bimport\b/, /\bexec\s*\(/, /\beval\s*\(/, /__/];
+
+function checkCycleFields(ctx: Context, c: ConnectionModel): void {
+  const hasMax = c.maxIterations !== undefined && c.maxIterations.value !== null;
+  const hasConv = c.convergenceCheck !== undefined && c.convergenceCheck.value !== null;
+  if (!c.cycle) {
+    if (hasMax || hasConv) {
+      const at = (c.maxIterations ?? c.convergenceCheck)!.span;
+      ctx.report('cycle', 'warning', '`max_iterations`/`convergence_check` apply only to a connection marked `cycle: true`.', at);
+    }
+    return;
+  }
+  if (!hasMax && !hasConv) {
+    ctx.report('cycle', 'error', 'Cycle connections must specify either max_iterations or convergence_check.', c.span);
+  }
+  if (hasMax) {
+    const v = c.maxIterations!.value;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
+      ctx.report('cycle', 'error', `max_iterations must be a positive integer, got ${JSON.stringify(v)}.`, c.maxIterations!.span);
+    }
+  }
+  if (hasConv) {
+    const v = c.convergenceCheck!.value;
+    if (typeof v !== 'string' || v.trim() === '') {
+      ctx.report('cycle', 'error', 'convergence_check must be an expression such as `done == True`.', c.convergenceCheck!.span);
+    } else if (FORBIDDEN.some((re) => re.test(v))) {
+      ctx.report('cycle', 'error', 'convergence_check may not use `import`, `exec(`, `eval(` or `__` (Kailash rejects them).', c.convergenceCheck!.span);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics';
+import { diag } from '../model/parse';
+import type { ConnectionModel, MapValue, Span, WorkflowModel } from '../model/types';
+
+export interface ValidateOptions {
+  /**
+   * Connection type checking (the client's "connection-type check level"): `strict` makes
+   * coercions errors too, `off` skips type checks (existence checks stay).
+   */
+  connectionTypes?: 'strict' | 'default' | 'off';
+}
+
+/** What every check shares: the model, indexes over it, and the diagnostics list. */
+export class Context {
+  readonly diagnostics: Diagnostic[] = [];
+  /** Connections into each node (endpoints that exist). */
+  readonly incoming = new Map<string, ConnectionModel[]>();
+  /** Node-specific default run parameters, from the top-level `parameters` block. */
+  readonly nodeParameters = new Map<string, MapValue>();
+  /** Flat run parameters, which Kailash offers to every node. */
+  readonly flatParameters = new Set<string>();
+
+  constructor(
+    readonly model: WorkflowModel,
+    readonly options: ValidateOptions = {},
+  ) {
+    for (const c of model.connections) {
+      const to = c.to?.value;
+      if (to === undefined) continue;
+      let list = this.incoming.get(to);
+      if (!list) this.incoming.set(to, (list = []));
+      list.push(c);
+    }
+    for (const e of model.parameters?.entries ?? []) {
+      if (model.nodesById.has(e.key) && e.value.kind === 'map') this.nodeParameters.set(e.key, e.value);
+      else this.flatParameters.add(e.key);
+    }
+  }
+
+  report(code: DiagnosticCode, severity: Severity, message: string, span: Span, suggestions?: string[]): void {
+    this.diagnostics.push(diag(code, severity, message, span, suggestions));
+  }
+
+  /** The narrowest span of `needle` inside a scalar's source, or the whole scalar. */
+  spanWithin(span: Span, needle: string, from = 0): Span {
+    const src = this.model.text.slice(span[0], span[1]);
+    const i = src.indexOf(needle, from);
+    return i === -1 ? span : [span[0] + i, span[0] + i + needle.length];
+  }
+
+  /** Whether an input of a node gets a value from a connection or from run parameters. */
+  providedAtRun(nodeId: string, names: readonly string[]): boolean {
+    for (const c of this.incoming.get(nodeId) ?? []) if (names.includes(c.toInput.value)) return true;
+    const own = this.nodeParameters.get(nodeId);
+    if (own?.entries.some((e) => names.includes(e.key))) return true;
+    return names.some((n) => this.flatParameters.has(n));
+  }
+}
+
+export function didYouMean(suggestions: string[]): string {
+  return suggestions.length ? ` Did you mean '${suggestions[0]}'?` : '';
+}

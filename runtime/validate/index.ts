@@ -1,0 +1,32 @@
+import type { Diagnostic } from '../diagnostics';
+import { LineIndex } from '../model/lines';
+import { parseWorkflow } from '../model/parse';
+import type { WorkflowModel } from '../model/types';
+import { checkConnections } from './connections';
+import { Context, type ValidateOptions } from './context';
+import { checkGraph } from './graph';
+import { checkNodes } from './nodes';
+import { checkParameters } from './parameters';
+import { applySuppressions } from './suppress';
+
+export type { ValidateOptions } from './context';
+
+/** Every diagnostic of a parsed workflow, suppressions applied, in document order. */
+export function validateModel(model: WorkflowModel, options: ValidateOptions = {}, lines = new LineIndex(model.text)): Diagnostic[] {
+  const ctx = new Context(model, options);
+  if (model.root) {
+    checkNodes(ctx);
+    checkConnections(ctx);
+    checkParameters(ctx);
+    checkGraph(ctx);
+  }
+  const all = applySuppressions(model.text, model.diagnostics.concat(ctx.diagnostics), lines);
+  return all.sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1]);
+}
+
+/** Parses and validates workflow text. */
+export function validateText(text: string, options: ValidateOptions = {}): { model: WorkflowModel; diagnostics: Diagnostic[]; lines: LineIndex } {
+  const model = parseWorkflow(text);
+  const lines = new LineIndex(text);
+  return { model, diagnostics: validateModel(model, options, lines), lines };
+}

@@ -1,0 +1,246 @@
+import { getSpec, METADATA_KEYS, nodeTypes } from '../catalog';
+import { POLICIES } from '../catalog/policies';
+import type { NodeSpec, ParamSpec, TypeSpec } from '../catalog/types';
+import { checkLiteral, describeType } from '../catalog/typing';
+import { findTemplates, isWholeTemplate } from '../model/templates';
+import type { Entry, MapValue, NodeModel, Value } from '../model/types';
+import { closest } from '../util/suggest';
+import { didYouMean, type Context } from './context';
+import { findSecrets } from './secrets';
+
+export function checkNodes(ctx: Context): void {
+  for (const node of ctx.model.nodes) {
+    checkPolicies(ctx, node);
+    const spec = checkType(ctx, node);
+    if (node.config) checkConfig(ctx, node, node.config, spec);
+    if (spec) checkRequired(ctx, node, spec);
+  }
+}
+
+function checkType(ctx: Context, node: NodeModel): NodeSpec | undefined {
+  if (!node.type) return undefined;
+  const spec = getSpec(node.type.value);
+  if (spec) return spec;
+  const near = closest(node.type.value, nodeTypes);
+  ctx.report(
+    'unknown-node-type',
+    'error',
+    `Unknown node type '${node.type.value}'.${didYouMean(near)}`,
+    node.type.span,
+    near,
+  );
+  return undefined;
+}
+
+function checkConfig(ctx: Context, node: NodeModel, config: MapValue, spec: NodeSpec | undefined): void {
+  for (const e of config.entries) {
+    const param = spec?.params[e.key];
+    if (spec && !param && !spec.acceptsAnyInput && !METADATA_KEYS.includes(e.key)) {
+      const alias = Object.entries(spec.params).find(([, p]) => p.aliases?.includes(e.key));
+      if (!alias) {
+        const near = closest(e.key, Object.keys(spec.params));
+        ctx.report(
+          'unknown-param',
+          'warning',
+          `${spec.type} has no parameter '${e.key}'; Kailash ignores it.${didYouMean(near)}`,
+          e.keySpan,
+          near,
+        );
+      }
+    }
+    if (param) checkParamValue(ctx, e, param, `'${e.key}'`);
+    walkStrings(ctx, node, e.key, e.value, param, param?.sql === true, 0);
+  }
+}
+
+/** Type, enum and nested-field checks of one literal value against its declared param. */
+export function checkParamValue(ctx: Context, e: Entry, param: ParamSpec | TypeSpec, label: string): void {
+  const v = e.value;
+  if (v.kind === 'scalar') {
+    if (v.value === null) return;
+    if (typeof v.value === 'string' && v.value.includes('${')) return; // resolved at run time
+    const check = checkLiteral(v.value, param);
+    if (check.verdict !== 'ok') {
+      ctx.report('param-type', check.verdict === 'mismatch' ? 'error' : 'warning', `${cap(label)}: ${check.message}.`, v.span);
+      return;
+    }
+    const p = param as ParamSpec;
+    if (p.enum && !enumHas(p, v.value)) {
+      const near = typeof v.value === 'string' ? closest(v.value, p.enum.map(String)) : [];
+      ctx.report(
+        'invalid-enum-value',
+        'error',
+        `${cap(label)} must be one of ${p.enum.map((x) => JSON.stringify(x)).join(', ')}; got ${JSON.stringify(v.value)}.${didYouMean(near)}`,
+        v.span,
+        near.length ? near : p.enum.map(String),
+      );
+    }
+    if (p.minimum !== undefined && typeof v.value === 'number' && v.value < p.minimum) {
+      ctx.report('param-type', 'error', `${cap(label)} must be at least ${p.minimum}; got ${v.value}.`, v.span);
+    }
+    return;
+  }
+  const check = checkLiteral(v.kind === 'seq' ? [] : {}, param);
+  if (check.verdict !== 'ok') {
+    ctx.report('param-type', 'error', `${cap(label)}: ${check.message}.`, v.span);
+    return;
+  }
+  if (v.kind === 'map' && param.type === 'dict' && param.fields) {
+    for (const f of v.entries) {
+      const field = param.fields[f.key];
+      if (!field) {
+        if (!param.open) {
+          const near = closest(f.key, Object.keys(param.fields));
+          ctx.report('unknown-param', 'warning', `${cap(label)} has no key '${f.key}'.${didYouMean(near)}`, f.keySpan, near);
+        }
+        continue;
+      }
+      checkParamValue(ctx, f, field, `${label.slice(0, -1)}.${f.key}'`);
+    }
+  }
+  if (v.kind === 'seq' && param.type === 'list' && param.items && param.items.type !== 'Any') {
+    v.items.forEach((item, i) => {
+      checkParamValue(ctx, { key: String(i), keySpan: item.span, value: item }, param.items!, `${label.slice(0, -1)}[${i}]'`);
+    });
+  }
+}
+
+function enumHas(p: ParamSpec, value: string | number | boolean): boolean {
+  if (p.enum!.includes(value)) return true;
+  return p.enumCaseInsensitive === true && typeof value === 'string' && p.enum!.some((x) => String(x).toLowerCase() === value.toLowerCase());
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Templates, SQL splicing and literal secrets, in every string under a config key. */
+function walkStrings(ctx: Context, node: NodeModel, key: string, v: Value, param: ParamSpec | undefined, sql: boolean, depth: number): void {
+  if (v.kind === 'map') {
+    for (const e of v.entries) walkStrings(ctx, node, e.key, e.value, undefined, sql || (depth === 1 && e.key === 'query'), depth + 1);
+    return;
+  }
+  if (v.kind === 'seq') {
+    for (const item of v.items) walkStrings(ctx, node, key, item, undefined, sql, depth + 1);
+    return;
+  }
+  if (v.value === null || typeof v.value === 'boolean') return;
+  const s = String(v.value);
+  if (typeof v.value === 'string') {
+    for (const t of findTemplates(s)) {
+      const text = s.slice(t.start, t.end);
+      const span = ctx.spanWithin(v.span, text);
+      if (t.kind === 'invalid') {
+        ctx.report(
+          'unknown-template-variable',
+          'error',
+          `Template ${text} is not valid: use \${name} (a node input), \${env:NAME} or \${secret:NAME}.`,
+          span,
+        );
+        continue;
+      }
+      if (t.kind === 'input' && !ctx.providedAtRun(node.id, [t.name])) {
+        const known = new Set<string>([
+          ...(ctx.incoming.get(node.id) ?? []).map((c) => c.toInput.value),
+          ...(ctx.nodeParameters.get(node.id)?.entries.map((e) => e.key) ?? []),
+          ...ctx.flatParameters,
+        ]);
+        const near = closest(t.name, known);
+        ctx.report(
+          'unknown-template-variable',
+          'error',
+          `${text} has no value: no connection into '${node.id}' sets input '${t.name}' and \`parameters\` gives none (templates resolve against the node's inputs).${didYouMean(near)}`,
+          span,
+          near,
+        );
+      }
+      if (sql && t.kind !== 'secret') {
+        ctx.report(
+          'sql-injection-risk',
+          'warning',
+          `${text} is spliced into the SQL text: pass the value as a bound parameter (\`:${t.name}\` with \`parameters: {${t.name}: …}\`) instead.`,
+          span,
+        );
+      }
+    }
+  }
+  if (typeof v.value === 'string' && isWholeTemplate(s)) return;
+  for (const f of findSecrets(key, s, param)) {
+    const text = s.slice(f.start, f.end);
+    ctx.report('plaintext-secret', 'warning', f.message, text ? ctx.spanWithin(v.span, text) : v.span);
+  }
+}
+
+function checkRequired(ctx: Context, node: NodeModel, spec: NodeSpec): void {
+  const at = node.type?.span ?? node.idSpan;
+  const has = (name: string, p: ParamSpec | undefined): boolean => {
+    const e = node.config?.entries.find((x) => x.key === name || (p?.aliases?.includes(x.key) ?? false));
+    if (e && !(e.value.kind === 'scalar' && e.value.value === null)) return true;
+    if (p?.configOnly) return false;
+    return ctx.providedAtRun(node.id, [name, ...(p?.aliases ?? [])]);
+  };
+  for (const [name, p] of Object.entries(spec.params)) {
+    if (!p.required || has(name, p)) continue;
+    const where = p.configOnly ? 'set it in `config`' : 'set it in `config`, connect an output to it, or give it in `parameters`';
+    ctx.report(
+      'missing-required-param',
+      'error',
+      `Node '${node.id}' (${spec.type}) is missing required parameter '${name}' (${describeType(p)}): ${where}.`,
+      at,
+      [name],
+    );
+  }
+  for (const group of spec.requireOneOf ?? []) {
+    if (group.some((name) => has(name, spec.params[name]))) continue;
+    ctx.report(
+      'missing-required-param',
+      'error',
+      `Node '${node.id}' (${spec.type}) needs one of ${group.map((g) => `'${g}'`).join(' or ')}.`,
+      at,
+      [...group],
+    );
+  }
+}
+
+function checkPolicies(ctx: Context, node: NodeModel): void {
+  for (const [key, entry] of Object.entries(node.policies)) {
+    if (!entry) continue;
+    const policy = POLICIES[key as keyof typeof POLICIES];
+    const v = entry.value;
+    if (policy.value) {
+      if (v.kind === 'scalar' && v.value === null) continue;
+      checkPolicyValue(ctx, entry, policy.value, `'${key}'`);
+      continue;
+    }
+    if (v.kind !== 'map') {
+      ctx.report('schema', 'error', `\`${key}\` must be a mapping: ${Object.keys(policy.fields!).join(', ')}.`, v.span);
+      continue;
+    }
+    for (const f of v.entries) {
+      const field = policy.fields![f.key];
+      if (!field) {
+        const near = closest(f.key, Object.keys(policy.fields!));
+        ctx.report('schema', 'error', `\`${key}\` has no setting '${f.key}'.${didYouMean(near)}`, f.keySpan, near);
+        continue;
+      }
+      checkPolicyValue(ctx, f, field, `'${key}.${f.key}'`);
+    }
+    for (const [name, field] of Object.entries(policy.fields!)) {
+      if (field.required && !v.entries.some((x) => x.key === name)) {
+        ctx.report('schema', 'error', `\`${key}\` needs '${name}'.`, entry.keySpan, [name]);
+      }
+    }
+  }
+}
+
+/** Policies are ours, so their values are checked strictly and reported as `schema`. */
+function checkPolicyValue(ctx: Context, e: Entry, p: ParamSpec, label: string): void {
+  const before = ctx.diagnostics.length;
+  checkParamValue(ctx, e, p, label);
+  for (let i = before; i < ctx.diagnostics.length; i++) {
+    const d = ctx.diagnostics[i]!;
+    if (d.code !== 'param-type') continue;
+    d.code = 'schema';
+    d.severity = 'error';
+  }
+}

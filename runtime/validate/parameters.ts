@@ -1,0 +1,35 @@
+import { getSpec, METADATA_KEYS } from '../catalog';
+import { findParam } from '../catalog/typing';
+import { closest } from '../util/suggest';
+import { didYouMean, type Context } from './context';
+import { checkParamValue } from './nodes';
+import { findSecrets } from './secrets';
+
+/** The top-level `parameters` block: default run parameters per node. */
+export function checkParameters(ctx: Context): void {
+  for (const [nodeId, block] of ctx.nodeParameters) {
+    const node = ctx.model.nodesById.get(nodeId)!;
+    const spec = node.type ? getSpec(node.type.value) : undefined;
+    if (!spec) continue;
+    for (const e of block.entries) {
+      if (e.value.kind === 'scalar' && typeof e.value.value === 'string') {
+        for (const f of findSecrets(e.key, e.value.value, spec.params[e.key])) {
+          ctx.report('plaintext-secret', 'warning', f.message, e.value.span);
+        }
+      }
+      const found = findParam(spec, e.key);
+      if (!found) {
+        if (spec.acceptsAnyInput || METADATA_KEYS.includes(e.key)) continue;
+        const near = closest(e.key, Object.keys(spec.params));
+        ctx.report('unknown-param', 'warning', `${spec.type} has no parameter '${e.key}'; Kailash ignores it.${didYouMean(near)}`, e.keySpan, near);
+        continue;
+      }
+      const [key, p] = found;
+      if (p.configOnly) {
+        ctx.report('unknown-param', 'warning', `'${key}' of ${spec.type} is fixed when the node is built; run parameters cannot change it.`, e.keySpan);
+        continue;
+      }
+      checkParamValue(ctx, e, p, `'${e.key}'`);
+    }
+  }
+}

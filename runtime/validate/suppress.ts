@@ -1,0 +1,42 @@
+import { DIAGNOSTIC_CODES, type Diagnostic } from '../diagnostics';
+import { LineIndex } from '../model/lines';
+import { closest } from '../util/suggest';
+import { diag } from '../model/parse';
+
+const DIRECTIVE = /(^|\s)#\s*kailash-disable-next-line\b([^\n]*)/g;
+
+/**
+ * `# kailash-disable-next-line <code>...` silences diagnostics starting on the next line; with no
+ * code it silences them all. Unknown codes in a directive are reported, so typos do not hide.
+ */
+export function applySuppressions(text: string, diagnostics: Diagnostic[], lines: LineIndex): Diagnostic[] {
+  if (!text.includes('kailash-disable-next-line')) return diagnostics;
+  const rules = new Map<number, Set<string> | 'all'>();
+  const extra: Diagnostic[] = [];
+  for (const m of text.matchAll(DIRECTIVE)) {
+    const at = m.index! + m[1]!.length;
+    const line = lines.position(at).line;
+    const codes = m[2]!.split(/[\s,]+/).filter(Boolean);
+    if (codes.length === 0) {
+      rules.set(line + 1, 'all');
+      continue;
+    }
+    const set = new Set<string>();
+    let offset = at + m[0].length - m[1]!.length - m[2]!.length;
+    for (const code of codes) {
+      const start = text.indexOf(code, offset);
+      offset = start + code.length;
+      if ((DIAGNOSTIC_CODES as readonly string[]).includes(code)) set.add(code);
+      else {
+        const near = closest(code, DIAGNOSTIC_CODES);
+        extra.push(diag('schema', 'warning', `Unknown diagnostic code '${code}' in kailash-disable-next-line.${near.length ? ` Did you mean '${near[0]}'?` : ''}`, [start, start + code.length], near));
+      }
+    }
+    rules.set(line + 1, set);
+  }
+  const kept = diagnostics.filter((d) => {
+    const rule = rules.get(lines.position(d.span[0]).line);
+    return !rule || (rule !== 'all' && !rule.has(d.code));
+  });
+  return kept.concat(extra);
+}
