@@ -366,6 +366,7 @@ class ModelReader {
         node.configKey = chosen === params ? 'parameters' : 'config';
         this.checkDuplicateKeys(chosen.value, 'schema', 'config key');
       } else if (!isNull(chosen.value)) {
+        node.configInvalid = true;
         this.report('schema', 'error', `\`${chosen.key}\` must be a mapping of parameter names to values.`, chosen.value.span);
       }
     }

@@ -49,6 +49,8 @@ export interface NodeModel {
   config?: MapValue;
   /** Which key held the config: Kailash prefers `parameters` when both exist. */
   configKey?: 'config' | 'parameters';
+  /** A `config` was written but is not a mapping (already reported; later checks stay quiet). */
+  configInvalid?: boolean;
   policies: Partial<Record<PolicyKey, Entry>>;
   /** Every key of the node entry, for features that need the raw shape. */
   entry: MapValue;

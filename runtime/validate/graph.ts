@@ -21,7 +21,8 @@ export function checkGraph(ctx: Context): void {
       last.span,
     );
   }
-  if (model.nodes.length < 2) return;
+  // A broken file reads partially: "not connected" would mostly be noise until it parses.
+  if (model.nodes.length < 2 || model.diagnostics.some((d) => d.code === 'yaml-syntax')) return;
   for (const node of model.nodesById.values()) {
     if (g.connected.has(node.id)) continue;
     ctx.report('disconnected-node', 'warning', `Node '${node.id}' is not connected to any other node.`, node.idSpan);

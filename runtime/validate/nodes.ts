@@ -13,7 +13,7 @@ export function checkNodes(ctx: Context): void {
     checkPolicies(ctx, node);
     const spec = checkType(ctx, node);
     if (node.config) checkConfig(ctx, node, node.config, spec);
-    if (spec) checkRequired(ctx, node, spec);
+    if (spec && !node.configInvalid) checkRequired(ctx, node, spec);
   }
 }
 

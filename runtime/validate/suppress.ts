@@ -3,7 +3,7 @@ import { LineIndex } from '../model/lines';
 import { closest } from '../util/suggest';
 import { diag } from '../model/parse';
 
-const DIRECTIVE = /(^|\s)#\s*kailash-disable-next-line\b([^\n]*)/g;
+const DIRECTIVE = /(^|\s)#\s*kailash-disable-next-line\b([^\n#]*)/g;
 
 /**
  * `# kailash-disable-next-line <code>...` silences diagnostics starting on the next line; with no
