@@ -67,11 +67,14 @@ function policySchemas(): Json {
  */
 export function workflowSchema(): Json {
   const policies = policySchemas();
-  const nodeBody = (withId: boolean): Json => ({
+  const definitions: Json = {};
+  for (const spec of allSpecs) definitions[`${spec.type}.config`] = configSchema(spec);
+  const ref = (name: string): Json => ({ $ref: `#/definitions/${name}` });
+  // Shared by both node forms: the type picks its config schema (if/then per type).
+  definitions.nodeBody = {
     type: 'object',
-    required: withId ? ['id', 'type'] : ['type'],
+    required: ['type'],
     properties: {
-      ...(withId ? { id: { type: 'string', description: 'Unique id of the node in this workflow.' } } : {}),
       type: { type: 'string', description: 'The node type.', enum: allSpecs.map((s) => s.type) },
       config: { type: 'object', description: 'Parameters of the node.' },
       parameters: { type: 'object', description: 'Alias of `config` (Kailash prefers it when both exist).' },
@@ -79,9 +82,14 @@ export function workflowSchema(): Json {
     },
     allOf: allSpecs.map((s) => ({
       if: { properties: { type: { const: s.type } }, required: ['type'] },
-      then: { properties: { config: configSchema(s), parameters: configSchema(s) } },
+      then: { properties: { config: ref(`${s.type}.config`), parameters: ref(`${s.type}.config`) } },
     })),
-  });
+  };
+  definitions.node = {
+    allOf: [ref('nodeBody')],
+    required: ['id', 'type'],
+    properties: { id: { type: 'string', description: 'Unique id of the node in this workflow.' } },
+  };
   const port = (d: string): Json => ({ type: 'string', description: d });
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -90,7 +98,7 @@ export function workflowSchema(): Json {
     description: 'A Kailash workflow definition, as `WorkflowBuilder.from_dict` reads it, with Kailash Workflows additions.',
     type: 'object',
     required: ['nodes'],
-    definitions: { node: nodeBody(true), mappedNode: nodeBody(false) },
+    definitions,
     properties: {
       name: { type: 'string' },
       description: { type: 'string' },
@@ -101,7 +109,7 @@ export function workflowSchema(): Json {
         description: 'A list of `{id, type, config}` or a mapping `{id: {type, config}}`.',
         oneOf: [
           { type: 'array', items: { $ref: '#/definitions/node' } },
-          { type: 'object', additionalProperties: { $ref: '#/definitions/mappedNode' } },
+          { type: 'object', additionalProperties: ref('nodeBody') },
         ],
       },
       connections: {

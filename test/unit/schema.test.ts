@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { workflowSchema } from '../../runtime/schema/generate';
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('schemas/workflow.schema.json', () => {
+  it('is up to date with the catalog (run `npm run schema` after changing a spec)', () => {
+    const checkedIn = JSON.parse(readFileSync(join(ROOT, 'schemas', 'workflow.schema.json'), 'utf8'));
+    assert.deepEqual(checkedIn, JSON.parse(JSON.stringify(workflowSchema())));
+  });
+
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const check = ajv.compile(workflowSchema());
+
+  it('is a valid draft-07 schema that accepts every example', () => {
+    const dir = join(ROOT, 'examples');
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.workflow.yaml'))) {
+      const ok = check(parse(readFileSync(join(dir, f), 'utf8'), { version: '1.1', merge: true }));
+      assert.ok(ok, `${f}: ${ajv.errorsText(check.errors)}`);
+    }
+  });
+
+  it('rejects what the validator rejects, for tools that only read the schema', () => {
+    const bad = (doc: unknown) => assert.equal(check(doc), false, JSON.stringify(doc));
+    bad({ nodes: [{ id: 'a', type: 'NoSuchNode' }] });
+    bad({ nodes: [{ id: 'a', type: 'HTTPRequestNode', config: { method: 'FETCH' } }] });
+    bad({ nodes: [{ id: 'a', type: 'HTTPRequestNode', config: { timeout: 'soon' } }] });
+    bad({ nodes: [{ id: 'a', type: 'HTTPRequestNode', retry: { max_attempts: 0 } }] });
+    bad({ nodes: [{ type: 'HTTPRequestNode' }] });
+    bad({ nodes: [], connections: [{ from_output: 'x' }] });
+    assert.equal(check({ nodes: { a: { type: 'HTTPRequestNode', config: { url: 'http://x', timeout: '${t}' } } } }), true);
+  });
+});
