@@ -69,6 +69,8 @@ export interface RunContext {
   signal: AbortSignal;
   /** Folder of the workflow file: relative paths resolve against it. */
   baseDir: string;
+  /** Other folders file nodes may read and write. */
+  roots: string[];
 }
 
 export type NodeRun = (inputs: Record<string, unknown>, ctx: RunContext) => Promise<NodeOutput>;

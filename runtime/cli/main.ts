@@ -7,11 +7,14 @@ import { LineIndex } from '../model/lines';
 import { parseWorkflow } from '../model/parse';
 import { workflowSchema } from '../schema/generate';
 import { validateText } from '../validate';
+import { collectParams, runWorkflow } from './run';
 
 const USAGE = `Usage: kailash-wf <command> [options]
 
 Commands:
   validate <file>... [--json]               check workflow files (exit 1 on errors)
+  run <file> [--params FILE] [--param node.key=value]... [--env-file FILE] [--to NODE] [--json]
+                                            run a workflow (exit 1 if it fails, 2 if invalid)
   nodes [--json]                            list the node catalog
   schema                                    print the workflow JSON schema
   graph <file> [--format mermaid|dot]       print the workflow graph
@@ -27,12 +30,14 @@ export interface Io {
 
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 
-export function main(argv: string[], io: Io = stdio): number {
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
   try {
     const [command, ...rest] = argv;
     switch (command) {
       case 'validate':
         return validateCommand(rest, io);
+      case 'run':
+        return await runCommand(rest, io);
       case 'nodes':
         return nodesCommand(rest, io);
       case 'schema':
@@ -153,4 +158,36 @@ function graphCommand(args: string[], io: Io): number {
   const model = parseWorkflow(readWorkflow(positionals[0]!));
   io.out(format === 'dot' ? toDot(model) : toMermaid(model));
   return 0;
+}
+
+async function runCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    params: { type: 'string' },
+    param: { type: 'string', multiple: true },
+    'env-file': { type: 'string' },
+    to: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length !== 1) throw new UsageError('run needs exactly one file');
+  const file = positionals[0]!;
+  const text = readWorkflow(file);
+  let params;
+  try {
+    params = collectParams(values.params, values.param ?? [], readWorkflow);
+  } catch (err) {
+    throw err instanceof UsageError ? err : new UsageError((err as Error).message);
+  }
+  if (values['env-file'] !== undefined) readWorkflow(values['env-file']);
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  try {
+    return await runWorkflow(
+      { file, text, params, json: values.json === true, ...(values['env-file'] !== undefined ? { envFile: values['env-file'] } : {}), ...(values.to !== undefined ? { to: values.to } : {}) },
+      io,
+      controller.signal,
+    );
+  } finally {
+    process.off('SIGINT', stop);
+  }
 }

@@ -1,4 +1,8 @@
 import type { NodeSpec } from '../types';
+import { readCsv, writeCsv } from '../../nodes/files/csv';
+import { readDirectory } from '../../nodes/files/directory';
+import { readJson, writeJson } from '../../nodes/files/json';
+import { readText, writeText } from '../../nodes/files/text';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
@@ -30,6 +34,7 @@ const fileInfo: NodeSpec['outputs'][string]['items'] = {
 export const specs: NodeSpec[] = [
   {
     type: 'DirectoryReaderNode',
+    run: readDirectory,
     category: 'files',
     origin: 'kailash',
     summary: 'List the files in a directory, with their type, size and times',
@@ -91,6 +96,7 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'CSVReaderNode',
+    run: readCsv,
     category: 'files',
     origin: 'kailash',
     summary: 'Read a CSV file into a list of rows',
@@ -125,6 +131,7 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'CSVWriterNode',
+    run: writeCsv,
     category: 'files',
     origin: 'kailash',
     summary: 'Write a list of rows to a CSV file',
@@ -151,6 +158,7 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'JSONReaderNode',
+    run: readJson,
     category: 'files',
     origin: 'kailash',
     summary: 'Read and parse a JSON file',
@@ -168,6 +176,7 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'JSONWriterNode',
+    run: writeJson,
     category: 'files',
     origin: 'kailash',
     summary: 'Write a value to a JSON file',
@@ -192,6 +201,7 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'TextReaderNode',
+    run: readText,
     category: 'files',
     origin: 'kailash',
     summary: 'Read a text file',
@@ -210,6 +220,7 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'TextWriterNode',
+    run: writeText,
     category: 'files',
     origin: 'kailash',
     summary: 'Write or append text to a file',

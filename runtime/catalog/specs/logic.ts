@@ -1,11 +1,10 @@
 import type { NodeSpec } from '../types';
+import { runMerge } from '../../nodes/logic/merge';
+import { caseKey, runSwitch } from '../../nodes/logic/switch';
 
 type OutputSpec = NodeSpec['outputs'][string];
 
 const md = (...lines: string[]): string => lines.join('\n');
-
-/** Kailash's case-key sanitizing: space, `-`, `.`, `:` and `/` become `_`. */
-const sanitizeCase = (value: unknown): string => String(value).replace(/[ \-.:/]/g, '_');
 
 /** SwitchNode's config-dependent outputs: one per case, plus a renamed default field. */
 function switchOutputsFor(config: Record<string, unknown>): Record<string, OutputSpec> {
@@ -13,7 +12,7 @@ function switchOutputsFor(config: Record<string, unknown>): Record<string, Outpu
   const prefix = typeof config.case_prefix === 'string' ? config.case_prefix : 'case_';
   if (Array.isArray(config.cases)) {
     for (const value of config.cases) {
-      out[`${prefix}${sanitizeCase(value)}`] = {
+      out[caseKey(prefix, value)] = {
         type: 'Any',
         description: `The input data when it matches case ${JSON.stringify(value) ?? String(value)}, else null`,
       };
@@ -32,6 +31,7 @@ function switchOutputsFor(config: Record<string, unknown>): Record<string, Outpu
 export const specs: NodeSpec[] = [
   {
     type: 'SwitchNode',
+    run: runSwitch,
     category: 'logic',
     origin: 'kailash',
     summary: 'Route data by a condition (true/false) or by value (one output per case)',
@@ -98,6 +98,7 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'MergeNode',
+    run: runMerge,
     category: 'logic',
     origin: 'kailash',
     summary: 'Combine up to five inputs into one (concat, zip or merge_dict)',
