@@ -36,6 +36,8 @@ export interface ParamSpec extends TypeSpec {
   secret?: boolean;
   /** Holds SQL text: `${…}` templates inside are flagged as `sql-injection-risk`. */
   sql?: boolean;
+  /** Not scanned for `${…}` templates: code, where `${}` is the language's own syntax. */
+  raw?: boolean;
   /** Other names Kailash accepts for this input (`workflow_alias`, `auto_map_from`). */
   aliases?: readonly string[];
   /** Accepted in config only (a constructor argument); not settable by connections. */

@@ -78,7 +78,7 @@ function preview(value: unknown): string {
   const flat = JSON.stringify(value);
   if (flat.length <= 120) return flat;
   const lines = JSON.stringify(value, null, 2).split('\n');
-  if (lines.length <= MAX_LINES) return s;
+  if (lines.length <= MAX_LINES) return lines.join('\n');
   return [...lines.slice(0, MAX_LINES), `… ${lines.length - MAX_LINES} more lines (use --json for everything)`].join('\n');
 }
 

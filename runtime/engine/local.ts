@@ -28,8 +28,8 @@ export class LocalRuntime {
   private readonly env: Record<string, string | undefined>;
 
   constructor(options: RuntimeOptions = {}) {
-    this.secrets = options.secrets ?? new EnvSecretProvider();
     this.env = options.env ?? process.env;
+    this.secrets = options.secrets ?? new EnvSecretProvider(this.env);
   }
 
   async execute(model: WorkflowModel, options: RunOptions = {}): Promise<RunResult> {
@@ -137,7 +137,7 @@ class Run {
       for (const c of incoming) {
         if (this.failed.has(c.from!.value)) throw new NodeFailure('WorkflowExecutionError', `Cannot use outputs from failed node '${c.from!.value}'`);
       }
-      const runtimeInputs = { ...inputs, ...this.runParameters(node) };
+      const runtimeInputs = { ...inputs, ...(await this.runParameters(node)) };
       const args = await this.prepare(node, spec, runtimeInputs);
       if (!spec.run) {
         throw new NodeFailure('NotImplementedError', `${spec.type} cannot run yet: this version of Kailash Workflows has no runtime for it (validation, completion and type checks work).`);
@@ -208,9 +208,9 @@ class Run {
     return [...connected].every((k) => inputs[k] === null || inputs[k] === undefined);
   }
 
-  /** Run parameters for a node: the file's `parameters` block overridden by the caller's. */
-  private runParameters(node: NodeModel): Record<string, unknown> {
-    const fileParams = (toPlain(this.model.parameters) as Record<string, unknown> | undefined) ?? {};
+  /** Run parameters for a node: the file's `parameters` block (env and secret templates resolved) overridden by the caller's. */
+  private async runParameters(node: NodeModel): Promise<Record<string, unknown>> {
+    const fileParams = (await resolveTemplates(toPlain(this.model.parameters) ?? {}, this.scope(node, {}))) as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const source of [fileParams, this.options.parameters ?? {}]) {
       for (const [k, v] of Object.entries(source)) {
@@ -222,16 +222,17 @@ class Run {
     return out;
   }
 
+  private scope(node: NodeModel, inputs: Record<string, unknown>) {
+    return { inputs, env: this.env, secrets: this.secrets, redactor: this.redactor, node: node.id };
+  }
+
   /** Config < connections < run parameters, templates resolved, declared params coerced. */
   private async prepare(node: NodeModel, spec: NodeSpec, runtimeInputs: Record<string, unknown>): Promise<Record<string, unknown>> {
     const config = (toPlain(node.config) as Record<string, unknown> | undefined) ?? {};
-    const resolvedConfig = (await resolveTemplates(config, {
-      inputs: runtimeInputs,
-      env: this.env,
-      secrets: this.secrets,
-      redactor: this.redactor,
-      node: node.id,
-    })) as Record<string, unknown>;
+    const resolvedConfig: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(config)) {
+      resolvedConfig[k] = spec.params[k]?.raw ? v : await resolveTemplates(v, this.scope(node, runtimeInputs));
+    }
     const merged: Record<string, unknown> = { ...resolvedConfig, ...runtimeInputs };
     const args: Record<string, unknown> = {};
     for (const [name, p] of Object.entries(spec.params)) {

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Tags } from 'yaml';
 import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics';
 import type {
   ConnectionModel,
@@ -61,7 +61,7 @@ export function parseWorkflow(text: string): WorkflowModel {
   let doc: Document.Parsed;
   try {
     // YAML 1.1 is what PyYAML's safe_load reads, so `yes`, `on` and `<<` merges mean what Kailash sees.
-    doc = parseDocument(text, { version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false, strict: false });
+    doc = parseDocument(text, { version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false, strict: false, customTags: pyyamlBooleans });
   } catch (err) {
     // The yaml composer recurses; absurd nesting can exhaust the stack.
     model.diagnostics.push(diag('yaml-syntax', 'error', `Cannot parse this file: ${(err as Error).message}`, [0, 0]));
@@ -89,6 +89,18 @@ export function parseWorkflow(text: string): WorkflowModel {
   }
   new ModelReader(model).read(root);
   return model;
+}
+
+const BOOL_TAG = 'tag:yaml.org,2002:bool';
+const PY_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
+const PY_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
+
+/** YAML 1.1 reads `y`/`n` as booleans; PyYAML (what Kailash uses) keeps them strings. */
+function pyyamlBooleans(tags: Tags): Tags {
+  return tags.map((t) => {
+    if (typeof t !== 'object' || t.tag !== BOOL_TAG || !('test' in t) || !t.test) return t;
+    return { ...t, test: t.test.test('true') ? PY_TRUE : PY_FALSE } as typeof t;
+  });
 }
 
 function refuseUnreadable(text: string): Diagnostic | undefined {
@@ -185,8 +197,10 @@ class ValueReader {
           ? this.read(valueNode, depth + 1, aliasSpan)
           : { kind: 'scalar', span: [keySpan[1], keySpan[1]], value: null };
         const rawKey = keyNode ? (isAlias(keyNode) ? keyNode.resolve(this.doc) : keyNode) : null;
+        // yaml marks a `<<` merge key with a symbol value; a quoted '<<' is an ordinary key.
+        const isMerge = isScalar(rawKey) && (typeof rawKey.value === 'symbol' || (rawKey.value === '<<' && rawKey.type === 'PLAIN'));
         const keyValue = rawKey && isScalar(rawKey) ? scalarValue(rawKey.value) : null;
-        if (keyValue === '<<' && isScalar(rawKey) && (rawKey.type === undefined || rawKey.type === 'PLAIN')) {
+        if (isMerge) {
           this.collectMerge(value, merged);
           continue;
         }

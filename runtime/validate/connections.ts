@@ -90,7 +90,7 @@ function checkInput(ctx: Context, c: ConnectionModel, spec: NodeSpec): Typed | u
     }
     return { type: p, label };
   }
-  if (spec.acceptsAnyInput) return { type: { type: 'Any' }, label };
+  if (spec.acceptsAnyInput || ctx.templateInputs(c.to!.value).has(name)) return { type: { type: 'Any' }, label };
   const names = Object.entries(spec.params).filter(([, p]) => !p.configOnly).map(([k]) => k);
   const near = closest(name, names);
   const implicit = c.toInput.implicit ? ' (a connection without `to_input` writes `input`)' : '';

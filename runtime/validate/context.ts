@@ -1,6 +1,8 @@
 import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics';
 import { diag } from '../model/parse';
-import type { ConnectionModel, MapValue, Span, WorkflowModel } from '../model/types';
+import { getSpec } from '../catalog';
+import { findTemplates } from '../model/templates';
+import type { ConnectionModel, MapValue, Span, Value, WorkflowModel } from '../model/types';
 
 export interface ValidateOptions {
   /**
@@ -35,6 +37,29 @@ export class Context {
       if (model.nodesById.has(e.key) && e.value.kind === 'map') this.nodeParameters.set(e.key, e.value);
       else this.flatParameters.add(e.key);
     }
+  }
+
+  private readonly templateCache = new Map<string, Set<string>>();
+
+  /**
+   * Names a node's config reads through `${name}` templates. They are inputs of that node even
+   * when it does not declare them (Kailash resolves templates against whatever inputs arrive).
+   */
+  templateInputs(nodeId: string): Set<string> {
+    let names = this.templateCache.get(nodeId);
+    if (names) return names;
+    names = new Set();
+    const node = this.model.nodesById.get(nodeId);
+    const spec = node?.type ? getSpec(node.type.value) : undefined;
+    const visit = (v: Value | undefined): void => {
+      if (!v) return;
+      if (v.kind === 'map') v.entries.forEach((e) => visit(e.value));
+      else if (v.kind === 'seq') v.items.forEach(visit);
+      else if (typeof v.value === 'string') for (const t of findTemplates(v.value)) if (t.kind === 'input') names!.add(t.name);
+    };
+    for (const e of node?.config?.entries ?? []) if (!spec?.params[e.key]?.raw) visit(e.value);
+    this.templateCache.set(nodeId, names);
+    return names;
   }
 
   report(code: DiagnosticCode, severity: Severity, message: string, span: Span, suggestions?: string[]): void {

@@ -49,7 +49,7 @@ function checkConfig(ctx: Context, node: NodeModel, config: MapValue, spec: Node
       }
     }
     if (param) checkParamValue(ctx, e, param, `'${e.key}'`);
-    walkStrings(ctx, node, e.key, e.value, param, param?.sql === true, 0);
+    walkStrings(ctx, { node, inputTemplates: true }, e.key, e.value, param, sqlModeOf(param));
   }
 }
 
@@ -114,60 +114,79 @@ function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+type SqlMode = 'all' | 'query' | 'none';
+
+/** Where SQL text sits under a param: the whole string, or (in `operations` lists) `query` keys only. */
+export function sqlModeOf(param: ParamSpec | undefined): SqlMode {
+  if (!param?.sql) return 'none';
+  return param.type === 'str' || param.type === 'Any' ? 'all' : 'query';
+}
+
+export interface StringScan {
+  node: NodeModel;
+  /** `${name}` may name node inputs (config); in `parameters` only env and secret templates make sense. */
+  inputTemplates: boolean;
+}
+
 /** Templates, SQL splicing and literal secrets, in every string under a config key. */
-function walkStrings(ctx: Context, node: NodeModel, key: string, v: Value, param: ParamSpec | undefined, sql: boolean, depth: number): void {
+export function walkStrings(ctx: Context, scan: StringScan, key: string, v: Value, param: ParamSpec | undefined, sql: SqlMode, depth = 0): void {
   if (v.kind === 'map') {
-    for (const e of v.entries) walkStrings(ctx, node, e.key, e.value, undefined, sql || (depth === 1 && e.key === 'query'), depth + 1);
+    for (const e of v.entries) {
+      const child: SqlMode = sql === 'query' && e.key === 'query' ? 'all' : sql;
+      walkStrings(ctx, scan, e.key, e.value, undefined, child, depth + 1);
+    }
     return;
   }
   if (v.kind === 'seq') {
-    for (const item of v.items) walkStrings(ctx, node, key, item, undefined, sql, depth + 1);
+    for (const item of v.items) walkStrings(ctx, scan, key, item, undefined, sql, depth + 1);
     return;
   }
   if (v.value === null || typeof v.value === 'boolean') return;
   const s = String(v.value);
-  if (typeof v.value === 'string') {
-    for (const t of findTemplates(s)) {
-      const text = s.slice(t.start, t.end);
-      const span = ctx.spanWithin(v.span, text);
-      if (t.kind === 'invalid') {
-        ctx.report(
-          'unknown-template-variable',
-          'error',
-          `Template ${text} is not valid: use \${name} (a node input), \${env:NAME} or \${secret:NAME}.`,
-          span,
-        );
-        continue;
-      }
-      if (t.kind === 'input' && !ctx.providedAtRun(node.id, [t.name])) {
-        const known = new Set<string>([
-          ...(ctx.incoming.get(node.id) ?? []).map((c) => c.toInput.value),
-          ...(ctx.nodeParameters.get(node.id)?.entries.map((e) => e.key) ?? []),
-          ...ctx.flatParameters,
-        ]);
-        const near = closest(t.name, known);
-        ctx.report(
-          'unknown-template-variable',
-          'error',
-          `${text} has no value: no connection into '${node.id}' sets input '${t.name}' and \`parameters\` gives none (templates resolve against the node's inputs).${didYouMean(near)}`,
-          span,
-          near,
-        );
-      }
-      if (sql && t.kind !== 'secret') {
-        ctx.report(
-          'sql-injection-risk',
-          'warning',
-          `${text} is spliced into the SQL text: pass the value as a bound parameter (\`:${t.name}\` with \`parameters: {${t.name}: …}\`) instead.`,
-          span,
-        );
-      }
-    }
-  }
+  if (typeof v.value === 'string' && !param?.raw) checkTemplates(ctx, scan, s, v.span, sql === 'all');
   if (typeof v.value === 'string' && isWholeTemplate(s)) return;
   for (const f of findSecrets(key, s, param)) {
     const text = s.slice(f.start, f.end);
     ctx.report('plaintext-secret', 'warning', f.message, text ? ctx.spanWithin(v.span, text) : v.span);
+  }
+}
+
+function checkTemplates(ctx: Context, scan: StringScan, s: string, at: Value['span'], sql: boolean): void {
+  const node = scan.node;
+  for (const t of findTemplates(s)) {
+    const text = s.slice(t.start, t.end);
+    const span = ctx.spanWithin(at, text);
+    if (t.kind === 'invalid') {
+      ctx.report('unknown-template-variable', 'error', `Template ${text} is not valid: use \${name} (a node input), \${env:NAME} or \${secret:NAME}.`, span);
+      continue;
+    }
+    if (t.kind === 'input' && !scan.inputTemplates) {
+      ctx.report('unknown-template-variable', 'error', `${text}: run parameters can use only \${env:NAME} and \${secret:NAME} templates.`, span);
+      continue;
+    }
+    if (t.kind === 'input' && !ctx.providedAtRun(node.id, [t.name])) {
+      const known = new Set<string>([
+        ...(ctx.incoming.get(node.id) ?? []).map((c) => c.toInput.value),
+        ...(ctx.nodeParameters.get(node.id)?.entries.map((e) => e.key) ?? []),
+        ...ctx.flatParameters,
+      ]);
+      const near = closest(t.name, known);
+      ctx.report(
+        'unknown-template-variable',
+        'error',
+        `${text} has no value: no connection into '${node.id}' sets input '${t.name}' and \`parameters\` gives none (templates resolve against the node's inputs).${didYouMean(near)}`,
+        span,
+        near,
+      );
+    }
+    if (sql && t.kind !== 'secret') {
+      ctx.report(
+        'sql-injection-risk',
+        'warning',
+        `${text} is spliced into the SQL text: pass the value as a bound parameter (\`:${t.name}\` with \`parameters: {${t.name}: …}\`) instead.`,
+        span,
+      );
+    }
   }
 }
 

@@ -2,8 +2,7 @@ import { getSpec, METADATA_KEYS } from '../catalog';
 import { findParam } from '../catalog/typing';
 import { closest } from '../util/suggest';
 import { didYouMean, type Context } from './context';
-import { checkParamValue } from './nodes';
-import { findSecrets } from './secrets';
+import { checkParamValue, sqlModeOf, walkStrings } from './nodes';
 
 /** The top-level `parameters` block: default run parameters per node. */
 export function checkParameters(ctx: Context): void {
@@ -12,14 +11,10 @@ export function checkParameters(ctx: Context): void {
     const spec = node.type ? getSpec(node.type.value) : undefined;
     if (!spec) continue;
     for (const e of block.entries) {
-      if (e.value.kind === 'scalar' && typeof e.value.value === 'string') {
-        for (const f of findSecrets(e.key, e.value.value, spec.params[e.key])) {
-          ctx.report('plaintext-secret', 'warning', f.message, e.value.span);
-        }
-      }
       const found = findParam(spec, e.key);
+      walkStrings(ctx, { node, inputTemplates: false }, e.key, e.value, found?.[1], sqlModeOf(found?.[1]));
       if (!found) {
-        if (spec.acceptsAnyInput || METADATA_KEYS.includes(e.key)) continue;
+        if (spec.acceptsAnyInput || METADATA_KEYS.includes(e.key) || ctx.templateInputs(nodeId).has(e.key)) continue;
         const near = closest(e.key, Object.keys(spec.params));
         ctx.report('unknown-param', 'warning', `${spec.type} has no parameter '${e.key}'; Kailash ignores it.${didYouMean(near)}`, e.keySpan, near);
         continue;

@@ -92,6 +92,8 @@ export const specs: NodeSpec[] = [
         description: 'JavaScript code to run; assign `result` to choose the output',
         required: true,
         configOnly: true,
+        // `${…}` in JavaScript is a template literal, never a workflow template.
+        raw: true,
       },
       timeout: {
         type: 'float',
