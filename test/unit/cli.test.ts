@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { main } from '../../runtime/cli/main';
+import { workflowSchema } from '../../runtime/schema/generate';
+
+const ROOT = join(__dirname, '..', '..');
+const FIXTURES = join(ROOT, 'test', 'fixtures');
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
+  return { code, out, err };
+}
+
+describe('kailash-wf CLI', () => {
+  it('validate: exit 0 on clean files, 1 on errors, 2 on unreadable files or bad usage', async () => {
+    const clean = await cli('validate', join(FIXTURES, 'valid', 'list-form.workflow.yaml'));
+    assert.equal(clean.code, 0);
+    assert.match(clean.out, /1 file checked: 0 errors, 0 warnings/);
+
+    const bad = await cli('validate', join(FIXTURES, 'diagnostics', 'unknown-node-type.workflow.yaml'));
+    assert.equal(bad.code, 1);
+    assert.match(bad.out, /unknown-node-type\.workflow\.yaml:3:11: error \[unknown-node-type\] Unknown node type 'HTTPRequestNod'\. Did you mean 'HTTPRequestNode'\?/);
+
+    const missing = await cli('validate', 'no/such.workflow.yaml');
+    assert.equal(missing.code, 2);
+    assert.equal(missing.err, "kailash-wf: cannot read 'no/such.workflow.yaml': no such file\n");
+    assert.equal((await cli('validate')).code, 2);
+    assert.equal((await cli('validate', '--frobnicate', 'x')).code, 2);
+    assert.equal((await cli('launch')).code, 2);
+  });
+
+  it('validate --json prints DESIGN §5 records with 1-based positions', async () => {
+    const file = join(FIXTURES, 'diagnostics', 'duplicate-connection.workflow.yaml');
+    const r = await cli('validate', file, '--json');
+    assert.equal(r.code, 1);
+    const records = JSON.parse(r.out);
+    assert.deepEqual(records, [
+      {
+        file,
+        line: 10,
+        column: 5,
+        endLine: 10,
+        endColumn: 66,
+        severity: 'error',
+        code: 'duplicate-connection',
+        message: 'Duplicate connection: reader.data -> writer.data is already declared.',
+      },
+    ]);
+    assert.deepEqual(JSON.parse((await cli('validate', '--json', join(FIXTURES, 'valid', 'map-form.workflow.yaml'))).out), []);
+  });
+
+  it('nodes, schema and graph', async () => {
+    const nodes = JSON.parse((await cli('nodes', '--json')).out);
+    assert.equal(nodes.length, 31);
+    assert.ok(nodes.find((n: { type: string }) => n.type === 'HTTPRequestNode').params.url);
+    assert.match((await cli('nodes')).out, /^api\n {2}HTTPRequestNode +Send an HTTP request/);
+    assert.deepEqual(JSON.parse((await cli('schema')).out), JSON.parse(JSON.stringify(workflowSchema())));
+
+    const file = join(ROOT, 'examples', 'quickstart.workflow.yaml');
+    const mermaid = (await cli('graph', file)).out;
+    assert.match(mermaid, /^flowchart TB\n/);
+    assert.match(mermaid, /orders -->\|"data → input_data"\| by_status/);
+    const dot = (await cli('graph', file, '--format', 'dot')).out;
+    assert.match(dot, /^digraph "quickstart" \{/);
+    assert.match(dot, /"by_status" -> "paid_report" \[label="case_paid → data"\];/);
+    assert.equal((await cli('graph', file, '--format', 'svg')).code, 2);
+  });
+
+  it('run --json prints the run record; exit 0, 1 when the run fails, 2 when invalid', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kwf-cli-'));
+    cpSync(join(ROOT, 'examples', 'quickstart.workflow.yaml'), join(dir, 'q.workflow.yaml'));
+    cpSync(join(ROOT, 'examples', 'data'), join(dir, 'data'), { recursive: true });
+    const ok = await cli('run', join(dir, 'q.workflow.yaml'), '--json');
+    assert.equal(ok.code, 0, ok.err);
+    const rec = JSON.parse(ok.out);
+    assert.equal(rec.status, 'succeeded');
+    assert.deepEqual(Object.keys(rec.results).sort(), ['by_status', 'combined', 'customers', 'orders', 'paid_report', 'refunds_report', 'summary']);
+    assert.equal(rec.results.refunds_report.rows_written, 1);
+    assert.deepEqual(Object.keys(rec.nodes.orders).sort(), ['attempts', 'durationMs', 'status']);
+
+    const human = await cli('run', join(dir, 'q.workflow.yaml'), '--param', 'paid_report.indent=4');
+    assert.equal(human.code, 0);
+    assert.match(human.out, /✓ orders {2}CSVReaderNode/);
+    assert.match(human.out, /✓ succeeded in/);
+
+    writeFileSync(join(dir, 'fail.workflow.yaml'), 'nodes:\n  - {id: r, type: TextReaderNode, config: {file_path: nope.txt}}\n');
+    const failed = await cli('run', join(dir, 'fail.workflow.yaml'), '--json');
+    assert.equal(failed.code, 1);
+    assert.equal(JSON.parse(failed.out).nodes.r.error.type, 'FileNotFoundError');
+
+    writeFileSync(join(dir, 'bad.workflow.yaml'), 'nodes:\n  - {id: r, type: NoSuchNode}\n');
+    const invalid = await cli('run', join(dir, 'bad.workflow.yaml'));
+    assert.equal(invalid.code, 2);
+    assert.match(invalid.err, /bad\.workflow\.yaml:2:19: error \[unknown-node-type\]/);
+    assert.equal((await cli('run', join(dir, 'q.workflow.yaml'), '--param', 'oops')).code, 2);
+  });
+
+  it('the built bin exits with the documented codes and survives a closed pipe', () => {
+    const bin = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'runtime', 'cli', 'bin.ts'), ...args], { encoding: 'utf8', cwd: ROOT });
+    assert.equal(bin(['validate', 'examples/quickstart.workflow.yaml']).status, 0);
+    assert.equal(bin(['validate', 'test/fixtures/diagnostics/cycle.workflow.yaml']).status, 1);
+    const missing = bin(['validate', 'nope.yaml']);
+    assert.equal(missing.status, 2);
+    assert.equal(missing.stderr.trim().split('\n').length, 1);
+    const piped = spawnSync('sh', ['-c', `node --import tsx runtime/cli/bin.ts nodes --json | head -c 10`], { encoding: 'utf8', cwd: ROOT });
+    assert.equal(piped.status, 0);
+    assert.doesNotMatch(piped.stderr, /EPIPE/);
+  });
+});
