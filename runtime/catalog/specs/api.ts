@@ -58,6 +58,10 @@ const httpParams: NodeSpec['params'] = {
   },
 };
 
+function pick(params: NodeSpec['params'], names: string[]): NodeSpec['params'] {
+  return Object.fromEntries(names.map((n) => [n, params[n]!]));
+}
+
 const httpOutputs: NodeSpec['outputs'] = {
   response: {
     type: 'dict',
@@ -170,13 +174,7 @@ export const specs: NodeSpec[] = [
         type: 'str',
         description: "API resource path (e.g., 'users' or 'products/{id}')",
       },
-      method: {
-        type: 'str',
-        description: 'HTTP method (GET, POST, PUT, PATCH, DELETE)',
-        default: 'GET',
-        enum: HTTP_METHODS,
-        enumCaseInsensitive: true,
-      },
+      method: httpParams.method!,
       path_params: {
         type: 'dict',
         description: "Parameters to substitute in resource path (e.g., {'id': 123})",
@@ -187,44 +185,19 @@ export const specs: NodeSpec[] = [
         description: 'Query parameters to include in the URL',
         default: {},
       },
-      headers: { type: 'dict', description: 'HTTP headers to include in the request', default: {} },
-      data: { type: 'Any', description: 'Request body data (for POST, PUT, etc.)' },
+      headers: httpParams.headers!,
+      data: httpParams.data!,
       version: { type: 'str', description: "API version to use (e.g., 'v1')" },
-      timeout: { type: 'int', description: 'Request timeout in seconds', default: 30 },
-      verify_ssl: { type: 'bool', description: 'Whether to verify SSL certificates', default: true },
+      timeout: httpParams.timeout!,
+      verify_ssl: httpParams.verify_ssl!,
       paginate: {
         type: 'bool',
         description: 'Whether to handle pagination automatically (for GET requests)',
         default: false,
       },
       pagination_params: { type: 'dict', description: 'Pagination configuration parameters' },
-      retry_count: {
-        type: 'int',
-        description: 'Number of times to retry failed requests',
-        default: 0,
-      },
-      retry_backoff: { type: 'float', description: 'Backoff factor for retries', default: 0.5 },
-      auth_type: {
-        type: 'str',
-        description: 'Authentication type: bearer, basic, api_key, oauth2',
-        enum: AUTH_TYPES,
-      },
-      auth_token: {
-        type: 'str',
-        description: 'Authentication token/key for bearer, api_key, or oauth2',
-        secret: true,
-      },
-      auth_username: { type: 'str', description: 'Username for basic authentication' },
-      auth_password: {
-        type: 'str',
-        description: 'Password for basic authentication',
-        secret: true,
-      },
-      api_key_header: {
-        type: 'str',
-        description: 'Header name for API key authentication',
-        default: 'X-API-Key',
-      },
+      // Kailash's RESTClientNode declares the same retry and auth params as HTTPRequestNode.
+      ...pick(httpParams, ['retry_count', 'retry_backoff', 'auth_type', 'auth_token', 'auth_username', 'auth_password', 'api_key_header']),
     },
     outputs: {
       data: { type: 'Any', description: 'Parsed response data from the API' },
@@ -290,14 +263,7 @@ export const specs: NodeSpec[] = [
         description: 'Name of the operation to execute (if query contains multiple)',
       },
       headers: { type: 'dict', description: 'HTTP headers to include in the request', default: {} },
-      timeout: { type: 'int', description: 'Request timeout in seconds', default: 30 },
-      verify_ssl: { type: 'bool', description: 'Whether to verify SSL certificates', default: true },
-      retry_count: {
-        type: 'int',
-        description: 'Number of times to retry failed requests',
-        default: 0,
-      },
-      retry_backoff: { type: 'float', description: 'Backoff factor for retries', default: 0.5 },
+      ...pick(httpParams, ['timeout', 'verify_ssl', 'retry_count', 'retry_backoff']),
       flatten_response: {
         type: 'bool',
         description: 'Whether to flatten the response data structure',

@@ -1,20 +1,12 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { NodeRun } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
-import { fsFailure, safePath } from './paths';
+import { readWithin, safePath, writeWithin } from './paths';
 
 /** Kailash's CSVReaderNode: values stay strings; `index_column` adds `data_indexed`. */
 export const readCsv: NodeRun = async (inputs, ctx) => {
-  const path = safePath(inputs.file_path, ctx);
-  let text: string;
-  try {
-    text = await readFile(path, { encoding: 'utf8', signal: ctx.signal });
-  } catch (err) {
-    throw fsFailure(err, String(inputs.file_path));
-  }
+  const text = await readWithin(inputs.file_path, ctx);
   const headers = inputs.headers !== false;
   let data: unknown[];
   try {
@@ -36,19 +28,12 @@ export const readCsv: NodeRun = async (inputs, ctx) => {
 };
 
 export const writeCsv: NodeRun = async (inputs, ctx) => {
-  const path = safePath(inputs.file_path, ctx);
   const rows = (inputs.data as unknown[] | undefined) ?? [];
-  if (rows.length === 0) return { rows_written: 0, file_path: path };
+  if (rows.length === 0) return { rows_written: 0, file_path: safePath(inputs.file_path, ctx) };
   const delimiter = String(inputs.delimiter ?? ',');
   const dicts = rows.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r));
   const text = dicts
     ? stringify(rows as Record<string, unknown>[], { header: true, columns: Object.keys(rows[0] as object), delimiter })
     : stringify(rows.map((r) => (Array.isArray(r) ? r : [r])), { delimiter });
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, text, { encoding: 'utf8', signal: ctx.signal });
-  } catch (err) {
-    throw fsFailure(err, String(inputs.file_path));
-  }
-  return { rows_written: rows.length, file_path: path };
+  return { rows_written: rows.length, file_path: await writeWithin(inputs.file_path, text, ctx) };
 };

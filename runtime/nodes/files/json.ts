@@ -1,17 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { NodeRun } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
-import { fsFailure, safePath } from './paths';
+import { readWithin, writeWithin } from './paths';
 
 export const readJson: NodeRun = async (inputs, ctx) => {
-  const path = safePath(inputs.file_path, ctx);
-  let text: string;
-  try {
-    text = await readFile(path, { encoding: 'utf8', signal: ctx.signal });
-  } catch (err) {
-    throw fsFailure(err, String(inputs.file_path));
-  }
+  const text = await readWithin(inputs.file_path, ctx);
   try {
     return { data: JSON.parse(text) };
   } catch (err) {
@@ -20,13 +12,6 @@ export const readJson: NodeRun = async (inputs, ctx) => {
 };
 
 export const writeJson: NodeRun = async (inputs, ctx) => {
-  const path = safePath(inputs.file_path, ctx);
   const indent = typeof inputs.indent === 'number' ? inputs.indent : 2;
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, JSON.stringify(inputs.data ?? null, null, indent), { encoding: 'utf8', signal: ctx.signal });
-  } catch (err) {
-    throw fsFailure(err, String(inputs.file_path));
-  }
-  return { file_path: path };
+  return { file_path: await writeWithin(inputs.file_path, JSON.stringify(inputs.data ?? null, null, indent), ctx) };
 };

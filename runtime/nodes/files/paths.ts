@@ -1,4 +1,5 @@
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { RunContext } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
 
@@ -33,4 +34,28 @@ export function fsFailure(err: unknown, path: string): NodeFailure {
   const e = err as NodeJS.ErrnoException;
   const why: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory', ENOTDIR: 'not a directory' };
   return new NodeFailure(e.code === 'ENOENT' ? 'FileNotFoundError' : 'OSError', `${path}: ${why[e.code ?? ''] ?? e.message}`);
+}
+
+/** Reads a file named by a node param, with safe-path checks and clear errors. */
+export async function readWithin(path: unknown, ctx: RunContext, encoding: BufferEncoding = 'utf8'): Promise<string> {
+  const full = safePath(path, ctx);
+  try {
+    return await readFile(full, { encoding, signal: ctx.signal });
+  } catch (err) {
+    throw fsFailure(err, String(path));
+  }
+}
+
+/** Writes (or appends) a file named by a node param, creating its folder; returns the full path. */
+export async function writeWithin(path: unknown, text: string, ctx: RunContext, opts: { encoding?: BufferEncoding; append?: boolean } = {}): Promise<string> {
+  const full = safePath(path, ctx);
+  const encoding = opts.encoding ?? 'utf8';
+  try {
+    await mkdir(dirname(full), { recursive: true });
+    if (opts.append) await appendFile(full, text, { encoding });
+    else await writeFile(full, text, { encoding, signal: ctx.signal });
+  } catch (err) {
+    throw fsFailure(err, String(path));
+  }
+  return full;
 }

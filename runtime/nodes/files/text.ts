@@ -1,8 +1,6 @@
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { NodeRun } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
-import { fsFailure, safePath } from './paths';
+import { readWithin, writeWithin } from './paths';
 
 function encodingOf(v: unknown): BufferEncoding {
   const e = String(v ?? 'utf-8').toLowerCase().replace('_', '-');
@@ -12,26 +10,11 @@ function encodingOf(v: unknown): BufferEncoding {
   return enc;
 }
 
-export const readText: NodeRun = async (inputs, ctx) => {
-  const path = safePath(inputs.file_path, ctx);
-  try {
-    return { text: await readFile(path, { encoding: encodingOf(inputs.encoding), signal: ctx.signal }) };
-  } catch (err) {
-    if (err instanceof NodeFailure) throw err;
-    throw fsFailure(err, String(inputs.file_path));
-  }
-};
+export const readText: NodeRun = async (inputs, ctx) => ({ text: await readWithin(inputs.file_path, ctx, encodingOf(inputs.encoding)) });
 
 export const writeText: NodeRun = async (inputs, ctx) => {
-  const path = safePath(inputs.file_path, ctx);
   const encoding = encodingOf(inputs.encoding);
   const text = String(inputs.text ?? '');
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    if (inputs.append) await appendFile(path, text, { encoding });
-    else await writeFile(path, text, { encoding, signal: ctx.signal });
-  } catch (err) {
-    throw fsFailure(err, String(inputs.file_path));
-  }
+  const path = await writeWithin(inputs.file_path, text, ctx, { encoding, append: inputs.append === true });
   return { file_path: path, bytes_written: Buffer.byteLength(text, encoding) };
 };
