@@ -3,7 +3,6 @@ import type { NodeSpec, TypeSpec } from '../catalog/types';
 import { connectionVerdict, describeType, findParam, resolveOutputPath } from '../catalog/typing';
 import type { ConnectionModel, NodeModel } from '../model/types';
 import { toPlain } from '../model/values';
-import { closest } from '../util/suggest';
 import { didYouMean, type Context } from './context';
 
 export function checkConnections(ctx: Context): void {
@@ -50,7 +49,7 @@ function endpoint(ctx: Context, ref: ConnectionModel['from'], ids: string[]): No
   if (!ref) return undefined;
   const node = ctx.model.nodesById.get(ref.value);
   if (node) return node;
-  const near = closest(ref.value, ids);
+  const near = ctx.closest(ref.value, ids);
   ctx.report('unknown-connection-node', 'error', `No node '${ref.value}' in this workflow.${didYouMean(near)}`, ref.span, near);
   return undefined;
 }
@@ -70,7 +69,7 @@ function checkOutput(ctx: Context, c: ConnectionModel, from: NodeModel, spec: No
     ctx.report('unknown-output', 'error', `'${head}' of ${spec.type} is not a dict, so '${path}' cannot walk into it (Kailash's dotted paths follow dict keys only).`, span);
     return undefined;
   }
-  const near = closest(bad, r.known);
+  const near = ctx.closest(bad, r.known);
   const where = r.segment === 0 ? `${spec.type} has no output '${bad}'` : `'${parts.slice(0, r.segment).join('.')}' of ${spec.type} has no key '${bad}'`;
   const implicit = c.fromOutput.implicit ? ' (a connection without `from_output` reads `result`)' : '';
   const available = r.known.length ? ` Available: ${r.known.join(', ')}.` : '';
@@ -92,7 +91,7 @@ function checkInput(ctx: Context, c: ConnectionModel, spec: NodeSpec): Typed | u
   }
   if (spec.acceptsAnyInput || ctx.templateInputs(c.to!.value).has(name)) return { type: { type: 'Any' }, label };
   const names = Object.entries(spec.params).filter(([, p]) => !p.configOnly).map(([k]) => k);
-  const near = closest(name, names);
+  const near = ctx.closest(name, names);
   const implicit = c.toInput.implicit ? ' (a connection without `to_input` writes `input`)' : '';
   ctx.report('unknown-input', 'error', `${spec.type} has no input '${name}'${implicit}.${didYouMean(near)}`, c.toInput.span, near);
   return undefined;

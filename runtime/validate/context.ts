@@ -2,6 +2,7 @@ import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics';
 import { diag } from '../model/parse';
 import { getSpec } from '../catalog';
 import { findTemplates } from '../model/templates';
+import { closest } from '../util/suggest';
 import type { ConnectionModel, MapValue, Span, Value, WorkflowModel } from '../model/types';
 
 export interface ValidateOptions {
@@ -37,6 +38,17 @@ export class Context {
       if (model.nodesById.has(e.key) && e.value.kind === 'map') this.nodeParameters.set(e.key, e.value);
       else this.flatParameters.add(e.key);
     }
+  }
+
+  /** Candidates did-you-mean may still compare: a file with thousands of typos stays fast. */
+  private suggestBudget = 200_000;
+
+  /** Did-you-mean names for `word`, until the budget is spent (then none: the message stays plain). */
+  closest(word: string, candidates: Iterable<string>): string[] {
+    const list = Array.isArray(candidates) ? (candidates as string[]) : [...candidates];
+    if (this.suggestBudget < list.length) return [];
+    this.suggestBudget -= list.length;
+    return closest(word, list);
   }
 
   private readonly templateCache = new Map<string, Set<string>>();

@@ -4,7 +4,6 @@ import type { NodeSpec, ParamSpec, TypeSpec } from '../catalog/types';
 import { checkLiteral, describeType } from '../catalog/typing';
 import { findTemplates, isWholeTemplate } from '../model/templates';
 import type { Entry, MapValue, NodeModel, Value } from '../model/types';
-import { closest } from '../util/suggest';
 import { didYouMean, type Context } from './context';
 import { findSecrets } from './secrets';
 
@@ -21,7 +20,7 @@ function checkType(ctx: Context, node: NodeModel): NodeSpec | undefined {
   if (!node.type) return undefined;
   const spec = getSpec(node.type.value);
   if (spec) return spec;
-  const near = closest(node.type.value, nodeTypes);
+  const near = ctx.closest(node.type.value, nodeTypes);
   ctx.report(
     'unknown-node-type',
     'error',
@@ -38,7 +37,7 @@ function checkConfig(ctx: Context, node: NodeModel, config: MapValue, spec: Node
     if (spec && !param && !spec.acceptsAnyInput && !METADATA_KEYS.includes(e.key)) {
       const alias = Object.entries(spec.params).find(([, p]) => p.aliases?.includes(e.key));
       if (!alias) {
-        const near = closest(e.key, Object.keys(spec.params));
+        const near = ctx.closest(e.key, Object.keys(spec.params));
         ctx.report(
           'unknown-param',
           'warning',
@@ -66,7 +65,7 @@ export function checkParamValue(ctx: Context, e: Entry, param: ParamSpec | TypeS
     }
     const p = param as ParamSpec;
     if (p.enum && !enumHas(p, v.value)) {
-      const near = typeof v.value === 'string' ? closest(v.value, p.enum.map(String)) : [];
+      const near = typeof v.value === 'string' ? ctx.closest(v.value, p.enum.map(String)) : [];
       ctx.report(
         'invalid-enum-value',
         'error',
@@ -90,7 +89,7 @@ export function checkParamValue(ctx: Context, e: Entry, param: ParamSpec | TypeS
       const field = param.fields[f.key];
       if (!field) {
         if (!param.open) {
-          const near = closest(f.key, Object.keys(param.fields));
+          const near = ctx.closest(f.key, Object.keys(param.fields));
           ctx.report('unknown-param', 'warning', `${cap(label)} has no key '${f.key}'.${didYouMean(near)}`, f.keySpan, near);
         }
         continue;
@@ -170,7 +169,7 @@ function checkTemplates(ctx: Context, scan: StringScan, s: string, at: Value['sp
         ...(ctx.nodeParameters.get(node.id)?.entries.map((e) => e.key) ?? []),
         ...ctx.flatParameters,
       ]);
-      const near = closest(t.name, known);
+      const near = ctx.closest(t.name, known);
       ctx.report(
         'unknown-template-variable',
         'error',
@@ -238,7 +237,7 @@ function checkPolicies(ctx: Context, node: NodeModel): void {
     for (const f of v.entries) {
       const field = policy.fields![f.key];
       if (!field) {
-        const near = closest(f.key, Object.keys(policy.fields!));
+        const near = ctx.closest(f.key, Object.keys(policy.fields!));
         ctx.report('schema', 'error', `\`${key}\` has no setting '${f.key}'.${didYouMean(near)}`, f.keySpan, near);
         continue;
       }

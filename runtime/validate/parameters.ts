@@ -1,6 +1,5 @@
 import { getSpec, METADATA_KEYS } from '../catalog';
 import { findParam } from '../catalog/typing';
-import { closest } from '../util/suggest';
 import { didYouMean, type Context } from './context';
 import { checkParamValue, sqlModeOf, walkStrings } from './nodes';
 
@@ -15,7 +14,7 @@ export function checkParameters(ctx: Context): void {
       walkStrings(ctx, { node, inputTemplates: false }, e.key, e.value, found?.[1], sqlModeOf(found?.[1]));
       if (!found) {
         if (spec.acceptsAnyInput || METADATA_KEYS.includes(e.key) || ctx.templateInputs(nodeId).has(e.key)) continue;
-        const near = closest(e.key, Object.keys(spec.params));
+        const near = ctx.closest(e.key, Object.keys(spec.params));
         ctx.report('unknown-param', 'warning', `${spec.type} has no parameter '${e.key}'; Kailash ignores it.${didYouMean(near)}`, e.keySpan, near);
         continue;
       }
