@@ -47,20 +47,22 @@ function checkConfig(ctx: Context, node: NodeModel, config: MapValue, spec: Node
         );
       }
     }
-    if (param) checkParamValue(ctx, e, param, `'${e.key}'`);
+    if (param) checkParamValue(ctx, e, param, e.key);
     walkStrings(ctx, { node, inputTemplates: true }, e.key, e.value, param, sqlModeOf(param));
   }
 }
 
 /** Type, enum and nested-field checks of one literal value against its declared param. */
-export function checkParamValue(ctx: Context, e: Entry, param: ParamSpec | TypeSpec, label: string): void {
+/** `path` names the value in messages: `timeout`, `smtp_config.port`, `retry.max_attempts`. */
+export function checkParamValue(ctx: Context, e: Entry, param: ParamSpec | TypeSpec, path: string): void {
+  const label = `'${path}'`;
   const v = e.value;
   if (v.kind === 'scalar') {
     if (v.value === null) return;
     if (typeof v.value === 'string' && v.value.includes('${')) return; // resolved at run time
     const check = checkLiteral(v.value, param);
     if (check.verdict !== 'ok') {
-      ctx.report('param-type', check.verdict === 'mismatch' ? 'error' : 'warning', `${cap(label)}: ${check.message}.`, v.span);
+      ctx.report('param-type', check.verdict === 'mismatch' ? 'error' : 'warning', `${label}: ${check.message}.`, v.span);
       return;
     }
     const p = param as ParamSpec;
@@ -69,19 +71,19 @@ export function checkParamValue(ctx: Context, e: Entry, param: ParamSpec | TypeS
       ctx.report(
         'invalid-enum-value',
         'error',
-        `${cap(label)} must be one of ${p.enum.map((x) => JSON.stringify(x)).join(', ')}; got ${JSON.stringify(v.value)}.${didYouMean(near)}`,
+        `${label} must be one of ${p.enum.map((x) => JSON.stringify(x)).join(', ')}; got ${JSON.stringify(v.value)}.${didYouMean(near)}`,
         v.span,
         near.length ? near : p.enum.map(String),
       );
     }
     if (p.minimum !== undefined && typeof v.value === 'number' && v.value < p.minimum) {
-      ctx.report('param-type', 'error', `${cap(label)} must be at least ${p.minimum}; got ${v.value}.`, v.span);
+      ctx.report('param-type', 'error', `${label} must be at least ${p.minimum}; got ${v.value}.`, v.span);
     }
     return;
   }
   const check = checkLiteral(v.kind === 'seq' ? [] : {}, param);
   if (check.verdict !== 'ok') {
-    ctx.report('param-type', 'error', `${cap(label)}: ${check.message}.`, v.span);
+    ctx.report('param-type', 'error', `${label}: ${check.message}.`, v.span);
     return;
   }
   if (v.kind === 'map' && param.type === 'dict' && param.fields) {
@@ -90,16 +92,16 @@ export function checkParamValue(ctx: Context, e: Entry, param: ParamSpec | TypeS
       if (!field) {
         if (!param.open) {
           const near = ctx.closest(f.key, Object.keys(param.fields));
-          ctx.report('unknown-param', 'warning', `${cap(label)} has no key '${f.key}'.${didYouMean(near)}`, f.keySpan, near);
+          ctx.report('unknown-param', 'warning', `${label} has no key '${f.key}'.${didYouMean(near)}`, f.keySpan, near);
         }
         continue;
       }
-      checkParamValue(ctx, f, field, `${label.slice(0, -1)}.${f.key}'`);
+      checkParamValue(ctx, f, field, `${path}.${f.key}`);
     }
   }
   if (v.kind === 'seq' && param.type === 'list' && param.items && param.items.type !== 'Any') {
     v.items.forEach((item, i) => {
-      checkParamValue(ctx, { key: String(i), keySpan: item.span, value: item }, param.items!, `${label.slice(0, -1)}[${i}]'`);
+      checkParamValue(ctx, { key: String(i), keySpan: item.span, value: item }, param.items!, `${path}[${i}]`);
     });
   }
 }
@@ -107,10 +109,6 @@ export function checkParamValue(ctx: Context, e: Entry, param: ParamSpec | TypeS
 function enumHas(p: ParamSpec, value: string | number | boolean): boolean {
   if (p.enum!.includes(value)) return true;
   return p.enumCaseInsensitive === true && typeof value === 'string' && p.enum!.some((x) => String(x).toLowerCase() === value.toLowerCase());
-}
-
-function cap(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 type SqlMode = 'all' | 'query' | 'none';
@@ -227,7 +225,7 @@ function checkPolicies(ctx: Context, node: NodeModel): void {
     const v = entry.value;
     if (policy.value) {
       if (v.kind === 'scalar' && v.value === null) continue;
-      checkPolicyValue(ctx, entry, policy.value, `'${key}'`);
+      checkPolicyValue(ctx, entry, policy.value, key);
       continue;
     }
     if (v.kind !== 'map') {
@@ -241,7 +239,7 @@ function checkPolicies(ctx: Context, node: NodeModel): void {
         ctx.report('schema', 'error', `\`${key}\` has no setting '${f.key}'.${didYouMean(near)}`, f.keySpan, near);
         continue;
       }
-      checkPolicyValue(ctx, f, field, `'${key}.${f.key}'`);
+      checkPolicyValue(ctx, f, field, `${key}.${f.key}`);
     }
     for (const [name, field] of Object.entries(policy.fields!)) {
       if (field.required && !v.entries.some((x) => x.key === name)) {
@@ -252,9 +250,9 @@ function checkPolicies(ctx: Context, node: NodeModel): void {
 }
 
 /** Policies are ours, so their values are checked strictly and reported as `schema`. */
-function checkPolicyValue(ctx: Context, e: Entry, p: ParamSpec, label: string): void {
+function checkPolicyValue(ctx: Context, e: Entry, p: ParamSpec, path: string): void {
   const before = ctx.diagnostics.length;
-  checkParamValue(ctx, e, p, label);
+  checkParamValue(ctx, e, p, path);
   for (let i = before; i < ctx.diagnostics.length; i++) {
     const d = ctx.diagnostics[i]!;
     if (d.code !== 'param-type') continue;

@@ -23,7 +23,7 @@ export function checkParameters(ctx: Context): void {
         ctx.report('unknown-param', 'warning', `'${key}' of ${spec.type} is fixed when the node is built; run parameters cannot change it.`, e.keySpan);
         continue;
       }
-      checkParamValue(ctx, e, p, `'${e.key}'`);
+      checkParamValue(ctx, e, p, e.key);
     }
   }
 }
