@@ -65,14 +65,41 @@ export type Category =
 /** What a node returns when run: Kailash's output dict. */
 export type NodeOutput = Record<string, unknown>;
 
-/** What the engine hands a node's `run`. Issue 3 extends this with policies and events. */
+/** A per-run code worker (Python or JavaScript): inputs become variables, `result` is the output. */
+export interface CodeWorker {
+  /** `node` names the code in tracebacks; `sandbox` is PythonCodeNode's `sandbox_mode`. */
+  run(code: string, inputs: Record<string, unknown>, options: { signal: AbortSignal; node?: string; sandbox?: string }): Promise<NodeOutput>;
+}
+
+/** What a sub-workflow run returns to the WorkflowNode that started it. */
+export interface SubRunResult {
+  status: 'succeeded' | 'failed' | 'cancelled';
+  results: Record<string, NodeOutput | null>;
+  error?: { type: string; message: string; node?: string };
+}
+
+/** Services of the run a node belongs to, started on first use and stopped when the run ends. */
+export interface RunServices {
+  python(): CodeWorker;
+  javascript(): CodeWorker;
+  runWorkflow(path: string, parameters: Record<string, unknown>, signal: AbortSignal): Promise<SubRunResult>;
+}
+
+/** What the engine hands a node's `run`. */
 export interface RunContext {
+  runId: string;
   nodeId: string;
+  /** Aborted on the node's timeout or the run's cancellation: sockets must close, processes die. */
   signal: AbortSignal;
+  /** 1 for the first try, counting up on retries. */
+  attempt: number;
+  /** `runId:nodeId:attempt`: nodes pass it on where the target supports idempotent writes. */
+  idempotencyKey: string;
   /** Folder of the workflow file: relative paths resolve against it. */
   baseDir: string;
   /** Other folders file nodes may read and write. */
   roots: string[];
+  services: RunServices;
 }
 
 export type NodeRun = (inputs: Record<string, unknown>, ctx: RunContext) => Promise<NodeOutput>;
@@ -97,6 +124,8 @@ export interface NodeSpec {
   dynamicOutputs?: boolean;
   /** Outputs that depend on the node's config (SwitchNode's `case_<value>` keys). */
   outputsFor?: (config: Record<string, unknown>) => Record<string, OutputSpec>;
+  /** The host (or other target) the node talks to, for keying circuit breakers and rate limits. */
+  target?: (inputs: Record<string, unknown>) => string | undefined;
   /** Executes the node. Absent until written: the engine then fails the node with a clear message. */
   run?: NodeRun;
 }

@@ -41,16 +41,21 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
   const env: Record<string, string | undefined> = { ...process.env };
   if (args.envFile) Object.assign(env, parseEnv(readFileSync(args.envFile, 'utf8')));
   const runtime = new LocalRuntime({ env });
+  const typeOf = (id: string) => model.nodesById.get(id)?.type?.value ?? '';
   const onEvent = (e: RunEvent) => {
     if (e.type === 'warning') io.err(`warning: ${e.message}\n`);
+    if (e.type === 'breaker') io.err(`circuit ${e.key}: ${e.state}\n`);
+    if (e.type === 'node-retry') io.err(`retry: ${e.node} attempt ${e.attempt} in ${e.delayMs} ms (${e.cause})\n`);
     if (args.json) return;
     if (e.type === 'run-start') io.out(`▶ ${model.name?.value ?? args.file}  (run ${e.runId})\n`);
-    if (e.type === 'node-end') {
-      const type = model.nodesById.get(e.node)?.type?.value ?? '';
-      const mark = { succeeded: '✓', failed: '✗', skipped: '↷', cancelled: '■', 'not-run': '·' }[e.record.status];
-      io.out(`  ${mark} ${e.node}  ${type}  ${e.record.status === 'skipped' ? 'skipped' : `${e.record.durationMs} ms`}\n`);
-      if (e.record.error) io.out(`    ${e.record.error.type}: ${e.record.error.message}\n`);
-      else if (e.output !== null) io.out(indent(preview(e.output)) + '\n');
+    if (e.type === 'node-skip') io.out(`  ↷ ${e.node}  ${typeOf(e.node)}  skipped\n`);
+    if (e.type === 'node-error') {
+      io.out(`  ✗ ${e.node}  ${typeOf(e.node)}  ${e.record.durationMs} ms${attempts(e.record.attempts)}\n`);
+      io.out(indent(`${e.error.type}: ${e.error.message}`) + '\n');
+    }
+    if (e.type === 'node-output') {
+      io.out(`  ✓ ${e.node}  ${typeOf(e.node)}  ${e.record.durationMs} ms${attempts(e.record.attempts)}\n`);
+      io.out(indent(preview(e.preview)) + '\n');
     }
   };
   try {
@@ -80,6 +85,10 @@ function preview(value: unknown): string {
   const lines = JSON.stringify(value, null, 2).split('\n');
   if (lines.length <= MAX_LINES) return lines.join('\n');
   return [...lines.slice(0, MAX_LINES), `… ${lines.length - MAX_LINES} more lines (use --json for everything)`].join('\n');
+}
+
+function attempts(n: number): string {
+  return n > 1 ? ` · ${n} attempts` : '';
 }
 
 function indent(s: string): string {

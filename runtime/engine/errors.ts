@@ -3,9 +3,17 @@ export class NodeFailure extends Error {
   constructor(
     readonly type: string,
     message: string,
+    options: { retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {},
   ) {
-    super(message);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
   }
+
+  /** Whether another attempt may succeed; undefined lets the engine decide from the type. */
+  readonly retryable: boolean | undefined;
+  /** A delay the target asked for (`Retry-After`). */
+  readonly retryAfterMs: number | undefined;
 }
 
 /** The workflow cannot run as written (the CLI's exit 2). */

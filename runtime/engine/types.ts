@@ -12,6 +12,8 @@ export interface NodeRecord {
   status: NodeStatus;
   durationMs: number;
   attempts: number;
+  /** Loop passes, for nodes on a cyclic edge. */
+  iterations?: number;
   error?: NodeError;
 }
 
@@ -26,14 +28,23 @@ export interface RunResult {
   error?: NodeError & { node?: string };
 }
 
-export type RunEvent =
-  | { type: 'run-start'; runId: string; order: string[] }
-  | { type: 'node-start'; runId: string; node: string }
-  | { type: 'node-end'; runId: string; node: string; record: NodeRecord; output: NodeOutput | null }
-  | { type: 'warning'; runId: string; node?: string; message: string }
-  | { type: 'run-end'; runId: string; result: RunResult };
+/** Live events; `time` is epoch milliseconds. Outputs in events are capped previews. */
+export type RunEvent = { runId: string; time: number } & (
+  | { type: 'run-start'; order: string[] }
+  | { type: 'node-start'; node: string }
+  | { type: 'node-retry'; node: string; attempt: number; delayMs: number; cause: string }
+  | { type: 'node-output'; node: string; record: NodeRecord; preview: unknown; truncated: boolean }
+  | { type: 'node-error'; node: string; record: NodeRecord; error: NodeError }
+  | { type: 'node-skip'; node: string; record: NodeRecord }
+  | { type: 'breaker'; key: string; state: 'closed' | 'open' | 'half-open' }
+  | { type: 'warning'; node?: string; message: string }
+  | { type: 'run-end'; result: RunResult }
+);
 
-/** Run parameters: `{node_id: {param: value}}` entries are per node, anything else is flat. */
+/** An event as a run emits it, before the run id and time are stamped on. */
+export type RunEventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'runId' | 'time'> : never) : never;
+
+/** Run parameters: `{node_id: {param: value}}` entries are per node. */
 export type RunParameters = Record<string, unknown>;
 
 export interface RunOptions {
@@ -46,4 +57,6 @@ export interface RunOptions {
   baseDir?: string;
   /** Folders file nodes may touch besides `baseDir`. */
   roots?: string[];
+  /** Independent nodes run at once up to this many (Kailash's `max_concurrency`, default 10). */
+  maxConcurrency?: number;
 }

@@ -60,8 +60,7 @@ export function parseWorkflow(text: string): WorkflowModel {
   }
   let doc: Document.Parsed;
   try {
-    // YAML 1.1 is what PyYAML's safe_load reads, so `yes`, `on` and `<<` merges mean what Kailash sees.
-    doc = parseDocument(text, { version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false, strict: false, customTags: pyyamlBooleans });
+    doc = parseYaml(text);
   } catch (err) {
     // The yaml composer recurses; absurd nesting can exhaust the stack.
     model.diagnostics.push(diag('yaml-syntax', 'error', `Cannot parse this file: ${(err as Error).message}`, [0, 0]));
@@ -91,6 +90,17 @@ export function parseWorkflow(text: string): WorkflowModel {
   return model;
 }
 
+/** A model over an already-read top-level mapping (the incremental parser composes one from pieces). */
+export function readWorkflow(model: WorkflowModel, root: MapValue): void {
+  new ModelReader(model).read(root);
+}
+
+/** The one way any text (a whole file or a piece of one) is parsed, so pieces read as the whole does. */
+export function parseYaml(text: string): Document.Parsed {
+  // YAML 1.1 is what PyYAML's safe_load reads, so `yes`, `on` and `<<` merges mean what Kailash sees.
+  return parseDocument(text, { version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false, strict: false, customTags: pyyamlBooleans });
+}
+
 const BOOL_TAG = 'tag:yaml.org,2002:bool';
 const PY_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
 const PY_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
@@ -103,7 +113,7 @@ function pyyamlBooleans(tags: Tags): Tags {
   });
 }
 
-function refuseUnreadable(text: string): Diagnostic | undefined {
+export function refuseUnreadable(text: string): Diagnostic | undefined {
   if (text.length > MAX_FILE_BYTES) {
     const mb = (text.length / 1024 / 1024).toFixed(1);
     return diag('yaml-syntax', 'error', `The file is ${mb} MB; workflow files over ${MAX_FILE_BYTES / 1024 / 1024} MB are not read.`, [0, 0]);
@@ -138,7 +148,9 @@ export function diag(code: DiagnosticCode, severity: Severity, message: string, 
 }
 
 /** Converts yaml's AST into our span-carrying values, bounding aliases and depth. */
-class ValueReader {
+export class ValueReader {
+  /** Whether any alias was met: a piece with one cannot be read apart from the anchors it names. */
+  sawAlias = false;
   private aliasExpansion = 0;
   private aliasReported = false;
   private depthReported = false;
@@ -168,6 +180,7 @@ class ValueReader {
       return { kind: 'scalar', span, value: null };
     }
     if (isAlias(node)) {
+      this.sawAlias = true;
       const target = node.resolve(this.doc);
       if (!target) {
         this.diagnostics.push(diag('yaml-syntax', 'error', `Unknown alias *${node.source}.`, span));
@@ -196,6 +209,7 @@ class ValueReader {
         const value: Value = valueNode
           ? this.read(valueNode, depth + 1, aliasSpan)
           : { kind: 'scalar', span: [keySpan[1], keySpan[1]], value: null };
+        if (keyNode && isAlias(keyNode)) this.sawAlias = true;
         const rawKey = keyNode ? (isAlias(keyNode) ? keyNode.resolve(this.doc) : keyNode) : null;
         // yaml marks a `<<` merge key with a symbol value; a quoted '<<' is an ordinary key.
         const isMerge = isScalar(rawKey) && (typeof rawKey.value === 'symbol' || (rawKey.value === '<<' && rawKey.type === 'PLAIN'));

@@ -1,4 +1,5 @@
 import type { NodeSpec } from '../types';
+import { runWorkflowNode } from '../../nodes/logic/workflow';
 import { runMerge } from '../../nodes/logic/merge';
 import { caseKey, runSwitch } from '../../nodes/logic/switch';
 
@@ -135,6 +136,7 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'WorkflowNode',
+    run: runWorkflowNode,
     category: 'logic',
     origin: 'kailash',
     summary: 'Run another workflow (file or inline definition) as a single node',

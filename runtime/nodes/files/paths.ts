@@ -10,7 +10,7 @@ const SYSTEM = ['/etc', '/var', '/usr', '/root', '/boot', '/sys', '/proc'];
  * A file path made safe as Kailash makes it: any `..` is refused, relative paths resolve
  * against the workflow's folder, and the result must lie inside it or a configured root.
  */
-export function safePath(path: unknown, ctx: RunContext, param = 'file_path'): string {
+export function safePath(path: unknown, ctx: Pick<RunContext, 'baseDir' | 'roots'>, param = 'file_path'): string {
   if (typeof path !== 'string' || path.trim() === '') throw new NodeFailure('NodeValidationError', `'${param}' must be a non-empty path.`);
   if (path.split(/[\\/]/).includes('..')) {
     throw new NodeFailure('PathTraversalError', `Path '${path}' contains '..'; paths must stay inside the workflow's folder.`);

@@ -1,0 +1,43 @@
+/** Caps for previews in events: results keep whole values, live views get a bounded copy. */
+const MAX_ITEMS = 20;
+const MAX_STRING = 1000;
+const MAX_DEPTH = 8;
+const MAX_KEYS = 50;
+
+/**
+ * A structurally truncated copy of a value: long lists, strings and dicts are cut, and each cut
+ * leaves a marker (`"… 980 more items"`) so a viewer can tell and fetch the whole result.
+ */
+export function preview(value: unknown): { value: unknown; truncated: boolean } {
+  let truncated = false;
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') {
+      if (v.length <= MAX_STRING) return v;
+      truncated = true;
+      return `${v.slice(0, MAX_STRING)}… (${v.length - MAX_STRING} more characters)`;
+    }
+    if (v === null || typeof v !== 'object') return v;
+    if (depth >= MAX_DEPTH) {
+      truncated = true;
+      return Array.isArray(v) ? `… (list of ${v.length})` : '… (dict)';
+    }
+    if (Array.isArray(v)) {
+      const head = v.slice(0, MAX_ITEMS).map((x) => walk(x, depth + 1));
+      if (v.length > MAX_ITEMS) {
+        truncated = true;
+        head.push(`… ${v.length - MAX_ITEMS} more items`);
+      }
+      return head;
+    }
+    const entries = Object.entries(v as Record<string, unknown>);
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of entries.slice(0, MAX_KEYS)) out[k] = walk(x, depth + 1);
+    if (entries.length > MAX_KEYS) {
+      truncated = true;
+      out['…'] = `${entries.length - MAX_KEYS} more keys`;
+    }
+    return out;
+  };
+  const value2 = walk(value, 0);
+  return { value: value2, truncated };
+}

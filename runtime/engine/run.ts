@@ -1,0 +1,398 @@
+import { randomUUID } from 'node:crypto';
+import PQueue from 'p-queue';
+import { getSpec } from '../catalog';
+import type { NodeOutput, NodeSpec, RunContext, RunServices } from '../catalog/types';
+import { buildGraph, type WorkflowGraph } from '../graph/graph';
+import type { ConnectionModel, NodeModel, WorkflowModel } from '../model/types';
+import { toPlain } from '../model/values';
+import { convergenceScope, convergenceChecks } from './convergence';
+import { NodeFailure } from './errors';
+import { evaluateExpression, truthy } from './expression';
+import { breakers, readPolicies, runWithPolicies, type NodePolicies } from './policies';
+import { preview } from './preview';
+import { Redactor, type SecretProvider } from './secrets';
+import { resolveTemplates, type TemplateScope } from './templates';
+import type { NodeError, NodeRecord, RunEvent, RunEventBody, RunOptions, RunResult } from './types';
+import { planUnits, type Unit } from './units';
+import { coerce, readPath } from './values';
+
+const SQL_NODES = new Set(['SQLDatabaseNode', 'AsyncSQLDatabaseNode']);
+/** Loops with only a convergence check still stop somewhere. */
+const LOOP_SAFETY_LIMIT = 1000;
+
+export interface RunEnvironment {
+  secrets: SecretProvider;
+  env: Record<string, string | undefined>;
+  /** Creates the run's code workers and sub-workflow runner (owned by LocalRuntime). */
+  services(run: { runId: string; baseDir: string; roots: string[]; signal: AbortSignal }): RunServices & { dispose(): Promise<void> };
+}
+
+type Outcome = { stop?: NodeError & { node: string } };
+
+/**
+ * One execution of a workflow: Kailash's semantics (research/kailash-sdk.md §4) with independent
+ * units running concurrently, per-node policies, loops over cyclic edges, and live events.
+ */
+export class Run {
+  readonly runId = randomUUID();
+  private readonly redactor = new Redactor();
+  private readonly graph: WorkflowGraph;
+  private readonly records: Record<string, NodeRecord> = {};
+  /** Real outputs for downstream nodes; `results` gets redacted copies. */
+  private readonly outputs = new Map<string, NodeOutput | null>();
+  private readonly results = new Map<string, NodeOutput | null>();
+  private readonly skipped = new Set<string>();
+  private readonly failed = new Set<string>();
+  private readonly abort = new AbortController();
+  private readonly baseDir: string;
+  private services?: RunServices & { dispose(): Promise<void> };
+
+  constructor(
+    private readonly model: WorkflowModel,
+    private readonly options: RunOptions,
+    private readonly environment: RunEnvironment,
+  ) {
+    this.graph = buildGraph(model);
+    this.baseDir = options.baseDir ?? process.cwd();
+  }
+
+  private emit(e: RunEventBody): void {
+    if (!this.options.onEvent) return;
+    const event = { ...e, runId: this.runId, time: Date.now() } as RunEvent;
+    try {
+      this.options.onEvent(this.redactor.value(event));
+    } catch {
+      // A listener's bug must not break the run.
+    }
+  }
+
+  async execute(): Promise<RunResult> {
+    const started = performance.now();
+    let units = planUnits(this.model, this.graph);
+    if (this.options.to !== undefined) {
+      const keep = upstreamOf(this.graph, this.model, this.options.to);
+      units = units.filter((u) => u.nodes.some((n) => keep.has(n)));
+    }
+    const order = units.flatMap((u) => u.nodes);
+    for (const id of order) this.records[id] = { status: 'not-run', durationMs: 0, attempts: 0 };
+    const outer = this.options.signal;
+    const onCancel = () => this.abort.abort(new NodeFailure('WorkflowCancelledError', 'Workflow cancelled'));
+    if (outer?.aborted) onCancel();
+    outer?.addEventListener('abort', onCancel, { once: true });
+    const unlisten = breakers.listen((key, state) => this.emit({ type: 'breaker', key, state }));
+    this.emit({ type: 'run-start', order });
+    let stop: Outcome['stop'];
+    try {
+      stop = await this.schedule(units);
+    } finally {
+      outer?.removeEventListener('abort', onCancel);
+      unlisten();
+      await this.services?.dispose();
+    }
+    const cancelled = outer?.aborted === true;
+    for (const id of order) if (cancelled && this.records[id]!.status === 'not-run') this.records[id]!.status = 'cancelled';
+    const untolerated = [...this.failed].find((id) => readPolicies(this.node(id)).onError !== 'continue');
+    const status = cancelled ? 'cancelled' : stop || untolerated ? 'failed' : 'succeeded';
+    const results: Record<string, NodeOutput | null> = {};
+    for (const id of order) if (this.results.has(id)) results[id] = this.results.get(id)!;
+    const result: RunResult = { runId: this.runId, status, durationMs: round(performance.now() - started), results, nodes: this.records };
+    if (cancelled) result.error = { type: 'WorkflowCancelledError', message: 'Workflow cancelled' };
+    else if (stop) result.error = stop;
+    else if (untolerated) result.error = { ...this.records[untolerated]!.error!, node: untolerated };
+    this.emit({ type: 'run-end', result });
+    return result;
+  }
+
+  private node(id: string): NodeModel {
+    return this.model.nodesById.get(id)!;
+  }
+
+  /** Starts units as their dependencies finish, up to `maxConcurrency` at once, in Kailash order. */
+  private async schedule(units: Unit[]): Promise<Outcome['stop']> {
+    const queue = new PQueue({ concurrency: Math.max(1, this.options.maxConcurrency ?? 10) });
+    const rank = new Map(units.map((u, i) => [u, i]));
+    const waiting = new Map(units.map((u) => [u, new Set([...u.after].filter((a) => rank.has(a)))]));
+    const dependents = new Map<Unit, Unit[]>(units.map((u) => [u, []]));
+    for (const u of units) for (const a of waiting.get(u)!) dependents.get(a)!.push(u);
+    let stop: Outcome['stop'];
+    return new Promise((resolve, reject) => {
+      let pending = units.length;
+      if (pending === 0) resolve(undefined);
+      const start = (u: Unit) => {
+        queue
+          .add(async () => {
+            if (stop || this.abort.signal.aborted) return;
+            const outcome = await this.runUnit(u);
+            if (outcome.stop && !stop) {
+              stop = outcome.stop;
+              this.abort.abort(new NodeFailure('WorkflowCancelledError', `stopped: node '${stop.node}' failed`));
+            }
+          })
+          .then(() => {
+            pending--;
+            const ready = dependents.get(u)!.filter((d) => {
+              const w = waiting.get(d)!;
+              w.delete(u);
+              return w.size === 0;
+            });
+            for (const d of ready.sort((a, b) => rank.get(a)! - rank.get(b)!)) start(d);
+            if (pending === 0) resolve(stop);
+          }, reject);
+      };
+      for (const u of units) if (waiting.get(u)!.size === 0) start(u);
+    });
+  }
+
+  private async runUnit(u: Unit): Promise<Outcome> {
+    if (u.cycleEdges.length === 0) return this.runNode(this.node(u.nodes[0]!), new Map());
+    return this.runLoop(u);
+  }
+
+  /** Kailash's cyclic executor: passes over the loop's nodes until max_iterations or convergence. */
+  private async runLoop(u: Unit): Promise<Outcome> {
+    const maxIterations = Math.min(
+      ...u.cycleEdges.map((c) => (typeof c.maxIterations?.value === 'number' ? c.maxIterations.value : LOOP_SAFETY_LIMIT)),
+    );
+    const checks = convergenceChecks(u.cycleEdges);
+    const history: Record<string, unknown>[] = [];
+    const started = performance.now();
+    let previous = new Map<string, NodeOutput | null>();
+    for (let iteration = 1; iteration <= maxIterations; iteration++) {
+      for (const id of u.nodes) {
+        const outcome = await this.runNode(this.node(id), previous, u.cycleEdges);
+        this.records[id]!.iterations = iteration;
+        if (outcome.stop || this.failed.has(id)) return outcome;
+      }
+      previous = new Map(u.nodes.map((id) => [id, this.outputs.get(id) ?? null]));
+      const scope = convergenceScope(u.nodes, this.outputs, iteration, history, (performance.now() - started) / 1000);
+      history.push(Object.fromEntries(u.nodes.map((id) => [id, this.outputs.get(id) ?? null])));
+      let converged = false;
+      for (const check of checks) {
+        try {
+          if (truthy(evaluateExpression(check.expression, scope))) converged = true;
+        } catch (err) {
+          // Kailash ends a loop whose check cannot be evaluated (fail-safe), and so do we, loudly.
+          this.emit({ type: 'warning', node: u.nodes[0]!, message: `convergence_check '${check.source}' failed at iteration ${iteration}: ${(err as Error).message}; the loop stops.` });
+          converged = true;
+        }
+      }
+      if (converged) break;
+    }
+    return {};
+  }
+
+  /** Runs one node; returns a stop when the run must end. */
+  private async runNode(node: NodeModel, previous: Map<string, NodeOutput | null>, cycleEdges: ConnectionModel[] = []): Promise<Outcome> {
+    const id = node.id;
+    const spec = getSpec(node.type!.value)!;
+    const record = this.records[id]!;
+    const policies = readPolicies(node);
+    const incoming = this.model.connections.filter((c) => c.to?.value === id && c.from && this.graph.successors.has(c.from.value) && (!c.cycle || cycleEdges.includes(c)) && (c.cycle || c.from.value !== id));
+    const { inputs, loopInputs, connected, fromSwitch } = this.connectionInputs(incoming, previous);
+    if (fromSwitch && [...connected].every((k) => inputs[k] === null || inputs[k] === undefined)) {
+      // Kailash's `route_data` mode: fed only None by a switch (or a skipped node), the node is skipped.
+      this.skipped.add(id);
+      this.setResult(id, null);
+      record.status = 'skipped';
+      this.emit({ type: 'node-skip', node: id, record });
+      return {};
+    }
+    this.skipped.delete(id);
+    this.emit({ type: 'node-start', node: id });
+    const started = performance.now();
+    try {
+      for (const c of incoming) {
+        if (this.failed.has(c.from!.value)) throw new NodeFailure('WorkflowExecutionError', `Cannot use outputs from failed node '${c.from!.value}'`);
+      }
+      // Run parameters seed a loop; from the second pass on, the back edges carry the values.
+      const runtimeInputs = { ...inputs, ...(await this.runParameters(node)), ...loopInputs };
+      const args = await this.prepare(node, spec, runtimeInputs);
+      const run = spec.run;
+      if (!run) {
+        throw new NodeFailure('NotImplementedError', `${spec.type} cannot run yet: this version of Kailash Workflows has no runtime for it (validation, completion and type checks work).`);
+      }
+      const target = safeTarget(spec, args);
+      const keys = {
+        breaker: policies.breaker?.key === 'node' || !target ? `${spec.type}:${target ?? id}` : target,
+        limit: target ?? `${spec.type}:${id}`,
+      };
+      const { output, attempts } = await runWithPolicies(
+        policies,
+        keys,
+        this.abort.signal,
+        { onRetry: (attempt, delayMs, cause) => this.emit({ type: 'node-retry', node: id, attempt, delayMs, cause: this.redactor.text(cause) }) },
+        (signal, attempt) => run(args, this.context(id, signal, attempt)),
+      );
+      record.attempts = attempts;
+      record.durationMs = round(performance.now() - started);
+      if (!output || typeof output !== 'object' || Array.isArray(output)) {
+        throw new NodeFailure('NodeValidationError', `Node outputs must be a dictionary, got ${Array.isArray(output) ? 'list' : typeof output}`);
+      }
+      this.outputs.set(id, output);
+      this.setResult(id, output);
+      if ('success' in output && !output.success) {
+        // Kailash's content-aware detection: `success: false` stops the run.
+        const message = this.redactor.text(String(output.error ?? 'Operation failed (no error details provided)'));
+        return this.fail(node, policies, { type: 'ContentAwareExecutionError', message: `Node '${id}' reported failure: ${message}` }, true, false);
+      }
+      this.failed.delete(id);
+      record.status = 'succeeded';
+      delete record.error;
+      const p = preview(this.results.get(id));
+      this.emit({ type: 'node-output', node: id, record, preview: p.value, truncated: p.truncated });
+      return {};
+    } catch (err) {
+      record.durationMs = round(performance.now() - started);
+      if (record.attempts === 0) record.attempts = 1;
+      if (this.abort.signal.aborted && (this.options.signal?.aborted || isCancellation(err))) {
+        record.status = 'cancelled';
+        return {};
+      }
+      const e = toFailure(err, id);
+      const error = { type: e.type, message: this.redactor.text(e.message) };
+      this.outputs.set(id, null);
+      this.setResult(id, { error: error.message, error_type: error.type, failed: true });
+      return this.fail(node, policies, error, this.mustStop(node), true);
+    }
+  }
+
+  private setResult(id: string, output: NodeOutput | null): void {
+    this.results.set(id, this.redactor.value(output));
+  }
+
+  private fail(node: NodeModel, policies: NodePolicies, error: NodeError, stop: boolean, threw: boolean): Outcome {
+    const record = this.records[node.id]!;
+    record.status = 'failed';
+    record.error = error;
+    if (threw || policies.onError !== 'continue') this.failed.add(node.id);
+    this.emit({ type: 'node-error', node: node.id, record, error });
+    return stop && policies.onError !== 'continue' ? { stop: { ...error, node: node.id } } : {};
+  }
+
+  /** Kailash stops on a failure only when something depends on the node, or it is a SQL node. */
+  private mustStop(node: NodeModel): boolean {
+    return this.graph.successors.get(node.id)!.size > 0 || SQL_NODES.has(node.type!.value);
+  }
+
+  private context(nodeId: string, signal: AbortSignal, attempt: number): RunContext {
+    return {
+      runId: this.runId,
+      nodeId,
+      signal,
+      attempt,
+      idempotencyKey: `${this.runId}:${nodeId}:${attempt}`,
+      baseDir: this.baseDir,
+      roots: this.options.roots ?? [],
+      services: this.runServices(),
+    };
+  }
+
+  private runServices(): RunServices {
+    this.services ??= this.environment.services({ runId: this.runId, baseDir: this.baseDir, roots: this.options.roots ?? [], signal: this.abort.signal });
+    return this.services;
+  }
+
+  /** Connection values for a node: dotted paths, and a None never overwrites a set value. */
+  private connectionInputs(incoming: ConnectionModel[], previous: Map<string, NodeOutput | null>) {
+    const inputs: Record<string, unknown> = {};
+    const loopInputs: Record<string, unknown> = {};
+    const connected = new Set<string>();
+    let fromSwitch = false;
+    for (const c of incoming) {
+      const from = c.from!.value;
+      if (c.cycle) {
+        // A loop's back edge carries the previous pass's output; on the first pass, nothing.
+        if (!previous.has(from)) continue;
+      } else {
+        connected.add(c.toInput.value);
+        if (this.skipped.has(from) || this.node(from).type?.value === 'SwitchNode') fromSwitch = true;
+      }
+      const raw = c.cycle ? previous.get(from) : this.outputs.get(from);
+      const source: Record<string, unknown> = raw === null || raw === undefined ? { result: null } : raw;
+      const r = readPath(source, c.fromOutput.value);
+      if (!r.found) continue;
+      const into = c.cycle ? loopInputs : inputs;
+      const current = into[c.toInput.value];
+      if ((r.value === null || r.value === undefined) && current !== undefined && current !== null) continue;
+      into[c.toInput.value] = r.value ?? null;
+    }
+    return { inputs, loopInputs, connected, fromSwitch };
+  }
+
+  private scope(node: NodeModel, inputs: Record<string, unknown>): TemplateScope {
+    return { inputs, env: this.environment.env, secrets: this.environment.secrets, redactor: this.redactor, node: node.id };
+  }
+
+  /** The file's `parameters` for this node (env and secret templates resolved), overridden by the caller's. */
+  private async runParameters(node: NodeModel): Promise<Record<string, unknown>> {
+    const out: Record<string, unknown> = {};
+    const file = toPlain(this.model.parameters) as Record<string, unknown> | undefined;
+    for (const source of [file ?? {}, this.options.parameters ?? {}]) {
+      const own = source[node.id];
+      if (own !== null && typeof own === 'object' && !Array.isArray(own)) {
+        Object.assign(out, source === file ? await resolveTemplates(own, this.scope(node, {})) : own);
+      }
+    }
+    return out;
+  }
+
+  /** Config < connections < run parameters; templates resolved; declared params defaulted and coerced. */
+  private async prepare(node: NodeModel, spec: NodeSpec, runtimeInputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const config = (toPlain(node.config) as Record<string, unknown> | undefined) ?? {};
+    const resolved: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(config)) resolved[k] = spec.params[k]?.raw ? v : await resolveTemplates(v, this.scope(node, runtimeInputs));
+    const merged: Record<string, unknown> = { ...resolved, ...runtimeInputs };
+    const args: Record<string, unknown> = {};
+    for (const [name, p] of Object.entries(spec.params)) {
+      let value = p.configOnly ? resolved[name] : merged[name];
+      if (value === undefined) for (const alias of p.aliases ?? []) if (merged[alias] !== undefined) value = merged[alias];
+      if (value === undefined) value = p.default;
+      if (value === undefined) continue;
+      args[name] = coerce(name, value, p);
+    }
+    if (spec.acceptsAnyInput) for (const [k, v] of Object.entries(merged)) if (!(k in args)) args[k] = v;
+    for (const [name, p] of Object.entries(spec.params)) {
+      if (p.required && (args[name] === undefined || args[name] === null)) {
+        throw new NodeFailure('NodeValidationError', `Required parameter '${name}' not provided. Description: ${p.description}`);
+      }
+    }
+    for (const group of spec.requireOneOf ?? []) {
+      if (!group.some((g) => args[g] !== undefined && args[g] !== null)) {
+        throw new NodeFailure('NodeValidationError', `One of ${group.map((g) => `'${g}'`).join(', ')} must be provided.`);
+      }
+    }
+    return args;
+  }
+}
+
+function safeTarget(spec: NodeSpec, args: Record<string, unknown>): string | undefined {
+  try {
+    return spec.target?.(args);
+  } catch {
+    return undefined;
+  }
+}
+
+function isCancellation(err: unknown): boolean {
+  return (err instanceof NodeFailure && err.type === 'WorkflowCancelledError') || (err as Error)?.name === 'TaskCancelledError' || (err as Error)?.name === 'AbortError';
+}
+
+function toFailure(err: unknown, id: string): NodeFailure {
+  if (err instanceof NodeFailure) {
+    if (err.type === 'TimeoutError') return new NodeFailure('TimeoutError', `Node '${id}' ${err.message}`);
+    return err;
+  }
+  return new NodeFailure('NodeExecutionError', `Node '${id}' execution failed: ${(err as Error)?.message ?? String(err)}`);
+}
+
+function upstreamOf(g: WorkflowGraph, model: WorkflowModel, target: string): Set<string> {
+  const seen = new Set<string>([target]);
+  const stack = [target];
+  const preds = (id: string) => [...g.predecessors.get(id)!, ...model.connections.filter((c) => c.cycle && c.to?.value === id && c.from).map((c) => c.from!.value)];
+  while (stack.length) for (const p of preds(stack.pop()!)) if (!seen.has(p)) seen.add(p), stack.push(p);
+  return seen;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

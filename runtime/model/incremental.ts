@@ -1,0 +1,202 @@
+import type { Diagnostic } from '../diagnostics';
+import { isMap, isSeq, type Node as YamlNode } from 'yaml';
+import { parseWorkflow, parseYaml, readWorkflow, refuseUnreadable, ValueReader } from './parse';
+import { layoutOf, type Piece, type PieceKind } from './segments';
+import type { Entry, MapValue, Span, Value, WorkflowModel } from './types';
+
+/**
+ * One piece of the text read on its own, with absolute spans for where it currently sits.
+ * Reused across edits while its text is unchanged: only its offsets move.
+ */
+interface ReadPiece {
+  kind: PieceKind;
+  /** Where the piece starts and ends in the text its spans refer to. */
+  base: number;
+  end: number;
+  /** The mapping entry (sections and map-form nodes) or list item (seq-form items). */
+  entry?: Entry;
+  item?: Value;
+  /** The range YAML gives the collection that holds this piece (as read alone). */
+  container: Span;
+  /** Problems the value reader found in the piece (depth, merge keys, complex keys). */
+  diagnostics: Diagnostic[];
+}
+
+export interface IncrementalStats {
+  /** Whether the last text was read piecewise (false: the whole text was parsed). */
+  piecewise: boolean;
+  /** Pieces parsed afresh by the last call (the rest were reused). */
+  parsed: number;
+  reused: number;
+}
+
+/**
+ * Parses successive versions of one document, reparsing only the pieces whose text changed
+ * (see `segments.ts`) and composing the same model `parseWorkflow` gives for the whole text.
+ * When the text cannot be cut safely, or a piece reads with errors or aliases (whose meaning
+ * depends on the rest of the file), it parses the whole text instead, so results never differ.
+ */
+export class IncrementalParser {
+  /** Pieces of the last piecewise read, by their text (several when a file repeats a piece). */
+  private cache = new Map<string, ReadPiece[]>();
+  /** The same pieces by start offset, and the text they were read from. */
+  private byStart = new Map<number, ReadPiece>();
+  private lastText = '';
+  readonly stats: IncrementalStats = { piecewise: false, parsed: 0, reused: 0 };
+
+  parse(text: string): WorkflowModel {
+    const model = this.tryPiecewise(text);
+    this.stats.piecewise = model !== undefined;
+    return model ?? parseWorkflow(text);
+  }
+
+  private tryPiecewise(text: string): WorkflowModel | undefined {
+    if (refuseUnreadable(text)) return undefined;
+    const sections = layoutOf(text);
+    if (!sections) return undefined;
+    const next = new Map<string, ReadPiece[]>();
+    const nextByStart = new Map<number, ReadPiece>();
+    const used = new Set<ReadPiece>();
+    let parsed = 0;
+    let reused = 0;
+    // Pieces wholly before the edit are where they were; pieces wholly after it moved by `delta`.
+    // Both are found by position, without hashing their text; the rest by text (moved blocks).
+    const { prefix, suffix } = commonEnds(this.lastText, text);
+    const delta = text.length - this.lastText.length;
+    const take = (p: Piece): ReadPiece | undefined => {
+      let read: ReadPiece | undefined;
+      let source: string | undefined;
+      if (p.end <= prefix) read = this.byStart.get(p.start);
+      else if (p.start >= text.length - suffix) read = this.byStart.get(p.start - delta);
+      if (read && (read.end - read.base !== p.end - p.start || read.kind !== p.kind || used.has(read))) read = undefined;
+      if (!read) {
+        source = text.slice(p.start, p.end);
+        const pool = this.cache.get(source);
+        while (pool?.length && (!read || used.has(read))) read = pool.pop();
+        if (read && used.has(read)) read = undefined;
+      }
+      if (read) {
+        reused++;
+        if (read.base !== p.start) shiftPiece(read, p.start - read.base);
+      } else {
+        parsed++;
+        read = readPiece(p.kind, source!, p.start);
+        if (!read) return undefined;
+      }
+      used.add(read);
+      source ??= text.slice(p.start, p.end);
+      let list = next.get(source);
+      if (!list) next.set(source, (list = []));
+      list.push(read);
+      nextByStart.set(p.start, read);
+      return read;
+    };
+    const entries: Entry[] = [];
+    const diagnostics: Diagnostic[] = [];
+    let rootEnd = 0;
+    for (const s of sections) {
+      if (s.form === 'whole') {
+        const r = take(s.pieces[0]!);
+        if (!r) return undefined;
+        entries.push(r.entry!);
+        for (const d of r.diagnostics) diagnostics.push({ ...d });
+        rootEnd = r.container[1];
+        continue;
+      }
+      const reads: ReadPiece[] = [];
+      for (const p of s.pieces) {
+        const r = take(p);
+        if (!r) return undefined;
+        reads.push(r);
+        // Copies: the piece's own move with it on later edits, the model's must not.
+        for (const d of r.diagnostics) diagnostics.push({ ...d });
+      }
+      const span: Span = [reads[0]!.container[0], reads[reads.length - 1]!.container[1]];
+      const keySpan: Span = [s.start, s.start + s.key.length];
+      const value: Value =
+        s.form === 'seq' ? { kind: 'seq', span, items: reads.map((r) => r.item!) } : { kind: 'map', span, entries: reads.map((r) => r.entry!) };
+      entries.push({ key: s.key, keySpan, value });
+      rootEnd = span[1];
+    }
+    this.cache = next;
+    this.byStart = nextByStart;
+    this.lastText = text;
+    this.stats.parsed = parsed;
+    this.stats.reused = reused;
+    const root: MapValue = { kind: 'map', span: [sections[0]!.start, rootEnd], entries };
+    const model: WorkflowModel = { text, nodesForm: 'none', nodes: [], nodesById: new Map(), connections: [], diagnostics };
+    readWorkflow(model, root);
+    return model;
+  }
+}
+
+/** Reads one piece alone; `undefined` when it cannot stand alone (errors, aliases, an unexpected shape). */
+function readPiece(kind: PieceKind, source: string, base: number): ReadPiece | undefined {
+  let doc;
+  try {
+    doc = parseYaml(source);
+  } catch {
+    return undefined;
+  }
+  if (doc.errors.length > 0 || !doc.contents) return undefined;
+  const diagnostics: Diagnostic[] = [];
+  const reader = new ValueReader(doc, diagnostics, source.length);
+  const root = doc.contents as YamlNode;
+  const range = root.range;
+  if (!range) return undefined;
+  let read: ReadPiece;
+  try {
+    if (kind === 'seq-item') {
+      if (!isSeq(root) || root.items.length !== 1) return undefined;
+      // Depth as in the whole file: root mapping 0, the list 1, its items 2.
+      const seq = reader.read(root, 1);
+      if (seq.kind !== 'seq') return undefined;
+      read = { kind, base: 0, end: source.length, item: seq.items[0]!, container: [range[0], range[1]], diagnostics };
+    } else {
+      if (!isMap(root) || root.items.length !== 1) return undefined;
+      const map = reader.read(root, kind === 'section' ? 0 : 1);
+      if (map.kind !== 'map' || map.entries.length !== 1) return undefined;
+      read = { kind, base: 0, end: source.length, entry: map.entries[0]!, container: [range[0], range[1]], diagnostics };
+    }
+  } catch {
+    return undefined;
+  }
+  if (reader.sawAlias) return undefined;
+  if (base !== 0) shiftPiece(read, base);
+  return read;
+}
+
+/** Lengths of the longest common prefix and suffix (not overlapping) of two texts. */
+export function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
+  const max = Math.min(a.length, b.length);
+  // Chunks first: comparing slices is a native memory compare, far faster than a char loop.
+  const CHUNK = 1024;
+  let prefix = 0;
+  while (prefix + CHUNK <= max && a.slice(prefix, prefix + CHUNK) === b.slice(prefix, prefix + CHUNK)) prefix += CHUNK;
+  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  const room = max - prefix;
+  let suffix = 0;
+  while (suffix + CHUNK <= room && a.slice(a.length - suffix - CHUNK, a.length - suffix) === b.slice(b.length - suffix - CHUNK, b.length - suffix)) suffix += CHUNK;
+  while (suffix < room && a.charCodeAt(a.length - suffix - 1) === b.charCodeAt(b.length - suffix - 1)) suffix++;
+  return { prefix, suffix };
+}
+
+function shiftPiece(p: ReadPiece, delta: number): void {
+  p.base += delta;
+  p.end += delta;
+  p.container = [p.container[0] + delta, p.container[1] + delta];
+  if (p.entry) shiftEntry(p.entry, delta);
+  if (p.item) shiftValue(p.item, delta);
+  for (const d of p.diagnostics) d.span = [d.span[0] + delta, d.span[1] + delta];
+}
+
+function shiftEntry(e: Entry, delta: number): void {
+  e.keySpan = [e.keySpan[0] + delta, e.keySpan[1] + delta];
+  shiftValue(e.value, delta);
+}
+
+function shiftValue(v: Value, delta: number): void {
+  v.span = [v.span[0] + delta, v.span[1] + delta];
+  if (v.kind === 'map') for (const e of v.entries) shiftEntry(e, delta);
+  else if (v.kind === 'seq') for (const i of v.items) shiftValue(i, delta);
+}

@@ -1,0 +1,32 @@
+import type { NodeRun } from '../../catalog/types';
+import { NodeFailure } from '../../engine/errors';
+
+/** What a code node's variables are: every input except the node's own settings. */
+function variables(inputs: Record<string, unknown>, own: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(inputs)) if (!own.includes(k)) out[k] = v;
+  return out;
+}
+
+/** Kailash's PythonCodeNode: inputs become variables, `result` is the output. */
+export const runPython: NodeRun = async (inputs, ctx) => {
+  const vars = variables(inputs, ['code', 'max_code_lines', 'validate_security', 'sandbox_mode', 'input_types', 'output_type', 'description']);
+  return ctx.services.python().run(String(inputs.code), vars, {
+    signal: ctx.signal,
+    node: ctx.nodeId,
+    sandbox: String(inputs.sandbox_mode ?? 'restricted'),
+  });
+};
+
+/** JavaScriptCodeNode: the same model in a worker thread, with its own `timeout`. */
+export const runJavaScript: NodeRun = async (inputs, ctx) => {
+  const seconds = typeof inputs.timeout === 'number' && inputs.timeout > 0 ? inputs.timeout : 30;
+  const own = AbortSignal.timeout(seconds * 1000);
+  const signal = AbortSignal.any([ctx.signal, own]);
+  try {
+    return await ctx.services.javascript().run(String(inputs.code), variables(inputs, ['code', 'timeout']), { signal, node: ctx.nodeId });
+  } catch (err) {
+    if (own.aborted && !ctx.signal.aborted) throw new NodeFailure('TimeoutError', `timed out after ${seconds} s (the node's \`timeout\`)`);
+    throw err;
+  }
+};

@@ -1,0 +1,28 @@
+import type { NodeRun } from '../../catalog/types';
+import { NodeFailure } from '../../engine/errors';
+
+/**
+ * Kailash's WorkflowNode for a sub-workflow file: `inputs` (`{node: {param: value}}`) and
+ * `<node>_<param>` inputs become the inner run's parameters; the outputs are the inner `results`
+ * plus each inner output flattened as `<node>_<key>`.
+ */
+export const runWorkflowNode: NodeRun = async (inputs, ctx) => {
+  const path = inputs.workflow_path;
+  if (typeof path !== 'string' || !path) {
+    throw new NodeFailure('NodeConfigurationError', "WorkflowNode needs 'workflow_path' (a .yaml/.yml/.json workflow file)");
+  }
+  const own = new Set(['workflow_path', 'workflow_dict', 'input_mapping', 'output_mapping', 'inputs']);
+  const parameters: Record<string, unknown> = {};
+  if (inputs.inputs && typeof inputs.inputs === 'object') Object.assign(parameters, inputs.inputs);
+  for (const [k, v] of Object.entries(inputs)) if (!own.has(k)) parameters[k] = v;
+  const inner = await ctx.services.runWorkflow(path, parameters, ctx.signal);
+  if (inner.status !== 'succeeded') {
+    const where = inner.error?.node ? ` at node '${inner.error.node}'` : '';
+    throw new NodeFailure('WorkflowExecutionError', `Sub-workflow '${path}' ${inner.status}${where}: ${inner.error?.message ?? 'unknown error'}`);
+  }
+  const out: Record<string, unknown> = { results: inner.results };
+  for (const [node, output] of Object.entries(inner.results)) {
+    if (output) for (const [key, value] of Object.entries(output)) out[`${node}_${key}`] = value;
+  }
+  return out;
+};
