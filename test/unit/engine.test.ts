@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { allSpecs } from '../../runtime/catalog';
 import { LocalRuntime } from '../../runtime/engine/local';
 import type { RunEvent } from '../../runtime/engine/types';
 import { parseWorkflow } from '../../runtime/model/parse';
@@ -126,10 +127,17 @@ connections:
   });
 
   it('says clearly when a node has no runtime yet, never a silent success', async () => {
-    const r = await run(`nodes:\n  - {id: h, type: HTTPRequestNode, config: {url: "http://127.0.0.1:9"}}\n`, workspace());
-    assert.equal(r.status, 'failed');
-    assert.equal(r.nodes.h!.error?.type, 'NotImplementedError');
-    assert.match(r.nodes.h!.error!.message, /HTTPRequestNode cannot run yet/);
+    const missing = allSpecs.filter((s) => !s.run);
+    for (const spec of missing) {
+      const sample: Record<string, unknown> = { str: 'x', int: 1, float: 1, bool: true, list: [], dict: {}, Any: 'x' };
+      const config: Record<string, unknown> = {};
+      for (const [k, p] of Object.entries(spec.params)) if (p.required) config[k] = p.enum?.[0] ?? sample[p.type];
+      for (const group of spec.requireOneOf ?? []) config[group[0]!] = sample[spec.params[group[0]!]!.type];
+      const r = await run(`nodes:\n  - {id: n, type: ${spec.type}, config: ${JSON.stringify(config)}}\n`, workspace());
+      assert.equal(r.status, 'failed', spec.type);
+      assert.equal(r.nodes.n!.error?.type, 'NotImplementedError', spec.type);
+      assert.match(r.nodes.n!.error!.message, new RegExp(`${spec.type} cannot run yet`));
+    }
   });
 
   it('resolves ${env:} and ${secret:} and never lets a secret value into results or errors', async () => {

@@ -1,4 +1,5 @@
 import type { NodeSpec } from '../types';
+import { runHttpRequest, targetHost } from '../../nodes/api/http';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
@@ -119,6 +120,8 @@ const httpExample = (type: string): string =>
 export const specs: NodeSpec[] = [
   {
     type: 'HTTPRequestNode',
+    run: runHttpRequest,
+    target: (inputs) => targetHost(inputs),
     category: 'api',
     origin: 'kailash',
     summary: 'Send an HTTP request and return the parsed response',
@@ -134,6 +137,8 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'AsyncHTTPRequestNode',
+    run: runHttpRequest,
+    target: (inputs) => targetHost(inputs),
     category: 'api',
     origin: 'kailash',
     summary: 'Send an HTTP request asynchronously (same params and outputs as HTTPRequestNode)',
