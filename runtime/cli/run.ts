@@ -66,6 +66,7 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
       ...(args.to !== undefined ? { to: args.to } : {}),
       ...(signal ? { signal } : {}),
     });
+    await runtime.dispose();
     if (args.json) io.out(JSON.stringify(result, null, 2) + '\n');
     else io.out(`${result.status === 'succeeded' ? '✓' : '✗'} ${result.status} in ${result.durationMs} ms${result.error ? ` — ${result.error.node ? `${result.error.node}: ` : ''}${result.error.message}` : ''}\n`);
     return result.status === 'succeeded' ? 0 : 1;

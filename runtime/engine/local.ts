@@ -8,6 +8,7 @@ import { JsWorker } from '../nodes/code/js-worker';
 import { PythonWorker } from '../nodes/code/python-worker';
 import { safePath } from '../nodes/files/paths';
 import { NodeFailure, WorkflowInvalid } from './errors';
+import { disposeAll } from './resources';
 import { Run } from './run';
 import { EnvSecretProvider, type SecretProvider } from './secrets';
 import type { RunOptions, RunResult } from './types';
@@ -49,6 +50,11 @@ export class LocalRuntime {
       services: (r) => this.services(r, depth),
     });
     return run.execute();
+  }
+
+  /** Closes what nodes keep open between runs (connection pools, clients). */
+  async dispose(): Promise<void> {
+    await disposeAll();
   }
 
   private services(run: { baseDir: string; roots: string[]; signal: AbortSignal }, depth: number): RunServices & { dispose(): Promise<void> } {
