@@ -66,7 +66,6 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
       ...(args.to !== undefined ? { to: args.to } : {}),
       ...(signal ? { signal } : {}),
     });
-    await runtime.dispose();
     if (args.json) io.out(JSON.stringify(result, null, 2) + '\n');
     else io.out(`${result.status === 'succeeded' ? '✓' : '✗'} ${result.status} in ${result.durationMs} ms${result.error ? ` — ${result.error.node ? `${result.error.node}: ` : ''}${result.error.message}` : ''}\n`);
     return result.status === 'succeeded' ? 0 : 1;
@@ -76,6 +75,8 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
       return 2;
     }
     throw err;
+  } finally {
+    await runtime.dispose();
   }
 }
 
