@@ -46,6 +46,9 @@ export class Run {
   private readonly abort = new AbortController();
   private readonly baseDir: string;
   private services?: RunServices & { dispose(): Promise<void> };
+  /** Connections into each node whose source exists, in file order. */
+  private readonly incoming = new Map<string, ConnectionModel[]>();
+  private readonly fileParameters: Record<string, unknown>;
 
   constructor(
     private readonly model: WorkflowModel,
@@ -54,6 +57,14 @@ export class Run {
   ) {
     this.graph = buildGraph(model);
     this.baseDir = options.baseDir ?? process.cwd();
+    for (const c of model.connections) {
+      if (!c.from || !c.to || !this.graph.successors.has(c.from.value) || !this.graph.successors.has(c.to.value)) continue;
+      if (!c.cycle && c.from.value === c.to.value) continue;
+      let list = this.incoming.get(c.to.value);
+      if (!list) this.incoming.set(c.to.value, (list = []));
+      list.push(c);
+    }
+    this.fileParameters = (toPlain(model.parameters) as Record<string, unknown> | undefined) ?? {};
   }
 
   private emit(e: RunEventBody): void {
@@ -187,7 +198,7 @@ export class Run {
     const spec = getSpec(node.type!.value)!;
     const record = this.records[id]!;
     const policies = readPolicies(node);
-    const incoming = this.model.connections.filter((c) => c.to?.value === id && c.from && this.graph.successors.has(c.from.value) && (!c.cycle || cycleEdges.includes(c)) && (c.cycle || c.from.value !== id));
+    const incoming = (this.incoming.get(id) ?? []).filter((c) => !c.cycle || cycleEdges.includes(c));
     const { inputs, loopInputs, connected, fromSwitch } = this.connectionInputs(incoming, previous);
     if (fromSwitch && [...connected].every((k) => inputs[k] === null || inputs[k] === undefined)) {
       // Kailash's `route_data` mode: fed only None by a switch (or a skipped node), the node is skipped.
@@ -238,8 +249,10 @@ export class Run {
       this.failed.delete(id);
       record.status = 'succeeded';
       delete record.error;
-      const p = preview(this.results.get(id));
-      this.emit({ type: 'node-output', node: id, record, preview: p.value, truncated: p.truncated });
+      if (this.options.onEvent) {
+        const p = preview(this.results.get(id));
+        this.emit({ type: 'node-output', node: id, record, preview: p.value, truncated: p.truncated });
+      }
       return {};
     } catch (err) {
       record.durationMs = round(performance.now() - started);
@@ -326,11 +339,10 @@ export class Run {
   /** The file's `parameters` for this node (env and secret templates resolved), overridden by the caller's. */
   private async runParameters(node: NodeModel): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
-    const file = toPlain(this.model.parameters) as Record<string, unknown> | undefined;
-    for (const source of [file ?? {}, this.options.parameters ?? {}]) {
+    for (const source of [this.fileParameters, this.options.parameters ?? {}]) {
       const own = source[node.id];
       if (own !== null && typeof own === 'object' && !Array.isArray(own)) {
-        Object.assign(out, source === file ? await resolveTemplates(own, this.scope(node, {})) : own);
+        Object.assign(out, source === this.fileParameters ? await resolveTemplates(own, this.scope(node, {})) : own);
       }
     }
     return out;
