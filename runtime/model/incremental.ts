@@ -13,6 +13,8 @@ interface ReadPiece {
   /** Where the piece starts and ends in the text its spans refer to. */
   base: number;
   end: number;
+  /** The last parse that used this piece (a piece serves one place per version). */
+  gen: number;
   /** The mapping entry (sections and map-form nodes) or list item (seq-form items). */
   entry?: Entry;
   item?: Value;
@@ -37,11 +39,10 @@ export interface IncrementalStats {
  * depends on the rest of the file), it parses the whole text instead, so results never differ.
  */
 export class IncrementalParser {
-  /** Pieces of the last piecewise read, by their text (several when a file repeats a piece). */
-  private cache = new Map<string, ReadPiece[]>();
-  /** The same pieces by start offset, and the text they were read from. */
-  private byStart = new Map<number, ReadPiece>();
+  /** Pieces of the last piecewise read, in text order, and the text they were read from. */
+  private pieces: ReadPiece[] = [];
   private lastText = '';
+  private generation = 0;
   readonly stats: IncrementalStats = { piecewise: false, parsed: 0, reused: 0 };
 
   parse(text: string): WorkflowModel {
@@ -54,41 +55,44 @@ export class IncrementalParser {
     if (refuseUnreadable(text)) return undefined;
     const sections = layoutOf(text);
     if (!sections) return undefined;
-    const next = new Map<string, ReadPiece[]>();
-    const nextByStart = new Map<number, ReadPiece>();
-    const used = new Set<ReadPiece>();
+    const gen = ++this.generation;
+    const old = this.pieces;
+    const pieces: ReadPiece[] = [];
     let parsed = 0;
     let reused = 0;
     // Pieces wholly before the edit are where they were; pieces wholly after it moved by `delta`.
-    // Both are found by position, without hashing their text; the rest by text (moved blocks).
+    // Both are found by position (one forward walk over the old pieces); others by their text,
+    // through an index built only when many pieces changed (a paste or a moved block).
     const { prefix, suffix } = commonEnds(this.lastText, text);
     const delta = text.length - this.lastText.length;
+    let cursor = 0;
+    let byText: Map<string, ReadPiece[]> | undefined;
+    let misses = 0;
+    const positional = (p: Piece): ReadPiece | undefined => {
+      const target = p.end <= prefix ? p.start : p.start >= text.length - suffix ? p.start - delta : -1;
+      if (target < 0) return undefined;
+      while (cursor < old.length && old[cursor]!.base < target) cursor++;
+      const r = old[cursor];
+      return r && r.base === target && r.end - r.base === p.end - p.start && r.kind === p.kind && r.gen !== gen ? r : undefined;
+    };
     const take = (p: Piece): ReadPiece | undefined => {
-      let read: ReadPiece | undefined;
-      let source: string | undefined;
-      if (p.end <= prefix) read = this.byStart.get(p.start);
-      else if (p.start >= text.length - suffix) read = this.byStart.get(p.start - delta);
-      if (read && (read.end - read.base !== p.end - p.start || read.kind !== p.kind || used.has(read))) read = undefined;
-      if (!read) {
-        source = text.slice(p.start, p.end);
-        const pool = this.cache.get(source);
-        while (pool?.length && (!read || used.has(read))) read = pool.pop();
-        if (read && used.has(read)) read = undefined;
+      let read = positional(p);
+      if (!read && ++misses > 8) {
+        byText ??= indexByText(old, this.lastText);
+        const pool = byText.get(text.slice(p.start, p.end));
+        while (pool?.length && (!read || read.gen === gen)) read = pool.pop();
+        if (read?.gen === gen || read?.kind !== p.kind) read = undefined;
       }
       if (read) {
         reused++;
         if (read.base !== p.start) shiftPiece(read, p.start - read.base);
       } else {
         parsed++;
-        read = readPiece(p.kind, source!, p.start);
+        read = readPiece(p.kind, text.slice(p.start, p.end), p.start);
         if (!read) return undefined;
       }
-      used.add(read);
-      source ??= text.slice(p.start, p.end);
-      let list = next.get(source);
-      if (!list) next.set(source, (list = []));
-      list.push(read);
-      nextByStart.set(p.start, read);
+      read.gen = gen;
+      pieces.push(read);
       return read;
     };
     const entries: Entry[] = [];
@@ -99,7 +103,7 @@ export class IncrementalParser {
         const r = take(s.pieces[0]!);
         if (!r) return undefined;
         entries.push(r.entry!);
-        for (const d of r.diagnostics) diagnostics.push({ ...d });
+        for (const d of r.diagnostics) diagnostics.push(copy(d));
         rootEnd = r.container[1];
         continue;
       }
@@ -109,7 +113,7 @@ export class IncrementalParser {
         if (!r) return undefined;
         reads.push(r);
         // Copies: the piece's own move with it on later edits, the model's must not.
-        for (const d of r.diagnostics) diagnostics.push({ ...d });
+        for (const d of r.diagnostics) diagnostics.push(copy(d));
       }
       const span: Span = [reads[0]!.container[0], reads[reads.length - 1]!.container[1]];
       const keySpan: Span = [s.start, s.start + s.key.length];
@@ -118,8 +122,7 @@ export class IncrementalParser {
       entries.push({ key: s.key, keySpan, value });
       rootEnd = span[1];
     }
-    this.cache = next;
-    this.byStart = nextByStart;
+    this.pieces = pieces;
     this.lastText = text;
     this.stats.parsed = parsed;
     this.stats.reused = reused;
@@ -151,19 +154,32 @@ function readPiece(kind: PieceKind, source: string, base: number): ReadPiece | u
       // Depth as in the whole file: root mapping 0, the list 1, its items 2.
       const seq = reader.read(root, 1);
       if (seq.kind !== 'seq') return undefined;
-      read = { kind, base: 0, end: source.length, item: seq.items[0]!, container: [range[0], range[1]], diagnostics };
+      read = { kind, base: 0, end: source.length, gen: 0, item: seq.items[0]!, container: [range[0], range[1]], diagnostics };
     } else {
       if (!isMap(root) || root.items.length !== 1) return undefined;
       const map = reader.read(root, kind === 'section' ? 0 : 1);
       if (map.kind !== 'map' || map.entries.length !== 1) return undefined;
-      read = { kind, base: 0, end: source.length, entry: map.entries[0]!, container: [range[0], range[1]], diagnostics };
+      read = { kind, base: 0, end: source.length, gen: 0, entry: map.entries[0]!, container: [range[0], range[1]], diagnostics };
     }
   } catch {
     return undefined;
   }
   if (reader.sawAlias) return undefined;
+  // Own span tuples: the reader may hand a diagnostic the very tuple of a value, which moves too.
+  read.diagnostics = diagnostics.map(copy);
   if (base !== 0) shiftPiece(read, base);
   return read;
+}
+
+function indexByText(pieces: ReadPiece[], text: string): Map<string, ReadPiece[]> {
+  const out = new Map<string, ReadPiece[]>();
+  for (const p of pieces) {
+    const key = text.slice(p.base, p.end);
+    let list = out.get(key);
+    if (!list) out.set(key, (list = []));
+    list.push(p);
+  }
+  return out;
 }
 
 /** Lengths of the longest common prefix and suffix (not overlapping) of two texts. */
@@ -181,22 +197,36 @@ export function commonEnds(a: string, b: string): { prefix: number; suffix: numb
   return { prefix, suffix };
 }
 
+function copy(d: Diagnostic): Diagnostic {
+  return { ...d, span: [d.span[0], d.span[1]] };
+}
+
+/**
+ * Moves a piece in place: its spans are mutated, not replaced (allocation would cost more than
+ * the rest of a reparse). A model is therefore valid only until the parser's next call.
+ */
 function shiftPiece(p: ReadPiece, delta: number): void {
   p.base += delta;
   p.end += delta;
   p.container = [p.container[0] + delta, p.container[1] + delta];
   if (p.entry) shiftEntry(p.entry, delta);
   if (p.item) shiftValue(p.item, delta);
-  for (const d of p.diagnostics) d.span = [d.span[0] + delta, d.span[1] + delta];
+  for (const d of p.diagnostics) move(d.span, delta);
 }
 
 function shiftEntry(e: Entry, delta: number): void {
-  e.keySpan = [e.keySpan[0] + delta, e.keySpan[1] + delta];
+  move(e.keySpan, delta);
   shiftValue(e.value, delta);
 }
 
+function move(span: Span, delta: number): void {
+  const s = span as [number, number];
+  s[0] += delta;
+  s[1] += delta;
+}
+
 function shiftValue(v: Value, delta: number): void {
-  v.span = [v.span[0] + delta, v.span[1] + delta];
+  move(v.span, delta);
   if (v.kind === 'map') for (const e of v.entries) shiftEntry(e, delta);
   else if (v.kind === 'seq') for (const i of v.items) shiftValue(i, delta);
 }

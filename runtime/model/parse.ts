@@ -200,7 +200,8 @@ export class ValueReader {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as YamlNode | null;
-        const keySpan = aliasSpan ?? (keyNode ? this.span(keyNode) : span);
+        // A fresh tuple: spans are never shared, so an incremental reparse can move each one in place.
+        const keySpan: Span = aliasSpan ?? (keyNode ? this.span(keyNode) : [span[0], span[1]]);
         if (keyNode && !isScalar(keyNode) && !isAlias(keyNode)) {
           this.diagnostics.push(diag('schema', 'error', 'Complex (non-scalar) keys are not supported.', keySpan));
           continue;

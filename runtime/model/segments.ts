@@ -1,8 +1,9 @@
 /**
  * Cuts a workflow file into pieces that YAML reads independently: each top-level key is a
  * section, and the block-style `nodes` and `connections` sections are cut further into their
- * items. A piece runs from the start of its first line to the start of the next piece, so
- * comments and blank lines stay with the piece before them.
+ * items. A piece runs from the start of its first line to the first token of the next piece, so
+ * comments and blank lines stay with the piece before them (consecutive items overlap by the
+ * indentation of the second).
  *
  * Only line shapes whose meaning cannot depend on earlier lines are accepted (plain keys at
  * column 0, items at one indentation); anything else (flow or JSON roots, directives, document
@@ -68,7 +69,7 @@ export function layoutOf(text: string): Section[] | undefined {
       const line = text.slice(here, lineEnd);
       const m = KEY.exec(line);
       if (m) {
-        if (current) close(current, here);
+        if (current) close(current, here, itemIndent);
         current = { key: m[1]!, start: here, end: -1, form: 'whole', pieces: [] };
         sections.push(current);
         splittable = SPLIT_KEYS.has(m[1]!) && HEADER_ONLY.test(line);
@@ -97,16 +98,18 @@ export function layoutOf(text: string): Section[] | undefined {
       return undefined;
     }
   }
-  if (current) close(current, text.length);
+  if (current) close(current, text.length, itemIndent);
   return sections.length > 0 ? sections : undefined;
 }
 
-function close(s: Section, end: number): void {
+function close(s: Section, end: number, indent: number): void {
   s.end = end;
   if (s.form === 'whole' || s.pieces.length === 0) {
     s.form = 'whole';
     s.pieces = [{ kind: 'section', start: s.start, end }];
     return;
   }
-  for (let i = 0; i < s.pieces.length; i++) s.pieces[i]!.end = i + 1 < s.pieces.length ? s.pieces[i + 1]!.start : end;
+  // An item ends where the next item's first token starts, not at its line: YAML extends an
+  // empty value at the end of an item up to the next token, so the piece must see that indent.
+  for (let i = 0; i < s.pieces.length; i++) s.pieces[i]!.end = i + 1 < s.pieces.length ? s.pieces[i + 1]!.start + indent : end;
 }
