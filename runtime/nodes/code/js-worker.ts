@@ -62,7 +62,10 @@ export class JsWorker implements CodeWorker {
     const p = this.queue.shift()!;
     this.current = p;
     try {
-      this.ensure().postMessage(p.message);
+      const w = this.ensure();
+      // Held while busy (the loop must wait for the answer), released when idle.
+      w.ref();
+      w.postMessage(p.message);
     } catch (err) {
       this.current = undefined;
       p.reject(new NodeFailure('NodeValidationError', `Inputs cannot be passed to the code: ${(err as Error).message}`));
@@ -79,6 +82,7 @@ export class JsWorker implements CodeWorker {
       const p = this.current;
       if (!p || msg.id !== p.id) return;
       this.current = undefined;
+      w.unref();
       if (msg.ok) p.resolve(msg.output!);
       else if (msg.type === 'NodeValidationError') p.reject(new NodeFailure('NodeValidationError', msg.message!));
       else p.reject(new NodeFailure('NodeExecutionError', `Code execution failed: ${msg.type}: ${msg.message}${msg.stack ? `\n${msg.stack}` : ''}`));

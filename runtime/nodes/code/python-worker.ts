@@ -74,6 +74,7 @@ export class PythonWorker implements CodeWorker {
     child.stderr!.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)));
     createInterface({ input: child.stdio[3] as NodeJS.ReadableStream }).on('line', (line) => this.onReply(line));
     child.on('error', (err: NodeJS.ErrnoException) => {
+      if (this.child === child) this.child = undefined;
       const failure =
         err.code === 'ENOENT'
           ? new NodeFailure('PythonNotFoundError', `PythonCodeNode needs Python 3: '${this.python}' was not found (install python3 or set KAILASH_PYTHON to its path).`)
@@ -113,19 +114,28 @@ export class PythonWorker implements CodeWorker {
     this.pump();
   }
 
+  /** Killed processes not yet reaped: the run waits for them, so none outlives it. */
+  private readonly dying = new Set<Promise<unknown>>();
+
   private kill(): void {
     const child = this.child;
     this.child = undefined;
-    child?.kill('SIGKILL');
+    if (!child) return;
+    const gone = new Promise((r) => child.once('close', r));
+    this.dying.add(gone);
+    void gone.then(() => this.dying.delete(gone));
+    child.kill('SIGKILL');
   }
 
   async dispose(): Promise<void> {
     this.failAll(new NodeFailure('WorkflowCancelledError', 'The run ended'));
+    await Promise.all(this.dying);
     const child = this.child;
-    if (!child) return;
     this.child = undefined;
-    const exited = new Promise((r) => child.once('exit', r));
+    if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+    const exited = new Promise((r) => child.once('close', r));
     child.stdin!.end();
+    // A worker stuck in user code gets a moment to finish its line, then is killed.
     const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
     await exited;
     clearTimeout(timer);
