@@ -2,54 +2,59 @@ import { getSpec } from '../catalog';
 import type { NodeSpec, TypeSpec } from '../catalog/types';
 import { connectionVerdict, describeType, findParam, resolveOutputPath } from '../catalog/typing';
 import type { ConnectionModel, NodeModel } from '../model/types';
-import { toPlain } from '../model/values';
 import { didYouMean, type Context } from './context';
 
 export function checkConnections(ctx: Context): void {
   const seen = new Set<string>();
-  const ids = [...ctx.model.nodesById.keys()];
-  const configs = new Map<string, Record<string, unknown>>();
-  const configOf = (n: NodeModel) => {
-    let c = configs.get(n.id);
-    if (!c) configs.set(n.id, (c = (toPlain(n.config) as Record<string, unknown> | undefined) ?? {}));
-    return c;
-  };
-  for (const c of ctx.model.connections) {
-    const from = endpoint(ctx, c.from, ids);
-    const to = endpoint(ctx, c.to, ids);
-    checkCycleFields(ctx, c);
-    if (c.from && c.to && c.from.value === c.to.value && !c.cycle) {
-      ctx.report(
-        'self-connection',
-        'error',
-        `Cannot connect node '${c.from.value}' to itself. To loop, mark the connection \`cycle: true\` with \`max_iterations\` or \`convergence_check\`.`,
-        c.to.span,
-      );
-    }
-    if (c.from && c.to) {
-      const key = `${c.from.value}\u0000${c.fromOutput.value}\u0000${c.to.value}\u0000${c.toInput.value}`;
-      if (seen.has(key)) {
-        ctx.report(
-          'duplicate-connection',
-          'error',
-          `Duplicate connection: ${c.from.value}.${c.fromOutput.value} -> ${c.to.value}.${c.toInput.value} is already declared.`,
-          c.span,
-        );
-      } else seen.add(key);
-    }
-    const fromSpec = from?.type ? getSpec(from.type.value) : undefined;
-    const toSpec = to?.type ? getSpec(to.type.value) : undefined;
-    const source = from && fromSpec ? checkOutput(ctx, c, from, fromSpec, configOf(from)) : undefined;
-    const target = to && toSpec ? checkInput(ctx, c, toSpec) : undefined;
-    if (source && target && ctx.options.connectionTypes !== 'off') checkTypes(ctx, c, source, target);
-  }
+  for (const c of ctx.model.connections) checkConnection(ctx, c, isRepeat(c, seen));
 }
 
-function endpoint(ctx: Context, ref: ConnectionModel['from'], ids: string[]): NodeModel | undefined {
+/** Whether a connection repeats an earlier one (same endpoints and ports); records it in `seen`. */
+export function isRepeat(c: ConnectionModel, seen: Set<string>): boolean {
+  if (!c.from || !c.to) return false;
+  const key = `${c.from.value}\u0000${c.fromOutput.value}\u0000${c.to.value}\u0000${c.toInput.value}`;
+  if (seen.has(key)) return true;
+  seen.add(key);
+  return false;
+}
+
+/**
+ * One connection's checks. Besides the connection they read its endpoint nodes (type, config) or,
+ * for an endpoint that does not exist, the list of node ids: the incremental validator keys its
+ * cache on exactly that. Every diagnostic lands inside the connection's own text.
+ */
+export function checkConnection(ctx: Context, c: ConnectionModel, repeat: boolean): void {
+  const from = endpoint(ctx, c.from);
+  const to = endpoint(ctx, c.to);
+  checkCycleFields(ctx, c);
+  if (c.from && c.to && c.from.value === c.to.value && !c.cycle) {
+    ctx.report(
+      'self-connection',
+      'error',
+      `Cannot connect node '${c.from.value}' to itself. To loop, mark the connection \`cycle: true\` with \`max_iterations\` or \`convergence_check\`.`,
+      c.to.span,
+    );
+  }
+  if (repeat) {
+    ctx.report(
+      'duplicate-connection',
+      'error',
+      `Duplicate connection: ${c.from!.value}.${c.fromOutput.value} -> ${c.to!.value}.${c.toInput.value} is already declared.`,
+      c.span,
+    );
+  }
+  const fromSpec = from?.type ? getSpec(from.type.value) : undefined;
+  const toSpec = to?.type ? getSpec(to.type.value) : undefined;
+  const source = from && fromSpec ? checkOutput(ctx, c, from, fromSpec, ctx.plainConfig(from)) : undefined;
+  const target = to && toSpec ? checkInput(ctx, c, toSpec) : undefined;
+  if (source && target && ctx.options.connectionTypes !== 'off') checkTypes(ctx, c, source, target);
+}
+
+function endpoint(ctx: Context, ref: ConnectionModel['from']): NodeModel | undefined {
   if (!ref) return undefined;
   const node = ctx.model.nodesById.get(ref.value);
   if (node) return node;
-  const near = ctx.closest(ref.value, ids);
+  const near = ctx.closest(ref.value, ctx.nodeIds());
   ctx.report('unknown-connection-node', 'error', `No node '${ref.value}' in this workflow.${didYouMean(near)}`, ref.span, near);
   return undefined;
 }

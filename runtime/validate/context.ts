@@ -3,7 +3,8 @@ import { diag } from '../model/parse';
 import { getSpec } from '../catalog';
 import { findTemplates } from '../model/templates';
 import { closest } from '../util/suggest';
-import type { ConnectionModel, MapValue, Span, Value, WorkflowModel } from '../model/types';
+import type { ConnectionModel, MapValue, NodeModel, Span, Value, WorkflowModel } from '../model/types';
+import { toPlain } from '../model/values';
 
 export interface ValidateOptions {
   /**
@@ -12,6 +13,9 @@ export interface ValidateOptions {
    */
   connectionTypes?: 'strict' | 'default' | 'off';
 }
+
+/** Did-you-mean candidates one validation may compare in total. */
+export const SUGGEST_BUDGET = 200_000;
 
 /** What every check shares: the model, indexes over it, and the diagnostics list. */
 export class Context {
@@ -26,7 +30,9 @@ export class Context {
   constructor(
     readonly model: WorkflowModel,
     readonly options: ValidateOptions = {},
+    budget = SUGGEST_BUDGET,
   ) {
+    this.budget = budget;
     for (const c of model.connections) {
       const to = c.to?.value;
       if (to === undefined) continue;
@@ -41,14 +47,40 @@ export class Context {
   }
 
   /** Candidates did-you-mean may still compare: a file with thousands of typos stays fast. */
-  private suggestBudget = 200_000;
+  budget: number;
+  /**
+   * The candidate-list length of every did-you-mean call, and whether one went unanswered for
+   * want of budget: the incremental validator records these per item to replay the budget.
+   */
+  calls: number[] = [];
+  starved = false;
 
   /** Did-you-mean names for `word`, until the budget is spent (then none: the message stays plain). */
   closest(word: string, candidates: Iterable<string>): string[] {
     const list = Array.isArray(candidates) ? (candidates as string[]) : [...candidates];
-    if (this.suggestBudget < list.length) return [];
-    this.suggestBudget -= list.length;
+    this.calls.push(list.length);
+    if (this.budget < list.length) {
+      this.starved = true;
+      return [];
+    }
+    this.budget -= list.length;
     return closest(word, list);
+  }
+
+  private ids?: string[];
+
+  /** Every node id, in file order (first of duplicates). */
+  nodeIds(): string[] {
+    return (this.ids ??= [...this.model.nodesById.keys()]);
+  }
+
+  private readonly configs = new Map<string, Record<string, unknown>>();
+
+  /** A node's config as plain values (what spec hooks such as SwitchNode's outputs read). */
+  plainConfig(node: NodeModel): Record<string, unknown> {
+    let c = this.configs.get(node.id);
+    if (!c) this.configs.set(node.id, (c = (toPlain(node.config) as Record<string, unknown> | undefined) ?? {}));
+    return c;
   }
 
   private readonly templateCache = new Map<string, Set<string>>();

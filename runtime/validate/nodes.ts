@@ -8,12 +8,18 @@ import { didYouMean, type Context } from './context';
 import { findSecrets } from './secrets';
 
 export function checkNodes(ctx: Context): void {
-  for (const node of ctx.model.nodes) {
-    checkPolicies(ctx, node);
-    const spec = checkType(ctx, node);
-    if (node.config) checkConfig(ctx, node, node.config, spec);
-    if (spec && !node.configInvalid) checkRequired(ctx, node, spec);
-  }
+  for (const node of ctx.model.nodes) checkNode(ctx, node);
+}
+
+/**
+ * One node's checks. Besides the node itself they read only what `providedAtRun` reads (inputs
+ * connected into it, its run parameters): the incremental validator keys its cache on exactly that.
+ */
+export function checkNode(ctx: Context, node: NodeModel): void {
+  checkPolicies(ctx, node);
+  const spec = checkType(ctx, node);
+  if (node.config) checkConfig(ctx, node, node.config, spec);
+  if (spec && !node.configInvalid) checkRequired(ctx, node, spec);
 }
 
 function checkType(ctx: Context, node: NodeModel): NodeSpec | undefined {
