@@ -67,8 +67,11 @@ export type NodeOutput = Record<string, unknown>;
 
 /** A per-run code worker (Python or JavaScript): inputs become variables, `result` is the output. */
 export interface CodeWorker {
-  /** `node` names the code in tracebacks; `sandbox` is PythonCodeNode's `sandbox_mode`. */
-  run(code: string, inputs: Record<string, unknown>, options: { signal: AbortSignal; node?: string; sandbox?: string }): Promise<NodeOutput>;
+  /**
+   * `node` names the code in tracebacks; `sandbox` is PythonCodeNode's `sandbox_mode`;
+   * `timeoutMs` stops the code (killing its worker) with a TimeoutError.
+   */
+  run(code: string, inputs: Record<string, unknown>, options: { signal: AbortSignal; node?: string; sandbox?: string; timeoutMs?: number }): Promise<NodeOutput>;
 }
 
 /** What a sub-workflow run returns to the WorkflowNode that started it. */

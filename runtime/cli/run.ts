@@ -68,7 +68,9 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
     });
     if (args.json) io.out(JSON.stringify(result, null, 2) + '\n');
     else io.out(`${result.status === 'succeeded' ? '✓' : '✗'} ${result.status} in ${result.durationMs} ms${result.error ? ` — ${result.error.node ? `${result.error.node}: ` : ''}${result.error.message}` : ''}\n`);
-    return result.status === 'succeeded' ? 0 : 1;
+    // Any failed node fails the command, even one tolerated by `on_error: continue`.
+    const anyFailed = Object.values(result.nodes).some((n) => n.status === 'failed');
+    return result.status === 'succeeded' && !anyFailed ? 0 : 1;
   } catch (err) {
     if (err instanceof WorkflowInvalid) {
       io.err(`kailash-wf: ${err.message}\n`);

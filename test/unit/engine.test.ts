@@ -168,6 +168,23 @@ connections:
     }
   });
 
+  it('streams timestamped events; large outputs arrive as capped previews, results stay whole', async () => {
+    const events: RunEvent[] = [];
+    const r = await run(
+      `nodes:\n  - {id: big, type: JavaScriptCodeNode, config: {code: "result = Array.from({length: 5000}, (_, i) => i)"}}\n`,
+      workspace(),
+      { onEvent: (e: RunEvent) => void events.push(e) },
+    );
+    assert.deepEqual(events.map((e) => e.type), ['run-start', 'node-start', 'node-output', 'run-end']);
+    assert.ok(events.every((e) => typeof e.time === 'number' && e.runId === r.runId));
+    const out = events.find((e) => e.type === 'node-output');
+    assert.ok(out?.type === 'node-output' && out.truncated);
+    const items = (out.preview as { result: unknown[] }).result;
+    assert.equal(items.length, 21);
+    assert.equal(items[20], '… 4980 more items');
+    assert.equal((r.results.big as { result: unknown[] }).result.length, 5000);
+  });
+
   it('runs only a node and its upstream with `to`', async () => {
     const dir = workspace({ 'a.txt': 'A' });
     const r = await run(

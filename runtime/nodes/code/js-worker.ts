@@ -5,6 +5,8 @@ import { JS_WORKER } from './js-source';
 
 interface Pending {
   id: number;
+  timeoutMs?: number;
+  timer?: NodeJS.Timeout;
   message: { id: number; code: string; inputs: Record<string, unknown>; node: string };
   signal: AbortSignal;
   resolve: (o: NodeOutput) => void;
@@ -23,7 +25,7 @@ export class JsWorker implements CodeWorker {
 
   constructor(private readonly memoryMb = 256) {}
 
-  run(code: string, inputs: Record<string, unknown>, options: { signal: AbortSignal; node?: string }): Promise<NodeOutput> {
+  run(code: string, inputs: Record<string, unknown>, options: { signal: AbortSignal; node?: string; timeoutMs?: number }): Promise<NodeOutput> {
     return new Promise((resolve, reject) => {
       if (options.signal.aborted) return reject(options.signal.reason);
       const id = this.nextId++;
@@ -31,11 +33,15 @@ export class JsWorker implements CodeWorker {
       const onAbort = () => this.abort(p);
       options.signal.addEventListener('abort', onAbort, { once: true });
       // Settling removes the listener: a run's signal sees thousands of requests.
+      // One timer per request, armed when it starts, so queued requests do not time out waiting.
+      p.timeoutMs = options.timeoutMs;
       p.resolve = (o) => {
+        clearTimeout(p.timer);
         options.signal.removeEventListener('abort', onAbort);
         resolve(o);
       };
       p.reject = (e) => {
+        clearTimeout(p.timer);
         options.signal.removeEventListener('abort', onAbort);
         reject(e);
       };
@@ -44,7 +50,7 @@ export class JsWorker implements CodeWorker {
     });
   }
 
-  private abort(p: Pending): void {
+  private abort(p: Pending, reason: unknown = p.signal.reason): void {
     const i = this.queue.indexOf(p);
     if (i !== -1) this.queue.splice(i, 1);
     if (this.current === p) {
@@ -53,7 +59,7 @@ export class JsWorker implements CodeWorker {
       this.worker = undefined;
       void w?.terminate();
     }
-    p.reject(p.signal.reason);
+    p.reject(reason);
     this.pump();
   }
 
@@ -65,6 +71,10 @@ export class JsWorker implements CodeWorker {
       const w = this.ensure();
       // Held while busy (the loop must wait for the answer), released when idle.
       w.ref();
+      if (p.timeoutMs !== undefined) {
+        const ms = p.timeoutMs;
+        p.timer = setTimeout(() => this.abort(p, new NodeFailure('TimeoutError', `timed out after ${ms / 1000} s (the node's \`timeout\`)`)), ms);
+      }
       w.postMessage(p.message);
     } catch (err) {
       this.current = undefined;

@@ -1,8 +1,29 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { CodeWorker, NodeOutput } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
 import { PYTHON_WORKER } from './python-source';
+
+const executables = new Map<string, Promise<string>>();
+
+/**
+ * The interpreter behind a command, found once per process: version-manager shims (pyenv,
+ * asdf) add tens of milliseconds to every start, and a worker restarts after each timeout.
+ */
+function realExecutable(python: string): Promise<string> {
+  let found = executables.get(python);
+  if (!found) {
+    found = new Promise((resolve) => {
+      execFile(python, ['-c', 'import sys; print(sys.executable)'], { timeout: 10_000 }, (err, stdout) => {
+        const exe = stdout?.trim();
+        // Whatever goes wrong here, spawning the command itself reports it properly.
+        resolve(!err && exe ? exe : python);
+      });
+    });
+    executables.set(python, found);
+  }
+  return found;
+}
 
 interface Pending {
   id: number;
@@ -62,13 +83,19 @@ export class PythonWorker implements CodeWorker {
     if (this.current || this.queue.length === 0) return;
     const p = this.queue.shift()!;
     this.current = p;
-    const child = this.ensure();
-    child.stdin!.write(p.line);
+    if (this.child) {
+      this.child.stdin!.write(p.line);
+      return;
+    }
+    void realExecutable(this.python).then((exe) => {
+      if (this.current !== p) return;
+      this.ensure(exe).stdin!.write(p.line);
+    });
   }
 
-  private ensure(): ChildProcess {
+  private ensure(exe: string): ChildProcess {
     if (this.child) return this.child;
-    const child = spawn(this.python, ['-u', '-c', PYTHON_WORKER], { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
+    const child = spawn(exe, ['-u', '-c', PYTHON_WORKER], { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
     this.child = child;
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)));

@@ -1,5 +1,4 @@
 import type { NodeRun } from '../../catalog/types';
-import { NodeFailure } from '../../engine/errors';
 
 /** What a code node's variables are: every input except the node's own settings. */
 function variables(inputs: Record<string, unknown>, own: string[]): Record<string, unknown> {
@@ -21,12 +20,5 @@ export const runPython: NodeRun = async (inputs, ctx) => {
 /** JavaScriptCodeNode: the same model in a worker thread, with its own `timeout`. */
 export const runJavaScript: NodeRun = async (inputs, ctx) => {
   const seconds = typeof inputs.timeout === 'number' && inputs.timeout > 0 ? inputs.timeout : 30;
-  const own = AbortSignal.timeout(seconds * 1000);
-  const signal = AbortSignal.any([ctx.signal, own]);
-  try {
-    return await ctx.services.javascript().run(String(inputs.code), variables(inputs, ['code', 'timeout']), { signal, node: ctx.nodeId });
-  } catch (err) {
-    if (own.aborted && !ctx.signal.aborted) throw new NodeFailure('TimeoutError', `timed out after ${seconds} s (the node's \`timeout\`)`);
-    throw err;
-  }
+  return ctx.services.javascript().run(String(inputs.code), variables(inputs, ['code', 'timeout']), { signal: ctx.signal, node: ctx.nodeId, timeoutMs: seconds * 1000 });
 };
