@@ -85,7 +85,8 @@ export interface SubRunResult {
 export interface RunServices {
   python(): CodeWorker;
   javascript(): CodeWorker;
-  runWorkflow(path: string, parameters: Record<string, unknown>, signal: AbortSignal): Promise<SubRunResult>;
+  /** Runs a sub-workflow from a file (relative to the workflow's folder) or an inline definition. */
+  runWorkflow(source: { path: string } | { definition: Record<string, unknown> }, parameters: Record<string, unknown>, signal: AbortSignal): Promise<SubRunResult>;
 }
 
 /** What the engine hands a node's `run`. */

@@ -63,7 +63,7 @@ export class LocalRuntime {
     return {
       python: () => (python ??= new PythonWorker(this.options.pythonPath ?? this.env.KAILASH_PYTHON ?? 'python3')),
       javascript: () => (js ??= new JsWorker(this.options.jsMemoryMb)),
-      runWorkflow: (path, parameters, signal) => this.runSubWorkflow(path, parameters, signal, run, depth),
+      runWorkflow: (source, parameters, signal) => this.runSubWorkflow(source, parameters, signal, run, depth),
       dispose: async () => {
         await Promise.all([python?.dispose(), js?.dispose()]);
       },
@@ -71,28 +71,58 @@ export class LocalRuntime {
   }
 
   private async runSubWorkflow(
-    path: string,
+    source: { path: string } | { definition: Record<string, unknown> },
     parameters: Record<string, unknown>,
     signal: AbortSignal,
     parent: { baseDir: string; roots: string[] },
     depth: number,
   ): Promise<SubRunResult> {
     if (depth + 1 > MAX_DEPTH) throw new NodeFailure('WorkflowExecutionError', `Sub-workflows nest deeper than ${MAX_DEPTH} levels (does a workflow include itself?)`);
-    const file = safePath(path, parent, 'workflow_path');
     let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new NodeFailure('FileNotFoundError', `Cannot read sub-workflow '${path}': ${(err as Error).message}`);
+    let baseDir = parent.baseDir;
+    const label = 'path' in source ? `'${source.path}'` : '(workflow_dict)';
+    if ('path' in source) {
+      const file = safePath(source.path, parent, 'workflow_path');
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new NodeFailure('FileNotFoundError', `Cannot read sub-workflow ${label}: ${(err as Error).message}`);
+      }
+      baseDir = dirname(file);
+    } else {
+      text = JSON.stringify(fromToDict(source.definition));
     }
     const model = parseWorkflow(text);
     try {
-      return await this.execute(model, { parameters: mapParameters(model, parameters), signal, baseDir: dirname(file), roots: parent.roots }, depth + 1);
+      return await this.execute(model, { parameters: mapParameters(model, parameters), signal, baseDir, roots: parent.roots }, depth + 1);
     } catch (err) {
-      if (err instanceof WorkflowInvalid) throw new NodeFailure('WorkflowValidationError', `Sub-workflow '${path}' is invalid: ${err.message}`);
+      if (err instanceof WorkflowInvalid) throw new NodeFailure('WorkflowValidationError', `Sub-workflow ${label} is invalid: ${err.message}`);
       throw err;
     }
   }
+}
+
+/**
+ * Kailash's `workflow_dict` is `Workflow.to_dict()` output (`node_type`, `source_node`…); the
+ * builder form (`type`, `from_node`…) is accepted as is.
+ */
+function fromToDict(d: Record<string, unknown>): Record<string, unknown> {
+  const nodes = d.nodes;
+  const out: Record<string, unknown> = { ...d };
+  if (nodes && typeof nodes === 'object' && !Array.isArray(nodes)) {
+    out.nodes = Object.fromEntries(
+      Object.entries(nodes as Record<string, Record<string, unknown>>).map(([id, n]) => [id, { type: n.type ?? n.node_type, config: n.config ?? n.parameters ?? {} }]),
+    );
+  }
+  if (Array.isArray(d.connections)) {
+    out.connections = (d.connections as Record<string, unknown>[]).map((c) =>
+      'source_node' in c
+        ? { from_node: c.source_node, from_output: c.source_output, to_node: c.target_node, to_input: c.target_input, ...(c.cycle ? { cycle: true, max_iterations: c.max_iterations, convergence_check: c.convergence_check } : {}) }
+        : c,
+    );
+  }
+  for (const k of ['workflow_id', 'metadata']) delete out[k];
+  return out;
 }
 
 /** `{node: {...}}` entries pass through; `<node>_<param>` keys become `{node: {param}}` (longest id wins). */

@@ -77,6 +77,16 @@ connections:
       { baseDir: dir },
     );
     assert.deepEqual(r.results.sub, { results: { double: { result: 42 } }, double_result: 42 });
+    const inline = await runYaml(`nodes:
+  - id: sub
+    type: WorkflowNode
+    config:
+      workflow_dict:
+        nodes: {inc: {node_type: PythonCodeNode, config: {code: "result = x + 1"}}}
+        connections: []
+      inputs: {inc: {x: 1}}
+`);
+    assert.deepEqual(inline.results.sub, { results: { inc: { result: 2 } }, inc_result: 2 });
     const self = workspace({ 'loop.workflow.yaml': `nodes:\n  - {id: again, type: WorkflowNode, config: {workflow_path: loop.workflow.yaml}}\n` });
     const rec = await runYaml(`nodes:\n  - {id: again, type: WorkflowNode, config: {workflow_path: loop.workflow.yaml}}\n`, { baseDir: self });
     assert.match(rec.nodes.again!.error!.message, /nest deeper than 8 levels/);
