@@ -110,6 +110,7 @@ export class Run {
     if (cancelled) result.error = { type: 'WorkflowCancelledError', message: 'Workflow cancelled' };
     else if (stop) result.error = stop;
     else if (untolerated) result.error = { ...this.records[untolerated]!.error!, node: untolerated };
+    this.options.keepOutputs?.(Object.fromEntries(this.outputs));
     this.emit({ type: 'run-end', result });
     return result;
   }
@@ -197,6 +198,7 @@ export class Run {
     const id = node.id;
     const spec = getSpec(node.type!.value)!;
     const record = this.records[id]!;
+    if (this.options.reuse && Object.prototype.hasOwnProperty.call(this.options.reuse, id)) return this.reuse(id, record);
     const policies = readPolicies(node);
     const incoming = (this.incoming.get(id) ?? []).filter((c) => !c.cycle || cycleEdges.includes(c));
     const { inputs, loopInputs, connected, fromSwitch } = this.connectionInputs(incoming, previous);
@@ -267,6 +269,23 @@ export class Run {
       this.setResult(id, { error: error.message, error_type: error.type, failed: true });
       return this.fail(node, policies, error, this.mustStop(node), true);
     }
+  }
+
+  private reuse(id: string, record: NodeRecord): Outcome {
+    const output = this.options.reuse![id] ?? null;
+    this.outputs.set(id, output);
+    this.setResult(id, output);
+    record.reused = true;
+    if (output === null) {
+      this.skipped.add(id);
+      record.status = 'skipped';
+      this.emit({ type: 'node-skip', node: id, record });
+    } else {
+      record.status = 'succeeded';
+      const p = preview(this.results.get(id));
+      this.emit({ type: 'node-output', node: id, record, preview: p.value, truncated: p.truncated });
+    }
+    return {};
   }
 
   private setResult(id: string, output: NodeOutput | null): void {

@@ -14,6 +14,8 @@ export interface NodeRecord {
   attempts: number;
   /** Loop passes, for nodes on a cyclic edge. */
   iterations?: number;
+  /** The output was taken from an earlier run (`reuse`), not computed. */
+  reused?: boolean;
   error?: NodeError;
 }
 
@@ -59,4 +61,8 @@ export interface RunOptions {
   roots?: string[];
   /** Independent nodes run at once up to this many (Kailash's `max_concurrency`, default 10). */
   maxConcurrency?: number;
+  /** Outputs of an earlier run to use instead of running these nodes ("re-run from here"). */
+  reuse?: Record<string, NodeOutput | null>;
+  /** Receives the real (unredacted) outputs when the run ends, for a later `reuse`; keep them in-process. */
+  keepOutputs?: (outputs: Record<string, NodeOutput | null>) => void;
 }

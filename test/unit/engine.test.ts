@@ -185,6 +185,22 @@ connections:
     assert.equal((r.results.big as { result: unknown[] }).result.length, 5000);
   });
 
+  it('re-runs from a node, reusing earlier outputs of its upstream', async () => {
+    const dir = workspace({ 'a.txt': 'A' });
+    const yaml = `nodes:
+  - {id: a, type: TextReaderNode, config: {file_path: a.txt}}
+  - {id: b, type: TextWriterNode, config: {file_path: b.txt}}
+connections:
+  - {from: a, from_output: text, to: b, to_input: text}
+`;
+    let kept: Record<string, unknown> = {};
+    await run(yaml, dir, { keepOutputs: (o) => void (kept = o) });
+    assert.deepEqual(kept.a, { text: 'A' });
+    const again = await run(yaml, dir, { reuse: { a: { text: 'cached' } } });
+    assert.equal(again.nodes.a!.reused, true);
+    assert.equal(readFileSync(join(dir, 'b.txt'), 'utf8'), 'cached');
+  });
+
   it('runs only a node and its upstream with `to`', async () => {
     const dir = workspace({ 'a.txt': 'A' });
     const r = await run(
