@@ -1,4 +1,5 @@
 import type { NodeSpec } from '../types';
+import { runAsyncSqlDatabase, runSqlDatabase, sqlTarget } from '../../nodes/database/sql';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
@@ -22,6 +23,8 @@ const operationsParam: NodeSpec['params'][string] = {
 export const specs: NodeSpec[] = [
   {
     type: 'SQLDatabaseNode',
+    run: runSqlDatabase,
+    target: sqlTarget,
     category: 'database',
     origin: 'kailash',
     summary: 'Run a SQL statement over a pooled connection and return the rows',
@@ -147,6 +150,12 @@ export const specs: NodeSpec[] = [
       },
       columns: { type: 'list', items: { type: 'str' }, description: 'Column names of the result' },
       execution_time: { type: 'float', description: 'Execution time in seconds' },
+      results: {
+        type: 'list',
+        items: { type: 'dict', fields: { data: { type: 'list', description: 'Rows' }, row_count: { type: 'int', description: 'Rows returned or affected' }, columns: { type: 'list', items: { type: 'str' }, description: 'Column names' } } },
+        description: 'Each statement\'s result, in order (data, row_count and columns above are the last one\'s)',
+        when: 'only with operations',
+      },
       optimistic_locking_used: {
         type: 'bool',
         description: 'Whether optimistic locking was applied',
@@ -171,6 +180,8 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'AsyncSQLDatabaseNode',
+    run: runAsyncSqlDatabase,
+    target: sqlTarget,
     category: 'database',
     origin: 'kailash',
     summary: 'Run a SQL query on PostgreSQL, MySQL or SQLite (async); output nested under `result`',
@@ -330,6 +341,11 @@ export const specs: NodeSpec[] = [
             type: 'list',
             items: { type: 'str' },
             description: "Column names (only when result_format is 'list')",
+          },
+          results: {
+            type: 'list',
+            items: { type: 'dict' },
+            description: "Each statement's result (data, row_count, query, …), in order; only with operations",
           },
         },
       },
