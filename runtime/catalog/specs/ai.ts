@@ -1,16 +1,21 @@
 import type { NodeSpec } from '../types';
+import { llmTarget, runLLMAgent } from '../../nodes/api/llm';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
 export const specs: NodeSpec[] = [
   {
     type: 'LLMAgentNode',
+    run: runLLMAgent,
+    target: llmTarget,
     category: 'ai',
     origin: 'kailash',
     summary: 'Ask a large language model (OpenAI, Anthropic, Azure, local or mock)',
     docs: md(
-      'Sends `messages` (OpenAI format, after `system_prompt`) to `model` at `provider` and returns the reply in `response`: connect **`response.content`** for the text.',
-      'Tools in `tools` may be called and, with `auto_execute_tools`, executed; `usage` reports tokens and estimated cost. `provider: mock` gives deterministic offline replies.',
+      'Sends `messages` (OpenAI format, after `system_prompt`, then `prompt` as a user message) to `model` at `provider` and returns the reply in `response`: connect **`response.content`** for the text.',
+      'Runs against any OpenAI-compatible `/chat/completions` endpoint: `base_url` (default per provider: openai → https://api.openai.com/v1, local → Ollama at http://127.0.0.1:11434/v1; anthropic and azure need `base_url`), `api_key` (else `OPENAI_API_KEY` for openai); `generation_config` (temperature, max_tokens, top_p …) is passed through.',
+      '`usage` reports tokens (and `estimated_cost_usd` with `custom_pricing` per 1K tokens). Tool calls the model asks for are returned in `response.tool_calls`, not executed. `provider: mock` gives deterministic offline replies.',
+      '429, 5xx and transport failures are retried `max_retries` times (honouring Retry-After) and then fail retryably.',
       'A provider error returns `success: false` with `error`, which **stops the run** (Kailash content-aware success detection). Kailash registers this node from the `kailash-kaizen` package.',
       '```yaml',
       'nodes:',
@@ -48,6 +53,11 @@ export const specs: NodeSpec[] = [
         default: [],
       },
       system_prompt: { type: 'str', description: 'System prompt to guide agent behavior' },
+      prompt: {
+        type: 'str',
+        description:
+          'A user message appended after `messages` (Kailash Workflows extension; the Python SDK ignores it)',
+      },
       tools: { type: 'list', description: 'Available tools for agent to call', default: [] },
       conversation_id: {
         type: 'str',

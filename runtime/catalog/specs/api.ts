@@ -1,5 +1,11 @@
 import type { NodeSpec } from '../types';
-import { runHttpRequest, targetHost } from '../../nodes/api/http';
+import { consulTarget, runServiceDiscovery } from '../../nodes/api/consul';
+import { graphqlTarget, runGraphQL } from '../../nodes/api/graphql';
+import { runAsyncHttpRequest, runHttpRequest, targetHost } from '../../nodes/api/http';
+import { runOAuth2 } from '../../nodes/api/oauth2';
+import { restTarget, runRest } from '../../nodes/api/rest';
+import { runWebhookVerify } from '../../nodes/api/webhook';
+import { runWebSocket, websocketTarget } from '../../nodes/api/websocket';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
@@ -137,7 +143,7 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'AsyncHTTPRequestNode',
-    run: runHttpRequest,
+    run: runAsyncHttpRequest,
     target: (inputs) => targetHost(inputs),
     category: 'api',
     origin: 'kailash',
@@ -152,12 +158,15 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'RESTClientNode',
+    run: runRest,
+    target: restTarget,
     category: 'api',
     origin: 'kailash',
     summary: 'Call a REST resource (base URL + version + resource path) and return its data',
     docs: md(
       'Builds the URL as `base_url` + optional `/<version>` + `resource`, filling `{name}` placeholders from `path_params`, and returns the parsed body as `data`.',
-      'A dict `data` is sent as JSON (with `Accept`/`Content-Type: application/json`); `paginate: true` follows pagination for GET per `pagination_params`.',
+      'A dict `data` is sent as JSON (with `Accept`/`Content-Type: application/json`); `paginate: true` follows pagination for GET per `pagination_params`, and `data` becomes the list of items of every page.',
+      '`pagination_params`: `type` (`page` [default], `offset`, `cursor`, `link`), `items_path` [`data`; a body that is a list is taken whole], `page_param` [`page`], `offset_param` [`offset`], `limit_param` [`per_page`, or `limit` for offsets], `limit` (page size, also sent), `cursor_param` [`cursor`], `next_page_path` [`meta.next`; a value or a next URL], `total_path`, `max_pages` [10]. `link` follows `Link: <…>; rel="next"` headers.',
       'On failure `data` is null, `success` is false (which **stops the run**), `metadata` is `{}` and `error`/`error_type` explain why.',
       '```yaml',
       'nodes:',
@@ -243,12 +252,15 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'GraphQLClientNode',
+    run: runGraphQL,
+    target: graphqlTarget,
     category: 'api',
     origin: 'kailash',
     summary: 'Run a GraphQL query or mutation against an endpoint',
     docs: md(
       'POSTs `{query, variables, operationName}` as JSON to `endpoint` and returns the `data` of the GraphQL response.',
-      'GraphQL `errors` make `success: false`, which **stops the run** (Kailash content-aware success detection).',
+      'GraphQL `errors` (even in an HTTP 200 answer) make `success: false` with `error` listing them, which **stops the run** (Kailash content-aware success detection).',
+      'A body that is not a JSON object raises; transport failures, 5xx and 429 raise a retryable failure, so a `retry` policy can cure them.',
       '```yaml',
       'nodes:',
       '  - id: repo_info',
@@ -279,6 +291,11 @@ export const specs: NodeSpec[] = [
       data: { type: 'Any', description: 'GraphQL response data' },
       errors: { type: 'list', description: 'GraphQL errors (if any)' },
       success: { type: 'bool', description: 'Whether the request was successful (no errors)' },
+      error: {
+        type: 'str',
+        description: 'The GraphQL error messages, joined (Kailash Workflows extension: what the stopped run reports)',
+        when: 'only when success is false',
+      },
       metadata: {
         type: 'dict',
         description: 'Additional metadata about the request and response',
@@ -294,12 +311,16 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'OAuth2Node',
+    run: runOAuth2,
+    target: (inputs) => targetHost(inputs, 'token_url'),
     category: 'api',
     origin: 'kailash',
     summary: 'Fetch an OAuth 2.0 access token and return ready-made Authorization headers',
     docs: md(
       'Requests a token from `token_url` with the given `grant_type` and returns `headers` (`{Authorization: "Bearer <token>"}`), `token_data` and the token details.',
-      'Wire `headers` into an HTTP node\'s `headers` input. The token is cached on the node and refreshed `refresh_buffer_seconds` before it expires.',
+      'Wire `headers` into an HTTP node\'s `headers` input (or `access_token` into `auth_token` with `auth_type: bearer`).',
+      'Tokens are cached in the process per token URL, client, grant, scope and credentials, shared by every run, and fetched again `refresh_buffer_seconds` before they expire (with the refresh token the server gave, when it gave one). An HTTP node that gets a 401 with a cached token asks for a fresh one and retries once.',
+      'Grants: `client_credentials`, `password`, `refresh_token` (`authorization_code` needs a browser and is refused). A failed token request raises; 5xx, 429 and transport failures are retryable.',
       '`access_token` is a Kailash Workflows extension (the Python SDK only exposes it inside `token_data`).',
       '```yaml',
       'nodes:',
@@ -394,12 +415,14 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'WebhookVerifyNode',
+    run: runWebhookVerify,
     category: 'api',
     origin: 'ours',
     summary: 'Verify an incoming webhook\'s HMAC signature and parse its JSON body',
     docs: md(
       'Computes the HMAC of the raw `payload` with `webhook_secret` and `algorithm`, and compares it in constant time with `signature` (after stripping `signature_prefix`).',
-      'With `timestamp_header`, the timestamp in that header (from `headers`) must be within `tolerance_seconds` of now, which rejects replays.',
+      'With `timestamp_header`, the timestamp in that header (from `headers`, Unix seconds) must be within `tolerance_seconds` of now, which rejects replays; the signature may then cover `<timestamp>.<payload>` (which binds the timestamp) or the payload alone.',
+      'The signature is hex or base64; `algorithm` is any HMAC digest (sha256, sha1, sha512 …). Unverified deliveries give `data: null`.',
       'A mismatch is not a node failure: `verified` is false and `error` says why — route on `verified` with a `SwitchNode`.',
       '```yaml',
       'nodes:',
@@ -467,6 +490,8 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'WebSocketNode',
+    run: runWebSocket,
+    target: websocketTarget,
     category: 'api',
     origin: 'ours',
     summary: 'Connect to a WebSocket, send messages and collect the replies',
@@ -517,6 +542,8 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'ServiceDiscoveryNode',
+    run: runServiceDiscovery,
+    target: consulTarget,
     category: 'api',
     origin: 'ours',
     summary: 'Look up a service\'s healthy instances in Consul and pick one',

@@ -1,25 +1,57 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici';
 import type { NodeOutput, NodeRun, RunContext } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
-import { isRetryableError } from '../../engine/retryable';
+import { onDispose } from '../../engine/resources';
+import { isRetryableError, isRetryableStatus, parseRetryAfter } from '../../engine/retryable';
+import { refresherFor } from './tokens';
 
-/** Bodies larger than this fail with a clear error instead of filling memory. */
+/** Bodies larger than this fail with a clear error instead of filling memory (`KAILASH_MAX_RESPONSE_MB` overrides). */
 export const MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+/** Python's requests follows up to 30 redirects; so do we. */
+const MAX_REDIRECTS = 30;
 
-let secure: Dispatcher | undefined;
-let insecure: Dispatcher | undefined;
+export function maxResponseBytes(): number {
+  const mb = Number(process.env.KAILASH_MAX_RESPONSE_MB);
+  return Number.isFinite(mb) && mb > 0 ? Math.round(mb * 1024 * 1024) : MAX_RESPONSE_BYTES;
+}
+
+interface Pool {
+  base: Dispatcher;
+  /** `base` with redirects followed. */
+  dispatcher: Dispatcher;
+}
+
+const pools = new Map<boolean, Pool>();
+let unregister: (() => void) | undefined;
 
 /**
- * One pooled dispatcher for the process (undici pools connections per origin), honouring
- * HTTPS_PROXY/HTTP_PROXY/NO_PROXY when set; a second one for `verify_ssl: false`.
+ * One pooled dispatcher for the process (undici pools connections per origin, so every node and
+ * run shares keep-alive sockets), honouring HTTPS_PROXY/HTTP_PROXY/NO_PROXY when set; a second
+ * one for `verify_ssl: false`. Closed by `LocalRuntime.dispose()` so no idle socket keeps the
+ * process alive.
  */
 function dispatcher(verify: boolean): Dispatcher {
-  const proxied = Boolean(process.env.HTTPS_PROXY || process.env.https_proxy || process.env.HTTP_PROXY || process.env.http_proxy);
-  const connect = verify ? {} : { rejectUnauthorized: false };
-  if (verify) return (secure ??= proxied ? new EnvHttpProxyAgent({ connect }) : new Agent({ connect }));
-  return (insecure ??= proxied ? new EnvHttpProxyAgent({ connect, requestTls: connect, proxyTls: connect } as never) : new Agent({ connect }));
+  let pool = pools.get(verify);
+  if (!pool) {
+    const proxied = Boolean(process.env.HTTPS_PROXY || process.env.https_proxy || process.env.HTTP_PROXY || process.env.http_proxy);
+    const connect = verify ? {} : { rejectUnauthorized: false };
+    const base = proxied
+      ? new EnvHttpProxyAgent(verify ? { connect } : ({ connect, requestTls: connect, proxyTls: connect } as never))
+      : new Agent({ connect });
+    pool = { base, dispatcher: base.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS })) };
+    pools.set(verify, pool);
+    unregister ??= onDispose(closePools);
+  }
+  return pool.dispatcher;
+}
+
+async function closePools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  unregister = undefined;
+  await Promise.all(all.map((p) => p.base.close()));
 }
 
 export function targetHost(inputs: Record<string, unknown>, key = 'url'): string | undefined {
@@ -44,7 +76,7 @@ function authHeaders(i: Record<string, unknown>): Record<string, string> {
   }
 }
 
-function lowerKeys(h: unknown): Record<string, string> {
+export function lowerKeys(h: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (h && typeof h === 'object') for (const [k, v] of Object.entries(h)) if (v !== null && v !== undefined) out[k.toLowerCase()] = String(v);
   return out;
@@ -67,15 +99,29 @@ function body(i: Record<string, unknown>, headers: Record<string, string>): stri
   return JSON.stringify(d);
 }
 
-async function readCapped(stream: AsyncIterable<Buffer>, limit: number, url: string): Promise<Buffer> {
+function tooLarge(limit: number, where: string): NodeFailure {
+  return new NodeFailure('ResponseTooLargeError', `The response from ${where} exceeds ${Math.round(limit / 1024 / 1024)} MB; it was not read further (set KAILASH_MAX_RESPONSE_MB to allow more).`, { retryable: false });
+}
+
+async function readCapped(stream: AsyncIterable<Buffer>, limit: number, where: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // Throwing out of the loop destroys the body, which closes the socket: the rest is never read.
   for await (const chunk of stream) {
     size += chunk.length;
-    if (size > limit) throw new NodeFailure('ResponseTooLargeError', `The response from ${url} exceeds ${Math.round(limit / 1024 / 1024)} MB; it was not read further.`, { retryable: false });
+    if (size > limit) throw tooLarge(limit, where);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Kailash falls back to the text when the body is not JSON.
+    return text;
+  }
 }
 
 function parseContent(buf: Buffer, contentType: string | undefined, format: string): unknown {
@@ -87,19 +133,9 @@ function parseContent(buf: Buffer, contentType: string | undefined, format: stri
     case 'binary':
       return buf.toString('base64');
     case 'json':
-      try {
-        return JSON.parse(text());
-      } catch {
-        return text();
-      }
+      return parseJson(text());
     default:
-      if (ct.includes('json')) {
-        try {
-          return JSON.parse(text());
-        } catch {
-          return text();
-        }
-      }
+      if (ct.includes('json')) return parseJson(text());
       if (ct.startsWith('text/') || ct.includes('xml') || ct.includes('javascript') || ct.includes('x-www-form-urlencoded') || buf.length === 0) return text();
       // Kailash would fail to serialise bytes; base64 keeps the output JSON.
       return buf.toString('base64');
@@ -112,8 +148,83 @@ const SUGGESTIONS: Record<string, string[]> = {
   transport: ['Check that the host is reachable and the port is open; a `retry` policy helps with transient failures.'],
 };
 
-/** One request as Kailash's HTTPRequestNode makes it, with `retry_count` extra tries on transport errors. */
-export async function httpRequest(i: Record<string, unknown>, ctx: RunContext, limit = MAX_RESPONSE_BYTES): Promise<NodeOutput> {
+/** Marks an abort as our own per-request timeout rather than the caller's signal. */
+class RequestTimeout extends Error {
+  override name = 'TimeoutError';
+}
+
+interface Exchange {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** The URL that answered, after redirects. */
+  url: string;
+  ms: number;
+}
+
+/**
+ * One request and its whole body. The timeout covers connect, headers and body; the caller's
+ * signal (the node's timeout policy or the run's cancellation) aborts it too, and either abort
+ * destroys the socket.
+ */
+async function exchange(url: URL, method: string, headers: Record<string, string>, payload: string | Buffer | undefined, timeoutMs: number, verify: boolean, limit: number, signal: AbortSignal): Promise<Exchange> {
+  signal.throwIfAborted();
+  // One controller and one timer per request: AbortSignal.any/timeout cost more on the hot path.
+  const ac = new AbortController();
+  const onAbort = () => ac.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => ac.abort(new RequestTimeout(`timed out after ${timeoutMs / 1000} s`)), timeoutMs);
+  const started = performance.now();
+  const where = url.origin + url.pathname;
+  try {
+    const res = await request(url, {
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      body: payload,
+      signal: ac.signal,
+      dispatcher: dispatcher(verify),
+    });
+    const declared = Number(res.headers['content-length']);
+    if (declared > limit) {
+      res.body.destroy();
+      throw tooLarge(limit, where);
+    }
+    const buf = await readCapped(res.body, limit, where);
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) out[k] = Array.isArray(v) ? v.join(', ') : String(v ?? '');
+    const history = (res.context as { history?: URL[] } | undefined)?.history;
+    return { status: res.statusCode, headers: out, body: buf, url: (history?.at(-1) ?? url).toString(), ms: Math.round((performance.now() - started) * 100) / 100 };
+  } catch (err) {
+    if (ac.signal.reason instanceof RequestTimeout && !signal.aborted) throw ac.signal.reason;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * `log_requests`: method, origin, status, size and time on stderr. Paths, queries, header values
+ * and bodies are left out because these lines bypass the engine's secret redaction (a webhook URL
+ * path or an API key in a query string is a credential).
+ */
+function logLine(label: string, line: string): void {
+  process.stderr.write(`[${label}] ${line}\n`);
+}
+
+export interface RequestOptions {
+  /** Prefix of `log_requests` lines. */
+  label?: string;
+  limit?: number;
+}
+
+/**
+ * One request as Kailash's HTTPRequestNode makes it: redirects followed, `retry_count` extra
+ * tries on transport errors (sleeping `retry_backoff * 2^(n-1)` s), and Kailash's output dict;
+ * an HTTP error status is `success: false`, not an exception. A 401 answered to a token that
+ * OAuth2Node issued is retried once with a fresh token.
+ */
+export async function httpRequest(i: Record<string, unknown>, ctx: RunContext, options: RequestOptions = {}): Promise<NodeOutput> {
   const url = String(i.url ?? '');
   if (!url) throw new NodeFailure('NodeValidationError', 'URL parameter is required');
   let parsed: URL;
@@ -125,6 +236,7 @@ export async function httpRequest(i: Record<string, unknown>, ctx: RunContext, l
   const method = String(i.method ?? 'GET').toUpperCase();
   if (!METHODS.includes(method)) throw new NodeFailure('NodeValidationError', `Invalid HTTP method: ${method}. Supported methods: ${METHODS.join(', ')}`);
   for (const [k, v] of Object.entries((i.params as Record<string, unknown>) ?? {})) {
+    if (v === null || v === undefined) continue;
     for (const item of Array.isArray(v) ? v : [v]) parsed.searchParams.append(k, String(item));
   }
   const headers = { ...lowerKeys(i.headers), ...authHeaders(i) };
@@ -134,61 +246,65 @@ export async function httpRequest(i: Record<string, unknown>, ctx: RunContext, l
   const retries = Math.max(0, Number(i.retry_count ?? 0));
   const backoff = Number(i.retry_backoff ?? 0.5);
   const delay = Number(i.rate_limit_delay ?? 0);
+  const limit = options.limit ?? maxResponseBytes();
+  const log = i.log_requests === true ? (line: string) => logLine(options.label ?? 'HTTPRequestNode', line) : undefined;
+  let refreshed = false;
   for (let attempt = 0; ; attempt++) {
     if (delay > 0) await sleep(delay * 1000, undefined, { signal: ctx.signal });
-    const started = performance.now();
+    log?.(`→ ${method} ${parsed.origin} (attempt ${attempt + 1}; headers: ${Object.keys(headers).join(', ') || 'none'}; body ${payload === undefined ? 0 : Buffer.byteLength(payload)} bytes)`);
+    let res: Exchange;
     try {
-      const res = await request(parsed, {
-        method: method as Dispatcher.HttpMethod,
-        headers,
-        body: payload,
-        signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]),
-        dispatcher: dispatcher(i.verify_ssl !== false),
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      const buf = await readCapped(res.body, limit, parsed.origin + parsed.pathname);
-      const responseHeaders: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : String(v ?? '');
-      const contentType = responseHeaders['content-type'];
-      const success = res.statusCode >= 200 && res.statusCode < 300;
-      const out: NodeOutput = {
-        response: {
-          status_code: res.statusCode,
-          headers: responseHeaders,
-          content_type: contentType ?? null,
-          content: parseContent(buf, contentType, String(i.response_format ?? 'auto')),
-          response_time_ms: Math.round((performance.now() - started) * 100) / 100,
-          url: parsed.toString(),
-        },
-        status_code: res.statusCode,
-        success,
-      };
-      if (!success) {
-        out.error = `HTTP ${res.statusCode} from ${parsed.origin}${parsed.pathname}`;
-        out.recovery_suggestions = SUGGESTIONS[String(res.statusCode)[0]!] ?? [];
-      }
-      return out;
+      res = await exchange(parsed, method, headers, payload, timeoutMs, i.verify_ssl !== false, limit, ctx.signal);
     } catch (err) {
       if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
       if (err instanceof NodeFailure) throw err;
-      const timedOut = (err as Error).name === 'TimeoutError' || (err as { code?: string }).code === 'UND_ERR_HEADERS_TIMEOUT' || (err as { code?: string }).code === 'UND_ERR_BODY_TIMEOUT';
-      const transport = timedOut || isRetryableError(err);
-      if (transport && attempt < retries) {
+      const timedOut = err instanceof RequestTimeout || ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes((err as { code?: string }).code ?? '');
+      log?.(`✗ ${method} ${parsed.origin}: ${timedOut ? 'timeout' : ((err as { code?: string }).code ?? 'error')}`);
+      if ((timedOut || isRetryableError(err)) && attempt < retries) {
         await sleep(backoff * 2 ** attempt * 1000, undefined, { signal: ctx.signal });
         continue;
       }
-      const reason = timedOut ? `timed out after ${timeoutMs / 1000} s` : describe(err);
       // Kailash reports transport failures as an output with success=false, which stops the run.
       return {
         response: null,
         status_code: null,
         success: false,
-        error: `${method} ${parsed.origin}${parsed.pathname} failed: ${reason}`,
+        error: `${method} ${parsed.origin}${parsed.pathname} failed: ${timedOut ? `timed out after ${timeoutMs / 1000} s` : describe(err)}`,
         error_type: timedOut ? 'TimeoutError' : 'ConnectionError',
         recovery_suggestions: SUGGESTIONS.transport!,
       };
     }
+    log?.(`← ${res.status} ${res.headers['content-type'] ?? '-'} ${res.body.length} bytes in ${res.ms} ms`);
+    if (res.status === 401 && !refreshed) {
+      const refresh = refresherFor(headers.authorization);
+      // A refresh that fails leaves the 401 to speak for itself.
+      const fresh = refresh ? await refresh(ctx).catch((err: unknown) => (ctx.signal.aborted ? Promise.reject(err) : undefined)) : undefined;
+      if (fresh && fresh !== headers.authorization) {
+        headers.authorization = fresh;
+        refreshed = true;
+        attempt--;
+        continue;
+      }
+    }
+    const contentType = res.headers['content-type'];
+    const success = res.status >= 200 && res.status < 300;
+    const out: NodeOutput = {
+      response: {
+        status_code: res.status,
+        headers: res.headers,
+        content_type: contentType ?? null,
+        content: parseContent(res.body, contentType, String(i.response_format ?? 'auto')),
+        response_time_ms: res.ms,
+        url: res.url,
+      },
+      status_code: res.status,
+      success,
+    };
+    if (!success) {
+      out.error = `HTTP ${res.status} from ${parsed.origin}${parsed.pathname}`;
+      out.recovery_suggestions = SUGGESTIONS[String(res.status)[0]!] ?? [];
+    }
+    return out;
   }
 }
 
@@ -199,4 +315,48 @@ function describe(err: unknown): string {
   return code && !msg.includes(code) ? `${code}: ${msg}` : msg;
 }
 
+/** A transport failure in an `httpRequest` output (no response at all). */
+export function isTransportFailure(out: NodeOutput): boolean {
+  return out.response === null && typeof out.error_type === 'string';
+}
+
+/** Response header lookup that ignores case. */
+export function header(out: NodeOutput, name: string): string | undefined {
+  const headers = (out.response as { headers?: Record<string, string> } | null)?.headers ?? {};
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : headers[key];
+}
+
+/**
+ * The failure an integration node raises for an `httpRequest` output it cannot use: transport
+ * failures, 5xx and 429 are retryable (honouring `Retry-After`), other statuses are not.
+ */
+export function failureOf(out: NodeOutput, type: string, what: string, detail?: string): NodeFailure {
+  if (isTransportFailure(out)) return new NodeFailure(type, `${what}: ${String(out.error)}`, { retryable: true });
+  const status = out.status_code;
+  const retryAfterMs = parseRetryAfter(header(out, 'retry-after'));
+  return new NodeFailure(type, `${what}: HTTP ${String(status)}${detail ? ` ${detail}` : ''}`, {
+    retryable: isRetryableStatus(status),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
+}
+
+/** The parsed body of an `httpRequest` output. */
+export function content(out: NodeOutput): unknown {
+  return (out.response as { content?: unknown } | null)?.content;
+}
+
 export const runHttpRequest: NodeRun = (inputs, ctx) => httpRequest(inputs, ctx);
+
+/**
+ * AsyncHTTPRequestNode: the same request, but as Kailash's aiohttp variant does, a transport
+ * failure that survives `retry_count` raises instead of returning `success: false`.
+ */
+export const runAsyncHttpRequest: NodeRun = async (inputs, ctx) => {
+  const out = await httpRequest(inputs, ctx, { label: 'AsyncHTTPRequestNode' });
+  if (isTransportFailure(out)) {
+    const attempts = Math.max(0, Number(inputs.retry_count ?? 0)) + 1;
+    throw new NodeFailure('NodeExecutionError', `Async HTTP request failed after ${attempts} attempts. ${String(out.error)}`, { retryable: true });
+  }
+  return out;
+};
