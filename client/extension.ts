@@ -1,10 +1,131 @@
 import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
+import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { parseWorkflow } from '../runtime/model/parse';
+import { RunAnnotations } from './editor/annotations';
+import { RunPanel } from './panel/panel';
+import { askParameters } from './params';
+import { RunController } from './run/controller';
+import { RunHost } from './run/host';
+import { Secrets } from './secrets';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: ExtensionContext): Promise<void> {
+const SELECTOR: vscode.DocumentSelector = { language: 'kailash-workflow' };
+
+/** Command arguments come from code lenses (uri strings) or the palette (nothing: the active editor). */
+function targetUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string') return vscode.Uri.parse(arg);
+  const doc = vscode.window.activeTextEditor?.document;
+  return doc?.languageId === 'kailash-workflow' ? doc.uri : undefined;
+}
+
+async function pickNode(uri: vscode.Uri, arg: unknown): Promise<string | undefined> {
+  if (typeof arg === 'string') return arg;
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const model = parseWorkflow(doc.getText());
+  const editor = vscode.window.activeTextEditor;
+  if (editor?.document === doc) {
+    const offset = doc.offsetAt(editor.selection.active);
+    const here = [...model.nodesById.values()].find((n) => offset >= n.span[0] && offset <= n.span[1]);
+    if (here) return here.id;
+  }
+  return vscode.window.showQuickPick([...model.nodesById.keys()], { title: 'Kailash: which node?' });
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Kailash Workflows');
+  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 20);
+  status.command = 'kailash.showRunPanel';
+  const secrets = new Secrets(context.secrets);
+  const annotations = new RunAnnotations();
+  const host = new RunHost(context.asAbsolutePath(path.join('dist', 'run-host.js')), (name) => secrets.get(name), (line) => output.appendLine(line));
+  let controller: RunController;
+  const panel = new RunPanel(context.extensionUri, () => controller.state(), (m) => {
+    if (m.type === 'cancel') controller.cancel(m.runId);
+    else if (m.type === 'rerun' && controller.lastRequest) void controller.run(controller.lastRequest);
+    else if (m.type === 'copy') void vscode.env.clipboard.writeText(m.text);
+    else if (m.type === 'reveal') void reveal(m.node);
+  });
+  controller = new RunController(host, () => panel, annotations, output, status);
+
+  async function reveal(node: string): Promise<void> {
+    const file = controller.state().graph?.file;
+    if (!file) return;
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    const n = parseWorkflow(doc.getText()).nodesById.get(node);
+    if (!n) return;
+    const range = new vscode.Range(doc.positionAt(n.idSpan[0]), doc.positionAt(n.idSpan[1]));
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: range });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  const run = async (arg: unknown, extra: { to?: string; from?: string; withParameters?: boolean } = {}) => {
+    const uri = targetUri(arg);
+    if (!uri) return void vscode.window.showWarningMessage('Kailash: open a workflow file (*.workflow.yaml) first.');
+    secrets.newRun();
+    let parameters = {};
+    if (extra.withParameters) {
+      const asked = await askParameters();
+      if (!asked) return;
+      parameters = asked;
+    }
+    await controller.run({ uri, parameters, ...(extra.to ? { to: extra.to } : {}), ...(extra.from ? { from: extra.from } : {}) });
+  };
+
+  context.subscriptions.push(
+    output,
+    status,
+    annotations,
+    panel,
+    { dispose: () => host.dispose() },
+    vscode.commands.registerCommand('kailash.runWorkflow', (arg) => run(arg)),
+    vscode.commands.registerCommand('kailash.runWithParameters', (arg) => run(arg, { withParameters: true })),
+    vscode.commands.registerCommand('kailash.runToNode', async (arg, node) => {
+      const uri = targetUri(arg);
+      const id = uri && (await pickNode(uri, node));
+      if (id) await run(uri, { to: id });
+    }),
+    vscode.commands.registerCommand('kailash.rerunFromNode', async (arg, node) => {
+      const uri = targetUri(arg);
+      const id = uri && (await pickNode(uri, node));
+      if (id) await run(uri, { from: id });
+    }),
+    vscode.commands.registerCommand('kailash.cancelRun', () => controller.cancel()),
+    vscode.commands.registerCommand('kailash.showRunPanel', () => panel.show(false)),
+    vscode.commands.registerCommand('kailash.showGraph', async (arg) => {
+      const uri = targetUri(arg);
+      if (uri) controller.showGraph(await vscode.workspace.openTextDocument(uri));
+    }),
+    vscode.commands.registerCommand('kailash.validate', async (arg) => {
+      const uri = targetUri(arg);
+      if (!uri) return;
+      const diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'kailash');
+      const errors = diags.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
+      if (diags.length) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      void vscode.window.showInformationMessage(`Kailash: ${errors} error${errors === 1 ? '' : 's'}, ${diags.length - errors} other problem${diags.length - errors === 1 ? '' : 's'}.`);
+    }),
+    vscode.commands.registerCommand('kailash.setSecret', () => secrets.set()),
+    vscode.commands.registerCommand('kailash.deleteSecret', () => secrets.delete()),
+    // After a run, each node offers to re-run from there with the cached upstream outputs.
+    vscode.languages.registerCodeLensProvider(SELECTOR, {
+      provideCodeLenses: (doc) => {
+        if (!annotations.last(doc.uri)) return [];
+        return [...parseWorkflow(doc.getText()).nodesById.values()].map((n) => {
+          const at = doc.positionAt(n.span[0]);
+          return new vscode.CodeLens(new vscode.Range(at, at), { title: 'Re-run from here', command: 'kailash.rerunFromNode', arguments: [doc.uri.toString(), n.id] });
+        });
+      },
+    }),
+    vscode.window.onDidChangeTextEditorSelection((e) => {
+      if (e.textEditor.document.languageId !== 'kailash-workflow' || !panel.visible) return;
+      const offset = e.textEditor.document.offsetAt(e.selections[0]!.active);
+      const node = [...parseWorkflow(e.textEditor.document.getText()).nodesById.values()].find((n) => offset >= n.span[0] && offset <= n.span[1]);
+      if (node) panel.selectNode(node.id);
+    }),
+  );
+
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -12,6 +133,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'kailash-workflow' }],
+    initializationOptions: { connectionTypes: vscode.workspace.getConfiguration('kailash').get('connectionTypeCheck', 'default') },
+    synchronize: { configurationSection: 'kailash' },
   };
   client = new LanguageClient('kailashWorkflows', 'Kailash Workflows', serverOptions, clientOptions);
   await client.start();

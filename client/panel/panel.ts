@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { RunEvent } from '../../runtime/engine/types';
+import type { FromPanel, PanelState, RunView, ToPanel } from '../shared/panel';
+
+/**
+ * The run panel: one webview tab showing the graph, each node's status and output, live. Its
+ * HTML allows only our own script (by nonce) and stylesheet; outputs are rendered as text nodes.
+ */
+export class RunPanel implements vscode.Disposable {
+  private panel?: vscode.WebviewPanel;
+  private ready = false;
+  private queue: ToPanel[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly state: () => PanelState,
+    private readonly onMessage: (m: FromPanel) => void,
+  ) {}
+
+  get visible(): boolean {
+    return this.panel !== undefined;
+  }
+
+  show(preserveFocus = true): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, preserveFocus);
+      this.post({ type: 'state', state: this.state() });
+      return;
+    }
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const panel = vscode.window.createWebviewPanel('kailash.run', 'Kailash Run', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [dist],
+    });
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'images', 'workflow.svg');
+    this.panel = panel;
+    this.ready = false;
+    panel.webview.html = html(panel.webview, dist);
+    panel.onDidDispose(() => {
+      this.panel = undefined;
+      this.ready = false;
+      this.queue = [];
+    }, undefined, this.disposables);
+    panel.webview.onDidReceiveMessage((m: FromPanel) => {
+      if (m.type === 'ready') {
+        this.ready = true;
+        void panel.webview.postMessage({ type: 'state', state: this.state() } satisfies ToPanel);
+        for (const q of this.queue.splice(0)) void panel.webview.postMessage(q);
+        return;
+      }
+      this.onMessage(m);
+    }, undefined, this.disposables);
+  }
+
+  refresh(): void {
+    if (this.panel) this.post({ type: 'state', state: this.state() });
+  }
+
+  event(runId: string, event: RunEvent): void {
+    this.post({ type: 'event', runId, event });
+  }
+
+  finished(run: RunView): void {
+    this.post({ type: 'finished', run });
+  }
+
+  selectNode(node: string): void {
+    this.post({ type: 'select-node', node });
+  }
+
+  private post(m: ToPanel): void {
+    if (!this.panel) return;
+    // Until the page says it is ready, messages wait (a handshake, so none is lost on open).
+    if (!this.ready) {
+      if (m.type === 'state') this.queue = this.queue.filter((q) => q.type !== 'state');
+      this.queue.push(m);
+      return;
+    }
+    void this.panel.webview.postMessage(m);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function html(webview: vscode.Webview, dist: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css'));
+  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`, `script-src 'nonce-${nonce}'`, `font-src ${webview.cspSource}`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Kailash Run</title>
+</head>
+<body>
+<header>
+  <h1 id="title">Kailash run</h1>
+  <span id="status" class="pill">no run yet</span>
+  <button id="cancel" hidden>Cancel</button>
+  <button id="rerun">Re-run</button>
+  <select id="history" aria-label="run history"></select>
+  <select id="compare" aria-label="compare with"></select>
+</header>
+<div id="message"></div>
+<div id="graph"></div>
+<div id="nodes"></div>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import { parse } from 'yaml';
+import type { RunParameters } from '../runtime/engine/types';
+
+/** Run parameters beyond the file's own `parameters` block: from a params file or typed in. */
+export async function askParameters(): Promise<RunParameters | undefined> {
+  const pick = await vscode.window.showQuickPick(
+    [
+      { label: "The file's `parameters` block", value: 'file' },
+      { label: 'A parameters file (JSON or YAML)…', value: 'choose' },
+      { label: 'Type them as JSON…', value: 'prompt' },
+    ],
+    { title: 'Kailash: run parameters' },
+  );
+  if (!pick) return undefined;
+  if (pick.value === 'file') return {};
+  if (pick.value === 'choose') {
+    const [uri] = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Parameters: ['json', 'yaml', 'yml'] } })) ?? [];
+    if (!uri) return undefined;
+    return asParameters(parse(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8')));
+  }
+  const text = await vscode.window.showInputBox({
+    title: 'Kailash: run parameters',
+    prompt: '{"node_id": {"param": value}}',
+    validateInput: (v) => {
+      try {
+        asParameters(JSON.parse(v));
+        return undefined;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
+  });
+  return text === undefined ? undefined : asParameters(JSON.parse(text));
+}
+
+function asParameters(v: unknown): RunParameters {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('Parameters must be a mapping of node id to {param: value}');
+  return v as RunParameters;
+}

@@ -1,0 +1,83 @@
+/**
+ * The run host: a child process of the extension that runs workflows with the runtime, so a
+ * hung, crashing or CPU-bound node can never freeze or kill the editor. It keeps the real outputs
+ * of each file's last run in memory for "re-run from here"; they never leave this process.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseEnv } from 'node:util';
+import type { NodeOutput } from '../runtime/catalog/types';
+import { WorkflowInvalid } from '../runtime/engine/errors';
+import { LocalRuntime } from '../runtime/engine/local';
+import type { SecretProvider } from '../runtime/engine/secrets';
+import { parseWorkflow } from '../runtime/model/parse';
+import { buildGraph } from '../runtime/graph/graph';
+import type { FromHost, ToHost } from './shared/protocol';
+
+const send = (m: FromHost) => process.send?.(m);
+const runs = new Map<string, AbortController>();
+const lastOutputs = new Map<string, Record<string, NodeOutput | null>>();
+const pendingSecrets = new Map<number, (v: string | undefined) => void>();
+let nextSecret = 1;
+
+/** Secrets come from the editor's SecretStorage, asked for one at a time over IPC. */
+const secrets: SecretProvider = {
+  get: (name) =>
+    new Promise((resolve) => {
+      const requestId = nextSecret++;
+      pendingSecrets.set(requestId, resolve);
+      send({ type: 'secret-request', requestId, name });
+    }),
+};
+
+function env(envFile: string | undefined): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = { ...process.env };
+  if (envFile) Object.assign(out, parseEnv(readFileSync(envFile, 'utf8')));
+  return out;
+}
+
+/** Nodes downstream of `from` (and itself): everything else is reused from the last run. */
+function reusable(text: string, from: string, cached: Record<string, NodeOutput | null>): Record<string, NodeOutput | null> {
+  const g = buildGraph(parseWorkflow(text));
+  const rerun = new Set([from]);
+  const stack = [from];
+  while (stack.length) for (const s of g.successors.get(stack.pop()!) ?? []) if (!rerun.has(s)) rerun.add(s), stack.push(s);
+  return Object.fromEntries(Object.entries(cached).filter(([id]) => !rerun.has(id)));
+}
+
+async function run(m: Extract<ToHost, { type: 'run' }>): Promise<void> {
+  const controller = new AbortController();
+  runs.set(m.id, controller);
+  const runtime = new LocalRuntime({ secrets, env: env(m.settings.envFile), ...(m.settings.pythonPath ? { pythonPath: m.settings.pythonPath } : {}) });
+  try {
+    const cached = m.from !== undefined ? lastOutputs.get(m.file) : undefined;
+    const result = await runtime.execute(parseWorkflow(m.text), {
+      parameters: m.parameters,
+      signal: controller.signal,
+      baseDir: dirname(m.file),
+      maxConcurrency: m.settings.maxConcurrency,
+      ...(m.settings.defaultTimeout ? { defaultTimeoutMs: m.settings.defaultTimeout * 1000 } : {}),
+      ...(m.to !== undefined ? { to: m.to } : {}),
+      ...(cached && m.from !== undefined ? { reuse: reusable(m.text, m.from, cached) } : {}),
+      onEvent: (event) => send({ type: 'event', id: m.id, event }),
+      keepOutputs: (outputs) => void lastOutputs.set(m.file, { ...(lastOutputs.get(m.file) ?? {}), ...outputs }),
+    });
+    send({ type: 'done', id: m.id, result });
+  } catch (err) {
+    send({ type: 'invalid', id: m.id, message: err instanceof WorkflowInvalid ? err.message : `The run failed to start: ${(err as Error).message}` });
+  } finally {
+    runs.delete(m.id);
+    await runtime.dispose().catch(() => undefined);
+  }
+}
+
+process.on('message', (m: ToHost) => {
+  if (m.type === 'run') void run(m);
+  else if (m.type === 'cancel') runs.get(m.id)?.abort();
+  else if (m.type === 'secret') {
+    pendingSecrets.get(m.requestId)?.(m.value);
+    pendingSecrets.delete(m.requestId);
+  }
+});
+// The extension went away: nothing may outlive it.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { RunParameters, RunResult } from '../../runtime/engine/types';
+import { parseWorkflow } from '../../runtime/model/parse';
+import type { RunAnnotations } from '../editor/annotations';
+import type { RunPanel } from '../panel/panel';
+import { applyEvent, type PanelGraph, type PanelState, type RunView } from '../shared/panel';
+import type { RunSettings } from '../shared/protocol';
+import type { RunHost } from './host';
+
+export interface RunRequest {
+  uri: vscode.Uri;
+  to?: string;
+  from?: string;
+  parameters?: RunParameters;
+}
+
+const HISTORY = 20;
+
+/** Starts runs, follows them (panel, editor, output channel, status bar) and keeps the session's history. */
+export class RunController {
+  readonly runs: RunView[] = [];
+  private graph?: PanelGraph;
+  private current?: string;
+  private readonly active = new Map<string, { cancel: vscode.CancellationTokenSource }>();
+
+  constructor(
+    private readonly host: RunHost,
+    private readonly panel: () => RunPanel,
+    private readonly annotations: RunAnnotations,
+    private readonly output: vscode.OutputChannel,
+    private readonly status: vscode.StatusBarItem,
+  ) {}
+
+  state(): PanelState {
+    return { ...(this.graph ? { graph: this.graph } : {}), runs: this.runs, ...(this.current ? { current: this.current } : {}) };
+  }
+
+  /** The graph of a document, for the panel ("Show graph", and the start of every run). */
+  showGraph(doc: vscode.TextDocument): void {
+    this.graph = graphOf(doc);
+    this.panel().show();
+    this.panel().refresh();
+  }
+
+  cancel(runId?: string): void {
+    const id = runId ?? [...this.active.keys()].pop();
+    if (id) this.active.get(id)?.cancel.cancel();
+  }
+
+  lastRequest?: RunRequest;
+
+  async run(request: RunRequest): Promise<RunResult | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      const pick = await vscode.window.showWarningMessage('Running workflows is disabled in Restricted Mode: trust this workspace to run it.', 'Manage Workspace Trust');
+      if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+      return undefined;
+    }
+    this.lastRequest = request;
+    const doc = await vscode.workspace.openTextDocument(request.uri);
+    const runId = randomUUID();
+    const model = parseWorkflow(doc.getText());
+    const label = `${model.name?.value ?? doc.uri.path.split('/').pop()}${request.to ? ` → ${request.to}` : request.from ? ` from ${request.from}` : ''}`;
+    const view: RunView = { runId, file: doc.uri.fsPath, label, startedAt: Date.now(), status: 'running', nodes: {}, breakers: {} };
+    this.runs.push(view);
+    if (this.runs.length > HISTORY) this.runs.shift();
+    this.current = runId;
+    this.graph = graphOf(doc);
+    const panel = this.panel();
+    panel.show();
+    panel.refresh();
+    this.output.appendLine(`▶ ${label} (${doc.uri.fsPath})`);
+    this.status.text = `$(sync~spin) ${label}`;
+    this.status.show();
+    const cancel = new vscode.CancellationTokenSource();
+    this.active.set(runId, { cancel });
+    const total = model.nodesById.size;
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Kailash: ${label}`, cancellable: true },
+      (progress, token) =>
+        new Promise<RunResult | { invalid: string }>((resolve) => {
+          const stop = () => this.host.cancel(runId);
+          token.onCancellationRequested(stop);
+          cancel.token.onCancellationRequested(stop);
+          let done = 0;
+          this.host.start(
+            {
+              type: 'run',
+              id: runId,
+              file: doc.uri.fsPath,
+              text: doc.getText(),
+              parameters: request.parameters ?? {},
+              settings: settings(doc.uri),
+              ...(request.to !== undefined ? { to: request.to } : {}),
+              ...(request.from !== undefined ? { from: request.from } : {}),
+            },
+            {
+              events: (e) => {
+                applyEvent(view, e);
+                panel.event(runId, e);
+                this.log(e);
+                if (e.type === 'node-output' || e.type === 'node-error' || e.type === 'node-skip') {
+                  done++;
+                  progress.report({ message: `${done}/${total} nodes`, increment: total ? 100 / total : 0 });
+                  this.annotations.update(doc, view);
+                }
+              },
+              resolve,
+            },
+          );
+        }),
+    );
+    this.active.delete(runId);
+    cancel.dispose();
+    if ('invalid' in result) {
+      view.status = 'invalid';
+      view.message = result.invalid;
+      this.output.appendLine(`✗ ${result.invalid}`);
+      void vscode.window.showErrorMessage(`Kailash: ${result.invalid}`);
+    } else {
+      view.status = result.status;
+      view.durationMs = result.durationMs;
+      if (result.error) view.message = `${result.error.node ? `${result.error.node}: ` : ''}${result.error.type}: ${result.error.message}`;
+      for (const [id, out] of Object.entries(result.results)) {
+        const n = view.nodes[id];
+        if (n && out !== null && !n.error) {
+          n.output = out;
+          n.truncated = false;
+        }
+      }
+      this.output.appendLine(`${result.status === 'succeeded' ? '✓' : '✗'} ${label}: ${result.status} in ${Math.round(result.durationMs)} ms${view.message ? ` — ${view.message}` : ''}`);
+    }
+    panel.finished(view);
+    this.annotations.update(doc, view);
+    const icon = view.status === 'succeeded' ? '$(pass)' : view.status === 'cancelled' ? '$(circle-slash)' : '$(error)';
+    this.status.text = `${icon} ${label}`;
+    this.status.tooltip = `Kailash: last run ${view.status}${view.durationMs !== undefined ? ` in ${Math.round(view.durationMs)} ms` : ''}. Click to show the run panel.`;
+    return 'invalid' in result ? undefined : result;
+  }
+
+  private log(e: import('../../runtime/engine/types').RunEvent): void {
+    const t = new Date(e.time).toISOString().slice(11, 23);
+    switch (e.type) {
+      case 'node-output':
+        this.output.appendLine(`${t} ✓ ${e.node} (${Math.round(e.record.durationMs)} ms${e.record.attempts > 1 ? `, ${e.record.attempts} attempts` : ''})`);
+        break;
+      case 'node-error':
+        this.output.appendLine(`${t} ✗ ${e.node}: ${e.error.type}: ${e.error.message}`);
+        break;
+      case 'node-skip':
+        this.output.appendLine(`${t} ↷ ${e.node} skipped`);
+        break;
+      case 'node-retry':
+        this.output.appendLine(`${t} ↻ ${e.node}: attempt ${e.attempt} in ${e.delayMs} ms (${e.cause})`);
+        break;
+      case 'breaker':
+        this.output.appendLine(`${t} circuit ${e.key}: ${e.state}`);
+        break;
+      case 'warning':
+        this.output.appendLine(`${t} warning: ${e.message}`);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function graphOf(doc: vscode.TextDocument): PanelGraph {
+  const model = parseWorkflow(doc.getText());
+  return {
+    file: doc.uri.fsPath,
+    name: model.name?.value ?? doc.uri.path.split('/').pop() ?? 'workflow',
+    nodes: [...model.nodesById.values()].map((n) => ({ id: n.id, type: n.type?.value ?? '?' })),
+    edges: model.connections
+      .filter((c) => c.from && c.to)
+      .map((c) => ({ from: c.from!.value, to: c.to!.value, label: `${c.fromOutput.value} → ${c.toInput.value}`, cycle: c.cycle })),
+  };
+}
+
+function settings(uri: vscode.Uri): RunSettings {
+  const c = vscode.workspace.getConfiguration('kailash', uri);
+  const envFile = c.get<string>('envFile');
+  const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+  const s: RunSettings = { maxConcurrency: c.get<number>('maxConcurrency', 10) };
+  const python = c.get<string>('pythonPath');
+  if (python) s.pythonPath = python;
+  if (envFile) s.envFile = folder && !envFile.startsWith('/') ? `${folder}/${envFile}` : envFile;
+  const timeout = c.get<number>('defaultTimeout', 0);
+  if (timeout > 0) s.defaultTimeout = timeout;
+  return s;
+}

@@ -1,0 +1,113 @@
+import type { NodeRecord, RunEvent, RunResult } from '../../runtime/engine/types';
+
+/** The workflow as the panel draws it. */
+export interface PanelGraph {
+  file: string;
+  name: string;
+  nodes: { id: string; type: string }[];
+  edges: { from: string; to: string; label: string; cycle: boolean }[];
+}
+
+export interface NodeView {
+  status: NodeRecord['status'] | 'running';
+  durationMs?: number;
+  attempts?: number;
+  reused?: boolean;
+  error?: { type: string; message: string };
+  /** Capped preview from events; the whole value arrives with the run's result. */
+  output?: unknown;
+  truncated?: boolean;
+  retries?: { attempt: number; delayMs: number; cause: string }[];
+}
+
+export interface RunView {
+  runId: string;
+  file: string;
+  label: string;
+  startedAt: number;
+  status: 'running' | RunResult['status'] | 'invalid';
+  durationMs?: number;
+  message?: string;
+  nodes: Record<string, NodeView>;
+  breakers: Record<string, 'closed' | 'open' | 'half-open'>;
+}
+
+export interface PanelState {
+  graph?: PanelGraph;
+  runs: RunView[];
+  current?: string;
+}
+
+/** Extension → webview. */
+export type ToPanel =
+  | { type: 'state'; state: PanelState }
+  | { type: 'event'; runId: string; event: RunEvent }
+  | { type: 'finished'; run: RunView }
+  | { type: 'select-node'; node: string };
+
+/** Webview → extension. */
+export type FromPanel =
+  | { type: 'ready' }
+  | { type: 'cancel'; runId: string }
+  | { type: 'rerun' }
+  | { type: 'reveal'; node: string }
+  | { type: 'copy'; text: string };
+
+/** Applies one event to a run's view; shared by the extension and the webview so both agree. */
+export function applyEvent(run: RunView, e: RunEvent): void {
+  switch (e.type) {
+    case 'node-start':
+      run.nodes[e.node] = { ...run.nodes[e.node], status: 'running' };
+      break;
+    case 'node-retry': {
+      const n = (run.nodes[e.node] ??= { status: 'running' });
+      (n.retries ??= []).push({ attempt: e.attempt, delayMs: e.delayMs, cause: e.cause });
+      break;
+    }
+    case 'node-output':
+      run.nodes[e.node] = { ...run.nodes[e.node], ...recordView(e.record), output: e.preview, truncated: e.truncated };
+      break;
+    case 'node-error':
+      run.nodes[e.node] = { ...run.nodes[e.node], ...recordView(e.record), error: e.error };
+      break;
+    case 'node-skip':
+      run.nodes[e.node] = { ...run.nodes[e.node], ...recordView(e.record) };
+      break;
+    case 'breaker':
+      run.breakers[e.key] = e.state;
+      break;
+    case 'run-end':
+      run.status = e.result.status;
+      run.durationMs = e.result.durationMs;
+      for (const [id, r] of Object.entries(e.result.nodes)) run.nodes[id] = { ...run.nodes[id], ...recordView(r) };
+      break;
+    default:
+      break;
+  }
+}
+
+function recordView(r: NodeRecord): NodeView {
+  const v: NodeView = { status: r.status, durationMs: r.durationMs, attempts: r.attempts };
+  if (r.reused) v.reused = true;
+  if (r.error) v.error = r.error;
+  return v;
+}
+
+/** What to do about an error, by its type: the panel and the editor show the same advice. */
+export function hintFor(type: string): string | undefined {
+  const hints: Record<string, string> = {
+    TimeoutError: 'Raise the node’s `timeout`, or add a `retry` policy if the target is only sometimes slow.',
+    CircuitBreakerOpenError: 'The target failed repeatedly; calls resume after the breaker’s `recovery_timeout`.',
+    SecretNotFoundError: 'Store it with “Kailash: Set Secret”, or set KAILASH_SECRET_<NAME> for the CLI.',
+    TemplateError: 'Set the environment variable, or point the `kailash.envFile` setting at a .env file.',
+    ContentAwareExecutionError: 'The node returned `success: false`; Kailash stops the run. Use `on_error: continue` to carry on.',
+    NotImplementedError: 'This node type validates and type-checks, but cannot run in this version yet.',
+    PythonNotFoundError: 'Install Python 3 or set the `kailash.pythonPath` setting.',
+    PathTraversalError: 'File nodes may only use paths inside the workflow’s folder.',
+    SecurityError: 'File nodes may only use paths inside the workflow’s folder.',
+    NodeValidationError: 'An input has the wrong type or is missing: check the connections into this node.',
+    WorkflowExecutionError: 'A node upstream failed; fix that one first.',
+    MemoryError: 'The code used more memory than its worker allows.',
+  };
+  return hints[type];
+}

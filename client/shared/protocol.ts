@@ -1,0 +1,34 @@
+import type { RunEvent, RunParameters, RunResult } from '../../runtime/engine/types';
+
+/** Settings a run takes from the user's configuration. */
+export interface RunSettings {
+  maxConcurrency: number;
+  pythonPath?: string;
+  /** Path of a `.env` file whose variables `${env:…}` can read. */
+  envFile?: string;
+  /** Seconds; applied to nodes without their own `timeout`. */
+  defaultTimeout?: number;
+}
+
+/** Extension → run host. */
+export type ToHost =
+  | {
+      type: 'run';
+      id: string;
+      file: string;
+      text: string;
+      parameters: RunParameters;
+      settings: RunSettings;
+      to?: string;
+      /** Re-run from this node, reusing the host's cached outputs of the previous run of `file`. */
+      from?: string;
+    }
+  | { type: 'cancel'; id: string }
+  | { type: 'secret'; requestId: number; value: string | undefined };
+
+/** Run host → extension. */
+export type FromHost =
+  | { type: 'event'; id: string; event: RunEvent }
+  | { type: 'done'; id: string; result: RunResult }
+  | { type: 'invalid'; id: string; message: string }
+  | { type: 'secret-request'; requestId: number; name: string };

@@ -1,0 +1,59 @@
+/** A collapsible JSON tree built from DOM text nodes only: outputs are data, never markup. */
+const PAGE = 100;
+
+export function jsonTree(value: unknown, open = true): HTMLElement {
+  return node(value, undefined, open, 0);
+}
+
+function el(tag: string, cls?: string, text?: string): HTMLElement {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function scalar(v: unknown): HTMLElement {
+  const kind = v === null ? 'null' : typeof v;
+  const text = typeof v === 'string' ? JSON.stringify(v) : String(v);
+  return el('span', `json-${kind}`, text);
+}
+
+function node(v: unknown, key: string | undefined, open: boolean, depth: number): HTMLElement {
+  const line = el('div', 'json-line');
+  if (key !== undefined) line.append(el('span', 'json-key', `${key}: `));
+  if (v === null || typeof v !== 'object') {
+    line.append(scalar(v));
+    return line;
+  }
+  const entries: [string, unknown][] = Array.isArray(v) ? v.map((x, i) => [String(i), x]) : Object.entries(v as Record<string, unknown>);
+  const details = document.createElement('details');
+  details.open = open && depth < 2;
+  const summary = el('summary', 'json-summary');
+  if (key !== undefined) summary.append(el('span', 'json-key', `${key}: `));
+  summary.append(el('span', 'json-meta', Array.isArray(v) ? `[${entries.length}]` : `{${entries.length}}`));
+  details.append(summary);
+  const body = el('div', 'json-body');
+  let shown = 0;
+  const more = el('button', 'json-more');
+  const showPage = () => {
+    for (const [k, x] of entries.slice(shown, shown + PAGE)) body.insertBefore(node(x, k, false, depth + 1), more);
+    shown = Math.min(entries.length, shown + PAGE);
+    more.textContent = `show ${Math.min(PAGE, entries.length - shown)} more of ${entries.length - shown}`;
+    more.hidden = shown >= entries.length;
+  };
+  more.addEventListener('click', showPage);
+  body.append(more);
+  // Large values render a page at a time, and only when opened.
+  let rendered = false;
+  const render = () => {
+    if (!rendered) {
+      rendered = true;
+      showPage();
+    }
+  };
+  if (details.open) render();
+  details.addEventListener('toggle', render);
+  details.append(body);
+  line.append(details);
+  return line;
+}
