@@ -1,8 +1,10 @@
 import { readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import type { Dirent, Stats } from 'node:fs';
+import { extname, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { NodeRun } from '../../catalog/types';
-import { fsFailure, safePath } from './paths';
+import { NodeFailure } from '../../engine/errors';
+import { fsFailure, readablePath } from './paths';
 
 const FILE_TYPES: Record<string, string> = {
   '.csv': 'csv', '.json': 'json', '.txt': 'txt', '.xml': 'xml', '.md': 'markdown', '.py': 'python', '.js': 'javascript',
@@ -14,33 +16,66 @@ const MIME: Record<string, string> = {
   python: 'text/x-python', javascript: 'text/javascript', html: 'text/html', css: 'text/css', pdf: 'application/pdf',
 };
 
-/** Kailash's DirectoryReaderNode: fnmatch-style patterns on file names, exclude wins, hidden skipped. */
+/**
+ * Kailash matches patterns with fnmatch on the file name. A pattern with a `/` is matched against
+ * the path relative to `directory_path` instead, so `reports/**\/*.csv` works too.
+ */
+function matcher(patterns: string[], fallback: boolean): (name: string, rel: string) => boolean {
+  if (!patterns.length) return () => fallback;
+  const byName = patterns.filter((p) => !p.includes('/'));
+  const byPath = patterns.filter((p) => p.includes('/'));
+  const name = byName.length ? picomatch(byName, { dot: true }) : () => false;
+  const path = byPath.length ? picomatch(byPath, { dot: true }) : () => false;
+  return (n, rel) => name(n) || path(rel);
+}
+
+function mimeOf(type: string, ext: string): string {
+  if (MIME[type]) return MIME[type]!;
+  if (type === 'image') return `image/${ext.slice(1).replace('jpg', 'jpeg').replace('svg', 'svg+xml')}`;
+  return 'application/octet-stream';
+}
+
+/** Kailash's DirectoryReaderNode: exclude wins, hidden files and folders skipped unless `include_hidden`. */
 export const readDirectory: NodeRun = async (inputs, ctx) => {
-  const root = safePath(inputs.directory_path, ctx, 'directory_path');
-  const include = (inputs.file_patterns as string[] | undefined) ?? [];
-  const exclude = (inputs.exclude_patterns as string[] | undefined) ?? [];
-  const isIncluded = include.length ? picomatch(include, { dot: true }) : () => true;
-  const isExcluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
+  const root = await readablePath(inputs.directory_path, ctx, 'directory_path');
+  let rootStat: Stats;
+  try {
+    rootStat = await stat(root);
+  } catch (err) {
+    throw fsFailure(err, String(inputs.directory_path));
+  }
+  if (!rootStat.isDirectory()) throw new NodeFailure('NotADirectoryError', `${String(inputs.directory_path)}: not a directory`);
+  const isIncluded = matcher((inputs.file_patterns as string[] | undefined) ?? [], true);
+  const isExcluded = matcher((inputs.exclude_patterns as string[] | undefined) ?? [], false);
   const files: Record<string, unknown>[] = [];
   const scanTime = new Date().toISOString();
   const walk = async (dir: string): Promise<void> => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (err) {
       throw fsFailure(err, dir);
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
-      if (ctx.signal.aborted) return;
+      ctx.signal.throwIfAborted();
       if (!inputs.include_hidden && e.name.startsWith('.')) continue;
       const full = join(dir, e.name);
+      // Linked folders are not entered (no loops, no escape); linked files are listed.
       if (e.isDirectory()) {
         if (inputs.recursive) await walk(full);
         continue;
       }
-      if (!e.isFile() || !isIncluded(e.name) || isExcluded(e.name)) continue;
-      const st = await stat(full);
+      if (!e.isFile() && !e.isSymbolicLink()) continue;
+      const rel = relative(root, full).split(sep).join('/');
+      if (!isIncluded(e.name, rel) || isExcluded(e.name, rel)) continue;
+      let st: Stats;
+      try {
+        st = await stat(full);
+      } catch {
+        continue; // a dangling link
+      }
+      if (!st.isFile()) continue;
       const ext = extname(e.name).toLowerCase();
       const type = FILE_TYPES[ext] ?? 'unknown';
       files.push({
@@ -49,8 +84,9 @@ export const readDirectory: NodeRun = async (inputs, ctx) => {
         file_type: type,
         file_extension: ext,
         file_size: st.size,
-        mime_type: MIME[type] ?? (type === 'image' ? `image/${ext.slice(1).replace('jpg', 'jpeg').replace('svg', 'svg+xml')}` : 'application/octet-stream'),
-        created_time: st.birthtime.toISOString(),
+        mime_type: mimeOf(type, ext),
+        // Some file systems record no birth time; Python reports st_ctime there.
+        created_time: (st.birthtimeMs > 0 ? st.birthtime : st.ctime).toISOString(),
         modified_time: st.mtime.toISOString(),
         discovered_at: scanTime,
       });

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { RunContext } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
@@ -36,25 +36,86 @@ export function fsFailure(err: unknown, path: string): NodeFailure {
   return new NodeFailure(e.code === 'ENOENT' ? 'FileNotFoundError' : 'OSError', `${path}: ${why[e.code ?? ''] ?? e.message}`);
 }
 
+const isInside = (root: string, full: string): boolean => {
+  const r = relative(root, full);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+};
+
+/**
+ * `safePath` reads the path as written; a symbolic link inside the folder could still lead out of
+ * it. This resolves the real location (of the file, or of its nearest existing folder when it is
+ * yet to be written) and checks that against the real roots.
+ */
+export async function realWithin(full: string, ctx: Pick<RunContext, 'baseDir' | 'roots'>, path: string): Promise<string> {
+  let probe = full;
+  let real: string | undefined;
+  for (let i = 0; i < 256 && real === undefined; i++) {
+    try {
+      real = await realpath(probe);
+    } catch (err) {
+      const parent = dirname(probe);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || parent === probe) throw fsFailure(err, path);
+      probe = parent;
+    }
+  }
+  const roots = await Promise.all([ctx.baseDir, ...ctx.roots].map((r) => realpath(resolve(r)).catch(() => resolve(r))));
+  if (real === undefined || !roots.some((r) => isInside(r, real))) {
+    throw new NodeFailure('SecurityError', `Path '${path}' leads outside the workflow's folder and the allowed roots (through a symbolic link).`);
+  }
+  return full;
+}
+
+/** A checked path for reading: lexically safe and, after links, still inside the roots. */
+export async function readablePath(path: unknown, ctx: Pick<RunContext, 'baseDir' | 'roots'>, param = 'file_path'): Promise<string> {
+  return realWithin(safePath(path, ctx, param), ctx, String(path));
+}
+
 /** Reads a file named by a node param, with safe-path checks and clear errors. */
 export async function readWithin(path: unknown, ctx: RunContext, encoding: BufferEncoding = 'utf8'): Promise<string> {
-  const full = safePath(path, ctx);
+  const full = await readablePath(path, ctx);
   try {
     return await readFile(full, { encoding, signal: ctx.signal });
   } catch (err) {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
     throw fsFailure(err, String(path));
   }
 }
 
-/** Writes (or appends) a file named by a node param, creating its folder; returns the full path. */
-export async function writeWithin(path: unknown, text: string, ctx: RunContext, opts: { encoding?: BufferEncoding; append?: boolean } = {}): Promise<string> {
-  const full = safePath(path, ctx);
-  const encoding = opts.encoding ?? 'utf8';
+/**
+ * Writes a file through a temporary sibling renamed over the target when `produce` succeeds, so a
+ * failed or cancelled write leaves the previous file whole. Returns the full path.
+ */
+export async function writeAtomically(path: unknown, ctx: RunContext, produce: (tmp: string) => Promise<void>): Promise<string> {
+  // Checked before mkdir, which would otherwise follow a link out of the roots.
+  const full = await realWithin(safePath(path, ctx), ctx, String(path));
   try {
     await mkdir(dirname(full), { recursive: true });
-    if (opts.append) await appendFile(full, text, { encoding });
-    else await writeFile(full, text, { encoding, signal: ctx.signal });
   } catch (err) {
+    throw fsFailure(err, String(path));
+  }
+  const tmp = `${full}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  try {
+    await produce(tmp);
+    await rename(tmp, full);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    if (err instanceof NodeFailure) throw err;
+    throw fsFailure(err, String(path));
+  }
+  return full;
+}
+
+/** Writes (or appends) a file named by a node param, creating its folder; returns the full path. */
+export async function writeWithin(path: unknown, text: string, ctx: RunContext, opts: { encoding?: BufferEncoding; append?: boolean } = {}): Promise<string> {
+  const encoding = opts.encoding ?? 'utf8';
+  if (!opts.append) return writeAtomically(path, ctx, (tmp) => writeFile(tmp, text, { encoding, signal: ctx.signal }));
+  const full = await realWithin(safePath(path, ctx), ctx, String(path));
+  try {
+    await mkdir(dirname(full), { recursive: true });
+    await appendFile(full, text, { encoding });
+  } catch (err) {
+    if (err instanceof NodeFailure) throw err;
     throw fsFailure(err, String(path));
   }
   return full;
