@@ -133,7 +133,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'kailash-workflow' }],
-    initializationOptions: { connectionTypes: vscode.workspace.getConfiguration('kailash').get('connectionTypeCheck', 'default') },
+    initializationOptions: { connectionTypes: vscode.workspace.getConfiguration('kailash').get('connectionTypes', 'default') },
     synchronize: { configurationSection: 'kailash' },
   };
   client = new LanguageClient('kailashWorkflows', 'Kailash Workflows', serverOptions, clientOptions);
