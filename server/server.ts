@@ -1,43 +1,182 @@
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import {
+  CodeActionKind,
+  createConnection,
+  LSPErrorCodes,
+  ProposedFeatures,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type Connection,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { validateText } from '../runtime/validate';
-import { toLspDiagnostic } from './diagnostics';
+import type { ValidateOptions } from '../runtime/validate';
+import { DocumentState } from './documents';
+import { codeActions } from './features/actions';
+import { complete } from './features/completion';
+import { toLspDiagnostic } from './features/diagnostics';
+import { hover } from './features/hover';
+import { codeLenses, documentLinks, subWorkflowPaths } from './features/lenses';
+import { definition, prepareRename, references, rename } from './features/references';
+import { documentSymbols } from './features/symbols';
+import { semanticTokens, TOKEN_LEGEND } from './features/tokens';
+import type { FeatureDoc } from './features/types';
+import { Workspace } from './workspace';
 
-// `--stdio` or IPC (the client), chosen by vscode-languageserver from the command line.
-const connection = createConnection(ProposedFeatures.all);
+/**
+ * The language server: a thin adapter. Every answer comes from a pure function in `features/`
+ * over the current version's model; this file wires handlers, schedules diagnostics (debounced,
+ * dropped when the text moves on) and keeps one `DocumentState` per open document.
+ */
+
+// `--stdio`, `--node-ipc` or a socket, chosen by vscode-languageserver from the command line.
+const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const pending = new Map<string, NodeJS.Timeout>();
-const DEBOUNCE_MS = 60;
+const workspace = new Workspace();
+const states = new Map<string, DocumentState>();
+const timers = new Map<string, NodeJS.Timeout>();
+let options: ValidateOptions = {};
 
-connection.onInitialize(() => ({
-  capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
-  serverInfo: { name: 'kailash-workflows', version: '0.1.0' },
-}));
+/** Debounce bounds (ms): a cheap check runs almost at once, an expensive one waits for a pause. */
+const DEBOUNCE_MIN = 5;
+const DEBOUNCE_MAX = 200;
 
-function publish(doc: TextDocument): void {
-  const { diagnostics } = validateText(doc.getText());
-  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(doc, d)) });
+connection.onInitialize((params) => {
+  options = readOptions(params.initializationOptions);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      completionProvider: { triggerCharacters: [' ', '.', '{', ':'], resolveProvider: false },
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      documentSymbolProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+      semanticTokensProvider: { legend: TOKEN_LEGEND, full: true, range: true },
+      codeLensProvider: { resolveProvider: false },
+    },
+    serverInfo: { name: 'kailash-workflows', version: '0.1.0' },
+  };
+});
+
+/** `connectionTypes` (`strict`, `default`, `off`) from initialization options or `kailash` settings. */
+function readOptions(source: unknown): ValidateOptions {
+  const level = (source as { connectionTypes?: unknown } | undefined)?.connectionTypes;
+  return level === 'strict' || level === 'default' || level === 'off' ? { connectionTypes: level } : {};
 }
 
-function schedule(doc: TextDocument, delay: number): void {
-  clearTimeout(pending.get(doc.uri));
-  pending.set(
-    doc.uri,
+connection.onDidChangeConfiguration((change) => {
+  const next = readOptions((change.settings as { kailash?: unknown } | undefined)?.kailash);
+  if (next.connectionTypes === options.connectionTypes) return;
+  options = next;
+  for (const [uri, state] of states) {
+    state.setOptions(options);
+    schedule(uri, 0);
+  }
+});
+
+function stateOf(uri: string): DocumentState {
+  let s = states.get(uri);
+  if (!s) states.set(uri, (s = new DocumentState(uri, options)));
+  return s;
+}
+
+function schedule(uri: string, delay: number): void {
+  clearTimeout(timers.get(uri));
+  timers.set(
+    uri,
     setTimeout(() => {
-      pending.delete(doc.uri);
-      const current = documents.get(doc.uri);
-      if (current) publish(current);
+      timers.delete(uri);
+      void publish(uri);
     }, delay),
   );
 }
 
-documents.onDidOpen((e) => schedule(e.document, 0));
-documents.onDidChangeContent((e) => schedule(e.document, DEBOUNCE_MS));
-documents.onDidClose((e) => {
-  clearTimeout(pending.get(e.document.uri));
-  pending.delete(e.document.uri);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+async function publish(uri: string): Promise<void> {
+  const text = documents.get(uri);
+  if (!text) return;
+  const version = text.version;
+  const state = stateOf(uri);
+  const started = performance.now();
+  try {
+    const doc = state.analyze(text);
+    workspace.setUses(uri, usedSubWorkflows(doc));
+    // Let edits that arrived meanwhile land: if the text moved on, its own run reports instead.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (documents.get(uri)?.version !== version || !state.isCurrent(version)) return;
+    const { doc: checked, diagnostics } = state.diagnose(text);
+    state.lastCost = performance.now() - started;
+    await connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toLspDiagnostic(checked.lines, d)) });
+  } catch (err) {
+    connection.console.error(`kailash: checking ${uri} failed: ${(err as Error).stack ?? err}`);
+  }
+}
+
+function usedSubWorkflows(doc: FeatureDoc): string[] {
+  return subWorkflowPaths(doc).flatMap(({ path }) => workspace.resolve(doc.uri, path) ?? []);
+}
+
+documents.onDidOpen((e) => schedule(e.document.uri, 0));
+documents.onDidChangeContent((e) => {
+  const state = stateOf(e.document.uri);
+  schedule(e.document.uri, Math.min(DEBOUNCE_MAX, Math.max(DEBOUNCE_MIN, 2 * state.lastCost)));
 });
+documents.onDidSave((e) => {
+  // A saved sub-workflow: re-check the open files that run it.
+  for (const uri of workspace.dependents(e.document.uri)) if (uri !== e.document.uri) schedule(uri, 0);
+});
+documents.onDidClose((e) => {
+  const uri = e.document.uri;
+  clearTimeout(timers.get(uri));
+  timers.delete(uri);
+  states.delete(uri);
+  workspace.forget(uri);
+  void connection.sendDiagnostics({ uri, diagnostics: [] });
+});
+
+/**
+ * Runs a feature over the current version of a document. A feature that throws must not take
+ * the server down: the request answers `fallback` and the error goes to the client's log.
+ */
+function withDoc<T>(uri: string, token: CancellationToken | undefined, fallback: T, run: (doc: FeatureDoc, state: DocumentState) => T): T {
+  const text = documents.get(uri);
+  if (!text || token?.isCancellationRequested) return fallback;
+  const state = stateOf(uri);
+  try {
+    return run(state.analyze(text), state);
+  } catch (err) {
+    if (err instanceof ResponseError) throw err;
+    connection.console.error(`kailash: request on ${uri} failed: ${(err as Error).stack ?? err}`);
+    return fallback;
+  }
+}
+
+connection.onCompletion((p, token) => withDoc(p.textDocument.uri, token, null, (doc) => complete(doc, p.position)));
+connection.onHover((p, token) => withDoc(p.textDocument.uri, token, null, (doc) => hover(doc, p.position) ?? null));
+connection.onDefinition((p, token) => withDoc(p.textDocument.uri, token, null, (doc) => definition(doc, p.position) ?? null));
+connection.onReferences((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => references(doc, p.position, p.context.includeDeclaration)));
+connection.onPrepareRename((p, token) =>
+  withDoc(p.textDocument.uri, token, null, (doc) => {
+    const r = prepareRename(doc, p.position);
+    if ('error' in r) throw new ResponseError(LSPErrorCodes.RequestFailed, r.error);
+    return r;
+  }),
+);
+connection.onRenameRequest((p, token) =>
+  withDoc(p.textDocument.uri, token, null, (doc) => {
+    const r = rename(doc, p.position, p.newName);
+    if ('error' in r) throw new ResponseError(LSPErrorCodes.RequestFailed, r.error);
+    return r;
+  }),
+);
+connection.onDocumentSymbol((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => documentSymbols(doc)));
+connection.onDocumentLinks((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => documentLinks(doc, workspace)));
+connection.onCodeAction((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => codeActions(doc, p.range, p.context.diagnostics)));
+connection.onCodeLens((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => codeLenses(doc)));
+connection.languages.semanticTokens.on((p, token) => withDoc(p.textDocument.uri, token, { data: [] }, (doc) => semanticTokens(doc)));
+connection.languages.semanticTokens.onRange((p, token) => withDoc(p.textDocument.uri, token, { data: [] }, (doc) => semanticTokens(doc, p.range)));
 
 documents.listen(connection);
 connection.listen();

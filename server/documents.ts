@@ -1,0 +1,60 @@
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Diagnostic } from '../runtime/diagnostics';
+import { IncrementalParser } from '../runtime/model/incremental';
+import { LineIndex } from '../runtime/model/lines';
+import { IncrementalValidator } from '../runtime/validate/incremental';
+import type { ValidateOptions } from '../runtime/validate';
+import type { FeatureDoc } from './features/types';
+
+/**
+ * One open document: its incremental parser and validator, and the analysis of its latest
+ * version. The parser moves unchanged pieces in place, so only the latest version's model is
+ * valid; everything here is computed for, and cached by, the document's current version.
+ */
+export class DocumentState {
+  private readonly parser = new IncrementalParser();
+  private validator: IncrementalValidator;
+  private current?: { version: number; doc: FeatureDoc; diagnostics?: Diagnostic[] };
+  /** How long the last parse and validation took (ms): the debounce scales with it. */
+  lastCost = 0;
+
+  constructor(
+    readonly uri: string,
+    options: ValidateOptions,
+  ) {
+    this.validator = new IncrementalValidator(options);
+  }
+
+  setOptions(options: ValidateOptions): void {
+    this.validator = new IncrementalValidator(options);
+    if (this.current) delete this.current.diagnostics;
+  }
+
+  /** The parsed document at this version (parsing it if it is newer than the last). */
+  analyze(text: TextDocument): FeatureDoc {
+    if (this.current?.version === text.version) return this.current.doc;
+    const source = text.getText();
+    const model = this.parser.parse(source);
+    const doc: FeatureDoc = { uri: this.uri, text: source, model, lines: new LineIndex(source) };
+    this.current = { version: text.version, doc };
+    return doc;
+  }
+
+  /** The diagnostics of this version (validating it once). */
+  diagnose(text: TextDocument): { doc: FeatureDoc; diagnostics: Diagnostic[] } {
+    const doc = this.analyze(text);
+    const current = this.current!;
+    current.diagnostics ??= this.validator.validate(doc.model, doc.lines);
+    doc.diagnostics = current.diagnostics;
+    return { doc, diagnostics: current.diagnostics };
+  }
+
+  /** Whether the cached analysis is for this version. */
+  isCurrent(version: number): boolean {
+    return this.current?.version === version;
+  }
+
+  get stats() {
+    return { parser: this.parser.stats, validator: this.validator.stats };
+  }
+}

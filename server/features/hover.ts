@@ -1,0 +1,133 @@
+import type { Hover, Position } from 'vscode-languageserver';
+import type { NodeSpec, ParamSpec, TypeSpec } from '../../runtime/catalog/types';
+import { describeType, outputsOf } from '../../runtime/catalog/typing';
+import type { Span } from '../../runtime/model/types';
+import { CONNECTION_KEYS, NODE_KEYS, TOP_LEVEL_KEYS, type KeyDoc } from './keys';
+import { connectionAtPath, locate, nodeAtPath } from './locate';
+import { refAt } from './references';
+import { connectionSummary, plainConfig, sourcePort, targetPort, typeWithin, VERDICT_TEXT } from './typing';
+import { CATALOG, toOffset, toRange, type Catalog, type FeatureDoc } from './types';
+
+/** Hover: node type docs, a param's type/default/description, a connection's types and verdict. */
+export function hover(doc: FeatureDoc, position: Position, catalog: Catalog = CATALOG): Hover | undefined {
+  const offset = toOffset(doc.lines, position);
+  const { model } = doc;
+  const answer = (md: string, span: Span): Hover => ({ contents: { kind: 'markdown', value: md }, range: toRange(doc.lines, span) });
+
+  const hit = locate(model.root, offset);
+  if (!hit) return undefined;
+  const { path } = hit;
+  const span = hit.on === 'key' ? hit.entry!.keySpan : hit.value.span;
+
+  if (path[0] === 'connections') {
+    const c = connectionAtPath(model, path);
+    if (!c) return undefined;
+    const parts: string[] = [];
+    const key = path[2];
+    if (key === 'from_output' && hit.on === 'value') {
+      const s = sourcePort(model, c, catalog);
+      if (s) parts.push(`**${s.label}**: \`${describeType(s.type)}\`${s.description ? ` — ${s.description}` : ''}`);
+    } else if (key === 'to_input' && hit.on === 'value') {
+      const t = targetPort(model, c, catalog);
+      if (t) parts.push(`**${t.label}**: \`${describeType(t.type)}\`${t.description ? ` — ${t.description}` : ''}`);
+    } else if (hit.on === 'value' && typeof key === 'string' && ['from_node', 'to_node', 'from', 'to'].includes(key)) {
+      const node = model.nodesById.get(String((hit.value.kind === 'scalar' && hit.value.value) ?? ''));
+      const spec = node?.type && catalog.get(node.type.value);
+      if (node) parts.push(`Node **${node.id}**${node.type ? `: \`${node.type.value}\`` : ''}${spec ? ` — ${spec.summary}` : ''}`);
+    } else if (hit.on === 'key' && typeof key === 'string') {
+      const k = CONNECTION_KEYS.find((x) => x.name === key);
+      if (k?.description) parts.push(`\`${key}\` — ${k.description}`);
+    }
+    const summary = connectionSummary(model, c, catalog);
+    if (summary) parts.push(`\`${summary.text}\`: ${VERDICT_TEXT[summary.verdict]}`);
+    return parts.length ? answer(parts.join('\n\n'), span) : undefined;
+  }
+
+  if (path[0] === 'nodes') {
+    const node = nodeAtPath(model, path);
+    if (!node) return undefined;
+    const spec = node.type ? catalog.get(node.type.value) : undefined;
+    if (path.length === 2 && hit.on === 'key' && model.nodesForm === 'map') return answer(nodeLine(node.id, node.type?.value, spec), span);
+    const key = path[2];
+    if (path.length === 3 && hit.on === 'value' && key === 'type' && spec) return answer(specDocs(spec, plainConfig(node)), span);
+    if (path.length === 3 && hit.on === 'value' && key === 'id') return answer(nodeLine(node.id, node.type?.value, spec), span);
+    if (path.length === 3 && hit.on === 'key' && typeof key === 'string') {
+      const policy = catalog.policies[key as keyof Catalog['policies']];
+      if (policy) return answer(`**${key}** — ${policy.description}${policy.fields ? `\n\n${paramTable(policy.fields)}` : ''}`, span);
+      const k = NODE_KEYS.find((x) => x.name === key);
+      return k?.description ? answer(`**${key}** — ${k.description}`, span) : undefined;
+    }
+    if (path.length >= 4 && hit.on === 'key' && (key === 'config' || key === 'parameters') && spec) {
+      const param = spec.params[String(path[3])];
+      const t = param ? typeWithin(param, path.slice(4)) : undefined;
+      if (path.length === 4 && param) return answer(paramDocs(String(path[3]), param), span);
+      if (t) return answer(`**${path.slice(3).join('.')}**: \`${describeType(t)}\`${(t as { description?: string }).description ? ` — ${(t as { description?: string }).description}` : ''}`, span);
+      if (path.length === 4 && catalog.metadataKeys.includes(String(path[3]))) return answer(`**${path[3]}** — node metadata, which every Kailash node accepts.`, span);
+      return undefined;
+    }
+    if (path.length === 4 && hit.on === 'key' && typeof key === 'string') {
+      const field = catalog.policies[key as keyof Catalog['policies']]?.fields?.[String(path[3])];
+      if (field) return answer(paramDocs(`${key}.${path[3]}`, field), span);
+    }
+    return undefined;
+  }
+
+  if (path[0] === 'parameters' && path.length >= 2) {
+    const ref = refAt(model, offset);
+    const node = ref && model.nodesById.get(ref.id);
+    if (node && ref.kind === 'parameters') return answer(nodeLine(node.id, node.type?.value, node.type && catalog.get(node.type.value)), ref.span);
+    const owner = model.nodesById.get(String(path[1]));
+    const spec = owner?.type && catalog.get(owner.type.value);
+    const param = spec && path.length === 3 && hit.on === 'key' ? spec.params[String(path[2])] : undefined;
+    return param ? answer(paramDocs(String(path[2]), param), span) : undefined;
+  }
+
+  if (path.length === 1 && hit.on === 'key') {
+    const k: KeyDoc | undefined = TOP_LEVEL_KEYS.find((x) => x.name === path[0]);
+    return k?.description ? answer(`**${k.name}** — ${k.description}`, span) : undefined;
+  }
+  return undefined;
+}
+
+function nodeLine(id: string, type: string | undefined, spec: NodeSpec | undefined): string {
+  return `Node **${id}**${type ? `: \`${type}\`` : ''}${spec ? ` — ${spec.summary}` : ''}`;
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function defaultText(p: ParamSpec): string {
+  return p.default === undefined ? '' : `\`${JSON.stringify(p.default)}\``;
+}
+
+export function paramDocs(name: string, p: ParamSpec): string {
+  const flags = [p.required ? 'required' : '', p.configOnly ? 'config only' : '', p.secret ? 'credential' : ''].filter(Boolean).join(', ');
+  const lines = [`**${name}**: \`${describeType(p)}\`${flags ? ` (${flags})` : ''}${p.default !== undefined ? ` — default ${defaultText(p)}` : ''}`, '', p.description];
+  if (p.enum) lines.push('', `One of: ${p.enum.map((v) => `\`${String(v)}\``).join(', ')}`);
+  if (p.aliases?.length) lines.push('', `Also accepted as: ${p.aliases.map((a) => `\`${a}\``).join(', ')}`);
+  if (p.type === 'dict' && p.fields) lines.push('', fieldList(p));
+  return lines.join('\n');
+}
+
+function fieldList(t: TypeSpec): string {
+  return Object.entries(t.fields ?? {})
+    .map(([k, f]) => `- \`${k}\`: \`${describeType(f)}\`${f.description ? ` — ${f.description}` : ''}`)
+    .join('\n');
+}
+
+function paramTable(params: Record<string, ParamSpec>): string {
+  const rows = Object.entries(params).map(([k, p]) => `| \`${k}\`${p.required ? ' *' : ''} | \`${describeType(p)}\` | ${defaultText(p)} | ${cell(p.description)} |`);
+  return ['| param | type | default | description |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+/** A node type's docs: summary, docs, params (required marked `*`) and outputs for this config. */
+export function specDocs(spec: NodeSpec, config: Record<string, unknown> = {}): string {
+  const outputs = Object.entries(outputsOf(spec, config)).map(
+    ([k, o]) => `| \`${k}\` | \`${describeType(o)}\` | ${cell(o.description)}${o.when ? ` (${cell(o.when)})` : ''} |`,
+  );
+  const parts = [`**${spec.type}** — ${spec.category}${spec.origin === 'ours' ? ' (Kailash Workflows)' : ''}`, spec.summary, spec.docs, '**Parameters**', paramTable(spec.params)];
+  parts.push('**Outputs**', spec.dynamicOutputs && outputs.length === 0 ? 'Any key the code returns.' : ['| output | type | description |', '|---|---|---|', ...outputs].join('\n'));
+  if (spec.dynamicOutputs && outputs.length) parts.push('Other keys the node returns are accepted too.');
+  return parts.join('\n\n');
+}
