@@ -5,6 +5,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { getSpec } from '../../runtime/catalog';
 import type { NodeOutput, RunContext, RunServices } from '../../runtime/catalog/types';
 import { LocalRuntime } from '../../runtime/engine/local';
 import type { RunEvent, RunOptions, RunResult } from '../../runtime/engine/types';
@@ -104,6 +105,14 @@ export function context(signal: AbortSignal = new AbortController().signal): Run
     runWorkflow: () => Promise.reject(new Error('no sub-workflows in API tests')),
   };
   return { runId: 'test-run', nodeId: 'node', signal, attempt: 1, idempotencyKey: 'test-run:node:1', baseDir: process.cwd(), roots: [], services };
+}
+
+/** Runs a node's `run` directly with the catalog's defaults filled in, as the engine would. */
+export function call(type: string, inputs: Record<string, unknown>, signal?: AbortSignal): Promise<NodeOutput> {
+  const spec = getSpec(type)!;
+  const args: Record<string, unknown> = {};
+  for (const [name, p] of Object.entries(spec.params)) if (p.default !== undefined) args[name] = p.default;
+  return spec.run!({ ...args, ...inputs }, context(signal));
 }
 
 export interface Ran extends RunResult {

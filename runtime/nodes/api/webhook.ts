@@ -49,7 +49,7 @@ export const runWebhookVerify: NodeRun = async (i) => {
   const payload = typeof i.payload === 'string' ? i.payload : i.payload === undefined || i.payload === null ? '' : JSON.stringify(i.payload);
   let signature = String(i.signature ?? '').trim();
   if (!signature) return rejected('No signature was provided.');
-  const prefix = String(i.signature_prefix ?? '');
+  const prefix = String(i.signature_prefix ?? 'sha256=');
   if (prefix && signature.startsWith(prefix)) signature = signature.slice(prefix.length);
   else if (prefix && /^[a-z0-9]+=/i.test(signature)) return rejected(`The signature's prefix is not '${prefix}' (was it made with another algorithm?).`);
   const size = createHmac(algorithm, 'probe').digest().length;
