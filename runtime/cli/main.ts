@@ -8,6 +8,7 @@ import { parseWorkflow } from '../model/parse';
 import { workflowSchema } from '../schema/generate';
 import { validateText } from '../validate';
 import { collectParams, runWorkflow } from './run';
+import { WORKER_USAGE, workerCli } from '../worker/cli';
 
 const USAGE = `Usage: kailash-wf <command> [options]
 
@@ -18,7 +19,7 @@ Commands:
   nodes [--json]                            list the node catalog
   schema                                    print the workflow JSON schema
   graph <file> [--format mermaid|dot]       print the workflow graph
-`;
+${WORKER_USAGE}`;
 
 /** Bad usage or an unreadable file: one line, exit 2. */
 export class UsageError extends Error {}
@@ -46,6 +47,10 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return 0;
       case 'graph':
         return graphCommand(rest, io);
+      case 'worker':
+      case 'submit':
+      case 'status':
+        return await workerCli(command, rest, io, { usageError: (m) => new UsageError(m), readFile: readWorkflow });
       case undefined:
       case '-h':
       case '--help':

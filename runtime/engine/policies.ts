@@ -85,6 +85,22 @@ export function retryDelay(r: NonNullable<NodePolicies['retry']>, attempt: numbe
 
 export type BreakerListener = (key: string, state: 'closed' | 'open' | 'half-open') => void;
 
+/**
+ * Limits and breakers for `scope: global`, shared by every process on one Redis. Worker mode
+ * installs them (runtime/worker/global-policies.ts); elsewhere `global` acts as `local`, since a
+ * lone process is then the whole fleet.
+ */
+export interface SharedPolicies {
+  limiter(key: string, s: NonNullable<NodePolicies['rateLimit']>): Limiter;
+  breaker(key: string, s: NonNullable<NodePolicies['breaker']>, onState: (state: 'closed' | 'open' | 'half-open') => void): Pick<CircuitBreakerPolicy, 'execute'>;
+}
+
+let shared: SharedPolicies | undefined;
+
+export function useSharedPolicies(s: SharedPolicies | undefined): void {
+  shared = s;
+}
+
 const STATE_NAMES: Record<number, 'closed' | 'open' | 'half-open'> = {
   [CircuitState.Closed]: 'closed',
   [CircuitState.Open]: 'open',
@@ -97,7 +113,8 @@ class BreakerRegistry {
   private readonly breakers = new Map<string, CircuitBreakerPolicy>();
   private readonly listeners = new Set<BreakerListener>();
 
-  get(key: string, s: NonNullable<NodePolicies['breaker']>): CircuitBreakerPolicy {
+  get(key: string, s: NonNullable<NodePolicies['breaker']>): Pick<CircuitBreakerPolicy, 'execute'> {
+    if (s.scope === 'global' && shared) return shared.breaker(key, s, (state) => this.listeners.forEach((l) => l(key, state)));
     const id = `${key}\u0000${s.failureThreshold}\u0000${s.recoveryMs}`;
     let b = this.breakers.get(id);
     if (!b) {
@@ -132,13 +149,14 @@ class BreakerRegistry {
 
 export const breakers = new BreakerRegistry();
 
-type Limiter = { wait(signal: AbortSignal): Promise<void> };
+export type Limiter = { wait(signal: AbortSignal): Promise<void> };
 
 /** Rate limiters shared by every run in the process, one per key and settings. */
 class LimiterRegistry {
   private readonly limiters = new Map<string, Limiter>();
 
   get(key: string, s: NonNullable<NodePolicies['rateLimit']>): Limiter {
+    if (s.scope === 'global' && shared) return shared.limiter(key, s);
     const id = `${key}\u0000${s.strategy}\u0000${s.maxRequests}\u0000${s.windowMs}\u0000${s.burst}`;
     let l = this.limiters.get(id);
     if (!l) {

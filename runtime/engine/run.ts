@@ -34,7 +34,7 @@ type Outcome = { stop?: NodeError & { node: string } };
  * units running concurrently, per-node policies, loops over cyclic edges, and live events.
  */
 export class Run {
-  readonly runId = randomUUID();
+  readonly runId: string;
   private readonly redactor = new Redactor();
   private readonly graph: WorkflowGraph;
   private readonly records: Record<string, NodeRecord> = {};
@@ -55,6 +55,7 @@ export class Run {
     private readonly options: RunOptions,
     private readonly environment: RunEnvironment,
   ) {
+    this.runId = options.runId ?? randomUUID();
     this.graph = buildGraph(model);
     this.baseDir = options.baseDir ?? process.cwd();
     for (const c of model.connections) {

@@ -50,6 +50,11 @@ export type RunEventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit
 export type RunParameters = Record<string, unknown>;
 
 export interface RunOptions {
+  /**
+   * The run's id (default a random UUID). Worker mode passes the submitted run's id, so that a
+   * redelivered run sends the same idempotency keys (`runId:nodeId:attempt`) as the first delivery.
+   */
+  runId?: string;
   parameters?: RunParameters;
   signal?: AbortSignal;
   onEvent?: (e: RunEvent) => void;

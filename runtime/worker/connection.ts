@@ -1,0 +1,56 @@
+import Redis from 'ioredis';
+
+/**
+ * A connection that waits out a Redis restart instead of failing commands: a worker's record
+ * write or a client's wait queues up and goes through once Redis is back (BullMQ asks the same
+ * of its own worker connections: `maxRetriesPerRequest: null`).
+ */
+export function connect(url: string, name: string): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: null,
+    connectionName: name,
+    // Reconnect quickly at first, then every second at most: a restart takes well under that.
+    retryStrategy: (times) => Math.min(50 * times, 1000),
+    lazyConnect: false,
+  });
+  // Errors while Redis is away are expected; the caller sees slow commands, not a crash.
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+/** Fails with a readable message when Redis does not answer in time (for one-shot CLI commands). */
+export async function reachable(redis: Redis, url: string, ms = 5000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      redis.ping(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`cannot reach Redis at ${displayUrl(url)} (no answer in ${ms / 1000} s)`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The URL without its password, for logs. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
+export function checkRedisUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error(`--redis takes a URL such as redis://127.0.0.1:6379, got '${url}'`);
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new Error(`--redis takes a redis:// or rediss:// URL, got '${url}'`);
+  return url;
+}

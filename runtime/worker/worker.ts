@@ -1,0 +1,245 @@
+import { hostname } from 'node:os';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import type Redis from 'ioredis';
+import { WorkflowInvalid } from '../engine/errors';
+import { LocalRuntime } from '../engine/local';
+import { useSharedPolicies } from '../engine/policies';
+import type { RunResult } from '../engine/types';
+import type { WorkflowModel } from '../model/types';
+import { parseWorkflow } from '../model/parse';
+import { connect, displayUrl } from './connection';
+import { EventWriter } from './events';
+import { RedisPolicies } from './global-policies';
+import { checkQueueName, DEFAULT_QUEUE, PREFIX, queueKeys, type QueueKeys } from './keys';
+import { stallSettings } from './queue';
+import { readRecord, recordOnce } from './records';
+import type { RunJob, RunRecord } from './types';
+
+export interface RunWorkerOptions {
+  redis: string;
+  queue?: string;
+  /** Runs at once in this process (default 4: runs mostly wait on I/O). */
+  concurrency?: number;
+  /** Where submitted workflow paths resolve; file nodes stay inside it (default the cwd). */
+  root?: string;
+  /** Whole-run timeout for jobs that bring none (default none). */
+  timeoutMs?: number;
+  /** BullMQ lock; a dead worker's runs are recovered within about twice this (default 30 s). */
+  lockDurationMs?: number;
+  /** On shutdown, how long in-flight runs may finish before they are handed back (default 30 s). */
+  graceMs?: number;
+  /** `${env:…}` and `KAILASH_SECRET_*` come from here (default the process environment). */
+  env?: Record<string, string | undefined>;
+  /** Defaults to `host:pid`. */
+  name?: string;
+  log?: (line: string) => void;
+}
+
+/** Why a run's signal was aborted; the engine only sees "cancelled". */
+const HAND_BACK = 'hand-back';
+const TIMEOUT = 'timeout';
+const CANCEL = 'cancel';
+
+/** Parsed workflows kept per text: a fleet runs the same few workflows many times. */
+const MODEL_CACHE = 64;
+
+/**
+ * Takes runs from a BullMQ queue and executes them with the same LocalRuntime as the CLI and the
+ * editor. Delivery is at least once; a run's record is written once (records.ts), and a run found
+ * already recorded is not executed again.
+ */
+export class RunWorker {
+  readonly name: string;
+  readonly queue: string;
+  private readonly keys: QueueKeys;
+  private readonly root: string;
+  private readonly runtime: LocalRuntime;
+  private readonly redis: Redis;
+  private readonly subscriber: Redis;
+  private readonly events: EventWriter;
+  private readonly inFlight = new Map<string, AbortController>();
+  private readonly models = new Map<string, WorkflowModel>();
+  private bull?: Worker<RunJob, { status: string }>;
+  private stopping?: Promise<void>;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: RunWorkerOptions) {
+    this.queue = checkQueueName(options.queue ?? DEFAULT_QUEUE);
+    this.keys = queueKeys(this.queue);
+    this.name = options.name ?? `${hostname()}:${process.pid}`;
+    this.root = resolve(options.root ?? process.cwd());
+    this.log = options.log ?? (() => undefined);
+    this.runtime = new LocalRuntime({ env: options.env ?? process.env });
+    this.redis = connect(options.redis, `kwf-worker:${this.name}`);
+    this.subscriber = connect(options.redis, `kwf-worker-cancel:${this.name}`);
+    this.events = new EventWriter(this.redis, this.keys, this.name, (err) => this.log(`! redis: ${err.message}`));
+  }
+
+  /** Connects, subscribes to cancellations and starts taking runs; resolves once ready. */
+  async start(): Promise<void> {
+    this.subscriber.on('message', (_channel: string, runId: string) => this.inFlight.get(runId)?.abort(CANCEL));
+    await this.subscriber.subscribe(this.keys.cancelChannel);
+    useSharedPolicies(new RedisPolicies(this.redis));
+    const concurrency = Math.max(1, this.options.concurrency ?? 4);
+    this.bull = new Worker<RunJob, { status: string }>(this.queue, (job, token, signal) => this.process(job, token, signal), {
+      connection: { url: this.options.redis },
+      prefix: PREFIX,
+      name: this.name,
+      concurrency,
+      ...stallSettings(this.options.lockDurationMs ?? 30_000),
+      autorun: false,
+    });
+    this.bull.on('error', (err) => this.log(`! ${err.message}`));
+    this.bull.on('failed', (job, err) => {
+      if (job) void this.recordFailure(job, err);
+    });
+    void this.bull.run();
+    await this.bull.waitUntilReady();
+    this.log(`worker ${this.name} ready: queue '${this.queue}' on ${displayUrl(this.options.redis)}, concurrency ${concurrency}, root ${this.root}`);
+  }
+
+  /**
+   * Graceful stop: take no new runs, let in-flight ones finish for up to `graceMs`, then abort
+   * the rest and hand them back to the queue (another worker reruns them from the start).
+   */
+  stop(graceMs = this.options.graceMs ?? 30_000): Promise<void> {
+    this.stopping ??= (async () => {
+      this.log(`draining: ${this.inFlight.size} run${this.inFlight.size === 1 ? '' : 's'} in flight, taking no more`);
+      const timer = setTimeout(() => {
+        for (const c of this.inFlight.values()) c.abort(HAND_BACK);
+      }, graceMs);
+      try {
+        await this.bull?.close();
+      } finally {
+        clearTimeout(timer);
+        useSharedPolicies(undefined);
+        await Promise.allSettled([this.subscriber.quit(), this.redis.quit(), this.runtime.dispose()]);
+      }
+      this.log('stopped');
+    })();
+    return this.stopping;
+  }
+
+  /** Hands back every in-flight run at once (a second SIGTERM). */
+  handBackAll(): void {
+    for (const c of this.inFlight.values()) c.abort(HAND_BACK);
+  }
+
+  private async process(job: Job<RunJob, { status: string }>, token: string | undefined, jobSignal?: AbortSignal): Promise<{ status: string }> {
+    const data = job.data;
+    if (data?.v !== 1) throw new UnrecoverableError(`unknown job shape (v=${String((data as { v?: unknown })?.v)}): is this worker older than the submitter?`);
+    const { runId } = data;
+    const delivery = Math.max(1, job.attemptsStarted);
+    const existing = await readRecord(this.redis, this.keys, runId);
+    if (existing) {
+      // A redelivery of a run that finished but whose worker died before the job was completed.
+      this.log(`= ${runId} already recorded by ${existing.worker}`);
+      return { status: existing.result.status };
+    }
+    const controller = new AbortController();
+    this.inFlight.set(runId, controller);
+    const onJobAbort = () => controller.abort(CANCEL);
+    jobSignal?.addEventListener('abort', onJobAbort, { once: true });
+    const timeoutMs = data.timeoutMs ?? this.options.timeoutMs;
+    const timer = timeoutMs ? setTimeout(() => controller.abort(TIMEOUT), timeoutMs) : undefined;
+    const startedAt = Date.now();
+    this.log(`▶ ${runId} (delivery ${delivery})`);
+    this.events.append(delivery, { type: 'picked-up', runId, time: startedAt });
+    let result: RunResult;
+    try {
+      if (await this.redis.exists(this.keys.cancel(runId))) controller.abort(CANCEL);
+      result = await this.execute(data, delivery, controller.signal);
+    } finally {
+      clearTimeout(timer);
+      jobSignal?.removeEventListener('abort', onJobAbort);
+      this.inFlight.delete(runId);
+    }
+    const reason: unknown = controller.signal.reason;
+    if (result.status === 'cancelled' && reason === HAND_BACK) {
+      this.events.append(delivery, { type: 'handed-back', runId, time: Date.now(), reason: 'worker shutting down' });
+      this.log(`↩ ${runId} handed back`);
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    if (result.status === 'cancelled' && reason === TIMEOUT) {
+      result.status = 'failed';
+      result.error = { type: 'TimeoutError', message: `The run exceeded its timeout of ${timeoutMs! / 1000} s` };
+    }
+    const record: RunRecord = {
+      runId,
+      queue: this.queue,
+      file: data.file,
+      worker: this.name,
+      delivery,
+      submittedAt: data.submittedAt,
+      startedAt,
+      finishedAt: Date.now(),
+      result,
+    };
+    const stored = await recordOnce(this.redis, this.keys, record);
+    if (stored.written) this.log(`${result.status === 'succeeded' ? '✓' : '✗'} ${runId} ${result.status} in ${result.durationMs} ms`);
+    else this.log(`= ${runId} ran again but was already recorded by ${stored.record.worker}; this result is dropped`);
+    return { status: stored.record.result.status };
+  }
+
+  /** Runs the job's workflow; a workflow that cannot run becomes a failed result, not a job error. */
+  private async execute(data: RunJob, delivery: number, signal: AbortSignal): Promise<RunResult> {
+    const file = data.file;
+    if (isAbsolute(file) || file.split(/[\\/]/).includes('..')) {
+      return failed(data.runId, 'SecurityError', `The workflow path '${file}' must be relative to the worker's --root, without '..'.`);
+    }
+    try {
+      return await this.runtime.execute(this.model(data.text), {
+        runId: data.runId,
+        parameters: data.parameters,
+        signal,
+        baseDir: dirname(resolve(this.root, file)),
+        roots: [this.root],
+        onEvent: (e) => this.events.append(delivery, e),
+        ...(data.to !== undefined ? { to: data.to } : {}),
+      });
+    } catch (err) {
+      if (err instanceof WorkflowInvalid) return failed(data.runId, 'WorkflowValidationError', err.message);
+      throw err;
+    }
+  }
+
+  private model(text: string): WorkflowModel {
+    let m = this.models.get(text);
+    if (m) {
+      this.models.delete(text);
+    } else {
+      m = parseWorkflow(text);
+      if (this.models.size >= MODEL_CACHE) this.models.delete(this.models.keys().next().value!);
+    }
+    this.models.set(text, m);
+    return m;
+  }
+
+  /** A job BullMQ gave up on (worker errors, stalled too often) still gets its one record. */
+  private async recordFailure(job: Job<RunJob, { status: string }>, err: Error): Promise<void> {
+    try {
+      if ((await job.getState()) !== 'failed' || job.data?.v !== 1) return;
+      const now = Date.now();
+      const stored = await recordOnce(this.redis, this.keys, {
+        runId: job.data.runId,
+        queue: this.queue,
+        file: job.data.file,
+        worker: this.name,
+        delivery: Math.max(1, job.attemptsStarted),
+        submittedAt: job.data.submittedAt,
+        startedAt: job.processedOn ?? now,
+        finishedAt: now,
+        result: failed(job.data.runId, 'WorkerError', `The queue gave up on this run: ${err.message}`),
+      });
+      if (stored.written) this.log(`✗ ${job.data.runId} failed in the queue: ${err.message}`);
+    } catch (e) {
+      this.log(`! could not record the failure of ${job.id}: ${(e as Error).message}`);
+    }
+  }
+}
+
+function failed(runId: string, type: string, message: string): RunResult {
+  return { runId, status: 'failed', durationMs: 0, results: {}, nodes: {}, error: { type, message } };
+}
