@@ -34,12 +34,19 @@ async function pickNode(uri: vscode.Uri, arg: unknown): Promise<string | undefin
   return vscode.window.showQuickPick([...model.nodesById.keys()], { title: 'Kailash: which node?' });
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** Only the real-editor tests get a handle on state (never other extensions in normal use). */
+export interface TestApi {
+  runs: () => unknown[];
+  storeSecret: (name: string, value: string) => Thenable<void>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<TestApi | undefined> {
   const output = vscode.window.createOutputChannel('Kailash Workflows');
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 20);
   status.command = 'kailash.showRunPanel';
   const secrets = new Secrets(context.secrets);
-  const annotations = new RunAnnotations();
+  const lensesChanged = new vscode.EventEmitter<void>();
+  const annotations = new RunAnnotations(() => lensesChanged.fire());
   const host = new RunHost(context.asAbsolutePath(path.join('dist', 'run-host.js')), (name) => secrets.get(name), (line) => output.appendLine(line));
   let controller: RunController;
   const panel = new RunPanel(context.extensionUri, () => controller.state(), (m) => {
@@ -71,7 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!asked) return;
       parameters = asked;
     }
-    await controller.run({ uri, parameters, ...(extra.to ? { to: extra.to } : {}), ...(extra.from ? { from: extra.from } : {}) });
+    return controller.run({ uri, parameters, ...(extra.to ? { to: extra.to } : {}), ...(extra.from ? { from: extra.from } : {}) });
   };
 
   context.subscriptions.push(
@@ -85,12 +92,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('kailash.runToNode', async (arg, node) => {
       const uri = targetUri(arg);
       const id = uri && (await pickNode(uri, node));
-      if (id) await run(uri, { to: id });
+      return id ? run(uri, { to: id }) : undefined;
     }),
     vscode.commands.registerCommand('kailash.rerunFromNode', async (arg, node) => {
       const uri = targetUri(arg);
       const id = uri && (await pickNode(uri, node));
-      if (id) await run(uri, { from: id });
+      return id ? run(uri, { from: id }) : undefined;
     }),
     vscode.commands.registerCommand('kailash.cancelRun', () => controller.cancel()),
     vscode.commands.registerCommand('kailash.showRunPanel', () => panel.show(false)),
@@ -109,7 +116,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('kailash.setSecret', () => secrets.set()),
     vscode.commands.registerCommand('kailash.deleteSecret', () => secrets.delete()),
     // After a run, each node offers to re-run from there with the cached upstream outputs.
+    lensesChanged,
     vscode.languages.registerCodeLensProvider(SELECTOR, {
+      onDidChangeCodeLenses: lensesChanged.event,
       provideCodeLenses: (doc) => {
         if (!annotations.last(doc.uri)) return [];
         return [...parseWorkflow(doc.getText()).nodesById.values()].map((n) => {
@@ -138,6 +147,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient('kailashWorkflows', 'Kailash Workflows', serverOptions, clientOptions);
   await client.start();
+  return process.env.KAILASH_E2E === '1'
+    ? { runs: () => controller.runs, storeSecret: (name, value) => context.secrets.store(`kailash.secret.${name}`, value) }
+    : undefined;
 }
 
 export async function deactivate(): Promise<void> {

@@ -33,7 +33,8 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('kailash-run');
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor() {
+  /** `onRun` fires when a document gets its first annotations (its lenses change then). */
+  constructor(private readonly onRun: () => void = () => undefined) {
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e.document)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.redrawAll()),
@@ -49,6 +50,7 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
   update(doc: vscode.TextDocument, run: RunView): void {
     const key = doc.uri.toString();
     const existing = this.runs.get(key);
+    if (!existing) queueMicrotask(this.onRun);
     const atRun = existing?.run.runId === run.runId ? existing.atRun : fingerprints(parseWorkflow(doc.getText()));
     this.runs.set(key, { run, atRun, stale: existing?.run.runId === run.runId ? existing.stale : new Set() });
     this.redraw(doc);

@@ -20,8 +20,8 @@ function scalar(v: unknown): HTMLElement {
 
 function node(v: unknown, key: string | undefined, open: boolean, depth: number): HTMLElement {
   const line = el('div', 'json-line');
-  if (key !== undefined) line.append(el('span', 'json-key', `${key}: `));
   if (v === null || typeof v !== 'object') {
+    if (key !== undefined) line.append(el('span', 'json-key', `${key}: `));
     line.append(scalar(v));
     return line;
   }
@@ -36,7 +36,7 @@ function node(v: unknown, key: string | undefined, open: boolean, depth: number)
   let shown = 0;
   const more = el('button', 'json-more');
   const showPage = () => {
-    for (const [k, x] of entries.slice(shown, shown + PAGE)) body.insertBefore(node(x, k, false, depth + 1), more);
+    for (const [k, x] of entries.slice(shown, shown + PAGE)) body.insertBefore(node(x, k, open, depth + 1), more);
     shown = Math.min(entries.length, shown + PAGE);
     more.textContent = `show ${Math.min(PAGE, entries.length - shown)} more of ${entries.length - shown}`;
     more.hidden = shown >= entries.length;
