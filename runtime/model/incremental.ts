@@ -51,7 +51,39 @@ export class IncrementalParser {
     return model ?? parseWorkflow(text);
   }
 
+  /** Where a split section (and the file, if it is last) ends, by the text that decides it. */
+  private tails = new Map<string, { valueEnd: number; rootEnd: number }>();
+  private nextTails = new Map<string, { valueEnd: number; rootEnd: number }>();
+
+  /**
+   * YAML decides where a collection ends by what follows its last item (trailing comments may
+   * belong to it or to an outer one), so the ends come from a small document of the section's
+   * header and its last item, read as the whole file would read them. Offsets are relative to
+   * the last item.
+   */
+  private tailOf(text: string, sectionStart: number, headerEnd: number, last: Piece): { valueEnd: number; rootEnd: number } | undefined {
+    const header = text.slice(sectionStart, headerEnd);
+    const source = header + text.slice(last.start, last.end);
+    let t = this.tails.get(source) ?? this.nextTails.get(source);
+    if (!t) {
+      let doc;
+      try {
+        doc = parseYaml(source);
+      } catch {
+        return undefined;
+      }
+      const root = doc.contents as YamlNode | null;
+      if (doc.errors.length > 0 || !isMap(root) || root.items.length !== 1 || !root.range) return undefined;
+      const value = root.items[0]!.value as YamlNode | null;
+      if (!value?.range) return undefined;
+      t = { valueEnd: value.range[1] - header.length, rootEnd: root.range[1] - header.length };
+    }
+    this.nextTails.set(source, t);
+    return { valueEnd: last.start + t.valueEnd, rootEnd: last.start + t.rootEnd };
+  }
+
   private tryPiecewise(text: string): WorkflowModel | undefined {
+    this.nextTails = new Map();
     if (refuseUnreadable(text)) return undefined;
     const sections = layoutOf(text);
     if (!sections) return undefined;
@@ -115,13 +147,17 @@ export class IncrementalParser {
         // Copies: the piece's own move with it on later edits, the model's must not.
         for (const d of r.diagnostics) diagnostics.push(copy(d));
       }
-      const span: Span = [reads[0]!.container[0], reads[reads.length - 1]!.container[1]];
+      const tail = this.tailOf(text, s.start, s.pieces[0]!.start, s.pieces[s.pieces.length - 1]!);
+      if (!tail) return undefined;
+      const span: Span = [reads[0]!.container[0], tail.valueEnd];
       const keySpan: Span = [s.start, s.start + s.key.length];
       const value: Value =
         s.form === 'seq' ? { kind: 'seq', span, items: reads.map((r) => r.item!) } : { kind: 'map', span, entries: reads.map((r) => r.entry!) };
       entries.push({ key: s.key, keySpan, value });
-      rootEnd = span[1];
+      rootEnd = tail.rootEnd;
     }
+    this.tails = this.nextTails;
+    this.nextTails = new Map();
     this.pieces = pieces;
     this.lastText = text;
     this.stats.parsed = parsed;

@@ -31,7 +31,7 @@ export interface Section {
 
 /** Sections whose block items are read one by one: the parts of a big file that grow. */
 const SPLIT_KEYS = new Set(['nodes', 'connections']);
-const KEY = /^([A-Za-z_][A-Za-z0-9_.-]*) *:(?: |\r?$)/;
+const KEY = /^([A-Za-z0-9_][^:#\r\n]*?) *:(?: |\r?$)/;
 const HEADER_ONLY = /^[A-Za-z_][A-Za-z0-9_.-]* *:[ ]*(?:#.*)?\r?$/;
 const SPACE = 32;
 const HASH = 35;

@@ -41,6 +41,17 @@ export const editArb: fc.Arbitrary<Edit> = fc.record({
   ),
 });
 
+/** Edits that mostly keep the file readable, so the incremental path (not its fallback) is exercised. */
+export const tameEditArb: fc.Arbitrary<Edit> = fc.record({
+  kind: fc.constantFrom('insert', 'insert', 'delete', 'line'),
+  at: fc.nat(),
+  len: fc.nat({ max: 3 }),
+  text: fc.oneof(
+    fc.constantFrom('a', '_', '1', ' ', '\n', '\n# c\n', '\n\n', '  # trailing\n', '\n    # deeper\n', '\n  - id: n9\n    type: MergeNode\n', ' # c', '|\n'),
+    fc.string({ unit: fc.constantFrom(...'abz_0'), maxLength: 4 }),
+  ),
+});
+
 /** Applies an edit; `line` duplicates or deletes the line at `at` (whole-line edits move pieces). */
 export function applyEdit(text: string, e: Edit): string {
   const at = text.length === 0 ? 0 : e.at % (text.length + 1);
