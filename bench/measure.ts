@@ -24,13 +24,13 @@ export interface Row {
 }
 
 /** Prints a Markdown table: each figure beside its same-run baseline and the ratio. */
-export function report(title: string, rows: Row[]): void {
+export function report(title: string, rows: Row[], unit = 'ms'): void {
   console.log(`\n### ${title}\n`);
-  console.log('| benchmark | ms | baseline | baseline ms | ratio | goal |');
+  console.log(`| benchmark | ${unit} | baseline | baseline ${unit} | ratio | goal |`);
   console.log('|---|---:|---|---:|---:|---|');
   for (const r of rows) {
     const ratio = r.value / r.baseline;
     const goal = r.goalText ?? (r.goal === undefined ? '' : `≤ ${r.goal} ${ratio <= r.goal ? 'met' : 'MISSED'}`);
-    console.log(`| ${r.name} | ${r.value.toFixed(1)} | ${r.baselineName} | ${r.baseline.toFixed(1)} | ${ratio.toFixed(2)} | ${goal} |`);
+    console.log(`| ${r.name} | ${r.value.toFixed(unit === 'MB' ? 2 : 1)} | ${r.baselineName} | ${r.baseline.toFixed(unit === 'MB' ? 2 : 1)} | ${ratio.toFixed(2)} | ${goal} |`);
   }
 }

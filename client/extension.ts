@@ -146,7 +146,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     synchronize: { configurationSection: 'kailash' },
   };
   client = new LanguageClient('kailashWorkflows', 'Kailash Workflows', serverOptions, clientOptions);
-  await client.start();
+  // Not awaited: the editor is usable at once, and the server's features arrive when it is up.
+  client.start().catch((err: unknown) => output.appendLine(`The language server failed to start: ${String(err)}`));
   return process.env.KAILASH_E2E === '1'
     ? { runs: () => controller.runs, storeSecret: (name, value) => context.secrets.store(`kailash.secret.${name}`, value) }
     : undefined;

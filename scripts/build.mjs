@@ -35,10 +35,10 @@ const withoutNodeRuntimes = {
 await Promise.all([
   build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', minify: true }),
   // The run host carries the runtime and every integration library, away from the main bundle.
-  build({ ...common, entryPoints: ['client/run-host.ts'], outfile: 'dist/run-host.js' }),
+  build({ ...common, entryPoints: ['client/run-host.ts'], outfile: 'dist/run-host.js', minify: true }),
   build({ entryPoints: ['client/webview/main.ts'], outfile: 'dist/webview.js', bundle: true, format: 'iife', platform: 'browser', target: 'es2022', minify: true, sourcemap: true, logLevel: 'warning' }),
   build({ entryPoints: ['client/webview/style.css'], outfile: 'dist/webview.css', bundle: true, minify: true, logLevel: 'warning' }),
-  build({ ...common, entryPoints: ['server/server.ts'], outfile: 'dist/server.js', plugins: [withoutNodeRuntimes] }),
-  build({ ...common, entryPoints: ['runtime/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['server/server.ts'], outfile: 'dist/server.js', minify: true, plugins: [withoutNodeRuntimes] }),
+  build({ ...common, entryPoints: ['runtime/cli/bin.ts'], outfile: 'dist/cli.js', minify: true, banner: { js: '#!/usr/bin/env node' } }),
 ]);
 chmodSync('dist/cli.js', 0o755);
