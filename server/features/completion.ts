@@ -337,7 +337,10 @@ function templateItems(doc: FeatureDoc, ctx: CursorContext & { kind: 'template' 
   const closeAfter = doc.text[ctx.end] === '}' ? '' : '}';
   if (ctx.prefix) {
     const names = new Set<string>();
-    for (const m of doc.text.matchAll(TEMPLATE_NAMES)) if (m[1] === ctx.prefix) names.add(m[2]!);
+    for (const m of doc.text.matchAll(TEMPLATE_NAMES)) {
+      // Not the one being typed.
+      if (m[1] === ctx.prefix && (m.index! + m[0].length < ctx.start || m.index! > ctx.end)) names.add(m[2]!);
+    }
     return [...names].map((n) => ({
       label: n,
       kind: ctx.prefix === 'env' ? CompletionItemKind.Constant : CompletionItemKind.Reference,

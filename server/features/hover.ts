@@ -19,6 +19,11 @@ export function hover(doc: FeatureDoc, position: Position, catalog: Catalog = CA
   const { path } = hit;
   const span = hit.on === 'key' ? hit.entry!.keySpan : hit.value.span;
 
+  if (path.length === 1 && hit.on === 'key') {
+    const k: KeyDoc | undefined = TOP_LEVEL_KEYS.find((x) => x.name === path[0]);
+    return k?.description ? answer(`**${k.name}** — ${k.description}`, span) : undefined;
+  }
+
   if (path[0] === 'connections') {
     const c = connectionAtPath(model, path);
     if (!c) return undefined;
@@ -82,10 +87,6 @@ export function hover(doc: FeatureDoc, position: Position, catalog: Catalog = CA
     return param ? answer(paramDocs(String(path[2]), param), span) : undefined;
   }
 
-  if (path.length === 1 && hit.on === 'key') {
-    const k: KeyDoc | undefined = TOP_LEVEL_KEYS.find((x) => x.name === path[0]);
-    return k?.description ? answer(`**${k.name}** — ${k.description}`, span) : undefined;
-  }
   return undefined;
 }
 

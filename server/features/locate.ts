@@ -24,21 +24,25 @@ export function locate(root: MapValue | undefined, offset: number): Hit | undefi
   let found: Hit | undefined;
   for (;;) {
     let next: Value | undefined;
+    // Keys first, then values from the last: a block value's span runs to the start of the next
+    // line, so an offset there belongs to what starts there, not to what ends there.
     if (v.kind === 'map') {
       for (const e of v.entries) {
         if (touches(e.keySpan, offset) && !(e.keySpan[0] === e.keySpan[1] && e.keySpan[0] !== offset)) {
           return { path: [...path, e.key], chain: [...chain, e.value], value: e.value, on: 'key', entry: e };
         }
-        if (touches(e.value.span, offset)) {
-          path.push(e.key);
-          chain.push(e.value);
-          found = { path: path.slice(), chain: chain.slice(), value: e.value, on: 'value', entry: e };
-          next = e.value;
-          break;
-        }
+      }
+      for (let i = v.entries.length - 1; i >= 0; i--) {
+        const e = v.entries[i]!;
+        if (!touches(e.value.span, offset)) continue;
+        path.push(e.key);
+        chain.push(e.value);
+        found = { path: path.slice(), chain: chain.slice(), value: e.value, on: 'value', entry: e };
+        next = e.value;
+        break;
       }
     } else if (v.kind === 'seq') {
-      for (let i = 0; i < v.items.length; i++) {
+      for (let i = v.items.length - 1; i >= 0; i--) {
         const item = v.items[i]!;
         if (!touches(item.span, offset)) continue;
         path.push(i);

@@ -1,4 +1,5 @@
-import type { Position } from 'vscode-languageserver';
+import type { Diagnostic as LspDiagnostic, Position, TextEdit } from 'vscode-languageserver';
+import { toLspDiagnostic } from '../../server/features/diagnostics';
 import { LineIndex } from '../../runtime/model/lines';
 import { parseWorkflow } from '../../runtime/model/parse';
 import { validateModel } from '../../runtime/validate';
@@ -19,4 +20,28 @@ export function at(fixture: string): { doc: FeatureDoc; position: Position; offs
   const { text, offset } = cursor(fixture);
   const doc = featureDoc(text);
   return { doc, position: doc.lines.position(offset), offset };
+}
+
+/** Applies LSP text edits (non-overlapping) to a text. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const lines = new LineIndex(text);
+  const spans = edits
+    .map((e) => ({ start: lines.offset(e.range.start.line, e.range.start.character), end: lines.offset(e.range.end.line, e.range.end.character), text: e.newText }))
+    .sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const s of spans) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  return out;
+}
+
+/** The LSP diagnostics the server would publish for a document. */
+export function lspDiagnostics(doc: FeatureDoc): LspDiagnostic[] {
+  return (doc.diagnostics ?? []).map((d) => toLspDiagnostic(doc.lines, d));
+}
+
+/** Fills a snippet's placeholders with their defaults (first choice), as accepting it would. */
+export function expandSnippet(s: string): string {
+  return s
+    .replace(/\$\{\d+\|([^,|]*)[^|]*\|\}/g, '$1')
+    .replace(/\$\{\d+:([^}]*)\}/g, '$1')
+    .replace(/\$\d+/g, '');
 }
