@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CompletionItem } from 'vscode-languageserver';
+import type { CompletionItem, TextEdit } from 'vscode-languageserver';
 import { allSpecs, getSpec } from '../../runtime/catalog';
 import { POLICIES } from '../../runtime/catalog/policies';
 import { validateText } from '../../runtime/validate';
@@ -51,7 +51,7 @@ describe('completion: node types', () => {
     const { doc, position } = at(fixture);
     const item = complete(doc, position).items.find((i) => i.label === 'SQLDatabaseNode')!;
     assert.equal(item.insertTextFormat, 2);
-    const text = applyEdits(doc.text, [{ ...(item.textEdit as never), newText: expandSnippet(newText(item)!) }]);
+    const text = applyEdits(doc.text, [{ range: (item.textEdit as TextEdit).range, newText: expandSnippet(newText(item)!) }]);
     assert.match(text, /  - id: sql_database_1\n    type: SQLDatabaseNode\n    config:\n      connection_string: \n/);
     const codes = validateText(text).diagnostics.map((d) => d.code);
     assert.ok(!codes.includes('yaml-syntax') && !codes.includes('schema'), codes.join());
