@@ -1,10 +1,13 @@
 import type { NodeSpec } from '../types';
+import { runJwt } from '../../nodes/auth/jwt';
+import { ldapTarget, runLdap } from '../../nodes/auth/ldap';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
 export const specs: NodeSpec[] = [
   {
     type: 'JWTAuthNode',
+    run: runJwt,
     category: 'auth',
     origin: 'ours',
     summary: 'Generate or verify a JSON Web Token',
@@ -12,6 +15,7 @@ export const specs: NodeSpec[] = [
       '`action: generate` signs `payload` (plus `exp`, and `iss`/`aud` when given) and returns `token` and `expires_at`; `action: verify` checks a `token` and returns `valid` and its `payload`.',
       'HS* algorithms use `secret_key`; RS256/ES256 sign with `private_key` and verify with `public_key` or the keys at `jwks_url`.',
       'An invalid token is not a node failure: `valid` is false and `error` says why — route on `valid` with a `SwitchNode`.',
+      'Verification accepts only `algorithm` (never `none`, never an HMAC check with a public key), and checks `exp`, `nbf` and, when given, `iss` and `aud`. A JWKS that cannot be fetched fails the node.',
       '```yaml',
       'nodes:',
       '  - id: issue_token',
@@ -90,11 +94,14 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'LDAPAuthNode',
+    run: runLdap,
+    target: ldapTarget,
     category: 'auth',
     origin: 'ours',
     summary: 'Authenticate a user against LDAP / Active Directory and fetch their details',
     docs: md(
-      'Binds to `ldap_server` as the user (`username@domain` or `DOMAIN\\username` when `domain` is set), then searches `search_base` with `user_filter` for their entry.',
+      'Binds to `ldap_server` as the user (`username@domain` or `DOMAIN\\username` when `domain` is set; otherwise as the entry `user_filter` finds under `search_base`), then reads their entry and groups (`memberOf`, or the groups that list them as a member).',
+      'The user name is escaped wherever it goes (RFC 4515 in filters, RFC 4514 in DNs), so `*)(uid=*` matches nobody; an empty password is refused rather than sent as an anonymous bind.',
       'Returns `authenticated` and the `user` (`name`, `email`, `groups`, `dn`). Wrong credentials are not a node failure: `authenticated` is false and `error` says why.',
       '```yaml',
       'nodes:',
@@ -150,6 +157,7 @@ export const specs: NodeSpec[] = [
           email: { type: 'str', description: 'Mail address' },
           groups: { type: 'list', items: { type: 'str' }, description: 'Group DNs (memberOf)' },
           dn: { type: 'str', description: 'Distinguished name of the entry' },
+          attributes: { type: 'dict', description: 'The attributes named in `attributes`, as the directory returned them' },
         },
       },
       error: {

@@ -1,16 +1,20 @@
 import type { NodeSpec } from '../types';
+import { readS3, s3Target, writeS3 } from '../../nodes/cloud/s3';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
 export const specs: NodeSpec[] = [
   {
     type: 'S3ReaderNode',
+    run: readS3,
+    target: s3Target,
     category: 'cloud',
     origin: 'ours',
     summary: 'Read an object from S3 (or an S3-compatible store such as MinIO)',
     docs: md(
       'Downloads `object_key` from `bucket_name` and returns its `content`, decoded per `response_format`.',
       'Credentials come from `access_key`/`secret_key`, else from the usual AWS environment variables. Set `endpoint_url` for MinIO, LocalStack or another S3-compatible store.',
+      'A missing object, bucket or a refused credential fails the node (a `FileNotFoundError` for a missing object); throttling and server errors are retryable with a `retry` policy. Objects over 50 MB are refused rather than read into memory.',
       '```yaml',
       'nodes:',
       '  - id: fetch_export',
@@ -60,6 +64,8 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'S3WriterNode',
+    run: writeS3,
+    target: s3Target,
     category: 'cloud',
     origin: 'ours',
     summary: 'Write an object to S3 (or an S3-compatible store such as MinIO)',

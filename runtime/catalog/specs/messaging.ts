@@ -1,4 +1,6 @@
 import type { NodeSpec } from '../types';
+import { emailTarget, runEmail } from '../../nodes/messaging/email';
+import { kafkaTarget, runKafkaConsumer, runKafkaProducer } from '../../nodes/messaging/kafka';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
@@ -57,12 +59,15 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'EmailSenderNode',
+    run: runEmail,
+    target: emailTarget,
     category: 'messaging',
     origin: 'ours',
     summary: 'Send an email through an SMTP server',
     docs: md(
       'Sends one email from `sender_email` to one or several recipients through the SMTP server in `smtp_config`; `html: true` sends `body` as HTML.',
       '`accepted` / `rejected` list the recipients the server took or refused. A failed send is not a node failure: `sent` is false and `error` says why.',
+      'Attachments are files of the workflow (the same path rules as the file nodes). `use_tls` requires STARTTLS; port 465 or `use_ssl` speaks TLS from the start.',
       '```yaml',
       'nodes:',
       '  - id: mail_report',
@@ -93,7 +98,9 @@ export const specs: NodeSpec[] = [
         fields: {
           server: { type: 'str', description: 'SMTP host name' },
           port: { type: 'int', description: 'SMTP port (587 for STARTTLS, 465 for TLS, 25 plain)' },
-          use_tls: { type: 'bool', description: 'Upgrade the connection with STARTTLS' },
+          use_tls: { type: 'bool', description: 'Upgrade the connection with STARTTLS (required: the send fails if the server cannot)' },
+          use_ssl: { type: 'bool', description: 'TLS from the first byte (SMTPS); the default on port 465' },
+          verify_ssl: { type: 'bool', description: "Check the server's certificate (default true); false only for test servers" },
           username: { type: 'str', description: 'Login user name (omit for no authentication)' },
           password: { type: 'str', description: 'Login password — use ${secret:…}' },
         },
@@ -122,6 +129,8 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'KafkaProducerNode',
+    run: runKafkaProducer,
+    target: kafkaTarget,
     category: 'messaging',
     origin: 'ours',
     summary: 'Publish one or more messages to a Kafka topic',
@@ -179,6 +188,8 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'KafkaConsumerNode',
+    run: runKafkaConsumer,
+    target: kafkaTarget,
     category: 'messaging',
     origin: 'ours',
     summary: 'Read a batch of messages from a Kafka topic',
