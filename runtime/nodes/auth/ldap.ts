@@ -97,19 +97,20 @@ export const runLdap: NodeRun = async (i, ctx) => {
       } catch (err) {
         if (!isLdapCode(err, 50, 1, 32)) throw err;
       }
-      if (entries === undefined) {
+      if (entries?.length === 1) bindName = entries[0]!.dn;
+      else if (entries && entries.length > 1) return invalid;
+      else {
+        // Refused, or nothing visible to an anonymous client: the entry's DN follows from a simple filter.
         const attr = /^\(\s*([A-Za-z][\w-]*)\s*=\s*\{username\}\s*\)$/.exec(template)?.[1];
-        if (!attr) throw new NodeFailure('NodeExecutionError', `The server refused an anonymous search under ${base}; use a user_filter of the form (attr={username}) or set domain.`);
+        if (!attr && entries === undefined) throw new NodeFailure('NodeExecutionError', `The server refused an anonymous search under ${base}; use a user_filter of the form (attr={username}) or set domain.`);
+        if (!attr) return invalid;
         bindName = `${attr}=${escapeDn(username)},${base}`;
-      } else {
-        if (entries.length !== 1) return invalid;
-        bindName = entries[0]!.dn;
       }
     }
     try {
       await client.bind(bindName, password);
     } catch (err) {
-      if (isLdapCode(err, 49, 32, 48, 53)) return invalid;
+      if (isLdapCode(err, 49, 32, 34, 48, 53)) return invalid;
       throw err;
     }
     let entry: Entry | undefined;
