@@ -12,7 +12,8 @@ import { LocalRuntime } from '../runtime/engine/local';
 import type { SecretProvider } from '../runtime/engine/secrets';
 import { parseWorkflow } from '../runtime/model/parse';
 import { buildGraph } from '../runtime/graph/graph';
-import type { FromHost, ToHost } from './shared/protocol';
+import type { RunEvent } from '../runtime/engine/types';
+import type { FromHost, RunSettings, ToHost } from './shared/protocol';
 
 const send = (m: FromHost) => process.send?.(m);
 const runs = new Map<string, AbortController>();
@@ -45,9 +46,35 @@ function reusable(text: string, from: string, cached: Record<string, NodeOutput 
   return Object.fromEntries(Object.entries(cached).filter(([id]) => !rerun.has(id)));
 }
 
+/** A run on the worker fleet: submitted to the queue and followed until its record is written. */
+async function runOnQueue(m: Extract<ToHost, { type: 'run' }>, queue: NonNullable<RunSettings['queue']>, controller: AbortController): Promise<void> {
+  const { WorkerClient } = await import('../runtime/worker/client');
+  const client = new WorkerClient({ redis: queue.redis, ...(queue.name ? { queue: queue.name } : {}) });
+  try {
+    await client.ready();
+    const [runId] = await client.submit([{ text: m.text, file: queue.file, parameters: m.parameters, ...(m.to !== undefined ? { to: m.to } : {}) }]);
+    controller.signal.addEventListener('abort', () => void client.cancel(runId!).catch(() => undefined), { once: true });
+    const record = await client.wait(runId!, {
+      onEntry: (entry) => {
+        if ('runId' in entry.event && 'time' in entry.event) send({ type: 'event', id: m.id, event: entry.event as RunEvent });
+      },
+    });
+    send({ type: 'done', id: m.id, result: record.result });
+  } catch (err) {
+    send({ type: 'invalid', id: m.id, message: `Queue '${queue.name ?? 'default'}' at ${queue.redis}: ${(err as Error).message}` });
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
 async function run(m: Extract<ToHost, { type: 'run' }>): Promise<void> {
   const controller = new AbortController();
   runs.set(m.id, controller);
+  if (m.settings.queue) {
+    await runOnQueue(m, m.settings.queue, controller);
+    runs.delete(m.id);
+    return;
+  }
   const runtime = new LocalRuntime({ secrets, env: env(m.settings.envFile), ...(m.settings.pythonPath ? { pythonPath: m.settings.pythonPath } : {}) });
   try {
     const cached = m.from !== undefined ? lastOutputs.get(m.file) : undefined;

@@ -187,5 +187,12 @@ function settings(uri: vscode.Uri): RunSettings {
   if (envFile) s.envFile = folder && !envFile.startsWith('/') ? `${folder}/${envFile}` : envFile;
   const timeout = c.get<number>('defaultTimeout', 0);
   if (timeout > 0) s.defaultTimeout = timeout;
+  const redis = c.get<string>('queue.redisUrl');
+  if (redis) {
+    const name = c.get<string>('queue.name');
+    // Workers resolve the file against their own --root, which mirrors the workspace folder.
+    const file = folder ? uri.fsPath.slice(folder.length + 1) : uri.fsPath.split('/').pop()!;
+    s.queue = { redis, file, ...(name ? { name } : {}) };
+  }
   return s;
 }

@@ -8,6 +8,11 @@ export interface RunSettings {
   envFile?: string;
   /** Seconds; applied to nodes without their own `timeout`. */
   defaultTimeout?: number;
+  /**
+   * Send the run to a worker queue (BullMQ on Redis) instead of running it here. `file` is the
+   * workflow's path relative to the root the workers share; workers use their own secrets.
+   */
+  queue?: { redis: string; name?: string; file: string };
 }
 
 /** Extension → run host. */
