@@ -1,12 +1,13 @@
 import type Redis from 'ioredis';
 import type { RunEvent } from '../engine/types';
-import { EVENTS_PER_RUN, KEEP_SECONDS, type QueueKeys } from './keys';
+import { EVENTS_PER_RUN, type QueueKeys } from './keys';
 import type { StreamEntry, WorkerEvent } from './types';
 
 /**
  * A run's events go to a Redis stream (`kwf:<queue>:run:<id>:events`) rather than pub/sub: a
  * client that starts following late, or reconnects after a Redis restart, reads from the start
- * (or from the last id it saw) and misses nothing.
+ * (or from the last id it saw) and misses nothing. The stream's lifetime is set when a worker
+ * picks the run up (records.ts `startRun`), so a dead worker's stream still expires.
  */
 export class EventWriter {
   constructor(
@@ -24,8 +25,6 @@ export class EventWriter {
     const key = this.keys.events(event.runId);
     const entry: Omit<StreamEntry, 'id'> = { delivery, worker: this.worker, event };
     this.redis.xadd(key, 'MAXLEN', '~', EVENTS_PER_RUN, '*', 'e', JSON.stringify(entry)).catch(this.onError);
-    // A dead worker never writes the record that sets the stream's lifetime; bound it from the start.
-    if (event.type === 'picked-up') this.redis.expire(key, KEEP_SECONDS).catch(this.onError);
   }
 }
 

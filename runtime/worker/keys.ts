@@ -21,6 +21,8 @@ export function queueKeys(queue: string) {
     record: (runId: string) => `${base}:run:${runId}`,
     /** A stream of the run's events, from every delivery, ending with `recorded`. */
     events: (runId: string) => `${base}:run:${runId}:events`,
+    /** How many times a worker has started executing the run (BullMQ's own count includes refusals). */
+    deliveries: (runId: string) => `${base}:run:${runId}:deliveries`,
     /** Set by a cancel that arrives before a worker picks the run up. */
     cancel: (runId: string) => `${base}:run:${runId}:cancel`,
     /** A stream with one entry per recorded run (`run`, `status`): the once-only ledger. */

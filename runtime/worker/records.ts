@@ -16,21 +16,65 @@ redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*', 'run', ARGV[3], 'status
 return 1
 `;
 
-type WithRecordOnce = Redis & {
+/**
+ * Before a worker executes a run, in one round trip: the existing record if there is one (then
+ * nothing else happens), else the delivery number (counted here, so that a draining worker's
+ * refusal is not a delivery), whether a cancel came first, and the `picked-up` event.
+ */
+const START = `
+local record = redis.call('GET', KEYS[1])
+if record then return {record, 0, 0} end
+local delivery = redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+local cancelled = redis.call('EXISTS', KEYS[3])
+local entry = '{"delivery":' .. delivery .. ',"worker":' .. cjson.encode(ARGV[1]) .. ',"event":' .. ARGV[2] .. '}'
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*', 'e', entry)
+redis.call('EXPIRE', KEYS[4], ARGV[3])
+return {'', delivery, cancelled}
+`;
+
+type WithScripts = Redis & {
   kwfRecordOnce(record: string, events: string, finished: string, ...args: (string | number)[]): Promise<number>;
+  kwfStart(record: string, deliveries: string, cancel: string, events: string, ...args: (string | number)[]): Promise<[string, number, number]>;
 };
 
-function withScript(redis: Redis): WithRecordOnce {
-  const r = redis as WithRecordOnce;
-  if (typeof r.kwfRecordOnce !== 'function') redis.defineCommand('kwfRecordOnce', { numberOfKeys: 3, lua: RECORD_ONCE });
+function withScripts(redis: Redis): WithScripts {
+  const r = redis as WithScripts;
+  if (typeof r.kwfRecordOnce !== 'function') {
+    redis.defineCommand('kwfRecordOnce', { numberOfKeys: 3, lua: RECORD_ONCE });
+    redis.defineCommand('kwfStart', { numberOfKeys: 4, lua: START });
+  }
   return r;
+}
+
+export type Start = { recorded: RunRecord } | { recorded?: undefined; delivery: number; cancelled: boolean };
+
+export async function startRun(redis: Redis, keys: QueueKeys, runId: string, worker: string, time: number): Promise<Start> {
+  const event: WorkerEvent = { type: 'picked-up', runId, time };
+  const [record, delivery, cancelled] = await withScripts(redis).kwfStart(
+    keys.record(runId),
+    keys.deliveries(runId),
+    keys.cancel(runId),
+    keys.events(runId),
+    worker,
+    JSON.stringify(event),
+    KEEP_SECONDS,
+    EVENTS_PER_RUN,
+  );
+  if (record) return { recorded: JSON.parse(record) as RunRecord };
+  return { delivery: Number(delivery), cancelled: Number(cancelled) === 1 };
+}
+
+/** Deliveries so far (0 if the run never started). */
+export async function deliveries(redis: Redis, keys: QueueKeys, runId: string): Promise<number> {
+  return Number(await redis.get(keys.deliveries(runId))) || 0;
 }
 
 /** Returns the run's record: this one if it was first, else the one already stored. */
 export async function recordOnce(redis: Redis, keys: QueueKeys, record: RunRecord): Promise<{ written: boolean; record: RunRecord }> {
   const event: WorkerEvent = { type: 'recorded', runId: record.runId, time: record.finishedAt, status: record.result.status };
   const entry = JSON.stringify({ delivery: record.delivery, worker: record.worker, event } satisfies Omit<StreamEntry, 'id'>);
-  const written = await withScript(redis).kwfRecordOnce(
+  const written = await withScripts(redis).kwfRecordOnce(
     keys.record(record.runId),
     keys.events(record.runId),
     keys.finished,

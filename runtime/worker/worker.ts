@@ -13,7 +13,7 @@ import { EventWriter } from './events';
 import { RedisPolicies } from './global-policies';
 import { checkQueueName, DEFAULT_QUEUE, PREFIX, queueKeys, type QueueKeys } from './keys';
 import { stallSettings } from './queue';
-import { readRecord, recordOnce } from './records';
+import { deliveries, recordOnce, startRun } from './records';
 import type { RunJob, RunRecord } from './types';
 
 export interface RunWorkerOptions {
@@ -91,6 +91,16 @@ export class RunWorker {
       autorun: false,
     });
     this.bull.on('error', (err) => this.log(`! ${err.message}`));
+    // Runs go on during an outage; their records and events wait in the connection's queue.
+    let lost = false;
+    this.redis.on('close', () => {
+      if (!lost && !this.stopping) this.log('! lost the connection to Redis; reconnecting');
+      lost = true;
+    });
+    this.redis.on('ready', () => {
+      if (lost) this.log('Redis is back');
+      lost = false;
+    });
     this.bull.on('failed', (job, err) => {
       if (job) void this.recordFailure(job, err);
     });
@@ -130,25 +140,31 @@ export class RunWorker {
     const data = job.data;
     if (data?.v !== 1) throw new UnrecoverableError(`unknown job shape (v=${String((data as { v?: unknown })?.v)}): is this worker older than the submitter?`);
     const { runId } = data;
-    const delivery = Math.max(1, job.attemptsStarted);
-    const existing = await readRecord(this.redis, this.keys, runId);
-    if (existing) {
-      // A redelivery of a run that finished but whose worker died before the job was completed.
-      this.log(`= ${runId} already recorded by ${existing.worker}`);
-      return { status: existing.result.status };
+    if (this.stopping) {
+      // Fetched just as the drain began: not ours to start any more.
+      this.log(`↩ ${runId} handed back (draining)`);
+      await job.moveToWait(token);
+      throw new WaitingError();
     }
+    // Logged in the same tick as the check above: no `▶` can follow a `draining:` line.
+    this.log(`▶ ${runId}`);
+    const startedAt = Date.now();
+    const start = await startRun(this.redis, this.keys, runId, this.name, startedAt);
+    if (start.recorded) {
+      // A redelivery of a run that finished but whose worker died before the job was completed.
+      this.log(`= ${runId} already recorded by ${start.recorded.worker}`);
+      return { status: start.recorded.result.status };
+    }
+    const { delivery } = start;
     const controller = new AbortController();
+    if (start.cancelled) controller.abort(CANCEL);
     this.inFlight.set(runId, controller);
     const onJobAbort = () => controller.abort(CANCEL);
     jobSignal?.addEventListener('abort', onJobAbort, { once: true });
     const timeoutMs = data.timeoutMs ?? this.options.timeoutMs;
     const timer = timeoutMs ? setTimeout(() => controller.abort(TIMEOUT), timeoutMs) : undefined;
-    const startedAt = Date.now();
-    this.log(`▶ ${runId} (delivery ${delivery})`);
-    this.events.append(delivery, { type: 'picked-up', runId, time: startedAt });
     let result: RunResult;
     try {
-      if (await this.redis.exists(this.keys.cancel(runId))) controller.abort(CANCEL);
       result = await this.execute(data, delivery, controller.signal);
     } finally {
       clearTimeout(timer);
@@ -178,7 +194,7 @@ export class RunWorker {
       result,
     };
     const stored = await recordOnce(this.redis, this.keys, record);
-    if (stored.written) this.log(`${result.status === 'succeeded' ? '✓' : '✗'} ${runId} ${result.status} in ${result.durationMs} ms`);
+    if (stored.written) this.log(`${result.status === 'succeeded' ? '✓' : '✗'} ${runId} ${result.status} in ${result.durationMs} ms${delivery > 1 ? ` (delivery ${delivery})` : ''}`);
     else this.log(`= ${runId} ran again but was already recorded by ${stored.record.worker}; this result is dropped`);
     return { status: stored.record.result.status };
   }
@@ -227,7 +243,7 @@ export class RunWorker {
         queue: this.queue,
         file: job.data.file,
         worker: this.name,
-        delivery: Math.max(1, job.attemptsStarted),
+        delivery: Math.max(1, await deliveries(this.redis, this.keys, job.data.runId)),
         submittedAt: job.data.submittedAt,
         startedAt: job.processedOn ?? now,
         finishedAt: now,
