@@ -4,7 +4,7 @@ import type { DiagnosticCode } from '../../runtime/diagnostics';
 import type { Entry, MapValue, NodeModel, Span, Value } from '../../runtime/model/types';
 import { getEntry } from '../../runtime/model/values';
 import { locate } from './locate';
-import { CATALOG, toOffset, toRange, touches, type Catalog, type FeatureDoc } from './types';
+import { CATALOG, lineStartOf, toOffset, toRange, touches, type Catalog, type FeatureDoc } from './types';
 
 /** Codes whose suggestions are replacements for the flagged text (did-you-mean). */
 const REPLACEABLE: ReadonlySet<string> = new Set<DiagnosticCode>([
@@ -99,7 +99,7 @@ function initialValue(p: ParamSpec | undefined): string {
 }
 
 function lineIndent(doc: FeatureDoc, offset: number): string {
-  const start = doc.text.lastIndexOf('\n', offset - 1) + 1;
+  const start = lineStartOf(doc.text, offset);
   return /^ */.exec(doc.text.slice(start, offset))![0];
 }
 

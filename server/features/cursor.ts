@@ -1,6 +1,6 @@
 import type { MapValue } from '../../runtime/model/types';
 import { locate, valueAt, type PathSegment } from './locate';
-import type { FeatureDoc } from './types';
+import { lineStartOf, type FeatureDoc } from './types';
 
 /**
  * Where a completion is asked, read from the text around the cursor (the model often lacks the
@@ -26,7 +26,7 @@ const EMPTY_KEY_LINE = /^( *)(?:- +)?([A-Za-z_][\w.-]*|"[^"]*"|'[^']*') *:[ \t]*
 
 export function cursorContext(doc: FeatureDoc, offset: number): CursorContext | undefined {
   const { text } = doc;
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineStart = lineStartOf(text, offset);
   const before = text.slice(lineStart, offset);
   let end = offset;
   while (end < text.length && WORD.test(text[end]!)) end++;
@@ -125,7 +125,7 @@ function enclosing(doc: FeatureDoc, lineStart: number, indent: number): { path: 
   let pos = lineStart;
   while (pos > 0) {
     const lineEnd = pos - 1;
-    const start = text.lastIndexOf('\n', lineEnd - 1) + 1;
+    const start = lineStartOf(text, lineEnd);
     pos = start;
     const line = text.slice(start, lineEnd).replace(/\r$/, '');
     const trimmed = line.trimStart();

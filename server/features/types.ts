@@ -44,3 +44,8 @@ export function toOffset(lines: LineIndex, p: Position): number {
 export function touches(span: Span, offset: number): boolean {
   return span[0] <= offset && offset <= span[1];
 }
+
+/** Offset where the line holding `offset` starts (`lastIndexOf` with -1 would look at index 0). */
+export function lineStartOf(text: string, offset: number): number {
+  return offset <= 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
+}

@@ -63,7 +63,7 @@ export function applyEdit(text: string, e: Edit): string {
     case 'replace':
       return text.slice(0, at) + e.text + text.slice(at + e.len);
     case 'line': {
-      const start = text.lastIndexOf('\n', at - 1) + 1;
+      const start = at <= 0 ? 0 : text.lastIndexOf('\n', at - 1) + 1;
       const nl = text.indexOf('\n', at);
       const end = nl === -1 ? text.length : nl + 1;
       return e.len % 2 ? text.slice(0, start) + text.slice(end) : text.slice(0, end) + text.slice(start, end) + text.slice(end);
