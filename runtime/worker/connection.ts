@@ -5,10 +5,13 @@ import Redis from 'ioredis';
  * write or a client's wait queues up and goes through once Redis is back (BullMQ asks the same
  * of its own worker connections: `maxRetriesPerRequest: null`).
  */
-export function connect(url: string, name: string): Redis {
+export function connect(url: string, name: string, opts: { pipeline?: boolean } = {}): Redis {
   const redis = new Redis(url, {
     maxRetriesPerRequest: null,
     connectionName: name,
+    // Many small commands from concurrent runs (events, records) go out in one write per tick;
+    // never on a connection used for blocking reads.
+    enableAutoPipelining: opts.pipeline === true,
     // Reconnect quickly at first, then every second at most: a restart takes well under that.
     retryStrategy: (times) => Math.min(50 * times, 1000),
     lazyConnect: false,

@@ -71,7 +71,7 @@ export class RunWorker {
     this.root = resolve(options.root ?? process.cwd());
     this.log = options.log ?? (() => undefined);
     this.runtime = new LocalRuntime({ env: options.env ?? process.env });
-    this.redis = connect(options.redis, `kwf-worker:${this.name}`);
+    this.redis = connect(options.redis, `kwf-worker:${this.name}`, { pipeline: true });
     this.subscriber = connect(options.redis, `kwf-worker-cancel:${this.name}`);
     this.events = new EventWriter(this.redis, this.keys, this.name, (err) => this.log(`! redis: ${err.message}`));
   }
