@@ -17,7 +17,22 @@ type Marker =
  * Getting this wrong would bind into a literal or miss a marker, so every quoting form of the
  * three dialects is skipped the way their servers read it.
  */
-function scan(sql: string, dialect: Dialect): { markers: Marker[]; percents: number[] } {
+function scan(sql: string, dialect: Dialect): Scanned {
+  // A node in a loop binds the same text again and again; markers depend only on text and dialect.
+  const cache = scanned[dialect];
+  let found = cache.get(sql);
+  if (!found) {
+    if (cache.size >= SCANNED_MAX) cache.clear();
+    cache.set(sql, (found = scanText(sql, dialect)));
+  }
+  return found;
+}
+
+type Scanned = { markers: Marker[]; percents: number[]; named: number; positional: number; namedPlan?: Plan; positionalPlan?: Plan };
+const SCANNED_MAX = 512;
+const scanned: Record<Dialect, Map<string, Scanned>> = { postgresql: new Map(), mysql: new Map(), sqlite: new Map() };
+
+function scanText(sql: string, dialect: Dialect): Scanned {
   const markers: Marker[] = [];
   const percents: number[] = [];
   const n = sql.length;
@@ -93,74 +108,98 @@ function scan(sql: string, dialect: Dialect): { markers: Marker[]; percents: num
     }
     i++;
   }
-  return { markers, percents };
+  return { markers, percents, named: markers.filter((m) => m.kind === 'named').length, positional: markers.filter((m) => m.kind === 'positional').length };
 }
 
 const isDict = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array);
+
+/** How a text binds, worked out once per text: the driver's SQL and where each value comes from. */
+interface Plan {
+  text: string;
+  /** Named: the parameter name behind each driver placeholder. */
+  names?: string[];
+  /** Positional: the 0-based index in the list behind each driver placeholder. */
+  indexes?: number[];
+  /** Positional: how many values the list must hold. */
+  expects?: number;
+}
+
+function namedPlan(sql: string, s: Scanned, dialect: Dialect): Plan {
+  const named = s.markers.filter((m): m is Extract<Marker, { kind: 'named' }> => m.kind === 'named');
+  const names: string[] = [];
+  const slots = new Map<string, number>();
+  const text = rewrite(sql, named, (m) => {
+    if (dialect === 'postgresql') {
+      // PostgreSQL can refer to one value many times; the others need it repeated.
+      let slot = slots.get(m.name);
+      if (slot === undefined) slots.set(m.name, (slot = names.push(m.name)));
+      return `$${slot}`;
+    }
+    names.push(m.name);
+    return '?';
+  });
+  return { text, names };
+}
+
+function positionalPlan(sql: string, s: Scanned, dialect: Dialect): Plan {
+  const positional = s.markers.filter((m): m is Extract<Marker, { kind: 'positional' }> => m.kind === 'positional');
+  const numbered = positional.filter((m) => m.index !== undefined);
+  if (numbered.length) {
+    if (numbered.length !== positional.length) throw new NodeFailure('NodeValidationError', 'The query mixes $n with ? or %s placeholders; use one style.');
+    // Only PostgreSQL reads $n, and it takes the list as it is.
+    const expects = Math.max(...numbered.map((m) => m.index!));
+    return { text: sql, indexes: Array.from({ length: expects }, (_, i) => i), expects };
+  }
+  const indexes: number[] = [];
+  const usesPercent = positional.some((m) => m.percent);
+  const percents = usesPercent ? s.percents.map((p) => ({ kind: 'percent' as const, start: p, end: p + 2 })) : [];
+  const text = rewrite(sql, [...positional, ...percents], (m) => {
+    if (m.kind === 'percent') return '%';
+    indexes.push(indexes.length);
+    return dialect === 'postgresql' ? `$${indexes.length}` : '?';
+  });
+  return { text, indexes, expects: positional.length };
+}
 
 /**
  * Turns Kailash's parameters into the driver's placeholders: a dict binds `:name` markers, a list
  * (or a scalar) binds `?`, `$n` or `%s` in order. Values never enter the SQL text.
  */
 export function bind(sql: string, parameters: unknown, dialect: Dialect): Bound {
-  const { markers, percents } = scan(sql, dialect);
-  const named = markers.filter((m) => m.kind === 'named');
-  const positional = markers.filter((m) => m.kind === 'positional');
+  const s = scan(sql, dialect);
   const none = parameters === undefined || parameters === null;
-  if (isDict(parameters) || (none && named.length > 0)) {
+  if (isDict(parameters) || (none && s.named > 0)) {
     const params = (parameters ?? {}) as Record<string, unknown>;
     // PostgreSQL's `?` is also a jsonb operator, so only the other dialects can refuse it here.
-    if (positional.length && dialect !== 'postgresql') {
-      throw new NodeFailure('NodeValidationError', named.length ? 'The query mixes named (:name) and positional (?) placeholders; use one style.' : 'parameters is a dict but the query uses positional placeholders; use :name placeholders or pass a list.');
+    if (s.positional > 0 && dialect !== 'postgresql') {
+      throw new NodeFailure('NodeValidationError', s.named ? 'The query mixes named (:name) and positional (?) placeholders; use one style.' : 'parameters is a dict but the query uses positional placeholders; use :name placeholders or pass a list.');
     }
-    const missing = [...new Set(named.map((m) => m.name).filter((k) => !(k in params)))];
-    if (missing.length) {
-      throw new NodeFailure('NodeValidationError', `No value for the query parameter${missing.length > 1 ? 's' : ''} ${missing.map((k) => `:${k}`).join(', ')} (parameters has ${Object.keys(params).map((k) => `'${k}'`).join(', ') || 'no keys'}).`);
+    const plan = (s.namedPlan ??= namedPlan(sql, s, dialect));
+    const values = new Array<unknown>(plan.names!.length);
+    for (let i = 0; i < values.length; i++) {
+      const name = plan.names![i]!;
+      if (!(name in params)) {
+        const missing = [...new Set(plan.names!.filter((k) => !(k in params)))];
+        throw new NodeFailure('NodeValidationError', `No value for the query parameter${missing.length > 1 ? 's' : ''} ${missing.map((k) => `:${k}`).join(', ')} (parameters has ${Object.keys(params).map((k) => `'${k}'`).join(', ') || 'no keys'}).`);
+      }
+      values[i] = params[name];
     }
-    const values: unknown[] = [];
-    const slots = new Map<string, number>();
-    return {
-      text: rewrite(sql, named, (m) => {
-        const name = (m as { name: string }).name;
-        if (dialect === 'postgresql') {
-          // PostgreSQL can refer to one value many times; the others need it repeated.
-          let slot = slots.get(name);
-          if (slot === undefined) slots.set(name, (slot = values.push(params[name]!)));
-          return `$${slot}`;
-        }
-        values.push(params[name]);
-        return '?';
-      }),
-      values,
-    };
+    return { text: plan.text, values };
   }
   if (none) return { text: sql, values: [] };
   const list = Array.isArray(parameters) ? parameters : [parameters];
-  if (named.length) throw new NodeFailure('NodeValidationError', `parameters is a list but the query uses named placeholders (:${(named[0] as { name: string }).name}); pass a dict.`);
-  const numbered = positional.filter((m) => m.kind === 'positional' && m.index !== undefined) as { index: number }[];
-  if (numbered.length) {
-    const highest = Math.max(...numbered.map((m) => m.index));
-    if (numbered.length !== positional.length) throw new NodeFailure('NodeValidationError', 'The query mixes $n with ? or %s placeholders; use one style.');
-    if (highest !== list.length) throw new NodeFailure('NodeValidationError', `The query refers to $${highest} but ${list.length} parameter${list.length === 1 ? ' was' : 's were'} given.`);
-  } else if (positional.length !== list.length) {
-    throw new NodeFailure('NodeValidationError', `The query has ${positional.length} placeholder${positional.length === 1 ? '' : 's'} but ${list.length} parameter${list.length === 1 ? ' was' : 's were'} given.`);
+  if (s.named) throw new NodeFailure('NodeValidationError', `parameters is a list but the query uses named placeholders (:${(s.markers.find((m) => m.kind === 'named') as { name: string }).name}); pass a dict.`);
+  const plan = (s.positionalPlan ??= positionalPlan(sql, s, dialect));
+  if (plan.expects !== list.length) {
+    const numbered = plan.text === sql && plan.expects! > 0 && dialect === 'postgresql' && s.markers.some((m) => m.kind === 'positional' && m.index !== undefined);
+    throw new NodeFailure(
+      'NodeValidationError',
+      numbered
+        ? `The query refers to $${plan.expects} but ${list.length} parameter${list.length === 1 ? ' was' : 's were'} given.`
+        : `The query has ${plan.expects} placeholder${plan.expects === 1 ? '' : 's'} but ${list.length} parameter${list.length === 1 ? ' was' : 's were'} given.`,
+    );
   }
-  const values: unknown[] = [];
-  let seq = 0;
-  const usesPercent = positional.some((m) => m.kind === 'positional' && m.percent);
-  const text = rewrite(sql, [...positional, ...(usesPercent ? percents.map((p) => ({ kind: 'percent' as const, start: p, end: p + 2 })) : [])], (m) => {
-    if (m.kind === 'percent') return '%';
-    const p = m as { index?: number };
-    const value = list[p.index !== undefined ? p.index - 1 : seq++];
-    if (dialect === 'postgresql') {
-      if (p.index !== undefined) return `$${p.index}`;
-      values.push(value);
-      return `$${values.length}`;
-    }
-    values.push(value);
-    return '?';
-  });
-  return { text, values: numbered.length && dialect === 'postgresql' ? list : values };
+  return { text: plan.text, values: plan.indexes!.map((i) => list[i]) };
 }
 
 function rewrite<M extends { start: number; end: number }>(sql: string, markers: M[], replace: (m: M) => string): string {

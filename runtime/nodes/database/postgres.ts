@@ -73,7 +73,8 @@ export async function openPostgres(info: ConnectionInfo, opts: PoolOptions): Pro
 
   const checkout = async (signal: AbortSignal): Promise<PoolClient> => {
     for (let tries = 0; ; tries++) {
-      const client = await acquire(pool.connect(), (c) => c.release(), opts.timeoutMs, signal, info, opts);
+      // With a connection idle in the pool there is nothing to wait for (and no timer to arm).
+      const client = pool.idleCount > 0 && pool.waitingCount === 0 ? await pool.connect() : await acquire(pool.connect(), (c) => c.release(), opts.timeoutMs, signal, info, opts);
       const idle = Date.now() - (lastUsed.get(client) ?? Date.now());
       if (!opts.prePing || idle < PING_AFTER_IDLE_MS || tries > 0) return client;
       try {
@@ -93,34 +94,71 @@ export async function openPostgres(info: ConnectionInfo, opts: PoolOptions): Pro
     close: () => (ended ??= pool.end()),
     async session(signal, fn) {
       const client = await checkout(signal);
-      let broken: Error | undefined;
-      // A checked-out client the server kills emits 'error'; unheard, that would crash the process.
-      const onError = (err: Error) => void (broken ??= err);
-      client.on('error', onError);
-      const session: Session = {
-        async run(text, values, s): Promise<StatementResult> {
-          if (broken) throw broken;
-          const work = client.query({ text, values, rowMode: 'array' });
-          const raw = await abortable(work, s, () => {
-            broken ??= new Error('aborted');
-            sendCancel(client);
-          });
-          // Several statements without parameters come back as one result each; the last one counts.
-          const res = (Array.isArray(raw) ? raw[raw.length - 1] : raw) as QueryArrayResult;
-          const returnsRows = res.fields.length > 0;
-          return { columns: res.fields.map((f) => f.name), rows: res.rows as unknown[][], affected: returnsRows ? res.rows.length : res.rowCount ?? 0, returnsRows };
-        },
-      };
+      const session = new PgSession(client, signal);
       try {
         return await fn(session);
       } catch (err) {
-        if (!broken && isConnectionLoss(err)) broken = err as Error;
+        if (!session.broken && isConnectionLoss(err)) session.broken = err as Error;
         throw err;
       } finally {
-        client.removeListener('error', onError);
+        session.end();
         lastUsed.set(client, Date.now());
-        client.release(broken ?? undefined);
+        client.release(session.broken ?? undefined);
       }
     },
   };
+}
+
+/** The session a client is lent to, so its one 'error' listener can mark the right session broken. */
+const lentTo = new WeakMap<PoolClient, PgSession>();
+const listening = new WeakSet<PoolClient>();
+
+/**
+ * One borrowed connection. An abort sends PostgreSQL a CancelRequest and drops the socket, so the
+ * caller is released at once and the connection is discarded (the server rolls back).
+ */
+class PgSession implements Session {
+  broken: Error | undefined;
+  private readonly onAbort = () => {
+    this.broken ??= new Error('aborted');
+    sendCancel(this.client);
+    (this.client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  };
+
+  constructor(
+    private readonly client: PoolClient,
+    private readonly signal: AbortSignal,
+  ) {
+    if (!listening.has(client)) {
+      listening.add(client);
+      // A checked-out client the server kills emits 'error'; unheard, that would crash the process.
+      client.on('error', (err) => {
+        const s = lentTo.get(client);
+        if (s) s.broken ??= err;
+      });
+    }
+    lentTo.set(client, this);
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  end(): void {
+    lentTo.delete(this.client);
+    this.signal.removeEventListener('abort', this.onAbort);
+  }
+
+  async run(text: string, values: unknown[], signal: AbortSignal): Promise<StatementResult> {
+    if (this.broken) throw this.broken;
+    signal.throwIfAborted();
+    let raw: QueryArrayResult | QueryArrayResult[];
+    try {
+      raw = await this.client.query({ text, values, rowMode: 'array' });
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      throw err;
+    }
+    // Several statements without parameters come back as one result each; the last one counts.
+    const res = (Array.isArray(raw) ? raw[raw.length - 1] : raw) as QueryArrayResult;
+    const returnsRows = res.fields.length > 0;
+    return { columns: returnsRows ? res.fields.map((f) => f.name) : [], rows: res.rows as unknown[][], affected: returnsRows ? res.rows.length : res.rowCount ?? 0, returnsRows };
+  }
 }

@@ -3,7 +3,7 @@ import { NodeFailure } from '../../engine/errors';
 import { bindValue, toJson } from './convert';
 import { databaseFailure, type FailurePoint } from './errors';
 import { castNamed, type Bound } from './placeholders';
-import { open, sharedDatabase } from './pools';
+import { open, sharedDatabaseNow } from './pools';
 import type { Database, PoolOptions, StatementResult } from './session';
 import { detectDialect, parseConnection, urlFromParts, type ConnectionInfo, type Dialect } from './url';
 import { validateQuery } from './validator';
@@ -80,7 +80,8 @@ function poolOptions(inputs: Record<string, unknown>, size: number, overflow: nu
 function bindAll(statements: Statement[], dialect: Dialect, types?: Record<string, unknown>): Bound[] {
   return statements.map((st) => {
     const b = castNamed(st.query, st.parameters, types, dialect);
-    return { text: b.text, values: b.values.map((v) => bindValue(v, dialect)) };
+    for (let i = 0; i < b.values.length; i++) b.values[i] = bindValue(b.values[i], dialect);
+    return b;
   });
 }
 
@@ -109,7 +110,7 @@ export const runSqlDatabase: NodeRun = async (inputs, ctx) => {
   const { statements, operations } = statementsOf(inputs, 'parameters');
   const bound = bindAll(statements, info.dialect);
   const opts = poolOptions(inputs, Number(inputs.pool_size ?? 5), Number(inputs.max_overflow ?? 10), Number(inputs.pool_timeout ?? 30));
-  const db = await sharedDatabase(connection, info, opts);
+  const db = await sharedDatabaseNow(connection, info, opts);
   const results = await execute(db, bound, statements, operations, ctx.signal);
   const shaped = results.map((r) => ({ data: rowsAs(inputs.result_format, r), row_count: r.affected, columns: r.columns }));
   const out: NodeOutput = { ...shaped[shaped.length - 1]!, execution_time: seconds(started) };
@@ -172,7 +173,7 @@ export const runAsyncSqlDatabase: NodeRun = async (inputs, ctx) => {
   const size = Number(inputs.pool_size ?? 10);
   const opts = poolOptions(inputs, size, Number(inputs.max_pool_size ?? 20) - size, timeout);
   const shared = inputs.share_pool !== false;
-  const db = shared ? await sharedDatabase(connection, info, opts) : await open(info, opts);
+  const db = shared ? await sharedDatabaseNow(connection, info, opts) : await open(info, opts);
   const deadline = AbortSignal.timeout(timeout * 1000);
   const signal = AbortSignal.any([ctx.signal, deadline]);
   const transactional = operations && inputs.transaction_mode !== 'none';

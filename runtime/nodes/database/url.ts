@@ -31,6 +31,22 @@ const SCHEMES: Record<string, Dialect> = {
  * accepts, a bare SQLite path. Relative SQLite paths resolve against the workflow's folder.
  */
 export function parseConnection(raw: string, baseDir: string): ConnectionInfo {
+  // Nodes in a loop parse the same string thousands of times. (Nested maps: a concatenated key
+  // would be rebuilt and rehashed on every call.)
+  let forDir = parsed.get(baseDir);
+  if (!forDir) parsed.set(baseDir, (forDir = new Map()));
+  let info = forDir.get(raw);
+  if (!info) {
+    if (forDir.size >= PARSED_MAX) forDir.clear();
+    forDir.set(raw, (info = parse(raw, baseDir)));
+  }
+  return info;
+}
+
+const PARSED_MAX = 256;
+const parsed = new Map<string, Map<string, ConnectionInfo>>();
+
+function parse(raw: string, baseDir: string): ConnectionInfo {
   const s = raw.trim();
   const m = /^([a-z][a-z0-9]*)(?:\+[a-z0-9_]+)?:\/\//i.exec(s);
   if (!m) {
