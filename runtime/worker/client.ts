@@ -89,6 +89,7 @@ export class WorkerClient {
     let from = opts.from ?? '0';
     // The first read does not block, so that an unknown run is reported at once.
     let block: number | undefined;
+    let failedWithoutRecord = 0;
     try {
       for (;;) {
         if (opts.signal?.aborted) return;
@@ -111,6 +112,9 @@ export class WorkerClient {
         const s = await this.status(runId);
         if (s.record) return;
         if (s.state === 'unknown') throw new UnknownRunError(`no run '${runId}' in queue '${this.queueName}'`);
+        // The worker that saw the queue fail the run records it at once; a job it could not even
+        // read (a newer job shape) never gets a record.
+        if (s.state === 'failed' && ++failedWithoutRecord >= 2) throw new Error(`the queue failed run '${runId}' and no worker recorded it`);
       }
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);

@@ -166,6 +166,10 @@ export class RunWorker {
     let result: RunResult;
     try {
       result = await this.execute(data, delivery, controller.signal);
+    } catch (err) {
+      // Not the workflow failing (that is a result) but the worker: BullMQ retries the job.
+      this.log(`! ${runId}: ${(err as Error).message}`);
+      throw err;
     } finally {
       clearTimeout(timer);
       jobSignal?.removeEventListener('abort', onJobAbort);

@@ -185,6 +185,16 @@ describe('worker mode, one worker in this process', () => {
     assert.equal(record.result.error?.type, 'WorkflowValidationError');
   });
 
+  it('a run the worker itself cannot execute is retried by the queue, then recorded as failed', { timeout: 20_000 }, async () => {
+    // A malformed job (the text is not text) makes the worker throw, not the workflow fail.
+    const [runId] = await client.submit([{ text: 5 as unknown as string, file: 'x.workflow.yaml' }]);
+    const record = await client.wait(runId!);
+    assert.equal(record.result.status, 'failed');
+    assert.equal(record.result.error?.type, 'WorkerError');
+    assert.equal(logs.filter((l) => l === `▶ ${runId}`).length, 3, 'three attempts');
+    assert.equal(record.delivery, 3);
+  });
+
   it('reports queued and unknown runs', async () => {
     const other = new WorkerClient({ redis: REDIS_URL, queue: uniqueQueue('idle') });
     try {

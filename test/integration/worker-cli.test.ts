@@ -1,0 +1,58 @@
+// `submit` and `status` exit codes and output, in this process, against the real Redis.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { main } from '../../runtime/cli/main';
+import { dropQueue, REDIS_URL, uniqueQueue } from '../support/worker-fleet';
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
+  return { code, out, err };
+}
+
+describe('kailash-wf submit and status (no worker running)', () => {
+  const queue = uniqueQueue('cli');
+  const root = mkdtempSync(join(tmpdir(), 'kwf-cli-'));
+  const file = join(root, 'ok.workflow.yaml');
+  writeFileSync(file, 'nodes:\n  - {id: a, type: MergeNode, config: {data1: [1]}}\n');
+  const bad = join(root, 'bad.workflow.yaml');
+  writeFileSync(bad, 'nodes:\n  - {id: a, type: MergeNod}\n');
+  const r = ['--redis', REDIS_URL, '--queue', queue];
+
+  after(() => dropQueue(REDIS_URL, queue));
+
+  it('submit enqueues and prints the run id; status says queued (exit 0) or unknown (exit 2)', async () => {
+    const sub = await cli('submit', file, ...r, '--root', root, '--json', '--param', 'a.data2=[2]');
+    assert.equal(sub.code, 0, sub.err);
+    const { runId, queue: q } = JSON.parse(sub.out) as { runId: string; queue: string };
+    assert.equal(q, queue);
+    const st = await cli('status', runId, ...r);
+    assert.equal(st.code, 0);
+    assert.equal(st.out, `${runId}: queued\n`);
+    const unknown = await cli('status', 'no-such-run', ...r, '--json');
+    assert.equal(unknown.code, 2);
+    assert.deepEqual(JSON.parse(unknown.out), { runId: 'no-such-run', queue, state: 'unknown' });
+  });
+
+  it('bad usage, an invalid workflow or a file outside --root: exit 2 and nothing enqueued', async () => {
+    const invalid = await cli('submit', bad, ...r, '--root', root);
+    assert.equal(invalid.code, 2);
+    assert.match(invalid.err, /error \[unknown-node-type\]/);
+    assert.match(invalid.err, /not submitting/);
+    const outside = await cli('submit', file, ...r, '--root', join(root, 'sub'));
+    assert.equal(outside.code, 2);
+    assert.match(outside.err, /outside --root/);
+    assert.equal((await cli('submit', file, '--queue', queue)).code, 2, 'no --redis');
+    assert.equal((await cli('submit', file, '--redis', 'http://x', '--queue', queue)).code, 2);
+    assert.equal((await cli('submit', file, ...r, '--timeout', '0')).code, 2);
+    assert.equal((await cli('submit', file, ...r, '--run-id', 'a:b')).code, 2);
+    assert.equal((await cli('submit', file, ...r, '--param', 'nodot')).code, 2);
+    assert.equal((await cli('submit', file, '--redis', REDIS_URL, '--queue', 'bad queue')).code, 2);
+    assert.equal((await cli('worker', ...r, '--concurrency', '0')).code, 2);
+    assert.equal((await cli('status', ...r)).code, 2);
+  });
+});
