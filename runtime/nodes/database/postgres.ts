@@ -71,12 +71,11 @@ export async function openPostgres(info: ConnectionInfo, opts: PoolOptions): Pro
   const lastUsed = new WeakMap<PoolClient, number>();
   let ended: Promise<void> | undefined;
 
+  /** A connection ready to lend: waited for within pool_timeout, and pinged when it sat idle a while. */
   const checkout = async (signal: AbortSignal): Promise<PoolClient> => {
     for (let tries = 0; ; tries++) {
-      // With a connection idle in the pool there is nothing to wait for (and no timer to arm).
-      const client = pool.idleCount > 0 && pool.waitingCount === 0 ? await pool.connect() : await acquire(pool.connect(), (c) => c.release(), opts.timeoutMs, signal, info, opts);
-      const idle = Date.now() - (lastUsed.get(client) ?? Date.now());
-      if (!opts.prePing || idle < PING_AFTER_IDLE_MS || tries > 0) return client;
+      const client = await acquire(pool.connect(), (c) => c.release(), opts.timeoutMs, signal, info, opts);
+      if (tries > 0 || !needsPing(client)) return client;
       try {
         await abortable(client.query('SELECT 1'), signal, () => undefined);
         return client;
@@ -86,6 +85,7 @@ export async function openPostgres(info: ConnectionInfo, opts: PoolOptions): Pro
       }
     }
   };
+  const needsPing = (client: PoolClient) => opts.prePing && Date.now() - (lastUsed.get(client) ?? Date.now()) >= PING_AFTER_IDLE_MS;
 
   return {
     info,
@@ -93,7 +93,12 @@ export async function openPostgres(info: ConnectionInfo, opts: PoolOptions): Pro
     size: () => pool.totalCount,
     close: () => (ended ??= pool.end()),
     async session(signal, fn) {
-      const client = await checkout(signal);
+      // With a connection idle in the pool there is nothing to wait for (no timer to arm, one await less).
+      let client = pool.idleCount > 0 && pool.waitingCount === 0 && !signal.aborted ? await pool.connect() : await checkout(signal);
+      if (needsPing(client)) {
+        client.release();
+        client = await checkout(signal);
+      }
       const session = new PgSession(client, signal);
       try {
         return await fn(session);

@@ -38,6 +38,15 @@ function statementsOf(inputs: Record<string, unknown>, paramsKey: string): { sta
 async function execute(db: Database, bound: Bound[], sources: Statement[], transactional: boolean, signal: AbortSignal): Promise<StatementResult[]> {
   const at: FailurePoint = { phase: 'connect', inTransaction: false, total: bound.length };
   try {
+    if (!transactional && bound.length === 1) {
+      // The common case, one statement on its own, without the general path's extra await.
+      return [
+        await db.session(signal, (s) => {
+          Object.assign(at, { phase: 'statement', index: 1, query: sources[0]!.query });
+          return s.run(bound[0]!.text, bound[0]!.values, signal);
+        }),
+      ];
+    }
     return await db.session(signal, async (s) => {
       const results: StatementResult[] = [];
       at.phase = 'statement';
@@ -110,7 +119,8 @@ export const runSqlDatabase: NodeRun = async (inputs, ctx) => {
   const { statements, operations } = statementsOf(inputs, 'parameters');
   const bound = bindAll(statements, info.dialect);
   const opts = poolOptions(inputs, Number(inputs.pool_size ?? 5), Number(inputs.max_overflow ?? 10), Number(inputs.pool_timeout ?? 30));
-  const db = await sharedDatabaseNow(connection, info, opts);
+  const pooled = sharedDatabaseNow(connection, info, opts);
+  const db = pooled instanceof Promise ? await pooled : pooled;
   const results = await execute(db, bound, statements, operations, ctx.signal);
   const shaped = results.map((r) => ({ data: rowsAs(inputs.result_format, r), row_count: r.affected, columns: r.columns }));
   const out: NodeOutput = { ...shaped[shaped.length - 1]!, execution_time: seconds(started) };
