@@ -48,6 +48,8 @@ describe('worker mode across a Redis restart', { timeout: 60_000 }, () => {
 
     await submit(0, 60);
     await waitFinished(redis.url, queue, 10, 20_000);
+    // A client following a run through the restart gets its record all the same.
+    const following = client.wait('run-59');
     await redis.down();
     // Submitted while Redis is down: the client holds the job until Redis is back.
     const during = submit(60, 10);
@@ -56,6 +58,7 @@ describe('worker mode across a Redis restart', { timeout: 60_000 }, () => {
     await submit(70, 10);
 
     const ledger = await waitFinished(redis.url, queue, 80, 40_000);
+    assert.equal((await following).result.status, 'succeeded');
     const ids = Array.from({ length: 80 }, (_, i) => `run-${i}`);
     assert.equal(ledger.length, 80);
     assert.deepEqual(new Set(ledger.map((e) => e.runId)), new Set(ids));
