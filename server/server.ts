@@ -37,9 +37,18 @@ const states = new Map<string, DocumentState>();
 const timers = new Map<string, NodeJS.Timeout>();
 let options: ValidateOptions = {};
 
-/** Debounce bounds (ms): a cheap check runs almost at once, an expensive one waits for a pause. */
+/**
+ * Debounce after an edit (ms). Checking an edit is incremental and usually costs a few ms, so it
+ * runs almost at once; when the last check of this document was expensive (a whole-file parse of
+ * a big file that cannot be read piecewise), the next waits about that long for typing to pause.
+ */
 const DEBOUNCE_MIN = 5;
 const DEBOUNCE_MAX = 200;
+const CHEAP_MS = 100;
+
+function debounceFor(state: DocumentState): number {
+  return state.lastCost < CHEAP_MS ? DEBOUNCE_MIN : Math.min(DEBOUNCE_MAX, state.lastCost);
+}
 
 connection.onInitialize((params) => {
   options = readOptions(params.initializationOptions);
@@ -83,18 +92,19 @@ function stateOf(uri: string): DocumentState {
   return s;
 }
 
-function schedule(uri: string, delay: number): void {
+function schedule(uri: string, delay: number, afterEdit = false): void {
   clearTimeout(timers.get(uri));
   timers.set(
     uri,
     setTimeout(() => {
       timers.delete(uri);
-      void publish(uri);
+      void publish(uri, afterEdit);
     }, delay),
   );
 }
 
-async function publish(uri: string): Promise<void> {
+/** Checks the current version and publishes its diagnostics (`afterEdit`: its cost sets the next debounce). */
+async function publish(uri: string, afterEdit: boolean): Promise<void> {
   const text = documents.get(uri);
   if (!text) return;
   const version = text.version;
@@ -107,7 +117,7 @@ async function publish(uri: string): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
     if (documents.get(uri)?.version !== version || !state.isCurrent(version)) return;
     const { doc: checked, diagnostics } = state.diagnose(text);
-    state.lastCost = performance.now() - started;
+    if (afterEdit) state.lastCost = performance.now() - started;
     await connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toLspDiagnostic(checked.lines, d)) });
   } catch (err) {
     connection.console.error(`kailash: checking ${uri} failed: ${(err as Error).stack ?? err}`);
@@ -119,10 +129,7 @@ function usedSubWorkflows(doc: FeatureDoc): string[] {
 }
 
 documents.onDidOpen((e) => schedule(e.document.uri, 0));
-documents.onDidChangeContent((e) => {
-  const state = stateOf(e.document.uri);
-  schedule(e.document.uri, Math.min(DEBOUNCE_MAX, Math.max(DEBOUNCE_MIN, 2 * state.lastCost)));
-});
+documents.onDidChangeContent((e) => schedule(e.document.uri, debounceFor(stateOf(e.document.uri)), true));
 documents.onDidSave((e) => {
   // A saved sub-workflow: re-check the open files that run it.
   for (const uri of workspace.dependents(e.document.uri)) if (uri !== e.document.uri) schedule(uri, 0);

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics';
 import { isMap, isSeq, type Node as YamlNode } from 'yaml';
-import { parseWorkflow, parseYaml, readWorkflow, refuseUnreadable, ValueReader } from './parse';
+import { parseWorkflow, parseYaml, readWorkflow, refuseUnreadable, ValueReader, type ConnectionItemRead, type ItemCache, type NodeItemRead } from './parse';
 import { layoutOf, type Piece, type PieceKind } from './segments';
 import type { Entry, MapValue, Span, Value, WorkflowModel } from './types';
 
@@ -44,6 +44,21 @@ export class IncrementalParser {
   private lastText = '';
   private generation = 0;
   readonly stats: IncrementalStats = { piecewise: false, parsed: 0, reused: 0 };
+  /** Node and connection reads by their item: an unchanged piece keeps its item objects. */
+  private readonly nodeReads = new WeakMap<object, NodeItemRead>();
+  private readonly connectionReads = new WeakMap<object, ConnectionItemRead>();
+  private readonly items: ItemCache = {
+    node: (item, compute) => {
+      let r = this.nodeReads.get(item);
+      if (!r) this.nodeReads.set(item, (r = compute()));
+      return r;
+    },
+    connection: (item, compute) => {
+      let r = this.connectionReads.get(item);
+      if (!r) this.connectionReads.set(item, (r = compute()));
+      return r;
+    },
+  };
 
   parse(text: string): WorkflowModel {
     const model = this.tryPiecewise(text);
@@ -164,7 +179,7 @@ export class IncrementalParser {
     this.stats.reused = reused;
     const root: MapValue = { kind: 'map', span: [sections[0]!.start, rootEnd], entries };
     const model: WorkflowModel = { text, nodesForm: 'none', nodes: [], nodesById: new Map(), connections: [], diagnostics };
-    readWorkflow(model, root);
+    readWorkflow(model, root, this.items);
     return model;
   }
 }

@@ -90,9 +90,30 @@ export function parseWorkflow(text: string): WorkflowModel {
   return model;
 }
 
+/** What one node item reads as on its own, with its diagnostics before and after the duplicate-id check. */
+export interface NodeItemRead {
+  node?: NodeModel;
+  before: Diagnostic[];
+  after: Diagnostic[];
+}
+
+export interface ConnectionItemRead {
+  connection?: ConnectionModel;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Per-item reads kept across parses (the incremental parser's): an item's read depends on the
+ * item alone, so while the item is the same object (its text unchanged) the read stands.
+ */
+export interface ItemCache {
+  node(item: Value | Entry, compute: () => NodeItemRead): NodeItemRead;
+  connection(item: Value, compute: () => ConnectionItemRead): ConnectionItemRead;
+}
+
 /** A model over an already-read top-level mapping (the incremental parser composes one from pieces). */
-export function readWorkflow(model: WorkflowModel, root: MapValue): void {
-  new ModelReader(model).read(root);
+export function readWorkflow(model: WorkflowModel, root: MapValue, cache?: ItemCache): void {
+  new ModelReader(model, cache).read(root);
 }
 
 /** The one way any text (a whole file or a piece of one) is parsed, so pieces read as the whole does. */
@@ -255,10 +276,18 @@ function scalarValue(v: unknown): ScalarValue['value'] {
 
 /** Reads the workflow structure (nodes, connections, parameters) from the top-level mapping. */
 class ModelReader {
-  constructor(private readonly model: WorkflowModel) {}
+  /** Where reports go: the model's list, or an item's own while it is read apart. */
+  private out: Diagnostic[];
+
+  constructor(
+    private readonly model: WorkflowModel,
+    private readonly cache?: ItemCache,
+  ) {
+    this.out = model.diagnostics;
+  }
 
   private report(code: DiagnosticCode, severity: Severity, message: string, span: Span, suggestions?: string[]): void {
-    this.model.diagnostics.push(diag(code, severity, message, span, suggestions));
+    this.out.push(diag(code, severity, message, span, suggestions));
   }
 
   read(root: MapValue): void {
@@ -324,47 +353,75 @@ class ModelReader {
     const v = nodes.value;
     if (v.kind === 'seq') {
       this.model.nodesForm = 'list';
-      for (const item of v.items) {
-        if (item.kind !== 'map') {
-          this.report('schema', 'error', 'Each node must be a mapping with `id`, `type` and `config`.', item.span);
-          continue;
-        }
-        const idEntry = getEntry(item, 'id');
-        if (!idEntry || isNull(idEntry.value)) {
-          this.report('schema', 'error', 'Node ID is required: add `id:` to this node.', item.span);
-          continue;
-        }
-        if (idEntry.value.kind !== 'scalar') {
-          this.report('schema', 'error', 'A node `id` must be a string.', idEntry.value.span);
-          continue;
-        }
-        this.addNode(String(idEntry.value.value), idEntry.value.span, item);
-      }
+      for (const item of v.items) this.addRead(this.cache?.node(item, () => this.itemRead(() => this.readListNode(item))) ?? this.itemRead(() => this.readListNode(item)));
     } else if (v.kind === 'map') {
       this.model.nodesForm = 'map';
-      for (const e of v.entries) {
-        if (e.value.kind !== 'map') {
-          this.report('schema', 'error', `Node '${e.key}' must be a mapping with \`type\` and \`config\`.`, e.value.span);
-          continue;
-        }
-        this.addNode(e.key, e.keySpan, e.value);
-      }
+      for (const e of v.entries) this.addRead(this.cache?.node(e, () => this.itemRead(() => this.readMapNode(e))) ?? this.itemRead(() => this.readMapNode(e)));
     } else if (!isNull(v)) {
       this.report('schema', 'error', '`nodes` must be a list of `{id, type, config}` or a mapping `{id: {type, config}}`.', v.span);
     }
   }
 
-  private addNode(id: string, idSpan: Span, entry: MapValue): void {
+  /** Runs a per-item read with its own diagnostics list: what it finds depends on the item alone. */
+  private itemRead(read: () => NodeModel | undefined): NodeItemRead {
+    const outer = this.out;
+    const before: Diagnostic[] = [];
+    this.out = before;
+    const node = read();
+    this.out = outer;
+    if (!node) return { before, after: [] };
+    // The duplicate-id check (global) comes right after the entry's own duplicate keys.
+    const split = this.splitAt;
+    return { node, before: before.slice(0, split), after: before.slice(split) };
+  }
+
+  private addRead(r: NodeItemRead): void {
     const m = this.model;
-    this.checkDuplicateKeys(entry);
-    const node: NodeModel = { id, idSpan, span: entry.span, policies: {}, entry };
-    if (m.nodesById.has(id)) {
-      this.report('duplicate-node-id', 'error', `Node ID '${id}' already exists in this workflow.`, idSpan);
-    } else {
-      m.nodesById.set(id, node);
+    m.diagnostics.push(...r.before);
+    if (r.node) {
+      if (m.nodesById.has(r.node.id)) {
+        this.report('duplicate-node-id', 'error', `Node ID '${r.node.id}' already exists in this workflow.`, r.node.idSpan);
+      } else {
+        m.nodesById.set(r.node.id, r.node);
+      }
+      m.nodes.push(r.node);
     }
-    m.nodes.push(node);
-    if (m.nodesForm === 'map') {
+    m.diagnostics.push(...r.after);
+  }
+
+  private readListNode(item: Value): NodeModel | undefined {
+    if (item.kind !== 'map') {
+      this.report('schema', 'error', 'Each node must be a mapping with `id`, `type` and `config`.', item.span);
+      return undefined;
+    }
+    const idEntry = getEntry(item, 'id');
+    if (!idEntry || isNull(idEntry.value)) {
+      this.report('schema', 'error', 'Node ID is required: add `id:` to this node.', item.span);
+      return undefined;
+    }
+    if (idEntry.value.kind !== 'scalar') {
+      this.report('schema', 'error', 'A node `id` must be a string.', idEntry.value.span);
+      return undefined;
+    }
+    return this.readNode(String(idEntry.value.value), idEntry.value.span, item, false);
+  }
+
+  private readMapNode(e: Entry): NodeModel | undefined {
+    if (e.value.kind !== 'map') {
+      this.report('schema', 'error', `Node '${e.key}' must be a mapping with \`type\` and \`config\`.`, e.value.span);
+      return undefined;
+    }
+    return this.readNode(e.key, e.keySpan, e.value, true);
+  }
+
+  /** Where `itemRead` splits a node's diagnostics: before and after the duplicate-id check. */
+  private splitAt = 0;
+
+  private readNode(id: string, idSpan: Span, entry: MapValue, mapForm: boolean): NodeModel {
+    this.checkDuplicateKeys(entry);
+    this.splitAt = this.out.length;
+    const node: NodeModel = { id, idSpan, span: entry.span, policies: {}, entry };
+    if (mapForm) {
       const inner = getEntry(entry, 'id');
       if (inner && inner.value.kind === 'scalar' && String(inner.value.value) !== id) {
         this.report('schema', 'warning', `This \`id\` ('${inner.value.value}') is ignored: in the mapping form the key '${id}' is the node's id.`, inner.value.span);
@@ -403,6 +460,7 @@ class ModelReader {
       const p = getEntry(entry, key);
       if (p) node.policies[key as PolicyKey] = p;
     }
+    return node;
   }
 
   private readConnections(connections: Entry): void {
@@ -413,13 +471,30 @@ class ModelReader {
       return;
     }
     v.items.forEach((item, index) => {
-      if (item.kind !== 'map') {
-        this.report('schema', 'error', 'Each connection must be a mapping such as `{from_node: a, from_output: result, to_node: b, to_input: data}`.', item.span);
-        return;
+      const compute = (): ConnectionItemRead => {
+        const outer = this.out;
+        const diagnostics: Diagnostic[] = [];
+        this.out = diagnostics;
+        const connection = this.readConnectionItem(item, index);
+        this.out = outer;
+        return connection ? { connection, diagnostics } : { diagnostics };
+      };
+      const r = this.cache?.connection(item, compute) ?? compute();
+      this.model.diagnostics.push(...r.diagnostics);
+      if (r.connection) {
+        // A reused read may have moved: its index is where it sits now.
+        r.connection.index = index;
+        this.model.connections.push(r.connection);
       }
-      const c = this.readConnection(item, index);
-      if (c) this.model.connections.push(c);
     });
+  }
+
+  private readConnectionItem(item: Value, index: number): ConnectionModel | undefined {
+    if (item.kind !== 'map') {
+      this.report('schema', 'error', 'Each connection must be a mapping such as `{from_node: a, from_output: result, to_node: b, to_input: data}`.', item.span);
+      return undefined;
+    }
+    return this.readConnection(item, index);
   }
 
   private readConnection(item: MapValue, index: number): ConnectionModel | undefined {

@@ -1,0 +1,181 @@
+// The language server against yaml-language-server 1.25.0 (with our JSON schema) on the same
+// 2,000-node file and the same edits, measured in the same run: edit → published diagnostics,
+// completion and hover latency, and memory.
+import { build } from 'esbuild';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { LineIndex } from '../runtime/model/lines';
+import { baselineShape } from './baseline-shape';
+import { generateWorkflow } from './generate';
+import { percentile, startSession, type Session } from './lsp-session';
+import { report, type Row } from './measure';
+
+const ROOT = resolve(__dirname, '..');
+const NODES = 2000;
+const EDITS = 50;
+
+interface Figures {
+  open: number;
+  diagnostics: number[];
+  completion: number[];
+  hover: number[];
+  /** Hover requests the server answered with an error. */
+  hoverErrors: string[];
+  afterOpen: { rss: number; peak: number };
+  afterEdits: { rss: number; peak: number };
+}
+
+/** A file to measure and where its edits, completions and hovers go (edit `k` of `EDITS`). */
+interface Case {
+  name: string;
+  text: string;
+  /** The start of the line whose end each edit appends one character to. */
+  editLine: string;
+  /** Line index of the `type:` value to complete and of the param key to hover, for edit `k`. */
+  typeLine(text: string, k: number): number;
+  hoverLine(text: string, k: number): number;
+}
+
+/** Bundles the server as `npm run build` does, so the run measures what editors start. */
+async function bundleServer(): Promise<string> {
+  const out = join(ROOT, '.bench', 'server.js');
+  mkdirSync(join(ROOT, '.bench'), { recursive: true });
+  await build({ entryPoints: [join(ROOT, 'server', 'server.ts')], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  return out;
+}
+
+function lineOf(text: string, needle: string): number {
+  const at = text.indexOf(needle);
+  if (at === -1) throw new Error(`no ${JSON.stringify(needle)} in the file`);
+  return new LineIndex(text).position(at).line;
+}
+
+async function measure(session: Session, c: Case, uri: string): Promise<Figures> {
+  const conn = session.connection;
+  let text = c.text;
+  const opened = session.nextDiagnostics(uri);
+  const t0 = performance.now();
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  const first = await opened;
+  if (first.count !== 0) throw new Error(`the generated file should be clean, got ${first.count} diagnostics`);
+  const afterOpen = session.memory();
+  const figures: Figures = { open: first.at - t0, diagnostics: [], completion: [], hover: [], hoverErrors: [], afterOpen, afterEdits: afterOpen };
+  for (let k = 0; k < EDITS; k++) {
+    // The end of the edit line (it grows by one character per edit, so find it by its start).
+    const lineStart = text.indexOf(`\n${c.editLine}`) + 1;
+    if (lineStart === 0) throw new Error(`no line ${JSON.stringify(c.editLine)}`);
+    const at = text.indexOf('\n', lineStart);
+    const position = new LineIndex(text).position(at);
+    const published = session.nextDiagnostics(uri);
+    const start = performance.now();
+    await conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: k + 2 },
+      contentChanges: [{ range: { start: position, end: position }, text: 'x' }],
+    });
+    figures.diagnostics.push((await published).at - start);
+    text = `${text.slice(0, at)}x${text.slice(at)}`;
+    let t = performance.now();
+    const items = await conn.sendRequest<{ items: unknown[] } | unknown[]>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: c.typeLine(text, k), character: 10 },
+    });
+    figures.completion.push(performance.now() - t);
+    const count = Array.isArray(items) ? items.length : items.items.length;
+    if (count < 30) throw new Error(`completion at a type value gave ${count} items`);
+    t = performance.now();
+    try {
+      const hover = await conn.sendRequest<{ contents: unknown } | null>('textDocument/hover', { textDocument: { uri }, position: { line: c.hoverLine(text, k), character: 7 } });
+      if (!hover) throw new Error('no hover on a param key');
+      figures.hover.push(performance.now() - t);
+    } catch (err) {
+      figures.hoverErrors.push((err as Error).message);
+    }
+  }
+  figures.afterEdits = session.memory();
+  return figures;
+}
+
+/** yaml-language-server really applies the schema: a small file with a wrong type gets an error. */
+async function checkSchemaApplied(session: Session, uri: string): Promise<void> {
+  const published = session.nextDiagnostics(uri);
+  const text = 'nodes:\n  - id: a\n    type: NoSuchNode\n    config: {}\n';
+  await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  if ((await published).count === 0) throw new Error('yaml-language-server did not apply the workflow schema');
+  await session.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+}
+
+const CASES: Case[] = [
+  {
+    name: `generateWorkflow(${NODES})`,
+    text: generateWorkflow(NODES),
+    editLine: '      url: https://example.com/1000',
+    typeLine: (text, k) => lineOf(text, `  - id: fetch_${1000 + 2 * k}\n`) + 1,
+    hoverLine: (text, k) => lineOf(text, `  - id: fetch_${1000 + 2 * k}\n`) + 3,
+  },
+  {
+    name: `the yaml-language-server baseline's shape, ${NODES} nodes`,
+    text: baselineShape(NODES),
+    editLine: '      url: https://example.com/1001',
+    typeLine: (_text, k) => 2 + 4 * (1000 + k) + 1,
+    hoverLine: (_text, k) => 2 + 4 * (1000 + k) + 3,
+  },
+];
+
+export async function run(): Promise<void> {
+  const dir = join(ROOT, '.bench');
+  const server = await bundleServer();
+  const schema = pathToFileURL(join(ROOT, 'schemas', 'workflow.schema.json')).href;
+  const check = pathToFileURL(join(dir, 'check.workflow.yaml')).href;
+  const base = 'yaml-language-server 1.25.0';
+  const p50 = (xs: number[]) => percentile(xs, 50);
+  for (const [i, c] of CASES.entries()) {
+    const uri = pathToFileURL(join(dir, `bench-${i}.workflow.yaml`)).href;
+    // Glob patterns (`*.workflow.yaml`, `**/*.workflow.yaml`) matched no document in this setup,
+    // so the schema is also associated with the documents' exact URIs: the same association.
+    const settings = {
+      yaml: {
+        validate: true,
+        hover: true,
+        completion: true,
+        format: { enable: false },
+        schemas: { [schema]: ['*.workflow.yaml', uri, check] },
+        schemaStore: { enable: false },
+        kubernetesCRDStore: { enable: false },
+      },
+    };
+    const ours = await startSession([server, '--stdio'], {});
+    const mine = await measure(ours, c, uri);
+    await ours.close();
+    const yls = await startSession([join(ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server'), '--stdio'], settings);
+    await checkSchemaApplied(yls, check);
+    const theirs = await measure(yls, c, uri);
+    await yls.close();
+    if (mine.hoverErrors.length) throw new Error(`our hover failed: ${mine.hoverErrors[0]}`);
+
+    const rows: Row[] = [];
+    const pair = (name: string, a: number[], b: number[], goal?: number) => {
+      if (b.length === 0) return;
+      for (const p of [50, 95]) rows.push({ name: `${name} p${p}`, value: percentile(a, p), baseline: percentile(b, p), baselineName: base, ...(p === 50 && goal ? { goal } : {}) });
+    };
+    pair(`edit → diagnostics (${EDITS} one-char edits)`, mine.diagnostics, theirs.diagnostics, 0.1);
+    pair('completion at a `type:` value', mine.completion, theirs.completion, 0.1);
+    pair('hover on a param key', mine.hover, theirs.hover, 0.1);
+    rows.push({ name: 'open → first diagnostics', value: mine.open, baseline: theirs.open, baselineName: base });
+    rows.push({ name: 'RSS after open (MB)', value: mine.afterOpen.rss, baseline: theirs.afterOpen.rss, baselineName: base });
+    rows.push({ name: `RSS after ${EDITS} edits (MB)`, value: mine.afterEdits.rss, baseline: theirs.afterEdits.rss, baselineName: base });
+    rows.push({ name: 'peak RSS (MB)', value: mine.afterEdits.peak, baseline: theirs.afterEdits.peak, baselineName: base });
+    const lines = c.text.split('\n').length;
+    report(`Language server vs yaml-language-server: ${c.name} (${lines} lines, ${c.text.length} chars)`, rows);
+    if (theirs.hoverErrors.length) {
+      console.log(`\nyaml-language-server answered ${theirs.hoverErrors.length} of ${EDITS} hovers with an error: ${theirs.hoverErrors[0]}. Our hover p50/p95: ${p50(mine.hover).toFixed(1)} / ${percentile(mine.hover, 95).toFixed(1)} ms.`);
+    }
+    const goals = [
+      ['edit → diagnostics p50 < 50 ms', p50(mine.diagnostics) < 50],
+      ['completion p50 < 10 ms', p50(mine.completion) < 10],
+      ['hover p50 < 10 ms', p50(mine.hover) < 10],
+    ] as const;
+    console.log(`\nAbsolute goals (issue 6): ${goals.map(([g, ok]) => `${g}: ${ok ? 'met' : 'MISSED'}`).join('; ')}.`);
+  }
+}
