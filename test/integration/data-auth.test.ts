@@ -206,6 +206,12 @@ describe('LDAPAuthNode', { skip: hasCommand('slapd') ? false : 'slapd not instal
     assert.equal(injected.output!.authenticated, false);
   });
 
+  it('fails the node when StartTLS is asked of a server without TLS (never falls back to plain)', async () => {
+    const r = await login('jdoe', '${secret:JDOE_PW}', { start_tls: true });
+    assert.equal(r.status, 'failed');
+    assert.match(r.error!.message, /LDAP ldap:\/\/127\.0\.0\.1:\d+ failed/);
+  });
+
   it('fails the node when the server is down, and keeps the password out of it', async () => {
     const r = await runNode(rt, 'LDAPAuthNode', { ldap_server: 'ldap://127.0.0.1:1', search_base: 'dc=example,dc=org', user_filter: '(uid={username})', username: 'jdoe', password: '${secret:JDOE_PW}' });
     assert.equal(r.status, 'failed');

@@ -188,6 +188,11 @@ describe('SQL values and failures', () => {
     assert.ok(Math.max(...seen) >= 2, 'the pool did run queries concurrently');
     const open = (await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [app])).rows[0].n;
     assert.ok(open <= 5 && open >= 1, `pool still open and bounded (${open})`);
+    await rt.dispose();
+    await waitFor('LocalRuntime.dispose() to close the pool', async () => {
+      const q = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [app]);
+      return q.rows[0].n === 0;
+    });
   });
 
   it('fails a query waiting longer than pool_timeout for a connection', async () => {
@@ -209,6 +214,17 @@ describe('SQL values and failures', () => {
     await waitFor('the server to stop the statement', async () => {
       const q = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND state = 'active'", [app]);
       return q.rows[0].n === 0;
+    });
+  });
+
+  it('kills a MariaDB statement on the node timeout (KILL from a second connection)', async () => {
+    const marker = uniqueName('sleep');
+    const r = await sql(MY, { query: `SELECT SLEEP(30) AS ${marker}` }, { node: { timeout: 0.3 } });
+    assert.equal(r.status, 'failed');
+    assert.equal(r.error!.type, 'TimeoutError');
+    await waitFor('MariaDB to drop the statement', async () => {
+      const [rows] = (await my.query('SELECT count(*) AS n FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE ?', [`%AS ${marker}%`])) as unknown as [{ n: number }[]];
+      return Number(rows[0]!.n) === 0;
     });
   });
 
