@@ -39,8 +39,10 @@ export async function runNode(
   return { result, output: result.results.n, status: result.nodes.n!.status, error: result.nodes.n!.error };
 }
 
+let shared: string | undefined;
+/** Runs without a folder of their own share one, rather than leave a temp folder per run. */
 function tempDirFor(o: RunOptions): string {
-  return o.baseDir ?? tempDir();
+  return o.baseDir ?? (shared ??= tempDir());
 }
 
 /** Polls `check` every `everyMs` until it returns a truthy value, failing after `limitMs`. */
