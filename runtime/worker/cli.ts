@@ -7,7 +7,7 @@ import { WorkerClient } from './client';
 import { checkRedisUrl } from './connection';
 import { checkQueueName, checkRunId } from './keys';
 import type { RunStatus, StreamEntry } from './types';
-import { RunWorker } from './worker';
+import { RunWorker, WORKER_DEFAULTS } from './worker';
 
 export interface WorkerCliIo {
   out: (s: string) => void;
@@ -113,8 +113,14 @@ async function workerCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
   const done = new Promise<void>((r) => (stopped = r));
   // First SIGTERM/SIGINT drains; a second one hands in-flight runs back at once.
   const onSignal = () => {
-    if (++signals === 1) void worker.stop().then(stopped, stopped);
-    else worker.handBackAll();
+    if (++signals > 1) return worker.handBackAll();
+    void worker.stop().then(stopped, stopped);
+    // A run that ignores its abort, or a Redis that is gone, must not keep the process alive:
+    // its runs' locks then expire and another worker recovers them.
+    setTimeout(() => {
+      io.err('kailash-wf: worker did not stop in time; exiting (unfinished runs go to other workers)\n');
+      process.exit(1);
+    }, (graceMs ?? WORKER_DEFAULTS.graceMs) + 15_000).unref();
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

@@ -1,8 +1,8 @@
 /**
  * Every Redis key worker mode uses, in one place. BullMQ's own keys are `kwf:<queue>:…` (its
  * prefix is ours); run records and event streams sit beside them under `kwf:<queue>:run:<id>`,
- * so `SCAN kwf:<queue>:*` finds everything one queue owns. A BullMQ job id is a run id (never
- * `run`), so the two families cannot collide.
+ * so `SCAN kwf:<queue>:*` finds everything one queue owns. A BullMQ job id is a run id, and a
+ * job's hash is `kwf:<queue>:<job id>`: run ids that name one of the queue's own keys are refused.
  */
 export const PREFIX = 'kwf';
 export const DEFAULT_QUEUE = 'kailash';
@@ -40,8 +40,14 @@ export function checkQueueName(name: string): string {
   return name;
 }
 
-/** BullMQ refuses integer ids and ':'; run ids also land in keys and file names of logs. */
+/** Keys directly under `kwf:<queue>:`, BullMQ's and ours, that a job's hash would overwrite. */
+const RESERVED = new Set(
+  ['run', 'finished', 'cancel', 'wait', 'active', 'paused', 'meta', 'events', 'id', 'stalled', 'stalled-check', 'limiter', 'marker', 'completed', 'failed', 'delayed', 'prioritized', 'pc', 'repeat', 'de', 'waiting-children', 'metrics'],
+);
+
+/** BullMQ refuses integer ids and ':'; run ids also land in Redis keys. */
 export function checkRunId(id: string): string {
   if (!/^[A-Za-z0-9._-]{1,128}$/.test(id) || /^\d+$/.test(id)) throw new Error(`run id '${id}' must be 1–128 letters, digits, '.', '_' or '-', and not only digits`);
+  if (RESERVED.has(id)) throw new Error(`run id '${id}' is the name of one of the queue's own keys`);
   return id;
 }

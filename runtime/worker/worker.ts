@@ -19,15 +19,15 @@ import type { RunJob, RunRecord } from './types';
 export interface RunWorkerOptions {
   redis: string;
   queue?: string;
-  /** Runs at once in this process (default 4: runs mostly wait on I/O). */
+  /** Runs at once in this process. */
   concurrency?: number;
   /** Where submitted workflow paths resolve; file nodes stay inside it (default the cwd). */
   root?: string;
   /** Whole-run timeout for jobs that bring none (default none). */
   timeoutMs?: number;
-  /** BullMQ lock; a dead worker's runs are recovered within about twice this (default 30 s). */
+  /** BullMQ lock; a dead worker's runs are recovered within about twice this. */
   lockDurationMs?: number;
-  /** On shutdown, how long in-flight runs may finish before they are handed back (default 30 s). */
+  /** On shutdown, how long in-flight runs may finish before they are handed back. */
   graceMs?: number;
   /** `${env:…}` and `KAILASH_SECRET_*` come from here (default the process environment). */
   env?: Record<string, string | undefined>;
@@ -35,6 +35,13 @@ export interface RunWorkerOptions {
   name?: string;
   log?: (line: string) => void;
 }
+
+export const WORKER_DEFAULTS = {
+  /** Runs mostly wait on I/O, so a few at once per process. */
+  concurrency: 4,
+  lockDurationMs: 30_000,
+  graceMs: 30_000,
+};
 
 /** Why a run's signal was aborted; the engine only sees "cancelled". */
 const HAND_BACK = 'hand-back';
@@ -81,13 +88,13 @@ export class RunWorker {
     this.subscriber.on('message', (_channel: string, runId: string) => this.inFlight.get(runId)?.abort(CANCEL));
     await this.subscriber.subscribe(this.keys.cancelChannel);
     useSharedPolicies(new RedisPolicies(this.redis));
-    const concurrency = Math.max(1, this.options.concurrency ?? 4);
+    const concurrency = Math.max(1, this.options.concurrency ?? WORKER_DEFAULTS.concurrency);
     this.bull = new Worker<RunJob, { status: string }>(this.queue, (job, token, signal) => this.process(job, token, signal), {
       connection: { url: this.options.redis },
       prefix: PREFIX,
       name: this.name,
       concurrency,
-      ...stallSettings(this.options.lockDurationMs ?? 30_000),
+      ...stallSettings(this.options.lockDurationMs ?? WORKER_DEFAULTS.lockDurationMs),
       autorun: false,
     });
     this.bull.on('error', (err) => this.log(`! ${err.message}`));
@@ -113,7 +120,7 @@ export class RunWorker {
    * Graceful stop: take no new runs, let in-flight ones finish for up to `graceMs`, then abort
    * the rest and hand them back to the queue (another worker reruns them from the start).
    */
-  stop(graceMs = this.options.graceMs ?? 30_000): Promise<void> {
+  stop(graceMs = this.options.graceMs ?? WORKER_DEFAULTS.graceMs): Promise<void> {
     this.stopping ??= (async () => {
       this.log(`draining: ${this.inFlight.size} run${this.inFlight.size === 1 ? '' : 's'} in flight, taking no more`);
       const timer = setTimeout(() => {

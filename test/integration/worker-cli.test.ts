@@ -4,7 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { Queue } from 'bullmq';
 import { main } from '../../runtime/cli/main';
+import { PREFIX } from '../../runtime/worker/keys';
 import { dropQueue, REDIS_URL, uniqueQueue } from '../support/worker-fleet';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -46,13 +48,23 @@ describe('kailash-wf submit and status (no worker running)', () => {
     const outside = await cli('submit', file, ...r, '--root', join(root, 'sub'));
     assert.equal(outside.code, 2);
     assert.match(outside.err, /outside --root/);
-    assert.equal((await cli('submit', file, '--queue', queue)).code, 2, 'no --redis');
-    assert.equal((await cli('submit', file, '--redis', 'http://x', '--queue', queue)).code, 2);
-    assert.equal((await cli('submit', file, ...r, '--timeout', '0')).code, 2);
-    assert.equal((await cli('submit', file, ...r, '--run-id', 'a:b')).code, 2);
-    assert.equal((await cli('submit', file, ...r, '--param', 'nodot')).code, 2);
-    assert.equal((await cli('submit', file, '--redis', REDIS_URL, '--queue', 'bad queue')).code, 2);
-    assert.equal((await cli('worker', ...r, '--concurrency', '0')).code, 2);
-    assert.equal((await cli('status', ...r)).code, 2);
+    const usage = async (pattern: RegExp, ...args: string[]) => {
+      const u = await cli(...args);
+      assert.equal(u.code, 2, `${args.join(' ')}: ${u.out}`);
+      assert.match(u.err, pattern);
+    };
+    const here = ['--root', root];
+    await usage(/--redis URL is required/, 'submit', file, '--queue', queue, ...here);
+    await usage(/redis:\/\/ or rediss:\/\//, 'submit', file, '--redis', 'http://x', '--queue', queue, ...here);
+    await usage(/--timeout takes a number of seconds/, 'submit', file, ...r, ...here, '--timeout', '0');
+    await usage(/run id 'a:b' must be/, 'submit', file, ...r, ...here, '--run-id', 'a:b');
+    await usage(/one of the queue's own keys/, 'submit', file, ...r, ...here, '--run-id', 'meta');
+    await usage(/--param takes node.key=value/, 'submit', file, ...r, ...here, '--param', 'nodot');
+    await usage(/queue name 'bad queue'/, 'submit', file, '--redis', REDIS_URL, '--queue', 'bad queue', ...here);
+    await usage(/--concurrency takes a whole number/, 'worker', ...r, '--concurrency', '0');
+    await usage(/status needs exactly one run id/, 'status', ...r);
+    const q = new Queue(queue, { connection: { url: REDIS_URL }, prefix: PREFIX });
+    assert.equal(await q.count(), 1, 'only the first test’s run is queued');
+    await q.close();
   });
 });
