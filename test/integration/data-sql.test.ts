@@ -172,6 +172,31 @@ describe('SQL values and failures', () => {
     }
   });
 
+  it('rolls back a MariaDB transaction whose connection is killed, and reports it', async () => {
+    const t = uniqueName('killed');
+    await my.query(`CREATE TABLE ${t} (id int primary key)`);
+    try {
+      const running = sql(MY, {
+        operations: [
+          { query: `INSERT INTO ${t} (id) VALUES (:id)`, parameters: { id: 1 } },
+          { query: `SELECT SLEEP(30) AS ${t}` },
+        ],
+      });
+      const id = await waitFor('the transaction to reach SLEEP', async () => {
+        const [rows] = (await my.query('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE ?', [`SELECT SLEEP(30) AS ${t}%`])) as unknown as [{ id: number }[]];
+        return rows[0]?.id;
+      });
+      await my.query(`KILL CONNECTION ${Number(id)}`);
+      const r = await running;
+      assert.equal(r.status, 'failed');
+      assert.match(r.error!.message, /connection was lost during the transaction; the database rolled it back/);
+      const [count] = (await my.query(`SELECT count(*) AS n FROM ${t}`)) as unknown as [{ n: number }[]];
+      assert.equal(Number(count[0]!.n), 0);
+    } finally {
+      await my.query(`DROP TABLE IF EXISTS ${t}`);
+    }
+  });
+
   it('keeps a pool under 200 concurrent queries within pool_size + max_overflow, shared across runs', async () => {
     const app = uniqueName('kwf_pool');
     const url = `${PG}?application_name=${app}`;

@@ -39,6 +39,9 @@ function driverOptions(info: ConnectionInfo, opts: PoolOptions): MysqlPoolOption
   };
 }
 
+/** Connections that already carry our 'error' listener. */
+const listening = new WeakSet<object>();
+
 export async function openMysql(info: ConnectionInfo, opts: PoolOptions): Promise<Database> {
   const mysql = (await import('mysql2/promise')).default;
   const options = driverOptions(info, opts);
@@ -103,6 +106,12 @@ export async function openMysql(info: ConnectionInfo, opts: PoolOptions): Promis
       const conn = await checkout(signal);
       open++;
       let broken = false;
+      // mysql2 listens once for a connection's fatal error; a second one, unheard, would crash the process.
+      const core = (conn as unknown as { connection: NodeJS.EventEmitter }).connection;
+      if (!listening.has(core)) {
+        listening.add(core);
+        core.on('error', () => undefined);
+      }
       const session: Session = {
         async run(text, values, s): Promise<StatementResult> {
           // Prepared statements bind on the server; statements without values use the text protocol.
