@@ -7,6 +7,8 @@ const md = (...lines: string[]): string => lines.join('\n');
 export const specs: NodeSpec[] = [
   {
     type: 'JWTAuthNode',
+    // DESIGN §7 marks secret_key required; asymmetric algorithms need a key pair or JWKS instead.
+    requireOneOf: [['secret_key', 'private_key', 'public_key', 'jwks_url']],
     run: runJwt,
     category: 'auth',
     origin: 'ours',
@@ -30,8 +32,7 @@ export const specs: NodeSpec[] = [
     params: {
       secret_key: {
         type: 'str',
-        description: 'Shared secret for the HS256/HS384/HS512 algorithms',
-        required: true,
+        description: 'Shared secret for the HS256/HS384/HS512 algorithms (RS256/ES256 use the keys below instead)',
         secret: true,
       },
       algorithm: {
