@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { FromHost, ToHost } from '../../client/shared/protocol';
 import { workspace } from '../support/run';
+import { dropQueue } from '../support/worker-fleet';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -41,6 +42,7 @@ describe('the editor’s run host sends a run to a worker queue (Redis at 127.0.
       host.kill();
       worker.kill('SIGTERM');
       await new Promise((r) => worker.once('exit', r));
+      await dropQueue('redis://127.0.0.1:6379', queue);
     }
   });
 });
