@@ -32,6 +32,8 @@ function realExecutable(python: string): Promise<string> {
  */
 export class PythonWorker extends SerialWorker<string> {
   private child?: ChildProcess;
+  /** Finding the interpreter runs a short-lived process too; the run waits for it. */
+  private resolving?: Promise<void>;
   /** Killed processes not yet reaped: the run waits for them, so none outlives it. */
   private readonly dying = new Set<Promise<unknown>>();
 
@@ -48,7 +50,7 @@ export class PythonWorker extends SerialWorker<string> {
       this.child.stdin!.write(r.message);
       return;
     }
-    void realExecutable(this.python).then((exe) => {
+    this.resolving = realExecutable(this.python).then((exe) => {
       if (this.current === r) this.start(exe).stdin!.write(r.message);
     });
   }
@@ -102,6 +104,7 @@ export class PythonWorker extends SerialWorker<string> {
 
   async dispose(): Promise<void> {
     this.failAll(new NodeFailure('WorkflowCancelledError', 'The run ended'));
+    await this.resolving;
     await Promise.all(this.dying);
     const child = this.child;
     this.child = undefined;
