@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, afterEach, describe, it } from 'node:test';
 import { getSpec } from '../../runtime/catalog';
 import { disposeAll } from '../../runtime/engine/resources';
-import { closedPort, context, json, listen, requestSocketsClosed, run, visible, type TestServer } from './api-support';
+import { call, closedPort, context, json, listen, requestSocketsClosed, run, visible, type TestServer } from './api-support';
 
 const SECRET = 'tok-5ecret-value-9f2c';
 const env = { KAILASH_SECRET_API_TOKEN: SECRET };
@@ -62,6 +62,25 @@ describe('HTTPRequestNode against node:http', () => {
     const out = await getSpec('HTTPRequestNode')!.run!({ url: `${s.url}/old` }, context());
     assert.equal(out.status_code, 200);
     assert.equal((out.response as { url: string }).url, `${s.url}/new?x=1`);
+  });
+
+  it('turns a POST answered by 303 into a GET, and does not carry credentials to another host', async () => {
+    const s = await serve((req, res) => {
+      if (req.url === '/submit') {
+        res.writeHead(303, { location: '/done' });
+        return res.end();
+      }
+      if (req.url === '/away') {
+        res.writeHead(307, { location: `http://localhost:${s.port}/landed` });
+        return res.end();
+      }
+      json(res, 200, { method: req.method, body: req.body, auth: req.headers.authorization ?? null });
+    });
+    const posted = await call('HTTPRequestNode', { url: `${s.url}/submit`, method: 'POST', json_data: { a: 1 }, auth_type: 'bearer', auth_token: SECRET });
+    assert.deepEqual((posted.response as { content: unknown }).content, { method: 'GET', body: '', auth: `Bearer ${SECRET}` });
+    const moved = await call('HTTPRequestNode', { url: `${s.url}/away`, auth_type: 'bearer', auth_token: SECRET });
+    assert.deepEqual((moved.response as { content: unknown }).content, { method: 'GET', body: '', auth: null });
+    assert.equal((moved.response as { url: string }).url, `http://localhost:${s.port}/landed`);
   });
 
   it('parses per response_format: auto, text, binary as base64, and falls back to text on bad JSON', async () => {

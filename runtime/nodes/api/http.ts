@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import type { NodeOutput, NodeRun, RunContext } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
 import { onDispose } from '../../engine/resources';
@@ -9,21 +9,16 @@ import { refresherFor } from './tokens';
 /** Bodies larger than this fail with a clear error instead of filling memory (`KAILASH_MAX_RESPONSE_MB` overrides). */
 export const MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
-/** Python's requests follows up to 30 redirects; so do we. */
+/** Python's requests follows up to 30 redirects; so do we (by hand: undici's interceptor costs every request). */
 const MAX_REDIRECTS = 30;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 export function maxResponseBytes(): number {
   const mb = Number(process.env.KAILASH_MAX_RESPONSE_MB);
   return Number.isFinite(mb) && mb > 0 ? Math.round(mb * 1024 * 1024) : MAX_RESPONSE_BYTES;
 }
 
-interface Pool {
-  base: Dispatcher;
-  /** `base` with redirects followed. */
-  dispatcher: Dispatcher;
-}
-
-const pools = new Map<boolean, Pool>();
+const pools = new Map<boolean, Dispatcher>();
 let unregister: (() => void) | undefined;
 
 /**
@@ -37,21 +32,20 @@ function dispatcher(verify: boolean): Dispatcher {
   if (!pool) {
     const proxied = Boolean(process.env.HTTPS_PROXY || process.env.https_proxy || process.env.HTTP_PROXY || process.env.http_proxy);
     const connect = verify ? {} : { rejectUnauthorized: false };
-    const base = proxied
+    pool = proxied
       ? new EnvHttpProxyAgent(verify ? { connect } : ({ connect, requestTls: connect, proxyTls: connect } as never))
       : new Agent({ connect });
-    pool = { base, dispatcher: base.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS })) };
     pools.set(verify, pool);
     unregister ??= onDispose(closePools);
   }
-  return pool.dispatcher;
+  return pool;
 }
 
 async function closePools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
   unregister = undefined;
-  await Promise.all(all.map((p) => p.base.close()));
+  await Promise.all(all.map((p) => p.close()));
 }
 
 export function targetHost(inputs: Record<string, unknown>, key = 'url'): string | undefined {
@@ -148,11 +142,6 @@ const SUGGESTIONS: Record<string, string[]> = {
   transport: ['Check that the host is reachable and the port is open; a `retry` policy helps with transient failures.'],
 };
 
-/** Marks an abort as our own per-request timeout rather than the caller's signal. */
-class RequestTimeout extends Error {
-  override name = 'TimeoutError';
-}
-
 interface Exchange {
   status: number;
   headers: Record<string, string>;
@@ -162,44 +151,64 @@ interface Exchange {
   ms: number;
 }
 
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
 /**
- * One request and its whole body. The timeout covers connect, headers and body; the caller's
- * signal (the node's timeout policy or the run's cancellation) aborts it too, and either abort
- * destroys the socket.
+ * One request and its whole body. `timeoutMs` bounds the wait for the headers and every pause in
+ * the body, as Python requests' `timeout` (which Kailash uses) does; connecting gives up after
+ * undici's 10 s. undici's own timers are used because a controller, a timer and a listener per
+ * request cost a quarter of the throughput. The caller's signal (the node's `timeout` policy, the
+ * run's cancellation) aborts everything; any abort or timeout destroys the socket.
  */
 async function exchange(url: URL, method: string, headers: Record<string, string>, payload: string | Buffer | undefined, timeoutMs: number, verify: boolean, limit: number, signal: AbortSignal): Promise<Exchange> {
   signal.throwIfAborted();
-  // One controller and one timer per request: AbortSignal.any/timeout cost more on the hot path.
-  const ac = new AbortController();
-  const onAbort = () => ac.abort(signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => ac.abort(new RequestTimeout(`timed out after ${timeoutMs / 1000} s`)), timeoutMs);
   const started = performance.now();
-  const where = url.origin + url.pathname;
-  try {
-    const res = await request(url, {
+  let current = url;
+  for (let hops = 0; ; hops++) {
+    const where = current.origin + current.pathname;
+    const res = await request(current, {
       method: method as Dispatcher.HttpMethod,
       headers,
       body: payload,
-      signal: ac.signal,
+      signal,
       dispatcher: dispatcher(verify),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
     });
+    const location = res.headers.location;
+    if (REDIRECTS.has(res.statusCode) && typeof location === 'string' && hops < MAX_REDIRECTS) {
+      await res.body.dump();
+      const next = new URL(location, current);
+      // As Python requests does: 303 (and 301/302 after a POST) become a GET without a body,
+      // and credentials are not sent on to another host.
+      const toGet = (res.statusCode === 303 && method !== 'HEAD') || ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST');
+      const foreign = next.hostname !== current.hostname;
+      if (toGet || foreign) {
+        headers = { ...headers };
+        if (toGet) {
+          method = 'GET';
+          payload = undefined;
+          delete headers['content-type'];
+          delete headers['content-length'];
+        }
+        if (foreign) for (const h of ['authorization', 'cookie', 'proxy-authorization']) delete headers[h];
+      }
+      current = next;
+      continue;
+    }
     const declared = Number(res.headers['content-length']);
     if (declared > limit) {
       res.body.destroy();
       throw tooLarge(limit, where);
     }
-    const buf = await readCapped(res.body, limit, where);
+    // A declared length within the cap is read in one go (undici checks it); otherwise count as it streams.
+    const buf = Number.isFinite(declared) && res.headers['content-length'] !== undefined ? Buffer.from(await res.body.arrayBuffer()) : await readCapped(res.body, limit, where);
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) out[k] = Array.isArray(v) ? v.join(', ') : String(v ?? '');
-    const history = (res.context as { history?: URL[] } | undefined)?.history;
-    return { status: res.statusCode, headers: out, body: buf, url: (history?.at(-1) ?? url).toString(), ms: Math.round((performance.now() - started) * 100) / 100 };
-  } catch (err) {
-    if (ac.signal.reason instanceof RequestTimeout && !signal.aborted) throw ac.signal.reason;
-    throw err;
-  } finally {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', onAbort);
+    for (const k in res.headers) {
+      const v = res.headers[k];
+      out[k] = Array.isArray(v) ? v.join(', ') : String(v ?? '');
+    }
+    return { status: res.statusCode, headers: out, body: buf, url: current.toString(), ms: Math.round((performance.now() - started) * 100) / 100 };
   }
 }
 
@@ -258,7 +267,7 @@ export async function httpRequest(i: Record<string, unknown>, ctx: RunContext, o
     } catch (err) {
       if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
       if (err instanceof NodeFailure) throw err;
-      const timedOut = err instanceof RequestTimeout || ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes((err as { code?: string }).code ?? '');
+      const timedOut = TIMEOUT_CODES.has((err as { code?: string }).code ?? '');
       log?.(`✗ ${method} ${parsed.origin}: ${timedOut ? 'timeout' : ((err as { code?: string }).code ?? 'error')}`);
       if ((timedOut || isRetryableError(err)) && attempt < retries) {
         await sleep(backoff * 2 ** attempt * 1000, undefined, { signal: ctx.signal });
