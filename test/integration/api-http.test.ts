@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { createServer as createNetServer, connect, type Socket } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, describe, it } from 'node:test';
 import { getSpec } from '../../runtime/catalog';
@@ -9,6 +14,15 @@ import { call, closedPort, context, json, listen, requestSocketsClosed, run, vis
 
 const SECRET = 'tok-5ecret-value-9f2c';
 const env = { KAILASH_SECRET_API_TOKEN: SECRET };
+
+function openssl(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function one(config: string, extra = ''): string {
   return `nodes:\n  - id: call\n    type: HTTPRequestNode\n    config: ${config}\n${extra}`;
@@ -222,6 +236,26 @@ describe('HTTPRequestNode against node:http', () => {
     assert.deepEqual((out.response as { content: unknown }).content, { ok: true });
     const port = await closedPort();
     await assert.rejects(getSpec('AsyncHTTPRequestNode')!.run!({ url: `http://127.0.0.1:${port}`, retry_count: 1, retry_backoff: 0 }, context()), /Async HTTP request failed after 2 attempts\. GET http:\/\/127\.0\.0\.1:\d+\/ failed: .*ECONNREFUSED/);
+  });
+
+  it('verify_ssl: a self-signed certificate is refused by default and accepted with verify_ssl false', { skip: !openssl() && 'needs openssl to make a certificate' }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kwf-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const tls = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => json(res, 200, { tls: true }));
+    tls.listen(0, '127.0.0.1');
+    await once(tls, 'listening');
+    const url = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/`;
+    try {
+      const refused = await call('HTTPRequestNode', { url });
+      assert.equal(refused.error_type, 'ConnectionError');
+      assert.match(String(refused.error), /self.signed/i);
+      const accepted = await call('HTTPRequestNode', { url, verify_ssl: false });
+      assert.deepEqual((accepted.response as { content: unknown }).content, { tls: true });
+    } finally {
+      tls.closeAllConnections();
+      tls.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('goes through HTTP_PROXY by CONNECT, and straight to hosts in NO_PROXY', async () => {

@@ -1,6 +1,6 @@
 /**
  * Real servers on 127.0.0.1:0 for the API node tests, and ways to run a node through the engine.
- * Every server tracks its sockets, so a test can wait until the client really closed one.
+ * Every request keeps its socket, so a test can wait until the client really closed it.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -17,12 +17,6 @@ export interface TestServer {
   port: number;
   /** Requests seen, in order. */
   requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string; socket: Socket }[];
-  /** Sockets currently open. */
-  open: Set<Socket>;
-  /** Sockets closed so far. */
-  closed(): number;
-  /** Resolves once `n` sockets have closed in all. */
-  whenClosed(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,18 +38,9 @@ export async function listen(handler: Handler): Promise<TestServer> {
       res.end(String(err));
     }
   });
-  let closed = 0;
-  const waiters: { n: number; resolve: () => void }[] = [];
   server.on('connection', (s: Socket) => {
     open.add(s);
-    s.on('close', () => {
-      open.delete(s);
-      closed++;
-      for (const w of waiters.filter((x) => closed >= x.n)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve();
-      }
-    });
+    s.on('close', () => open.delete(s));
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -65,9 +50,6 @@ export async function listen(handler: Handler): Promise<TestServer> {
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
-    open,
-    closed: () => closed,
-    whenClosed: (n) => (closed >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }))),
     close: async () => {
       for (const s of open) s.destroy();
       server.close();
