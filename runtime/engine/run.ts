@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import { getSpec } from '../catalog';
 import type { NodeOutput, NodeSpec, RunContext, RunServices } from '../catalog/types';
@@ -43,7 +44,7 @@ export class Run {
   private readonly results = new Map<string, NodeOutput | null>();
   private readonly skipped = new Set<string>();
   private readonly failed = new Set<string>();
-  private readonly abort = new AbortController();
+  private readonly abort = this.makeAbort();
   private readonly baseDir: string;
   private services?: RunServices & { dispose(): Promise<void> };
   /** Connections into each node whose source exists, in file order. */
@@ -66,6 +67,13 @@ export class Run {
       list.push(c);
     }
     this.fileParameters = (toPlain(model.parameters) as Record<string, unknown> | undefined) ?? {};
+  }
+
+  private makeAbort(): AbortController {
+    const c = new AbortController();
+    // Every in-flight node listens on the run's signal; many at once is normal, not a leak.
+    setMaxListeners(0, c.signal);
+    return c;
   }
 
   private emit(e: RunEventBody): void {
@@ -201,6 +209,7 @@ export class Run {
     const record = this.records[id]!;
     if (this.options.reuse && Object.prototype.hasOwnProperty.call(this.options.reuse, id)) return this.reuse(id, record);
     const policies = readPolicies(node);
+    if (policies.timeoutMs === undefined && this.options.defaultTimeoutMs) policies.timeoutMs = this.options.defaultTimeoutMs;
     const incoming = (this.incoming.get(id) ?? []).filter((c) => !c.cycle || cycleEdges.includes(c));
     const { inputs, loopInputs, connected, fromSwitch } = this.connectionInputs(incoming, previous);
     if (fromSwitch && [...connected].every((k) => inputs[k] === null || inputs[k] === undefined)) {
@@ -313,7 +322,8 @@ export class Run {
       nodeId,
       signal,
       attempt,
-      idempotencyKey: `${this.runId}:${nodeId}:${attempt}`,
+      // Each loop pass is its own execution, so it gets its own key.
+      idempotencyKey: `${this.runId}:${nodeId}${(this.records[nodeId]?.iterations ?? 0) > 0 ? `#${this.records[nodeId]!.iterations! + 1}` : ''}:${attempt}`,
       baseDir: this.baseDir,
       roots: this.options.roots ?? [],
       services: this.runServices(),

@@ -66,6 +66,8 @@ export interface RunOptions {
   roots?: string[];
   /** Independent nodes run at once up to this many (Kailash's `max_concurrency`, default 10). */
   maxConcurrency?: number;
+  /** Timeout for nodes without their own `timeout` policy (the editor's default). */
+  defaultTimeoutMs?: number;
   /** Outputs of an earlier run to use instead of running these nodes ("re-run from here"). */
   reuse?: Record<string, NodeOutput | null>;
   /** Receives the real (unredacted) outputs when the run ends, for a later `reuse`; keep them in-process. */

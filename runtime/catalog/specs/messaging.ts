@@ -1,4 +1,5 @@
 import type { NodeSpec } from '../types';
+import { runSlack, slackTarget } from '../../nodes/api/slack';
 import { emailTarget, runEmail } from '../../nodes/messaging/email';
 import { kafkaTarget, runKafkaConsumer, runKafkaProducer } from '../../nodes/messaging/kafka';
 
@@ -7,6 +8,8 @@ const md = (...lines: string[]): string => lines.join('\n');
 export const specs: NodeSpec[] = [
   {
     type: 'SlackNotificationNode',
+    run: runSlack,
+    target: slackTarget,
     category: 'messaging',
     origin: 'ours',
     summary: 'Post a message to Slack via an incoming webhook or the Web API',
