@@ -2,7 +2,7 @@
 // 2,000-node file and the same edits, measured in the same run: edit → published diagnostics,
 // completion and hover latency, and memory.
 import { build } from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -97,6 +97,28 @@ async function measure(session: Session, c: Case, uri: string): Promise<Figures>
   return figures;
 }
 
+async function measureYls(settings: unknown, c: Case, uri: string, check: string): Promise<Figures> {
+  const yls = await startSession([join(ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server'), '--stdio'], settings);
+  try {
+    await checkSchemaApplied(yls, check);
+    return await measure(yls, c, uri);
+  } finally {
+    await yls.close();
+  }
+}
+
+/** The schema with `nodes`' list-or-map union as a type union instead of `oneOf` (same meaning). */
+function nodesAsTypeUnion(schema: { properties: { nodes: { description?: string; oneOf: [{ items: unknown }, { additionalProperties: unknown }] } } }): unknown {
+  const [list, map] = schema.properties.nodes.oneOf;
+  return {
+    ...schema,
+    properties: {
+      ...schema.properties,
+      nodes: { description: schema.properties.nodes.description, type: ['array', 'object'], items: list.items, additionalProperties: map.additionalProperties },
+    },
+  };
+}
+
 /** yaml-language-server really applies the schema: a small file with a wrong type gets an error. */
 async function checkSchemaApplied(session: Session, uri: string): Promise<void> {
   const published = session.nextDiagnostics(uri);
@@ -148,10 +170,18 @@ export async function run(): Promise<void> {
     const ours = await startSession([server, '--stdio'], {});
     const mine = await measure(ours, c, uri);
     await ours.close();
-    const yls = await startSession([join(ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server'), '--stdio'], settings);
-    await checkSchemaApplied(yls, check);
-    const theirs = await measure(yls, c, uri);
-    await yls.close();
+    const theirs = await measureYls(settings, c, uri, check);
+    // Its hover overflows the stack on big files with the schema's `nodes: {oneOf: [list, map]}`;
+    // the same union written as `type: [array, object]` does not, so hover is measured with that.
+    let ylsHover = theirs.hover;
+    let hoverNote = '';
+    if (theirs.hoverErrors.length) {
+      const variant = join(dir, 'workflow.nodes-typed.schema.json');
+      writeFileSync(variant, JSON.stringify(nodesAsTypeUnion(JSON.parse(readFileSync(join(ROOT, 'schemas', 'workflow.schema.json'), 'utf8')))));
+      const again = await measureYls({ yaml: { ...settings.yaml, schemas: { [pathToFileURL(variant).href]: ['*.workflow.yaml', uri, check] } } }, c, uri, check);
+      ylsHover = again.hover;
+      hoverNote = ` (with our schema yaml-language-server answered ${theirs.hoverErrors.length} of ${EDITS} hovers with "${theirs.hoverErrors[0]}"; its hover figures are from the same schema with \`nodes\` written as \`type: [array, object]\`)`;
+    }
     if (mine.hoverErrors.length) throw new Error(`our hover failed: ${mine.hoverErrors[0]}`);
 
     const rows: Row[] = [];
@@ -161,16 +191,14 @@ export async function run(): Promise<void> {
     };
     pair(`edit → diagnostics (${EDITS} one-char edits)`, mine.diagnostics, theirs.diagnostics, 0.1);
     pair('completion at a `type:` value', mine.completion, theirs.completion, 0.1);
-    pair('hover on a param key', mine.hover, theirs.hover, 0.1);
+    pair('hover on a param key', mine.hover, ylsHover, 0.1);
     rows.push({ name: 'open → first diagnostics', value: mine.open, baseline: theirs.open, baselineName: base });
     rows.push({ name: 'RSS after open (MB)', value: mine.afterOpen.rss, baseline: theirs.afterOpen.rss, baselineName: base });
     rows.push({ name: `RSS after ${EDITS} edits (MB)`, value: mine.afterEdits.rss, baseline: theirs.afterEdits.rss, baselineName: base });
     rows.push({ name: 'peak RSS (MB)', value: mine.afterEdits.peak, baseline: theirs.afterEdits.peak, baselineName: base });
     const lines = c.text.split('\n').length;
     report(`Language server vs yaml-language-server: ${c.name} (${lines} lines, ${c.text.length} chars)`, rows);
-    if (theirs.hoverErrors.length) {
-      console.log(`\nyaml-language-server answered ${theirs.hoverErrors.length} of ${EDITS} hovers with an error: ${theirs.hoverErrors[0]}. Our hover p50/p95: ${p50(mine.hover).toFixed(1)} / ${percentile(mine.hover, 95).toFixed(1)} ms.`);
-    }
+    if (hoverNote) console.log(`\nHover${hoverNote}.`);
     const goals = [
       ['edit → diagnostics p50 < 50 ms', p50(mine.diagnostics) < 50],
       ['completion p50 < 10 ms', p50(mine.completion) < 10],

@@ -66,7 +66,7 @@ export function hover(doc: FeatureDoc, position: Position, catalog: Catalog = CA
       const param = spec.params[String(path[3])];
       const t = param ? typeWithin(param, path.slice(4)) : undefined;
       if (path.length === 4 && param) return answer(paramDocs(String(path[3]), param), span);
-      if (t) return answer(`**${path.slice(3).join('.')}**: \`${describeType(t)}\`${(t as { description?: string }).description ? ` — ${(t as { description?: string }).description}` : ''}`, span);
+      if (t) return answer(`**${path.slice(3).join('.')}**: \`${describeType(t)}\`${t.description ? ` — ${t.description}` : ''}`, span);
       if (path.length === 4 && catalog.metadataKeys.includes(String(path[3]))) return answer(`**${path[3]}** — node metadata, which every Kailash node accepts.`, span);
       return undefined;
     }

@@ -1,4 +1,4 @@
-import type { TypeSpec } from '../../runtime/catalog/types';
+import type { FieldSpec, TypeSpec } from '../../runtime/catalog/types';
 import { connectionVerdict, describeType, findParam, resolveOutputPath, type Verdict } from '../../runtime/catalog/typing';
 import type { ConnectionModel, NodeModel, WorkflowModel } from '../../runtime/model/types';
 import { toPlain } from '../../runtime/model/values';
@@ -46,7 +46,7 @@ export function connectionSummary(model: WorkflowModel, c: ConnectionModel, cata
 }
 
 /** The declared type under a param at a path of dict keys and list indices (`smtp_config.port`). */
-export function typeWithin(t: TypeSpec | undefined, path: readonly PathSegment[]): TypeSpec | undefined {
+export function typeWithin(t: FieldSpec | undefined, path: readonly PathSegment[]): FieldSpec | undefined {
   for (const seg of path) {
     if (!t) return undefined;
     if (typeof seg === 'number') t = t.type === 'list' ? t.items : undefined;
