@@ -19,7 +19,7 @@ export type CursorContext =
 const WORD = /[A-Za-z0-9_.\-]/;
 const TEMPLATE = /\$\{(?:(env|secret):)?([A-Za-z0-9_]*)$/;
 const BLOCK_VALUE = /^( *)(?:(-) +)?([A-Za-z_][\w.-]*|"[^"]*"|'[^']*') *:[ \t]+(["']?)([^\s"',{}[\]#]*)$/;
-const FLOW_VALUE = /[{,] *([A-Za-z_][\w.-]*) *:[ \t]*(["']?)([^\s"',{}[\]#]*)$/;
+const FLOW_VALUE = /[{,] *(["']?)([A-Za-z_][\w.-]*)\1 *:[ \t]*(["']?)([^\s"',{}[\]#]*)$/;
 const BLOCK_KEY = /^( *)(?:(-)( +))?([A-Za-z_][\w.-]*)?$/;
 const FLOW_KEY = /[{,] *([A-Za-z_][\w.-]*)?$/;
 const EMPTY_KEY_LINE = /^( *)(?:- +)?([A-Za-z_][\w.-]*|"[^"]*"|'[^']*') *:[ \t]*(?:#.*)?$/;
@@ -42,10 +42,10 @@ export function cursorContext(doc: FeatureDoc, offset: number): CursorContext | 
   if (flowOpen) {
     const v = FLOW_VALUE.exec(before);
     if (v) {
-      const keyOffset = lineStart + v.index + v[0].indexOf(v[1]!);
+      const keyOffset = lineStart + v.index + v[0].indexOf(v[2]!);
       const hit = locate(doc.model.root, keyOffset);
       if (hit?.on !== 'key') return undefined;
-      return { kind: 'value', path: hit.path.slice(0, -1), key: v[1]!, partial: v[3]!, start: offset - v[3]!.length, end, indent: indentOf(before) };
+      return { kind: 'value', path: hit.path.slice(0, -1), key: v[2]!, partial: v[4]!, start: offset - v[4]!.length, end, indent: indentOf(before) };
     }
     const k = FLOW_KEY.exec(before);
     if (k) {

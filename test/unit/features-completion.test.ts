@@ -172,6 +172,16 @@ connections:
   });
 });
 
+describe('completion: JSON files', () => {
+  it('completes values after quoted keys, on one line or many', () => {
+    const oneLine = '{"nodes": [{"id": "a", "type": "HTTPRequestNode", "config": {"url": "x", "method": "|"}}]}';
+    assert.deepEqual(labels(oneLine).slice(0, 2), ['GET', 'POST']);
+    const many = '{\n  "nodes": [\n    {\n      "id": "a",\n      "type": "JSONRead|"\n    }\n  ]\n}\n';
+    const item = items(many).find((i) => i.label === 'JSONReaderNode')!;
+    assert.equal(newText(item), 'JSONReaderNode');
+  });
+});
+
 describe('completion: templates', () => {
   const fixture = (value: string) =>
     `nodes:
