@@ -89,6 +89,24 @@ describe('language server over stdio: every feature end to end', () => {
     assert.ok(!after.diagnostics.some((d) => d.code === 'unknown-node-type'), JSON.stringify(after.diagnostics));
   });
 
+  it('drops checks of versions the text has moved past: publishes only ever move forward', async () => {
+    const seen: number[] = [];
+    const last = 2 + 30;
+    const done = lsp.diagnostics(uri, (p) => {
+      seen.push(p.version ?? -1);
+      return p.version === last;
+    });
+    // Thirty keystrokes without waiting, as fast typing sends them (a comment grows on line 0).
+    for (let v = 3; v <= last; v++) await lsp.change(uri, v, [{ range: { start: pos(0, 10 + v - 3), end: pos(0, 10 + v - 3) }, text: v === 3 ? ' #' : 'x' }]);
+    await within(5_000, 'diagnostics of the last keystroke', done);
+    assert.deepEqual(seen, [...seen].sort((a, b) => a - b), `versions in order: ${seen.join()}`);
+    assert.equal(seen[seen.length - 1], last);
+    // Back to the text the later tests expect.
+    const back = lsp.diagnostics(uri, (p) => p.version === last + 1);
+    await lsp.change(uri, last + 1, [{ range: { start: pos(0, 10), end: pos(0, 10 + 1 + 30) }, text: '' }]);
+    await within(5_000, 'diagnostics after undoing', back);
+  });
+
   it('completes, hovers, and answers navigation requests', async () => {
     const completion = await lsp.request<CompletionList>('textDocument/completion', { textDocument: doc, position: pos(3, 12) });
     assert.ok(completion.items.some((i) => i.label === 'HTTPRequestNode'));
