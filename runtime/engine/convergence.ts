@@ -1,6 +1,6 @@
 import type { NodeOutput } from '../catalog/types';
 import type { ConnectionModel } from '../model/types';
-import { parseExpression } from './expression';
+import { parseExpression } from '../model/expression';
 
 export interface Check {
   source: string;

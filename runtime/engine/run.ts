@@ -8,7 +8,7 @@ import type { ConnectionModel, NodeModel, WorkflowModel } from '../model/types';
 import { toPlain } from '../model/values';
 import { convergenceScope, convergenceChecks } from './convergence';
 import { NodeFailure } from './errors';
-import { evaluateExpression, truthy } from './expression';
+import { evaluateExpression, truthy } from '../model/expression';
 import { breakers, readPolicies, runWithPolicies, type NodePolicies } from './policies';
 import { preview } from './preview';
 import { Redactor, type SecretProvider } from './secrets';

@@ -100,19 +100,20 @@ export function workflowSchema(): Json {
     required: ['nodes'],
     definitions,
     properties: {
-      name: { type: 'string' },
-      description: { type: 'string' },
-      version: { type: ['string', 'number'] },
-      author: { type: 'string' },
-      metadata: { type: 'object' },
+      name: { type: 'string', description: 'The workflow name (Kailash `Workflow.name`).' },
+      description: { type: 'string', description: 'What the workflow does.' },
+      version: { type: ['string', 'number'], description: 'The workflow version (Kailash default `1.0.0`).' },
+      author: { type: 'string', description: 'Who wrote it.' },
+      metadata: { type: 'object', description: 'Free-form metadata Kailash keeps with the workflow.' },
       nodes: {
         description: 'A list of `{id, type, config}` or a mapping `{id: {type, config}}`.',
-        oneOf: [
-          { type: 'array', items: { $ref: '#/definitions/node' } },
-          { type: 'object', additionalProperties: ref('nodeBody') },
-        ],
+        // Both forms in one schema without `oneOf`, which sends some validators into deep recursion on large files.
+        type: ['array', 'object'],
+        items: ref('node'),
+        additionalProperties: ref('nodeBody'),
       },
       connections: {
+        description: 'Which output feeds which input: `{from_node, from_output, to_node, to_input}` or `{from, to}`.',
         type: 'array',
         items: {
           type: 'object',
@@ -124,8 +125,8 @@ export function workflowSchema(): Json {
             from: port('Source node id (short form).'),
             to: port('Target node id (short form).'),
             cycle: { type: 'boolean', description: 'Marks a loop-back edge.' },
-            cycle_id: { type: 'string' },
-            max_iterations: { type: 'integer', minimum: 1 },
+            cycle_id: { type: 'string', description: 'Groups the edges of one loop.' },
+            max_iterations: { type: 'integer', minimum: 1, description: 'Most passes of the loop.' },
             convergence_check: { type: 'string', description: 'Expression that ends the loop, e.g. `done == True`.' },
           },
           anyOf: [{ required: ['from_node', 'to_node'] }, { required: ['from', 'to'] }],

@@ -2,6 +2,7 @@ import { getSpec } from '../catalog';
 import type { NodeSpec, TypeSpec } from '../catalog/types';
 import { connectionVerdict, describeType, findParam, resolveOutputPath } from '../catalog/typing';
 import type { ConnectionModel, NodeModel } from '../model/types';
+import { parseExpression } from '../model/expression';
 import { didYouMean, type Context } from './context';
 
 export function checkConnections(ctx: Context): void {
@@ -142,6 +143,13 @@ function checkCycleFields(ctx: Context, c: ConnectionModel): void {
       ctx.report('cycle', 'error', 'convergence_check must be an expression such as `done == True`.', c.convergenceCheck!.span);
     } else if (FORBIDDEN.some((re) => re.test(v))) {
       ctx.report('cycle', 'error', 'convergence_check may not use `import`, `exec(`, `eval(` or `__` (Kailash rejects them).', c.convergenceCheck!.span);
+    } else {
+      // The runtime evaluates these with its own small parser; what it cannot read fails here, not mid-loop.
+      try {
+        parseExpression(v);
+      } catch (err) {
+        ctx.report('cycle', 'error', `convergence_check cannot be read: ${(err as Error).message}.`, c.convergenceCheck!.span);
+      }
     }
   }
 }
