@@ -30,6 +30,14 @@ export interface RunEnvironment {
 
 type Outcome = { stop?: NodeError & { node: string } };
 
+interface NodeStatic {
+  policies: NodePolicies;
+  config: Record<string, unknown>;
+  /** Whether any config value holds a `${…}` template (else no resolution pass is needed). */
+  templated: boolean;
+  hasParameters: boolean;
+}
+
 /**
  * One execution of a workflow: Kailash's semantics (research/kailash-sdk.md §4) with independent
  * units running concurrently, per-node policies, loops over cyclic edges, and live events.
@@ -67,6 +75,25 @@ export class Run {
       list.push(c);
     }
     this.fileParameters = (toPlain(model.parameters) as Record<string, unknown> | undefined) ?? {};
+  }
+
+  private readonly statics = new Map<string, NodeStatic>();
+
+  /** What a node's run needs from the file, read once per run (loops and large runs reuse it). */
+  private staticOf(node: NodeModel): NodeStatic {
+    let st = this.statics.get(node.id);
+    if (!st) {
+      const config = (toPlain(node.config) as Record<string, unknown> | undefined) ?? {};
+      const own = (o: Record<string, unknown>) => o[node.id] !== null && typeof o[node.id] === 'object';
+      st = {
+        policies: readPolicies(node),
+        config,
+        templated: JSON.stringify(config).includes('${'),
+        hasParameters: own(this.fileParameters) || own(this.options.parameters ?? {}),
+      };
+      this.statics.set(node.id, st);
+    }
+    return st;
   }
 
   private makeAbort(): AbortController {
@@ -208,7 +235,7 @@ export class Run {
     const spec = getSpec(node.type!.value)!;
     const record = this.records[id]!;
     if (this.options.reuse && Object.prototype.hasOwnProperty.call(this.options.reuse, id)) return this.reuse(id, record);
-    const policies = readPolicies(node);
+    const policies = { ...this.staticOf(node).policies };
     if (policies.timeoutMs === undefined && this.options.defaultTimeoutMs) policies.timeoutMs = this.options.defaultTimeoutMs;
     const incoming = (this.incoming.get(id) ?? []).filter((c) => !c.cycle || cycleEdges.includes(c));
     const { inputs, loopInputs, connected, fromSwitch } = this.connectionInputs(incoming, previous);
@@ -228,7 +255,8 @@ export class Run {
         if (this.failed.has(c.from!.value)) throw new NodeFailure('WorkflowExecutionError', `Cannot use outputs from failed node '${c.from!.value}'`);
       }
       // Run parameters seed a loop; from the second pass on, the back edges carry the values.
-      const runtimeInputs = { ...inputs, ...(await this.runParameters(node)), ...loopInputs };
+      const params = this.staticOf(node).hasParameters ? await this.runParameters(node) : undefined;
+      const runtimeInputs = params ? { ...inputs, ...params, ...loopInputs } : { ...inputs, ...loopInputs };
       const args = await this.prepare(node, spec, runtimeInputs);
       const run = spec.run;
       if (!run) {
@@ -380,9 +408,12 @@ export class Run {
 
   /** Config < connections < run parameters; templates resolved; declared params defaulted and coerced. */
   private async prepare(node: NodeModel, spec: NodeSpec, runtimeInputs: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const config = (toPlain(node.config) as Record<string, unknown> | undefined) ?? {};
-    const resolved: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(config)) resolved[k] = spec.params[k]?.raw ? v : await resolveTemplates(v, this.scope(node, runtimeInputs));
+    const { config, templated } = this.staticOf(node);
+    let resolved = config;
+    if (templated) {
+      resolved = {};
+      for (const [k, v] of Object.entries(config)) resolved[k] = spec.params[k]?.raw ? v : await resolveTemplates(v, this.scope(node, runtimeInputs));
+    }
     const merged: Record<string, unknown> = { ...resolved, ...runtimeInputs };
     const args: Record<string, unknown> = {};
     for (const [name, p] of Object.entries(spec.params)) {

@@ -1,5 +1,5 @@
 import type { WorkflowGraph } from '../graph/graph';
-import { compareIds } from '../graph/graph';
+import { compareIds, topologicalOrder } from '../graph/graph';
 import type { ConnectionModel, WorkflowModel } from '../model/types';
 
 /** What the scheduler runs: one node, or a loop of nodes joined by `cycle: true` edges. */
@@ -19,6 +19,7 @@ export interface Unit {
  * by id, where each loop (the strongly connected nodes of its cyclic edges) runs as one unit.
  */
 export function planUnits(model: WorkflowModel, g: WorkflowGraph): Unit[] {
+  if (!model.connections.some((c) => c.cycle)) return singleNodeUnits(g);
   const ids = g.ids;
   // Components of the graph with cyclic edges included.
   const all = new Map<string, Set<string>>();
@@ -43,6 +44,14 @@ export function planUnits(model: WorkflowModel, g: WorkflowGraph): Unit[] {
   }
   for (const u of units) u.nodes = orderWithin(u.nodes, g);
   return kahn(units);
+}
+
+/** Without loops every unit is one node, in Kailash's topological order (the common case, kept cheap). */
+function singleNodeUnits(g: WorkflowGraph): Unit[] {
+  const units = new Map<string, Unit>();
+  for (const id of topologicalOrder(g).order) units.set(id, { nodes: [id], cycleEdges: [], after: new Set(), key: id });
+  for (const [id, u] of units) for (const p of g.predecessors.get(id)!) u.after.add(units.get(p)!);
+  return [...units.values()];
 }
 
 /** Kahn over units with the sorted-FIFO tie-break of Kailash's `dag.py`. */
