@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { parseWorkflow } from '../runtime/model/parse';
+import { model } from './lazy';
 import { RunAnnotations } from './editor/annotations';
 import { RunPanel } from './panel/panel';
 import { askParameters } from './params';
@@ -24,24 +24,29 @@ function targetUri(arg: unknown): vscode.Uri | undefined {
 async function pickNode(uri: vscode.Uri, arg: unknown): Promise<string | undefined> {
   if (typeof arg === 'string') return arg;
   const doc = await vscode.workspace.openTextDocument(uri);
-  const model = parseWorkflow(doc.getText());
+  const wf = model().parseWorkflow(doc.getText());
   const editor = vscode.window.activeTextEditor;
   if (editor?.document === doc) {
     const offset = doc.offsetAt(editor.selection.active);
-    const here = [...model.nodesById.values()].find((n) => offset >= n.span[0] && offset <= n.span[1]);
+    const here = [...wf.nodesById.values()].find((n) => offset >= n.span[0] && offset <= n.span[1]);
     if (here) return here.id;
   }
-  return vscode.window.showQuickPick([...model.nodesById.keys()], { title: 'Kailash: which node?' });
+  return vscode.window.showQuickPick([...wf.nodesById.keys()], { title: 'Kailash: which node?' });
 }
 
 /** Only the real-editor tests get a handle on state (never other extensions in normal use). */
 export interface TestApi {
   runs: () => unknown[];
   storeSecret: (name: string, value: string) => Thenable<void>;
+  marks: Record<string, number>;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TestApi | undefined> {
+  const t0 = performance.now();
+  const marks: Record<string, number> = {};
+  const mark = (k: string) => void (marks[k] = Math.round(performance.now() - t0));
   const output = vscode.window.createOutputChannel('Kailash Workflows');
+  mark('output');
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 20);
   status.command = 'kailash.showRunPanel';
   const secrets = new Secrets(context.secrets);
@@ -56,12 +61,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     else if (m.type === 'reveal') void reveal(m.node);
   });
   controller = new RunController(host, () => panel, annotations, output, status);
+  mark('controller');
 
   async function reveal(node: string): Promise<void> {
     const file = controller.state().graph?.file;
     if (!file) return;
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-    const n = parseWorkflow(doc.getText()).nodesById.get(node);
+    const n = model().parseWorkflow(doc.getText()).nodesById.get(node);
     if (!n) return;
     const range = new vscode.Range(doc.positionAt(n.idSpan[0]), doc.positionAt(n.idSpan[1]));
     const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: range });
@@ -121,7 +127,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
       onDidChangeCodeLenses: lensesChanged.event,
       provideCodeLenses: (doc) => {
         if (!annotations.last(doc.uri)) return [];
-        return [...parseWorkflow(doc.getText()).nodesById.values()].map((n) => {
+        return [...model().parseWorkflow(doc.getText()).nodesById.values()].map((n) => {
           const at = doc.positionAt(n.span[0]);
           return new vscode.CodeLens(new vscode.Range(at, at), { title: 'Re-run from here', command: 'kailash.rerunFromNode', arguments: [doc.uri.toString(), n.id] });
         });
@@ -130,11 +136,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     vscode.window.onDidChangeTextEditorSelection((e) => {
       if (e.textEditor.document.languageId !== 'kailash-workflow' || !panel.visible) return;
       const offset = e.textEditor.document.offsetAt(e.selections[0]!.active);
-      const node = [...parseWorkflow(e.textEditor.document.getText()).nodesById.values()].find((n) => offset >= n.span[0] && offset <= n.span[1]);
+      const node = [...model().parseWorkflow(e.textEditor.document.getText()).nodesById.values()].find((n) => offset >= n.span[0] && offset <= n.span[1]);
       if (node) panel.selectNode(node.id);
     }),
   );
 
+  mark('registered');
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -148,8 +155,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   client = new LanguageClient('kailashWorkflows', 'Kailash Workflows', serverOptions, clientOptions);
   // Not awaited: the editor is usable at once, and the server's features arrive when it is up.
   client.start().catch((err: unknown) => output.appendLine(`The language server failed to start: ${String(err)}`));
+  mark('client');
   return process.env.KAILASH_E2E === '1'
-    ? { runs: () => controller.runs, storeSecret: (name, value) => context.secrets.store(`kailash.secret.${name}`, value) }
+    ? { runs: () => controller.runs, storeSecret: (name, value) => context.secrets.store(`kailash.secret.${name}`, value), marks }
     : undefined;
 }
 

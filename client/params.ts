@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { parse } from 'yaml';
 import type { RunParameters } from '../runtime/engine/types';
+import { model } from './lazy';
 
 /** Run parameters beyond the file's own `parameters` block: from a params file or typed in. */
 export async function askParameters(): Promise<RunParameters | undefined> {
@@ -17,7 +17,7 @@ export async function askParameters(): Promise<RunParameters | undefined> {
   if (pick.value === 'choose') {
     const [uri] = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Parameters: ['json', 'yaml', 'yml'] } })) ?? [];
     if (!uri) return undefined;
-    return asParameters(parse(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8')));
+    return asParameters(model().parseYaml(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8')));
   }
   const text = await vscode.window.showInputBox({
     title: 'Kailash: run parameters',

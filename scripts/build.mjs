@@ -34,6 +34,8 @@ const withoutNodeRuntimes = {
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', minify: true }),
+  // Loaded on first use by the extension (client/lazy.ts), not at activation.
+  build({ ...common, entryPoints: ['client/model.ts'], outfile: 'dist/editor-model.js', minify: true }),
   // The run host carries the runtime and every integration library, away from the main bundle.
   build({ ...common, entryPoints: ['client/run-host.ts'], outfile: 'dist/run-host.js', minify: true }),
   build({ entryPoints: ['client/webview/main.ts'], outfile: 'dist/webview.js', bundle: true, format: 'iife', platform: 'browser', target: 'es2022', minify: true, sourcemap: true, logLevel: 'warning' }),

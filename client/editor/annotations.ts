@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
-import { LineIndex } from '../../runtime/model/lines';
-import { parseWorkflow } from '../../runtime/model/parse';
 import type { WorkflowModel } from '../../runtime/model/types';
+import { model } from '../lazy';
 import type { RunView } from '../shared/panel';
 import { hintFor } from '../shared/panel';
-import { fingerprints, staleNodes } from './fingerprints';
 import { statusText } from './summary';
 
 interface LastRun {
@@ -51,7 +49,7 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
     const key = doc.uri.toString();
     const existing = this.runs.get(key);
     if (!existing) queueMicrotask(this.onRun);
-    const atRun = existing?.run.runId === run.runId ? existing.atRun : fingerprints(parseWorkflow(doc.getText()));
+    const atRun = existing?.run.runId === run.runId ? existing.atRun : model().fingerprints(model().parseWorkflow(doc.getText()));
     this.runs.set(key, { run, atRun, stale: existing?.run.runId === run.runId ? existing.stale : new Set() });
     this.redraw(doc);
   }
@@ -59,7 +57,7 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
   private onChange(doc: vscode.TextDocument): void {
     const last = this.runs.get(doc.uri.toString());
     if (!last) return;
-    last.stale = staleNodes(last.atRun, fingerprints(parseWorkflow(doc.getText())));
+    last.stale = model().staleNodes(last.atRun, model().fingerprints(model().parseWorkflow(doc.getText())));
     this.redraw(doc);
   }
 
@@ -71,13 +69,13 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
     const last = this.runs.get(doc.uri.toString());
     const editors = vscode.window.visibleTextEditors.filter((e) => e.document === doc);
     if (!last) return;
-    const model = parseWorkflow(doc.getText());
-    const lines = new LineIndex(model.text);
+    const wf = model().parseWorkflow(doc.getText());
+    const lines = new (model().LineIndex)(wf.text);
     const fresh: vscode.DecorationOptions[] = [];
     const failed: vscode.DecorationOptions[] = [];
     const stale: vscode.DecorationOptions[] = [];
     const diags: vscode.Diagnostic[] = [];
-    for (const node of model.nodesById.values()) {
+    for (const node of wf.nodesById.values()) {
       const v = last.run.nodes[node.id];
       if (!v || v.status === 'running') continue;
       const line = lines.position(node.idSpan[0]).line;
@@ -106,9 +104,9 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const last = this.runs.get(doc.uri.toString());
     if (!last) return undefined;
-    const model: WorkflowModel = parseWorkflow(doc.getText());
+    const wf: WorkflowModel = model().parseWorkflow(doc.getText());
     const offset = doc.offsetAt(position);
-    const node = [...model.nodesById.values()].find((n) => offset >= n.idSpan[0] && offset <= n.idSpan[1]);
+    const node = [...wf.nodesById.values()].find((n) => offset >= n.idSpan[0] && offset <= n.idSpan[1]);
     const v = node && last.run.nodes[node.id];
     if (!node || !v) return undefined;
     const md = new vscode.MarkdownString();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { RunParameters, RunResult } from '../../runtime/engine/types';
-import { parseWorkflow } from '../../runtime/model/parse';
+import { model } from '../lazy';
 import type { RunAnnotations } from '../editor/annotations';
 import type { RunPanel } from '../panel/panel';
 import { applyEvent, type PanelGraph, type PanelState, type RunView } from '../shared/panel';
@@ -59,8 +59,8 @@ export class RunController {
     this.lastRequest = request;
     const doc = await vscode.workspace.openTextDocument(request.uri);
     const runId = randomUUID();
-    const model = parseWorkflow(doc.getText());
-    const label = `${model.name?.value ?? doc.uri.path.split('/').pop()}${request.to ? ` → ${request.to}` : request.from ? ` from ${request.from}` : ''}`;
+    const wf = model().parseWorkflow(doc.getText());
+    const label = `${wf.name?.value ?? doc.uri.path.split('/').pop()}${request.to ? ` → ${request.to}` : request.from ? ` from ${request.from}` : ''}`;
     const view: RunView = { runId, file: doc.uri.fsPath, label, startedAt: Date.now(), status: 'running', nodes: {}, breakers: {} };
     this.runs.push(view);
     if (this.runs.length > HISTORY) this.runs.shift();
@@ -74,7 +74,7 @@ export class RunController {
     this.status.show();
     const cancel = new vscode.CancellationTokenSource();
     this.active.set(runId, { cancel });
-    const total = model.nodesById.size;
+    const total = wf.nodesById.size;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Kailash: ${label}`, cancellable: true },
       (progress, token) =>
@@ -166,12 +166,12 @@ export class RunController {
 }
 
 function graphOf(doc: vscode.TextDocument): PanelGraph {
-  const model = parseWorkflow(doc.getText());
+  const wf = model().parseWorkflow(doc.getText());
   return {
     file: doc.uri.fsPath,
-    name: model.name?.value ?? doc.uri.path.split('/').pop() ?? 'workflow',
-    nodes: [...model.nodesById.values()].map((n) => ({ id: n.id, type: n.type?.value ?? '?' })),
-    edges: model.connections
+    name: wf.name?.value ?? doc.uri.path.split('/').pop() ?? 'workflow',
+    nodes: [...wf.nodesById.values()].map((n) => ({ id: n.id, type: n.type?.value ?? '?' })),
+    edges: wf.connections
       .filter((c) => c.from && c.to)
       .map((c) => ({ from: c.from!.value, to: c.to!.value, label: `${c.fromOutput.value} → ${c.toInput.value}`, cycle: c.cycle })),
   };

@@ -16,5 +16,5 @@ exports.run = async () => {
   const t1 = performance.now();
   require(copy);
   const load = performance.now() - t1;
-  fs.writeFileSync(process.env.KAILASH_BENCH_OUT, JSON.stringify({ activation, load }));
+  fs.writeFileSync(process.env.KAILASH_BENCH_OUT, JSON.stringify({ activation, load, marks: ext.exports && ext.exports.marks }));
 };
