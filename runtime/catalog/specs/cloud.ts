@@ -3,6 +3,24 @@ import { readS3, s3Target, writeS3 } from '../../nodes/cloud/s3';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
+/** How both S3 nodes reach the store. */
+const connection: NodeSpec['params'] = {
+  access_key: {
+    type: 'str',
+    description: 'AWS access key ID (default: AWS_ACCESS_KEY_ID from the environment)',
+  },
+  secret_key: {
+    type: 'str',
+    description: 'AWS secret access key (default: AWS_SECRET_ACCESS_KEY from the environment)',
+    secret: true,
+  },
+  region: { type: 'str', description: 'AWS region', default: 'us-east-1' },
+  endpoint_url: {
+    type: 'str',
+    description: 'Endpoint of an S3-compatible store (MinIO, LocalStack, …); path-style addressing',
+  },
+};
+
 export const specs: NodeSpec[] = [
   {
     type: 'S3ReaderNode',
@@ -29,20 +47,7 @@ export const specs: NodeSpec[] = [
     params: {
       bucket_name: { type: 'str', description: 'Bucket to read from', required: true },
       object_key: { type: 'str', description: 'Key of the object to read', required: true },
-      access_key: {
-        type: 'str',
-        description: 'AWS access key ID (default: AWS_ACCESS_KEY_ID from the environment)',
-      },
-      secret_key: {
-        type: 'str',
-        description: 'AWS secret access key (default: AWS_SECRET_ACCESS_KEY from the environment)',
-        secret: true,
-      },
-      region: { type: 'str', description: 'AWS region', default: 'us-east-1' },
-      endpoint_url: {
-        type: 'str',
-        description: 'Endpoint of an S3-compatible store (MinIO, LocalStack, …); path-style addressing',
-      },
+      ...connection,
       response_format: {
         type: 'str',
         description:
@@ -95,20 +100,7 @@ export const specs: NodeSpec[] = [
         type: 'str',
         description: 'Content-Type of the object (default: application/json for dicts and lists, text/plain for strings)',
       },
-      access_key: {
-        type: 'str',
-        description: 'AWS access key ID (default: AWS_ACCESS_KEY_ID from the environment)',
-      },
-      secret_key: {
-        type: 'str',
-        description: 'AWS secret access key (default: AWS_SECRET_ACCESS_KEY from the environment)',
-        secret: true,
-      },
-      region: { type: 'str', description: 'AWS region', default: 'us-east-1' },
-      endpoint_url: {
-        type: 'str',
-        description: 'Endpoint of an S3-compatible store (MinIO, LocalStack, …); path-style addressing',
-      },
+      ...connection,
     },
     outputs: {
       success: { type: 'bool', description: 'Whether the object was written' },
