@@ -50,6 +50,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       case 'worker':
       case 'submit':
       case 'status':
+      case 'cancel':
         return await workerCli(command, rest, io, { usageError: (m) => new UsageError(m), readFile: readWorkflow });
       case undefined:
       case '-h':

@@ -28,12 +28,15 @@ export const WORKER_USAGE = `  worker --redis URL [--queue NAME] [--concurrency 
                                             send a run to a queue (--wait: exit as run)
   status <run-id> --redis URL [--queue NAME] [--json]
                                             a queued run's state and record
+  cancel <run-id> --redis URL [--queue NAME]
+                                            cancel a queued or running run
 `;
 
-export async function workerCli(command: 'worker' | 'submit' | 'status', args: string[], io: WorkerCliIo, ctx: WorkerCliContext): Promise<number> {
+export async function workerCli(command: 'worker' | 'submit' | 'status' | 'cancel', args: string[], io: WorkerCliIo, ctx: WorkerCliContext): Promise<number> {
   try {
     if (command === 'worker') return await workerCommand(args, io, ctx);
     if (command === 'submit') return await submitCommand(args, io, ctx);
+    if (command === 'cancel') return await cancelCommand(args, io, ctx);
     return await statusCommand(args, io, ctx);
   } catch (err) {
     // Checks on names and URLs throw plain errors; they are usage errors here.
@@ -205,6 +208,27 @@ async function submitCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
     if (values.json) io.out(JSON.stringify(result, null, 2) + '\n');
     else io.out(summary(result) + '\n');
     return exitCode(result);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Marks a run cancelled: a queued one never starts, a running one is aborted by its worker. */
+async function cancelCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliContext): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { ...common }, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw ctx.usageError('cancel needs exactly one run id');
+  const runId = check(() => checkRunId(positionals[0]!));
+  const client = new WorkerClient(connection(values, ctx));
+  try {
+    try {
+      await client.ready();
+    } catch (err) {
+      io.err(`kailash-wf: ${(err as Error).message}\n`);
+      return 2;
+    }
+    await client.cancel(runId);
+    io.out(`cancel requested for run ${runId} on queue '${client.queueName}'\n`);
+    return 0;
   } finally {
     await client.close();
   }

@@ -40,6 +40,23 @@ describe('kailash-wf submit and status (no worker running)', () => {
     assert.deepEqual(JSON.parse(unknown.out), { runId: 'no-such-run', queue, state: 'unknown' });
   });
 
+  it('cancel records the request for a run (the client-level tests show workers honouring it)', async () => {
+    // Its own queue: the next test counts what this one's queue holds.
+    const other = uniqueQueue('cli-cancel');
+    const o = ['--redis', REDIS_URL, '--queue', other];
+    try {
+      const sub = await cli('submit', file, ...o, '--root', root, '--json');
+      const { runId } = JSON.parse(sub.out) as { runId: string };
+      const c = await cli('cancel', runId, ...o);
+      assert.equal(c.code, 0, c.err);
+      assert.equal(c.out, `cancel requested for run ${runId} on queue '${other}'\n`);
+      assert.equal((await cli('cancel', ...o)).code, 2);
+      assert.equal((await cli('cancel', '../etc', ...o)).code, 2);
+    } finally {
+      await dropQueue(REDIS_URL, other);
+    }
+  });
+
   it('bad usage, an invalid workflow or a file outside --root: exit 2 and nothing enqueued', async () => {
     const invalid = await cli('submit', bad, ...r, '--root', root);
     assert.equal(invalid.code, 2);
