@@ -7,10 +7,10 @@ import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { after, afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { getSpec } from '../../runtime/catalog';
 import { disposeAll } from '../../runtime/engine/resources';
-import { call, closedPort, context, json, listen, requestSocketsClosed, run, visible, type TestServer } from './api-support';
+import { call, closedPort, context, json, requestSocketsClosed, run, useServers, visible } from './api-support';
 
 const SECRET = 'tok-5ecret-value-9f2c';
 const env = { KAILASH_SECRET_API_TOKEN: SECRET };
@@ -29,16 +29,7 @@ function one(config: string, extra = ''): string {
 }
 
 describe('HTTPRequestNode against node:http', () => {
-  const servers: TestServer[] = [];
-  const serve = async (...args: Parameters<typeof listen>) => {
-    const s = await listen(...args);
-    servers.push(s);
-    return s;
-  };
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-  });
-  after(() => disposeAll());
+  const serve = useServers();
 
   it('GETs JSON with params, headers and bearer auth, and returns exactly Kailash\'s outputs', async () => {
     const s = await serve((req, res) => json(res, 200, { path: req.url, auth: req.headers.authorization === `Bearer ${SECRET}`, trace: req.headers['x-trace'] }));

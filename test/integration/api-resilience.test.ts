@@ -1,9 +1,8 @@
 // Engine policies (retry, timeout, circuit breaker) around HTTPRequestNode, against servers that
 // fail on purpose; attempts are counted where they land, on the server.
 import assert from 'node:assert/strict';
-import { after, afterEach, describe, it, mock } from 'node:test';
-import { disposeAll } from '../../runtime/engine/resources';
-import { json, listen, requestSocketsClosed, run, type TestServer } from './api-support';
+import { describe, it, mock } from 'node:test';
+import { json, requestSocketsClosed, run, useServers } from './api-support';
 
 const node = (url: string, policies: string) => `nodes:
   - id: call
@@ -13,16 +12,7 @@ ${policies.replace(/^/gm, '    ')}
 `;
 
 describe('HTTPRequestNode under engine policies', () => {
-  const servers: TestServer[] = [];
-  const serve = async (...args: Parameters<typeof listen>) => {
-    const s = await listen(...args);
-    servers.push(s);
-    return s;
-  };
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-  });
-  after(() => disposeAll());
+  const serve = useServers();
 
   it('retries a burst of 503s and succeeds on the third attempt', async () => {
     const s = await serve((_req, res, n) => json(res, n <= 2 ? 503 : 200, { n }));

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { getSpec } from '../../runtime/catalog';
-import { disposeAll } from '../../runtime/engine/resources';
-import { closedPort, context, json, listen, requestSocketsClosed, run, visible, type TestServer } from './api-support';
+import { closedPort, context, json, listen, requestSocketsClosed, run, useServers, visible } from './api-support';
 
 const SECRET = 'rest-s3cret-token-77a1';
 const env = { KAILASH_SECRET_API_TOKEN: SECRET };
@@ -36,16 +35,7 @@ function pages(req: { url?: string; headers: Record<string, unknown> }, res: Par
 }
 
 describe('RESTClientNode against node:http', () => {
-  const servers: TestServer[] = [];
-  const serve = async (...args: Parameters<typeof listen>) => {
-    const s = await listen(...args);
-    servers.push(s);
-    return s;
-  };
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-  });
-  after(() => disposeAll());
+  const serve = useServers();
 
   it('builds base_url + version + resource with escaped path_params, sends query and JSON headers, returns Kailash outputs', async () => {
     const s = await serve((req, res) => json(res, 200, { url: req.url, accept: req.headers.accept, auth: req.headers.authorization }, { 'x-ratelimit-remaining': '41', 'x-ratelimit-limit': '60' }));

@@ -10,6 +10,8 @@ import type { NodeOutput, RunContext, RunServices } from '../../runtime/catalog/
 import { LocalRuntime } from '../../runtime/engine/local';
 import type { RunEvent, RunOptions, RunResult } from '../../runtime/engine/types';
 import { parseWorkflow } from '../../runtime/model/parse';
+import { after, afterEach } from 'node:test';
+import { disposeAll } from '../../runtime/engine/resources';
 
 export interface TestServer {
   server: Server;
@@ -122,4 +124,21 @@ export function visible(r: RunResult | NodeOutput): string {
 export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+/**
+ * Servers for one `describe`: each test's are closed after it, and shared clients (pools,
+ * dispatchers) after the suite. Call at the top of the `describe`.
+ */
+export function useServers(): (handler: Handler) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  after(() => disposeAll());
+  return async (handler) => {
+    const s = await listen(handler);
+    servers.push(s);
+    return s;
+  };
 }
