@@ -3,10 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { WorkflowInvalid } from '../engine/errors';
-import { LocalRuntime } from '../engine/local';
+import { LocalRuntime, workflowErrors } from '../engine/local';
 import type { RunEvent, RunParameters } from '../engine/types';
 import { parseWorkflow } from '../model/parse';
-import { validateModel } from '../validate';
 import { LineIndex } from '../model/lines';
 
 export interface RunIo {
@@ -29,7 +28,7 @@ const MAX_LINES = 16;
 export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal): Promise<number> {
   const model = parseWorkflow(args.text);
   const lines = new LineIndex(args.text);
-  const errors = validateModel(model, {}, lines).filter((d) => d.severity === 'error');
+  const errors = workflowErrors(model);
   if (errors.length) {
     for (const d of errors) {
       const p = lines.position(d.span[0]);

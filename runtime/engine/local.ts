@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { RunServices, SubRunResult } from '../catalog/types';
 import type { WorkflowModel } from '../model/types';
 import { parseWorkflow } from '../model/parse';
+import type { Diagnostic } from '../diagnostics';
 import { validateModel } from '../validate';
 import { JsWorker } from '../nodes/code/js-worker';
 import { PythonWorker } from '../nodes/code/python-worker';
@@ -23,6 +24,15 @@ export interface RuntimeOptions {
   jsMemoryMb?: number;
 }
 
+const checked = new WeakMap<WorkflowModel, Diagnostic[]>();
+
+/** A model's errors, validated once however many callers ask (the CLI prints them, execute refuses on them). */
+export function workflowErrors(model: WorkflowModel): Diagnostic[] {
+  let errors = checked.get(model);
+  if (!errors) checked.set(model, (errors = validateModel(model).filter((d) => d.severity === 'error')));
+  return errors;
+}
+
 /** Sub-workflows including one another stop here rather than recurse forever. */
 const MAX_DEPTH = 8;
 
@@ -41,7 +51,7 @@ export class LocalRuntime {
 
   /** Validates, then runs. Throws WorkflowInvalid (nothing ran) when the workflow has errors. */
   async execute(model: WorkflowModel, options: RunOptions = {}, depth = 0): Promise<RunResult> {
-    const errors = validateModel(model).filter((d) => d.severity === 'error');
+    const errors = workflowErrors(model);
     if (errors.length) throw new WorkflowInvalid(`The workflow has ${errors.length} error${errors.length === 1 ? '' : 's'}; first: ${errors[0]!.message}`);
     if (options.to !== undefined && !model.nodesById.has(options.to)) throw new WorkflowInvalid(`No node '${options.to}' in this workflow.`);
     const run = new Run(model, options, {
