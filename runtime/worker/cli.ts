@@ -20,18 +20,6 @@ export interface WorkerCliContext {
   readFile(file: string): string;
 }
 
-export const WORKER_USAGE = `  worker --redis URL [--queue NAME] [--concurrency N] [--root DIR] [--timeout S]
-         [--lock-duration S] [--grace S]
-                                            take runs from a queue and execute them
-  submit <file> --redis URL [--queue NAME] [--params FILE] [--param node.key=value]...
-         [--to NODE] [--timeout S] [--run-id ID] [--root DIR] [--wait] [--json]
-                                            send a run to a queue (--wait: exit as run)
-  status <run-id> --redis URL [--queue NAME] [--json]
-                                            a queued run's state and record
-  cancel <run-id> --redis URL [--queue NAME]
-                                            cancel a queued or running run
-`;
-
 export async function workerCli(command: 'worker' | 'submit' | 'status' | 'cancel', args: string[], io: WorkerCliIo, ctx: WorkerCliContext): Promise<number> {
   try {
     if (command === 'worker') return await workerCommand(args, io, ctx);
