@@ -1,6 +1,7 @@
 /**
  * The shape of a node spec. Every node type is exactly one `NodeSpec`; the JSON schema,
- * validator, completion, hover, coercion and the reference docs all read it.
+ * validator, completion, hover, coercion and the reference docs all read it. A spec is data:
+ * what executes the type is bound to it in `runtime/nodes/registry.ts`.
  */
 
 /** Kailash's parameter types (Python `str, int, float, bool, list, dict, Any`). */
@@ -112,7 +113,7 @@ export interface NodeSpec {
   /** Registered name, e.g. `HTTPRequestNode`. */
   type: string;
   category: Category;
-  /** `kailash`: mirrors the Python SDK exactly; `ours`: a node the SDK lacks (DESIGN §7). */
+  /** `kailash`: mirrors the Python SDK exactly; `ours`: a node the SDK lacks (the guide writes it by hand). */
   origin: 'kailash' | 'ours';
   /** One line, shown in completion lists. */
   summary: string;
@@ -128,8 +129,4 @@ export interface NodeSpec {
   dynamicOutputs?: boolean;
   /** Outputs that depend on the node's config (SwitchNode's `case_<value>` keys). */
   outputsFor?: (config: Record<string, unknown>) => Record<string, OutputSpec>;
-  /** The host (or other target) the node talks to, for keying circuit breakers and rate limits. */
-  target?: (inputs: Record<string, unknown>) => string | undefined;
-  /** Executes the node. Absent until written: the engine then fails the node with a clear message. */
-  run?: NodeRun;
 }

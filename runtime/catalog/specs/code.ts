@@ -1,12 +1,10 @@
 import type { NodeSpec } from '../types';
-import { runJavaScript, runPython } from '../../nodes/code/run';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
 export const specs: NodeSpec[] = [
   {
     type: 'PythonCodeNode',
-    run: runPython,
     category: 'code',
     origin: 'kailash',
     summary: 'Run inline Python code; every input becomes a variable',
@@ -73,7 +71,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'JavaScriptCodeNode',
-    run: runJavaScript,
     category: 'code',
     origin: 'ours',
     summary: 'Run inline JavaScript; every input becomes a variable',

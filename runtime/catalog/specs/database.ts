@@ -1,5 +1,4 @@
 import type { NodeSpec } from '../types';
-import { runAsyncSqlDatabase, runSqlDatabase, sqlTarget } from '../../nodes/database/sql';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
@@ -23,8 +22,6 @@ const operationsParam: NodeSpec['params'][string] = {
 export const specs: NodeSpec[] = [
   {
     type: 'SQLDatabaseNode',
-    run: runSqlDatabase,
-    target: sqlTarget,
     category: 'database',
     origin: 'kailash',
     summary: 'Run a SQL statement over a pooled connection and return the rows',
@@ -182,8 +179,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'AsyncSQLDatabaseNode',
-    run: runAsyncSqlDatabase,
-    target: sqlTarget,
     category: 'database',
     origin: 'kailash',
     summary: 'Run a SQL query on PostgreSQL, MySQL or SQLite (async); output nested under `result`',

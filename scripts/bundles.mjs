@@ -1,0 +1,25 @@
+// The bundles `npm run build` writes into dist/, as esbuild options. The architecture test
+// builds the language server's from here too, to check what lands in it.
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  // The extension host supplies `vscode`; nothing else may stay external (no native addons).
+  external: ['vscode'],
+};
+
+export const bundles = {
+  extension: { ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', minify: true },
+  // Loaded on first use by the extension (client/lazy.ts), not at activation.
+  editorModel: { ...common, entryPoints: ['client/model.ts'], outfile: 'dist/editor-model.js', minify: true },
+  // The run host carries the runtime and every integration library, away from the main bundle.
+  runHost: { ...common, entryPoints: ['client/run-host.ts'], outfile: 'dist/run-host.js', minify: true },
+  webview: { entryPoints: ['client/webview/main.ts'], outfile: 'dist/webview.js', bundle: true, format: 'iife', platform: 'browser', target: 'es2022', minify: true, sourcemap: true, logLevel: 'warning' },
+  webviewCss: { entryPoints: ['client/webview/style.css'], outfile: 'dist/webview.css', bundle: true, minify: true, logLevel: 'warning' },
+  // Reads specs, never runs nodes: nothing it imports reaches runtime/nodes/ (the architecture test checks).
+  server: { ...common, entryPoints: ['server/server.ts'], outfile: 'dist/server.js', minify: true },
+  cli: { ...common, entryPoints: ['runtime/cli/bin.ts'], outfile: 'dist/cli.js', minify: true, banner: { js: '#!/usr/bin/env node' } },
+};
