@@ -17,6 +17,11 @@ const step = (name, cmd, args) => {
 };
 let failed = step('build', 'npm', ['run', 'build']);
 if (failed) process.exit(failed);
+// The UI suite drives the packaged extension as a user installs it; the extension-host suite
+// loads the source tree's build (its tests need extensionDevelopmentPath).
+failed = step('package the .vsix', 'npm', ['run', 'package']);
+if (failed) process.exit(failed);
+process.env.KAILASH_E2E_VSIX = path.join(root, 'kailash-workflows.vsix');
 const ui = step('UI tests (code-server + Chromium)', process.execPath, ['--test', '--test-reporter=spec', 'test/e2e/ui.test.mjs']);
 if (screenshotOnly) process.exit(ui);
 const ext = step('extension-host tests', process.execPath, ['test/e2e/run-ext-tests.mjs']);

@@ -19,7 +19,7 @@ export interface NodeRecord {
   error?: NodeError;
 }
 
-/** DESIGN §5, the shape `run --json` prints. */
+/** The shape `run --json` prints (docs/workflow-format.md). */
 export interface RunResult {
   runId: string;
   status: RunStatus;

@@ -188,7 +188,12 @@ async function submitCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
       },
     ]);
     if (!values.wait) {
-      io.out(values.json ? JSON.stringify({ runId: id, queue: client.queueName }, null, 2) + '\n' : `submitted run ${id} to queue '${client.queueName}'\n`);
+      // Only the id on stdout, so `ID=$(kailash-wf submit …)` works; the queue goes to stderr.
+      if (values.json) io.out(JSON.stringify({ runId: id, queue: client.queueName }, null, 2) + '\n');
+      else {
+        io.out(`${id}\n`);
+        io.err(`submitted to queue '${client.queueName}'\n`);
+      }
       return 0;
     }
     const record = await client.wait(id!, { onEntry: values.json ? undefined : (e) => progress(e, io) });

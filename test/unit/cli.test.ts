@@ -88,7 +88,20 @@ describe('kailash-wf CLI', () => {
     assert.equal(r.err, "kailash-wf: cannot read 'no/such.env': no such file\n");
   });
 
-  it('validate --json prints DESIGN §5 records with 1-based positions', async () => {
+  it('a node failed under on_error: continue: the summary says so and the exit code is 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kwf-cli-'));
+    const file = join(dir, 'tolerant.workflow.yaml');
+    writeFileSync(file, `name: tolerant
+nodes:
+  - {id: read, type: TextReaderNode, config: {file_path: missing.txt}, on_error: continue}
+  - {id: other, type: PythonCodeNode, config: {code: "result = 1"}}
+`);
+    const r = await cli('run', file);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /^✗ succeeded with 1 failed node \(on_error: continue\): read — in [\d.]+ ms$/m);
+  });
+
+  it('validate --json prints records with 1-based positions', async () => {
     const file = join(FIXTURES, 'diagnostics', 'duplicate-connection.workflow.yaml');
     const r = await cli('validate', file, '--json');
     assert.equal(r.code, 1);
