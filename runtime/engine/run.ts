@@ -76,6 +76,7 @@ export class Run {
       list.push(c);
     }
     this.fileParameters = (toPlain(model.parameters) as Record<string, unknown> | undefined) ?? {};
+    for (const secret of options.reuseSecrets ?? []) this.redactor.add(secret);
   }
 
   private readonly statics = new Map<string, NodeStatic>();
@@ -147,7 +148,7 @@ export class Run {
     if (cancelled) result.error = { type: 'WorkflowCancelledError', message: 'Workflow cancelled' };
     else if (stop) result.error = stop;
     else if (untolerated) result.error = { ...this.records[untolerated]!.error!, node: untolerated };
-    this.options.keepOutputs?.(Object.fromEntries(this.outputs));
+    this.options.keepOutputs?.(Object.fromEntries(this.outputs), this.redactor.values());
     this.emit({ type: 'run-end', result });
     return result;
   }

@@ -70,6 +70,14 @@ export interface RunOptions {
   defaultTimeoutMs?: number;
   /** Outputs of an earlier run to use instead of running these nodes ("re-run from here"). */
   reuse?: Record<string, NodeOutput | null>;
-  /** Receives the real (unredacted) outputs when the run ends, for a later `reuse`; keep them in-process. */
-  keepOutputs?: (outputs: Record<string, NodeOutput | null>) => void;
+  /**
+   * The secret values the earlier run resolved (`keepOutputs`' second argument): the reused
+   * outputs may hold them, and this run, which does not run those nodes, would not know them.
+   */
+  reuseSecrets?: string[];
+  /**
+   * Receives the real (unredacted) outputs when the run ends, for a later `reuse`, with the
+   * secret values they may hold, for a later `reuseSecrets`; keep both in-process.
+   */
+  keepOutputs?: (outputs: Record<string, NodeOutput | null>, secrets: string[]) => void;
 }

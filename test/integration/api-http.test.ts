@@ -229,6 +229,54 @@ describe('HTTPRequestNode against node:http', () => {
     await assert.rejects(implementationOf('AsyncHTTPRequestNode')!.run({ url: `http://127.0.0.1:${port}`, retry_count: 1, retry_backoff: 0 }, context()), /Async HTTP request failed after 2 attempts\. GET http:\/\/127\.0\.0\.1:\d+\/ failed: .*ECONNREFUSED/);
   });
 
+  it('drops Authorization and cookies on a redirect to another port on the same host', async () => {
+    const second = await serve((req, res) => json(res, 200, { auth: req.headers.authorization ?? null, cookie: req.headers.cookie ?? null }));
+    const first = await serve((req, res) => {
+      res.writeHead(302, { location: `${second.url}/landed` });
+      res.end();
+    });
+    const out = await call('HTTPRequestNode', { url: `${first.url}/start`, auth_type: 'bearer', auth_token: SECRET, headers: { Cookie: 'sid=1' } });
+    assert.equal(out.status_code, 200);
+    assert.equal(first.requests[0]!.headers.authorization, `Bearer ${SECRET}`, 'the first server got the credentials');
+    assert.equal(second.requests.length, 1);
+    assert.equal(second.requests[0]!.headers.authorization, undefined);
+    assert.equal(second.requests[0]!.headers.cookie, undefined);
+    const sameOrigin = await serve((req, res) => {
+      if (req.url === '/start') {
+        res.writeHead(302, { location: '/landed' });
+        return res.end();
+      }
+      json(res, 200, { auth: req.headers.authorization ?? null });
+    });
+    const kept = await call('HTTPRequestNode', { url: `${sameOrigin.url}/start`, auth_type: 'bearer', auth_token: SECRET });
+    assert.deepEqual((kept.response as { content: unknown }).content, { auth: `Bearer ${SECRET}` }, 'a redirect within the origin keeps them');
+  });
+
+  it('drops Authorization on a redirect from https to http (clear text)', { skip: !openssl() && 'needs openssl to make a certificate' }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kwf-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const plain = await serve((req, res) => json(res, 200, { auth: req.headers.authorization ?? null }));
+    const seen: (string | undefined)[] = [];
+    const tls = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(301, { location: `${plain.url}/clear` });
+      res.end();
+    });
+    tls.listen(0, '127.0.0.1');
+    await once(tls, 'listening');
+    try {
+      const out = await call('HTTPRequestNode', { url: `https://127.0.0.1:${(tls.address() as AddressInfo).port}/secure`, verify_ssl: false, auth_type: 'basic', auth_username: 'svc', auth_password: SECRET });
+      assert.equal(out.status_code, 200);
+      assert.match(String(seen[0]), /^Basic /);
+      assert.equal(plain.requests.length, 1);
+      assert.equal(plain.requests[0]!.headers.authorization, undefined);
+    } finally {
+      tls.closeAllConnections();
+      tls.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('verify_ssl: a self-signed certificate is refused by default and accepted with verify_ssl false', { skip: !openssl() && 'needs openssl to make a certificate' }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kwf-tls-'));
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
