@@ -1,6 +1,8 @@
 // Bundles the extension, the language server and the CLI into dist/ with esbuild.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const common = {
   bundle: true,
@@ -32,6 +34,19 @@ const withoutNodeRuntimes = {
   },
 };
 
+/**
+ * QuickJS loads its Emscripten glue with `import()`, which would pick the ES module build (it
+ * needs `import.meta.url`, absent from a CommonJS bundle): take the CommonJS build instead.
+ */
+const quickjsCommonJs = {
+  name: 'quickjs-commonjs',
+  setup(b) {
+    b.onResolve({ filter: /^@jitl\/quickjs-wasmfile-release-sync\/emscripten-module$/ }, (args) => ({
+      path: createRequire(import.meta.url).resolve(args.path),
+    }));
+  },
+};
+
 await Promise.all([
   build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', minify: true }),
   // Loaded on first use by the extension (client/lazy.ts), not at activation.
@@ -42,5 +57,10 @@ await Promise.all([
   build({ entryPoints: ['client/webview/style.css'], outfile: 'dist/webview.css', bundle: true, minify: true, logLevel: 'warning' }),
   build({ ...common, entryPoints: ['server/server.ts'], outfile: 'dist/server.js', minify: true, plugins: [withoutNodeRuntimes] }),
   build({ ...common, entryPoints: ['runtime/cli/bin.ts'], outfile: 'dist/cli.js', minify: true, banner: { js: '#!/usr/bin/env node' } }),
+  // JavaScriptCodeNode's sandbox thread, started by the run host and the CLI from beside them.
+  build({ ...common, entryPoints: ['runtime/nodes/code/js-thread.ts'], outfile: 'dist/js-thread.js', minify: true, plugins: [quickjsCommonJs] }),
 ]);
+// QuickJS's WebAssembly, read by runtime/nodes/code/js-worker.ts from beside the bundles.
+const quickjs = dirname(createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/package.json'));
+copyFileSync(join(quickjs, 'dist', 'emscripten-module.wasm'), 'dist/quickjs.wasm');
 chmodSync('dist/cli.js', 0o755);
