@@ -1,5 +1,5 @@
 /** Node's timers hold 32 bits: a longer delay (over ~24.8 days) fires after 1 ms instead. */
-const MAX_DELAY = 2 ** 31 - 1;
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface LongTimer {
   clear(): void;
@@ -12,7 +12,7 @@ export function longTimeout(fn: () => void, ms: number): LongTimer {
   const end = Date.now() + Math.max(0, ms);
   const arm = () => {
     const left = end - Date.now();
-    timer = left > MAX_DELAY ? setTimeout(arm, MAX_DELAY) : setTimeout(fn, Math.max(0, left));
+    timer = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(fn, Math.max(0, left));
   };
   arm();
   return { clear: () => clearTimeout(timer) };

@@ -78,8 +78,11 @@ describe('JavaScriptCodeNode sandbox', () => {
     const r = await runYaml(
       'nodes:\n' +
         js('spin', 'while (true) {}', ', timeout: 0.5') +
-        js('long', "const end = Date.now() + 300; while (Date.now() < end) {} result = 'done'", ', timeout: 3000000'),
+        js('long', "const end = Date.now() + 300; while (Date.now() < end) {} result = 'done'", ', timeout: 3000000') +
+        // The node policy `timeout` (any node type) had the same 32-bit limit.
+        `  - {id: policy, type: PythonCodeNode, config: {code: "import time\\ntime.sleep(0.3)\\nresult = 'done'"}, timeout: 3000000}\n`,
     );
+    assert.deepEqual(r.results.policy, { result: 'done' }, JSON.stringify(r.nodes.policy));
     assert.equal(r.nodes.spin!.error?.type, 'TimeoutError');
     assert.match(r.nodes.spin!.error!.message, /^Node 'spin' timed out after 0\.5 s/);
     assert.deepEqual(r.results.long, { result: 'done' });
