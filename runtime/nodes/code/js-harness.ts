@@ -80,8 +80,9 @@ export const JS_HARNESS = String.raw`(() => {
       }
     },
     report() {
-      if (!state.done) return stringify({ ok: false, pending: true });
-      if ('error' in state) return stringify(failure(state.error));
+      const out = (o) => stringify(assign(o, { logs: { logs, dropped } }));
+      if (!state.done) return out({ ok: false, pending: true });
+      if ('error' in state) return out(failure(state.error));
       let output;
       const value = state.value;
       if (value !== NONE && value !== undefined) output = { result: value };
@@ -93,9 +94,9 @@ export const JS_HARNESS = String.raw`(() => {
       for (const k of keys(output)) jsonSafe(output[k], k, bad, 0);
       if (bad.length) {
         const unique = bad.filter((k, i) => bad.indexOf(k) === i);
-        return stringify({ ok: false, type: 'NodeValidationError', message: 'Node outputs must be JSON-serializable. Failed keys: ' + stringify(unique) });
+        return out({ ok: false, type: 'NodeValidationError', message: 'Node outputs must be JSON-serializable. Failed keys: ' + stringify(unique) });
       }
-      return stringify({ ok: true, output: stringify(output) });
+      return out({ ok: true, output: stringify(output) });
     },
     logs() {
       return stringify({ logs, dropped });

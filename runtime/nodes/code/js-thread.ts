@@ -87,7 +87,9 @@ function describe(vm: QuickJSContext, handle: QuickJSHandle): { type: string; me
   }
 }
 
-type Outcome = { ok: true; output: string } | { ok: false; type: string; message: string; stack?: string; timedOut?: boolean };
+type Logs = { logs: string[]; dropped: number };
+/** A request's result; `logs` when the harness's report already carried them. */
+type Outcome = ({ ok: true; output: string } | { ok: false; type: string; message: string; stack?: string; timedOut?: boolean }) & { logs?: Logs };
 
 interface Sandbox {
   rt: QuickJSRuntime;
@@ -96,6 +98,8 @@ interface Sandbox {
   /** The current request's deadline (epoch ms); Infinity while the host reads results. */
   deadline: number;
   timedOut: boolean;
+  /** Compiled code by source and node: loops and repeated nodes run the same code many times. */
+  functions: Map<string, QuickJSHandle>;
 }
 
 let current: Sandbox | undefined;
@@ -119,7 +123,7 @@ async function sandbox(memoryBytes: number): Promise<Sandbox> {
     rt.dispose();
     throw new Error(`the sandbox's harness failed: ${e.type}: ${e.message}`);
   }
-  const box: Sandbox = { rt, vm, harness: h.value, deadline: Infinity, timedOut: false };
+  const box: Sandbox = { rt, vm, harness: h.value, deadline: Infinity, timedOut: false, functions: new Map() };
   rt.setInterruptHandler(() => {
     if (Date.now() > box.deadline) {
       box.timedOut = true;
@@ -133,6 +137,7 @@ async function sandbox(memoryBytes: number): Promise<Sandbox> {
 
 function discard(box: Sandbox): void {
   if (current === box) current = undefined;
+  for (const fn of box.functions.values()) fn.dispose();
   box.harness.dispose();
   box.vm.dispose();
   box.rt.dispose();
@@ -144,31 +149,51 @@ async function execute(req: ThreadRequest): Promise<ThreadReply> {
   box.deadline = Date.now() + req.timeoutMs;
   let outcome: Outcome;
   try {
-    outcome = run(box.vm, box.rt, box.harness, req, () => box.timedOut);
+    outcome = run(box, req);
   } finally {
     box.deadline = Infinity;
   }
   if (box.timedOut) outcome = { ok: false, type: 'TimeoutError', message: 'timed out', timedOut: true };
   // The code's console output is read once the limits are off: it is kept even when the code failed.
-  let logs: { logs: string[]; dropped: number } = { logs: [], dropped: 0 };
-  const fn = box.vm.getProp(box.harness, 'logs');
-  const got = box.vm.callFunction(fn, box.harness);
-  fn.dispose();
-  if (got.error) got.error.dispose();
-  else logs = JSON.parse(takeString(box.vm, got.value) || '{"logs":[],"dropped":0}') as typeof logs;
-  if (!outcome.ok && outcome.type !== 'NodeValidationError') discard(box);
-  return { id: req.id, ...logs, ...outcome };
+  let logs = outcome.logs;
+  if (!logs) {
+    logs = { logs: [], dropped: 0 };
+    const fn = box.vm.getProp(box.harness, 'logs');
+    const got = box.vm.callFunction(fn, box.harness);
+    fn.dispose();
+    if (got.error) got.error.dispose();
+    else logs = JSON.parse(takeString(box.vm, got.value) || '{"logs":[],"dropped":0}') as typeof logs;
+  }
+  const { logs: _, ...result } = outcome;
+  if (!result.ok && result.type !== 'NodeValidationError') discard(box);
+  return { id: req.id, ...logs, ...result } as ThreadReply;
 }
 
-function run(vm: QuickJSContext, rt: QuickJSRuntime, harness: QuickJSHandle, req: ThreadRequest, timedOut: () => boolean): Outcome {
-  const compiled = vm.evalCode(wrap(req.code), `${req.node}.js`);
-  if (compiled.error) return { ok: false, ...describe(vm, compiled.error) };
+function compiled(box: Sandbox, req: ThreadRequest): QuickJSHandle | Outcome {
+  const key = `${req.node}\u0000${req.code}`;
+  const known = box.functions.get(key);
+  if (known) return known;
+  const result = box.vm.evalCode(wrap(req.code), `${req.node}.js`);
+  if (result.error) return { ok: false, ...describe(box.vm, result.error) };
+  // Bounded: a run with endless distinct code would otherwise keep every function.
+  if (box.functions.size >= 500) {
+    for (const fn of box.functions.values()) fn.dispose();
+    box.functions.clear();
+  }
+  box.functions.set(key, result.value);
+  return result.value;
+}
+
+function run(box: Sandbox, req: ThreadRequest): Outcome {
+  const { vm, rt, harness } = box;
+  const timedOut = () => box.timedOut;
+  const fn = compiled(box, req);
+  if ('ok' in fn) return fn;
   const start = vm.getProp(harness, 'start');
   const inputs = vm.newString(req.inputs);
-  const started = vm.callFunction(start, harness, compiled.value, inputs);
+  const started = vm.callFunction(start, harness, fn, inputs);
   start.dispose();
   inputs.dispose();
-  compiled.value.dispose();
   if (started.error) return { ok: false, ...describe(vm, started.error) };
   started.value.dispose();
   // Promise jobs run until the code's promise settles; no timer or I/O exists in the sandbox,
