@@ -88,6 +88,13 @@ describe('JavaScriptCodeNode sandbox', () => {
     assert.deepEqual(r.results.long, { result: 'done' });
   });
 
+  it('runs never share a context, even on a reused thread', async () => {
+    const first = await runYaml('nodes:\n' + js('set', 'globalThis.leak = 42; Array.prototype.leak = 1; result = 1'));
+    assert.deepEqual(first.results.set, { result: 1 });
+    const second = await runYaml('nodes:\n' + js('get', 'result = [typeof leak, typeof [].leak]'));
+    assert.deepEqual(second.results.get, { result: ['undefined', 'undefined'] });
+  });
+
   it('inputs are copied in as JSON; console output reaches the node log, secrets redacted', async () => {
     const secret = `tok-${Math.random().toString(36).slice(2)}`;
     const r = await runYaml(

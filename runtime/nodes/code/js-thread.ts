@@ -40,7 +40,11 @@ export interface ThreadData {
 const BASE_BYTES = 16 * 1024 * 1024;
 const PAGE = 64 * 1024;
 
+/** Memory an idle thread may keep between runs (WebAssembly memory never shrinks). */
+const KEEP_BYTES = 64 * 1024 * 1024;
+
 let engine: Promise<QuickJSWASMModule> | undefined;
+let memory: WebAssembly.Memory | undefined;
 
 /**
  * QuickJS's own malloc limit cannot see the sizes of this build's allocations (it counts each
@@ -50,8 +54,9 @@ let engine: Promise<QuickJSWASMModule> | undefined;
  */
 function load(): Promise<QuickJSWASMModule> {
   const { wasm, memoryBytes } = workerData as ThreadData;
-  const wasmMemory = new WebAssembly.Memory({ initial: BASE_BYTES / PAGE, maximum: Math.ceil((BASE_BYTES + memoryBytes) / PAGE) });
-  engine ??= newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule: wasm, wasmMemory }));
+  if (engine) return engine;
+  memory = new WebAssembly.Memory({ initial: BASE_BYTES / PAGE, maximum: Math.ceil((BASE_BYTES + memoryBytes) / PAGE) });
+  engine = newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule: wasm, wasmMemory: memory }));
   return engine;
 }
 
@@ -223,7 +228,14 @@ function classify(reply: ThreadReply): ThreadReply {
   return reply;
 }
 
-parentPort!.on('message', (req: ThreadRequest) => {
+/** A run's end: the next run on this thread gets a fresh context. A grown heap is not kept. */
+function reset(): void {
+  if (current) discard(current);
+  if (memory && memory.buffer.byteLength > BASE_BYTES + KEEP_BYTES) process.exit(0);
+}
+
+parentPort!.on('message', (req: ThreadRequest | { reset: true }) => {
+  if ('reset' in req) return reset();
   execute(req).then(
     (reply) => parentPort!.postMessage(classify(reply)),
     (err: Error) => {

@@ -27,6 +27,49 @@ function threadScript(): { script: string; eval: boolean } {
   return { script: `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'js-thread.ts'))});`, eval: true };
 }
 
+function startThread(memoryMb: number): Worker {
+  const { script, eval: evaluate } = threadScript();
+  // The code's memory is QuickJS's (inside the wasm memory); the thread's own heap only needs
+  // room for the JSON text of an output as large as that.
+  return new Worker(script, {
+    eval: evaluate,
+    workerData: { wasm: quickjsWasm(), memoryBytes: memoryMb * 1024 * 1024 },
+    resourceLimits: { maxOldGenerationSizeMb: 64 + 3 * memoryMb },
+    stdout: true,
+    stderr: true,
+  });
+}
+
+/** At most one idle thread per memory limit, kept for the next run of this process. */
+const idle = new Map<number, Worker>();
+
+function keepIdle(w: Worker, memoryMb: number): boolean {
+  if (idle.has(memoryMb)) return false;
+  w.removeAllListeners('message');
+  w.removeAllListeners('error');
+  w.removeAllListeners('exit');
+  const forget = () => {
+    if (idle.get(memoryMb) === w) idle.delete(memoryMb);
+  };
+  w.once('exit', forget);
+  w.on('error', forget);
+  // The thread drops its context, and ends itself if its wasm memory grew large.
+  w.postMessage({ reset: true });
+  w.unref();
+  idle.set(memoryMb, w);
+  return true;
+}
+
+function takeIdle(memoryMb: number): Worker | undefined {
+  const w = idle.get(memoryMb);
+  if (!w) return undefined;
+  idle.delete(memoryMb);
+  w.removeAllListeners('message');
+  w.removeAllListeners('error');
+  w.removeAllListeners('exit');
+  return w;
+}
+
 /** What the code's own stop at its deadline may take before the thread is terminated from outside. */
 const GRACE_MS = 1500;
 
@@ -77,9 +120,7 @@ export class JsWorker extends SerialWorker<ThreadRequest> {
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    // The thread's own heap holds only the harness's plumbing; the code's memory is QuickJS's.
-    const { script, eval: evaluate } = threadScript();
-    const w = new Worker(script, { eval: evaluate, workerData: { wasm: quickjsWasm(), memoryBytes: this.memoryMb * 1024 * 1024 }, resourceLimits: { maxOldGenerationSizeMb: 64 }, stdout: true, stderr: true });
+    const w = takeIdle(this.memoryMb) ?? startThread(this.memoryMb);
     this.worker = w;
     w.on('message', (msg: ThreadReply) => {
       w.unref();
@@ -118,9 +159,14 @@ export class JsWorker extends SerialWorker<ThreadRequest> {
   }
 
   async dispose(): Promise<void> {
+    const busy = this.busy;
     this.failAll(new NodeFailure('WorkflowCancelledError', 'The run ended'));
     const w = this.worker;
     this.worker = undefined;
-    await w?.terminate();
+    if (!w) return;
+    // An idle thread serves the next run (starting one costs the wasm's instantiation); its
+    // QuickJS context is thrown away first, so runs never share one.
+    if (!busy && keepIdle(w, this.memoryMb)) return;
+    await w.terminate();
   }
 }
