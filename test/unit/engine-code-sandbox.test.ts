@@ -91,7 +91,7 @@ describe('JavaScriptCodeNode sandbox', () => {
   it('runs never share a context, even on a reused thread', async () => {
     const first = await runYaml('nodes:\n' + js('set', 'globalThis.leak = 42; Array.prototype.leak = 1; result = 1'));
     assert.deepEqual(first.results.set, { result: 1 });
-    const second = await runYaml('nodes:\n' + js('get', 'result = [typeof leak, typeof [].leak]'));
+    const second = await runYaml('nodes:\n' + js('get', 'result = [typeof globalThis.leak, typeof [].leak]'));
     assert.deepEqual(second.results.get, { result: ['undefined', 'undefined'] });
   });
 
