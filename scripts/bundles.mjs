@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+
 // The bundles `npm run build` writes into dist/, as esbuild options. The architecture test
 // builds the language server's from here too, to check what lands in it.
 const common = {
@@ -11,6 +13,19 @@ const common = {
   external: ['vscode'],
 };
 
+/**
+ * QuickJS loads its Emscripten glue with `import()`, which would pick the ES module build (it
+ * needs `import.meta.url`, absent from a CommonJS bundle): take the CommonJS build instead.
+ */
+const quickjsCommonJs = {
+  name: 'quickjs-commonjs',
+  setup(b) {
+    b.onResolve({ filter: /^@jitl\/quickjs-wasmfile-release-sync\/emscripten-module$/ }, (args) => ({
+      path: createRequire(import.meta.url).resolve(args.path),
+    }));
+  },
+};
+
 export const bundles = {
   extension: { ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', minify: true },
   // Loaded on first use by the extension (client/lazy.ts), not at activation.
@@ -21,5 +36,7 @@ export const bundles = {
   webviewCss: { entryPoints: ['client/webview/style.css'], outfile: 'dist/webview.css', bundle: true, minify: true, logLevel: 'warning' },
   // Reads specs, never runs nodes: nothing it imports reaches runtime/nodes/ (the architecture test checks).
   server: { ...common, entryPoints: ['server/server.ts'], outfile: 'dist/server.js', minify: true },
+  // JavaScriptCodeNode's sandbox thread, started by the run host and the CLI from beside them.
+  jsThread: { ...common, entryPoints: ['runtime/nodes/code/js-thread.ts'], outfile: 'dist/js-thread.js', minify: true, plugins: [quickjsCommonJs] },
   cli: { ...common, entryPoints: ['runtime/cli/bin.ts'], outfile: 'dist/cli.js', minify: true, banner: { js: '#!/usr/bin/env node' } },
 };

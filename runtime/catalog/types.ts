@@ -72,7 +72,7 @@ export interface CodeWorker {
    * `node` names the code in tracebacks; `sandbox` is PythonCodeNode's `sandbox_mode`;
    * `timeoutMs` stops the code (killing its worker) with a TimeoutError.
    */
-  run(code: string, inputs: Record<string, unknown>, options: { signal: AbortSignal; node?: string; sandbox?: string; timeoutMs?: number }): Promise<NodeOutput>;
+  run(code: string, inputs: Record<string, unknown>, options: { signal: AbortSignal; node?: string; sandbox?: string; validateSecurity?: boolean; timeoutMs?: number; log?: (line: string) => void }): Promise<NodeOutput>;
 }
 
 /** What a sub-workflow run returns to the WorkflowNode that started it. */
@@ -105,6 +105,8 @@ export interface RunContext {
   /** Other folders file nodes may read and write. */
   roots: string[];
   services: RunServices;
+  /** A line for the node's log (what code nodes print); it reaches the run's events. */
+  log?(message: string): void;
 }
 
 export type NodeRun = (inputs: Record<string, unknown>, ctx: RunContext) => Promise<NodeOutput>;

@@ -43,6 +43,7 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
   const typeOf = (id: string) => model.nodesById.get(id)?.type?.value ?? '';
   const onEvent = (e: RunEvent) => {
     if (e.type === 'warning') io.err(`warning: ${e.message}\n`);
+    if (e.type === 'node-log') io.err(`[${e.node}] ${e.message}\n`);
     if (e.type === 'breaker') io.err(`circuit ${e.key}: ${e.state}\n`);
     if (e.type === 'node-retry') io.err(`retry: ${e.node} attempt ${e.attempt} in ${e.delayMs} ms (${e.cause})\n`);
     if (args.json) return;

@@ -358,6 +358,7 @@ export class Run {
       baseDir: this.baseDir,
       roots: this.options.roots ?? [],
       services: this.runServices(),
+      log: (message) => this.emit({ type: 'node-log', node: nodeId, message }),
     };
   }
 

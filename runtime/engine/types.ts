@@ -40,6 +40,8 @@ export type RunEvent = { runId: string; time: number } & (
   | { type: 'node-skip'; node: string; record: NodeRecord }
   | { type: 'breaker'; key: string; state: 'closed' | 'open' | 'half-open' }
   | { type: 'warning'; node?: string; message: string }
+  /** A line the node's code printed (console.log, print), secrets redacted. */
+  | { type: 'node-log'; node: string; message: string }
   | { type: 'run-end'; result: RunResult }
 );
 

@@ -274,4 +274,5 @@ function progress(e: StreamEntry, io: WorkerCliIo): void {
   if (ev.type === 'node-skip') io.out(`  ↷ ${ev.node}  skipped\n`);
   if (ev.type === 'node-error') io.out(`  ✗ ${ev.node}  ${ev.record.durationMs} ms\n    ${ev.error.type}: ${ev.error.message}\n`);
   if (ev.type === 'warning') io.err(`warning: ${ev.message}\n`);
+  if (ev.type === 'node-log') io.err(`[${ev.node}] ${ev.message}\n`);
 }
