@@ -1,17 +1,10 @@
-/**
- * PythonCodeNode's restricted sandbox as data: the modules `sandbox_mode: restricted` lets code
- * import (Kailash's allow-list), and the node that does the job of a module the sandbox refuses.
- * The editor's import check and the run's import error both read this file, so they say the same.
- */
+import { PYTHON_ALLOWED_MODULES } from './python-allowlist';
 
-/** Top-level modules importable under `sandbox_mode: restricted`; the worker enforces the same set. */
-export const PYTHON_SANDBOX_MODULES: readonly string[] = [
-  'math', 'statistics', 'datetime', 'json', 'random', 'itertools', 'collections', 'functools',
-  'string', 'time', 're', 'enum', 'dataclasses', 'typing', 'types', 'copy', 'uuid', 'hashlib',
-  'hmac', 'secrets', 'base64', 'pandas', 'numpy', 'scipy', 'sklearn', 'pathlib', 'os', 'csv',
-  'mimetypes', 'glob', 'xml', 'tempfile', 'logging', 'io', 'decimal', 'fractions', 'operator',
-  'textwrap', 'heapq', 'bisect', 'array', 'zoneinfo', 'calendar', 'html', 'urllib', 'pprint',
-];
+/**
+ * What is said about an import PythonCodeNode's restricted sandbox refuses, and the node that
+ * does the job of such a module. The editor's import check and the run's import error both read
+ * this file, so they say the same.
+ */
 
 /** Modules integration code imports for a job a node already does. */
 const NODE_FOR_MODULE: Record<string, string> = {
@@ -34,7 +27,7 @@ const NODE_FOR_MODULE: Record<string, string> = {
   websockets: 'WebSocketNode',
 };
 
-const allowed = new Set(PYTHON_SANDBOX_MODULES);
+const allowed = new Set(PYTHON_ALLOWED_MODULES);
 
 export function isSandboxModule(root: string): boolean {
   return allowed.has(root);
