@@ -5,7 +5,7 @@ import { checkLiteral, describeType } from '../catalog/typing';
 import { findTemplates, isWholeTemplate } from '../model/templates';
 import type { Entry, MapValue, NodeModel, Value } from '../model/types';
 import { didYouMean, type Context } from './context';
-import { checkCompat } from './compat';
+import { checkTransactionMode } from './transaction-mode';
 import { checkNodeCredentials, isCredentialName, unknownCredentialAdvice } from './credentials';
 import { checkSandboxImports } from './sandbox';
 import { findSecrets } from './secrets';
@@ -26,7 +26,7 @@ export function checkNode(ctx: Context, node: NodeModel): void {
     checkRequired(ctx, node, spec);
     checkNodeCredentials(ctx, node, spec);
     checkSandboxImports(ctx, node, spec);
-    checkCompat(ctx, node, spec);
+    checkTransactionMode(ctx, node, spec);
   }
 }
 

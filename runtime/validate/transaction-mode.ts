@@ -7,7 +7,7 @@ import type { Context } from './context';
  * or none, but the Python SDK's str param turns it into 'True'/'False', modes it does not know,
  * and runs without a transaction either way.
  */
-export function checkCompat(ctx: Context, node: NodeModel, spec: NodeSpec): void {
+export function checkTransactionMode(ctx: Context, node: NodeModel, spec: NodeSpec): void {
   if (!spec.params.transaction_mode) return;
   const e = node.config?.entries.find((x) => x.key === 'transaction_mode');
   if (!e || e.value.kind !== 'scalar' || typeof e.value.value !== 'boolean') return;
