@@ -22,6 +22,9 @@ export const DIAGNOSTIC_CODES = [
   'unknown-template-variable',
   'plaintext-secret',
   'sql-injection-risk',
+  'credential-dropped',
+  'sandbox-import',
+  'kailash-compat',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -41,6 +41,8 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
   if (args.envFile) Object.assign(env, parseEnv(readFileSync(args.envFile, 'utf8')));
   const runtime = new LocalRuntime({ env });
   const typeOf = (id: string) => model.nodesById.get(id)?.type?.value ?? '';
+  /** Nodes whose error is already on screen: the closing line does not repeat it. */
+  const shown = new Set<string>();
   const onEvent = (e: RunEvent) => {
     if (e.type === 'warning') io.err(`warning: ${e.message}\n`);
     if (e.type === 'node-log') io.err(`[${e.node}] ${e.message}\n`);
@@ -52,6 +54,7 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
     if (e.type === 'node-error') {
       io.out(`  ✗ ${e.node}  ${typeOf(e.node)}  ${e.record.durationMs} ms${attempts(e.record.attempts)}\n`);
       io.out(indent(`${e.error.type}: ${e.error.message}`) + '\n');
+      shown.add(e.node);
     }
     if (e.type === 'node-output') {
       io.out(`  ✓ ${e.node}  ${typeOf(e.node)}  ${e.record.durationMs} ms${attempts(e.record.attempts)}\n`);
@@ -72,7 +75,7 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
     const ok = result.status === 'succeeded' && failedNodes.length === 0;
     if (args.json) io.out(JSON.stringify(result, null, 2) + '\n');
     else if (result.status === 'succeeded' && !ok) io.out(`✗ succeeded with ${failedNodes.length} failed node${failedNodes.length === 1 ? '' : 's'} (on_error: continue): ${failedNodes.join(', ')} — in ${result.durationMs} ms\n`);
-    else io.out(`${ok ? '✓' : '✗'} ${result.status} in ${result.durationMs} ms${result.error ? ` — ${result.error.node ? `${result.error.node}: ` : ''}${result.error.message}` : ''}\n`);
+    else io.out(`${ok ? '✓' : '✗'} ${result.status} in ${result.durationMs} ms${closing(result.error, shown)}\n`);
     return ok ? 0 : 1;
   } catch (err) {
     if (err instanceof WorkflowInvalid) {
@@ -83,6 +86,13 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
   } finally {
     await runtime.dispose();
   }
+}
+
+/** Why the run ended, unless that node's error was just printed in full. */
+function closing(error: { node?: string; message: string } | undefined, shown: Set<string>): string {
+  if (!error) return '';
+  if (error.node && shown.has(error.node)) return ` — node '${error.node}' failed (above)`;
+  return ` — ${error.node ? `${error.node}: ` : ''}${error.message}`;
 }
 
 /** One line when short, else pretty-printed and cut: the terminal shows the shape, `--json` has it all. */

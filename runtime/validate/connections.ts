@@ -4,6 +4,7 @@ import { connectionVerdict, describeType, findParam, resolveOutputPath } from '.
 import type { ConnectionModel, NodeModel } from '../model/types';
 import { parseExpression } from '../model/expression';
 import { didYouMean, type Context } from './context';
+import { checkConnectionCredentials, isCredentialName, unknownCredentialAdvice } from './credentials';
 
 export function checkConnections(ctx: Context): void {
   const seen = new Set<string>();
@@ -48,6 +49,7 @@ export function checkConnection(ctx: Context, c: ConnectionModel, repeat: boolea
   const toSpec = to?.type ? getSpec(to.type.value) : undefined;
   const source = from && fromSpec ? checkOutput(ctx, c, from, fromSpec, ctx.plainConfig(from)) : undefined;
   const target = to && toSpec ? checkInput(ctx, c, toSpec) : undefined;
+  if (to && toSpec && target) checkConnectionCredentials(ctx, c, to, toSpec);
   if (source && target && ctx.options.connectionTypes !== 'off') checkTypes(ctx, c, source, target);
 }
 
@@ -99,6 +101,10 @@ function checkInput(ctx: Context, c: ConnectionModel, spec: NodeSpec): Typed | u
   const names = Object.entries(spec.params).filter(([, p]) => !p.configOnly).map(([k]) => k);
   const near = ctx.closest(name, names);
   const implicit = c.toInput.implicit ? ' (a connection without `to_input` writes `input`)' : '';
+  if (isCredentialName(name) || isCredentialName(c.fromOutput.value.split('.').pop()!)) {
+    ctx.report('credential-dropped', 'error', `${spec.type} has no input '${name}'${implicit}, so the credential this connection carries is never sent.${unknownCredentialAdvice(spec, name, 'input') || didYouMean(near)}`, c.toInput.span, near);
+    return undefined;
+  }
   ctx.report('unknown-input', 'error', `${spec.type} has no input '${name}'${implicit}.${didYouMean(near)}`, c.toInput.span, near);
   return undefined;
 }

@@ -5,6 +5,9 @@ import { checkLiteral, describeType } from '../catalog/typing';
 import { findTemplates, isWholeTemplate } from '../model/templates';
 import type { Entry, MapValue, NodeModel, Value } from '../model/types';
 import { didYouMean, type Context } from './context';
+import { checkTransactionMode } from './transaction-mode';
+import { checkNodeCredentials, isCredentialName, unknownCredentialAdvice } from './credentials';
+import { checkSandboxImports } from './sandbox';
 import { findSecrets } from './secrets';
 
 export function checkNodes(ctx: Context): void {
@@ -19,7 +22,12 @@ export function checkNode(ctx: Context, node: NodeModel): void {
   checkPolicies(ctx, node);
   const spec = checkType(ctx, node);
   if (node.config) checkConfig(ctx, node, node.config, spec);
-  if (spec && !node.configInvalid) checkRequired(ctx, node, spec);
+  if (spec && !node.configInvalid) {
+    checkRequired(ctx, node, spec);
+    checkNodeCredentials(ctx, node, spec);
+    checkSandboxImports(ctx, node, spec);
+    checkTransactionMode(ctx, node, spec);
+  }
 }
 
 function checkType(ctx: Context, node: NodeModel): NodeSpec | undefined {
@@ -44,13 +52,23 @@ function checkConfig(ctx: Context, node: NodeModel, config: MapValue, spec: Node
       const alias = Object.entries(spec.params).find(([, p]) => p.aliases?.includes(e.key));
       if (!alias) {
         const near = ctx.closest(e.key, Object.keys(spec.params));
-        ctx.report(
-          'unknown-param',
-          'warning',
-          `${spec.type} has no parameter '${e.key}'; Kailash ignores it.${didYouMean(near)}`,
-          e.keySpan,
-          near,
-        );
+        if (isCredentialName(e.key)) {
+          ctx.report(
+            'credential-dropped',
+            'error',
+            `${spec.type} has no parameter '${e.key}', so this credential is never sent (Kailash drops unknown keys).${unknownCredentialAdvice(spec, e.key, 'config') || didYouMean(near)}`,
+            e.keySpan,
+            near,
+          );
+        } else {
+          ctx.report(
+            'unknown-param',
+            'warning',
+            `${spec.type} has no parameter '${e.key}'; Kailash ignores it.${didYouMean(near)}`,
+            e.keySpan,
+            near,
+          );
+        }
       }
     }
     if (param) checkParamValue(ctx, e, param, e.key);
@@ -98,7 +116,8 @@ export function checkParamValue(ctx: Context, e: Entry, param: ParamSpec | TypeS
       if (!field) {
         if (!param.open) {
           const near = ctx.closest(f.key, Object.keys(param.fields));
-          ctx.report('unknown-param', 'warning', `${label} has no key '${f.key}'.${didYouMean(near)}`, f.keySpan, near);
+          if (isCredentialName(f.key)) ctx.report('credential-dropped', 'error', `${label} has no key '${f.key}', so this credential is never used.${didYouMean(near)}`, f.keySpan, near);
+          else ctx.report('unknown-param', 'warning', `${label} has no key '${f.key}'.${didYouMean(near)}`, f.keySpan, near);
         }
         continue;
       }

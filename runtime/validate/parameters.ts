@@ -1,6 +1,7 @@
 import { getSpec, METADATA_KEYS } from '../catalog';
 import { findParam } from '../catalog/typing';
 import { didYouMean, type Context } from './context';
+import { isCredentialName, unknownCredentialAdvice } from './credentials';
 import { checkParamValue, sqlModeOf, walkStrings } from './nodes';
 
 /** The top-level `parameters` block: default run parameters per node. */
@@ -15,7 +16,11 @@ export function checkParameters(ctx: Context): void {
       if (!found) {
         if (spec.acceptsAnyInput || METADATA_KEYS.includes(e.key) || ctx.templateInputs(nodeId).has(e.key)) continue;
         const near = ctx.closest(e.key, Object.keys(spec.params));
-        ctx.report('unknown-param', 'warning', `${spec.type} has no parameter '${e.key}'; Kailash ignores it.${didYouMean(near)}`, e.keySpan, near);
+        if (isCredentialName(e.key)) {
+          ctx.report('credential-dropped', 'error', `${spec.type} has no parameter '${e.key}', so this credential is never sent (Kailash drops unknown run parameters).${unknownCredentialAdvice(spec, e.key, 'input') || didYouMean(near)}`, e.keySpan, near);
+        } else {
+          ctx.report('unknown-param', 'warning', `${spec.type} has no parameter '${e.key}'; Kailash ignores it.${didYouMean(near)}`, e.keySpan, near);
+        }
         continue;
       }
       const [key, p] = found;

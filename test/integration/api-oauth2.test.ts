@@ -141,7 +141,7 @@ connections:
     assert.equal(seen[0]!.body.refresh_token, 'rt-given-1');
     assert.equal(out.refresh_token_present, true);
     await assert.rejects(call('OAuth2Node', { token_url: tokenUrl, client_id: 'app', grant_type: 'password', username: 'ada' }), /Username and password are required for password grant type/);
-    await assert.rejects(call('OAuth2Node', { token_url: tokenUrl, client_id: 'app', grant_type: 'authorization_code' }), /needs a browser redirect/);
+    await assert.rejects(call('OAuth2Node', { token_url: tokenUrl, client_id: 'app', grant_type: 'authorization_code' }), /authorization_code grant needs 'code'/);
   });
 
   it('a refused client (401 invalid_client) stops the run without showing the secret, even if the server echoes it', async () => {

@@ -128,6 +128,7 @@ export const specs: NodeSpec[] = [
       'A 4xx/5xx status does not raise, but sets `success: false`, which **stops the run** (Kailash content-aware success detection); a transport failure does the same with `error`/`error_type`.',
       '`url` is required at run time (`URL parameter is required`); `method` is upper-cased. `retry_count` retries transport errors only, sleeping `retry_backoff * 2^(attempt-1)` s.',
       'As with Python requests: redirects are followed (up to 30; credentials are not sent on to another origin: host, port or scheme), and `timeout` bounds the wait for the headers and each pause in the body. Bodies over 50 MB (`KAILASH_MAX_RESPONSE_MB`) fail with `ResponseTooLargeError`; `HTTPS_PROXY`/`NO_PROXY` are honoured.',
+      'Auth: `auth_type` `bearer`/`oauth2` sends `Authorization: Bearer <auth_token>`, `basic` sends `auth_username`/`auth_password`, `api_key` sends `auth_token` in `api_key_header`. Without `auth_type`, a token alone is sent as a bearer token and a user name or password as basic auth (the Python SDK sends nothing then; the editor says so), unless `headers` already has an Authorization. A declared `auth_type` whose credential is empty fails the node instead of calling unauthenticated.',
       'A 401 answered to a token that an `OAuth2Node` issued is retried once with a fresh token. `log_requests` writes method, origin, status, size and time to stderr (never paths, queries or header values, which may hold credentials).',
       httpExample('HTTPRequestNode'),
     ),
@@ -157,6 +158,7 @@ export const specs: NodeSpec[] = [
       'A dict `data` is sent as JSON (with `Accept`/`Content-Type: application/json`); `paginate: true` follows pagination for GET per `pagination_params`, and `data` becomes the list of items of every page.',
       '`pagination_params`: `type` (`page` [default], `offset`, `cursor`, `link`), `items_path` [`data`; a body that is a list is taken whole], `page_param` [`page`], `offset_param` [`offset`], `limit_param` [`per_page`, or `limit` for offsets], `limit` (page size, also sent), `cursor_param` [`cursor`], `next_page_path` [`meta.next`; a value or a next URL], `total_path`, `max_pages` [10]. `link` follows `Link: <…>; rel="next"` headers.',
       'On failure `data` is null, `success` is false (which **stops the run**), `metadata` is `{}` and `error`/`error_type` explain why.',
+      'Credentials: `auth_type` with `auth_token` (or `auth_username`/`auth_password`), or the same in one `auth_config` dict (`{token}`, `{username, password}`, `{api_key, header_name}`). A declared `auth_type` without its credential fails the node rather than call unauthenticated.',
       '```yaml',
       'nodes:',
       '  - id: get_user',
@@ -201,6 +203,17 @@ export const specs: NodeSpec[] = [
       pagination_params: { type: 'dict', description: 'Pagination configuration parameters' },
       // Kailash's RESTClientNode declares the same retry and auth params as HTTPRequestNode.
       ...pick(httpParams, ['retry_count', 'retry_backoff', 'auth_type', 'auth_token', 'auth_username', 'auth_password', 'api_key_header']),
+      auth_config: {
+        type: 'dict',
+        description: 'The credential for `auth_type` as one setting (Kailash Workflows extension): `token` (bearer), `username` + `password` (basic), `api_key` + `header_name` (api_key)',
+        fields: {
+          token: { type: 'str', description: 'Bearer (or OAuth 2.0) access token' },
+          username: { type: 'str', description: 'User name for basic auth' },
+          password: { type: 'str', description: 'Password for basic auth' },
+          api_key: { type: 'str', description: 'API key (auth_type api_key)' },
+          header_name: { type: 'str', description: 'Header that carries the API key (default: api_key_header, X-API-Key)' },
+        },
+      },
     },
     outputs: {
       data: { type: 'Any', description: 'Parsed response data from the API' },
@@ -303,10 +316,11 @@ export const specs: NodeSpec[] = [
     summary: 'Fetch an OAuth 2.0 access token and return ready-made Authorization headers',
     docs: md(
       'Requests a token from `token_url` with the given `grant_type` and returns `headers` (`{Authorization: "Bearer <token>"}`), `token_data` and the token details.',
-      'Wire `headers` into an HTTP node\'s `headers` input (or `access_token` into `auth_token` with `auth_type: bearer`).',
+      'Wire `headers` into an HTTP node\'s `headers` input (or `access_token` into `auth_token`, sent as a bearer token; write `auth_type: bearer` too for the Python SDK, which ignores a token without its type).',
       'Tokens are cached in the process per token URL, client, grant, scope and credentials, shared by every run, and fetched again `refresh_buffer_seconds` before they expire (with the refresh token the server gave, when it gave one). An HTTP node that gets a 401 with a cached token asks for a fresh one and retries once.',
-      'Grants: `client_credentials`, `password`, `refresh_token` (`authorization_code` needs a browser and is refused). A failed token request raises; 5xx, 429 and transport failures are retryable.',
-      '`access_token` is a Kailash Workflows extension (the Python SDK only exposes it inside `token_data`).',
+      'Grants: `client_credentials`, `password`, `refresh_token`, and `authorization_code`: the user opens `authorization_url` once in a browser (without `code` the node fails with the exact URL to open, built from `client_id`, `redirect_uri`, the scopes and a state), and the run is given the `code` the redirect delivered (a run parameter); the token, and its refresh token, are cached from then on. A failed token request raises; 5xx, 429 and transport failures are retryable.',
+      '`scopes` (a list) is requested together with `scope` (space-separated).',
+      '`access_token` is a Kailash Workflows extension (the Python SDK only exposes it inside `token_data`), as are `scopes`, `authorization_url`, `redirect_uri` and `code`.',
       '```yaml',
       'nodes:',
       '  - id: auth',
@@ -330,6 +344,24 @@ export const specs: NodeSpec[] = [
         enum: ['client_credentials', 'password', 'authorization_code', 'refresh_token'],
       },
       scope: { type: 'str', description: 'OAuth scopes (space-separated)' },
+      scopes: {
+        type: 'list',
+        items: { type: 'str' },
+        description: 'OAuth scopes as a list, requested together with `scope` (Kailash Workflows extension)',
+      },
+      authorization_url: {
+        type: 'str',
+        description: "The provider's authorize endpoint, where the authorization_code grant sends the user's browser (Kailash Workflows extension)",
+      },
+      redirect_uri: {
+        type: 'str',
+        description: 'Redirect URI registered for the client (authorization_code grant; Kailash Workflows extension)',
+      },
+      code: {
+        type: 'str',
+        description: 'The authorization code the redirect delivered (authorization_code grant; Kailash Workflows extension)',
+        secret: true,
+      },
       username: { type: 'str', description: 'Username (for password grant)' },
       password: { type: 'str', description: 'Password (for password grant)', secret: true },
       refresh_token: {

@@ -19,11 +19,11 @@ const fileInfo: NodeSpec['outputs'][string]['items'] = {
       description: 'Kind from the extension: csv, json, txt, xml, markdown, python, … or unknown',
     },
     file_extension: { type: 'str', description: 'Extension, with the dot' },
-    file_size: { type: 'int', description: 'Size in bytes' },
-    mime_type: { type: 'str', description: 'Guessed MIME type' },
-    created_time: { type: 'str', description: 'Creation time (ISO 8601)' },
-    modified_time: { type: 'str', description: 'Last modification time (ISO 8601)' },
-    discovered_at: { type: 'str', description: 'When the scan found it (ISO 8601)' },
+    file_size: { type: 'int', description: 'Size in bytes (with include_metadata)' },
+    mime_type: { type: 'str', description: 'Guessed MIME type (with include_metadata)' },
+    created_time: { type: 'str', description: 'Creation time, ISO 8601 (with include_metadata)' },
+    modified_time: { type: 'str', description: 'Last modification time, ISO 8601 (with include_metadata)' },
+    discovered_at: { type: 'str', description: 'When the scan found it, ISO 8601 (with include_metadata)' },
   },
 };
 
@@ -35,7 +35,8 @@ export const specs: NodeSpec[] = [
     summary: 'List the files in a directory, with their type, size and times',
     docs: md(
       'Scans `directory_path` (and subfolders when `recursive`) and returns every file found, grouped by type, plus statistics.',
-      '`file_patterns` / `exclude_patterns` are globs on the file name (exclude wins); hidden files are skipped unless `include_hidden`.',
+      '`file_patterns` / `exclude_patterns` are globs on the file name (exclude wins); `file_pattern` adds one more glob. Hidden files are skipped unless `include_hidden`.',
+      '`file_paths` lists just the paths (connect it where a list of file names is wanted); `include_metadata: false` leaves size, MIME type and times out of each file\'s info. Both are Kailash Workflows extensions.',
       PATH_NOTE,
       example('inbox', 'DirectoryReaderNode', ['directory_path: data/inbox', "file_patterns: ['*.csv', '*.json']"]),
     ),
@@ -52,6 +53,10 @@ export const specs: NodeSpec[] = [
         description: "List of file patterns to include (e.g., ['*.csv', '*.json'])",
         default: [],
       },
+      file_pattern: {
+        type: 'str',
+        description: "One file pattern to include (e.g., '*.csv'), added to file_patterns (Kailash Workflows extension)",
+      },
       exclude_patterns: {
         type: 'list',
         items: { type: 'str' },
@@ -63,12 +68,22 @@ export const specs: NodeSpec[] = [
         description: 'Whether to include hidden files (starting with .)',
         default: false,
       },
+      include_metadata: {
+        type: 'bool',
+        description: 'Give each file its size, MIME type and times; false keeps path, name, type and extension only (Kailash Workflows extension)',
+        default: true,
+      },
     },
     outputs: {
       discovered_files: {
         type: 'list',
         items: fileInfo,
         description: 'Every file found',
+      },
+      file_paths: {
+        type: 'list',
+        items: { type: 'str' },
+        description: 'The full path of every file found, in the same order (Kailash Workflows extension)',
       },
       files_by_type: {
         type: 'dict',

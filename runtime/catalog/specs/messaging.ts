@@ -61,7 +61,7 @@ export const specs: NodeSpec[] = [
     origin: 'ours',
     summary: 'Send an email through an SMTP server',
     docs: md(
-      'Sends one email from `sender_email` to one or several recipients through the SMTP server in `smtp_config`; `html: true` sends `body` as HTML.',
+      'Sends one email from `sender_email` to one or several recipients through the SMTP server in `smtp_config`; `html: true` (or `smtp_config.html: true`) sends `body` as HTML.',
       '`accepted` / `rejected` list the recipients the server took or refused. A failed send is not a node failure: `sent` is false and `error` says why.',
       'Attachments are files of the workflow (the same path rules as the file nodes). `use_tls` requires STARTTLS; port 465 or `use_ssl` speaks TLS from the start.',
       '```yaml',
@@ -99,6 +99,7 @@ export const specs: NodeSpec[] = [
           verify_ssl: { type: 'bool', description: "Check the server's certificate (default true); false only for test servers" },
           username: { type: 'str', description: 'Login user name (omit for no authentication)' },
           password: { type: 'str', description: 'Login password — use ${secret:…}' },
+          html: { type: 'bool', description: 'Send `body` as HTML, as `html: true` does (Kailash Workflows extension, where integration guides put it)' },
         },
       },
       attachments: {

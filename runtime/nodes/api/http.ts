@@ -56,15 +56,38 @@ export function targetHost(inputs: Record<string, unknown>, key = 'url'): string
   }
 }
 
-function authHeaders(i: Record<string, unknown>): Record<string, string> {
-  switch (i.auth_type) {
+const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
+
+/**
+ * The auth type a request means: the declared one, else what its credentials imply. Integration
+ * guides wire a token into `auth_token` without `auth_type`; Kailash would then send nothing, so
+ * a token alone is a bearer token here and a user name or password alone is basic auth.
+ */
+export function impliedAuthType(i: Record<string, unknown>): string | undefined {
+  if (present(i.auth_type)) return String(i.auth_type);
+  if (present(i.auth_token)) return 'bearer';
+  if (present(i.auth_username) || present(i.auth_password)) return 'basic';
+  return undefined;
+}
+
+/**
+ * The credential headers. A declared auth type whose credential is empty fails the node: sending
+ * the request without it would be a silent unauthenticated call.
+ */
+function authHeaders(i: Record<string, unknown>, type: string | undefined): Record<string, string> {
+  const missing = (what: string) =>
+    new NodeFailure('NodeValidationError', `auth_type is '${type}' but ${what} is empty, so the request would go out unauthenticated; give ${what} (a connection, a run parameter or \${secret:NAME}).`, { retryable: false });
+  switch (type) {
     case 'bearer':
     case 'oauth2':
-      return i.auth_token ? { authorization: `Bearer ${String(i.auth_token)}` } : {};
+      if (!present(i.auth_token)) throw missing('auth_token');
+      return { authorization: `Bearer ${String(i.auth_token)}` };
     case 'basic':
+      if (!present(i.auth_username) && !present(i.auth_password)) throw missing('auth_username/auth_password');
       return { authorization: `Basic ${Buffer.from(`${String(i.auth_username ?? '')}:${String(i.auth_password ?? '')}`).toString('base64')}` };
     case 'api_key':
-      return i.auth_token ? { [String(i.api_key_header ?? 'X-API-Key').toLowerCase()]: String(i.auth_token) } : {};
+      if (!present(i.auth_token)) throw missing('auth_token');
+      return { [String(i.api_key_header ?? 'X-API-Key').toLowerCase()]: String(i.auth_token) };
     default:
       return {};
   }
@@ -259,7 +282,9 @@ export async function httpRequest(i: Record<string, unknown>, ctx: RunContext, o
     if (v === null || v === undefined) continue;
     for (const item of Array.isArray(v) ? v : [v]) parsed.searchParams.append(k, String(item));
   }
-  const headers = { ...lowerKeys(i.headers), ...authHeaders(i) };
+  const given = lowerKeys(i.headers);
+  // A declared auth type wins over a header, as in Kailash; an implied one never replaces an explicit Authorization.
+  const headers = { ...given, ...(present(i.auth_type) || !given.authorization ? authHeaders(i, impliedAuthType(i)) : {}) };
   if ((method === 'POST' || method === 'PATCH') && !headers['idempotency-key']) headers['idempotency-key'] = ctx.idempotencyKey;
   const payload = body(i, headers);
   const timeoutMs = Number(i.timeout ?? 30) * 1000;

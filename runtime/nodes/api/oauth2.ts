@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { NodeOutput, NodeRun, RunContext } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
 import { content, failureOf, httpRequest } from './http';
@@ -43,7 +43,8 @@ function str(v: unknown): string | undefined {
 
 /** Secrets are part of the key (hashed), so a wrong secret never gets a token fetched with the right one. */
 function cacheKey(i: Record<string, unknown>): string {
-  const parts = ['token_url', 'client_id', 'client_secret', 'grant_type', 'scope', 'username', 'password', 'refresh_token'].map((k) => str(i[k]) ?? '');
+  const parts = ['token_url', 'client_id', 'client_secret', 'grant_type', 'username', 'password', 'refresh_token', 'code', 'redirect_uri'].map((k) => str(i[k]) ?? '');
+  parts.push(scopeOf(i) ?? '');
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
@@ -52,13 +53,43 @@ function authorization(data: TokenData): string {
   return `${type} ${data.access_token}`;
 }
 
+/** `scope` (space-separated) and `scopes` (a list) together, each scope once, in the order given. */
+function scopeOf(i: Record<string, unknown>): string | undefined {
+  const all = [...(str(i.scope)?.split(/\s+/) ?? []), ...(Array.isArray(i.scopes) ? i.scopes.map(String) : [])].filter(Boolean);
+  return all.length ? [...new Set(all)].join(' ') : undefined;
+}
+
+/**
+ * Where the user's browser goes to approve the client (RFC 6749 §4.1.1). The state only ties the
+ * redirect to this request; a workflow cannot check it, the person copying the code can.
+ */
+function authorizeUrl(i: Record<string, unknown>): string | undefined {
+  const base = str(i.authorization_url);
+  if (!base) return undefined;
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new NodeFailure('NodeValidationError', `authorization_url is not a URL: ${base}`);
+  }
+  url.searchParams.set('response_type', 'code');
+  const clientId = str(i.client_id);
+  if (clientId) url.searchParams.set('client_id', clientId);
+  const redirect = str(i.redirect_uri);
+  if (redirect) url.searchParams.set('redirect_uri', redirect);
+  const scope = scopeOf(i);
+  if (scope) url.searchParams.set('scope', scope);
+  url.searchParams.set('state', randomUUID());
+  return url.toString();
+}
+
 /** The form for one grant. `refreshWith` swaps in a refresh_token grant with the token the server gave us. */
-function grantForm(i: Record<string, unknown>, refreshWith?: string): Record<string, string> {
+function grantForm(i: Record<string, unknown>, refreshWith?: string, node = 'NODE'): Record<string, string> {
   const grant = refreshWith ? 'refresh_token' : String(i.grant_type ?? 'client_credentials');
   const form: Record<string, string> = { grant_type: grant };
   const clientId = str(i.client_id);
   if (clientId) form.client_id = clientId;
-  const scope = str(i.scope);
+  const scope = scopeOf(i);
   if (scope) form.scope = scope;
   if (grant === 'password') {
     const username = str(i.username);
@@ -71,7 +102,20 @@ function grantForm(i: Record<string, unknown>, refreshWith?: string): Record<str
     if (!token) throw new NodeFailure('NodeValidationError', 'Refresh token is required for refresh_token grant type');
     form.refresh_token = token;
   } else if (grant === 'authorization_code') {
-    throw new NodeFailure('NodeValidationError', 'The authorization_code grant needs a browser redirect, which a workflow cannot do; obtain a refresh token once and use grant_type: refresh_token.');
+    const code = str(i.code);
+    if (!code) {
+      const open = authorizeUrl(i);
+      throw new NodeFailure(
+        'NodeValidationError',
+        open
+          ? `The authorization_code grant needs the code the provider redirects with: open ${open} in a browser, approve, and run again with the 'code' query value of the redirect as the run parameter 'code' (e.g. --param ${node}.code=…).`
+          : "The authorization_code grant needs 'code', the value the provider's redirect carries: set authorization_url (the provider's authorize endpoint) to be told the URL to open, then give the code as a run parameter.",
+        { retryable: false },
+      );
+    }
+    form.code = code;
+    const redirect = str(i.redirect_uri);
+    if (redirect) form.redirect_uri = redirect;
   } else if (grant !== 'client_credentials') {
     throw new NodeFailure('NodeValidationError', `Unsupported grant type: ${grant}`);
   }
@@ -151,7 +195,7 @@ async function refreshAfter401(key: string, i: Record<string, unknown>, token: s
 /** OAuth2Node: a cached token, refreshed `refresh_buffer_seconds` before it expires, as ready headers. */
 export const runOAuth2: NodeRun = async (i, ctx) => {
   if (!str(i.token_url)) throw new NodeFailure('NodeValidationError', 'token_url is required');
-  grantForm(i); // fail on missing grant inputs before touching the cache
+  grantForm(i, undefined, ctx.nodeId); // fail on missing grant inputs before touching the cache
   const key = cacheKey(i);
   const now = Date.now();
   let entry = cache.get(key);
@@ -172,7 +216,7 @@ export const runOAuth2: NodeRun = async (i, ctx) => {
     auth_type: 'oauth2',
     expires_in: expiresIn,
     token_type: e.data.token_type ?? 'Bearer',
-    scope: str(e.data.scope) ?? str(i.scope) ?? null,
+    scope: str(e.data.scope) ?? scopeOf(i) ?? null,
     refresh_token_present: Boolean(e.data.refresh_token),
     token_expires_at: new Date(e.expiresAt).toISOString(),
     access_token: e.data.access_token,

@@ -198,6 +198,27 @@ async function paginate(first: NodeOutput, http: Dict, cfg: Pagination, ctx: Run
   return { items, info: { pages_fetched: pages, items_fetched: items.length, complete } };
 }
 
+const given = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
+
+/**
+ * The HTTP core's auth inputs, from Kailash's flat params or our `auth_config` dict: `{token}`
+ * (bearer), `{username, password}` (basic), `{api_key, header_name}` (api_key). Without
+ * `auth_type` the dict's keys say which one is meant.
+ */
+function credentials(i: Dict): Dict {
+  const c = isDict(i.auth_config) ? i.auth_config : {};
+  let type = i.auth_type;
+  if (!given(type) && Object.keys(c).length) type = given(c.api_key) ? 'api_key' : given(c.token) ? 'bearer' : given(c.username) || given(c.password) ? 'basic' : undefined;
+  const token = type === 'api_key' ? (c.api_key ?? c.token) : c.token;
+  return {
+    auth_type: type,
+    auth_token: given(i.auth_token) ? i.auth_token : token,
+    auth_username: given(i.auth_username) ? i.auth_username : c.username,
+    auth_password: given(i.auth_password) ? i.auth_password : c.password,
+    api_key_header: given(c.header_name) ? c.header_name : i.api_key_header,
+  };
+}
+
 /** RESTClientNode: Kailash's REST client over the HTTPRequestNode core, with real pagination. */
 export const runRest: NodeRun = async (i, ctx) => {
   const method = String(i.method ?? 'GET').toUpperCase();
@@ -220,11 +241,7 @@ export const runRest: NodeRun = async (i, ctx) => {
     verify_ssl: i.verify_ssl,
     retry_count: i.retry_count,
     retry_backoff: i.retry_backoff,
-    auth_type: i.auth_type,
-    auth_token: i.auth_token,
-    auth_username: i.auth_username,
-    auth_password: i.auth_password,
-    api_key_header: i.api_key_header,
+    ...credentials(i),
   };
   const cfg = i.paginate === true && method === 'GET' ? paginationConfig(i.pagination_params, http.params as Dict) : undefined;
   if (cfg?.limit !== undefined && cfg.type !== 'cursor' && cfg.type !== 'link' && !(cfg.limit_param in (http.params as Dict))) {

@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { NodeOutput } from '../../catalog/types';
+import { sandboxImportMessage } from '../../catalog/python-sandbox';
 import { NodeFailure } from '../../engine/errors';
 import { PYTHON_WORKER } from './python-source';
 import { SerialWorker, type Request, type RunOptions } from './serial';
@@ -136,7 +137,7 @@ export class PythonWorker extends SerialWorker<string> {
     if (msg.ok) this.settle(msg.id, { output: restoreNonFinite(msg.output!, msg.nonfinite ?? []) });
     else if (msg.type === 'SafetyViolationError') this.settle(msg.id, { error: new NodeFailure('SafetyViolationError', msg.message!) });
     else if (msg.type === 'NodeValidationError') this.settle(msg.id, { error: new NodeFailure('NodeValidationError', msg.message!) });
-    else this.settle(msg.id, { error: new NodeFailure('NodeExecutionError', `Code execution failed: ${msg.type}: ${msg.message}\n${(msg.traceback ?? '').trim()}`) });
+    else this.settle(msg.id, { error: new NodeFailure('NodeExecutionError', executionFailure(String(msg.type), String(msg.message), msg.traceback)) });
   }
 
   protected stop(): void {
@@ -168,4 +169,17 @@ export class PythonWorker extends SerialWorker<string> {
     // What the code started and left running ends with the run.
     killGroup(child.pid);
   }
+}
+
+/**
+ * The error once: a traceback's last line repeats `Type: message`, so it is left off; a sandbox
+ * refusal says what the editor says at the import (and what to write instead).
+ */
+function executionFailure(type: string, message: string, traceback = ''): string {
+  const refused = type === 'ImportError' ? /^Module '([\w.]+)' is not in the allowed list\. (Allowed modules: .*)$/s.exec(message) : null;
+  const text = refused ? `${sandboxImportMessage(refused[1]!)} ${refused[2]}` : message;
+  const lines = traceback.trim().split('\n');
+  if (lines.length && lines[lines.length - 1]!.startsWith(`${type}:`)) lines.pop();
+  const trace = lines.join('\n').trim();
+  return `Code execution failed: ${type}: ${text}${trace ? `\n${trace}` : ''}`;
 }

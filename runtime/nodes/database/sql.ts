@@ -183,28 +183,40 @@ function shapeAsync(inputs: Record<string, unknown>, r: StatementResult, query: 
   return out;
 }
 
+/** `auto|manual|none`, or a boolean as integration guides write it: true is all-or-nothing, false none. */
+function transactionMode(v: unknown): string {
+  if (v === true) return 'auto';
+  if (v === false) return 'none';
+  const mode = String(v ?? 'auto');
+  if (!['auto', 'manual', 'none'].includes(mode)) throw new NodeFailure('NodeValidationError', `transaction_mode must be auto, manual or none (or true / false); got ${JSON.stringify(v)}.`, { retryable: false });
+  return mode;
+}
+
 /** Kailash's AsyncSQLDatabaseNode: everything under `result`. */
 export const runAsyncSqlDatabase: NodeRun = async (inputs, ctx) => {
   notSupported(inputs, 'enable_optimistic_locking');
   if (inputs.fetch_mode === 'many' && !(Number(inputs.fetch_size) > 0)) throw new NodeFailure('NodeValidationError', "fetch_mode 'many' requires fetch_size");
   const { connection, info } = asyncConnection(inputs, ctx);
   const { statements, operations } = statementsOf(inputs, 'params');
+  const mode = transactionMode(inputs.transaction_mode);
   if (inputs.validate_queries !== false) for (const st of statements) validateQuery(st.query, inputs.allow_admin === true);
   const bound = bindAll(statements, info.dialect, inputs.parameter_types as Record<string, unknown> | undefined);
   const timeout = Number(inputs.timeout ?? 60);
   const size = Number(inputs.pool_size ?? 10);
-  const opts = poolOptions(inputs, size, Number(inputs.max_pool_size ?? 20) - size, timeout);
+  // SQLAlchemy's pair (pool_size + max_overflow), when given, says the cap more directly than max_pool_size.
+  const overflow = inputs.max_overflow === undefined || inputs.max_overflow === null ? Number(inputs.max_pool_size ?? 20) - size : Number(inputs.max_overflow);
+  const opts = poolOptions(inputs, size, overflow, timeout);
   const shared = inputs.share_pool !== false;
   const db = shared ? await sharedDatabaseNow(connection, info, opts) : await open(info, opts);
   const deadline = AbortSignal.timeout(timeout * 1000);
   const signal = AbortSignal.any([ctx.signal, deadline]);
-  const transactional = operations && inputs.transaction_mode !== 'none';
+  const transactional = operations && mode !== 'none';
   if (transactional && info.dialect === 'mysql') refuseImplicitCommits(statements.map((st) => st.query));
   try {
     const results = await execute(db, bound, statements, transactional, signal);
     const shaped = results.map((r, i) => shapeAsync(inputs, r, bound[i]!.text, info.dialect));
-    const result = shaped[shaped.length - 1]!;
-    if (operations) result.results = shaped;
+    // A copy of the last statement's result: `results` holding the very object would be circular.
+    const result = operations ? { ...shaped[shaped.length - 1]!, results: shaped } : shaped[0]!;
     return { result };
   } catch (err) {
     if (deadline.aborted && !ctx.signal.aborted) {

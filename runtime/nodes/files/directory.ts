@@ -45,9 +45,13 @@ export const readDirectory: NodeRun = async (inputs, ctx) => {
     throw fsFailure(err, String(inputs.directory_path));
   }
   if (!rootStat.isDirectory()) throw new NodeFailure('NotADirectoryError', `${String(inputs.directory_path)}: not a directory`);
-  const isIncluded = matcher((inputs.file_patterns as string[] | undefined) ?? [], true);
+  const patterns = [...((inputs.file_patterns as string[] | undefined) ?? [])];
+  if (typeof inputs.file_pattern === 'string' && inputs.file_pattern !== '') patterns.push(inputs.file_pattern);
+  const isIncluded = matcher(patterns, true);
+  const metadata = inputs.include_metadata !== false;
   const isExcluded = matcher((inputs.exclude_patterns as string[] | undefined) ?? [], false);
   const files: Record<string, unknown>[] = [];
+  const sizes: number[] = [];
   const scanTime = new Date().toISOString();
   const walk = async (dir: string): Promise<void> => {
     let entries: Dirent[];
@@ -78,18 +82,19 @@ export const readDirectory: NodeRun = async (inputs, ctx) => {
       if (!st.isFile()) continue;
       const ext = extname(e.name).toLowerCase();
       const type = FILE_TYPES[ext] ?? 'unknown';
-      files.push({
-        file_path: full,
-        file_name: e.name,
-        file_type: type,
-        file_extension: ext,
-        file_size: st.size,
-        mime_type: mimeOf(type, ext),
-        // Some file systems record no birth time; Python reports st_ctime there.
-        created_time: (st.birthtimeMs > 0 ? st.birthtime : st.ctime).toISOString(),
-        modified_time: st.mtime.toISOString(),
-        discovered_at: scanTime,
-      });
+      const info: Record<string, unknown> = { file_path: full, file_name: e.name, file_type: type, file_extension: ext };
+      if (metadata) {
+        Object.assign(info, {
+          file_size: st.size,
+          mime_type: mimeOf(type, ext),
+          // Some file systems record no birth time; Python reports st_ctime there.
+          created_time: (st.birthtimeMs > 0 ? st.birthtime : st.ctime).toISOString(),
+          modified_time: st.mtime.toISOString(),
+          discovered_at: scanTime,
+        });
+      }
+      sizes.push(st.size);
+      files.push(info);
     }
   };
   await walk(root);
@@ -97,12 +102,13 @@ export const readDirectory: NodeRun = async (inputs, ctx) => {
   for (const f of files) (byType[f.file_type as string] ??= []).push(f);
   return {
     discovered_files: files,
+    file_paths: files.map((f) => f.file_path),
     files_by_type: byType,
     directory_stats: {
       total_files: files.length,
       file_types: Object.keys(byType),
       files_by_type_count: Object.fromEntries(Object.entries(byType).map(([k, v]) => [k, v.length])),
-      total_size: files.reduce((n, f) => n + (f.file_size as number), 0),
+      total_size: sizes.reduce((n, size) => n + size, 0),
       scan_time: scanTime,
       directory_path: root,
       recursive: Boolean(inputs.recursive),

@@ -60,7 +60,7 @@ export const runEmail: NodeRun = async (i, ctx) => {
       from: String(i.sender_email),
       to,
       subject: String(i.subject ?? ''),
-      ...(i.html ? { html: body } : { text: body }),
+      ...(i.html === true || smtp.html === true ? { html: body } : { text: body }),
       attachments,
     });
     const accepted = (info.accepted ?? []).map(String);

@@ -1,0 +1,89 @@
+/**
+ * The guide tests drive the product as a guide reader does: a workflow file on disk, the
+ * `kailash-wf` CLI in its own process, run-time values as `--param` and environment variables.
+ * The CLI runs asynchronously so the servers it talks to, in this process, keep answering.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const BIN = join(ROOT, 'runtime', 'cli', 'bin.ts');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** One `kailash-wf` command; the process is killed if it outlives `timeoutMs`. */
+export function cli(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (signal) reject(new Error(`kailash-wf ${args.join(' ')} was killed (${signal}) after ${timeoutMs} ms:\n${stderr}`));
+      else resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+/** A temp folder for one test file's workflows, removed by `cleanup`. */
+export function folder(prefix = 'kwf-guide-'): { dir: string; write(name: string, text: string): string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    dir,
+    write(name, text) {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      return file;
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export interface RunRecord {
+  status: string;
+  results: Record<string, Record<string, unknown> | null>;
+  nodes: Record<string, { status: string; error?: { type: string; message: string } }>;
+  error?: { type: string; message: string; node?: string };
+}
+
+/** `kailash-wf run FILE --json [--param …]`: the exit code and the run record. */
+export async function run(file: string, params: string[] = [], env: Record<string, string> = {}): Promise<CliResult & { record?: RunRecord }> {
+  const r = await cli(['run', file, '--json', ...params.flatMap((p) => ['--param', p])], env);
+  let record: RunRecord | undefined;
+  try {
+    record = JSON.parse(r.stdout) as RunRecord;
+  } catch {
+    // A refused workflow prints diagnostics on stderr and no record.
+  }
+  return { ...r, ...(record ? { record } : {}) };
+}
+
+export interface Finding {
+  line: number;
+  column: number;
+  severity: string;
+  code: string;
+  message: string;
+}
+
+/** `kailash-wf validate FILE --json`: the exit code and every diagnostic. */
+export async function validate(file: string): Promise<{ code: number; findings: Finding[] }> {
+  const r = await cli(['validate', file, '--json']);
+  if (r.code === 2) throw new Error(`validate could not read ${file}: ${r.stderr}`);
+  return { code: r.code, findings: JSON.parse(r.stdout) as Finding[] };
+}
+
+/** Occurrences of `needle` in `text`. */
+export function count(text: string, needle: string): number {
+  return text.split(needle).length - 1;
+}
