@@ -135,7 +135,7 @@ export class PythonWorker extends SerialWorker<string> {
     if (this.tokens.get(msg.id) !== this.token) return;
     if (msg.stdout?.length) this.logLines(msg.id, msg.stdout);
     if (msg.ok) this.settle(msg.id, { output: restoreNonFinite(msg.output!, msg.nonfinite ?? []) });
-    else if (msg.type === 'SafetyViolationError') this.settle(msg.id, { error: new NodeFailure('SafetyViolationError', msg.message!) });
+    else if (msg.type === 'SafetyViolationError') this.settle(msg.id, { error: new NodeFailure('SafetyViolationError', withImportHints(msg.message!)) });
     else if (msg.type === 'NodeValidationError') this.settle(msg.id, { error: new NodeFailure('NodeValidationError', msg.message!) });
     else this.settle(msg.id, { error: new NodeFailure('NodeExecutionError', executionFailure(String(msg.type), String(msg.message), msg.traceback)) });
   }
@@ -169,6 +169,11 @@ export class PythonWorker extends SerialWorker<string> {
     // What the code started and left running ends with the run.
     killGroup(child.pid);
   }
+}
+
+/** Kailash's "Module 'x' is not in the allowed list" paragraphs, each said as the editor says it. */
+function withImportHints(message: string): string {
+  return message.replace(/^Module '([\w.]+)' is not in the allowed list\. (Allowed modules: .*)$/gm, (_, module: string, allowed: string) => `${sandboxImportMessage(module)} ${allowed}`);
 }
 
 /**
