@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { parse as parseYaml } from 'yaml';
+import type { Diagnostic } from '../diagnostics';
 import { WorkflowInvalid } from '../engine/errors';
 import { LocalRuntime, workflowErrors } from '../engine/local';
 import type { RunEvent, RunParameters } from '../engine/types';
@@ -30,10 +31,7 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
   const lines = new LineIndex(args.text);
   const errors = workflowErrors(model);
   if (errors.length) {
-    for (const d of errors) {
-      const p = lines.position(d.span[0]);
-      io.err(`${args.file}:${p.line + 1}:${p.character + 1}: error [${d.code}] ${d.message}\n`);
-    }
+    printDiagnostics(args.file, errors, lines, io);
     io.err(`kailash-wf: not running '${args.file}': it has ${errors.length} error${errors.length === 1 ? '' : 's'}\n`);
     return 2;
   }
@@ -72,12 +70,25 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
     return result.status === 'succeeded' && !anyFailed ? 0 : 1;
   } catch (err) {
     if (err instanceof WorkflowInvalid) {
-      io.err(`kailash-wf: ${err.message}\n`);
+      if (err.diagnostics.length) {
+        for (const w of err.warnings) io.err(`warning: ${w}\n`);
+        printDiagnostics(args.file, err.diagnostics, lines, io);
+        const n = err.diagnostics.length;
+        io.err(`kailash-wf: not running '${args.file}': ${n} required parameter${n === 1 ? ' has' : 's have'} no value (nothing ran)\n`);
+      } else io.err(`kailash-wf: ${err.message}\n`);
       return 2;
     }
     throw err;
   } finally {
     await runtime.dispose();
+  }
+}
+
+/** `file:line:col: error [code] message`, as `validate` prints them. */
+export function printDiagnostics(file: string, diagnostics: readonly Diagnostic[], lines: LineIndex, io: RunIo): void {
+  for (const d of diagnostics) {
+    const p = lines.position(d.span[0]);
+    io.err(`${file}:${p.line + 1}:${p.character + 1}: ${d.severity} [${d.code}] ${d.message}\n`);
   }
 }
 
@@ -98,19 +109,31 @@ function indent(s: string): string {
   return s.replace(/^/gm, '    ');
 }
 
-/** `--params FILE` (JSON or YAML) and `--param node.key=value` (value read as YAML: `5` is a number). */
+/**
+ * `--params FILE` (JSON or YAML) and `--param node.key=value` or `--param key=value` (a global
+ * parameter, for every node that takes it); values are read as YAML (`5` is a number).
+ */
 export function collectParams(paramsFile: string | undefined, pairs: string[], readText: (f: string) => string): RunParameters {
-  const params: Record<string, Record<string, unknown>> = {};
+  const params: Record<string, unknown> = {};
   if (paramsFile) {
     const loaded = parseYaml(readText(paramsFile));
-    if (loaded !== null && (typeof loaded !== 'object' || Array.isArray(loaded))) throw new Error(`${paramsFile} must hold a mapping of node id to {param: value}`);
+    if (loaded !== null && (typeof loaded !== 'object' || Array.isArray(loaded))) {
+      throw new Error(`${paramsFile} must hold a mapping: node id to {param: value}, or param to value for every node that takes it`);
+    }
     Object.assign(params, loaded ?? {});
   }
   for (const pair of pairs) {
-    const m = /^([^.=]+)\.([^=]+)=(.*)$/s.exec(pair);
-    if (!m) throw new Error(`--param takes node.key=value, got '${pair}'`);
-    const [, node, key, raw] = m;
-    (params[node!] ??= {})[key!] = raw === '' ? '' : parseYaml(raw!);
+    const m = /^([^.=]+)(?:\.([^=]+))?=(.*)$/s.exec(pair);
+    if (!m) throw new Error(`--param takes node.key=value (or key=value for every node that takes key), got '${pair}'`);
+    const [, head, key, raw] = m;
+    const value = raw === '' ? '' : parseYaml(raw!);
+    if (key === undefined) {
+      params[head!] = value;
+      continue;
+    }
+    const own = params[head!];
+    const into = own !== null && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : (params[head!] = {});
+    (into as Record<string, unknown>)[key] = value;
   }
   return params;
 }

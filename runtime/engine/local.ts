@@ -11,6 +11,7 @@ import { safePath } from '../nodes/files/paths';
 import { NodeFailure, WorkflowInvalid } from './errors';
 import { disposeAll } from './resources';
 import { Run } from './run';
+import { checkRun, type RunCheck } from './run-parameters';
 import { EnvSecretProvider, type SecretProvider } from './secrets';
 import type { RunOptions, RunResult } from './types';
 
@@ -31,6 +32,17 @@ export function workflowErrors(model: WorkflowModel): Diagnostic[] {
   let errors = checked.get(model);
   if (!errors) checked.set(model, (errors = validateModel(model).filter((d) => d.severity === 'error')));
   return errors;
+}
+
+/**
+ * A run refused before any node started, for required values that nothing gives. The warnings
+ * go with it: a misspelt node id or parameter is usually why the value is missing.
+ */
+export function missingParameters(check: RunCheck): WorkflowInvalid {
+  const { missing, warnings } = check;
+  const head = missing.length === 1 ? '' : `${missing.length} required parameters have no value:\n`;
+  const tail = warnings.length ? `\n${warnings.map((w) => `warning: ${w}`).join('\n')}` : '';
+  return new WorkflowInvalid(head + missing.map((d) => d.message).join('\n') + tail, missing, warnings);
 }
 
 /** Sub-workflows including one another stop here rather than recurse forever. */
@@ -54,11 +66,18 @@ export class LocalRuntime {
     const errors = workflowErrors(model);
     if (errors.length) throw new WorkflowInvalid(`The workflow has ${errors.length} error${errors.length === 1 ? '' : 's'}; first: ${errors[0]!.message}`);
     if (options.to !== undefined && !model.nodesById.has(options.to)) throw new WorkflowInvalid(`No node '${options.to}' in this workflow.`);
-    const run = new Run(model, options, {
-      secrets: this.secrets,
-      env: this.env,
-      services: (r) => this.services(r, depth),
-    });
+    const check = checkRun(model, options);
+    if (check.missing.length) throw missingParameters(check);
+    const run = new Run(
+      model,
+      options,
+      {
+        secrets: this.secrets,
+        env: this.env,
+        services: (r) => this.services(r, depth),
+      },
+      check,
+    );
     return run.execute();
   }
 

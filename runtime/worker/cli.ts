@@ -1,7 +1,8 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunResult } from '../engine/types';
-import { collectParams } from '../cli/run';
+import { collectParams, printDiagnostics } from '../cli/run';
+import { checkRun } from '../engine/run-parameters';
 import { validateText } from '../validate';
 import { WorkerClient } from './client';
 import { checkRedisUrl } from './connection';
@@ -171,14 +172,21 @@ async function submitCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
   const timeoutMs = seconds('timeout', values.timeout, ctx);
   const runId = values['run-id'] === undefined ? undefined : check(() => checkRunId(values['run-id']!));
   // A workflow that cannot run is refused here, as `run` refuses it, rather than failing on a worker.
-  const { diagnostics, lines } = validateText(text);
+  const { model, diagnostics, lines } = validateText(text);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) {
-    for (const d of errors) {
-      const p = lines.position(d.span[0]);
-      io.err(`${file}:${p.line + 1}:${p.character + 1}: error [${d.code}] ${d.message}\n`);
-    }
+    printDiagnostics(file, errors, lines, io);
     io.err(`kailash-wf: not submitting '${file}': it has ${errors.length} error${errors.length === 1 ? '' : 's'}\n`);
+    return 2;
+  }
+  // The same check a worker makes before the run starts, so a run that would be refused is not queued.
+  const planned = checkRun(model, { parameters, ...(values.to !== undefined ? { to: values.to } : {}) });
+  const warned = new Set(planned.warnings);
+  for (const w of warned) io.err(`warning: ${w}\n`);
+  if (planned.missing.length) {
+    printDiagnostics(file, planned.missing, lines, io);
+    const n = planned.missing.length;
+    io.err(`kailash-wf: not submitting '${file}': ${n} required parameter${n === 1 ? ' has' : 's have'} no value\n`);
     return 2;
   }
   const client = new WorkerClient(conn);
@@ -203,7 +211,7 @@ async function submitCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
       io.out(values.json ? JSON.stringify({ runId: id, queue: client.queueName }, null, 2) + '\n' : `submitted run ${id} to queue '${client.queueName}'\n`);
       return 0;
     }
-    const record = await client.wait(id!, { onEntry: values.json ? undefined : (e) => progress(e, io) });
+    const record = await client.wait(id!, { onEntry: values.json ? undefined : (e) => progress(e, io, warned) });
     const result = record.result;
     if (values.json) io.out(JSON.stringify(result, null, 2) + '\n');
     else io.out(summary(result) + '\n');
@@ -273,12 +281,13 @@ function summary(r: RunResult): string {
   return `${r.status === 'succeeded' ? '✓' : '✗'} ${r.status} in ${r.durationMs} ms${r.error ? ` — ${r.error.node ? `${r.error.node}: ` : ''}${r.error.message}` : ''}`;
 }
 
-function progress(e: StreamEntry, io: WorkerCliIo): void {
+/** A run's events as `run` prints them; warnings `submit` already printed are not repeated. */
+function progress(e: StreamEntry, io: WorkerCliIo, warned: Set<string>): void {
   const ev = e.event;
   if (ev.type === 'picked-up') io.out(`▶ run ${ev.runId} on ${e.worker}${e.delivery > 1 ? ` (delivery ${e.delivery})` : ''}\n`);
   if (ev.type === 'handed-back') io.out(`↩ ${e.worker} handed the run back (${ev.reason})\n`);
   if (ev.type === 'node-output') io.out(`  ✓ ${ev.node}  ${ev.record.durationMs} ms\n`);
   if (ev.type === 'node-skip') io.out(`  ↷ ${ev.node}  skipped\n`);
   if (ev.type === 'node-error') io.out(`  ✗ ${ev.node}  ${ev.record.durationMs} ms\n    ${ev.error.type}: ${ev.error.message}\n`);
-  if (ev.type === 'warning') io.err(`warning: ${ev.message}\n`);
+  if (ev.type === 'warning' && !warned.has(ev.message)) io.err(`warning: ${ev.message}\n`);
 }

@@ -190,8 +190,8 @@ export const runAsyncSqlDatabase: NodeRun = async (inputs, ctx) => {
   try {
     const results = await execute(db, bound, statements, transactional, signal);
     const shaped = results.map((r, i) => shapeAsync(inputs, r, bound[i]!.text, info.dialect));
-    const result = shaped[shaped.length - 1]!;
-    if (operations) result.results = shaped;
+    // A copy of the last statement's result: the list holds that result too, and must not hold itself.
+    const result = operations ? { ...shaped[shaped.length - 1]!, results: shaped } : shaped[0]!;
     return { result };
   } catch (err) {
     if (deadline.aborted && !ctx.signal.aborted) {
