@@ -4,7 +4,7 @@ import { parseEnv } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import type { Diagnostic } from '../diagnostics';
 import { WorkflowInvalid } from '../engine/errors';
-import { LocalRuntime, workflowErrors } from '../engine/local';
+import { LocalRuntime } from '../engine/local';
 import type { RunEvent, RunParameters } from '../engine/types';
 import { parseWorkflow } from '../model/parse';
 import { LineIndex } from '../model/lines';
@@ -29,12 +29,6 @@ const MAX_LINES = 16;
 export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal): Promise<number> {
   const model = parseWorkflow(args.text);
   const lines = new LineIndex(args.text);
-  const errors = workflowErrors(model);
-  if (errors.length) {
-    printDiagnostics(args.file, errors, lines, io);
-    io.err(`kailash-wf: not running '${args.file}': it has ${errors.length} error${errors.length === 1 ? '' : 's'}\n`);
-    return 2;
-  }
   const env: Record<string, string | undefined> = { ...process.env };
   if (args.envFile) Object.assign(env, parseEnv(readFileSync(args.envFile, 'utf8')));
   const runtime = new LocalRuntime({ env });
@@ -73,8 +67,7 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
       if (err.diagnostics.length) {
         for (const w of err.warnings) io.err(`warning: ${w}\n`);
         printDiagnostics(args.file, err.diagnostics, lines, io);
-        const n = err.diagnostics.length;
-        io.err(`kailash-wf: not running '${args.file}': ${n} required parameter${n === 1 ? ' has' : 's have'} no value (nothing ran)\n`);
+        io.err(`kailash-wf: not running '${args.file}': ${refused(err.diagnostics)} (nothing ran)\n`);
       } else io.err(`kailash-wf: ${err.message}\n`);
       return 2;
     }
@@ -82,6 +75,13 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
   } finally {
     await runtime.dispose();
   }
+}
+
+/** Why a run was refused, after its diagnostics: errors in the file, or required values missing. */
+export function refused(diagnostics: readonly Diagnostic[]): string {
+  const n = diagnostics.length;
+  if (diagnostics.every((d) => d.code === 'missing-required-param')) return `${n} required parameter${n === 1 ? ' has' : 's have'} no value`;
+  return `it has ${n} error${n === 1 ? '' : 's'}`;
 }
 
 /** `file:line:col: error [code] message`, as `validate` prints them. */

@@ -35,10 +35,24 @@ export function workflowErrors(model: WorkflowModel): Diagnostic[] {
 }
 
 /**
+ * What every path that starts a run checks before any node starts (`run`, a worker, the editor,
+ * `submit`): the workflow's errors, then the required values against everything the run has.
+ * Throws WorkflowInvalid when the run must not start; else returns the run's parameter plan.
+ */
+export function prepareRun(model: WorkflowModel, options: Pick<RunOptions, 'parameters' | 'to' | 'reuse'> = {}): RunCheck {
+  const errors = workflowErrors(model);
+  if (errors.length) throw new WorkflowInvalid(`The workflow has ${errors.length} error${errors.length === 1 ? '' : 's'}; first: ${errors[0]!.message}`, errors);
+  if (options.to !== undefined && !model.nodesById.has(options.to)) throw new WorkflowInvalid(`No node '${options.to}' in this workflow.`);
+  const check = checkRun(model, options);
+  if (check.missing.length) throw missingParameters(check);
+  return check;
+}
+
+/**
  * A run refused before any node started, for required values that nothing gives. The warnings
  * go with it: a misspelt node id or parameter is usually why the value is missing.
  */
-export function missingParameters(check: RunCheck): WorkflowInvalid {
+function missingParameters(check: RunCheck): WorkflowInvalid {
   const { missing, warnings } = check;
   const head = missing.length === 1 ? '' : `${missing.length} required parameters have no value:\n`;
   const tail = warnings.length ? `\n${warnings.map((w) => `warning: ${w}`).join('\n')}` : '';
@@ -63,11 +77,7 @@ export class LocalRuntime {
 
   /** Validates, then runs. Throws WorkflowInvalid (nothing ran) when the workflow has errors. */
   async execute(model: WorkflowModel, options: RunOptions = {}, depth = 0): Promise<RunResult> {
-    const errors = workflowErrors(model);
-    if (errors.length) throw new WorkflowInvalid(`The workflow has ${errors.length} error${errors.length === 1 ? '' : 's'}; first: ${errors[0]!.message}`);
-    if (options.to !== undefined && !model.nodesById.has(options.to)) throw new WorkflowInvalid(`No node '${options.to}' in this workflow.`);
-    const check = checkRun(model, options);
-    if (check.missing.length) throw missingParameters(check);
+    const check = prepareRun(model, options);
     const run = new Run(
       model,
       options,

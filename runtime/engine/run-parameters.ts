@@ -1,6 +1,6 @@
 import { getSpec, METADATA_KEYS } from '../catalog';
 import type { NodeSpec } from '../catalog/types';
-import { describeType, findParam } from '../catalog/typing';
+import { describeType, findParam, takesGlobal } from '../catalog/typing';
 import type { Diagnostic } from '../diagnostics';
 import { buildGraph, upstreamOf } from '../graph/graph';
 import { findTemplates } from '../model/templates';
@@ -79,16 +79,8 @@ export class ParameterPlan {
     return Object.keys(p.file).length > 0 || Object.keys(p.run).length > 0;
   }
 
-  /**
-   * Whether a global parameter reaches a node: a name (or alias) it declares and may take at run
-   * time, a `${name}` its config reads, or any name for code nodes (their inputs are variables).
-   * Kailash also guesses by fuzzy and substring matches; we do not: a guess that lands on the
-   * wrong node is worse than a warning that names the right one.
-   */
   private reaches(node: NodeModel, spec: NodeSpec, key: string): boolean {
-    const found = findParam(spec, key);
-    if (found) return found[1].configOnly !== true;
-    return spec.acceptsAnyInput === true || this.templateInputs(node, spec).has(key);
+    return takesGlobal(spec, key, this.templateInputs(node, spec));
   }
 
   private templateInputs(node: NodeModel, spec: NodeSpec): Set<string> {

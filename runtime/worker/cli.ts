@@ -1,9 +1,12 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunResult } from '../engine/types';
-import { collectParams, printDiagnostics } from '../cli/run';
-import { checkRun } from '../engine/run-parameters';
-import { validateText } from '../validate';
+import { collectParams, printDiagnostics, refused } from '../cli/run';
+import { WorkflowInvalid } from '../engine/errors';
+import { prepareRun } from '../engine/local';
+import type { RunCheck } from '../engine/run-parameters';
+import { LineIndex } from '../model/lines';
+import { parseWorkflow } from '../model/parse';
 import { WorkerClient } from './client';
 import { checkRedisUrl } from './connection';
 import { checkQueueName, checkRunId } from './keys';
@@ -171,24 +174,23 @@ async function submitCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
   }
   const timeoutMs = seconds('timeout', values.timeout, ctx);
   const runId = values['run-id'] === undefined ? undefined : check(() => checkRunId(values['run-id']!));
-  // A workflow that cannot run is refused here, as `run` refuses it, rather than failing on a worker.
-  const { model, diagnostics, lines } = validateText(text);
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) {
-    printDiagnostics(file, errors, lines, io);
-    io.err(`kailash-wf: not submitting '${file}': it has ${errors.length} error${errors.length === 1 ? '' : 's'}\n`);
+  // A run a worker would refuse is refused here, by the same check, rather than queued.
+  const model = parseWorkflow(text);
+  let planned: RunCheck;
+  try {
+    planned = prepareRun(model, { parameters, ...(values.to !== undefined ? { to: values.to } : {}) });
+  } catch (err) {
+    if (!(err instanceof WorkflowInvalid)) throw err;
+    for (const w of err.warnings) io.err(`warning: ${w}\n`);
+    if (!err.diagnostics.length) io.err(`kailash-wf: ${err.message}\n`);
+    else {
+      printDiagnostics(file, err.diagnostics, new LineIndex(text), io);
+      io.err(`kailash-wf: not submitting '${file}': ${refused(err.diagnostics)}\n`);
+    }
     return 2;
   }
-  // The same check a worker makes before the run starts, so a run that would be refused is not queued.
-  const planned = checkRun(model, { parameters, ...(values.to !== undefined ? { to: values.to } : {}) });
   const warned = new Set(planned.warnings);
   for (const w of warned) io.err(`warning: ${w}\n`);
-  if (planned.missing.length) {
-    printDiagnostics(file, planned.missing, lines, io);
-    const n = planned.missing.length;
-    io.err(`kailash-wf: not submitting '${file}': ${n} required parameter${n === 1 ? ' has' : 's have'} no value\n`);
-    return 2;
-  }
   const client = new WorkerClient(conn);
   try {
     try {
