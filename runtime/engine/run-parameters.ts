@@ -157,11 +157,18 @@ export class ParameterPlan {
     }
     for (const [key, g] of this.global) {
       if (g.file) continue;
-      const reached = [...this.model.nodesById.values()].some((n) => {
-        const spec = n.type ? getSpec(n.type.value) : undefined;
-        return spec !== undefined && this.reaches(n, spec, key);
-      });
-      if (reached) continue;
+      const reached = [...this.model.nodesById.values()]
+        .filter((n) => {
+          const spec = n.type ? getSpec(n.type.value) : undefined;
+          return spec !== undefined && this.reaches(n, spec, key);
+        })
+        .map((n) => n.id);
+      if (reached.length) {
+        // Code nodes take any name, but a mapping under a near node id is a misspelt node, not a variable.
+        const near = isMapping(g.value) && !this.model.nodesById.has(key) ? closest(key, this.model.nodesById.keys()) : [];
+        if (near.length) out.push(`run parameter '${key}' is not a node id, so it goes as a global parameter to ${reached.map((id) => `'${id}'`).join(', ')}. Did you mean node '${near[0]}'?`);
+        continue;
+      }
       if (this.model.nodesById.has(key)) {
         out.push(`run parameter '${key}' names node '${key}' but is not a mapping of its parameters (${'{'}"${key}": {"param": value}${'}'}), so it is ignored.`);
         continue;
