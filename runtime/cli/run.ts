@@ -6,6 +6,8 @@ import type { Diagnostic } from '../diagnostics';
 import { WorkflowInvalid } from '../engine/errors';
 import { LocalRuntime } from '../engine/local';
 import type { RunEvent, RunParameters } from '../engine/types';
+import { getSpec } from '../catalog';
+import { findParam } from '../catalog/typing';
 import { parseWorkflow } from '../model/parse';
 import { LineIndex } from '../model/lines';
 
@@ -110,10 +112,36 @@ function indent(s: string): string {
 }
 
 /**
- * `--params FILE` (JSON or YAML) and `--param node.key=value` or `--param key=value` (a global
- * parameter, for every node that takes it); values are read as YAML (`5` is a number).
+ * A `--param` value: a YAML scalar (`5`, `true`, `null`, `"quoted"`) or flow collection
+ * (`[1, 2]`, `{a: 1}`) is read as YAML; any other text is the string itself, so a GraphQL query
+ * (`query Q($id: ID!) {…}`) or `a: b` stays text rather than failing or becoming a mapping.
  */
-export function collectParams(paramsFile: string | undefined, pairs: string[], readText: (f: string) => string): RunParameters {
+function paramValue(raw: string): unknown {
+  const text = raw.trim();
+  // Empty, or with a `#` that YAML would read as a comment (`--param a.tag=#1`): the text itself.
+  if (text === '' || /(^|\s)#/.test(text)) return raw;
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch {
+    return raw;
+  }
+  if (value !== null && typeof value === 'object' && !/^[[{]/.test(text)) return raw;
+  return value;
+}
+
+/**
+ * `--params FILE` (JSON or YAML) and `--param node.key=value` or `--param key=value` (a global
+ * parameter, for every node that takes it).
+ */
+export function collectParams(paramsFile: string | undefined, pairs: string[], readText: (f: string) => string, workflowText?: string): RunParameters {
+  const model = workflowText === undefined ? undefined : parseWorkflow(workflowText);
+  // A text parameter takes the text as typed: `--param gql.query={ ok }` is a query, not a mapping.
+  const isText = (node: string, key: string) => {
+    const type = model?.nodesById.get(node)?.type?.value;
+    const spec = type ? getSpec(type) : undefined;
+    return spec ? findParam(spec, key)?.[1].type === 'str' : false;
+  };
   const params: Record<string, unknown> = {};
   if (paramsFile) {
     const loaded = parseYaml(readText(paramsFile));
@@ -126,7 +154,7 @@ export function collectParams(paramsFile: string | undefined, pairs: string[], r
     const m = /^([^.=]+)(?:\.([^=]+))?=(.*)$/s.exec(pair);
     if (!m) throw new Error(`--param takes node.key=value (or key=value for every node that takes key), got '${pair}'`);
     const [, head, key, raw] = m;
-    const value = raw === '' ? '' : parseYaml(raw!);
+    const value = key !== undefined && isText(head!, key) ? raw! : paramValue(raw!);
     if (key === undefined) {
       params[head!] = value;
       continue;

@@ -167,7 +167,7 @@ async function submitCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
   if (path.startsWith('..') || isAbsolute(path)) throw ctx.usageError(`'${file}' is outside --root (${resolve(values.root ?? '.')}); workers resolve workflow paths inside their root`);
   let parameters;
   try {
-    parameters = collectParams(values.params, values.param ?? [], ctx.readFile);
+    parameters = collectParams(values.params, values.param ?? [], ctx.readFile, text);
   } catch (err) {
     // An unreadable params file, bad YAML or a malformed --param: all usage errors, as for `run`.
     throw ctx.usageError((err as Error).message);
