@@ -14,7 +14,7 @@ const USAGE = `Usage: kailash-wf <command> [options]
 
 Commands:
   validate <file>... [--json]               check workflow files (exit 1 on errors)
-  run <file> [--params FILE] [--param node.key=value]... [--env-file FILE] [--to NODE] [--json]
+  run <file> [--params FILE] [--param [node.]key=value]... [--env-file FILE] [--to NODE] [--json]
                                             run a workflow (exit 1 if it fails, 2 if invalid)
   nodes [--json]                            list the node catalog
   schema                                    print the workflow JSON schema

@@ -27,7 +27,7 @@ export interface WorkerCliContext {
 export const WORKER_USAGE = `  worker --redis URL [--queue NAME] [--concurrency N] [--root DIR] [--timeout S]
          [--lock-duration S] [--grace S]
                                             take runs from a queue and execute them
-  submit <file> --redis URL [--queue NAME] [--params FILE] [--param node.key=value]...
+  submit <file> --redis URL [--queue NAME] [--params FILE] [--param [node.]key=value]...
          [--to NODE] [--timeout S] [--run-id ID] [--root DIR] [--wait] [--json]
                                             send a run to a queue (--wait: exit as run)
   status <run-id> --redis URL [--queue NAME] [--json]
