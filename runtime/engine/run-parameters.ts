@@ -116,9 +116,13 @@ export class ParameterPlan {
       const node = this.model.nodesById.get(id);
       const spec = node?.type ? getSpec(node.type.value) : undefined;
       if (!node || !spec || node.configInvalid) continue;
-      const p = this.forNode(id);
-      const given = (n: string) => (p.run[n] !== undefined && p.run[n] !== null) || (p.file[n] !== undefined && p.file[n] !== null);
-      const provided = (names: readonly string[]) => names.some((n) => incoming.get(id)?.has(n) || given(n));
+      // Asked only for values config lacks: connections first, then (planned once) the run parameters.
+      const into = incoming.get(id);
+      const provided = (names: readonly string[]) => {
+        if (into && names.some((n) => into.has(n))) return true;
+        const p = this.forNode(id);
+        return names.some((n) => (p.run[n] !== undefined && p.run[n] !== null) || (p.file[n] !== undefined && p.file[n] !== null));
+      };
       for (const gap of requiredGaps(node, spec, provided)) {
         const [name] = gap.names;
         const example = `{"${id}": {"${name}": …}}`;

@@ -24,12 +24,21 @@ export function requiredGaps(node: NodeModel, spec: NodeSpec, provided: (names: 
     return provided([name, ...(p?.aliases ?? [])]);
   };
   const gaps: RequiredGap[] = [];
-  for (const [name, p] of Object.entries(spec.params)) {
-    if (p.required && !has(name, p)) gaps.push({ names: [name], group: false, configOnly: p.configOnly === true, param: p });
+  for (const [name, p] of requiredOf(spec)) {
+    if (!has(name, p)) gaps.push({ names: [name], group: false, configOnly: p.configOnly === true, param: p });
   }
   for (const group of spec.requireOneOf ?? []) {
     if (group.some((name) => has(name, spec.params[name]))) continue;
     gaps.push({ names: [...group], group: true, configOnly: group.every((name) => spec.params[name]?.configOnly === true) });
   }
   return gaps;
+}
+
+const required = new WeakMap<NodeSpec, [string, ParamSpec][]>();
+
+/** A spec's required parameters, listed once: every node of every run and validation asks. */
+function requiredOf(spec: NodeSpec): [string, ParamSpec][] {
+  let list = required.get(spec);
+  if (!list) required.set(spec, (list = Object.entries(spec.params).filter(([, p]) => p.required)));
+  return list;
 }
