@@ -20,6 +20,9 @@ export interface NodeParameters {
   run: Params;
 }
 
+/** An own property even for a key such as `__proto__`: run parameters are user data. */
+const put = (o: Params, key: string, value: unknown) => Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+
 const isMapping = (v: unknown): v is Params => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
@@ -60,14 +63,14 @@ export class ParameterPlan {
     const node = this.model.nodesById.get(id);
     const spec = node?.type ? getSpec(node.type.value) : undefined;
     if (node && spec) {
-      for (const [key, g] of this.global) if (this.reaches(node, spec, key)) (g.file ? out.file : out.run)[key] = g.value;
+      for (const [key, g] of this.global) if (this.reaches(node, spec, key)) put(g.file ? out.file : out.run, key, g.value);
     }
     for (const [key, value] of Object.entries(this.fileOwn.get(id) ?? {})) {
-      out.file[key] = value;
+      put(out.file, key, value);
       delete out.run[key];
     }
     for (const [key, value] of Object.entries(this.runOwn.get(id) ?? {})) {
-      out.run[key] = value;
+      put(out.run, key, value);
       delete out.file[key];
     }
     this.cache.set(id, out);
