@@ -1,6 +1,6 @@
 /**
  * A workflow shaped like the one yaml-language-server was measured on in
- * `research/yls-baseline.md`: 2,000 nodes of 4 lines (`id`, `type`, `config`, one param),
+ * The baseline file shape: 2,000 nodes of 4 lines (`id`, `type`, `config`, one param),
  * HTTPRequestNode and JSONReaderNode alternating, 1,000 full-form connections, joined with `\n`
  * and no trailing newline: 9,003 lines, node `n1001`'s `url` on line index 4009.
  */

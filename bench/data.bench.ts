@@ -3,6 +3,7 @@
 //    the same size (goal: throughput ≥ 0.8 of raw, i.e. time ratio ≤ 1.25);
 //  - a 100 MB CSV through CSVReaderNode vs bare csv-parse of the same file (same goal), each in a
 //    fresh process so that both memory peaks are clean.
+import { implementationOf } from '../runtime/nodes/registry';
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,6 @@ import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
 import { parse } from 'csv-parse';
 import pg from 'pg';
-import { getSpec } from '../runtime/catalog';
 import type { RunContext } from '../runtime/catalog/types';
 import { LocalRuntime } from '../runtime/engine/local';
 import { parseWorkflow } from '../runtime/model/parse';
@@ -49,7 +49,7 @@ async function sqlRows() {
   const table = `bench_inserts_${process.pid}`;
   const raw = new pg.Pool({ connectionString: PG, max: POOL });
   await raw.query(`CREATE TABLE ${table} (id int, name text, amount numeric(12,2))`);
-  const node = getSpec('SQLDatabaseNode')!.run!;
+  const node = implementationOf('SQLDatabaseNode')!.run;
   const ctx = ctxFor(tmpdir());
   const config = { connection_string: PG, pool_size: POOL, max_overflow: 0, pool_timeout: 30, result_format: 'dict' };
   const viaNode = (i: number) => node({ ...config, query: `INSERT INTO ${table} (id, name, amount) VALUES (:id, :name, :amount)`, parameters: { id: i, name: `user ${i}`, amount: i / 100 } }, ctx);
@@ -121,7 +121,7 @@ export async function csvChild(mode: string, file: string): Promise<void> {
     await pipeline(createReadStream(file), parser);
     rows = data.length;
   } else if (mode === 'node') {
-    const out = await getSpec('CSVReaderNode')!.run!({ file_path: file, headers: true, delimiter: ',' }, ctxFor(tmpdir()));
+    const out = await implementationOf('CSVReaderNode')!.run({ file_path: file, headers: true, delimiter: ',' }, ctxFor(tmpdir()));
     rows = (out.data as unknown[]).length;
   } else {
     const rt = new LocalRuntime({ env: {} });

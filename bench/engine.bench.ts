@@ -1,8 +1,8 @@
 // Engine overhead per node, beside the bare work the nodes do, measured in the same run.
+import { implementationOf } from '../runtime/nodes/registry';
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import vm from 'node:vm';
-import { getSpec } from '../runtime/catalog';
 import type { RunContext } from '../runtime/catalog/types';
 import { Run, type RunEnvironment } from '../runtime/engine/run';
 import { EnvSecretProvider } from '../runtime/engine/secrets';
@@ -62,7 +62,7 @@ async function timeRun(text: string, runs: number): Promise<number> {
 
 /** The same node work without the engine: each node's run called directly, in order. */
 async function bareMerge(n: number, runs: number): Promise<number> {
-  const run = getSpec('MergeNode')!.run!;
+  const run = implementationOf('MergeNode')!.run;
   const ctx = {} as RunContext;
   const times: number[] = [];
   for (let k = 0; k < runs; k++) {

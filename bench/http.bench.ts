@@ -1,5 +1,6 @@
 // 2,000 GETs through HTTPRequestNode at concurrency 50 against a local server, beside raw undici
 // requests at the same concurrency in the same run; plus the memory peak of each.
+import { implementationOf } from '../runtime/nodes/registry';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once, setMaxListeners } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
@@ -93,7 +94,7 @@ export async function run(): Promise<void> {
     });
   const node = () =>
     pool(REQUESTS, async () => {
-      const out = await spec.run!(inputs, ctx());
+      const out = await implementationOf('HTTPRequestNode')!.run(inputs, ctx());
       if (out.success !== true) failures++;
     });
   const runtime = new LocalRuntime({ env: {} });

@@ -1,23 +1,23 @@
 /**
  * The run host: a child process of the extension that runs workflows with the runtime, so a
  * hung, crashing or CPU-bound node can never freeze or kill the editor. It keeps the real outputs
- * of each file's last run in memory for "re-run from here"; they never leave this process.
+ * of each file's last run (and the secrets they may hold) in memory for "re-run from here"; they
+ * never leave this process.
  */
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseEnv } from 'node:util';
-import type { NodeOutput } from '../runtime/catalog/types';
 import { WorkflowInvalid } from '../runtime/engine/errors';
 import { LocalRuntime, prepareRun } from '../runtime/engine/local';
 import type { SecretProvider } from '../runtime/engine/secrets';
 import { parseWorkflow } from '../runtime/model/parse';
-import { buildGraph } from '../runtime/graph/graph';
 import type { RunEvent } from '../runtime/engine/types';
+import { ReuseCache } from './run/reuse';
 import type { FromHost, RunSettings, ToHost } from './shared/protocol';
 
 const send = (m: FromHost) => process.send?.(m);
 const runs = new Map<string, AbortController>();
-const lastOutputs = new Map<string, Record<string, NodeOutput | null>>();
+const lastRuns = new ReuseCache();
 const pendingSecrets = new Map<number, (v: string | undefined) => void>();
 let nextSecret = 1;
 
@@ -35,15 +35,6 @@ function env(envFile: string | undefined): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = { ...process.env };
   if (envFile) Object.assign(out, parseEnv(readFileSync(envFile, 'utf8')));
   return out;
-}
-
-/** Nodes downstream of `from` (and itself): everything else is reused from the last run. */
-function reusable(text: string, from: string, cached: Record<string, NodeOutput | null>): Record<string, NodeOutput | null> {
-  const g = buildGraph(parseWorkflow(text));
-  const rerun = new Set([from]);
-  const stack = [from];
-  while (stack.length) for (const s of g.successors.get(stack.pop()!) ?? []) if (!rerun.has(s)) rerun.add(s), stack.push(s);
-  return Object.fromEntries(Object.entries(cached).filter(([id]) => !rerun.has(id)));
 }
 
 /** A run on the worker fleet: submitted to the queue and followed until its record is written. */
@@ -84,7 +75,6 @@ async function run(m: Extract<ToHost, { type: 'run' }>): Promise<void> {
   }
   const runtime = new LocalRuntime({ secrets, env: env(m.settings.envFile), ...(m.settings.pythonPath ? { pythonPath: m.settings.pythonPath } : {}) });
   try {
-    const cached = m.from !== undefined ? lastOutputs.get(m.file) : undefined;
     const result = await runtime.execute(parseWorkflow(m.text), {
       parameters: m.parameters,
       signal: controller.signal,
@@ -92,9 +82,9 @@ async function run(m: Extract<ToHost, { type: 'run' }>): Promise<void> {
       maxConcurrency: m.settings.maxConcurrency,
       ...(m.settings.defaultTimeout ? { defaultTimeoutMs: m.settings.defaultTimeout * 1000 } : {}),
       ...(m.to !== undefined ? { to: m.to } : {}),
-      ...(cached && m.from !== undefined ? { reuse: reusable(m.text, m.from, cached) } : {}),
+      ...(m.from !== undefined ? lastRuns.rerun(m.file, m.text, m.from) : {}),
       onEvent: (event) => send({ type: 'event', id: m.id, event }),
-      keepOutputs: (outputs) => void lastOutputs.set(m.file, { ...(lastOutputs.get(m.file) ?? {}), ...outputs }),
+      keepOutputs: lastRuns.keeper(m.file),
     });
     send({ type: 'done', id: m.id, result });
   } catch (err) {

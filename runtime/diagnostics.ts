@@ -1,6 +1,6 @@
-import type { Span } from './model/types';
+import type { Span } from './model/span';
 
-/** The diagnostic codes of DESIGN §5; users silence them by name, so they never change. */
+/** The diagnostic codes (docs/workflow-format.md); users silence them by name, so they never change. */
 export const DIAGNOSTIC_CODES = [
   'yaml-syntax',
   'schema',

@@ -1,46 +1,15 @@
 // Bundles the extension, the language server and the CLI into dist/ with esbuild.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { bundles } from './bundles.mjs';
 
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: true,
-  logLevel: 'warning',
-  // The extension host supplies `vscode`; nothing else may stay external (no native addons).
-  external: ['vscode'],
-};
-
-/**
- * The language server reads specs for their params and outputs, never runs nodes: the node
- * implementations (and their database, cloud and messaging libraries) are left out of its bundle.
- * SwitchNode's case naming stays, since validation needs it.
- */
-const withoutNodeRuntimes = {
-  name: 'without-node-runtimes',
-  setup(b) {
-    b.onResolve({ filter: /\/nodes\// }, (args) => {
-      if (!/[\\/]catalog[\\/]specs[\\/]/.test(args.importer) || /logic\/switch$/.test(args.path)) return undefined;
-      return { path: args.path, namespace: 'node-runtime-stub' };
-    });
-    b.onLoad({ filter: /.*/, namespace: 'node-runtime-stub' }, () => ({
-      contents: `module.exports = new Proxy({}, { get: (_, k) => (k === '__esModule' ? false : () => { throw new Error('Node runtimes are not part of the language server'); }) });`,
-      loader: 'js',
-    }));
-  },
-};
-
-await Promise.all([
-  build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', minify: true }),
-  // Loaded on first use by the extension (client/lazy.ts), not at activation.
-  build({ ...common, entryPoints: ['client/model.ts'], outfile: 'dist/editor-model.js', minify: true }),
-  // The run host carries the runtime and every integration library, away from the main bundle.
-  build({ ...common, entryPoints: ['client/run-host.ts'], outfile: 'dist/run-host.js', minify: true }),
-  build({ entryPoints: ['client/webview/main.ts'], outfile: 'dist/webview.js', bundle: true, format: 'iife', platform: 'browser', target: 'es2022', minify: true, sourcemap: true, logLevel: 'warning' }),
-  build({ entryPoints: ['client/webview/style.css'], outfile: 'dist/webview.css', bundle: true, minify: true, logLevel: 'warning' }),
-  build({ ...common, entryPoints: ['server/server.ts'], outfile: 'dist/server.js', minify: true, plugins: [withoutNodeRuntimes] }),
-  build({ ...common, entryPoints: ['runtime/cli/bin.ts'], outfile: 'dist/cli.js', minify: true, banner: { js: '#!/usr/bin/env node' } }),
-]);
+const require = createRequire(import.meta.url);
+await Promise.all(Object.values(bundles).map((options) => build(options)));
 chmodSync('dist/cli.js', 0o755);
+// The WebAssembly both engines load from beside the bundles that run them (the CLI, the run host,
+// JavaScriptCodeNode's sandbox thread).
+copyFileSync(require.resolve('node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm'), 'dist/node-sqlite3-wasm.wasm');
+const quickjs = dirname(require.resolve('@jitl/quickjs-wasmfile-release-sync/package.json'));
+copyFileSync(join(quickjs, 'dist', 'emscripten-module.wasm'), 'dist/quickjs.wasm');

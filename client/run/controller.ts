@@ -4,7 +4,7 @@ import type { RunParameters, RunResult } from '../../runtime/engine/types';
 import { model } from '../lazy';
 import type { RunAnnotations } from '../editor/annotations';
 import type { RunPanel } from '../panel/panel';
-import { applyEvent, type PanelGraph, type PanelState, type RunView } from '../shared/panel';
+import { applyEvent, applyResult, type PanelGraph, type PanelState, type RunView } from '../shared/panel';
 import type { RunSettings } from '../shared/protocol';
 import type { RunHost } from './host';
 
@@ -120,16 +120,7 @@ export class RunController {
       this.output.appendLine(`✗ ${result.invalid}`);
       void vscode.window.showErrorMessage(`Kailash: ${result.invalid}`);
     } else {
-      view.status = result.status;
-      view.durationMs = result.durationMs;
-      if (result.error) view.message = `${result.error.node ? `${result.error.node}: ` : ''}${result.error.type}: ${result.error.message}`;
-      for (const [id, out] of Object.entries(result.results)) {
-        const n = view.nodes[id];
-        if (n && out !== null && !n.error) {
-          n.output = out;
-          n.truncated = false;
-        }
-      }
+      applyResult(view, result);
       this.output.appendLine(`${result.status === 'succeeded' ? '✓' : '✗'} ${label}: ${result.status} in ${Math.round(result.durationMs)} ms${view.message ? ` — ${view.message}` : ''}`);
     }
     panel.finished(view);

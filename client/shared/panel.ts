@@ -86,6 +86,20 @@ export function applyEvent(run: RunView, e: RunEvent): void {
   }
 }
 
+/** A finished run's result into its view: status, message, and each node's whole output in place of its preview. */
+export function applyResult(view: RunView, result: RunResult): void {
+  view.status = result.status;
+  view.durationMs = result.durationMs;
+  if (result.error) view.message = `${result.error.node ? `${result.error.node}: ` : ''}${result.error.type}: ${result.error.message}`;
+  for (const [id, out] of Object.entries(result.results)) {
+    const n = view.nodes[id];
+    if (n && out !== null && !n.error) {
+      n.output = out;
+      n.truncated = false;
+    }
+  }
+}
+
 function recordView(r: NodeRecord): NodeView {
   const v: NodeView = { status: r.status, durationMs: r.durationMs, attempts: r.attempts };
   if (r.reused) v.reused = true;

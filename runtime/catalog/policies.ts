@@ -1,7 +1,7 @@
 import type { ParamSpec } from './types';
 
 /**
- * Per-node policies (DESIGN §3): our additions, available on every node and ignored by the
+ * Per-node policies: our additions, available on every node and ignored by the
  * Python SDK. One definition read by the validator, the JSON schema and completion.
  */
 export interface PolicySpec {

@@ -1,6 +1,7 @@
 /**
  * The shape of a node spec. Every node type is exactly one `NodeSpec`; the JSON schema,
- * validator, completion, hover, coercion and the reference docs all read it.
+ * validator, completion, hover, coercion and the reference docs all read it. A spec is data:
+ * what executes the type is bound to it in `runtime/nodes/registry.ts`.
  */
 
 /** Kailash's parameter types (Python `str, int, float, bool, list, dict, Any`). */
@@ -71,7 +72,7 @@ export interface CodeWorker {
    * `node` names the code in tracebacks; `sandbox` is PythonCodeNode's `sandbox_mode`;
    * `timeoutMs` stops the code (killing its worker) with a TimeoutError.
    */
-  run(code: string, inputs: Record<string, unknown>, options: { signal: AbortSignal; node?: string; sandbox?: string; timeoutMs?: number }): Promise<NodeOutput>;
+  run(code: string, inputs: Record<string, unknown>, options: { signal: AbortSignal; node?: string; sandbox?: string; validateSecurity?: boolean; timeoutMs?: number; log?: (line: string) => void }): Promise<NodeOutput>;
 }
 
 /** What a sub-workflow run returns to the WorkflowNode that started it. */
@@ -104,6 +105,8 @@ export interface RunContext {
   /** Other folders file nodes may read and write. */
   roots: string[];
   services: RunServices;
+  /** A line for the node's log (what code nodes print); it reaches the run's events. */
+  log?(message: string): void;
 }
 
 export type NodeRun = (inputs: Record<string, unknown>, ctx: RunContext) => Promise<NodeOutput>;
@@ -112,7 +115,7 @@ export interface NodeSpec {
   /** Registered name, e.g. `HTTPRequestNode`. */
   type: string;
   category: Category;
-  /** `kailash`: mirrors the Python SDK exactly; `ours`: a node the SDK lacks (DESIGN §7). */
+  /** `kailash`: mirrors the Python SDK exactly; `ours`: a node the SDK lacks (the guide writes it by hand). */
   origin: 'kailash' | 'ours';
   /** One line, shown in completion lists. */
   summary: string;
@@ -128,8 +131,4 @@ export interface NodeSpec {
   dynamicOutputs?: boolean;
   /** Outputs that depend on the node's config (SwitchNode's `case_<value>` keys). */
   outputsFor?: (config: Record<string, unknown>) => Record<string, OutputSpec>;
-  /** The host (or other target) the node talks to, for keying circuit breakers and rate limits. */
-  target?: (inputs: Record<string, unknown>) => string | undefined;
-  /** Executes the node. Absent until written: the engine then fails the node with a clear message. */
-  run?: NodeRun;
 }

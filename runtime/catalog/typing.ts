@@ -5,7 +5,7 @@ export type Verdict = 'ok' | 'coercion' | 'mismatch';
 const SCALARS: ReadonlySet<BaseType> = new Set(['str', 'int', 'float', 'bool']);
 
 /**
- * DESIGN §4: whether an output of type `from` may feed an input of type `to`.
+ * The connection rules (docs/workflow-format.md): whether an output of type `from` may feed an input of type `to`.
  * `coercion` means Kailash converts the value at run time (`"15"` → 15), which is allowed but
  * worth a warning; `mismatch` would fail (or silently mangle) at run time.
  */

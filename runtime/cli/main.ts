@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { allSpecs } from '../catalog';
+import { allSpecs, getSpec, nodeTypes } from '../catalog';
+import { nodeReference } from '../catalog/reference';
+import { closest } from '../util/suggest';
 import type { Diagnostic } from '../diagnostics';
 import { toDot, toMermaid } from '../graph/render';
 import { LineIndex } from '../model/lines';
@@ -8,18 +10,9 @@ import { parseWorkflow } from '../model/parse';
 import { workflowSchema } from '../schema/generate';
 import { validateText } from '../validate';
 import { collectParams, runWorkflow } from './run';
-import { WORKER_USAGE, workerCli } from '../worker/cli';
+import { workerCli } from '../worker/cli';
+import { COMMANDS, commandHelp, overview, unknownCommand, VERSION } from './help';
 
-const USAGE = `Usage: kailash-wf <command> [options]
-
-Commands:
-  validate <file>... [--json]               check workflow files (exit 1 on errors)
-  run <file> [--params FILE] [--param [node.]key=value]... [--env-file FILE] [--to NODE] [--json]
-                                            run a workflow (exit 1 if it fails, 2 if invalid)
-  nodes [--json]                            list the node catalog
-  schema                                    print the workflow JSON schema
-  graph <file> [--format mermaid|dot]       print the workflow graph
-${WORKER_USAGE}`;
 
 /** Bad usage or an unreadable file: one line, exit 2. */
 export class UsageError extends Error {}
@@ -34,6 +27,10 @@ const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.std
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   try {
     const [command, ...rest] = argv;
+    if (command !== undefined && Object.hasOwn(COMMANDS, command) && rest.some((a) => a === '--help' || a === '-h')) {
+      io.out(commandHelp(command));
+      return 0;
+    }
     switch (command) {
       case 'validate':
         return validateCommand(rest, io);
@@ -53,13 +50,23 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       case 'cancel':
         return await workerCli(command, rest, io, { usageError: (m) => new UsageError(m), readFile: readWorkflow });
       case undefined:
+        io.err(overview());
+        return 2;
       case '-h':
       case '--help':
+        io.out(overview());
+        return 0;
       case 'help':
-        io.out(USAGE);
-        return command === undefined ? 2 : 0;
+        if (rest[0] === undefined) io.out(overview());
+        else if (Object.hasOwn(COMMANDS, rest[0])) io.out(commandHelp(rest[0]));
+        else throw new UsageError(unknownCommand(rest[0]));
+        return 0;
+      case '-V':
+      case '--version':
+        io.out(`kailash-wf ${VERSION}\n`);
+        return 0;
       default:
-        throw new UsageError(`unknown command '${command}' (try --help)`);
+        throw new UsageError(unknownCommand(command));
     }
   } catch (err) {
     if (err instanceof UsageError || isParseArgsError(err)) {
@@ -139,7 +146,17 @@ function validateCommand(args: string[], io: Io): number {
 
 function nodesCommand(args: string[], io: Io): number {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } });
-  if (positionals.length) throw new UsageError(`nodes takes no arguments (got '${positionals[0]}')`);
+  if (positionals.length > 1) throw new UsageError(`nodes takes at most one node type (got '${positionals[1]}')`);
+  if (positionals.length === 1) {
+    const type = positionals[0]!;
+    const spec = getSpec(type);
+    if (!spec) {
+      const near = closest(type, nodeTypes);
+      throw new UsageError(`unknown node type '${type}'${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}; \`kailash-wf nodes\` lists them`);
+    }
+    io.out(values.json ? JSON.stringify(spec, null, 2) + '\n' : nodeReference(spec) + '\n');
+    return 0;
+  }
   if (values.json) {
     io.out(JSON.stringify(allSpecs, null, 2) + '\n');
     return 0;
@@ -161,7 +178,20 @@ function graphCommand(args: string[], io: Io): number {
   if (positionals.length !== 1) throw new UsageError('graph needs exactly one file');
   const format = values.format;
   if (format !== 'mermaid' && format !== 'dot') throw new UsageError(`unknown format '${String(format)}' (mermaid or dot)`);
-  const model = parseWorkflow(readWorkflow(positionals[0]!));
+  const file = positionals[0]!;
+  const text = readWorkflow(file);
+  // A graph of a broken file would draw only part of it, as if that were the workflow.
+  const { diagnostics, lines } = validateText(text);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) {
+    for (const d of errors) {
+      const j = toJsonDiagnostic(file, d, lines);
+      io.err(`${j.file}:${j.line}:${j.column}: error [${j.code}] ${j.message}\n`);
+    }
+    io.err(`kailash-wf: ${file} has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} to draw its graph\n`);
+    return 1;
+  }
+  const model = parseWorkflow(text);
   io.out(format === 'dot' ? toDot(model) : toMermaid(model));
   return 0;
 }

@@ -37,6 +37,7 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
   const typeOf = (id: string) => model.nodesById.get(id)?.type?.value ?? '';
   const onEvent = (e: RunEvent) => {
     if (e.type === 'warning') io.err(`warning: ${e.message}\n`);
+    if (e.type === 'node-log') io.err(`[${e.node}] ${e.message}\n`);
     if (e.type === 'breaker') io.err(`circuit ${e.key}: ${e.state}\n`);
     if (e.type === 'node-retry') io.err(`retry: ${e.node} attempt ${e.attempt} in ${e.delayMs} ms (${e.cause})\n`);
     if (args.json) return;
@@ -59,11 +60,14 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
       ...(args.to !== undefined ? { to: args.to } : {}),
       ...(signal ? { signal } : {}),
     });
+    // Any failed node fails the command, even one tolerated by `on_error: continue`, and the
+    // summary says so: it must agree with the exit code.
+    const failedNodes = Object.entries(result.nodes).filter(([, n]) => n.status === 'failed').map(([id]) => id);
+    const ok = result.status === 'succeeded' && failedNodes.length === 0;
     if (args.json) io.out(JSON.stringify(result, null, 2) + '\n');
-    else io.out(`${result.status === 'succeeded' ? '✓' : '✗'} ${result.status} in ${result.durationMs} ms${result.error ? ` — ${result.error.node ? `${result.error.node}: ` : ''}${result.error.message}` : ''}\n`);
-    // Any failed node fails the command, even one tolerated by `on_error: continue`.
-    const anyFailed = Object.values(result.nodes).some((n) => n.status === 'failed');
-    return result.status === 'succeeded' && !anyFailed ? 0 : 1;
+    else if (result.status === 'succeeded' && !ok) io.out(`✗ succeeded with ${failedNodes.length} failed node${failedNodes.length === 1 ? '' : 's'} (on_error: continue): ${failedNodes.join(', ')} — in ${result.durationMs} ms\n`);
+    else io.out(`${ok ? '✓' : '✗'} ${result.status} in ${result.durationMs} ms${result.error ? ` — ${result.error.node ? `${result.error.node}: ` : ''}${result.error.message}` : ''}\n`);
+    return ok ? 0 : 1;
   } catch (err) {
     if (err instanceof WorkflowInvalid) {
       if (err.diagnostics.length) {

@@ -18,6 +18,7 @@ import { POLICIES } from '../catalog/policies';
 import type { NodeOutput } from '../catalog/types';
 import type { NodeModel } from '../model/types';
 import { toPlain } from '../model/values';
+import { longTimeout, MAX_TIMER_MS } from '../util/timer';
 import { NodeFailure } from './errors';
 import { isRetryableError, isRetryableOutput, retryAfterMs } from './retryable';
 
@@ -274,6 +275,7 @@ function describeCause(cause: unknown): string {
 
 /** Fails after `ms` even if the work ignores its signal (which is aborted at the same moment). */
 async function withTimeout<T>(ms: number, outer: AbortSignal, work: (s: AbortSignal) => Promise<T>): Promise<T> {
+  if (ms > MAX_TIMER_MS) return withLongTimeout(ms, outer, work);
   try {
     return await timeout(ms, TimeoutStrategy.Aggressive).execute(({ signal }) => work(signal), outer);
   } catch (err) {
@@ -281,5 +283,27 @@ async function withTimeout<T>(ms: number, outer: AbortSignal, work: (s: AbortSig
       throw new NodeFailure('TimeoutError', `timed out after ${ms / 1000} s`, { retryable: true });
     }
     throw err;
+  }
+}
+
+/** The same for a timeout Node's timers cannot hold (over ~24.8 days), which would fire at once. */
+async function withLongTimeout<T>(ms: number, outer: AbortSignal, work: (s: AbortSignal) => Promise<T>): Promise<T> {
+  const inner = new AbortController();
+  const onAbort = () => inner.abort(outer.reason);
+  if (outer.aborted) onAbort();
+  else outer.addEventListener('abort', onAbort, { once: true });
+  let timer: { clear(): void } | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = longTimeout(() => {
+      const err = new NodeFailure('TimeoutError', `timed out after ${ms / 1000} s`, { retryable: true });
+      inner.abort(err);
+      reject(err);
+    }, ms);
+  });
+  try {
+    return await Promise.race([work(inner.signal), expired]);
+  } finally {
+    timer?.clear();
+    outer.removeEventListener('abort', onAbort);
   }
 }

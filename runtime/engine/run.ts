@@ -7,6 +7,7 @@ import { buildGraph, upstreamOf, type WorkflowGraph } from '../graph/graph';
 import type { ConnectionModel, NodeModel, WorkflowModel } from '../model/types';
 import { toPlain } from '../model/values';
 import { convergenceScope, convergenceChecks } from './convergence';
+import { implementationOf, type NodeImplementation } from '../nodes/registry';
 import { NodeFailure } from './errors';
 import { evaluateExpression, truthy } from '../model/expression';
 import { breakers, readPolicies, runWithPolicies, type NodePolicies } from './policies';
@@ -41,7 +42,7 @@ interface NodeStatic {
 }
 
 /**
- * One execution of a workflow: Kailash's semantics (research/kailash-sdk.md §4) with independent
+ * One execution of a workflow: Kailash's semantics (those of its `LocalRuntime`) with independent
  * units running concurrently, per-node policies, loops over cyclic edges, and live events.
  */
 export class Run {
@@ -75,6 +76,7 @@ export class Run {
       if (!list) this.incoming.set(c.to.value, (list = []));
       list.push(c);
     }
+    for (const secret of options.reuseSecrets ?? []) this.redactor.add(secret);
   }
 
   private readonly statics = new Map<string, NodeStatic>();
@@ -146,7 +148,7 @@ export class Run {
     if (cancelled) result.error = { type: 'WorkflowCancelledError', message: 'Workflow cancelled' };
     else if (stop) result.error = stop;
     else if (untolerated) result.error = { ...this.records[untolerated]!.error!, node: untolerated };
-    this.options.keepOutputs?.(Object.fromEntries(this.outputs));
+    this.options.keepOutputs?.(Object.fromEntries(this.outputs), this.redactor.values());
     this.emit({ type: 'run-end', result });
     return result;
   }
@@ -258,11 +260,12 @@ export class Run {
       const params = this.staticOf(node).hasParameters ? await this.runParameters(node) : undefined;
       const runtimeInputs = params ? { ...inputs, ...params, ...loopInputs } : { ...inputs, ...loopInputs };
       const args = await this.prepare(node, spec, runtimeInputs);
-      const run = spec.run;
-      if (!run) {
+      const implementation = implementationOf(spec.type);
+      if (!implementation) {
         throw new NodeFailure('NotImplementedError', `${spec.type} cannot run yet: this version of Kailash Workflows has no runtime for it (validation, completion and type checks work).`);
       }
-      const target = safeTarget(spec, args);
+      const { run } = implementation;
+      const target = safeTarget(implementation, args);
       const keys = {
         breaker: policies.breaker?.key === 'node' || !target ? `${spec.type}:${target ?? id}` : target,
         limit: target ?? `${spec.type}:${id}`,
@@ -357,6 +360,7 @@ export class Run {
       baseDir: this.baseDir,
       roots: this.options.roots ?? [],
       services: this.runServices(),
+      log: (message) => this.emit({ type: 'node-log', node: nodeId, message }),
     };
   }
 
@@ -435,9 +439,9 @@ export class Run {
   }
 }
 
-function safeTarget(spec: NodeSpec, args: Record<string, unknown>): string | undefined {
+function safeTarget(implementation: NodeImplementation, args: Record<string, unknown>): string | undefined {
   try {
-    return spec.target?.(args);
+    return implementation.target?.(args);
   } catch {
     return undefined;
   }

@@ -19,7 +19,7 @@ export interface NodeRecord {
   error?: NodeError;
 }
 
-/** DESIGN §5, the shape `run --json` prints. */
+/** The shape `run --json` prints (docs/workflow-format.md). */
 export interface RunResult {
   runId: string;
   status: RunStatus;
@@ -40,6 +40,8 @@ export type RunEvent = { runId: string; time: number } & (
   | { type: 'node-skip'; node: string; record: NodeRecord }
   | { type: 'breaker'; key: string; state: 'closed' | 'open' | 'half-open' }
   | { type: 'warning'; node?: string; message: string }
+  /** A line the node's code printed (console.log, print), secrets redacted. */
+  | { type: 'node-log'; node: string; message: string }
   | { type: 'run-end'; result: RunResult }
 );
 
@@ -70,6 +72,14 @@ export interface RunOptions {
   defaultTimeoutMs?: number;
   /** Outputs of an earlier run to use instead of running these nodes ("re-run from here"). */
   reuse?: Record<string, NodeOutput | null>;
-  /** Receives the real (unredacted) outputs when the run ends, for a later `reuse`; keep them in-process. */
-  keepOutputs?: (outputs: Record<string, NodeOutput | null>) => void;
+  /**
+   * The secret values the earlier run resolved (`keepOutputs`' second argument): the reused
+   * outputs may hold them, and this run, which does not run those nodes, would not know them.
+   */
+  reuseSecrets?: string[];
+  /**
+   * Receives the real (unredacted) outputs when the run ends, for a later `reuse`, with the
+   * secret values they may hold, for a later `reuseSecrets`; keep both in-process.
+   */
+  keepOutputs?: (outputs: Record<string, NodeOutput | null>, secrets: string[]) => void;
 }

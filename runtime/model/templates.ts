@@ -1,4 +1,4 @@
-/** `${…}` templates inside string values (DESIGN §3). */
+/** `${…}` templates inside string values: `${name}`, `${env:NAME}`, `${secret:NAME}`. */
 export interface Template {
   /** Offsets within the string. */
   start: number;

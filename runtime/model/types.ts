@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics';
+import type { Span } from './span';
 
-/** `[start, end)` offsets into the document text (UTF-16 code units, as LSP counts them). */
-export type Span = readonly [number, number];
+export type { Span } from './span';
 
 export type Value = ScalarValue | MapValue | SeqValue;
 
@@ -34,7 +34,7 @@ export interface Spanned<T> {
   span: Span;
 }
 
-/** Per-node policies: our additions, which the Python SDK ignores (DESIGN §3). */
+/** Per-node policies: our additions, which the Python SDK ignores. */
 export const POLICY_KEYS = ['retry', 'timeout', 'circuit_breaker', 'rate_limit', 'on_error'] as const;
 export type PolicyKey = (typeof POLICY_KEYS)[number];
 

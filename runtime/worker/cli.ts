@@ -24,18 +24,6 @@ export interface WorkerCliContext {
   readFile(file: string): string;
 }
 
-export const WORKER_USAGE = `  worker --redis URL [--queue NAME] [--concurrency N] [--root DIR] [--timeout S]
-         [--lock-duration S] [--grace S]
-                                            take runs from a queue and execute them
-  submit <file> --redis URL [--queue NAME] [--params FILE] [--param [node.]key=value]...
-         [--to NODE] [--timeout S] [--run-id ID] [--root DIR] [--wait] [--json]
-                                            send a run to a queue (--wait: exit as run)
-  status <run-id> --redis URL [--queue NAME] [--json]
-                                            a queued run's state and record
-  cancel <run-id> --redis URL [--queue NAME]
-                                            cancel a queued or running run
-`;
-
 export async function workerCli(command: 'worker' | 'submit' | 'status' | 'cancel', args: string[], io: WorkerCliIo, ctx: WorkerCliContext): Promise<number> {
   try {
     if (command === 'worker') return await workerCommand(args, io, ctx);
@@ -210,7 +198,12 @@ async function submitCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
       },
     ]);
     if (!values.wait) {
-      io.out(values.json ? JSON.stringify({ runId: id, queue: client.queueName }, null, 2) + '\n' : `submitted run ${id} to queue '${client.queueName}'\n`);
+      // Only the id on stdout, so `ID=$(kailash-wf submit …)` works; the queue goes to stderr.
+      if (values.json) io.out(JSON.stringify({ runId: id, queue: client.queueName }, null, 2) + '\n');
+      else {
+        io.out(`${id}\n`);
+        io.err(`submitted to queue '${client.queueName}'\n`);
+      }
       return 0;
     }
     const record = await client.wait(id!, { onEntry: values.json ? undefined : (e) => progress(e, io, warned) });
@@ -292,4 +285,5 @@ function progress(e: StreamEntry, io: WorkerCliIo, warned: Set<string>): void {
   if (ev.type === 'node-skip') io.out(`  ↷ ${ev.node}  skipped\n`);
   if (ev.type === 'node-error') io.out(`  ✗ ${ev.node}  ${ev.record.durationMs} ms\n    ${ev.error.type}: ${ev.error.message}\n`);
   if (ev.type === 'warning' && !warned.has(ev.message)) io.err(`warning: ${ev.message}\n`);
+  if (ev.type === 'node-log') io.err(`[${ev.node}] ${ev.message}\n`);
 }

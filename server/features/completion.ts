@@ -11,7 +11,7 @@ import type { Category, NodeSpec, ParamSpec, TypeSpec } from '../../runtime/cata
 import { connectionVerdict, describeType, outputsOf, resolveOutputPath, type Verdict } from '../../runtime/catalog/typing';
 import type { NodeModel } from '../../runtime/model/types';
 import { cursorContext, presentKeys, type CursorContext } from './cursor';
-import { paramDocs, specDocs } from './hover';
+import { paramDocs, specDocs } from '../../runtime/catalog/reference';
 import { CONNECTION_KEYS, FULL_FORM, NODE_KEYS, SHORT_FORM, TOP_LEVEL_KEYS } from './keys';
 import { connectionAtPath, nodeAtPath, type PathSegment } from './locate';
 import { plainConfig, sourcePort, typeWithin } from './typing';

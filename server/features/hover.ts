@@ -1,6 +1,7 @@
 import type { Hover, Position } from 'vscode-languageserver';
-import type { NodeSpec, ParamSpec, TypeSpec } from '../../runtime/catalog/types';
-import { describeType, outputsOf } from '../../runtime/catalog/typing';
+import { paramDocs, paramTable, specDocs } from '../../runtime/catalog/reference';
+import { describeType } from '../../runtime/catalog/typing';
+import type { NodeSpec } from '../../runtime/catalog/types';
 import type { Span } from '../../runtime/model/types';
 import { CONNECTION_KEYS, NODE_KEYS, TOP_LEVEL_KEYS, type KeyDoc } from './keys';
 import { connectionAtPath, locate, nodeAtPath } from './locate';
@@ -92,43 +93,4 @@ export function hover(doc: FeatureDoc, position: Position, catalog: Catalog = CA
 
 function nodeLine(id: string, type: string | undefined, spec: NodeSpec | undefined): string {
   return `Node **${id}**${type ? `: \`${type}\`` : ''}${spec ? ` — ${spec.summary}` : ''}`;
-}
-
-function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-function defaultText(p: ParamSpec): string {
-  return p.default === undefined ? '' : `\`${JSON.stringify(p.default)}\``;
-}
-
-export function paramDocs(name: string, p: ParamSpec): string {
-  const flags = [p.required ? 'required' : '', p.configOnly ? 'config only' : '', p.secret ? 'credential' : ''].filter(Boolean).join(', ');
-  const lines = [`**${name}**: \`${describeType(p)}\`${flags ? ` (${flags})` : ''}${p.default !== undefined ? ` — default ${defaultText(p)}` : ''}`, '', p.description];
-  if (p.enum) lines.push('', `One of: ${p.enum.map((v) => `\`${String(v)}\``).join(', ')}`);
-  if (p.aliases?.length) lines.push('', `Also accepted as: ${p.aliases.map((a) => `\`${a}\``).join(', ')}`);
-  if (p.type === 'dict' && p.fields) lines.push('', fieldList(p));
-  return lines.join('\n');
-}
-
-function fieldList(t: TypeSpec): string {
-  return Object.entries(t.fields ?? {})
-    .map(([k, f]) => `- \`${k}\`: \`${describeType(f)}\`${f.description ? ` — ${f.description}` : ''}`)
-    .join('\n');
-}
-
-function paramTable(params: Record<string, ParamSpec>): string {
-  const rows = Object.entries(params).map(([k, p]) => `| \`${k}\`${p.required ? ' *' : ''} | \`${describeType(p)}\` | ${defaultText(p)} | ${cell(p.description)} |`);
-  return ['| param | type | default | description |', '|---|---|---|---|', ...rows].join('\n');
-}
-
-/** A node type's docs: summary, docs, params (required marked `*`) and outputs for this config. */
-export function specDocs(spec: NodeSpec, config: Record<string, unknown> = {}): string {
-  const outputs = Object.entries(outputsOf(spec, config)).map(
-    ([k, o]) => `| \`${k}\` | \`${describeType(o)}\` | ${cell(o.description)}${o.when ? ` (${cell(o.when)})` : ''} |`,
-  );
-  const parts = [`**${spec.type}** — ${spec.category}${spec.origin === 'ours' ? ' (Kailash Workflows)' : ''}`, spec.summary, spec.docs, '**Parameters**', paramTable(spec.params)];
-  parts.push('**Outputs**', spec.dynamicOutputs && outputs.length === 0 ? 'Any key the code returns.' : ['| output | type | description |', '|---|---|---|', ...outputs].join('\n'));
-  if (spec.dynamicOutputs && outputs.length) parts.push('Other keys the node returns are accepted too.');
-  return parts.join('\n\n');
 }

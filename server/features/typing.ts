@@ -36,7 +36,7 @@ export function targetPort(model: WorkflowModel, c: ConnectionModel, catalog: Ca
   return spec.acceptsAnyInput ? { label: `${to.id}.${c.toInput.value}`, type: { type: 'Any' } } : undefined;
 }
 
-/** `source (type) → target (type)` and the verdict of DESIGN §4, when both ends are known. */
+/** `source (type) → target (type)` and the verdict of the connection rules (docs/workflow-format.md), when both ends are known. */
 export function connectionSummary(model: WorkflowModel, c: ConnectionModel, catalog: Catalog): { text: string; verdict: Verdict } | undefined {
   const s = sourcePort(model, c, catalog);
   const t = targetPort(model, c, catalog);

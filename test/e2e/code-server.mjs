@@ -1,6 +1,6 @@
 // Starts code-server (the real VS Code workbench and Node extension host) on a free loopback port
 // with a fresh profile. Tools come from scripts/e2e-tools.sh (CODE_SERVER_BIN, CODE_SERVER_NODE_DIR).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -31,7 +31,11 @@ export function freePort() {
   });
 }
 
-export async function startCodeServer({ userDataDir, extensionsDir } = {}) {
+/**
+ * `vsix`: install that package into the fresh profile first (`--install-extension`), so the
+ * workbench runs the installed copy as a user would, not the source tree.
+ */
+export async function startCodeServer({ userDataDir, extensionsDir, vsix } = {}) {
   const bin = process.env.CODE_SERVER_BIN;
   const nodeDir = process.env.CODE_SERVER_NODE_DIR;
   if (!bin || !nodeDir) throw new Error('CODE_SERVER_BIN/CODE_SERVER_NODE_DIR are not set: run through `npm run test:e2e`');
@@ -42,7 +46,6 @@ export async function startCodeServer({ userDataDir, extensionsDir } = {}) {
   const settings = path.join(userDataDir, 'User', 'settings.json');
   if (!fs.existsSync(settings)) fs.writeFileSync(settings, JSON.stringify(SETTINGS, null, 2));
   fs.writeFileSync(path.join(tmp, 'config.yaml'), 'auth: none\ncert: false\n');
-  const port = await freePort();
   const env = {
     ...process.env,
     PATH: `${nodeDir}:${process.env.PATH}`,
@@ -50,11 +53,16 @@ export async function startCodeServer({ userDataDir, extensionsDir } = {}) {
     XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
     XDG_DATA_HOME: path.join(tmp, 'xdg-data'),
   };
+  const profile = ['--config', path.join(tmp, 'config.yaml'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+  if (vsix) {
+    const r = spawnSync(bin, [...profile, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
+    if (r.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
+  }
+  const port = await freePort();
   const child = spawn(
     bin,
-    ['--config', path.join(tmp, 'config.yaml'), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--reconnection-grace-time', '1', '--vscode-option', 'enable-smoke-test-driver',
-      '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir],
+    [...profile, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+      '--disable-workspace-trust', '--reconnection-grace-time', '1', '--vscode-option', 'enable-smoke-test-driver'],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const log = fs.createWriteStream(path.join(tmp, 'code-server.log'));
@@ -80,11 +88,13 @@ export async function startCodeServer({ userDataDir, extensionsDir } = {}) {
   return { url, host: `127.0.0.1:${port}`, tmp, stop };
 }
 
-/** The workbench URL that loads the extension from a folder (and optionally its tests). */
+/** The workbench URL on a folder, loading the extension from `extensionPath` (else the installed one) and optionally its tests. */
 export function workbenchUrl(cs, { folder, extensionPath, testsPath }) {
-  const payload = [['extensionDevelopmentPath', `vscode-remote://${cs.host}${extensionPath}`]];
+  const payload = [];
+  if (extensionPath) payload.push(['extensionDevelopmentPath', `vscode-remote://${cs.host}${extensionPath}`]);
   if (testsPath) payload.push(['extensionTestsPath', `vscode-remote://${cs.host}${testsPath}`]);
-  return `${cs.url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const query = payload.length ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : '';
+  return `${cs.url}/?folder=${encodeURIComponent(folder)}${query}`;
 }
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

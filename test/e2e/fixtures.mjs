@@ -73,6 +73,17 @@ nodes:
 connections:
   - {from_node: read, from_output: dta, to_node: write, to_input: data}
 `);
+  write('sqlite.workflow.yaml', `name: sqlite-demo
+nodes:
+  - id: langs
+    type: SQLDatabaseNode
+    config:
+      connection_string: sqlite:///langs.db
+      operations:
+        - {query: "CREATE TABLE IF NOT EXISTS langs (name TEXT)"}
+        - {query: "INSERT INTO langs (name) VALUES (:a), (:b)", parameters: {a: Python, b: TypeScript}}
+        - {query: "SELECT name FROM langs ORDER BY name"}
+`);
   write('new.workflow.yaml', `name: new-demo
 nodes:
   - id: first

@@ -1,16 +1,16 @@
+import { implementationOf } from '../../runtime/nodes/registry';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { createSchema, createYoga } from 'graphql-yoga';
-import { getSpec } from '../../runtime/catalog';
 import { disposeAll } from '../../runtime/engine/resources';
 import { closedPort, context, listen, run, visible, type TestServer } from './api-support';
 
 const SECRET = 'gql-s3cret-token-41b0';
 const env = { KAILASH_SECRET_GRAPHQL_TOKEN: SECRET };
-const gql = (inputs: Record<string, unknown>) => getSpec('GraphQLClientNode')!.run!(inputs, context());
+const gql = (inputs: Record<string, unknown>) => implementationOf('GraphQLClientNode')!.run(inputs, context());
 
 describe('GraphQLClientNode against graphql-yoga', () => {
   let yoga: Server;

@@ -1,3 +1,4 @@
+import { implementationOf } from '../../runtime/nodes/registry';
 import assert from 'node:assert/strict';
 import { createServer as createNetServer, connect, type Socket } from 'node:net';
 import { execFileSync } from 'node:child_process';
@@ -8,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { getSpec } from '../../runtime/catalog';
 import { disposeAll } from '../../runtime/engine/resources';
 import { call, closedPort, context, json, requestSocketsClosed, run, useServers, visible } from './api-support';
 
@@ -50,9 +50,9 @@ describe('HTTPRequestNode against node:http', () => {
   it('sends json_data as JSON (winning over data), a dict `data` form-encoded, and an idempotency key on POST', async () => {
     const s = await serve((req, res) => json(res, 201, { type: req.headers['content-type'], body: req.body, key: req.headers['idempotency-key'] }));
     const ctx = context();
-    const a = await getSpec('HTTPRequestNode')!.run!({ url: `${s.url}/x`, method: 'post', json_data: { a: 1 }, data: 'ignored' }, ctx);
+    const a = await implementationOf('HTTPRequestNode')!.run({ url: `${s.url}/x`, method: 'post', json_data: { a: 1 }, data: 'ignored' }, ctx);
     assert.deepEqual((a.response as { content: unknown }).content, { type: 'application/json', body: '{"a":1}', key: 'test-run:node:1' });
-    const b = await getSpec('HTTPRequestNode')!.run!({ url: `${s.url}/x`, method: 'PUT', data: { q: 'a b', n: 2 } }, ctx);
+    const b = await implementationOf('HTTPRequestNode')!.run({ url: `${s.url}/x`, method: 'PUT', data: { q: 'a b', n: 2 } }, ctx);
     assert.deepEqual((b.response as { content: unknown }).content, { type: 'application/x-www-form-urlencoded', body: 'q=a+b&n=2' });
   });
 
@@ -64,7 +64,7 @@ describe('HTTPRequestNode against node:http', () => {
       }
       json(res, 200, { at: req.url });
     });
-    const out = await getSpec('HTTPRequestNode')!.run!({ url: `${s.url}/old` }, context());
+    const out = await implementationOf('HTTPRequestNode')!.run({ url: `${s.url}/old` }, context());
     assert.equal(out.status_code, 200);
     assert.equal((out.response as { url: string }).url, `${s.url}/new?x=1`);
   });
@@ -101,7 +101,7 @@ describe('HTTPRequestNode against node:http', () => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('hello');
     });
-    const call = (url: string, response_format: string) => getSpec('HTTPRequestNode')!.run!({ url: s.url + url, response_format }, context());
+    const call = (url: string, response_format: string) => implementationOf('HTTPRequestNode')!.run({ url: s.url + url, response_format }, context());
     assert.equal(((await call('/bin', 'auto')).response as { content: unknown }).content, 'AAEC/w==');
     assert.equal(((await call('/txt', 'json')).response as { content: unknown }).content, 'hello');
     assert.equal(((await call('/txt', 'binary')).response as { content: unknown }).content, Buffer.from('hello').toString('base64'));
@@ -140,10 +140,10 @@ describe('HTTPRequestNode against node:http', () => {
       if (req.url === '/reset' && n < 3) return void req.socket.destroy();
       json(res, req.url === '/503' ? 503 : 200, { n });
     });
-    const ok = await getSpec('HTTPRequestNode')!.run!({ url: `${s.url}/reset`, retry_count: 2, retry_backoff: 0 }, context());
+    const ok = await implementationOf('HTTPRequestNode')!.run({ url: `${s.url}/reset`, retry_count: 2, retry_backoff: 0 }, context());
     assert.equal(ok.success, true);
     assert.equal(s.requests.length, 3);
-    const unavailable = await getSpec('HTTPRequestNode')!.run!({ url: `${s.url}/503`, retry_count: 2, retry_backoff: 0 }, context());
+    const unavailable = await implementationOf('HTTPRequestNode')!.run({ url: `${s.url}/503`, retry_count: 2, retry_backoff: 0 }, context());
     assert.equal(unavailable.status_code, 503);
     assert.equal(s.requests.length, 4);
   });
@@ -151,7 +151,7 @@ describe('HTTPRequestNode against node:http', () => {
   it('times out per `timeout` and closes the socket the server holds', async () => {
     const s = await serve(() => undefined); // never answers
     const started = performance.now();
-    const out = await getSpec('HTTPRequestNode')!.run!({ url: `${s.url}/hang`, timeout: 0.2 }, context());
+    const out = await implementationOf('HTTPRequestNode')!.run({ url: `${s.url}/hang`, timeout: 0.2 }, context());
     assert.equal(out.success, false);
     assert.equal(out.error_type, 'TimeoutError');
     assert.match(String(out.error), /timed out after 0\.2 s/);
@@ -178,7 +178,7 @@ describe('HTTPRequestNode against node:http', () => {
         pump();
       });
       for (const path of ['/declared', '/stream']) {
-        await assert.rejects(getSpec('HTTPRequestNode')!.run!({ url: s.url + path }, context()), (err: Error & { type?: string }) => {
+        await assert.rejects(implementationOf('HTTPRequestNode')!.run({ url: s.url + path }, context()), (err: Error & { type?: string }) => {
           assert.equal(err.type, 'ResponseTooLargeError');
           assert.match(err.message, /exceeds 1 MB; it was not read further/);
           return true;
@@ -211,7 +211,7 @@ describe('HTTPRequestNode against node:http', () => {
     const write = process.stderr.write;
     process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
     try {
-      await getSpec('HTTPRequestNode')!.run!({ url: `${s.url}/hooks/${SECRET}?k=${SECRET}`, headers: { 'X-Key': SECRET }, log_requests: true }, context());
+      await implementationOf('HTTPRequestNode')!.run({ url: `${s.url}/hooks/${SECRET}?k=${SECRET}`, headers: { 'X-Key': SECRET }, log_requests: true }, context());
     } finally {
       process.stderr.write = write;
     }
@@ -223,10 +223,58 @@ describe('HTTPRequestNode against node:http', () => {
 
   it('AsyncHTTPRequestNode returns the same outputs, and raises after its retries on a transport failure', async () => {
     const s = await serve((_req, res) => json(res, 200, { ok: true }));
-    const out = await getSpec('AsyncHTTPRequestNode')!.run!({ url: s.url }, context());
+    const out = await implementationOf('AsyncHTTPRequestNode')!.run({ url: s.url }, context());
     assert.deepEqual((out.response as { content: unknown }).content, { ok: true });
     const port = await closedPort();
-    await assert.rejects(getSpec('AsyncHTTPRequestNode')!.run!({ url: `http://127.0.0.1:${port}`, retry_count: 1, retry_backoff: 0 }, context()), /Async HTTP request failed after 2 attempts\. GET http:\/\/127\.0\.0\.1:\d+\/ failed: .*ECONNREFUSED/);
+    await assert.rejects(implementationOf('AsyncHTTPRequestNode')!.run({ url: `http://127.0.0.1:${port}`, retry_count: 1, retry_backoff: 0 }, context()), /Async HTTP request failed after 2 attempts\. GET http:\/\/127\.0\.0\.1:\d+\/ failed: .*ECONNREFUSED/);
+  });
+
+  it('drops Authorization and cookies on a redirect to another port on the same host', async () => {
+    const second = await serve((req, res) => json(res, 200, { auth: req.headers.authorization ?? null, cookie: req.headers.cookie ?? null }));
+    const first = await serve((req, res) => {
+      res.writeHead(302, { location: `${second.url}/landed` });
+      res.end();
+    });
+    const out = await call('HTTPRequestNode', { url: `${first.url}/start`, auth_type: 'bearer', auth_token: SECRET, headers: { Cookie: 'sid=1' } });
+    assert.equal(out.status_code, 200);
+    assert.equal(first.requests[0]!.headers.authorization, `Bearer ${SECRET}`, 'the first server got the credentials');
+    assert.equal(second.requests.length, 1);
+    assert.equal(second.requests[0]!.headers.authorization, undefined);
+    assert.equal(second.requests[0]!.headers.cookie, undefined);
+    const sameOrigin = await serve((req, res) => {
+      if (req.url === '/start') {
+        res.writeHead(302, { location: '/landed' });
+        return res.end();
+      }
+      json(res, 200, { auth: req.headers.authorization ?? null });
+    });
+    const kept = await call('HTTPRequestNode', { url: `${sameOrigin.url}/start`, auth_type: 'bearer', auth_token: SECRET });
+    assert.deepEqual((kept.response as { content: unknown }).content, { auth: `Bearer ${SECRET}` }, 'a redirect within the origin keeps them');
+  });
+
+  it('drops Authorization on a redirect from https to http (clear text)', { skip: !openssl() && 'needs openssl to make a certificate' }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kwf-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const plain = await serve((req, res) => json(res, 200, { auth: req.headers.authorization ?? null }));
+    const seen: (string | undefined)[] = [];
+    const tls = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(301, { location: `${plain.url}/clear` });
+      res.end();
+    });
+    tls.listen(0, '127.0.0.1');
+    await once(tls, 'listening');
+    try {
+      const out = await call('HTTPRequestNode', { url: `https://127.0.0.1:${(tls.address() as AddressInfo).port}/secure`, verify_ssl: false, auth_type: 'basic', auth_username: 'svc', auth_password: SECRET });
+      assert.equal(out.status_code, 200);
+      assert.match(String(seen[0]), /^Basic /);
+      assert.equal(plain.requests.length, 1);
+      assert.equal(plain.requests[0]!.headers.authorization, undefined);
+    } finally {
+      tls.closeAllConnections();
+      tls.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('verify_ssl: a self-signed certificate is refused by default and accepted with verify_ssl false', { skip: !openssl() && 'needs openssl to make a certificate' }, async () => {
@@ -272,12 +320,12 @@ describe('HTTPRequestNode against node:http', () => {
     try {
       process.env.HTTP_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
       delete process.env.NO_PROXY;
-      const via = await getSpec('HTTPRequestNode')!.run!({ url: `${s.url}/via` }, context());
+      const via = await implementationOf('HTTPRequestNode')!.run({ url: `${s.url}/via` }, context());
       assert.equal(via.status_code, 200);
       assert.deepEqual(tunnels, [`127.0.0.1:${s.port}`]);
       await disposeAll();
       process.env.NO_PROXY = `127.0.0.1:${s.port}`;
-      const direct = await getSpec('HTTPRequestNode')!.run!({ url: `${s.url}/direct` }, context());
+      const direct = await implementationOf('HTTPRequestNode')!.run({ url: `${s.url}/direct` }, context());
       assert.equal(direct.status_code, 200);
       assert.equal(tunnels.length, 1);
     } finally {

@@ -1,11 +1,11 @@
+import { implementationOf } from '../../runtime/nodes/registry';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { getSpec } from '../../runtime/catalog';
 import { closedPort, context, json, listen, requestSocketsClosed, run, useServers, visible } from './api-support';
 
 const SECRET = 'rest-s3cret-token-77a1';
 const env = { KAILASH_SECRET_API_TOKEN: SECRET };
-const rest = (inputs: Record<string, unknown>, signal?: AbortSignal) => getSpec('RESTClientNode')!.run!(inputs, context(signal));
+const rest = (inputs: Record<string, unknown>, signal?: AbortSignal) => implementationOf('RESTClientNode')!.run(inputs, context(signal));
 
 /** 45 users served 20 a page, by page number, offset, cursor or Link header. */
 const USERS = Array.from({ length: 45 }, (_, i) => ({ id: i + 1 }));

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { getSpec } from '../../runtime/catalog';
 import { disposeAll } from '../../runtime/engine/resources';
-import { runSlack, slackTarget } from '../../runtime/nodes/api/slack';
 import { closedPort, json, listen, run, visible, type TestServer } from './api-support';
 
 const TOKEN = 'xoxb-test-0000-s3cret';
@@ -14,10 +12,6 @@ describe('SlackNotificationNode against a Slack-style server', () => {
   const saved = process.env.SLACK_API_URL;
 
   before(async () => {
-    // The spec lives in the messaging catalog; until it carries `run`, attach it here.
-    const spec = getSpec('SlackNotificationNode')!;
-    spec.run ??= runSlack;
-    spec.target ??= slackTarget;
     slack = await listen((req, res) => {
       const body = req.body ? JSON.parse(req.body) : {};
       if (req.url === HOOK_PATH) {

@@ -2,6 +2,7 @@
  * Real servers on 127.0.0.1:0 for the API node tests, and ways to run a node through the engine.
  * Every request keeps its socket, so a test can wait until the client really closed it.
  */
+import { implementationOf } from '../../runtime/nodes/registry';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -96,7 +97,7 @@ export function call(type: string, inputs: Record<string, unknown>, signal?: Abo
   const spec = getSpec(type)!;
   const args: Record<string, unknown> = {};
   for (const [name, p] of Object.entries(spec.params)) if (p.default !== undefined) args[name] = p.default;
-  return spec.run!({ ...args, ...inputs }, context(signal));
+  return implementationOf(type)!.run({ ...args, ...inputs }, context(signal));
 }
 
 export interface Ran extends RunResult {

@@ -1,9 +1,9 @@
 // File nodes on real temp folders: CSV (streamed), JSON, text, directory scans, and the path rules.
+import { implementationOf } from '../../runtime/nodes/registry';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { getSpec } from '../../runtime/catalog';
 import type { RunContext } from '../../runtime/catalog/types';
 import { LocalRuntime } from '../../runtime/engine/local';
 import { runNode, tempDir } from '../support/data';
@@ -81,7 +81,7 @@ describe('CSVWriterNode', () => {
     const abort = new AbortController();
     abort.abort(new Error('cancelled'));
     const ctx = { signal: abort.signal, baseDir: dir, roots: [] } as unknown as RunContext;
-    await assert.rejects(getSpec('CSVWriterNode')!.run!({ file_path: 'l.csv', data: [[9, 'z']] }, ctx), /cancelled/);
+    await assert.rejects(implementationOf('CSVWriterNode')!.run({ file_path: 'l.csv', data: [[9, 'z']] }, ctx), /cancelled/);
     assert.equal(readFileSync(join(dir, 'l.csv'), 'utf8'), '1,a\n2,\n');
     assert.deepEqual(readdirSync(dir).sort(), ['l.csv'], 'no temporary file left behind');
   });

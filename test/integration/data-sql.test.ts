@@ -352,3 +352,73 @@ describe('AsyncSQLDatabaseNode', () => {
     assert.deepEqual(lite.output!.result, { query: 'SELECT 2 AS two', database_type: 'sqlite', format: 'dict', data: [{ two: 2 }], row_count: 1 });
   });
 });
+
+describe('DDL inside all-or-nothing operations', () => {
+  const count = async (t: string) => ((await my.query(`SELECT count(*) AS n FROM ${t}`)) as unknown as [{ n: number }[]])[0][0]!.n;
+  const exists = async (t: string) => ((await my.query('SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [t])) as unknown as [{ n: number }[]])[0][0]!.n === 1;
+
+  it('is refused on MariaDB before any statement runs, by both SQL nodes', async () => {
+    const t = uniqueName('ddl');
+    const made = uniqueName('ddl_new');
+    await my.query(`CREATE TABLE ${t} (id int primary key)`);
+    try {
+      const ops = [{ query: `INSERT INTO ${t} VALUES (1)` }, { query: `  /* new */ CREATE TABLE ${made} (id int)` }, { query: `INSERT INTO ${t} VALUES (1)` }];
+      for (const run of [() => sql(MY, { operations: ops }), () => asyncSql(MY, { operations: ops, validate_queries: false })]) {
+        const r = await run();
+        assert.equal(r.status, 'failed');
+        assert.equal(r.error!.type, 'NodeValidationError');
+        assert.match(r.error!.message, /operations\[1\] \(\/\* new \*\/ CREATE TABLE .*\) would commit the transaction on MySQL\/MariaDB.*nothing was run/);
+        assert.doesNotMatch(r.error!.message, /was rolled back|nothing was written/);
+        assert.equal(await count(t), 0, 'the first INSERT never ran');
+        assert.equal(await exists(made), false);
+      }
+      const temporary = await sql(MY, { operations: [{ query: `CREATE TEMPORARY TABLE ${made} (id int)` }, { query: `INSERT INTO ${t} VALUES (7)` }] });
+      assert.equal(temporary.status, 'succeeded', JSON.stringify(temporary.error));
+      const unguarded = await asyncSql(MY, { operations: ops.slice(0, 2), validate_queries: false, transaction_mode: 'none' });
+      assert.equal(unguarded.status, 'succeeded', JSON.stringify(unguarded.error));
+      assert.equal(await exists(made), true);
+    } finally {
+      await my.query(`DROP TABLE IF EXISTS ${t}`);
+      await my.query(`DROP TABLE IF EXISTS ${made}`);
+    }
+  });
+
+  it('on MariaDB, never claims a rollback when a statement the check cannot see commits (a procedure with DDL)', async () => {
+    const t = uniqueName('ddlproc');
+    const made = uniqueName('ddlproc_new');
+    const proc = uniqueName('make_table');
+    await my.query(`CREATE TABLE ${t} (id int primary key)`);
+    await my.query(`CREATE PROCEDURE ${proc}() BEGIN CREATE TABLE ${made} (id int); END`);
+    try {
+      const r = await sql(MY, { operations: [{ query: `INSERT INTO ${t} VALUES (1)` }, { query: `CALL ${proc}()` }, { query: `INSERT INTO ${t} VALUES (2)` }] });
+      assert.equal(r.status, 'failed');
+      assert.match(r.error!.message, /statement 2 of 3 ended the transaction \(the server committed it implicitly\): statements 1–2 are written and cannot be rolled back; the rest did not run/);
+      assert.doesNotMatch(r.error!.message, /nothing was written/);
+      assert.equal(await count(t), 1);
+    } finally {
+      await my.query(`DROP PROCEDURE IF EXISTS ${proc}`);
+      await my.query(`DROP TABLE IF EXISTS ${t}`);
+      await my.query(`DROP TABLE IF EXISTS ${made}`);
+    }
+  });
+
+  it('is kept inside the transaction on PostgreSQL: a later failure rolls the DDL back too', async () => {
+    const t = uniqueName('pgddl');
+    const made = uniqueName('pgddl_new');
+    await admin.query(`CREATE TABLE ${t} (id int primary key)`);
+    try {
+      const ops = [{ query: `INSERT INTO ${t} VALUES (1)` }, { query: `CREATE TABLE ${made} (id int)` }, { query: `INSERT INTO ${t} VALUES (1)` }];
+      const r = await sql(PG, { operations: ops });
+      assert.equal(r.status, 'failed');
+      assert.match(r.error!.message, /The transaction was rolled back; nothing was written/);
+      assert.equal((await admin.query(`SELECT count(*)::int AS n FROM ${t}`)).rows[0].n, 0);
+      assert.equal((await admin.query('SELECT to_regclass($1) AS r', [made])).rows[0].r, null);
+      const ok = await sql(PG, { operations: ops.slice(0, 2) });
+      assert.equal(ok.status, 'succeeded', JSON.stringify(ok.error));
+      assert.notEqual((await admin.query('SELECT to_regclass($1) AS r', [made])).rows[0].r, null);
+    } finally {
+      await admin.query(`DROP TABLE IF EXISTS ${t}`);
+      await admin.query(`DROP TABLE IF EXISTS ${made}`);
+    }
+  });
+});

@@ -35,6 +35,11 @@ describe('kailash-wf submit and status (no worker running)', () => {
     const st = await cli('status', runId, ...r);
     assert.equal(st.code, 0);
     assert.equal(st.out, `${runId}: queued\n`);
+    // Without --json, stdout holds only the id: `ID=$(kailash-wf submit …)` works.
+    const plain = await cli('submit', file, ...r, '--root', root);
+    assert.equal(plain.code, 0, plain.err);
+    assert.match(plain.out, /^[\w-]+\n$/);
+    assert.equal((await cli('status', plain.out.trim(), ...r)).out, `${plain.out.trim()}: queued\n`);
     const unknown = await cli('status', 'no-such-run', ...r, '--json');
     assert.equal(unknown.code, 2);
     assert.deepEqual(JSON.parse(unknown.out), { runId: 'no-such-run', queue, state: 'unknown' });
@@ -81,7 +86,7 @@ describe('kailash-wf submit and status (no worker running)', () => {
     await usage(/--concurrency takes a whole number/, 'worker', ...r, '--concurrency', '0');
     await usage(/status needs exactly one run id/, 'status', ...r);
     const q = new Queue(queue, { connection: { url: REDIS_URL }, prefix: PREFIX });
-    assert.equal(await q.count(), 1, 'only the first test’s run is queued');
+    assert.equal(await q.count(), 2, 'only the first test’s two runs are queued');
     await q.close();
   });
 });

@@ -6,7 +6,7 @@ import { validateModel } from '../../runtime/validate';
 import type { FeatureDoc } from '../../server/features/types';
 import { cursor } from './markers';
 
-export const URI = 'file:///work/demo.workflow.yaml';
+export const URI = 'file:///project/demo.workflow.yaml';
 
 /** A feature document for fixture text (validated, as the server holds it). */
 export function featureDoc(text: string, uri = URI): FeatureDoc {

@@ -45,7 +45,7 @@ describe('node catalog', () => {
     assert.equal(new Set(allSpecs.map((s) => s.type)).size, allSpecs.length, 'duplicate type');
   });
 
-  it('mirrors Kailash facts exactly (spot checks from research/kailash-sdk.md §5)', () => {
+  it('mirrors Kailash facts exactly (spot checks against the SDK get_parameters() tables)', () => {
     const http = getSpec('HTTPRequestNode')!;
     assert.deepEqual(Object.keys(http.outputs).slice(0, 3), ['response', 'status_code', 'success']);
     assert.equal(http.params.method!.default, 'GET');

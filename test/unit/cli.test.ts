@@ -35,7 +35,73 @@ describe('kailash-wf CLI', () => {
     assert.equal((await cli('launch')).code, 2);
   });
 
-  it('validate --json prints DESIGN §5 records with 1-based positions', async () => {
+  it('--help, -h, help and --version print to stdout and exit 0; a misspelt command gets did-you-mean', async () => {
+    for (const argv of [['--help'], ['-h'], ['help']]) {
+      const r = await cli(...argv);
+      assert.equal(r.code, 0, argv.join(' '));
+      assert.match(r.out, /^Usage: kailash-wf <command>/);
+      for (const c of ['validate', 'run', 'nodes', 'schema', 'graph', 'worker', 'submit', 'status', 'cancel']) assert.match(r.out, new RegExp(`^  ${c} `, 'm'));
+    }
+    for (const c of ['validate', 'run', 'nodes', 'schema', 'graph', 'worker', 'submit', 'status', 'cancel']) {
+      for (const flag of ['--help', '-h']) {
+        const r = await cli(c, flag);
+        assert.equal(r.code, 0, `${c} ${flag}`);
+        assert.equal(r.err, '');
+        assert.match(r.out, new RegExp(`^Usage: kailash-wf ${c}\\b`));
+      }
+    }
+    assert.match((await cli('run', '--help')).out, /--param \[node\.\]key=value/);
+    assert.equal((await cli('help', 'submit')).code, 0);
+    const version = await cli('--version');
+    assert.equal(version.code, 0);
+    assert.match(version.out, /^kailash-wf \d+\.\d+\.\d+\n$/);
+    const typo = await cli('valdate', 'x.yaml');
+    assert.equal(typo.code, 2);
+    assert.equal(typo.err, "kailash-wf: unknown command 'valdate' (did you mean 'validate'?); see kailash-wf --help\n");
+    const none = await cli();
+    assert.equal(none.code, 2);
+    assert.match(none.err, /^Usage:/);
+  });
+
+  it('nodes TYPE prints one node\'s reference; an unknown type gets did-you-mean', async () => {
+    const r = await cli('nodes', 'SwitchNode');
+    assert.equal(r.code, 0);
+    assert.match(r.out, /\*\*SwitchNode\*\*/);
+    assert.match(r.out, /\| `condition_field` \|/);
+    assert.match(r.out, /\*\*Skeleton\*\*/);
+    const typo = await cli('nodes', 'SwichNode');
+    assert.equal(typo.code, 2);
+    assert.match(typo.err, /did you mean SwitchNode\?/);
+  });
+
+  it('graph refuses a file with errors (exit 1) instead of drawing part of it', async () => {
+    const r = await cli('graph', join(FIXTURES, 'diagnostics', 'unknown-node-type.workflow.yaml'));
+    assert.equal(r.code, 1);
+    assert.equal(r.out, '');
+    assert.match(r.err, /error \[unknown-node-type\]/);
+    assert.match(r.err, /has 2 errors; fix them to draw its graph/);
+  });
+
+  it('a missing --env-file is a usage error naming the file', async () => {
+    const r = await cli('run', join(FIXTURES, 'valid', 'list-form.workflow.yaml'), '--env-file', 'no/such.env');
+    assert.equal(r.code, 2);
+    assert.equal(r.err, "kailash-wf: cannot read 'no/such.env': no such file\n");
+  });
+
+  it('a node failed under on_error: continue: the summary says so and the exit code is 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kwf-cli-'));
+    const file = join(dir, 'tolerant.workflow.yaml');
+    writeFileSync(file, `name: tolerant
+nodes:
+  - {id: read, type: TextReaderNode, config: {file_path: missing.txt}, on_error: continue}
+  - {id: other, type: PythonCodeNode, config: {code: "result = 1"}}
+`);
+    const r = await cli('run', file);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /^✗ succeeded with 1 failed node \(on_error: continue\): read — in [\d.]+ ms$/m);
+  });
+
+  it('validate --json prints records with 1-based positions', async () => {
     const file = join(FIXTURES, 'diagnostics', 'duplicate-connection.workflow.yaml');
     const r = await cli('validate', file, '--json');
     assert.equal(r.code, 1);

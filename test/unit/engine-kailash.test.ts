@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runYaml } from '../support/run';
 
-// Expected results are Kailash's, from research/kailash-sdk.md (§2.2, §2.3, §4.3, §4.8–§4.10).
+// Expected results are what the Kailash Python SDK returns for the same workflows.
 describe('results equal the Python SDK LocalRuntime, key for key', () => {
   it('list form, dotted output paths', async () => {
     const r = await runYaml(`name: demo

@@ -4,9 +4,25 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
+import { allSpecs } from '../../runtime/catalog';
+import { catalogReference } from '../../runtime/catalog/reference';
+import { DIAGNOSTIC_CODES } from '../../runtime/diagnostics';
 import { workflowSchema } from '../../runtime/schema/generate';
 
 const ROOT = join(__dirname, '..', '..');
+
+describe('docs/nodes.md', () => {
+  it('is up to date with the catalog (run `npm run docs` after changing a spec)', () => {
+    assert.equal(readFileSync(join(ROOT, 'docs', 'nodes.md'), 'utf8'), catalogReference(allSpecs) + '\n');
+  });
+});
+
+describe('docs/workflow-format.md', () => {
+  it('explains every diagnostic code', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'workflow-format.md'), 'utf8');
+    for (const code of DIAGNOSTIC_CODES) assert.match(doc, new RegExp(`^\\| \`${code}\` \\|`, 'm'), code);
+  });
+});
 
 describe('schemas/workflow.schema.json', () => {
   it('is up to date with the catalog (run `npm run schema` after changing a spec)', () => {

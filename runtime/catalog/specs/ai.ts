@@ -1,13 +1,10 @@
 import type { NodeSpec } from '../types';
-import { llmTarget, runLLMAgent } from '../../nodes/api/llm';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
 export const specs: NodeSpec[] = [
   {
     type: 'LLMAgentNode',
-    run: runLLMAgent,
-    target: llmTarget,
     category: 'ai',
     origin: 'kailash',
     summary: 'Ask a large language model (OpenAI, Anthropic, Azure, local or mock)',

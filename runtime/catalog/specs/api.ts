@@ -1,11 +1,4 @@
 import type { NodeSpec } from '../types';
-import { consulTarget, runServiceDiscovery } from '../../nodes/api/consul';
-import { graphqlTarget, runGraphQL } from '../../nodes/api/graphql';
-import { runAsyncHttpRequest, runHttpRequest, targetHost } from '../../nodes/api/http';
-import { runOAuth2 } from '../../nodes/api/oauth2';
-import { restTarget, runRest } from '../../nodes/api/rest';
-import { runWebhookVerify } from '../../nodes/api/webhook';
-import { runWebSocket, websocketTarget } from '../../nodes/api/websocket';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
@@ -126,8 +119,6 @@ const httpExample = (type: string): string =>
 export const specs: NodeSpec[] = [
   {
     type: 'HTTPRequestNode',
-    run: runHttpRequest,
-    target: (inputs) => targetHost(inputs),
     category: 'api',
     origin: 'kailash',
     summary: 'Send an HTTP request and return the parsed response',
@@ -136,7 +127,7 @@ export const specs: NodeSpec[] = [
       '`response.content` is parsed per `response_format`: with `auto`, JSON for `application/json`, text for `text/*`, bytes otherwise. `json_data` wins over `data`.',
       'A 4xx/5xx status does not raise, but sets `success: false`, which **stops the run** (Kailash content-aware success detection); a transport failure does the same with `error`/`error_type`.',
       '`url` is required at run time (`URL parameter is required`); `method` is upper-cased. `retry_count` retries transport errors only, sleeping `retry_backoff * 2^(attempt-1)` s.',
-      'As with Python requests: redirects are followed (up to 30; credentials are not sent on to another host), and `timeout` bounds the wait for the headers and each pause in the body. Bodies over 50 MB (`KAILASH_MAX_RESPONSE_MB`) fail with `ResponseTooLargeError`; `HTTPS_PROXY`/`NO_PROXY` are honoured.',
+      'As with Python requests: redirects are followed (up to 30; credentials are not sent on to another origin: host, port or scheme), and `timeout` bounds the wait for the headers and each pause in the body. Bodies over 50 MB (`KAILASH_MAX_RESPONSE_MB`) fail with `ResponseTooLargeError`; `HTTPS_PROXY`/`NO_PROXY` are honoured.',
       'A 401 answered to a token that an `OAuth2Node` issued is retried once with a fresh token. `log_requests` writes method, origin, status, size and time to stderr (never paths, queries or header values, which may hold credentials).',
       httpExample('HTTPRequestNode'),
     ),
@@ -145,8 +136,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'AsyncHTTPRequestNode',
-    run: runAsyncHttpRequest,
-    target: (inputs) => targetHost(inputs),
     category: 'api',
     origin: 'kailash',
     summary: 'Send an HTTP request asynchronously (same params and outputs as HTTPRequestNode)',
@@ -160,8 +149,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'RESTClientNode',
-    run: runRest,
-    target: restTarget,
     category: 'api',
     origin: 'kailash',
     summary: 'Call a REST resource (base URL + version + resource path) and return its data',
@@ -254,8 +241,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'GraphQLClientNode',
-    run: runGraphQL,
-    target: graphqlTarget,
     category: 'api',
     origin: 'kailash',
     summary: 'Run a GraphQL query or mutation against an endpoint',
@@ -313,8 +298,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'OAuth2Node',
-    run: runOAuth2,
-    target: (inputs) => targetHost(inputs, 'token_url'),
     category: 'api',
     origin: 'kailash',
     summary: 'Fetch an OAuth 2.0 access token and return ready-made Authorization headers',
@@ -417,7 +400,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'WebhookVerifyNode',
-    run: runWebhookVerify,
     category: 'api',
     origin: 'ours',
     summary: 'Verify an incoming webhook\'s HMAC signature and parse its JSON body',
@@ -492,8 +474,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'WebSocketNode',
-    run: runWebSocket,
-    target: websocketTarget,
     category: 'api',
     origin: 'ours',
     summary: 'Connect to a WebSocket, send messages and collect the replies',
@@ -544,8 +524,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'ServiceDiscoveryNode',
-    run: runServiceDiscovery,
-    target: consulTarget,
     category: 'api',
     origin: 'ours',
     summary: 'Look up a service\'s healthy instances in Consul and pick one',

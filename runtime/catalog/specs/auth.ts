@@ -1,15 +1,12 @@
 import type { NodeSpec } from '../types';
-import { runJwt } from '../../nodes/auth/jwt';
-import { ldapTarget, runLdap } from '../../nodes/auth/ldap';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
 export const specs: NodeSpec[] = [
   {
     type: 'JWTAuthNode',
-    // DESIGN §7 marks secret_key required; asymmetric algorithms need a key pair or JWKS instead.
+    // A shared secret for HS*, a key pair or a JWKS for RS*/ES*: one of them must be given.
     requireOneOf: [['secret_key', 'private_key', 'public_key', 'jwks_url']],
-    run: runJwt,
     category: 'auth',
     origin: 'ours',
     summary: 'Generate or verify a JSON Web Token',
@@ -95,8 +92,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'LDAPAuthNode',
-    run: runLdap,
-    target: ldapTarget,
     category: 'auth',
     origin: 'ours',
     summary: 'Authenticate a user against LDAP / Active Directory and fetch their details',

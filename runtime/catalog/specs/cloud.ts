@@ -1,5 +1,4 @@
 import type { NodeSpec } from '../types';
-import { readS3, s3Target, writeS3 } from '../../nodes/cloud/s3';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
@@ -24,8 +23,6 @@ const connection: NodeSpec['params'] = {
 export const specs: NodeSpec[] = [
   {
     type: 'S3ReaderNode',
-    run: readS3,
-    target: s3Target,
     category: 'cloud',
     origin: 'ours',
     summary: 'Read an object from S3 (or an S3-compatible store such as MinIO)',
@@ -69,8 +66,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'S3WriterNode',
-    run: writeS3,
-    target: s3Target,
     category: 'cloud',
     origin: 'ours',
     summary: 'Write an object to S3 (or an S3-compatible store such as MinIO)',

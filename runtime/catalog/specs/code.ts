@@ -1,18 +1,17 @@
 import type { NodeSpec } from '../types';
-import { runJavaScript, runPython } from '../../nodes/code/run';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
 export const specs: NodeSpec[] = [
   {
     type: 'PythonCodeNode',
-    run: runPython,
     category: 'code',
     origin: 'kailash',
     summary: 'Run inline Python code; every input becomes a variable',
     docs: md(
       'Runs `code` with each input (connection or run parameter) as a local variable. If the code sets `result`, the output is `{result: <value>}`; otherwise **all** non-underscore locals are returned (inputs included).',
-      '`sandbox_mode: restricted` (default) only allows imports from a module allow-list (math, json, datetime, re, collections, pandas, numpy, …); `trusted` lifts it.',
+      '`sandbox_mode: restricted` (default) is Kailash\'s: imports only from its module allow-list (math, json, datetime, re, collections, pandas, numpy, …), its builtins only (no `class` statements, no `eval`), and the code is checked before it runs; `trusted` lifts all of it. Installed allow-listed modules are in scope without `import` (`math.sqrt(81)`).',
+      'The interpreter gets no secret of the environment (`os.environ` holds PATH, HOME, locale and Python\'s own variables): pass a value as an input (`${env:NAME}`, `${secret:NAME}`). `print` output goes to the node\'s log; processes the code starts are killed with the run.',
       '`code` is fixed at construction: a run parameter named `code` becomes a variable instead of replacing it.',
       '```yaml',
       'nodes:',
@@ -48,7 +47,7 @@ export const specs: NodeSpec[] = [
       },
       validate_security: {
         type: 'bool',
-        description: 'Check the code for unsafe constructs (AST) when the node is built',
+        description: 'Check the code for unsafe constructs (AST) before it runs, in `trusted` mode too (restricted code is always checked)',
         default: false,
         configOnly: true,
       },
@@ -73,13 +72,12 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'JavaScriptCodeNode',
-    run: runJavaScript,
     category: 'code',
     origin: 'ours',
     summary: 'Run inline JavaScript; every input becomes a variable',
     docs: md(
-      'Runs `code` in an isolated JavaScript context with each input (connection or run parameter) as a variable, like `PythonCodeNode`. The value assigned to `result` is the output `result`.',
-      'The code is stopped after `timeout` seconds. Inputs and `result` should be JSON-serializable values.',
+      'Runs `code` in a QuickJS sandbox (a separate JavaScript engine in WebAssembly) with each input (connection or run parameter) as a variable, like `PythonCodeNode`. The value assigned to `result` is the output `result`.',
+      'The sandbox has the language only: no `process`, `require`, timers, network or files. Inputs are copied in and `result` out as JSON; `console.log` goes to the node\'s log. The code is stopped after `timeout` seconds, or when it uses more memory than the limit (256 MB).',
       '```yaml',
       'nodes:',
       '  - id: shape',

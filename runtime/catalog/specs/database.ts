@@ -1,5 +1,4 @@
 import type { NodeSpec } from '../types';
-import { runAsyncSqlDatabase, runSqlDatabase, sqlTarget } from '../../nodes/database/sql';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
@@ -23,16 +22,14 @@ const operationsParam: NodeSpec['params'][string] = {
 export const specs: NodeSpec[] = [
   {
     type: 'SQLDatabaseNode',
-    run: runSqlDatabase,
-    target: sqlTarget,
     category: 'database',
     origin: 'kailash',
     summary: 'Run a SQL statement over a pooled connection and return the rows',
     docs: md(
       'Runs `query` with `parameters` (dict → named `:name` binds; list → positional `?`, `$1` or `%s` placeholders) and returns `data`, `row_count`, `columns`, `execution_time`.',
-      'Each statement runs in its own transaction; use `operations` (a Kailash Workflows extension) for several statements all-or-nothing. Values are JSON-safe: decimals → float, dates → ISO strings, bytes → base64.',
+      'Each statement runs in its own transaction; use `operations` (a Kailash Workflows extension) for several statements all-or-nothing. On MySQL/MariaDB, `operations` holding DDL or other statements that commit implicitly are refused before anything runs (PostgreSQL and SQLite keep DDL in the transaction). Values are JSON-safe: decimals → float, dates → ISO strings, bytes → base64.',
       '`connection_string` must be in `config` (Kailash fixes it at construction). A failing SQL node always **stops the run**, even as a leaf.',
-      'Databases: `postgresql://…`, `mysql://…` (MariaDB too) or `sqlite:///data/app.db` (relative to the workflow file; `sqlite:////abs/path.db`, `sqlite:///:memory:`). SQLite runs in-process (WebAssembly) and writes the file back after each change. Pools are shared per connection string and pool settings across nodes and runs: at most `pool_size + max_overflow` connections, a caller waits `pool_timeout` seconds for one.',
+      'Databases: `postgresql://…`, `mysql://…` (MariaDB too) or `sqlite:///data/app.db` (relative to the workflow file; `sqlite:////abs/path.db`, `sqlite:///:memory:`). SQLite runs in-process (WebAssembly) on the file itself with SQLite’s own locking and journal, so concurrent runs and processes of Kailash Workflows keep every committed write (other SQLite programs, Python’s included, do not see its lock: see SECURITY.md); one connection per real file (`rt.db` and `./rt.db` are one), and a database another process has locked is waited for up to `pool_timeout` seconds (or `connect_args: {timeout: S}`). Pools are shared per connection string and pool settings across nodes and runs: at most `pool_size + max_overflow` connections, a caller waits `pool_timeout` seconds for one.',
       '`optimistic_locking` is not supported yet: the node fails rather than ignore it.',
       '```yaml',
       'nodes:',
@@ -182,8 +179,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'AsyncSQLDatabaseNode',
-    run: runAsyncSqlDatabase,
-    target: sqlTarget,
     category: 'database',
     origin: 'kailash',
     summary: 'Run a SQL query on PostgreSQL, MySQL or SQLite (async); output nested under `result`',

@@ -1,8 +1,4 @@
 import type { NodeSpec } from '../types';
-import { readCsv, writeCsv } from '../../nodes/files/csv';
-import { readDirectory } from '../../nodes/files/directory';
-import { readJson, writeJson } from '../../nodes/files/json';
-import { readText, writeText } from '../../nodes/files/text';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
@@ -34,7 +30,6 @@ const fileInfo: NodeSpec['outputs'][string]['items'] = {
 export const specs: NodeSpec[] = [
   {
     type: 'DirectoryReaderNode',
-    run: readDirectory,
     category: 'files',
     origin: 'kailash',
     summary: 'List the files in a directory, with their type, size and times',
@@ -96,7 +91,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'CSVReaderNode',
-    run: readCsv,
     category: 'files',
     origin: 'kailash',
     summary: 'Read a CSV file into a list of rows',
@@ -131,7 +125,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'CSVWriterNode',
-    run: writeCsv,
     category: 'files',
     origin: 'kailash',
     summary: 'Write a list of rows to a CSV file',
@@ -158,7 +151,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'JSONReaderNode',
-    run: readJson,
     category: 'files',
     origin: 'kailash',
     summary: 'Read and parse a JSON file',
@@ -176,7 +168,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'JSONWriterNode',
-    run: writeJson,
     category: 'files',
     origin: 'kailash',
     summary: 'Write a value to a JSON file',
@@ -201,7 +192,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'TextReaderNode',
-    run: readText,
     category: 'files',
     origin: 'kailash',
     summary: 'Read a text file',
@@ -220,7 +210,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'TextWriterNode',
-    run: writeText,
     category: 'files',
     origin: 'kailash',
     summary: 'Write or append text to a file',

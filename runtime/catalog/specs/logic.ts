@@ -1,7 +1,5 @@
+import { caseKey } from '../switch-cases';
 import type { NodeSpec } from '../types';
-import { runWorkflowNode } from '../../nodes/logic/workflow';
-import { runMerge } from '../../nodes/logic/merge';
-import { caseKey, runSwitch } from '../../nodes/logic/switch';
 
 type OutputSpec = NodeSpec['outputs'][string];
 
@@ -32,7 +30,6 @@ function switchOutputsFor(config: Record<string, unknown>): Record<string, Outpu
 export const specs: NodeSpec[] = [
   {
     type: 'SwitchNode',
-    run: runSwitch,
     category: 'logic',
     origin: 'kailash',
     summary: 'Route data by a condition (true/false) or by value (one output per case)',
@@ -99,7 +96,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'MergeNode',
-    run: runMerge,
     category: 'logic',
     origin: 'kailash',
     summary: 'Combine up to five inputs into one (concat, zip or merge_dict)',
@@ -136,7 +132,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'WorkflowNode',
-    run: runWorkflowNode,
     category: 'logic',
     origin: 'kailash',
     summary: 'Run another workflow (file or inline definition) as a single node',

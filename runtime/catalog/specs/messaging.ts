@@ -1,15 +1,10 @@
 import type { NodeSpec } from '../types';
-import { runSlack, slackTarget } from '../../nodes/api/slack';
-import { emailTarget, runEmail } from '../../nodes/messaging/email';
-import { kafkaTarget, runKafkaConsumer, runKafkaProducer } from '../../nodes/messaging/kafka';
 
 const md = (...lines: string[]): string => lines.join('\n');
 
 export const specs: NodeSpec[] = [
   {
     type: 'SlackNotificationNode',
-    run: runSlack,
-    target: slackTarget,
     category: 'messaging',
     origin: 'ours',
     summary: 'Post a message to Slack via an incoming webhook or the Web API',
@@ -62,8 +57,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'EmailSenderNode',
-    run: runEmail,
-    target: emailTarget,
     category: 'messaging',
     origin: 'ours',
     summary: 'Send an email through an SMTP server',
@@ -132,8 +125,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'KafkaProducerNode',
-    run: runKafkaProducer,
-    target: kafkaTarget,
     category: 'messaging',
     origin: 'ours',
     summary: 'Publish one or more messages to a Kafka topic',
@@ -191,8 +182,6 @@ export const specs: NodeSpec[] = [
   },
   {
     type: 'KafkaConsumerNode',
-    run: runKafkaConsumer,
-    target: kafkaTarget,
     category: 'messaging',
     origin: 'ours',
     summary: 'Read a batch of messages from a Kafka topic',

@@ -154,6 +154,17 @@ interface Exchange {
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
+ * Whether a redirect leaves the origin its credentials were meant for (requests' should_strip_auth):
+ * another host, port or scheme, https → http above all, which would send them in clear text. The
+ * one exception is requests' too: http → https on the same host and default ports.
+ */
+export function originChanged(from: URL, to: URL): boolean {
+  if (from.origin === to.origin) return false;
+  const upgrade = from.protocol === 'http:' && to.protocol === 'https:' && from.hostname === to.hostname && from.port === '' && to.port === '';
+  return !upgrade;
+}
+
+/**
  * One request and its whole body. `timeoutMs` bounds the wait for the headers and every pause in
  * the body, as Python requests' `timeout` (which Kailash uses) does; connecting gives up after
  * undici's 10 s. undici's own timers are used because a controller, a timer and a listener per
@@ -180,9 +191,9 @@ async function exchange(url: URL, method: string, headers: Record<string, string
       await res.body.dump();
       const next = new URL(location, current);
       // As Python requests does: 303 (and 301/302 after a POST) become a GET without a body,
-      // and credentials are not sent on to another host.
+      // and credentials are not sent on to another origin.
       const toGet = (res.statusCode === 303 && method !== 'HEAD') || ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST');
-      const foreign = next.hostname !== current.hostname;
+      const foreign = originChanged(current, next);
       if (toGet || foreign) {
         headers = { ...headers };
         if (toGet) {

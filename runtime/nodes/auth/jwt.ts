@@ -125,7 +125,7 @@ async function verify(i: Record<string, unknown>, signal: AbortSignal): Promise<
   }
 }
 
-/** JWTAuthNode (DESIGN §7): an invalid token is an answer (`valid: false`), not a node failure. */
+/** JWTAuthNode (ours; the guide writes it by hand): an invalid token is an answer (`valid: false`), not a node failure. */
 export const runJwt: NodeRun = async (i, ctx) => {
   if (i.action === 'generate') return generate(i);
   if (i.action === 'verify') return verify(i, ctx.signal);

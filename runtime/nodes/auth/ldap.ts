@@ -58,7 +58,7 @@ async function groupsOf(client: Client, entry: Entry, username: string, base: st
 }
 
 /**
- * LDAPAuthNode (DESIGN §7). With `domain`, binds as `user@domain` (or `DOMAIN\user`), as Active
+ * LDAPAuthNode (ours; the guide writes it by hand). With `domain`, binds as `user@domain` (or `DOMAIN\user`), as Active
  * Directory expects; otherwise finds the user's entry with `user_filter` (an anonymous search, or
  * the DN `attr=<user>,<search_base>` where anonymous search is refused) and binds as it.
  * Wrong credentials are an answer (`authenticated: false`), not a node failure.

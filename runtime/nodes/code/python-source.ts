@@ -1,50 +1,331 @@
+import { PYTHON_ALLOWED_BUILTINS, PYTHON_ALLOWED_MODULES } from '../../catalog/python-allowlist';
+
 /**
  * The Python side of PythonCodeNode's worker: one process per run, one JSON request per line on
- * stdin, one JSON reply per line on fd 3 (so `print` in user code cannot corrupt the protocol).
- * Kailash's semantics: inputs become variables; `result`, if set, is the output, else every
- * non-underscore, non-module variable. "restricted" mode allows only Kailash's module list.
+ * stdin, one reply per line on a pipe (fd 3 at start). Kailash's semantics: inputs become
+ * variables; `result`, if set, is the output, else every non-underscore, non-module variable;
+ * the allow-listed modules are bound without `import`.
+ *
+ * Restricted mode is Kailash's allow-list made to hold inside one interpreter: Kailash's safety
+ * check (imports, eval/exec/system calls) plus dunder and frame attributes refused before the
+ * code runs; Kailash's builtins only, with `__import__`, `getattr`, `hasattr` and `vars` guarded
+ * at run time; modules handed to the code as views that never yield a module off the list (no
+ * `os.sys`), nor private names, nor process control (`os.system`, `os.fork`, `os.kill`…).
+ * It keeps honest code honest; it is not a boundary against hostile code (SECURITY.md).
+ *
+ * Every reply carries the request's token: code that writes to the reply pipe cannot forge one.
  */
 export const PYTHON_WORKER = String.raw`
-import builtins, io, json, os, sys, traceback, types
+import ast, builtins, importlib, importlib.util, io, json, math, os, sys, threading, time, traceback, types
 
-ALLOWED = {
-    "math", "statistics", "datetime", "json", "random", "itertools", "collections", "functools",
-    "string", "time", "re", "enum", "dataclasses", "typing", "types", "copy", "uuid", "hashlib",
-    "hmac", "secrets", "base64", "pandas", "numpy", "scipy", "sklearn", "pathlib", "os", "csv",
-    "mimetypes", "glob", "xml", "tempfile", "logging", "io", "decimal", "fractions", "operator",
-    "textwrap", "heapq", "bisect", "array", "zoneinfo", "calendar", "html", "urllib", "pprint",
+ALLOWED = frozenset(${JSON.stringify(PYTHON_ALLOWED_MODULES)})
+ALLOWED_BUILTINS = ${JSON.stringify(PYTHON_ALLOWED_BUILTINS)}
+
+# The reply pipe moves off fd 3 (code writing "to fd 3" reaches nothing) and is not inherited.
+_proto_fd = os.dup(3)
+os.close(3)
+os.set_inheritable(_proto_fd, False)
+_proto = os.fdopen(_proto_fd, "w", encoding="utf-8")
+_stdin = sys.stdin
+_real_import = builtins.__import__
+
+# The run's host watches this process; if the host dies (even by SIGKILL) the process group
+# (this worker and whatever its code started) goes with it.
+def _watch_parent(ppid):
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != ppid:
+            try:
+                os.killpg(0, 9)
+            finally:
+                os._exit(1)
+threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+
+MODULE_ALIASES = {"posixpath": "os", "ntpath": "os", "genericpath": "os"}
+FRAME_ATTRS = frozenset("""gi_frame gi_code gi_yieldfrom cr_frame cr_code cr_await cr_origin ag_frame ag_code ag_await
+f_back f_builtins f_code f_globals f_locals f_trace tb_frame tb_next co_code co_consts co_names""".split())
+# Allowed modules' members that lead out of the allow-list or control processes.
+DENIED = {
+    "os": frozenset("""system popen execl execle execlp execlpe execv execve execvp execvpe spawnl spawnle spawnlp
+spawnlpe spawnv spawnve spawnvp spawnvpe posix_spawn posix_spawnp fork forkpty kill killpg abort plock
+setsid setpgid setpgrp putenv unsetenv fexecve register_at_fork pidfd_open startfile""".split()),
+    "logging": frozenset(["config"]),
+    "string": frozenset(["Formatter"]),
+    "types": frozenset(["CodeType", "FrameType", "TracebackType", "CellType"]),
+    "pickle": frozenset(["Unpickler", "_Unpickler"]),
+    "yaml": frozenset("""unsafe_load unsafe_load_all full_load full_load_all Loader UnsafeLoader FullLoader CLoader
+CUnsafeLoader CFullLoader load_all""".split()),
+    "numpy": frozenset(["ctypeslib", "load", "f2py", "distutils"]),
+    "pandas": frozenset(["read_pickle", "eval"]),
 }
-real_import = builtins.__import__
+# pickle.loads and yaml.load stay, restricted to plain data (see _safe_member).
+SAFE_PICKLE_GLOBALS = frozenset([
+    ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "bytearray"), ("builtins", "complex"),
+    ("builtins", "slice"), ("collections", "OrderedDict"), ("collections", "defaultdict"),
+    ("collections", "deque"), ("collections", "Counter"), ("datetime", "date"), ("datetime", "datetime"),
+    ("datetime", "time"), ("datetime", "timedelta"), ("datetime", "timezone"), ("decimal", "Decimal"),
+    ("fractions", "Fraction"), ("uuid", "UUID"),
+])
+
+class SafetyViolation(Exception):
+    pass
+
+class _Checker(ast.NodeVisitor):
+    """Kailash's safety rules, and the dunder/frame attributes that would walk around them."""
+    def __init__(self):
+        self.violations = []
+    def add(self, node, msg):
+        self.violations.append("Line %d: %s" % (getattr(node, "lineno", 0), msg))
+    def visit_Import(self, node):
+        for alias in node.names:
+            root = alias.name.split(".")[0]
+            if root not in ALLOWED:
+                self.add(node, "Import of module '%s' is not allowed" % root)
+        self.generic_visit(node)
+    def visit_ImportFrom(self, node):
+        if node.level:
+            self.add(node, "Relative imports are not allowed")
+        elif node.module:
+            root = node.module.split(".")[0]
+            if root not in ALLOWED:
+                self.add(node, "Import from module '%s' is not allowed" % root)
+            for alias in node.names:
+                if alias.name in DENIED.get(root, ()) or alias.name.startswith("__"):
+                    self.add(node, "Import of dangerous function '%s' from module '%s' is not allowed" % (alias.name, root))
+        self.generic_visit(node)
+    def visit_Call(self, node):
+        f = node.func
+        if isinstance(f, ast.Name) and f.id in ("eval", "exec", "compile", "system", "popen", "__import__"):
+            self.add(node, "Call to '%s' is not allowed" % f.id)
+        elif isinstance(f, ast.Attribute) and f.attr in ("system", "popen"):
+            self.add(node, "Call to method '%s' is not allowed" % f.attr)
+        self.generic_visit(node)
+    def visit_Attribute(self, node):
+        if _hidden_attr(node.attr):
+            self.add(node, "Access to attribute '%s' is not allowed in restricted mode" % node.attr)
+        self.generic_visit(node)
+    def visit_Name(self, node):
+        if node.id.startswith("__") and node.id != "__name__":
+            self.add(node, "Use of name '%s' is not allowed in restricted mode" % node.id)
+        self.generic_visit(node)
+
+def _hidden_attr(name):
+    return (name.startswith("__") and name.endswith("__")) or name in FRAME_ATTRS
+
+def check_safety(code, filename):
+    tree = ast.parse(code, filename)
+    c = _Checker()
+    c.visit(tree)
+    if c.violations:
+        msg = "Code safety violations found:\n" + "\n".join(c.violations)
+        bad = sorted({v.split("'")[1] for v in c.violations if "module '" in v and "dangerous" not in v})
+        for m in bad:
+            msg += "\n\nModule '%s' is not in the allowed list. Allowed modules: %s" % (m, ", ".join(sorted(ALLOWED)))
+        raise SafetyViolation(msg)
+
+def _module_root(mod):
+    name = getattr(mod, "__name__", "") or ""
+    root = name.split(".")[0]
+    return MODULE_ALIASES.get(root, root)
+
+_views = {}
+_view_targets = {}
+
+class _ModuleView(object):
+    """What restricted code holds instead of a module: attributes pass through a filter."""
+    __slots__ = ("__weakref__",)
+    def __getattribute__(self, name):
+        mod = _view_targets[id(self)]
+        return _safe_member(mod, name)
+    def __setattr__(self, name, value):
+        raise AttributeError("modules cannot be changed in restricted mode")
+    def __delattr__(self, name):
+        raise AttributeError("modules cannot be changed in restricted mode")
+    def __dir__(self):
+        mod = _view_targets[id(self)]
+        return [n for n in dir(mod) if not n.startswith("_")]
+    def __repr__(self):
+        return "<module '%s' (restricted view)>" % _view_targets[id(self)].__name__
+
+def restricted_view(mod):
+    v = _views.get(id(mod))
+    if v is None:
+        v = object.__new__(_ModuleView)
+        _view_targets[id(v)] = mod
+        _views[id(mod)] = v
+    return v
+
+def _safe_member(mod, name):
+    root = _module_root(mod)
+    if not isinstance(name, str) or name.startswith("_"):
+        raise AttributeError("module '%s' has no attribute '%s' in restricted mode" % (mod.__name__, name))
+    if name in DENIED.get(root, ()):
+        raise AttributeError("'%s.%s' is not available in restricted mode (sandbox_mode: trusted allows it)" % (root, name))
+    try:
+        value = getattr(mod, name)
+    except AttributeError:
+        # A submodule not imported yet (numpy.linalg, xml.etree…): importing it is still allowed.
+        try:
+            value = importlib.import_module(mod.__name__ + "." + name)
+        except ImportError:
+            raise AttributeError("module '%s' has no attribute '%s'" % (mod.__name__, name))
+    if isinstance(value, types.ModuleType):
+        if _module_root(value) not in ALLOWED:
+            raise AttributeError("'%s.%s' is the module '%s', which is not in the allowed list" % (mod.__name__, name, value.__name__))
+        return restricted_view(value)
+    if root == "pickle" and name in ("loads", "load"):
+        return _safe_pickle(name)
+    if root == "yaml" and name == "load":
+        return _safe_yaml_load
+    return value
+
+def _safe_pickle(name):
+    import pickle
+    class DataUnpickler(pickle.Unpickler):
+        def find_class(self, module, qualname):
+            if (module, qualname) in SAFE_PICKLE_GLOBALS or module.split(".")[0] in ("numpy", "pandas"):
+                return super().find_class(module, qualname)
+            raise pickle.UnpicklingError("restricted mode unpickles plain data only, not '%s.%s'" % (module, qualname))
+    if name == "loads":
+        return lambda data, **kw: DataUnpickler(io.BytesIO(data), **kw).load()
+    return lambda file, **kw: DataUnpickler(file, **kw).load()
+
+def _safe_yaml_load(stream, Loader=None):
+    import yaml
+    return yaml.load(stream, Loader=yaml.SafeLoader)
 
 def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
     root = name.split(".")[0]
-    if level == 0 and root not in ALLOWED:
+    if level != 0:
+        raise ImportError("Relative imports are not allowed in restricted mode")
+    if root not in ALLOWED:
         raise ImportError("Module '%s' is not in the allowed list. Allowed modules: %s" % (root, ", ".join(sorted(ALLOWED))))
-    return real_import(name, globals, locals, fromlist, level)
+    if name == "logging.config" or name.startswith("logging.config."):
+        raise ImportError("Module 'logging.config' is not available in restricted mode (it imports any module a config names)")
+    mod = _real_import(name, None, None, fromlist, 0)
+    return restricted_view(mod)
 
-restricted_builtins = dict(builtins.__dict__)
-restricted_builtins["__import__"] = guarded_import
+def safe_getattr(obj, name, *default):
+    if isinstance(name, str) and _hidden_attr(name):
+        raise AttributeError("Access to attribute '%s' is not allowed in restricted mode" % name)
+    return getattr(obj, name, *default)
+
+def safe_hasattr(obj, name):
+    if isinstance(name, str) and _hidden_attr(name):
+        return False
+    return hasattr(obj, name)
+
+def safe_vars(*args):
+    if not args:
+        raise TypeError("vars() without an argument is not available in restricted mode")
+    obj = args[0]
+    if isinstance(obj, (type, _ModuleView, _LazyModule, types.ModuleType)):
+        raise TypeError("vars() of a class or module is not available in restricted mode")
+    return {k: v for k, v in vars(obj).items() if not _hidden_attr(k)}
+
+GUARDED = {"__import__": guarded_import, "getattr": safe_getattr, "hasattr": safe_hasattr, "vars": safe_vars}
+restricted_builtins = {}
+for _name in ALLOWED_BUILTINS:
+    if _name in GUARDED:
+        restricted_builtins[_name] = GUARDED[_name]
+    elif hasattr(builtins, _name):
+        restricted_builtins[_name] = getattr(builtins, _name)
 trusted_builtins = dict(builtins.__dict__)
-proto = os.fdopen(3, "w", encoding="utf-8")
+
+class _LazyModule(object):
+    """An allow-listed module bound by name before any import: it loads on first use."""
+    __slots__ = ("__weakref__",)
+    def __getattribute__(self, name):
+        mod = importlib.import_module(_lazy_names[id(self)])
+        if _lazy_restricted[id(self)]:
+            return _safe_member(mod, name)
+        return getattr(mod, name)
+    def __repr__(self):
+        return "<module '%s'>" % _lazy_names[id(self)]
+
+_lazy_names = {}
+_lazy_restricted = {}
+_installed = [m for m in sorted(ALLOWED) if importlib.util.find_spec(m) is not None]
+
+def _lazy(name, restricted):
+    v = object.__new__(_LazyModule)
+    _lazy_names[id(v)] = name
+    _lazy_restricted[id(v)] = restricted
+    return v
+
+PRELOADED = {True: {m: _lazy(m, True) for m in _installed}, False: {m: _lazy(m, False) for m in _installed}}
+
+def _is_module(v):
+    return isinstance(v, (types.ModuleType, _ModuleView, _LazyModule))
+
+def _finite_copy(v, path, marks, depth=0):
+    """The output as JSON can carry it: NaN and infinities are sent apart, by path."""
+    if isinstance(v, float) and not math.isfinite(v):
+        marks.append([path, "NaN" if v != v else ("Infinity" if v > 0 else "-Infinity")])
+        return None
+    if depth > 200:
+        return v
+    if isinstance(v, dict):
+        return {k: _finite_copy(x, path + [k if isinstance(k, str) else json.dumps(k)], marks, depth + 1) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_finite_copy(x, path + [i], marks, depth + 1) for i, x in enumerate(v)]
+    return v
+
+def _with_nonfinite(inputs, marks):
+    for path, text in marks:
+        target = inputs
+        for k in path[:-1]:
+            target = target[k]
+        target[path[-1]] = float(text.replace("Infinity", "inf"))
+    return inputs
+
+MAX_LINES = 1000
+
+def _user_traceback(e, filename):
+    """The traceback's frames in the user's code: the worker's own are noise (and its internals)."""
+    frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename == filename][-3:]
+    text = "Traceback (most recent call last):\n" + "".join(traceback.format_list(frames)) if frames else ""
+    return text + "".join(traceback.format_exception_only(type(e), e))
+
+def _lines(text):
+    lines = text.splitlines()
+    if len(lines) > MAX_LINES:
+        lines = lines[:MAX_LINES] + ["... %d more lines not shown" % (len(lines) - MAX_LINES)]
+    return [l[:4000] for l in lines]
+
+def reply(token, obj):
+    # A leading newline ends whatever partial line the code may have written to the pipe.
+    _proto.write("\n" + token + " " + json.dumps(obj, allow_nan=False) + "\n")
+    _proto.flush()
+
 compiled = {}
+checked = set()
 
-def reply(obj):
-    proto.write(json.dumps(obj) + "\n")
-    proto.flush()
-
-for line in sys.stdin:
-    req = json.loads(line)
+for line in _stdin:
+    try:
+        req = json.loads(line)
+    except ValueError:
+        continue
     rid = req["id"]
+    token = req["token"]
     captured = io.StringIO()
     real_stdout = sys.stdout
+    filename = ""
     try:
         code = req["code"]
+        node = req.get("node", "code")
+        restricted = req.get("sandbox") != "trusted"
+        filename = "<%s>" % node
+        if (restricted or req.get("check")) and code not in checked:
+            check_safety(code, filename)
+            checked.add(code)
         prog = compiled.get(code)
         if prog is None:
-            prog = compile(code, "<%s>" % req.get("node", "code"), "exec")
+            prog = compile(code, filename, "exec")
             compiled[code] = prog
-        env = {"__builtins__": trusted_builtins if req.get("sandbox") == "trusted" else restricted_builtins, "__name__": "__kailash__"}
-        env.update(req["inputs"])
+        env = {"__builtins__": restricted_builtins if restricted else trusted_builtins, "__name__": "__kailash__"}
+        env.update(PRELOADED[restricted])
+        env.update(_with_nonfinite(req["inputs"], req.get("nonfinite") or []))
         sys.stdout = captured
         try:
             exec(prog, env)
@@ -53,19 +334,24 @@ for line in sys.stdin:
         if "result" in env:
             out = {"result": env["result"]}
         else:
-            out = {k: v for k, v in env.items() if not k.startswith("_") and not isinstance(v, types.ModuleType) and not callable(v)}
+            out = {k: v for k, v in env.items() if not k.startswith("_") and not _is_module(v) and not callable(v)}
         bad = []
         for k, v in out.items():
             try:
                 json.dumps(v)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, RecursionError):
                 bad.append(k)
         if bad:
-            reply({"id": rid, "ok": False, "type": "NodeValidationError", "message": "Node outputs must be JSON-serializable. Failed keys: %r" % bad, "stdout": captured.getvalue()})
+            reply(token, {"id": rid, "ok": False, "type": "NodeValidationError", "message": "Node outputs must be JSON-serializable. Failed keys: %r" % bad, "stdout": _lines(captured.getvalue())})
         else:
-            reply({"id": rid, "ok": True, "output": out, "stdout": captured.getvalue()})
+            marks = []
+            safe = _finite_copy(out, [], marks)
+            reply(token, {"id": rid, "ok": True, "output": safe, "nonfinite": marks, "stdout": _lines(captured.getvalue())})
     except BaseException as e:
         sys.stdout = real_stdout
-        tb = traceback.format_exc(limit=-3)
-        reply({"id": rid, "ok": False, "type": type(e).__name__, "message": str(e), "traceback": tb, "stdout": captured.getvalue()})
+        if isinstance(e, SafetyViolation):
+            reply(token, {"id": rid, "ok": False, "type": "SafetyViolationError", "message": str(e), "traceback": "", "stdout": []})
+            continue
+        tb = _user_traceback(e, filename)
+        reply(token, {"id": rid, "ok": False, "type": type(e).__name__, "message": str(e), "traceback": tb, "stdout": _lines(captured.getvalue())})
 `;

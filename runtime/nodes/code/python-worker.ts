@@ -1,9 +1,36 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { NodeOutput } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
 import { PYTHON_WORKER } from './python-source';
 import { SerialWorker, type Request, type RunOptions } from './serial';
+import { nonFinitePaths, restoreNonFinite, type NonFinite } from './nonfinite';
+
+/**
+ * What the interpreter's environment keeps of the host's: what Python and its libraries need to
+ * start and find their packages, never credentials (`KAILASH_SECRET_*`, tokens, connection
+ * strings). A workflow hands a value to code as an input (`${env:NAME}`, `${secret:NAME}`).
+ */
+const PASSED_ENV = /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR|TEMP|TMP|SYSTEMROOT|WINDIR|COMSPEC|PATHEXT|PYTHONPATH|PYTHONHOME|PYTHONIOENCODING|PYTHONUTF8|VIRTUAL_ENV|CONDA_PREFIX|LD_LIBRARY_PATH|OMP_NUM_THREADS|MPLBACKEND)$/;
+
+export function pythonEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && PASSED_ENV.test(k)) out[k] = v;
+  // The worker's own protocol must not depend on the host's locale.
+  out.PYTHONIOENCODING = 'utf-8';
+  return out;
+}
+
+/** Sends a signal to a whole process group, if it still exists. */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Gone already.
+  }
+}
 
 const executables = new Map<string, Promise<string>>();
 
@@ -41,11 +68,24 @@ export class PythonWorker extends SerialWorker<string> {
     super();
   }
 
+  /** The token of the request in flight: a reply without it is not the worker's. */
+  private token = '';
+  private readonly tokens = new Map<number, string>();
+
   protected message(id: number, code: string, inputs: Record<string, unknown>, o: RunOptions): string {
-    return JSON.stringify({ id, code, inputs, node: o.node ?? 'code', sandbox: o.sandbox ?? 'restricted' }) + '\n';
+    const token = randomBytes(16).toString('hex');
+    this.tokens.set(id, token);
+    const nonfinite = nonFinitePaths(inputs);
+    return JSON.stringify({ id, token, code, inputs, nonfinite, node: o.node ?? 'code', sandbox: o.sandbox ?? 'restricted', check: o.validateSecurity === true }) + '\n';
+  }
+
+  protected override settle(id: number, outcome: { output: NodeOutput } | { error: unknown }): void {
+    this.tokens.delete(id);
+    super.settle(id, outcome);
   }
 
   protected deliver(r: Request<string>): void {
+    this.token = this.tokens.get(r.id) ?? '';
     if (this.child) {
       this.child.stdin!.write(r.message);
       return;
@@ -56,7 +96,8 @@ export class PythonWorker extends SerialWorker<string> {
   }
 
   private start(exe: string): ChildProcess {
-    const child = spawn(exe, ['-u', '-c', PYTHON_WORKER], { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
+    // Its own process group, so that whatever the code starts is killed with it.
+    const child = spawn(exe, ['-u', '-c', PYTHON_WORKER], { stdio: ['pipe', 'ignore', 'pipe', 'pipe'], env: pythonEnv(), detached: process.platform !== 'win32' });
     this.child = child;
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)));
@@ -81,13 +122,19 @@ export class PythonWorker extends SerialWorker<string> {
   }
 
   private onReply(line: string): void {
-    let msg: { id: number; ok: boolean; output?: NodeOutput; type?: string; message?: string; traceback?: string };
+    // Whatever the code wrote to the pipe is ignored: only a line with the request's token counts.
+    const at = this.token ? line.indexOf(`${this.token} `) : -1;
+    if (at === -1) return;
+    let msg: { id: number; ok: boolean; output?: NodeOutput; nonfinite?: NonFinite[]; type?: string; message?: string; traceback?: string; stdout?: string[] };
     try {
-      msg = JSON.parse(line);
+      msg = JSON.parse(line.slice(at + this.token.length + 1));
     } catch {
       return;
     }
-    if (msg.ok) this.settle(msg.id, { output: msg.output! });
+    if (this.tokens.get(msg.id) !== this.token) return;
+    if (msg.stdout?.length) this.logLines(msg.id, msg.stdout);
+    if (msg.ok) this.settle(msg.id, { output: restoreNonFinite(msg.output!, msg.nonfinite ?? []) });
+    else if (msg.type === 'SafetyViolationError') this.settle(msg.id, { error: new NodeFailure('SafetyViolationError', msg.message!) });
     else if (msg.type === 'NodeValidationError') this.settle(msg.id, { error: new NodeFailure('NodeValidationError', msg.message!) });
     else this.settle(msg.id, { error: new NodeFailure('NodeExecutionError', `Code execution failed: ${msg.type}: ${msg.message}\n${(msg.traceback ?? '').trim()}`) });
   }
@@ -99,6 +146,7 @@ export class PythonWorker extends SerialWorker<string> {
     const gone = new Promise((r) => child.once('close', r));
     this.dying.add(gone);
     void gone.then(() => this.dying.delete(gone));
+    killGroup(child.pid);
     child.kill('SIGKILL');
   }
 
@@ -108,12 +156,16 @@ export class PythonWorker extends SerialWorker<string> {
     await Promise.all(this.dying);
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-    const exited = new Promise((r) => child.once('close', r));
-    child.stdin!.end();
-    // A worker stuck in user code gets a moment to finish its line, then is killed.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-    await exited;
-    clearTimeout(timer);
+    if (!child || child.pid === undefined) return;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('close', r));
+      child.stdin!.end();
+      // A worker stuck in user code gets a moment to finish its line, then is killed.
+      const timer = setTimeout(() => killGroup(child.pid), 2000);
+      await exited;
+      clearTimeout(timer);
+    }
+    // What the code started and left running ends with the run.
+    killGroup(child.pid);
   }
 }

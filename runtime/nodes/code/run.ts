@@ -1,4 +1,5 @@
 import type { NodeRun } from '../../catalog/types';
+import { NodeFailure } from '../../engine/errors';
 
 /** What a code node's variables are: every input except the node's own settings. */
 function variables(inputs: Record<string, unknown>, own: string[]): Record<string, unknown> {
@@ -10,15 +11,28 @@ function variables(inputs: Record<string, unknown>, own: string[]): Record<strin
 /** Kailash's PythonCodeNode: inputs become variables, `result` is the output. */
 export const runPython: NodeRun = async (inputs, ctx) => {
   const vars = variables(inputs, ['code', 'max_code_lines', 'validate_security', 'sandbox_mode', 'input_types', 'output_type', 'description']);
+  const sandbox = String(inputs.sandbox_mode ?? 'restricted');
+  if (sandbox !== 'restricted' && sandbox !== 'trusted') {
+    throw new NodeFailure('NodeConfigurationError', `sandbox_mode must be 'restricted' or 'trusted', got '${sandbox}'`);
+  }
   return ctx.services.python().run(String(inputs.code), vars, {
     signal: ctx.signal,
     node: ctx.nodeId,
-    sandbox: String(inputs.sandbox_mode ?? 'restricted'),
+    sandbox,
+    // Kailash's safety check (imports, eval/exec/system calls) runs before restricted code anyway;
+    // `validate_security: true` asks for it in trusted mode too, where Kailash silently skips it.
+    validateSecurity: inputs.validate_security === true,
+    ...(ctx.log ? { log: (line: string) => ctx.log!(line) } : {}),
   });
 };
 
-/** JavaScriptCodeNode: the same model in a worker thread, with its own `timeout`. */
+/** JavaScriptCodeNode: the same model in a QuickJS sandbox, with its own `timeout`. */
 export const runJavaScript: NodeRun = async (inputs, ctx) => {
   const seconds = typeof inputs.timeout === 'number' && inputs.timeout > 0 ? inputs.timeout : 30;
-  return ctx.services.javascript().run(String(inputs.code), variables(inputs, ['code', 'timeout']), { signal: ctx.signal, node: ctx.nodeId, timeoutMs: seconds * 1000 });
+  return ctx.services.javascript().run(String(inputs.code), variables(inputs, ['code', 'timeout']), {
+    signal: ctx.signal,
+    node: ctx.nodeId,
+    timeoutMs: seconds * 1000,
+    ...(ctx.log ? { log: (line: string) => ctx.log!(line) } : {}),
+  });
 };

@@ -1,12 +1,15 @@
 import type { CodeWorker, NodeOutput } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
+import { longTimeout, type LongTimer } from '../../util/timer';
 
 export interface Request<M> {
   id: number;
   message: M;
   signal: AbortSignal;
   timeoutMs?: number;
-  timer?: NodeJS.Timeout;
+  timer?: LongTimer;
+  node: string;
+  log?: (line: string) => void;
   resolve: (o: NodeOutput) => void;
   reject: (e: unknown) => void;
 }
@@ -15,7 +18,10 @@ export interface RunOptions {
   signal: AbortSignal;
   node?: string;
   sandbox?: string;
+  validateSecurity?: boolean;
   timeoutMs?: number;
+  /** Receives what the code prints (console.log, print), line by line. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -27,6 +33,11 @@ export abstract class SerialWorker<M> implements CodeWorker {
   private readonly queue: Request<M>[] = [];
   protected current?: Request<M>;
   private nextId = 1;
+  /**
+   * How long after `timeoutMs` the process is killed from outside. Zero when the timer is the
+   * only limit; a sandbox that stops its code at the deadline itself gets a moment to say so.
+   */
+  protected readonly timeoutGraceMs: number = 0;
 
   /** The message a request sends. */
   protected abstract message(id: number, code: string, inputs: Record<string, unknown>, options: RunOptions): M;
@@ -39,18 +50,19 @@ export abstract class SerialWorker<M> implements CodeWorker {
     return new Promise((resolve, reject) => {
       if (options.signal.aborted) return reject(options.signal.reason);
       const id = this.nextId++;
-      const r: Request<M> = { id, message: this.message(id, code, inputs, options), signal: options.signal, resolve, reject };
+      const r: Request<M> = { id, message: this.message(id, code, inputs, options), signal: options.signal, node: options.node ?? 'code', resolve, reject };
+      if (options.log) r.log = options.log;
       if (options.timeoutMs !== undefined) r.timeoutMs = options.timeoutMs;
       const onAbort = () => this.abandon(r, options.signal.reason);
       options.signal.addEventListener('abort', onAbort, { once: true });
       // Settling removes the listener and timer: a run's signal sees thousands of requests.
       r.resolve = (o) => {
-        clearTimeout(r.timer);
+        r.timer?.clear();
         options.signal.removeEventListener('abort', onAbort);
         resolve(o);
       };
       r.reject = (e) => {
-        clearTimeout(r.timer);
+        r.timer?.clear();
         options.signal.removeEventListener('abort', onAbort);
         reject(e);
       };
@@ -81,6 +93,18 @@ export abstract class SerialWorker<M> implements CodeWorker {
     for (const r of all) r.reject(err);
   }
 
+  /** The error of a request stopped at its `timeout` (the engine puts the node's id before it). */
+  protected timeoutError(r: Request<M>): NodeFailure {
+    return new NodeFailure('TimeoutError', `timed out after ${(r.timeoutMs ?? 0) / 1000} s (the node's \`timeout\`)`);
+  }
+
+  /** Passes what the code printed to the request's log. */
+  protected logLines(id: number, lines: readonly string[]): void {
+    const r = this.current;
+    if (!r || r.id !== id || !r.log) return;
+    for (const l of lines) r.log(l);
+  }
+
   protected get busy(): boolean {
     return this.current !== undefined;
   }
@@ -103,7 +127,7 @@ export abstract class SerialWorker<M> implements CodeWorker {
     // The timer starts with the request, so queued requests do not time out waiting.
     if (r.timeoutMs !== undefined) {
       const ms = r.timeoutMs;
-      r.timer = setTimeout(() => this.abandon(r, new NodeFailure('TimeoutError', `timed out after ${ms / 1000} s (the node's \`timeout\`)`)), ms);
+      r.timer = longTimeout(() => this.abandon(r, this.timeoutError(r)), ms + this.timeoutGraceMs);
     }
     this.deliver(r);
   }

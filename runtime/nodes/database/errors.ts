@@ -31,8 +31,9 @@ export function isConnectionLoss(err: unknown): boolean {
 function retryable(err: unknown, at: FailurePoint): boolean {
   const { code } = driverMessage(err);
   if (at.phase === 'connect') return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|57P03|53300|ER_CON_COUNT_ERROR)$/.test(code ?? '');
-  // Deadlocks and serialization failures roll the whole transaction back by definition.
-  if (/^(40001|40P01|ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT)$/.test(code ?? '')) return true;
+  // Deadlocks and serialization failures roll the whole transaction back by definition; a SQLite
+  // database still locked after the busy timeout ran nothing.
+  if (/^(40001|40P01|ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT|SQLITE_BUSY)$/.test(code ?? '')) return true;
   return at.phase === 'statement' && at.inTransaction && isConnectionLoss(err);
 }
 

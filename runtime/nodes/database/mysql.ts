@@ -39,6 +39,9 @@ function driverOptions(info: ConnectionInfo, opts: PoolOptions): MysqlPoolOption
   };
 }
 
+/** The server's "a transaction is open" status flag, sent with every OK packet. */
+const SERVER_STATUS_IN_TRANS = 1;
+
 /** Connections that already carry our 'error' listener. */
 const listening = new WeakSet<object>();
 
@@ -123,7 +126,8 @@ export async function openMysql(info: ConnectionInfo, opts: PoolOptions): Promis
           if (Array.isArray(rows) && fields) {
             return { columns: fields.map((f) => f.name), rows: rows as unknown[][], affected: rows.length, returnsRows: true };
           }
-          return { columns: [], rows: [], affected: (rows as ResultSetHeader).affectedRows ?? 0, returnsRows: false };
+          const header = rows as ResultSetHeader;
+          return { columns: [], rows: [], affected: header.affectedRows ?? 0, returnsRows: false, ...(typeof header.serverStatus === 'number' ? { inTransaction: (header.serverStatus & SERVER_STATUS_IN_TRANS) !== 0 } : {}) };
         },
       };
       try {

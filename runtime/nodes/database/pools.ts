@@ -12,8 +12,8 @@ import type { ConnectionInfo } from './url';
 const pools = new Map<string, Map<string, Promise<Database>>>();
 
 function keyOf(info: ConnectionInfo, opts: PoolOptions): string {
-  // SQLite has one in-process database per file, whatever the pool settings.
-  if (info.dialect === 'sqlite') return info.target;
+  // SQLite has one connection per real file (sqlite.ts shares it); only the busy timeout differs.
+  if (info.dialect === 'sqlite') return `${info.target}|${opts.timeoutMs}|${String(opts.connectArgs.timeout ?? '')}`;
   const args = Object.keys(opts.connectArgs).length ? JSON.stringify(opts.connectArgs) : '';
   return `${opts.size}|${opts.overflow}|${opts.timeoutMs}|${opts.recycleMs}|${opts.prePing}|${args}`;
 }
@@ -25,7 +25,7 @@ export function open(info: ConnectionInfo, opts: PoolOptions): Promise<Database>
     case 'mysql':
       return openMysql(info, opts);
     case 'sqlite':
-      return openSqlite(info);
+      return openSqlite(info, opts);
   }
 }
 

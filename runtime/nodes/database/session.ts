@@ -9,6 +9,8 @@ export interface StatementResult {
   affected: number;
   /** Whether the statement produced a result set (SELECT, RETURNING), even an empty one. */
   returnsRows: boolean;
+  /** Whether a transaction is still open after it, where the server says (MySQL's status flags). */
+  inTransaction?: boolean;
 }
 
 /** A borrowed connection. */

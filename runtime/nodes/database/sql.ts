@@ -2,6 +2,7 @@ import type { NodeOutput, NodeRun, RunContext } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
 import { bindValue, toJson } from './convert';
 import { databaseFailure, type FailurePoint } from './errors';
+import { refuseImplicitCommits } from './implicit-commit';
 import { castNamed, type Bound } from './placeholders';
 import { open, sharedDatabaseNow } from './pools';
 import type { Database, PoolOptions, StatementResult } from './session';
@@ -57,7 +58,17 @@ async function execute(db: Database, bound: Bound[], sources: Statement[], trans
       try {
         for (let i = 0; i < bound.length; i++) {
           Object.assign(at, { index: i + 1, query: sources[i]!.query });
-          results.push(await s.run(bound[i]!.text, bound[i]!.values, signal));
+          const r = await s.run(bound[i]!.text, bound[i]!.values, signal);
+          results.push(r);
+          if (transactional && r.inTransaction === false) {
+            // Something the up-front check could not see (a procedure's DDL, say) committed: say so, claim no rollback.
+            at.inTransaction = false;
+            throw new NodeFailure(
+              'NodeExecutionError',
+              `Database error on ${db.info.label}: statement ${i + 1} of ${bound.length} ended the transaction (the server committed it implicitly): statements 1–${i + 1} are written and cannot be rolled back; the rest did not run. (${sources[i]!.query.replace(/\s+/g, ' ').trim().slice(0, 200)})`,
+              { retryable: false },
+            );
+          }
         }
         if (transactional) {
           Object.assign(at, { phase: 'commit', query: undefined });
@@ -117,6 +128,7 @@ export const runSqlDatabase: NodeRun = async (inputs, ctx) => {
   if (!connection) throw new NodeFailure('NodeValidationError', 'connection_string parameter is required');
   const info = parseConnection(connection, ctx.baseDir);
   const { statements, operations } = statementsOf(inputs, 'parameters');
+  if (operations && info.dialect === 'mysql') refuseImplicitCommits(statements.map((st) => st.query));
   const bound = bindAll(statements, info.dialect);
   const opts = poolOptions(inputs, Number(inputs.pool_size ?? 5), Number(inputs.max_overflow ?? 10), Number(inputs.pool_timeout ?? 30));
   const pooled = sharedDatabaseNow(connection, info, opts);
@@ -187,6 +199,7 @@ export const runAsyncSqlDatabase: NodeRun = async (inputs, ctx) => {
   const deadline = AbortSignal.timeout(timeout * 1000);
   const signal = AbortSignal.any([ctx.signal, deadline]);
   const transactional = operations && inputs.transaction_mode !== 'none';
+  if (transactional && info.dialect === 'mysql') refuseImplicitCommits(statements.map((st) => st.query));
   try {
     const results = await execute(db, bound, statements, transactional, signal);
     const shaped = results.map((r, i) => shapeAsync(inputs, r, bound[i]!.text, info.dialect));

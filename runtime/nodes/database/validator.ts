@@ -1,7 +1,7 @@
 import { NodeFailure } from '../../engine/errors';
 
 /**
- * AsyncSQLDatabaseNode's QueryValidator (research/kailash-sdk.md §5.3): applied to the raw query
+ * AsyncSQLDatabaseNode's QueryValidator (`kailash/nodes/data/async_sql.py` in the SDK): applied to the raw query
  * text, as Kailash applies it, so a literal that merely looks dangerous is refused too.
  */
 const DANGEROUS: readonly [RegExp, string][] = [

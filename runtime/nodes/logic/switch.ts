@@ -1,11 +1,6 @@
 import type { NodeOutput, NodeRun } from '../../catalog/types';
-import { pyStr } from '../../engine/values';
+import { caseKey } from '../../catalog/switch-cases';
 import { pyCompare, pyEquals, pyIn } from './python';
-
-/** Kailash's case output key: the prefix plus `str(case)` with space `-` `.` `:` `/` as `_`. */
-export function caseKey(prefix: string, value: unknown): string {
-  return `${prefix}${pyStr(value).replace(/[ \-.:/]/g, '_')}`;
-}
 
 /** `check <operator> value` as SwitchNode evaluates it: unknown operators and errors are False. */
 export function evaluate(check: unknown, operator: string, value: unknown): boolean {

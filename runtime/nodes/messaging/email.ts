@@ -25,7 +25,7 @@ async function attachmentsOf(paths: unknown, ctx: Parameters<NodeRun>[1]): Promi
 }
 
 /**
- * EmailSenderNode (DESIGN §7) on nodemailer. `use_tls` means STARTTLS, required (as smtplib's
+ * EmailSenderNode (ours) on nodemailer. `use_tls` means STARTTLS, required (as smtplib's
  * `starttls()`: without it the session stays plain); port 465 or `use_ssl` means TLS from the
  * first byte. A refused send is an answer (`sent: false`), not a node failure.
  */

@@ -1,36 +1,6 @@
 import type { NodeRun } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
-
-/**
- * What the Kafka nodes need from a client. kafkajs (kafkajs.ts) implements it today; kafkajs is
- * unmaintained, so nothing else may import it: a maintained client replaces that one file.
- */
-export interface KafkaBus {
-  produce(topic: string, messages: OutgoingMessage[], options: { acks: number; idempotent: boolean }, signal: AbortSignal): Promise<Delivery[]>;
-  consume(topic: string, groupId: string, options: { max: number; timeoutMs: number; fromBeginning: boolean }, signal: AbortSignal): Promise<IncomingMessage[]>;
-}
-
-export interface OutgoingMessage {
-  key: string | null;
-  value: string;
-  headers: Record<string, string>;
-}
-
-export interface Delivery {
-  partition: number;
-  /** Offset of the first message written to that partition. */
-  offset: number;
-}
-
-export interface IncomingMessage {
-  topic: string;
-  partition: number;
-  offset: number;
-  key: string | null;
-  value: string | null;
-  headers: Record<string, string>;
-  timestamp: number;
-}
+import type { KafkaBus } from './kafka-bus';
 
 export function brokersOf(v: unknown): string[] {
   const list = (Array.isArray(v) ? v : String(v ?? '').split(',')).map((b) => String(b).trim()).filter(Boolean);
@@ -50,7 +20,7 @@ function failure(err: unknown, action: string, brokers: string[]): NodeFailure {
   return new NodeFailure('NodeExecutionError', `Kafka ${action} via ${brokers.join(',')} failed: ${e.message ?? String(err)}${e.name && e.name !== 'Error' ? ` (${e.name})` : ''}`, { retryable: e.retriable !== false });
 }
 
-/** KafkaProducerNode (DESIGN §7): one batch, acknowledged per `acks`. */
+/** KafkaProducerNode (ours): one batch, acknowledged per `acks`. */
 export const runKafkaProducer: NodeRun = async (i, ctx) => {
   const brokers = brokersOf(i.bootstrap_servers);
   const topic = String(i.topic);
@@ -83,7 +53,7 @@ function parseValue(v: string | null): unknown {
   }
 }
 
-/** KafkaConsumerNode (DESIGN §7): up to `max_messages` within `timeout`; only what is returned is committed. */
+/** KafkaConsumerNode (ours): up to `max_messages` within `timeout`; only what is returned is committed. */
 export const runKafkaConsumer: NodeRun = async (i, ctx) => {
   const brokers = brokersOf(i.bootstrap_servers);
   const topic = String(i.topic);

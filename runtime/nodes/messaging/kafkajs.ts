@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { onDispose } from '../../engine/resources';
-import type { Delivery, IncomingMessage, KafkaBus } from './kafka';
+import type { Delivery, IncomingMessage, KafkaBus } from './kafka-bus';
 
 /** The KafkaBus on kafkajs 2.2. The only file that imports kafkajs. */
 const buses = new Map<string, Promise<KafkaBus>>();
