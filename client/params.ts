@@ -21,7 +21,7 @@ export async function askParameters(): Promise<RunParameters | undefined> {
   }
   const text = await vscode.window.showInputBox({
     title: 'Kailash: run parameters',
-    prompt: '{"node_id": {"param": value}}',
+    prompt: '{"node_id": {"param": value}} — or {"param": value} for every node that takes param',
     validateInput: (v) => {
       try {
         asParameters(JSON.parse(v));
@@ -35,6 +35,6 @@ export async function askParameters(): Promise<RunParameters | undefined> {
 }
 
 function asParameters(v: unknown): RunParameters {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('Parameters must be a mapping of node id to {param: value}');
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('Parameters must be a mapping: node id to {param: value}, or param to value for every node that takes it');
   return v as RunParameters;
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseEnv } from 'node:util';
 import { WorkflowInvalid } from '../runtime/engine/errors';
-import { LocalRuntime } from '../runtime/engine/local';
+import { LocalRuntime, prepareRun } from '../runtime/engine/local';
 import type { SecretProvider } from '../runtime/engine/secrets';
 import { parseWorkflow } from '../runtime/model/parse';
 import type { RunEvent } from '../runtime/engine/types';
@@ -39,6 +39,13 @@ function env(envFile: string | undefined): Record<string, string | undefined> {
 
 /** A run on the worker fleet: submitted to the queue and followed until its record is written. */
 async function runOnQueue(m: Extract<ToHost, { type: 'run' }>, queue: NonNullable<RunSettings['queue']>, controller: AbortController): Promise<void> {
+  try {
+    // The check a worker makes, made here first: a run it would refuse is not queued.
+    prepareRun(parseWorkflow(m.text), { parameters: m.parameters, ...(m.to !== undefined ? { to: m.to } : {}) });
+  } catch (err) {
+    send({ type: 'invalid', id: m.id, message: (err as Error).message });
+    return;
+  }
   const { WorkerClient } = await import('../runtime/worker/client');
   const client = new WorkerClient({ redis: queue.redis, ...(queue.name ? { queue: queue.name } : {}) });
   try {

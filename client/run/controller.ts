@@ -99,6 +99,8 @@ export class RunController {
                 applyEvent(view, e);
                 panel.event(runId, e);
                 this.log(e);
+                // Run parameters that reach no node: the user typed them and should hear about it.
+                if (e.type === 'warning' && e.node === undefined) void vscode.window.showWarningMessage(`Kailash: ${e.message}`);
                 if (e.type === 'node-output' || e.type === 'node-error' || e.type === 'node-skip') {
                   done++;
                   progress.report({ message: `${done}/${total} nodes`, increment: total ? 100 / total : 0 });

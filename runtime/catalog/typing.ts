@@ -84,6 +84,18 @@ export function findParam(spec: NodeSpec, name: string): [string, ParamSpec] | u
   return undefined;
 }
 
+/**
+ * Whether a global run parameter (a key that is not a node id) reaches a node: a name or alias
+ * it declares and may take at run time, a `${name}` its config reads, or any name for code nodes
+ * (their inputs are variables). Kailash also guesses by fuzzy and substring matches; we do not:
+ * a guess that lands on the wrong node is worse than a warning that names the right one.
+ */
+export function takesGlobal(spec: NodeSpec, key: string, templateInputs: ReadonlySet<string>): boolean {
+  const found = findParam(spec, key);
+  if (found) return found[1].configOnly !== true;
+  return spec.acceptsAnyInput === true || templateInputs.has(key);
+}
+
 export type ValueCheck = { verdict: Verdict; message?: string };
 
 /**

@@ -15,7 +15,7 @@ const REDIS: [string, string] = ['--redis URL', 'the Redis server of the queue (
 const QUEUE: [string, string] = ['--queue NAME', "the queue's name (default: kailash)"];
 const PARAMS: [string, string][] = [
   ['--params FILE', 'run parameters from a JSON or YAML file: {node_id: {param: value}}, or {param: value} for every node that takes it'],
-  ['--param node.key=value', 'one run parameter (repeatable); the value is read as YAML only when it is a number, true/false, null or JSON'],
+  ['--param [node.]key=value', 'one run parameter (repeatable; without node., for every node that takes key); a text parameter takes the text as typed, other values are read as YAML scalars or [..]/{..} collections'],
 ];
 
 export const COMMANDS: Record<string, CommandHelp> = {
@@ -27,7 +27,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
     example: 'kailash-wf validate examples/*.workflow.yaml',
   },
   run: {
-    synopsis: 'run <file> [--params FILE] [--param node.key=value]... [--env-file FILE] [--to NODE] [--json]',
+    synopsis: 'run <file> [--params FILE] [--param [node.]key=value]... [--env-file FILE] [--to NODE] [--json]',
     summary: 'run a workflow and print each node\'s result',
     options: [
       ...PARAMS,
@@ -35,7 +35,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
       ['--to NODE', 'run only NODE and what it depends on'],
       ['--json', 'print the run record as JSON'],
     ],
-    exits: '0 succeeded, 1 a node failed, 2 invalid workflow or usage',
+    exits: '0 succeeded, 1 a node failed, 2 invalid workflow, a required parameter with no value (nothing ran), or usage',
     example: 'kailash-wf run examples/quickstart.workflow.yaml',
   },
   nodes: {
@@ -65,7 +65,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
     ],
   },
   submit: {
-    synopsis: 'submit <file> --redis URL [--queue NAME] [--params FILE] [--param node.key=value]... [--to NODE] [--timeout S] [--run-id ID] [--root DIR] [--wait] [--json]',
+    synopsis: 'submit <file> --redis URL [--queue NAME] [--params FILE] [--param [node.]key=value]... [--to NODE] [--timeout S] [--run-id ID] [--root DIR] [--wait] [--json]',
     summary: 'send a run to a worker queue (prints its run id)',
     options: [
       REDIS,

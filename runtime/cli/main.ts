@@ -209,7 +209,7 @@ async function runCommand(args: string[], io: Io): Promise<number> {
   const text = readWorkflow(file);
   let params;
   try {
-    params = collectParams(values.params, values.param ?? [], readWorkflow);
+    params = collectParams(values.params, values.param ?? [], readWorkflow, text);
   } catch (err) {
     throw err instanceof UsageError ? err : new UsageError((err as Error).message);
   }

@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { parse as parseYaml } from 'yaml';
+import type { Diagnostic } from '../diagnostics';
 import { WorkflowInvalid } from '../engine/errors';
-import { LocalRuntime, workflowErrors } from '../engine/local';
+import { LocalRuntime } from '../engine/local';
 import type { RunEvent, RunParameters } from '../engine/types';
+import { getSpec } from '../catalog';
+import { findParam } from '../catalog/typing';
 import { parseWorkflow } from '../model/parse';
 import { LineIndex } from '../model/lines';
 
@@ -28,15 +31,6 @@ const MAX_LINES = 16;
 export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal): Promise<number> {
   const model = parseWorkflow(args.text);
   const lines = new LineIndex(args.text);
-  const errors = workflowErrors(model);
-  if (errors.length) {
-    for (const d of errors) {
-      const p = lines.position(d.span[0]);
-      io.err(`${args.file}:${p.line + 1}:${p.character + 1}: error [${d.code}] ${d.message}\n`);
-    }
-    io.err(`kailash-wf: not running '${args.file}': it has ${errors.length} error${errors.length === 1 ? '' : 's'}\n`);
-    return 2;
-  }
   const env: Record<string, string | undefined> = { ...process.env };
   if (args.envFile) Object.assign(env, parseEnv(readFileSync(args.envFile, 'utf8')));
   const runtime = new LocalRuntime({ env });
@@ -79,7 +73,11 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
     return ok ? 0 : 1;
   } catch (err) {
     if (err instanceof WorkflowInvalid) {
-      io.err(`kailash-wf: ${err.message}\n`);
+      if (err.diagnostics.length) {
+        for (const w of err.warnings) io.err(`warning: ${w}\n`);
+        printDiagnostics(args.file, err.diagnostics, lines, io);
+        io.err(`kailash-wf: not running '${args.file}': ${refused(err.diagnostics)} (nothing ran)\n`);
+      } else io.err(`kailash-wf: ${err.message}\n`);
       return 2;
     }
     throw err;
@@ -93,6 +91,21 @@ function closing(error: { node?: string; message: string } | undefined, shown: S
   if (!error) return '';
   if (error.node && shown.has(error.node)) return ` — node '${error.node}' failed (above)`;
   return ` — ${error.node ? `${error.node}: ` : ''}${error.message}`;
+}
+
+/** Why a run was refused, after its diagnostics: errors in the file, or required values missing. */
+export function refused(diagnostics: readonly Diagnostic[]): string {
+  const n = diagnostics.length;
+  if (diagnostics.every((d) => d.code === 'missing-required-param')) return `${n} required parameter${n === 1 ? ' has' : 's have'} no value`;
+  return `it has ${n} error${n === 1 ? '' : 's'}`;
+}
+
+/** `file:line:col: error [code] message`, as `validate` prints them. */
+export function printDiagnostics(file: string, diagnostics: readonly Diagnostic[], lines: LineIndex, io: RunIo): void {
+  for (const d of diagnostics) {
+    const p = lines.position(d.span[0]);
+    io.err(`${file}:${p.line + 1}:${p.character + 1}: ${d.severity} [${d.code}] ${d.message}\n`);
+  }
 }
 
 /** One line when short, else pretty-printed and cut: the terminal shows the shape, `--json` has it all. */
@@ -112,19 +125,57 @@ function indent(s: string): string {
   return s.replace(/^/gm, '    ');
 }
 
-/** `--params FILE` (JSON or YAML) and `--param node.key=value` (value read as YAML: `5` is a number). */
-export function collectParams(paramsFile: string | undefined, pairs: string[], readText: (f: string) => string): RunParameters {
-  const params: Record<string, Record<string, unknown>> = {};
+/**
+ * A `--param` value: a YAML scalar (`5`, `true`, `null`, `"quoted"`) or flow collection
+ * (`[1, 2]`, `{a: 1}`) is read as YAML; any other text is the string itself, so a GraphQL query
+ * (`query Q($id: ID!) {…}`) or `a: b` stays text rather than failing or becoming a mapping.
+ */
+function paramValue(raw: string): unknown {
+  const text = raw.trim();
+  // Empty, or with a `#` that YAML would read as a comment (`--param a.tag=#1`): the text itself.
+  if (text === '' || /(^|\s)#/.test(text)) return raw;
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch {
+    return raw;
+  }
+  if (value !== null && typeof value === 'object' && !/^[[{]/.test(text)) return raw;
+  return value;
+}
+
+/**
+ * `--params FILE` (JSON or YAML) and `--param node.key=value` or `--param key=value` (a global
+ * parameter, for every node that takes it).
+ */
+export function collectParams(paramsFile: string | undefined, pairs: string[], readText: (f: string) => string, workflowText?: string): RunParameters {
+  const model = workflowText === undefined ? undefined : parseWorkflow(workflowText);
+  // A text parameter takes the text as typed: `--param gql.query={ ok }` is a query, not a mapping.
+  const isText = (node: string, key: string) => {
+    const type = model?.nodesById.get(node)?.type?.value;
+    const spec = type ? getSpec(type) : undefined;
+    return spec ? findParam(spec, key)?.[1].type === 'str' : false;
+  };
+  const params: Record<string, unknown> = {};
   if (paramsFile) {
     const loaded = parseYaml(readText(paramsFile));
-    if (loaded !== null && (typeof loaded !== 'object' || Array.isArray(loaded))) throw new Error(`${paramsFile} must hold a mapping of node id to {param: value}`);
+    if (loaded !== null && (typeof loaded !== 'object' || Array.isArray(loaded))) {
+      throw new Error(`${paramsFile} must hold a mapping: node id to {param: value}, or param to value for every node that takes it`);
+    }
     Object.assign(params, loaded ?? {});
   }
   for (const pair of pairs) {
-    const m = /^([^.=]+)\.([^=]+)=(.*)$/s.exec(pair);
-    if (!m) throw new Error(`--param takes node.key=value, got '${pair}'`);
-    const [, node, key, raw] = m;
-    (params[node!] ??= {})[key!] = raw === '' ? '' : parseYaml(raw!);
+    const m = /^([^.=]+)(?:\.([^=]+))?=(.*)$/s.exec(pair);
+    if (!m) throw new Error(`--param takes node.key=value (or key=value for every node that takes key), got '${pair}'`);
+    const [, head, key, raw] = m;
+    const value = key !== undefined && isText(head!, key) ? raw! : paramValue(raw!);
+    if (key === undefined) {
+      params[head!] = value;
+      continue;
+    }
+    const own = params[head!];
+    const into = own !== null && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : (params[head!] = {});
+    (into as Record<string, unknown>)[key] = value;
   }
   return params;
 }

@@ -1,3 +1,5 @@
+import type { Diagnostic } from '../diagnostics';
+
 /** A node failed; `type` mirrors Kailash's exception names so users recognise them. */
 export class NodeFailure extends Error {
   constructor(
@@ -17,4 +19,14 @@ export class NodeFailure extends Error {
 }
 
 /** The workflow cannot run as written (the CLI's exit 2). */
-export class WorkflowInvalid extends Error {}
+export class WorkflowInvalid extends Error {
+  constructor(
+    message: string,
+    /** What refused it, with positions in the workflow file, when known. */
+    readonly diagnostics: Diagnostic[] = [],
+    /** Run parameters that reach nothing (see ParameterPlan.warnings). */
+    readonly warnings: string[] = [],
+  ) {
+    super(message);
+  }
+}

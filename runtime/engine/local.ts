@@ -11,6 +11,7 @@ import { safePath } from '../nodes/files/paths';
 import { NodeFailure, WorkflowInvalid } from './errors';
 import { disposeAll } from './resources';
 import { Run } from './run';
+import { checkRun, type RunCheck } from './run-parameters';
 import { EnvSecretProvider, type SecretProvider } from './secrets';
 import type { RunOptions, RunResult } from './types';
 
@@ -33,6 +34,31 @@ export function workflowErrors(model: WorkflowModel): Diagnostic[] {
   return errors;
 }
 
+/**
+ * What every path that starts a run checks before any node starts (`run`, a worker, the editor,
+ * `submit`): the workflow's errors, then the required values against everything the run has.
+ * Throws WorkflowInvalid when the run must not start; else returns the run's parameter plan.
+ */
+export function prepareRun(model: WorkflowModel, options: Pick<RunOptions, 'parameters' | 'to' | 'reuse'> = {}): RunCheck {
+  const errors = workflowErrors(model);
+  if (errors.length) throw new WorkflowInvalid(`The workflow has ${errors.length} error${errors.length === 1 ? '' : 's'}; first: ${errors[0]!.message}`, errors);
+  if (options.to !== undefined && !model.nodesById.has(options.to)) throw new WorkflowInvalid(`No node '${options.to}' in this workflow.`);
+  const check = checkRun(model, options);
+  if (check.missing.length) throw missingParameters(check);
+  return check;
+}
+
+/**
+ * A run refused before any node started, for required values that nothing gives. The warnings
+ * go with it: a misspelt node id or parameter is usually why the value is missing.
+ */
+function missingParameters(check: RunCheck): WorkflowInvalid {
+  const { missing, warnings } = check;
+  const head = missing.length === 1 ? '' : `${missing.length} required parameters have no value:\n`;
+  const tail = warnings.length ? `\n${warnings.map((w) => `warning: ${w}`).join('\n')}` : '';
+  return new WorkflowInvalid(head + missing.map((d) => d.message).join('\n') + tail, missing, warnings);
+}
+
 /** Sub-workflows including one another stop here rather than recurse forever. */
 const MAX_DEPTH = 8;
 
@@ -51,14 +77,17 @@ export class LocalRuntime {
 
   /** Validates, then runs. Throws WorkflowInvalid (nothing ran) when the workflow has errors. */
   async execute(model: WorkflowModel, options: RunOptions = {}, depth = 0): Promise<RunResult> {
-    const errors = workflowErrors(model);
-    if (errors.length) throw new WorkflowInvalid(`The workflow has ${errors.length} error${errors.length === 1 ? '' : 's'}; first: ${errors[0]!.message}`);
-    if (options.to !== undefined && !model.nodesById.has(options.to)) throw new WorkflowInvalid(`No node '${options.to}' in this workflow.`);
-    const run = new Run(model, options, {
-      secrets: this.secrets,
-      env: this.env,
-      services: (r) => this.services(r, depth),
-    });
+    const check = prepareRun(model, options);
+    const run = new Run(
+      model,
+      options,
+      {
+        secrets: this.secrets,
+        env: this.env,
+        services: (r) => this.services(r, depth),
+      },
+      check,
+    );
     return run.execute();
   }
 

@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import { getSpec } from '../catalog';
 import type { NodeOutput, NodeSpec, RunContext, RunServices } from '../catalog/types';
-import { buildGraph, type WorkflowGraph } from '../graph/graph';
+import { buildGraph, upstreamOf, type WorkflowGraph } from '../graph/graph';
 import type { ConnectionModel, NodeModel, WorkflowModel } from '../model/types';
 import { toPlain } from '../model/values';
 import { convergenceScope, convergenceChecks } from './convergence';
@@ -11,10 +11,12 @@ import { implementationOf, type NodeImplementation } from '../nodes/registry';
 import { NodeFailure } from './errors';
 import { evaluateExpression, truthy } from '../model/expression';
 import { breakers, readPolicies, runWithPolicies, type NodePolicies } from './policies';
+import { notPlain } from './plain';
 import { preview } from './preview';
 import { Redactor, type SecretProvider } from './secrets';
 import { resolveTemplates, type TemplateScope } from './templates';
 import type { NodeError, NodeRecord, RunEvent, RunEventBody, RunOptions, RunResult } from './types';
+import { checkRun, type RunCheck } from './run-parameters';
 import { planUnits, type Unit } from './units';
 import { coerce, readPath } from './values';
 
@@ -58,12 +60,11 @@ export class Run {
   private services?: RunServices & { dispose(): Promise<void> };
   /** Connections into each node whose source exists, in file order. */
   private readonly incoming = new Map<string, ConnectionModel[]>();
-  private readonly fileParameters: Record<string, unknown>;
-
   constructor(
     private readonly model: WorkflowModel,
     private readonly options: RunOptions,
     private readonly environment: RunEnvironment,
+    private readonly check: RunCheck = checkRun(model, options),
   ) {
     this.runId = options.runId ?? randomUUID();
     this.graph = buildGraph(model);
@@ -75,7 +76,6 @@ export class Run {
       if (!list) this.incoming.set(c.to.value, (list = []));
       list.push(c);
     }
-    this.fileParameters = (toPlain(model.parameters) as Record<string, unknown> | undefined) ?? {};
     for (const secret of options.reuseSecrets ?? []) this.redactor.add(secret);
   }
 
@@ -86,12 +86,11 @@ export class Run {
     let st = this.statics.get(node.id);
     if (!st) {
       const config = (toPlain(node.config) as Record<string, unknown> | undefined) ?? {};
-      const own = (o: Record<string, unknown>) => o[node.id] !== null && typeof o[node.id] === 'object';
       st = {
         policies: readPolicies(node),
         config,
         templated: JSON.stringify(config).includes('${'),
-        hasParameters: own(this.fileParameters) || own(this.options.parameters ?? {}),
+        hasParameters: this.check.plan.has(node.id),
       };
       this.statics.set(node.id, st);
     }
@@ -130,6 +129,7 @@ export class Run {
     outer?.addEventListener('abort', onCancel, { once: true });
     const unlisten = breakers.listen((key, state) => this.emit({ type: 'breaker', key, state }));
     this.emit({ type: 'run-start', order });
+    for (const message of this.check.warnings) this.emit({ type: 'warning', message });
     let stop: Outcome['stop'];
     try {
       stop = await this.schedule(units);
@@ -282,6 +282,8 @@ export class Run {
       if (!output || typeof output !== 'object' || Array.isArray(output)) {
         throw new NodeFailure('NodeValidationError', `Node outputs must be a dictionary, got ${Array.isArray(output) ? 'list' : typeof output}`);
       }
+      const bad = notPlain(output);
+      if (bad) throw new NodeFailure('NodeExecutionError', `Node '${id}' returned an output that is not plain data (${bad}); this is a bug in ${spec.type}, please report it.`);
       this.outputs.set(id, output);
       this.setResult(id, output);
       if ('success' in output && !output.success) {
@@ -398,16 +400,11 @@ export class Run {
     return { inputs, env: this.environment.env, secrets: this.environment.secrets, redactor: this.redactor, node: node.id };
   }
 
-  /** The file's `parameters` for this node (env and secret templates resolved), overridden by the caller's. */
+  /** The run parameters this node receives (see ParameterPlan); the file's get env and secret templates resolved. */
   private async runParameters(node: NodeModel): Promise<Record<string, unknown>> {
-    const out: Record<string, unknown> = {};
-    for (const source of [this.fileParameters, this.options.parameters ?? {}]) {
-      const own = source[node.id];
-      if (own !== null && typeof own === 'object' && !Array.isArray(own)) {
-        Object.assign(out, source === this.fileParameters ? await resolveTemplates(own, this.scope(node, {})) : own);
-      }
-    }
-    return out;
+    const { file, run } = this.check.plan.forNode(node.id);
+    const resolved = Object.keys(file).length ? ((await resolveTemplates(file, this.scope(node, {}))) as Record<string, unknown>) : {};
+    return { ...resolved, ...run };
   }
 
   /** Config < connections < run parameters; templates resolved; declared params defaulted and coerced. */
@@ -460,14 +457,6 @@ function toFailure(err: unknown, id: string): NodeFailure {
     return err;
   }
   return new NodeFailure('NodeExecutionError', `Node '${id}' execution failed: ${(err as Error)?.message ?? String(err)}`);
-}
-
-function upstreamOf(g: WorkflowGraph, model: WorkflowModel, target: string): Set<string> {
-  const seen = new Set<string>([target]);
-  const stack = [target];
-  const preds = (id: string) => [...g.predecessors.get(id)!, ...model.connections.filter((c) => c.cycle && c.to?.value === id && c.from).map((c) => c.from!.value)];
-  while (stack.length) for (const p of preds(stack.pop()!)) if (!seen.has(p)) seen.add(p), stack.push(p);
-  return seen;
 }
 
 function round(ms: number): number {

@@ -8,6 +8,7 @@ import { didYouMean, type Context } from './context';
 import { checkTransactionMode } from './transaction-mode';
 import { checkNodeCredentials, isCredentialName, unknownCredentialAdvice } from './credentials';
 import { checkSandboxImports } from './sandbox';
+import { requiredGaps } from './required';
 import { findSecrets } from './secrets';
 
 export function checkNodes(ctx: Context): void {
@@ -212,35 +213,26 @@ function checkTemplates(ctx: Context, scan: StringScan, s: string, at: Value['sp
   }
 }
 
+/**
+ * Kailash checks required parameters when a run starts, against everything the run has; so a
+ * value no file source gives is a warning here (the run may give it), unless only config can.
+ */
 function checkRequired(ctx: Context, node: NodeModel, spec: NodeSpec): void {
   const at = node.type?.span ?? node.idSpan;
-  const has = (name: string, p: ParamSpec | undefined): boolean => {
-    const e = node.config?.entries.find((x) => x.key === name || (p?.aliases?.includes(x.key) ?? false));
-    if (e && !(e.value.kind === 'scalar' && e.value.value === null)) return true;
-    if (p?.configOnly) return false;
-    return ctx.providedAtRun(node.id, [name, ...(p?.aliases ?? [])]);
-  };
-  for (const [name, p] of Object.entries(spec.params)) {
-    if (!p.required || has(name, p)) continue;
-    const where = p.configOnly ? 'set it in `config`' : 'set it in `config`, connect an output to it, or give it in `parameters`';
-    ctx.report(
-      'missing-required-param',
-      'error',
-      `Node '${node.id}' (${spec.type}) is missing required parameter '${name}' (${describeType(p)}): ${where}.`,
-      at,
-      [name],
-    );
+  for (const gap of requiredGaps(node, spec, (names) => ctx.providedAtRun(node.id, names))) {
+    const [name] = gap.names;
+    const what = `Node '${node.id}' (${spec.type})`;
+    let message: string;
+    if (gap.group && gap.configOnly) message = `${what} needs one of ${quoted(gap.names)}: set one in \`config\`.`;
+    else if (gap.group) message = `${what} needs one of ${quoted(gap.names)}, and none is in config, the \`parameters\` block or a connection: it must be given at run time, or add it to config.`;
+    else if (gap.configOnly) message = `${what} is missing required parameter '${name}' (${describeType(gap.param!)}): set it in \`config\` (it is fixed when the node is built).`;
+    else message = `${what}: required parameter '${name}' (${describeType(gap.param!)}) is in none of config, the \`parameters\` block or a connection: it must be given at run time, or add it to config.`;
+    ctx.report('missing-required-param', gap.configOnly ? 'error' : 'warning', message, at, gap.names);
   }
-  for (const group of spec.requireOneOf ?? []) {
-    if (group.some((name) => has(name, spec.params[name]))) continue;
-    ctx.report(
-      'missing-required-param',
-      'error',
-      `Node '${node.id}' (${spec.type}) needs one of ${group.map((g) => `'${g}'`).join(' or ')}.`,
-      at,
-      [...group],
-    );
-  }
+}
+
+function quoted(names: readonly string[]): string {
+  return names.map((g) => `'${g}'`).join(' or ');
 }
 
 function checkPolicies(ctx: Context, node: NodeModel): void {

@@ -1,11 +1,12 @@
 import { getSpec, METADATA_KEYS } from '../catalog';
-import { findParam } from '../catalog/typing';
+import { findParam, takesGlobal } from '../catalog/typing';
 import { didYouMean, type Context } from './context';
 import { isCredentialName, unknownCredentialAdvice } from './credentials';
 import { checkParamValue, sqlModeOf, walkStrings } from './nodes';
 
-/** The top-level `parameters` block: default run parameters per node. */
+/** The top-level `parameters` block: default run parameters per node, and global ones. */
 export function checkParameters(ctx: Context): void {
+  checkGlobals(ctx);
   for (const [nodeId, block] of ctx.nodeParameters) {
     const node = ctx.model.nodesById.get(nodeId)!;
     const spec = node.type ? getSpec(node.type.value) : undefined;
@@ -30,5 +31,23 @@ export function checkParameters(ctx: Context): void {
       }
       checkParamValue(ctx, e, p, e.key);
     }
+  }
+}
+
+/** A global parameter (a key that is not a node id) that no node takes goes nowhere: say so. */
+function checkGlobals(ctx: Context): void {
+  for (const e of ctx.model.parameters?.entries ?? []) {
+    if (!ctx.flatParameters.has(e.key) || ctx.nodeParameters.has(e.key)) continue;
+    const reached = ctx.model.nodes.some((n) => {
+      const spec = n.type ? getSpec(n.type.value) : undefined;
+      return spec !== undefined && takesGlobal(spec, e.key, ctx.templateInputs(n.id));
+    });
+    if (reached) continue;
+    if (ctx.model.nodesById.has(e.key)) {
+      ctx.report('unknown-param', 'warning', `'${e.key}' names a node, so its value must be a mapping of that node's parameters; Kailash treats it as a global parameter that no node takes.`, e.keySpan);
+      continue;
+    }
+    const near = ctx.closest(e.key, ctx.nodeIds());
+    ctx.report('unknown-param', 'warning', `'${e.key}' is not a node id and no node takes a parameter '${e.key}'; Kailash ignores it.${near.length ? ` Did you mean node '${near[0]}'?` : ''}`, e.keySpan, near);
   }
 }

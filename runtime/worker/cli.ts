@@ -1,8 +1,12 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunResult } from '../engine/types';
-import { collectParams } from '../cli/run';
-import { validateText } from '../validate';
+import { collectParams, printDiagnostics, refused } from '../cli/run';
+import { WorkflowInvalid } from '../engine/errors';
+import { prepareRun } from '../engine/local';
+import type { RunCheck } from '../engine/run-parameters';
+import { LineIndex } from '../model/lines';
+import { parseWorkflow } from '../model/parse';
 import { WorkerClient } from './client';
 import { checkRedisUrl } from './connection';
 import { checkQueueName, checkRunId } from './keys';
@@ -151,24 +155,30 @@ async function submitCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
   if (path.startsWith('..') || isAbsolute(path)) throw ctx.usageError(`'${file}' is outside --root (${resolve(values.root ?? '.')}); workers resolve workflow paths inside their root`);
   let parameters;
   try {
-    parameters = collectParams(values.params, values.param ?? [], ctx.readFile);
+    parameters = collectParams(values.params, values.param ?? [], ctx.readFile, text);
   } catch (err) {
     // An unreadable params file, bad YAML or a malformed --param: all usage errors, as for `run`.
     throw ctx.usageError((err as Error).message);
   }
   const timeoutMs = seconds('timeout', values.timeout, ctx);
   const runId = values['run-id'] === undefined ? undefined : check(() => checkRunId(values['run-id']!));
-  // A workflow that cannot run is refused here, as `run` refuses it, rather than failing on a worker.
-  const { diagnostics, lines } = validateText(text);
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) {
-    for (const d of errors) {
-      const p = lines.position(d.span[0]);
-      io.err(`${file}:${p.line + 1}:${p.character + 1}: error [${d.code}] ${d.message}\n`);
+  // A run a worker would refuse is refused here, by the same check, rather than queued.
+  const model = parseWorkflow(text);
+  let planned: RunCheck;
+  try {
+    planned = prepareRun(model, { parameters, ...(values.to !== undefined ? { to: values.to } : {}) });
+  } catch (err) {
+    if (!(err instanceof WorkflowInvalid)) throw err;
+    for (const w of err.warnings) io.err(`warning: ${w}\n`);
+    if (!err.diagnostics.length) io.err(`kailash-wf: ${err.message}\n`);
+    else {
+      printDiagnostics(file, err.diagnostics, new LineIndex(text), io);
+      io.err(`kailash-wf: not submitting '${file}': ${refused(err.diagnostics)}\n`);
     }
-    io.err(`kailash-wf: not submitting '${file}': it has ${errors.length} error${errors.length === 1 ? '' : 's'}\n`);
     return 2;
   }
+  const warned = new Set(planned.warnings);
+  for (const w of warned) io.err(`warning: ${w}\n`);
   const client = new WorkerClient(conn);
   try {
     try {
@@ -196,7 +206,7 @@ async function submitCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
       }
       return 0;
     }
-    const record = await client.wait(id!, { onEntry: values.json ? undefined : (e) => progress(e, io) });
+    const record = await client.wait(id!, { onEntry: values.json ? undefined : (e) => progress(e, io, warned) });
     const result = record.result;
     if (values.json) io.out(JSON.stringify(result, null, 2) + '\n');
     else io.out(summary(result) + '\n');
@@ -266,13 +276,14 @@ function summary(r: RunResult): string {
   return `${r.status === 'succeeded' ? '✓' : '✗'} ${r.status} in ${r.durationMs} ms${r.error ? ` — ${r.error.node ? `${r.error.node}: ` : ''}${r.error.message}` : ''}`;
 }
 
-function progress(e: StreamEntry, io: WorkerCliIo): void {
+/** A run's events as `run` prints them; warnings `submit` already printed are not repeated. */
+function progress(e: StreamEntry, io: WorkerCliIo, warned: Set<string>): void {
   const ev = e.event;
   if (ev.type === 'picked-up') io.out(`▶ run ${ev.runId} on ${e.worker}${e.delivery > 1 ? ` (delivery ${e.delivery})` : ''}\n`);
   if (ev.type === 'handed-back') io.out(`↩ ${e.worker} handed the run back (${ev.reason})\n`);
   if (ev.type === 'node-output') io.out(`  ✓ ${ev.node}  ${ev.record.durationMs} ms\n`);
   if (ev.type === 'node-skip') io.out(`  ↷ ${ev.node}  skipped\n`);
   if (ev.type === 'node-error') io.out(`  ✗ ${ev.node}  ${ev.record.durationMs} ms\n    ${ev.error.type}: ${ev.error.message}\n`);
-  if (ev.type === 'warning') io.err(`warning: ${ev.message}\n`);
+  if (ev.type === 'warning' && !warned.has(ev.message)) io.err(`warning: ${ev.message}\n`);
   if (ev.type === 'node-log') io.err(`[${ev.node}] ${ev.message}\n`);
 }

@@ -50,7 +50,7 @@ describe('kailash-wf CLI', () => {
         assert.match(r.out, new RegExp(`^Usage: kailash-wf ${c}\\b`));
       }
     }
-    assert.match((await cli('run', '--help')).out, /--param node\.key=value/);
+    assert.match((await cli('run', '--help')).out, /--param \[node\.\]key=value/);
     assert.equal((await cli('help', 'submit')).code, 0);
     const version = await cli('--version');
     assert.equal(version.code, 0);

@@ -222,7 +222,11 @@ export const specs: NodeSpec[] = [
       user: { type: 'str', description: 'Database user' },
       password: { type: 'str', description: 'Database password', secret: true },
       query: { type: 'str', description: 'SQL query to execute', sql: true },
-      params: { type: 'Any', description: 'Query parameters as dict or tuple' },
+      params: {
+        type: 'Any',
+        description: 'Query parameters as dict or tuple (also read as `parameters`, the name SQLDatabaseNode uses)',
+        aliases: ['parameters'],
+      },
       fetch_mode: {
         type: 'str',
         description: 'Fetch mode: one, all, many',
