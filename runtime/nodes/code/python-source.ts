@@ -57,7 +57,7 @@ for line in sys.stdin:
         bad = []
         for k, v in out.items():
             try:
-                json.dumps(v)
+                json.dumps(v, allow_nan=False)
             except (TypeError, ValueError):
                 bad.append(k)
         if bad:

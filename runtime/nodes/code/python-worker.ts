@@ -37,7 +37,11 @@ export class PythonWorker extends SerialWorker<string> {
   /** Killed processes not yet reaped: the run waits for them, so none outlives it. */
   private readonly dying = new Set<Promise<unknown>>();
 
-  constructor(private readonly python: string) {
+  /** `cwd`: the workflow's folder, so relative paths in user code mean what they do in Kailash. */
+  constructor(
+    private readonly python: string,
+    private readonly cwd?: string,
+  ) {
     super();
   }
 
@@ -56,7 +60,7 @@ export class PythonWorker extends SerialWorker<string> {
   }
 
   private start(exe: string): ChildProcess {
-    const child = spawn(exe, ['-u', '-c', PYTHON_WORKER], { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
+    const child = spawn(exe, ['-u', '-c', PYTHON_WORKER], { stdio: ['pipe', 'ignore', 'pipe', 'pipe'], cwd: this.cwd });
     this.child = child;
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)));
@@ -85,6 +89,8 @@ export class PythonWorker extends SerialWorker<string> {
     try {
       msg = JSON.parse(line);
     } catch {
+      // A reply that does not parse must fail its node rather than leave the run waiting.
+      this.failCurrent(new NodeFailure('PythonWorkerError', `The Python worker sent an unreadable reply: ${line.slice(0, 200)}`));
       return;
     }
     if (msg.ok) this.settle(msg.id, { output: msg.output! });

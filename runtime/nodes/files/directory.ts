@@ -104,7 +104,8 @@ export const readDirectory: NodeRun = async (inputs, ctx) => {
       files_by_type_count: Object.fromEntries(Object.entries(byType).map(([k, v]) => [k, v.length])),
       total_size: files.reduce((n, f) => n + (f.file_size as number), 0),
       scan_time: scanTime,
-      directory_path: root,
+      // Kailash reports the folder as the workflow gave it.
+      directory_path: inputs.directory_path,
       recursive: Boolean(inputs.recursive),
     },
   };
