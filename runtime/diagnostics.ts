@@ -22,6 +22,7 @@ export const DIAGNOSTIC_CODES = [
   'unknown-template-variable',
   'plaintext-secret',
   'sql-injection-risk',
+  'kailash-compat',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { LocalRuntime } from '../../runtime/engine/local';
 import { WorkflowInvalid } from '../../runtime/engine/errors';
 import { parseWorkflow } from '../../runtime/model/parse';
+import { validateModel } from '../../runtime/validate';
 import { canonical, parseLossless, type Tree } from './compare';
 
 // Every case of test/compat/cases runs through our engine and is compared with what the Kailash
@@ -23,6 +24,8 @@ const names = readdirSync(CASES)
 interface Known {
   category: string;
   reason: string;
+  /** A diagnostic the file must get for it (our warning where Kailash itself would fail). */
+  diagnostic?: string;
 }
 const known = JSON.parse(readFileSync(join(HERE, 'known-differences.json'), 'utf8')) as Record<string, Known>;
 
@@ -129,6 +132,11 @@ describe('the Kailash SDK is the oracle: every compat case matches it, or is a l
       const problems = compare(expected, await runOurs(name));
       if (known[name]) {
         assert.ok(problems.length > 0, `${name} now matches Kailash: remove it from known-differences.json (${known[name].reason})`);
+        const code = known[name].diagnostic;
+        if (code) {
+          const found = validateModel(parseWorkflow(readFileSync(join(CASES, `${name}.workflow.yaml`), 'utf8'))).map((d) => d.code);
+          assert.ok(found.includes(code as never), `${name} should get a ${code} diagnostic; got ${found.join(', ') || 'none'}`);
+        }
       } else {
         assert.deepEqual(problems, [], `${name} differs from Kailash (fix it, or list it in known-differences.json with a reason)`);
       }
