@@ -80,6 +80,8 @@ export interface SubRunResult {
   status: 'succeeded' | 'failed' | 'cancelled';
   results: Record<string, NodeOutput | null>;
   error?: { type: string; message: string; node?: string };
+  /** Inner nodes nothing else consumes (Kailash flattens only their outputs). */
+  exits?: string[];
 }
 
 /** Services of the run a node belongs to, started on first use and stopped when the run ends. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { getSpec } from '../catalog';
 import type { RunServices, SubRunResult } from '../catalog/types';
 import type { WorkflowModel } from '../model/types';
 import { parseWorkflow } from '../model/parse';
@@ -100,7 +101,7 @@ export class LocalRuntime {
     let python: PythonWorker | undefined;
     let js: JsWorker | undefined;
     return {
-      python: () => (python ??= new PythonWorker(this.options.pythonPath ?? this.env.KAILASH_PYTHON ?? 'python3')),
+      python: () => (python ??= new PythonWorker(this.options.pythonPath ?? this.env.KAILASH_PYTHON ?? 'python3', run.baseDir)),
       javascript: () => (js ??= new JsWorker(this.options.jsMemoryMb)),
       runWorkflow: (source, parameters, signal) => this.runSubWorkflow(source, parameters, signal, run, depth),
       dispose: async () => {
@@ -132,8 +133,10 @@ export class LocalRuntime {
       text = JSON.stringify(fromToDict(source.definition));
     }
     const model = parseWorkflow(text);
+    const exits = [...model.nodesById.keys()].filter((id) => !model.connections.some((c) => c.from?.value === id));
     try {
-      return await this.execute(model, { parameters: mapParameters(model, parameters), signal, baseDir, roots: parent.roots }, depth + 1);
+      const result = await this.execute(model, { parameters: mapParameters(model, parameters), signal, baseDir, roots: parent.roots }, depth + 1);
+      return { ...result, exits };
     } catch (err) {
       if (err instanceof WorkflowInvalid) throw new NodeFailure('WorkflowValidationError', `Sub-workflow ${label} is invalid: ${err.message}`);
       throw err;
@@ -164,17 +167,26 @@ function fromToDict(d: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** `{node: {...}}` entries pass through; `<node>_<param>` keys become `{node: {param}}` (longest id wins). */
+/**
+ * `{node: {...}}` entries pass through. A `<node>_<param>` key is Kailash's WorkflowNode input: it
+ * exists only for a param an entry node (one without incoming connections) declares, and the key is
+ * split at its first `_`, so an inner id with an underscore cannot be reached this way.
+ */
 function mapParameters(model: WorkflowModel, flat: Record<string, unknown>): Record<string, unknown> {
-  const ids = [...model.nodesById.keys()].sort((a, b) => b.length - a.length);
   const out: Record<string, Record<string, unknown>> = {};
+  const entries = new Set([...model.nodesById.keys()].filter((id) => !model.connections.some((c) => c.to?.value === id && !c.cycle)));
   for (const [k, v] of Object.entries(flat)) {
     if (model.nodesById.has(k) && v && typeof v === 'object' && !Array.isArray(v)) {
       Object.assign((out[k] ??= {}), v);
       continue;
     }
-    const id = ids.find((i) => k.startsWith(`${i}_`));
-    if (id) (out[id] ??= {})[k.slice(id.length + 1)] = v;
+    const cut = k.indexOf('_');
+    if (cut < 0) continue;
+    const id = k.slice(0, cut);
+    const param = k.slice(cut + 1);
+    const type = model.nodesById.get(id)?.type?.value;
+    if (!entries.has(id) || !type || !getSpec(type)?.params[param]) continue;
+    (out[id] ??= {})[param] = v;
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics';
 import { LineIndex } from '../model/lines';
 import type { ConnectionModel, MapValue, WorkflowModel } from '../model/types';
+import { checkKailashCompat } from './compat';
 import { checkConnection, isRepeat } from './connections';
 import { Context, SUGGEST_BUDGET, type ValidateOptions } from './context';
 import { checkGraph } from './graph';
@@ -25,8 +26,9 @@ interface Cached {
  * object while the item's text is unchanged (it only moves). A node's checks read the node and
  * what flows into it (input names of connections into it, its run parameters); a connection's
  * read itself and its endpoint nodes, or the id list when an endpoint is missing, and whether it
- * repeats an earlier connection. The `parameters` block and the graph checks (cycles,
- * disconnected nodes) are global and cheap, so they rerun every time.
+ * repeats an earlier connection. The `parameters` block, the graph checks (cycles,
+ * disconnected nodes) and the Kailash-compatibility warnings are global and cheap, so they rerun
+ * every time.
  *
  * Did-you-mean has a budget shared by the whole pass, in check order; items are visited in that
  * order and the budget replayed, so a cached result is used only when the budget would have
@@ -70,6 +72,7 @@ export class IncrementalValidator {
     const globalStart = ctx.diagnostics.length;
     checkParameters(ctx);
     checkGraph(ctx);
+    checkKailashCompat(ctx);
     for (let i = globalStart; i < ctx.diagnostics.length; i++) out.push(moved(ctx.diagnostics[i]!, 0));
     const all = applySuppressions(model.text, out, lines);
     return all.sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1]);

@@ -2,6 +2,7 @@ import type { Diagnostic } from '../diagnostics';
 import { LineIndex } from '../model/lines';
 import { parseWorkflow } from '../model/parse';
 import type { WorkflowModel } from '../model/types';
+import { checkKailashCompat } from './compat';
 import { checkConnections } from './connections';
 import { Context, type ValidateOptions } from './context';
 import { checkGraph } from './graph';
@@ -19,6 +20,7 @@ export function validateModel(model: WorkflowModel, options: ValidateOptions = {
     checkConnections(ctx);
     checkParameters(ctx);
     checkGraph(ctx);
+    checkKailashCompat(ctx);
   }
   const all = applySuppressions(model.text, model.diagnostics.concat(ctx.diagnostics), lines);
   return all.sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1]);

@@ -21,16 +21,17 @@ function folder(files: Record<string, string | Buffer>): string {
 }
 
 describe('CSVReaderNode', () => {
-  it('reads dict rows of strings as csv.DictReader does: BOM, quotes, newlines in fields, short and long rows', async () => {
-    const dir = folder({ 'in.csv': '\ufeffid,name,note\r\n1,"Doe, Jane","line one\nline two"\r\n\r\n2,Bob\r\n3,Eve,x,extra1,extra2\r\n' });
-    const r = await runNode(rt, 'CSVReaderNode', { file_path: 'in.csv', index_column: 'id' }, { baseDir: dir });
+  it("reads rows as Kailash's csv.reader loop does: BOM kept, quotes, newlines in fields, blank lines, short and long rows", async () => {
+    const dir = folder({ 'in.csv': '\ufeffid,name,note\r\n1,"Doe, Jane","line one\r\nline two"\r\n\r\n2,Bob\r\n3,Eve,x,extra1,extra2\r\n' });
+    const r = await runNode(rt, 'CSVReaderNode', { file_path: 'in.csv', index_column: 'name' }, { baseDir: dir });
     assert.equal(r.status, 'succeeded', JSON.stringify(r.error));
     assert.deepEqual(r.output!.data, [
-      { id: '1', name: 'Doe, Jane', note: 'line one\nline two' },
-      { id: '2', name: 'Bob', note: null },
-      { id: '3', name: 'Eve', note: 'x', null: ['extra1', 'extra2'] },
+      { '\ufeffid': '1', name: 'Doe, Jane', note: 'line one\nline two' },
+      {},
+      { '\ufeffid': '2', name: 'Bob' },
+      { '\ufeffid': '3', name: 'Eve', note: 'x' },
     ]);
-    assert.deepEqual(Object.keys(r.output!.data_indexed as object), ['1', '2', '3']);
+    assert.deepEqual(Object.keys(r.output!.data_indexed as object), ['Doe, Jane', 'Bob', 'Eve']);
   });
 
   it('takes other delimiters and reads lists without headers', async () => {
@@ -59,21 +60,23 @@ describe('CSVReaderNode', () => {
 });
 
 describe('CSVWriterNode', () => {
-  it('writes dict rows with a header from every key, Python-style booleans and JSON for nested values', async () => {
+  it("writes dict rows as csv.DictWriter does: columns of the first row, str() cells, \\r\\n line ends", async () => {
     const dir = tempDir();
-    const data = [{ id: 1, ok: true, tags: ['a', 'b'] }, { id: 2, ok: false, note: 'semi;colon' }];
+    const data = [{ id: 1, ok: true, tags: ['a', 'b'], note: null }, { id: 2, ok: false, note: 'semi;colon' }];
     const r = await runNode(rt, 'CSVWriterNode', { file_path: 'out/report.csv', data, delimiter: ';' }, { baseDir: dir });
     assert.equal(r.status, 'succeeded', JSON.stringify(r.error));
-    assert.deepEqual(r.output, { rows_written: 2, file_path: join(dir, 'out/report.csv') });
-    assert.equal(readFileSync(join(dir, 'out/report.csv'), 'utf8'), 'id;ok;tags;note\n1;True;"[""a"",""b""]";\n2;False;;"semi;colon"\n');
+    assert.deepEqual(r.output, { rows_written: 2, file_path: 'out/report.csv' });
+    assert.equal(readFileSync(join(dir, 'out/report.csv'), 'utf8'), "id;ok;tags;note\r\n1;True;['a', 'b'];\r\n2;False;;\"semi;colon\"\r\n");
     const back = await runNode(rt, 'CSVReaderNode', { file_path: 'out/report.csv', delimiter: ';' }, { baseDir: dir });
     assert.deepEqual((back.output!.data as Record<string, string>[])[1], { id: '2', ok: 'False', tags: '', note: 'semi;colon' });
+    const extra = await runNode(rt, 'CSVWriterNode', { file_path: 'x.csv', data: [{ a: 1 }, { a: 2, b: 3 }] }, { baseDir: dir });
+    assert.match(extra.error!.message, /dict contains fields not in fieldnames: 'b'/);
   });
 
   it('writes lists as rows, nothing for empty data, and leaves the old file whole when cancelled', async () => {
     const dir = tempDir();
     const lists = await runNode(rt, 'CSVWriterNode', { file_path: 'l.csv', data: [[1, 'a'], [2, null]] }, { baseDir: dir });
-    assert.equal(readFileSync(join(dir, 'l.csv'), 'utf8'), '1,a\n2,\n');
+    assert.equal(readFileSync(join(dir, 'l.csv'), 'utf8'), '1,a\r\n2,\r\n');
     assert.equal(lists.output!.rows_written, 2);
     const empty = await runNode(rt, 'CSVWriterNode', { file_path: 'e.csv', data: [] }, { baseDir: dir });
     assert.deepEqual(empty.output, { rows_written: 0 });
@@ -82,7 +85,7 @@ describe('CSVWriterNode', () => {
     abort.abort(new Error('cancelled'));
     const ctx = { signal: abort.signal, baseDir: dir, roots: [] } as unknown as RunContext;
     await assert.rejects(implementationOf('CSVWriterNode')!.run({ file_path: 'l.csv', data: [[9, 'z']] }, ctx), /cancelled/);
-    assert.equal(readFileSync(join(dir, 'l.csv'), 'utf8'), '1,a\n2,\n');
+    assert.equal(readFileSync(join(dir, 'l.csv'), 'utf8'), '1,a\r\n2,\r\n');
     assert.deepEqual(readdirSync(dir).sort(), ['l.csv'], 'no temporary file left behind');
   });
 });

@@ -101,7 +101,7 @@ export const specs: NodeSpec[] = [
     summary: 'Combine up to five inputs into one (concat, zip or merge_dict)',
     docs: md(
       'Merges `data1`…`data5` into `merged_data`: `concat` joins lists (or lists the inputs), `zip` pairs them up, `merge_dict` updates dicts in order (or joins lists of dicts on `key`).',
-      'With `skip_none`, null inputs (e.g. from a skipped switch branch) are ignored, and a single remaining input is passed through as is. `data1` must be connected.',
+      'With `skip_none`, null inputs (e.g. from a skipped switch branch) are ignored, and a single remaining input is passed through as is. Without `data1` (connected or in config) the node fails when it runs, unless every input is null.',
       '```yaml',
       'nodes:',
       '  - id: combine',
@@ -112,7 +112,7 @@ export const specs: NodeSpec[] = [
       '```',
     ),
     params: {
-      data1: { type: 'Any', description: 'First data source', required: true },
+      data1: { type: 'Any', description: 'First data source (the node fails at run time without it, unless every input is null)' },
       data2: { type: 'Any', description: 'Second data source' },
       data3: { type: 'Any', description: 'Third data source (optional)' },
       data4: { type: 'Any', description: 'Fourth data source (optional)' },
@@ -136,8 +136,8 @@ export const specs: NodeSpec[] = [
     origin: 'kailash',
     summary: 'Run another workflow (file or inline definition) as a single node',
     docs: md(
-      'Loads the inner workflow from `workflow_path` (.yaml, .yml, .json) or `workflow_dict` and runs it. Its inputs are named `<entry_node>_<param>` (or mapped by `input_mapping`); `inputs` overrides values per inner node.',
-      'Outputs: `results` (inner node id → output), plus one `<node>_<key>` output per inner node output (e.g. `transform_result`), or the names given by `output_mapping`.',
+      'Loads the inner workflow from `workflow_path` (.yaml, .yml, .json) or `workflow_dict` and runs it. Its inputs are named `<entry_node>_<param>` for params the entry node declares, split at the first `_` as Kailash does (or mapped by `input_mapping`); `inputs` overrides values per inner node.',
+      'Outputs: `results` (inner node id → output), plus one `<node>_<key>` output per output of each exit node (an inner node nothing else consumes, e.g. `transform_result`), or only the names given by `output_mapping`.',
       '```yaml',
       'nodes:',
       '  - id: enrich',

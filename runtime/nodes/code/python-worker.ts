@@ -65,7 +65,11 @@ export class PythonWorker extends SerialWorker<string> {
   /** Killed processes not yet reaped: the run waits for them, so none outlives it. */
   private readonly dying = new Set<Promise<unknown>>();
 
-  constructor(private readonly python: string) {
+  /** `cwd`: the workflow's folder, so relative paths in user code mean what they do in Kailash. */
+  constructor(
+    private readonly python: string,
+    private readonly cwd?: string,
+  ) {
     super();
   }
 
@@ -98,7 +102,7 @@ export class PythonWorker extends SerialWorker<string> {
 
   private start(exe: string): ChildProcess {
     // Its own process group, so that whatever the code starts is killed with it.
-    const child = spawn(exe, ['-u', '-c', PYTHON_WORKER], { stdio: ['pipe', 'ignore', 'pipe', 'pipe'], env: pythonEnv(), detached: process.platform !== 'win32' });
+    const child = spawn(exe, ['-u', '-c', PYTHON_WORKER], { stdio: ['pipe', 'ignore', 'pipe', 'pipe'], env: pythonEnv(), cwd: this.cwd, detached: process.platform !== 'win32' });
     this.child = child;
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)));
@@ -130,6 +134,8 @@ export class PythonWorker extends SerialWorker<string> {
     try {
       msg = JSON.parse(line.slice(at + this.token.length + 1));
     } catch {
+      // A reply that does not parse must fail its node rather than leave the run waiting.
+      this.failCurrent(new NodeFailure('PythonWorkerError', `The Python worker sent an unreadable reply: ${line.slice(0, 200)}`));
       return;
     }
     if (this.tokens.get(msg.id) !== this.token) return;

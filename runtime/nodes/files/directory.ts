@@ -110,7 +110,8 @@ export const readDirectory: NodeRun = async (inputs, ctx) => {
       files_by_type_count: Object.fromEntries(Object.entries(byType).map(([k, v]) => [k, v.length])),
       total_size: sizes.reduce((n, size) => n + size, 0),
       scan_time: scanTime,
-      directory_path: root,
+      // Kailash reports the folder as the workflow gave it.
+      directory_path: inputs.directory_path,
       recursive: Boolean(inputs.recursive),
     },
   };

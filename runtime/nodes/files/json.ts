@@ -13,5 +13,7 @@ export const readJson: NodeRun = async (inputs, ctx) => {
 
 export const writeJson: NodeRun = async (inputs, ctx) => {
   const indent = typeof inputs.indent === 'number' ? inputs.indent : 2;
-  return { file_path: await writeWithin(inputs.file_path, JSON.stringify(inputs.data ?? null, null, indent), ctx) };
+  await writeWithin(inputs.file_path, JSON.stringify(inputs.data ?? null, null, indent), ctx);
+  // Kailash returns the path as the workflow gave it, not resolved.
+  return { file_path: inputs.file_path };
 };

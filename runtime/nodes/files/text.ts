@@ -10,11 +10,15 @@ function encodingOf(v: unknown): BufferEncoding {
   return enc;
 }
 
-export const readText: NodeRun = async (inputs, ctx) => ({ text: await readWithin(inputs.file_path, ctx, encodingOf(inputs.encoding)) });
+/** Kailash opens the file in text mode, so `\r\n` and a lone `\r` arrive as `\n` (universal newlines). */
+export const readText: NodeRun = async (inputs, ctx) => ({
+  text: (await readWithin(inputs.file_path, ctx, encodingOf(inputs.encoding))).replace(/\r\n?/g, '\n'),
+});
 
 export const writeText: NodeRun = async (inputs, ctx) => {
   const encoding = encodingOf(inputs.encoding);
   const text = String(inputs.text ?? '');
-  const path = await writeWithin(inputs.file_path, text, ctx, { encoding, append: inputs.append === true });
-  return { file_path: path, bytes_written: Buffer.byteLength(text, encoding) };
+  await writeWithin(inputs.file_path, text, ctx, { encoding, append: inputs.append === true });
+  // Kailash returns the path as the workflow gave it, not resolved.
+  return { file_path: inputs.file_path, bytes_written: Buffer.byteLength(text, encoding) };
 };

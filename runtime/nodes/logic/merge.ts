@@ -1,15 +1,23 @@
 import type { NodeRun } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
+import { pyEquals } from './python';
 
 function isDict(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Kailash's MergeNode (`nodes/logic/operations.py`): concat, zip or merge_dict of data1..data5. */
+const absent = (v: unknown) => v === null || v === undefined;
+
+/**
+ * Kailash's MergeNode (`nodes/logic/operations.py`), step for step: None inputs are always left
+ * out (`skip_none` only matters when all five are None), one input is passed through, and
+ * merge_dict on lists joins later lists into the first by `key`, appending their unmatched items.
+ */
 export const runMerge: NodeRun = async (inputs) => {
-  if (!('data1' in inputs)) throw new NodeFailure('ValueError', "Required parameter 'data1' not provided at execution time");
   const all = [inputs.data1, inputs.data2, inputs.data3, inputs.data4, inputs.data5];
-  const values = inputs.skip_none === false ? all.map((v) => v ?? null) : all.filter((v) => v !== null && v !== undefined);
+  if (all.every(absent) && inputs.skip_none !== false) return { merged_data: null };
+  if (!('data1' in inputs)) throw new NodeFailure('ValueError', "Required parameter 'data1' not provided at execution time");
+  const values = all.filter((v) => !absent(v));
   if (values.length === 0) return { merged_data: null };
   if (values.length === 1) return { merged_data: values[0] };
   const type = String(inputs.merge_type ?? 'concat');
@@ -23,17 +31,37 @@ export const runMerge: NodeRun = async (inputs) => {
     }
     case 'merge_dict': {
       if (values.every(isDict)) return { merged_data: Object.assign({}, ...values) };
-      const key = inputs.key as string | undefined;
-      if (key && values.every((v) => Array.isArray(v) && v.every(isDict))) {
-        const byKey = new Map<unknown, Record<string, unknown>>();
-        for (const list of values as Record<string, unknown>[][]) {
-          for (const item of list) byKey.set(item[key], { ...(byKey.get(item[key]) ?? {}), ...item });
-        }
-        return { merged_data: [...byKey.values()] };
-      }
-      throw new NodeFailure('ValueError', 'merge_dict needs dicts, or lists of dicts with a `key` to join on');
+      const key = inputs.key as string | undefined | null;
+      if (key && values.every(Array.isArray)) return { merged_data: joinOn(values as unknown[][], key) };
+      throw new NodeFailure('ValueError', 'merge_dict requires dict inputs or lists of dicts with a key');
     }
     default:
       throw new NodeFailure('ValueError', `Unknown merge type: ${type}`);
   }
 };
+
+/** Items of later lists update the first list's items with an equal `key` value; the rest are appended. */
+function joinOn(lists: unknown[][], key: string): unknown[] {
+  const result = [...lists[0]!];
+  const has = (item: unknown): item is Record<string, unknown> => isDict(item) && Object.prototype.hasOwnProperty.call(item, key);
+  for (const list of lists.slice(1)) {
+    // Python's dict comprehension: the last item with a given key value wins; items without the key index as None.
+    const indexed: [unknown, Record<string, unknown>][] = [];
+    for (const item of list) {
+      if (!isDict(item)) continue;
+      const k = item[key] ?? null;
+      const at = indexed.findIndex(([x]) => pyEquals(x, k));
+      if (at >= 0) indexed[at] = [indexed[at]![0], item];
+      else indexed.push([k, item]);
+    }
+    for (let i = 0; i < result.length; i++) {
+      const item = result[i];
+      if (!has(item)) continue;
+      const match = indexed.find(([x]) => pyEquals(x, item[key] ?? null));
+      if (match) result[i] = { ...item, ...match[1] };
+    }
+    const keys = result.filter(has).map((item) => item[key] ?? null);
+    for (const item of list) if (has(item) && !keys.some((k) => pyEquals(k, item[key] ?? null))) result.push(item);
+  }
+  return result;
+}

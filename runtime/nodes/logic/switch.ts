@@ -42,6 +42,9 @@ export const runSwitch: NodeRun = async (inputs) => {
   const operator = String(inputs.operator ?? '==');
   const cases = inputs.cases as unknown[] | undefined | null;
   const withResult = inputs.pass_condition_result !== false;
+  const prefix = String(inputs.case_prefix ?? 'case_');
+  const defaultField = String(inputs.default_field ?? 'default');
+  if (field && Array.isArray(data) && data.length > 0 && isDict(data[0])) return groupByField(data, field, cases ?? [], prefix, defaultField, withResult);
   const check = field && isDict(data) ? (data[field] ?? null) : data;
   if (!cases || cases.length === 0) {
     const ok = evaluate(check, operator, inputs.value);
@@ -49,26 +52,41 @@ export const runSwitch: NodeRun = async (inputs) => {
     if (withResult) out.condition_result = ok;
     return out;
   }
-  const prefix = String(inputs.case_prefix ?? 'case_');
-  const out: NodeOutput = { [String(inputs.default_field ?? 'default')]: data };
-  if (Array.isArray(data) && field && data.every(isDict)) {
-    // A list of records is grouped by the field's value.
-    const matched: unknown[] = [];
-    for (const c of cases) {
-      const items = data.filter((item) => evaluate(item[field] ?? null, operator, c));
-      out[caseKey(prefix, c)] = items;
-      if (items.length) matched.push(c);
-    }
-    if (withResult) out.condition_result = matched;
-    return out;
-  }
+  const out: NodeOutput = { [defaultField]: data };
+  for (const c of cases) out[caseKey(prefix, c)] = null;
   let matched: unknown = null;
   const breakFirst = inputs.break_after_first_match !== false;
   for (const c of cases) {
-    const hit = (!breakFirst || matched === null) && evaluate(check, operator, c);
-    out[caseKey(prefix, c)] = hit ? data : null;
-    if (hit && matched === null) matched = c;
+    if (!evaluate(check, operator, c)) continue;
+    out[caseKey(prefix, c)] = data;
+    // Kailash keeps the last case that matched when it does not stop at the first.
+    matched = c;
+    if (breakFirst) break;
   }
   if (withResult) out.condition_result = matched;
   return out;
 };
+
+/**
+ * A list of records (Kailash checks only the first item) is grouped by the field's value: each
+ * case gets the items equal to it (the operator is not used), `default` every item, group by group.
+ */
+function groupByField(data: unknown[], field: string, cases: unknown[], prefix: string, defaultField: string, withResult: boolean): NodeOutput {
+  const groups: [unknown, unknown[]][] = [];
+  for (const item of data) {
+    const k = isDict(item) ? (item[field] ?? null) : null;
+    const g = groups.find(([x]) => pyEquals(x, k));
+    if (g) g[1].push(item);
+    else groups.push([k, [item]]);
+  }
+  const out: NodeOutput = { [defaultField]: groups.flatMap(([, items]) => items) };
+  const matched: unknown[] = [];
+  for (const c of cases) {
+    const g = groups.find(([x]) => pyEquals(x, c));
+    out[caseKey(prefix, c)] = g ? g[1] : [];
+    if (g && !matched.some((m) => pyEquals(m, c))) matched.push(c);
+  }
+  // Kailash takes a set intersection here, so with several matches its order is the hash seed's.
+  if (withResult) out.condition_result = matched;
+  return out;
+}

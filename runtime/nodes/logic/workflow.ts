@@ -16,16 +16,46 @@ export const runWorkflowNode: NodeRun = async (inputs, ctx) => {
   const label = 'path' in source ? `'${source.path}'` : '(workflow_dict)';
   const own = new Set(['workflow_path', 'workflow_dict', 'input_mapping', 'output_mapping', 'inputs']);
   const parameters: Record<string, unknown> = {};
-  if (inputs.inputs && typeof inputs.inputs === 'object') Object.assign(parameters, inputs.inputs);
-  for (const [k, v] of Object.entries(inputs)) if (!own.has(k)) parameters[k] = v;
+  const inputMapping = isDict(inputs.input_mapping) ? inputs.input_mapping : undefined;
+  if (inputMapping) {
+    // `{param: {node, parameter}}`: this node's input `param` becomes that inner node's `parameter`.
+    for (const [param, m] of Object.entries(inputMapping)) {
+      if (!(param in inputs) || !isDict(m) || typeof m.node !== 'string') continue;
+      const into = (parameters[m.node] ??= {}) as Record<string, unknown>;
+      into[typeof m.parameter === 'string' ? m.parameter : param] = inputs[param];
+    }
+  } else {
+    for (const [k, v] of Object.entries(inputs)) if (!own.has(k)) parameters[k] = v;
+  }
+  if (isDict(inputs.inputs)) {
+    for (const [node, values] of Object.entries(inputs.inputs)) {
+      if (isDict(values)) parameters[node] = { ...(isDict(parameters[node]) ? parameters[node] : {}), ...values };
+    }
+  }
   const inner = await ctx.services.runWorkflow(source, parameters, ctx.signal);
   if (inner.status !== 'succeeded') {
     const where = inner.error?.node ? ` at node '${inner.error.node}'` : '';
     throw new NodeFailure('WorkflowExecutionError', `Sub-workflow ${label} ${inner.status}${where}: ${inner.error?.message ?? 'unknown error'}`);
   }
   const out: Record<string, unknown> = { results: inner.results };
-  for (const [node, output] of Object.entries(inner.results)) {
-    if (output) for (const [key, value] of Object.entries(output)) out[`${node}_${key}`] = value;
+  const outputMapping = isDict(inputs.output_mapping) ? inputs.output_mapping : undefined;
+  if (outputMapping) {
+    for (const [name, m] of Object.entries(outputMapping)) {
+      if (!isDict(m) || typeof m.node !== 'string') continue;
+      const result = inner.results[m.node];
+      const key = typeof m.output === 'string' ? m.output : name;
+      if (isDict(result) && key in result) out[name] = result[key];
+    }
+    return out;
+  }
+  // Kailash flattens the outputs of the exit nodes only (those nothing else consumes).
+  for (const node of inner.exits ?? Object.keys(inner.results)) {
+    const output = inner.results[node];
+    if (isDict(output)) for (const [key, value] of Object.entries(output)) out[`${node}_${key}`] = value;
   }
   return out;
 };
+
+function isDict(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

@@ -1,0 +1,135 @@
+/**
+ * How a run of ours is compared with an expected file the Kailash SDK produced
+ * (scripts/oracle/oracle.py). Both sides become the same canonical tree, so a plain deep-equal
+ * decides and its diff shows the difference. The rules, and why each exists, are in README.md.
+ */
+
+/** A number as Python prints it (`2.0`, `1e+20`, `9007199254740993`, `nan`). */
+export class PyNumber {
+  constructor(readonly repr: string) {}
+}
+
+export type Tree = null | boolean | string | PyNumber | Tree[] | { [k: string]: Tree };
+
+/** Output fields holding the time of the run or of a file: they can never match. */
+export const TIME_KEYS = new Set(['execution_time', 'scan_time', 'created_time', 'modified_time', 'discovered_at']);
+export const TIME = '<time>';
+export const CASE_DIR = '<case>';
+
+/** Parses JSON keeping every number's text, so `2.0` and 9007199254740993 survive. */
+export function parseLossless(text: string): Tree {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const fail = (what: string): never => {
+    throw new SyntaxError(`${what} at offset ${i}`);
+  };
+  const value = (): Tree => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const o: Record<string, Tree> = {};
+      ws();
+      if (text[i] === '}') return i++, o;
+      for (;;) {
+        ws();
+        const k = value();
+        if (typeof k !== 'string') fail('object key expected');
+        ws();
+        if (text[i++] !== ':') fail("':' expected");
+        o[k as string] = value();
+        ws();
+        const d = text[i++];
+        if (d === '}') return o;
+        if (d !== ',') fail("',' or '}' expected");
+      }
+    }
+    if (c === '[') {
+      i++;
+      const a: Tree[] = [];
+      ws();
+      if (text[i] === ']') return i++, a;
+      for (;;) {
+        a.push(value());
+        ws();
+        const d = text[i++];
+        if (d === ']') return a;
+        if (d !== ',') fail("',' or ']' expected");
+      }
+    }
+    if (c === '"') {
+      const m = /^"(?:[^"\\]|\\.)*"/s.exec(text.slice(i));
+      if (!m) fail('bad string');
+      i += m![0].length;
+      return JSON.parse(m![0]) as string;
+    }
+    const m = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i));
+    if (m) {
+      i += m[0].length;
+      return new PyNumber(m[0]);
+    }
+    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+      if (text.startsWith(word, i)) return (i += word.length), v;
+    }
+    return fail('value expected');
+  };
+  const out = value();
+  ws();
+  if (i !== text.length) fail('trailing text');
+  return untag(out);
+}
+
+/** `{"$float": "nan"}` (JSON has no NaN or infinities) back to a number. */
+function untag(t: Tree): Tree {
+  if (Array.isArray(t)) return t.map(untag);
+  if (t && typeof t === 'object' && !(t instanceof PyNumber)) {
+    const keys = Object.keys(t);
+    if (keys.length === 1 && keys[0] === '$float' && typeof t.$float === 'string') return new PyNumber(t.$float);
+    return Object.fromEntries(keys.map((k) => [k, untag(t[k]!)]));
+  }
+  return t;
+}
+
+/** Python's `repr(float)` of a JS number that is not a whole number. */
+function pyFloatRepr(n: number): string {
+  const [mantissa, exp] = n.toExponential().split('e') as [string, string];
+  const e = Number(exp);
+  if (e < -4 || e >= 16) {
+    const digits = mantissa.includes('.') ? mantissa : mantissa;
+    return `${digits}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  }
+  return String(n);
+}
+
+/**
+ * A JS number as Python would print the value this runtime holds. A whole number prints as an
+ * int (JS cannot tell 2 from 2.0), with every digit the double really holds, so 2.0, 1e20 and
+ * 9007199254740993 show up as differences rather than passing by accident.
+ */
+export function pyNumber(n: number): PyNumber {
+  if (Number.isNaN(n)) return new PyNumber('nan');
+  if (!Number.isFinite(n)) return new PyNumber(n > 0 ? 'inf' : '-inf');
+  if (Number.isInteger(n)) return new PyNumber(Object.is(n, -0) ? '0' : BigInt(n).toString());
+  return new PyNumber(pyFloatRepr(n));
+}
+
+/** Our value as a canonical tree: the case folder as `<case>`, time fields as `<time>`, `_` keys dropped. */
+export function canonical(v: unknown, folders: string[]): Tree {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return pyNumber(v);
+  if (typeof v === 'bigint') return new PyNumber(v.toString());
+  if (typeof v === 'string') return folders.reduce((s, f) => s.split(f).join(CASE_DIR), v);
+  if (Array.isArray(v)) return v.map((x) => canonical(x, folders));
+  if (typeof v === 'object') {
+    const out: Record<string, Tree> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (k.startsWith('_')) continue;
+      out[k] = TIME_KEYS.has(k) && x !== null && x !== undefined ? TIME : canonical(x, folders);
+    }
+    return out;
+  }
+  return `<${typeof v}>`;
+}
