@@ -109,8 +109,11 @@ class _Checker(ast.NodeVisitor):
             self.add(node, "Use of name '%s' is not allowed in restricted mode" % node.id)
         self.generic_visit(node)
 
+# Dunder names that are plain strings (Kailash lets code read them, as in type(x).__name__).
+READABLE_DUNDERS = frozenset(("__name__", "__qualname__", "__doc__", "__module__"))
+
 def _hidden_attr(name):
-    return (name.startswith("__") and name.endswith("__")) or name in FRAME_ATTRS
+    return (name.startswith("__") and name.endswith("__") and name not in READABLE_DUNDERS) or name in FRAME_ATTRS
 
 def check_safety(code, filename):
     tree = ast.parse(code, filename)
