@@ -13,8 +13,8 @@ const ROOT = join(__dirname, '..', '..');
 
 describe("the editor's run host checks run parameters as `run` does", () => {
   it('refuses a run without the value, naming the node; runs with it (global and node-specific)', { timeout: 60_000 }, async () => {
-    const text = 'name: merge\nnodes:\n  - {id: a, type: MergeNode}\n  - {id: b, type: MergeNode, config: {data1: [0]}}\n';
-    const dir = workspace({ 'm.workflow.yaml': text });
+    const text = 'name: read\nnodes:\n  - {id: a, type: TextReaderNode}\n  - {id: b, type: TextReaderNode, config: {file_path: c.txt}}\n';
+    const dir = workspace({ 'm.workflow.yaml': text, 'a.txt': 'A', 'b.txt': 'B', 'c.txt': 'C' });
     const host = fork(join(ROOT, 'client', 'run-host.ts'), [], { execArgv: ['--import', 'tsx'], cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     const replies = new Map<string, (m: FromHost) => void>();
     const warnings: string[] = [];
@@ -28,14 +28,15 @@ describe("the editor's run host checks run parameters as `run` does", () => {
         host.send({ type: 'run', id, file: join(dir, 'm.workflow.yaml'), text, parameters, settings: { maxConcurrency: 2 } } satisfies ToHost);
       });
     try {
-      const refused = await run('r1', { b: { data2: [1] } });
+      const refused = await run('r1', { b: { encoding: 'utf-8' } });
       assert.equal(refused.type, 'invalid');
-      assert.match((refused as { message: string }).message, /^Node 'a' \(MergeNode\) has no value for required parameter 'data1' \(Any\): set it in config, connect an output to it, or give it in the run's parameters/);
-      const ok = await run('r2', { data1: [7], b: { data1: [8] }, dataa: 1 });
+      assert.match((refused as { message: string }).message, /^Node 'a' \(TextReaderNode\) has no value for required parameter 'file_path' \(str\): set it in config, connect an output to it, or give it in the run's parameters/);
+      // The global value reaches both nodes; b's own run parameter beats it.
+      const ok = await run('r2', { file_path: 'a.txt', b: { file_path: 'b.txt' }, file_paht: 1 });
       assert.equal(ok.type, 'done', JSON.stringify(ok));
       if (ok.type !== 'done') return;
-      assert.deepEqual(ok.result.results, { a: { merged_data: [7] }, b: { merged_data: [8] } });
-      assert.deepEqual(warnings, ["run parameter 'dataa' is not a node id and no node takes a parameter 'dataa', so it is ignored. Did you mean 'data1'?"]);
+      assert.deepEqual(ok.result.results, { a: { text: 'A' }, b: { text: 'B' } });
+      assert.deepEqual(warnings, ["run parameter 'file_paht' is not a node id and no node takes a parameter 'file_paht', so it is ignored. Did you mean 'file_path'?"]);
     } finally {
       host.kill();
     }
