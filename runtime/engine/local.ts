@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { RunServices, SubRunResult } from '../catalog/types';
 import type { WorkflowModel } from '../model/types';
@@ -7,7 +7,7 @@ import type { Diagnostic } from '../diagnostics';
 import { validateModel } from '../validate';
 import { JsWorker } from '../nodes/code/js-worker';
 import { PythonWorker } from '../nodes/code/python-worker';
-import { safePath } from '../nodes/files/paths';
+import { readablePath } from '../nodes/files/paths';
 import { NodeFailure, WorkflowInvalid } from './errors';
 import { disposeAll } from './resources';
 import { Run } from './run';
@@ -92,10 +92,12 @@ export class LocalRuntime {
     let baseDir = parent.baseDir;
     const label = 'path' in source ? `'${source.path}'` : '(workflow_dict)';
     if ('path' in source) {
-      const file = safePath(source.path, parent, 'workflow_path');
+      // After links, as file nodes check theirs: a link inside the folder must not lead out of it.
+      const file = await readablePath(source.path, parent, 'workflow_path');
       try {
-        text = readFileSync(file, 'utf8');
+        text = await readFile(file, { encoding: 'utf8', signal });
       } catch (err) {
+        if (signal.aborted) throw signal.reason;
         throw new NodeFailure('FileNotFoundError', `Cannot read sub-workflow ${label}: ${(err as Error).message}`);
       }
       baseDir = dirname(file);

@@ -115,7 +115,7 @@ export const runSqlDatabase: NodeRun = async (inputs, ctx) => {
   notSupported(inputs, 'optimistic_locking');
   const connection = String(inputs.connection_string ?? '');
   if (!connection) throw new NodeFailure('NodeValidationError', 'connection_string parameter is required');
-  const info = parseConnection(connection, ctx.baseDir);
+  const info = parseConnection(connection, ctx);
   const { statements, operations } = statementsOf(inputs, 'parameters');
   const bound = bindAll(statements, info.dialect);
   const opts = poolOptions(inputs, Number(inputs.pool_size ?? 5), Number(inputs.max_overflow ?? 10), Number(inputs.pool_timeout ?? 30));
@@ -146,7 +146,7 @@ function asyncConnection(inputs: Record<string, unknown>, ctx: RunContext): { co
   } else {
     connection = urlFromParts(declared, inputs);
   }
-  return { connection, info: parseConnection(connection, ctx.baseDir) };
+  return { connection, info: parseConnection(connection, ctx) };
 }
 
 function shapeAsync(inputs: Record<string, unknown>, r: StatementResult, query: string, dialect: Dialect): Record<string, unknown> {
