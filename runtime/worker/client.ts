@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import type { RunParameters } from '../engine/types';
-import { connect, reachable } from './connection';
+import { answered, closeConnection, connect, reachable } from './connection';
 import { readEvents } from './events';
 import { checkQueueName, checkRunId, DEFAULT_QUEUE, KEEP_SECONDS, PREFIX, queueKeys, type QueueKeys } from './keys';
 import { JOB_NAME, jobOptions } from './queue';
@@ -140,9 +140,11 @@ export class WorkerClient {
     await this.redis.publish(this.keys.cancelChannel, runId);
   }
 
+  /** Never waits on a Redis that is gone. */
   async close(): Promise<void> {
-    await this.queue?.close();
-    await this.redis.quit().catch(() => undefined);
+    const queue = this.queue?.close().catch(() => undefined);
+    if (queue && this.redis.status === 'ready') await answered(queue, this.options.redis, 2000).catch(() => undefined);
+    await closeConnection(this.redis);
   }
 
   private async jobState(runId: string): Promise<RunState> {
