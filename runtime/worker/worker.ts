@@ -13,7 +13,7 @@ import { connect, displayUrl } from './connection';
 import { EventWriter } from './events';
 import { RedisPolicies } from './global-policies';
 import { checkQueueName, DEFAULT_QUEUE, PREFIX, queueKeys, type QueueKeys } from './keys';
-import { stallSettings } from './queue';
+import { MAX_STALLS, STALLED_TOO_OFTEN, stallSettings } from './queue';
 import { deliveries, recordOnce, startRun } from './records';
 import type { RunJob, RunRecord } from './types';
 
@@ -261,7 +261,7 @@ export class RunWorker {
         submittedAt: job.data.submittedAt,
         startedAt: job.processedOn ?? now,
         finishedAt: now,
-        result: failed(job.data.runId, 'WorkerError', `The queue gave up on this run: ${err.message}`),
+        result: failed(job.data.runId, 'WorkerError', failureMessage(err)),
       });
       if (stored.written) this.log(`✗ ${job.data.runId} failed in the queue: ${err.message}`);
     } catch (e) {
@@ -301,6 +301,13 @@ export async function jobPlace(root: string, file: unknown): Promise<{ root: str
 function isInside(root: string, full: string): boolean {
   const r = relative(root, full);
   return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+}
+
+function failureMessage(err: Error): string {
+  if (err.message === STALLED_TOO_OFTEN) {
+    return `The run stopped ${MAX_STALLS} workers (each died or stalled while running it), so it is not delivered again. Look for what kills the worker: memory, a crash in a code node, a blocked event loop.`;
+  }
+  return `The queue gave up on this run: ${err.message}`;
 }
 
 function failed(runId: string, type: string, message: string): RunResult {
