@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { RunResult } from '../engine/types';
 import { collectParams } from '../cli/run';
 import { validateText } from '../validate';
-import { WorkerClient } from './client';
+import { RunIdInUse, WorkerClient } from './client';
 import { answered, checkRedisUrl } from './connection';
 import { checkQueueName, checkRunId } from './keys';
 import type { RunStatus, StreamEntry } from './types';
@@ -41,7 +41,7 @@ export async function workerCli(command: 'worker' | 'submit' | 'status' | 'cance
   } catch (err) {
     // Checks on names and URLs throw plain errors; they are usage errors here.
     if (err instanceof CheckFailed) throw ctx.usageError(err.message);
-    if (err instanceof RedisUnavailable) {
+    if (err instanceof RedisUnavailable || err instanceof RunIdInUse) {
       io.err(`kailash-wf: ${err.message}\n`);
       return 2;
     }
