@@ -7,6 +7,7 @@ import { LocalRuntime, workflowErrors } from '../engine/local';
 import type { RunEvent, RunParameters } from '../engine/types';
 import { parseWorkflow } from '../model/parse';
 import { LineIndex } from '../model/lines';
+import { setOwn, table } from '../util/own';
 
 export interface RunIo {
   out: (s: string) => void;
@@ -100,7 +101,8 @@ function indent(s: string): string {
 
 /** `--params FILE` (JSON or YAML) and `--param node.key=value` (value read as YAML: `5` is a number). */
 export function collectParams(paramsFile: string | undefined, pairs: string[], readText: (f: string) => string): RunParameters {
-  const params: Record<string, Record<string, unknown>> = {};
+  // Node ids and keys are the user's: `__proto__.x=1` must set a key, not Object.prototype.x.
+  const params = table<Record<string, unknown>>();
   if (paramsFile) {
     const loaded = parseYaml(readText(paramsFile));
     if (loaded !== null && (typeof loaded !== 'object' || Array.isArray(loaded))) throw new Error(`${paramsFile} must hold a mapping of node id to {param: value}`);
@@ -110,7 +112,7 @@ export function collectParams(paramsFile: string | undefined, pairs: string[], r
     const m = /^([^.=]+)\.([^=]+)=(.*)$/s.exec(pair);
     if (!m) throw new Error(`--param takes node.key=value, got '${pair}'`);
     const [, node, key, raw] = m;
-    (params[node!] ??= {})[key!] = raw === '' ? '' : parseYaml(raw!);
+    setOwn((params[node!] ??= table()), key!, raw === '' ? '' : parseYaml(raw!));
   }
   return params;
 }

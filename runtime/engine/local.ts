@@ -13,6 +13,7 @@ import { disposeAll } from './resources';
 import { Run } from './run';
 import { EnvSecretProvider, type SecretProvider } from './secrets';
 import type { RunOptions, RunResult } from './types';
+import { table } from '../util/own';
 
 export interface RuntimeOptions {
   secrets?: SecretProvider;
@@ -140,14 +141,14 @@ function fromToDict(d: Record<string, unknown>): Record<string, unknown> {
 /** `{node: {...}}` entries pass through; `<node>_<param>` keys become `{node: {param}}` (longest id wins). */
 function mapParameters(model: WorkflowModel, flat: Record<string, unknown>): Record<string, unknown> {
   const ids = [...model.nodesById.keys()].sort((a, b) => b.length - a.length);
-  const out: Record<string, Record<string, unknown>> = {};
+  const out = table<Record<string, unknown>>();
   for (const [k, v] of Object.entries(flat)) {
     if (model.nodesById.has(k) && v && typeof v === 'object' && !Array.isArray(v)) {
-      Object.assign((out[k] ??= {}), v);
+      Object.assign((out[k] ??= table()), v);
       continue;
     }
     const id = ids.find((i) => k.startsWith(`${i}_`));
-    if (id) (out[id] ??= {})[k.slice(id.length + 1)] = v;
+    if (id) (out[id] ??= table())[k.slice(id.length + 1)] = v;
   }
   return out;
 }

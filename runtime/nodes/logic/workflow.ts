@@ -1,5 +1,6 @@
 import type { NodeRun } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
+import { setOwn, table } from '../../util/own';
 
 /**
  * Kailash's WorkflowNode for a sub-workflow file or an inline `workflow_dict`: `inputs` (`{node: {param: value}}`) and
@@ -15,9 +16,9 @@ export const runWorkflowNode: NodeRun = async (inputs, ctx) => {
   else throw new NodeFailure('NodeConfigurationError', "WorkflowNode requires either 'workflow_path' or 'workflow_dict'");
   const label = 'path' in source ? `'${source.path}'` : '(workflow_dict)';
   const own = new Set(['workflow_path', 'workflow_dict', 'input_mapping', 'output_mapping', 'inputs']);
-  const parameters: Record<string, unknown> = {};
+  const parameters = table<unknown>();
   if (inputs.inputs && typeof inputs.inputs === 'object') Object.assign(parameters, inputs.inputs);
-  for (const [k, v] of Object.entries(inputs)) if (!own.has(k)) parameters[k] = v;
+  for (const [k, v] of Object.entries(inputs)) if (!own.has(k)) setOwn(parameters, k, v);
   const inner = await ctx.services.runWorkflow(source, parameters, ctx.signal);
   if (inner.status !== 'succeeded') {
     const where = inner.error?.node ? ` at node '${inner.error.node}'` : '';
