@@ -103,7 +103,7 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     return t.slice(0, m.index) + n + t.slice(m.index! + m[0].length);
   }),
   // Deep nesting where a value goes.
-  fc.tuple(fc.nat(), fc.integer({ min: 50, max: 3000 }), fc.boolean()).map(([a, depth, map]): Mutation => (t) => {
+  fc.tuple(fc.nat(), fc.integer({ min: 50, max: 1500 }), fc.boolean()).map(([a, depth, map]): Mutation => (t) => {
     const colons = [...t.matchAll(/: /g)].map((m) => m.index!);
     if (!colons.length) return t + `\nx: ${nested(depth, map)}`;
     const at = colons[a % colons.length]! + 2;
