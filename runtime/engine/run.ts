@@ -16,7 +16,7 @@ import { resolveTemplates, type TemplateScope } from './templates';
 import type { NodeError, NodeRecord, RunEvent, RunEventBody, RunOptions, RunResult } from './types';
 import { planUnits, type Unit } from './units';
 import { coerce, readPath } from './values';
-import { setOwn } from '../util/own';
+import { own as ownValue, setOwn, table } from '../util/own';
 
 const SQL_NODES = new Set(['SQLDatabaseNode', 'AsyncSQLDatabaseNode']);
 /** Loops with only a convergence check still stop somewhere. */
@@ -85,7 +85,7 @@ export class Run {
     let st = this.statics.get(node.id);
     if (!st) {
       const config = (toPlain(node.config) as Record<string, unknown> | undefined) ?? {};
-      const own = (o: Record<string, unknown>) => o[node.id] !== null && typeof o[node.id] === 'object';
+      const own = (o: Record<string, unknown>) => ownValue(o, node.id) !== null && typeof ownValue(o, node.id) === 'object';
       st = {
         policies: readPolicies(node),
         config,
@@ -397,9 +397,10 @@ export class Run {
 
   /** The file's `parameters` for this node (env and secret templates resolved), overridden by the caller's. */
   private async runParameters(node: NodeModel): Promise<Record<string, unknown>> {
-    const out: Record<string, unknown> = {};
+    // A table: a node id or key such as `__proto__` is a parameter, not this object's prototype.
+    const out = table<unknown>();
     for (const source of [this.fileParameters, this.options.parameters ?? {}]) {
-      const own = source[node.id];
+      const own = ownValue(source, node.id);
       if (own !== null && typeof own === 'object' && !Array.isArray(own)) {
         Object.assign(out, source === this.fileParameters ? await resolveTemplates(own, this.scope(node, {})) : own);
       }
