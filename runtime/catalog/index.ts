@@ -1,4 +1,6 @@
-import type { NodeSpec } from './types';
+import { table } from '../util/own';
+import { POLICIES } from './policies';
+import type { NodeSpec, TypeSpec } from './types';
 import { specs as api } from './specs/api';
 import { specs as auth } from './specs/auth';
 import { specs as database } from './specs/database';
@@ -23,6 +25,25 @@ export const allSpecs: readonly NodeSpec[] = [
   ...logic,
   ...ai,
 ];
+
+/**
+ * Validation, completion and the engine look user-written keys up in these maps
+ * (`spec.params[key]`): tables without a prototype, so `constructor` is an unknown param, not
+ * Object's constructor.
+ */
+function tablesOf<T extends TypeSpec>(t: T): T {
+  if (t.fields) t.fields = table(Object.fromEntries(Object.entries(t.fields).map(([k, f]) => [k, tablesOf(f)])));
+  if (t.items) tablesOf(t.items);
+  return t;
+}
+for (const spec of allSpecs) {
+  spec.params = table(Object.fromEntries(Object.entries(spec.params).map(([k, p]) => [k, tablesOf(p)])));
+  spec.outputs = table(Object.fromEntries(Object.entries(spec.outputs).map(([k, o]) => [k, tablesOf(o)])));
+}
+for (const policy of Object.values(POLICIES)) {
+  if (policy.fields) policy.fields = table(Object.fromEntries(Object.entries(policy.fields).map(([k, f]) => [k, tablesOf(f)])));
+  if (policy.value) tablesOf(policy.value);
+}
 
 const byType = new Map(allSpecs.map((s) => [s.type, s]));
 

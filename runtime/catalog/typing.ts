@@ -44,7 +44,8 @@ export function outputsOf(spec: NodeSpec, config: Record<string, unknown>): Reco
   } catch {
     // A spec hook must never break validation of a half-written file.
   }
-  return { ...spec.outputs, ...extra };
+  // A table, as spec.outputs is: a `from_output` named `constructor` is no output.
+  return Object.assign(Object.create(null) as Record<string, OutputSpec>, spec.outputs, extra);
 }
 
 /**

@@ -10,6 +10,7 @@ import { getSpec } from '../catalog';
 import { findParam } from '../catalog/typing';
 import { parseWorkflow } from '../model/parse';
 import { LineIndex } from '../model/lines';
+import { own, setOwn, table } from '../util/own';
 
 export interface RunIo {
   out: (s: string) => void;
@@ -156,7 +157,8 @@ export function collectParams(paramsFile: string | undefined, pairs: string[], r
     const spec = type ? getSpec(type) : undefined;
     return spec ? findParam(spec, key)?.[1].type === 'str' : false;
   };
-  const params: Record<string, unknown> = {};
+  // Node ids and keys are the user's: `__proto__.x=1` must set a key, not Object.prototype.x.
+  const params = table<unknown>();
   if (paramsFile) {
     const loaded = parseYaml(readText(paramsFile));
     if (loaded !== null && (typeof loaded !== 'object' || Array.isArray(loaded))) {
@@ -170,12 +172,14 @@ export function collectParams(paramsFile: string | undefined, pairs: string[], r
     const [, head, key, raw] = m;
     const value = key !== undefined && isText(head!, key) ? raw! : paramValue(raw!);
     if (key === undefined) {
-      params[head!] = value;
+      setOwn(params, head!, value);
       continue;
     }
-    const own = params[head!];
-    const into = own !== null && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : (params[head!] = {});
-    (into as Record<string, unknown>)[key] = value;
+    const existing = own(params, head!);
+    let into: Record<string, unknown>;
+    if (existing !== null && typeof existing === 'object' && !Array.isArray(existing)) into = existing as Record<string, unknown>;
+    else setOwn(params, head!, (into = table<unknown>()));
+    setOwn(into, key, value);
   }
   return params;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { getSpec } from '../catalog';
 import type { RunServices, SubRunResult } from '../catalog/types';
@@ -8,13 +8,14 @@ import type { Diagnostic } from '../diagnostics';
 import { validateModel } from '../validate';
 import { JsWorker } from '../nodes/code/js-worker';
 import { PythonWorker } from '../nodes/code/python-worker';
-import { safePath } from '../nodes/files/paths';
+import { readablePath } from '../nodes/files/paths';
 import { NodeFailure, WorkflowInvalid } from './errors';
 import { disposeAll } from './resources';
 import { Run } from './run';
 import { checkRun, type RunCheck } from './run-parameters';
 import { EnvSecretProvider, type SecretProvider } from './secrets';
 import type { RunOptions, RunResult } from './types';
+import { setOwn, table } from '../util/own';
 
 export interface RuntimeOptions {
   secrets?: SecretProvider;
@@ -122,10 +123,12 @@ export class LocalRuntime {
     let baseDir = parent.baseDir;
     const label = 'path' in source ? `'${source.path}'` : '(workflow_dict)';
     if ('path' in source) {
-      const file = safePath(source.path, parent, 'workflow_path');
+      // After links, as file nodes check theirs: a link inside the folder must not lead out of it.
+      const file = await readablePath(source.path, parent, 'workflow_path');
       try {
-        text = readFileSync(file, 'utf8');
+        text = await readFile(file, { encoding: 'utf8', signal });
       } catch (err) {
+        if (signal.aborted) throw signal.reason;
         throw new NodeFailure('FileNotFoundError', `Cannot read sub-workflow ${label}: ${(err as Error).message}`);
       }
       baseDir = dirname(file);
@@ -173,11 +176,11 @@ function fromToDict(d: Record<string, unknown>): Record<string, unknown> {
  * split at its first `_`, so an inner id with an underscore cannot be reached this way.
  */
 function mapParameters(model: WorkflowModel, flat: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, Record<string, unknown>> = {};
+  const out = table<Record<string, unknown>>();
   const entries = new Set([...model.nodesById.keys()].filter((id) => !model.connections.some((c) => c.to?.value === id && !c.cycle)));
   for (const [k, v] of Object.entries(flat)) {
     if (model.nodesById.has(k) && v && typeof v === 'object' && !Array.isArray(v)) {
-      Object.assign((out[k] ??= {}), v);
+      Object.assign((out[k] ??= table()), v);
       continue;
     }
     const cut = k.indexOf('_');
@@ -186,7 +189,7 @@ function mapParameters(model: WorkflowModel, flat: Record<string, unknown>): Rec
     const param = k.slice(cut + 1);
     const type = model.nodesById.get(id)?.type?.value;
     if (!entries.has(id) || !type || !getSpec(type)?.params[param]) continue;
-    (out[id] ??= {})[param] = v;
+    setOwn((out[id] ??= table()), param, v);
   }
   return out;
 }

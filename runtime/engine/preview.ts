@@ -1,3 +1,5 @@
+import { setOwn } from '../util/own';
+
 /** Caps for previews in events: results keep whole values, live views get a bounded copy. */
 const MAX_ITEMS = 20;
 const MAX_STRING = 1000;
@@ -31,7 +33,7 @@ export function preview(value: unknown): { value: unknown; truncated: boolean } 
     }
     const entries = Object.entries(v as Record<string, unknown>);
     const out: Record<string, unknown> = {};
-    for (const [k, x] of entries.slice(0, MAX_KEYS)) out[k] = walk(x, depth + 1);
+    for (const [k, x] of entries.slice(0, MAX_KEYS)) setOwn(out, k, walk(x, depth + 1));
     if (entries.length > MAX_KEYS) {
       truncated = true;
       out['…'] = `${entries.length - MAX_KEYS} more keys`;

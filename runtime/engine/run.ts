@@ -19,6 +19,7 @@ import type { NodeError, NodeRecord, RunEvent, RunEventBody, RunOptions, RunResu
 import { checkRun, type RunCheck } from './run-parameters';
 import { planUnits, type Unit } from './units';
 import { coerce, readPath } from './values';
+import { setOwn } from '../util/own';
 
 const SQL_NODES = new Set(['SQLDatabaseNode', 'AsyncSQLDatabaseNode']);
 /** Loops with only a convergence check still stop somewhere. */
@@ -143,7 +144,7 @@ export class Run {
     const untolerated = [...this.failed].find((id) => readPolicies(this.node(id)).onError !== 'continue');
     const status = cancelled ? 'cancelled' : stop || untolerated ? 'failed' : 'succeeded';
     const results: Record<string, NodeOutput | null> = {};
-    for (const id of order) if (this.results.has(id)) results[id] = this.results.get(id)!;
+    for (const id of order) if (this.results.has(id)) setOwn(results, id, this.results.get(id)!);
     const result: RunResult = { runId: this.runId, status, durationMs: round(performance.now() - started), results, nodes: this.records };
     if (cancelled) result.error = { type: 'WorkflowCancelledError', message: 'Workflow cancelled' };
     else if (stop) result.error = stop;
@@ -413,7 +414,7 @@ export class Run {
     let resolved = config;
     if (templated) {
       resolved = {};
-      for (const [k, v] of Object.entries(config)) resolved[k] = spec.params[k]?.raw ? v : await resolveTemplates(v, this.scope(node, runtimeInputs));
+      for (const [k, v] of Object.entries(config)) setOwn(resolved, k, spec.params[k]?.raw ? v : await resolveTemplates(v, this.scope(node, runtimeInputs)));
     }
     const merged: Record<string, unknown> = { ...resolved, ...runtimeInputs };
     const args: Record<string, unknown> = {};

@@ -2,6 +2,7 @@ import { findTemplates, isWholeTemplate } from '../model/templates';
 import { NodeFailure } from './errors';
 import type { Redactor, SecretProvider } from './secrets';
 import { pyStr } from './values';
+import { setOwn } from '../util/own';
 
 export interface TemplateScope {
   /** The node's runtime inputs (connection values and run parameters): what `${name}` sees. */
@@ -22,7 +23,7 @@ export async function resolveTemplates(value: unknown, scope: TemplateScope, dep
   if (depth > 64 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return Promise.all(value.map((v) => resolveTemplates(v, scope, depth + 1)));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = await resolveTemplates(v, scope, depth + 1);
+  for (const [k, v] of Object.entries(value)) setOwn(out, k, await resolveTemplates(v, scope, depth + 1));
   return out;
 }
 

@@ -168,11 +168,36 @@ export function diag(code: DiagnosticCode, severity: Severity, message: string, 
   return suggestions && suggestions.length > 0 ? { code, severity, message, span, suggestions } : { code, severity, message, span };
 }
 
+/** Every anchored node by anchor name, in document order (a loop, not recursion: nesting may be deep). */
+function anchorsOf(root: YamlNode | null): Map<string, YamlNode[]> {
+  const out = new Map<string, YamlNode[]>();
+  const stack: unknown[] = root ? [root] : [];
+  while (stack.length) {
+    const n = stack.pop();
+    if (isPair(n)) {
+      stack.push(n.key, n.value);
+      continue;
+    }
+    if (!n || typeof n !== 'object') continue;
+    const node = n as YamlNode & { anchor?: string };
+    if (node.anchor) {
+      let list = out.get(node.anchor);
+      if (!list) out.set(node.anchor, (list = []));
+      list.push(node);
+    }
+    if (isMap(node) || isSeq(node)) for (const item of node.items) stack.push(item);
+  }
+  for (const list of out.values()) list.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0));
+  return out;
+}
+
 /** Converts yaml's AST into our span-carrying values, bounding aliases and depth. */
 export class ValueReader {
   /** Whether any alias was met: a piece with one cannot be read apart from the anchors it names. */
   sawAlias = false;
   private aliasExpansion = 0;
+  private readonly targets = new Map<YamlNode, YamlNode | null>();
+  private anchors?: Map<string, YamlNode[]>;
   private aliasReported = false;
   private depthReported = false;
 
@@ -181,6 +206,26 @@ export class ValueReader {
     private readonly diagnostics: Diagnostic[],
     private readonly length: number,
   ) {}
+
+  /**
+   * The node an alias names: the last node before it anchored with that name, as yaml's own
+   * `resolve` finds it. That one walks the document up to the alias each time (quadratic in the
+   * depth of nesting); this indexes the anchors once and remembers each alias's answer.
+   */
+  private resolve(alias: YamlNode & { source: string; range?: readonly number[] | null }): YamlNode | undefined {
+    let target = this.targets.get(alias);
+    if (target === undefined) {
+      this.anchors ??= anchorsOf(this.doc.contents as YamlNode | null);
+      const at = alias.range?.[0] ?? Infinity;
+      target = null;
+      for (const n of this.anchors.get(alias.source) ?? []) {
+        if ((n.range?.[0] ?? 0) < at) target = n;
+        else break;
+      }
+      this.targets.set(alias, target);
+    }
+    return target ?? undefined;
+  }
 
   read(node: YamlNode, depth: number, aliasSpan?: Span): Value {
     const span = aliasSpan ?? this.span(node);
@@ -202,7 +247,7 @@ export class ValueReader {
     }
     if (isAlias(node)) {
       this.sawAlias = true;
-      const target = node.resolve(this.doc);
+      const target = this.resolve(node);
       if (!target) {
         this.diagnostics.push(diag('yaml-syntax', 'error', `Unknown alias *${node.source}.`, span));
         return { kind: 'scalar', span, value: null };
@@ -232,7 +277,7 @@ export class ValueReader {
           ? this.read(valueNode, depth + 1, aliasSpan)
           : { kind: 'scalar', span: [keySpan[1], keySpan[1]], value: null };
         if (keyNode && isAlias(keyNode)) this.sawAlias = true;
-        const rawKey = keyNode ? (isAlias(keyNode) ? keyNode.resolve(this.doc) : keyNode) : null;
+        const rawKey = keyNode ? (isAlias(keyNode) ? this.resolve(keyNode) : keyNode) : null;
         // yaml marks a `<<` merge key with a symbol value; a quoted '<<' is an ordinary key.
         const isMerge = isScalar(rawKey) && (typeof rawKey.value === 'symbol' || (rawKey.value === '<<' && rawKey.type === 'PLAIN'));
         const keyValue = rawKey && isScalar(rawKey) ? scalarValue(rawKey.value) : null;

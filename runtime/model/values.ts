@@ -1,4 +1,5 @@
 import type { Entry, MapValue, Value } from './types';
+import { setOwn } from '../util/own';
 
 /** The entry of a mapping with this key (the first, if a file repeats it). */
 export function getEntry(map: MapValue | undefined, key: string): Entry | undefined {
@@ -17,7 +18,7 @@ export function toPlain(value: Value | undefined): unknown {
       return value.items.map(toPlain);
     case 'map': {
       const out: Record<string, unknown> = {};
-      for (const e of value.entries) out[e.key] = toPlain(e.value);
+      for (const e of value.entries) setOwn(out, e.key, toPlain(e.value));
       return out;
     }
   }

@@ -7,8 +7,8 @@ import { prepareRun } from '../engine/local';
 import type { RunCheck } from '../engine/run-parameters';
 import { LineIndex } from '../model/lines';
 import { parseWorkflow } from '../model/parse';
-import { WorkerClient } from './client';
-import { checkRedisUrl } from './connection';
+import { RunIdInUse, WorkerClient } from './client';
+import { answered, checkRedisUrl } from './connection';
 import { checkQueueName, checkRunId } from './keys';
 import type { RunStatus, StreamEntry } from './types';
 import { RunWorker, WORKER_DEFAULTS } from './worker';
@@ -33,11 +33,41 @@ export async function workerCli(command: 'worker' | 'submit' | 'status' | 'cance
   } catch (err) {
     // Checks on names and URLs throw plain errors; they are usage errors here.
     if (err instanceof CheckFailed) throw ctx.usageError(err.message);
+    if (err instanceof RedisUnavailable || err instanceof RunIdInUse) {
+      io.err(`kailash-wf: ${err.message}\n`);
+      return 2;
+    }
     throw err;
   }
 }
 
 class CheckFailed extends Error {}
+class RedisUnavailable extends Error {}
+
+/** How long a one-shot command waits for Redis to answer once connected. */
+const COMMAND_MS = 10_000;
+
+/** Connects a client within a bounded time, or fails the command naming the URL. */
+async function readyClient(conn: { redis: string; queue?: string }): Promise<WorkerClient> {
+  const client = new WorkerClient(conn);
+  try {
+    await client.ready();
+  } catch (err) {
+    await client.close();
+    throw new RedisUnavailable((err as Error).message);
+  }
+  return client;
+}
+
+/** One command's Redis round trips, bounded: a Redis that dies mid-command fails it, never hangs it. */
+async function bounded<T>(p: Promise<T>, url: string): Promise<T> {
+  try {
+    return await answered(p, url, COMMAND_MS);
+  } catch (err) {
+    if ((err as Error).message.includes('stopped answering')) throw new RedisUnavailable((err as Error).message);
+    throw err;
+  }
+}
 
 function check<T>(fn: () => T): T {
   try {
@@ -85,15 +115,7 @@ async function workerCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
   const timeoutMs = seconds('timeout', values.timeout, ctx);
   const lockDurationMs = seconds('lock-duration', values['lock-duration'], ctx);
   const graceMs = seconds('grace', values.grace, ctx);
-  const probe = new WorkerClient(conn);
-  try {
-    await probe.ready();
-  } catch (err) {
-    io.err(`kailash-wf: ${(err as Error).message}\n`);
-    return 2;
-  } finally {
-    await probe.close();
-  }
+  await (await readyClient(conn)).close();
   const worker = new RunWorker({
     ...conn,
     ...(concurrency !== undefined ? { concurrency } : {}),
@@ -179,15 +201,9 @@ async function submitCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
   }
   const warned = new Set(planned.warnings);
   for (const w of warned) io.err(`warning: ${w}\n`);
-  const client = new WorkerClient(conn);
+  const client = await readyClient(conn);
   try {
-    try {
-      await client.ready();
-    } catch (err) {
-      io.err(`kailash-wf: ${(err as Error).message}\n`);
-      return 2;
-    }
-    const [id] = await client.submit([
+    const [id] = await bounded(client.submit([
       {
         text,
         file: path,
@@ -196,7 +212,7 @@ async function submitCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         ...(runId !== undefined ? { runId } : {}),
       },
-    ]);
+    ]), conn.redis);
     if (!values.wait) {
       // Only the id on stdout, so `ID=$(kailash-wf submit …)` works; the queue goes to stderr.
       if (values.json) io.out(JSON.stringify({ runId: id, queue: client.queueName }, null, 2) + '\n');
@@ -221,15 +237,10 @@ async function cancelCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
   const { values, positionals } = parseArgs({ args, options: { ...common }, allowPositionals: true, strict: true });
   if (positionals.length !== 1) throw ctx.usageError('cancel needs exactly one run id');
   const runId = check(() => checkRunId(positionals[0]!));
-  const client = new WorkerClient(connection(values, ctx));
+  const conn = connection(values, ctx);
+  const client = await readyClient(conn);
   try {
-    try {
-      await client.ready();
-    } catch (err) {
-      io.err(`kailash-wf: ${(err as Error).message}\n`);
-      return 2;
-    }
-    await client.cancel(runId);
+    await bounded(client.cancel(runId), conn.redis);
     io.out(`cancel requested for run ${runId} on queue '${client.queueName}'\n`);
     return 0;
   } finally {
@@ -241,16 +252,10 @@ async function statusCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
   const { values, positionals } = parseArgs({ args, options: { ...common, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
   if (positionals.length !== 1) throw ctx.usageError('status needs exactly one run id');
   const conn = connection(values, ctx);
-  const client = new WorkerClient(conn);
+  const client = await readyClient(conn);
   let s: RunStatus;
   try {
-    try {
-      await client.ready();
-    } catch (err) {
-      io.err(`kailash-wf: ${(err as Error).message}\n`);
-      return 2;
-    }
-    s = await client.status(positionals[0]!);
+    s = await bounded(client.status(positionals[0]!), conn.redis);
   } finally {
     await client.close();
   }

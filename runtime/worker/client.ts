@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import type { RunParameters } from '../engine/types';
-import { connect, reachable } from './connection';
+import { answered, closeConnection, connect, reachable } from './connection';
 import { readEvents } from './events';
 import { checkQueueName, checkRunId, DEFAULT_QUEUE, KEEP_SECONDS, PREFIX, queueKeys, type QueueKeys } from './keys';
 import { JOB_NAME, jobOptions } from './queue';
@@ -22,6 +22,29 @@ export interface SubmitRequest {
 }
 
 export class UnknownRunError extends Error {}
+
+/** A run id submitted again with a different workflow, path, parameters or target node. */
+export class RunIdInUse extends Error {}
+
+/**
+ * Claims caller-chosen run ids: each id keeps the digest it was first submitted with, so the same
+ * submission again is the same run (idempotent) while a different one under a used id is refused
+ * instead of silently answered with the other run's record. All ids are checked before any is
+ * claimed: a refused batch claims nothing. Returns the 1-based index of the first conflict, or 0.
+ */
+const CLAIM = `
+for i = 1, #KEYS do
+  local had = redis.call('GET', KEYS[i])
+  if had and had ~= ARGV[i + 1] then return i end
+end
+for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ARGV[1]) end
+return 0
+`;
+
+/** What makes two submissions the same run. */
+function digest(job: RunJob): string {
+  return createHash('sha256').update(JSON.stringify([job.text, job.file, job.parameters, job.to ?? null])).digest('base64url');
+}
 
 /** How long a follower blocks on Redis before it checks whether the run still exists. */
 const BLOCK_MS = 2000;
@@ -59,6 +82,14 @@ export class WorkerClient {
       ...(r.to !== undefined ? { to: r.to } : {}),
       ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}),
     }));
+    const chosen = jobs.filter((_, i) => requests[i]!.runId !== undefined);
+    if (chosen.length) {
+      const conflict = Number(await this.redis.eval(CLAIM, chosen.length, ...chosen.map((j) => this.keys.submitted(j.runId)), KEEP_SECONDS, ...chosen.map(digest)));
+      if (conflict > 0) {
+        const id = chosen[conflict - 1]!.runId;
+        throw new RunIdInUse(`run id '${id}' was already submitted to queue '${this.queueName}' with a different workflow, path or parameters; give this run another id`);
+      }
+    }
     this.queue ??= new Queue<RunJob>(this.queueName, { connection: this.redis, prefix: PREFIX });
     await this.queue.addBulk(jobs.map((data) => ({ name: JOB_NAME, data, opts: jobOptions(data) })));
     return jobs.map((j) => j.runId);
@@ -140,9 +171,11 @@ export class WorkerClient {
     await this.redis.publish(this.keys.cancelChannel, runId);
   }
 
+  /** Never waits on a Redis that is gone. */
   async close(): Promise<void> {
-    await this.queue?.close();
-    await this.redis.quit().catch(() => undefined);
+    const queue = this.queue?.close().catch(() => undefined);
+    if (queue && this.redis.status === 'ready') await answered(queue, this.options.redis, 2000).catch(() => undefined);
+    await closeConnection(this.redis);
   }
 
   private async jobState(runId: string): Promise<RunState> {

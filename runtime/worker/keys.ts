@@ -23,6 +23,8 @@ export function queueKeys(queue: string) {
     events: (runId: string) => `${base}:run:${runId}:events`,
     /** How many times a worker has started executing the run (BullMQ's own count includes refusals). */
     deliveries: (runId: string) => `${base}:run:${runId}:deliveries`,
+    /** A digest of what a caller-chosen run id was first submitted with (client.ts `submit`). */
+    submitted: (runId: string) => `${base}:run:${runId}:submitted`,
     /** Set by a cancel that arrives before a worker picks the run up. */
     cancel: (runId: string) => `${base}:run:${runId}:cancel`,
     /** A stream with one entry per recorded run (`run`, `status`): the once-only ledger. */

@@ -22,6 +22,12 @@ export function jobOptions(job: RunJob): JobsOptions {
   };
 }
 
+/** Workers a run may lose (died or stalled mid-run) before it is recorded failed. */
+export const MAX_STALLS = 2;
+
+/** BullMQ's reason for failing a job that stalled more than `maxStalledCount` times. */
+export const STALLED_TOO_OFTEN = 'job stalled more than allowable limit';
+
 /**
  * Stalled-job recovery: a worker renews its lock every `lockDurationMs / 2`; when a worker dies
  * the lock expires and the next stalled check (every `lockDurationMs / 2`, by any worker) puts
@@ -31,7 +37,9 @@ export function stallSettings(lockDurationMs: number) {
   return {
     lockDuration: lockDurationMs,
     stalledInterval: Math.max(100, Math.round(lockDurationMs / 2)),
-    // A run that keeps killing its worker (say, out of memory) is failed, not retried forever.
-    maxStalledCount: 2,
+    // A run that kills its worker (say, out of memory) is delivered once more, in case the worker
+    // died of something else; when it kills that one too it is failed (BullMQ fails the job the
+    // next time a worker takes it, and that worker records it: worker.ts `recordFailure`).
+    maxStalledCount: MAX_STALLS - 1,
   };
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type Redis from 'ioredis';
 import { WorkflowInvalid } from '../engine/errors';
@@ -12,7 +13,7 @@ import { connect, displayUrl } from './connection';
 import { EventWriter } from './events';
 import { RedisPolicies } from './global-policies';
 import { checkQueueName, DEFAULT_QUEUE, PREFIX, queueKeys, type QueueKeys } from './keys';
-import { stallSettings } from './queue';
+import { MAX_STALLS, STALLED_TOO_OFTEN, stallSettings } from './queue';
 import { deliveries, recordOnce, startRun } from './records';
 import type { RunJob, RunRecord } from './types';
 
@@ -212,17 +213,19 @@ export class RunWorker {
 
   /** Runs the job's workflow; a workflow that cannot run becomes a failed result, not a job error. */
   private async execute(data: RunJob, delivery: number, signal: AbortSignal): Promise<RunResult> {
-    const file = data.file;
-    if (isAbsolute(file) || file.split(/[\\/]/).includes('..')) {
-      return failed(data.runId, 'SecurityError', `The workflow path '${file}' must be relative to the worker's --root, without '..'.`);
+    let place: { root: string; baseDir: string };
+    try {
+      place = await jobPlace(this.root, data.file);
+    } catch (err) {
+      return failed(data.runId, 'SecurityError', (err as Error).message);
     }
     try {
       return await this.runtime.execute(this.model(data.text), {
         runId: data.runId,
         parameters: data.parameters,
         signal,
-        baseDir: dirname(resolve(this.root, file)),
-        roots: [this.root],
+        baseDir: place.baseDir,
+        roots: [place.root],
         onEvent: (e) => this.events.append(delivery, e),
         ...(data.to !== undefined ? { to: data.to } : {}),
       });
@@ -258,13 +261,53 @@ export class RunWorker {
         submittedAt: job.data.submittedAt,
         startedAt: job.processedOn ?? now,
         finishedAt: now,
-        result: failed(job.data.runId, 'WorkerError', `The queue gave up on this run: ${err.message}`),
+        result: failed(job.data.runId, 'WorkerError', failureMessage(err)),
       });
       if (stored.written) this.log(`✗ ${job.data.runId} failed in the queue: ${err.message}`);
     } catch (e) {
       this.log(`! could not record the failure of ${job.id}: ${(e as Error).message}`);
     }
   }
+}
+
+/**
+ * Where a job runs: its file's folder, which must lie inside the worker's --root once links are
+ * resolved. The job's path is the submitter's word, so `.`, '' (whose folder would be the root's
+ * parent), absolute paths, `..` and a link inside the root that leads out of it are all refused.
+ */
+export async function jobPlace(root: string, file: unknown): Promise<{ root: string; baseDir: string }> {
+  if (typeof file !== 'string' || file.trim() === '' || isAbsolute(file) || file.split(/[\\/]/).includes('..') || file.includes('\0')) {
+    throw new Error(`The workflow path '${String(file)}' must name a file relative to the worker's --root, without '..'.`);
+  }
+  const realRoot = await realpath(root);
+  const full = resolve(realRoot, file);
+  if (!isInside(realRoot, full) || full === realRoot) throw new Error(`The workflow path '${file}' must name a file inside the worker's --root.`);
+  // The folder need not exist on this worker (the job brings the text): check its nearest
+  // existing ancestor, which is where a link could lead out.
+  let probe = dirname(full);
+  let real: string | undefined;
+  while (real === undefined) {
+    try {
+      real = resolve(await realpath(probe), relative(probe, dirname(full)));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(probe) === probe) throw err;
+      probe = dirname(probe);
+    }
+  }
+  if (!isInside(realRoot, real)) throw new Error(`The workflow path '${file}' leads outside the worker's --root (through a symbolic link).`);
+  return { root: realRoot, baseDir: real };
+}
+
+function isInside(root: string, full: string): boolean {
+  const r = relative(root, full);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+}
+
+function failureMessage(err: Error): string {
+  if (err.message === STALLED_TOO_OFTEN) {
+    return `The run stopped ${MAX_STALLS} workers (each died or stalled while running it), so it is not delivered again. Look for what kills the worker: memory, a crash in a code node, a blocked event loop.`;
+  }
+  return `The queue gave up on this run: ${err.message}`;
 }
 
 function failed(runId: string, type: string, message: string): RunResult {

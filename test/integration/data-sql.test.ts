@@ -36,7 +36,7 @@ const asyncSql = (connection_string: string, config: Record<string, unknown>, ex
 const dialects: { name: string; url: () => string; drop: (t: string) => Promise<unknown> }[] = [
   { name: 'PostgreSQL', url: () => PG, drop: (t) => admin.query(`DROP TABLE IF EXISTS ${t}`) },
   { name: 'MariaDB', url: () => MY, drop: (t) => my.query(`DROP TABLE IF EXISTS ${t}`) },
-  { name: 'SQLite', url: () => `sqlite:///${join(tempDir(), 'app.db')}`, drop: async () => undefined },
+  { name: 'SQLite', url: () => `sqlite:///${uniqueName('app')}.db`, drop: async () => undefined },
 ];
 
 async function withTable(url: string, drop: (t: string) => Promise<unknown>, fn: (t: string) => Promise<void>): Promise<void> {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
 import { main } from '../../runtime/cli/main';
+import { RunIdInUse, WorkerClient } from '../../runtime/worker/client';
 import { PREFIX } from '../../runtime/worker/keys';
 import { dropQueue, REDIS_URL, uniqueQueue } from '../support/worker-fleet';
 
@@ -88,5 +89,49 @@ describe('kailash-wf submit and status (no worker running)', () => {
     const q = new Queue(queue, { connection: { url: REDIS_URL }, prefix: PREFIX });
     assert.equal(await q.count(), 2, 'only the first test’s two runs are queued');
     await q.close();
+  });
+
+  it('--run-id again with the same workflow is the same run; with a different one it is refused (exit 2)', async () => {
+    const other = uniqueQueue('cli-ids');
+    const o = ['--redis', REDIS_URL, '--queue', other, '--root', root];
+    const id = `reuse-${Date.now()}`;
+    const changed = join(root, 'changed.workflow.yaml');
+    writeFileSync(changed, 'nodes:\n  - {id: a, type: MergeNode, config: {data1: [2]}}\n');
+    try {
+      assert.equal((await cli('submit', file, ...o, '--run-id', id, '--param', 'a.data2=[1]')).code, 0);
+      const same = await cli('submit', file, ...o, '--run-id', id, '--param', 'a.data2=[1]');
+      assert.equal(same.code, 0, same.err);
+      for (const args of [[file, '--param', 'a.data2=[9]'], [changed, '--param', 'a.data2=[1]'], [file]]) {
+        const refused = await cli('submit', ...args, ...o, '--run-id', id);
+        assert.equal(refused.code, 2, `${args.join(' ')}: ${refused.out}`);
+        assert.equal(refused.err, `kailash-wf: run id '${id}' was already submitted to queue '${other}' with a different workflow, path or parameters; give this run another id\n`);
+      }
+      const q = new Queue(other, { connection: { url: REDIS_URL }, prefix: PREFIX });
+      assert.equal(await q.count(), 1, 'one run, one job');
+      await q.close();
+    } finally {
+      await dropQueue(REDIS_URL, other);
+    }
+  });
+
+  it('a batch with one reused run id is refused whole: none of its ids is claimed or queued', async () => {
+    const other = uniqueQueue('cli-batch');
+    const client = new WorkerClient({ redis: REDIS_URL, queue: other });
+    try {
+      await client.submit([{ text: 'a', file: 'a.workflow.yaml', runId: 'taken' }]);
+      await assert.rejects(
+        client.submit([
+          { text: 'b', file: 'b.workflow.yaml', runId: 'fresh' },
+          { text: 'changed', file: 'a.workflow.yaml', runId: 'taken' },
+        ]),
+        RunIdInUse,
+      );
+      // 'fresh' was not claimed by the refused batch: it can still be used for anything.
+      await client.submit([{ text: 'c', file: 'c.workflow.yaml', runId: 'fresh' }]);
+      assert.equal((await client.status('fresh')).state, 'queued');
+    } finally {
+      await client.close();
+      await dropQueue(REDIS_URL, other);
+    }
   });
 });

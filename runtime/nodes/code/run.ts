@@ -1,10 +1,11 @@
 import type { NodeRun } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
+import { setOwn } from '../../util/own';
 
 /** What a code node's variables are: every input except the node's own settings. */
 function variables(inputs: Record<string, unknown>, own: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(inputs)) if (!own.includes(k)) out[k] = v;
+  for (const [k, v] of Object.entries(inputs)) if (!own.includes(k)) setOwn(out, k, v);
   return out;
 }
 

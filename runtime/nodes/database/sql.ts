@@ -126,7 +126,7 @@ export const runSqlDatabase: NodeRun = async (inputs, ctx) => {
   notSupported(inputs, 'optimistic_locking');
   const connection = String(inputs.connection_string ?? '');
   if (!connection) throw new NodeFailure('NodeValidationError', 'connection_string parameter is required');
-  const info = parseConnection(connection, ctx.baseDir);
+  const info = parseConnection(connection, ctx);
   const { statements, operations } = statementsOf(inputs, 'parameters');
   if (operations && info.dialect === 'mysql') refuseImplicitCommits(statements.map((st) => st.query));
   const bound = bindAll(statements, info.dialect);
@@ -158,7 +158,7 @@ function asyncConnection(inputs: Record<string, unknown>, ctx: RunContext): { co
   } else {
     connection = urlFromParts(declared, inputs);
   }
-  return { connection, info: parseConnection(connection, ctx.baseDir) };
+  return { connection, info: parseConnection(connection, ctx) };
 }
 
 function shapeAsync(inputs: Record<string, unknown>, r: StatementResult, query: string, dialect: Dialect): Record<string, unknown> {

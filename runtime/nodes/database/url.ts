@@ -1,5 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
+import type { RunContext } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
+import { realWithinSync, safePath } from '../files/paths';
 
 export type Dialect = 'postgresql' | 'mysql' | 'sqlite';
 
@@ -15,6 +17,8 @@ export interface ConnectionInfo {
   url?: URL;
   /** SQLite: the absolute file, or undefined for an in-memory database. */
   file?: string;
+  /** SQLite: the file's path as the connection string wrote it. */
+  written?: string;
 }
 
 const SCHEMES: Record<string, Dialect> = {
@@ -30,7 +34,8 @@ const SCHEMES: Record<string, Dialect> = {
  * `sqlite:///relative.db`, `sqlite:////absolute.db`, `sqlite:///:memory:`) or, as AsyncSQL
  * accepts, a bare SQLite path. Relative SQLite paths resolve against the workflow's folder.
  */
-export function parseConnection(raw: string, baseDir: string): ConnectionInfo {
+export function parseConnection(raw: string, where: string | Pick<RunContext, 'baseDir' | 'roots'>): ConnectionInfo {
+  const baseDir = typeof where === 'string' ? where : where.baseDir;
   // Nodes in a loop parse the same string thousands of times. (Nested maps: a concatenated key
   // would be rebuilt and rehashed on every call.)
   let forDir = parsed.get(baseDir);
@@ -40,6 +45,9 @@ export function parseConnection(raw: string, baseDir: string): ConnectionInfo {
     if (forDir.size >= PARSED_MAX) forDir.clear();
     forDir.set(raw, (info = parse(raw, baseDir)));
   }
+  // A SQLite file is a file the run touches: confined as file nodes' paths are, on every use
+  // rather than cached, since a link can change between runs.
+  if (typeof where !== 'string' && info.written !== undefined) sqliteWithin(info.written, where);
   return info;
 }
 
@@ -80,10 +88,20 @@ function parse(raw: string, baseDir: string): ConnectionInfo {
   };
 }
 
+/** The SQLite file must lie in the workflow's folder or an allowed root, after links. */
+function sqliteWithin(path: string, ctx: Pick<RunContext, 'baseDir' | 'roots'>): void {
+  try {
+    realWithinSync(safePath(path, ctx, 'connection_string'), ctx, path);
+  } catch (err) {
+    if (err instanceof NodeFailure) throw new NodeFailure(err.type, `SQLite database: ${err.message}`, { retryable: false });
+    throw err;
+  }
+}
+
 function sqliteInfo(path: string, baseDir: string): ConnectionInfo {
   if (path === ':memory:' || path === '') return { dialect: 'sqlite', label: 'sqlite://:memory:', target: 'sqlite::memory:' };
   const file = isAbsolute(path) ? path : resolve(baseDir, path);
-  return { dialect: 'sqlite', file, label: `sqlite:///${file}`, target: `sqlite:${file}` };
+  return { dialect: 'sqlite', file, written: path, label: `sqlite:///${file}`, target: `sqlite:${file}` };
 }
 
 /** Kailash's AsyncSQL auto-detection when `database_type` is left at its default. */

@@ -4,7 +4,7 @@ import { extname, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { NodeRun } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
-import { fsFailure, readablePath } from './paths';
+import { fsFailure, readablePath, realWithin } from './paths';
 
 const FILE_TYPES: Record<string, string> = {
   '.csv': 'csv', '.json': 'json', '.txt': 'txt', '.xml': 'xml', '.md': 'markdown', '.py': 'python', '.js': 'javascript',
@@ -73,6 +73,8 @@ export const readDirectory: NodeRun = async (inputs, ctx) => {
       if (!e.isFile() && !e.isSymbolicLink()) continue;
       const rel = relative(root, full).split(sep).join('/');
       if (!isIncluded(e.name, rel) || isExcluded(e.name, rel)) continue;
+      // A linked file is listed only if it stays inside the roots: its size and times are data too.
+      if (e.isSymbolicLink() && !(await realWithin(full, ctx, rel).then(() => true, () => false))) continue;
       let st: Stats;
       try {
         st = await stat(full);

@@ -1,4 +1,5 @@
-import { appendFile, mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { RunContext } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
@@ -47,18 +48,29 @@ const isInside = (root: string, full: string): boolean => {
  * yet to be written) and checks that against the real roots.
  */
 export async function realWithin(full: string, ctx: Pick<RunContext, 'baseDir' | 'roots'>, path: string): Promise<string> {
+  return realWithinSync(full, ctx, path);
+}
+
+/** The same check, synchronous: a database URL is parsed synchronously (and a few realpath calls are quick). */
+export function realWithinSync(full: string, ctx: Pick<RunContext, 'baseDir' | 'roots'>, path: string): string {
   let probe = full;
   let real: string | undefined;
   for (let i = 0; i < 256 && real === undefined; i++) {
     try {
-      real = await realpath(probe);
+      real = realpathSync(probe);
     } catch (err) {
       const parent = dirname(probe);
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || parent === probe) throw fsFailure(err, path);
       probe = parent;
     }
   }
-  const roots = await Promise.all([ctx.baseDir, ...ctx.roots].map((r) => realpath(resolve(r)).catch(() => resolve(r))));
+  const roots = [ctx.baseDir, ...ctx.roots].map((r) => {
+    try {
+      return realpathSync(resolve(r));
+    } catch {
+      return resolve(r);
+    }
+  });
   if (real === undefined || !roots.some((r) => isInside(r, real))) {
     throw new NodeFailure('SecurityError', `Path '${path}' leads outside the workflow's folder and the allowed roots (through a symbolic link).`);
   }

@@ -1,5 +1,6 @@
 import type { NodeRun } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
+import { setOwn, table } from '../../util/own';
 
 /**
  * Kailash's WorkflowNode for a sub-workflow file or an inline `workflow_dict`: `inputs` (`{node: {param: value}}`) and
@@ -15,21 +16,21 @@ export const runWorkflowNode: NodeRun = async (inputs, ctx) => {
   else throw new NodeFailure('NodeConfigurationError', "WorkflowNode requires either 'workflow_path' or 'workflow_dict'");
   const label = 'path' in source ? `'${source.path}'` : '(workflow_dict)';
   const own = new Set(['workflow_path', 'workflow_dict', 'input_mapping', 'output_mapping', 'inputs']);
-  const parameters: Record<string, unknown> = {};
+  const parameters = table<unknown>();
   const inputMapping = isDict(inputs.input_mapping) ? inputs.input_mapping : undefined;
   if (inputMapping) {
     // `{param: {node, parameter}}`: this node's input `param` becomes that inner node's `parameter`.
     for (const [param, m] of Object.entries(inputMapping)) {
       if (!(param in inputs) || !isDict(m) || typeof m.node !== 'string') continue;
-      const into = (parameters[m.node] ??= {}) as Record<string, unknown>;
-      into[typeof m.parameter === 'string' ? m.parameter : param] = inputs[param];
+      const into = (parameters[m.node] ??= table()) as Record<string, unknown>;
+      setOwn(into, typeof m.parameter === 'string' ? m.parameter : param, inputs[param]);
     }
   } else {
-    for (const [k, v] of Object.entries(inputs)) if (!own.has(k)) parameters[k] = v;
+    for (const [k, v] of Object.entries(inputs)) if (!own.has(k)) setOwn(parameters, k, v);
   }
   if (isDict(inputs.inputs)) {
     for (const [node, values] of Object.entries(inputs.inputs)) {
-      if (isDict(values)) parameters[node] = { ...(isDict(parameters[node]) ? parameters[node] : {}), ...values };
+      if (isDict(values)) setOwn(parameters, node, table({ ...(isDict(parameters[node]) ? parameters[node] : {}), ...values }));
     }
   }
   const inner = await ctx.services.runWorkflow(source, parameters, ctx.signal);
