@@ -1,3 +1,4 @@
+import { wellFormed } from './lines';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Tags } from 'yaml';
 import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics';
 import type {
@@ -67,7 +68,8 @@ export function parseWorkflow(text: string): WorkflowModel {
     return model;
   }
   for (const e of doc.errors) {
-    model.diagnostics.push(diag('yaml-syntax', 'error', yamlMessage(e.message), clampSpan(e.pos, text.length)));
+    const { message, span } = yamlMessage(e.message, text, clampSpan(e.pos, text.length));
+    model.diagnostics.push(diag('yaml-syntax', 'error', message, span));
   }
   const reader = new ValueReader(doc, model.diagnostics, text.length);
   let root: Value | undefined;
@@ -153,9 +155,21 @@ export function refuseUnreadable(text: string): Diagnostic | undefined {
   return undefined;
 }
 
-function yamlMessage(message: string): string {
-  // yaml's messages end with "at line N, column M"; the diagnostic already carries the position.
-  return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+/**
+ * yaml's message without its "at line N, column M" (the diagnostic carries the position). Its
+ * escape errors quote one code unit after the `\\`, half an emoji when one follows: the whole
+ * character is quoted instead (and the span grows to cover it), or U+FFFD if the text has no pair.
+ */
+function yamlMessage(message: string, text: string, at: Span): { message: string; span: Span } {
+  let end = at[1];
+  const m = message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+  const whole = m.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/g, (high) => {
+    const i = text.indexOf(high, at[0]);
+    if (i === -1 || i > at[1] + 2 || !/[\uDC00-\uDFFF]/.test(text[i + 1] ?? '')) return high;
+    end = Math.max(end, i + 2);
+    return text.slice(i, i + 2);
+  });
+  return { message: wellFormed(whole), span: [at[0], end] };
 }
 
 function clampSpan(pos: readonly [number, number] | undefined, length: number): Span {

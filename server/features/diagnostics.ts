@@ -1,6 +1,6 @@
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import type { Diagnostic } from '../../runtime/diagnostics';
-import type { LineIndex } from '../../runtime/model/lines';
+import { wellFormed, type LineIndex } from '../../runtime/model/lines';
 import { toRange } from './types';
 
 const SEVERITY = {
@@ -12,7 +12,7 @@ const SEVERITY = {
 
 /** Our diagnostics as LSP diagnostics (`source: "kailash"`; suggestions kept for quick fixes). */
 export function toLspDiagnostic(lines: LineIndex, d: Diagnostic): LspDiagnostic {
-  const out: LspDiagnostic = { range: toRange(lines, d.span), severity: SEVERITY[d.severity], code: d.code, source: 'kailash', message: d.message };
+  const out: LspDiagnostic = { range: toRange(lines, d.span), severity: SEVERITY[d.severity], code: d.code, source: 'kailash', message: wellFormed(d.message) };
   if (d.suggestions) out.data = { suggestions: d.suggestions };
   return out;
 }
