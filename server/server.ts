@@ -181,7 +181,9 @@ connection.onRenameRequest((p, token) =>
 );
 connection.onDocumentSymbol((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => documentSymbols(doc)));
 connection.onDocumentLinks((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => documentLinks(doc, workspace)));
-connection.onCodeAction((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => codeActions(doc, p.range, p.context.diagnostics)));
+connection.onCodeAction((p, token) =>
+  withDoc(p.textDocument.uri, token, [], (_doc, state) => codeActions(state.diagnose(documents.get(p.textDocument.uri)!).doc, p.range, p.context.diagnostics)),
+);
 connection.onCodeLens((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => codeLenses(doc)));
 connection.languages.semanticTokens.on((p, token) => withDoc(p.textDocument.uri, token, { data: [] }, (doc) => semanticTokens(doc)));
 connection.languages.semanticTokens.onRange((p, token) => withDoc(p.textDocument.uri, token, { data: [] }, (doc) => semanticTokens(doc, p.range)));

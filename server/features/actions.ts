@@ -3,6 +3,7 @@ import type { ParamSpec } from '../../runtime/catalog/types';
 import type { DiagnosticCode } from '../../runtime/diagnostics';
 import type { Entry, MapValue, NodeModel, Span, Value } from '../../runtime/model/types';
 import { getEntry } from '../../runtime/model/values';
+import { ownDiagnostics, toLspDiagnostic, type DiagnosticData } from './diagnostics';
 import { locate } from './locate';
 import { CATALOG, lineStartOf, toOffset, toRange, touches, type Catalog, type FeatureDoc } from './types';
 
@@ -22,7 +23,8 @@ const REPLACEABLE: ReadonlySet<string> = new Set<DiagnosticCode>([
  * Quick fixes for the diagnostics in a range (did-you-mean replacements, missing required params,
  * literal secrets, a disable comment) and rewrites at the cursor (short connection to full form).
  */
-export function codeActions(doc: FeatureDoc, range: Range, diagnostics: readonly LspDiagnostic[], catalog: Catalog = CATALOG): CodeAction[] {
+export function codeActions(doc: FeatureDoc, range: Range, sent: readonly LspDiagnostic[], catalog: Catalog = CATALOG): CodeAction[] {
+  const diagnostics = ownDiagnostics(doc.diagnostics ?? [], doc.lines, sent);
   const out: CodeAction[] = [];
   const fix = (title: string, edits: TextEdit[], d?: LspDiagnostic, preferred = false): CodeAction => ({
     title,
@@ -32,11 +34,11 @@ export function codeActions(doc: FeatureDoc, range: Range, diagnostics: readonly
     edit: { changes: { [doc.uri]: edits } },
   });
   const missing = new Map<NodeModel, { names: string[]; diags: LspDiagnostic[] }>();
-  for (const d of diagnostics) {
-    if (d.source !== 'kailash') continue;
-    const code = String(d.code ?? '');
-    const start = toOffset(doc.lines, d.range.start);
-    const suggestions = ((d.data as { suggestions?: unknown } | undefined)?.suggestions ?? []) as string[];
+  for (const own of diagnostics) {
+    const d = toLspDiagnostic(doc.lines, own);
+    const code = own.code;
+    const start = own.span[0];
+    const suggestions = own.suggestions ?? [];
     if (REPLACEABLE.has(code) && suggestions.length && isDidYouMean(doc, code, d, start)) {
       suggestions.forEach((s, i) => {
         const text = code === 'unknown-template-variable' ? `\${${s}}` : s;
@@ -160,7 +162,7 @@ const PLAIN_UNSAFE = /^[-?:,[\]{}#&*!|>'"%@`]|: | #|[\r\n]/;
 
 /** Replaces a literal credential with `${secret:NAME}`, NAME from the node and key. */
 function secretFix(doc: FeatureDoc, d: LspDiagnostic, start: number): { title: string; edits: TextEdit[] } | undefined {
-  const end = toOffset(doc.lines, d.range.end);
+  const end = (d.data as DiagnosticData).span[1];
   const hit = locate(doc.model.root, start);
   if (!hit || hit.value.kind !== 'scalar' || typeof hit.value.value !== 'string') return undefined;
   const node = doc.model.nodes.find((n) => touches(n.span, start));
