@@ -31,7 +31,7 @@ function itemsFor(doc: FeatureDoc, ctx: CursorContext, catalog: Catalog): Comple
   const range = toRange(doc.lines, [ctx.start, ctx.end]);
   const path = ctx.path;
   if (ctx.kind === 'template') return templateItems(doc, ctx, range);
-  if (ctx.kind === 'value') return valueItems(doc, ctx.path, ctx.key, ctx.partial, range, catalog);
+  if (ctx.kind === 'value') return valueItems(doc, ctx, range, catalog);
 
   // Keys.
   if (ctx.item !== 'none') {
@@ -226,8 +226,9 @@ function connectionSnippets(doc: FeatureDoc, ctx: CursorContext & { kind: 'key' 
   ];
 }
 
-function valueItems(doc: FeatureDoc, path: PathSegment[], key: string, partial: string, range: Range, catalog: Catalog): CompletionItem[] {
+function valueItems(doc: FeatureDoc, ctx: CursorContext & { kind: 'value' }, range: Range, catalog: Catalog): CompletionItem[] {
   const { model } = doc;
+  const { path, key } = ctx;
   const literal = (values: readonly (string | number | boolean)[], detail: string): CompletionItem[] =>
     values.map((v, i) => ({ label: String(v), kind: CompletionItemKind.EnumMember, detail, sortText: String(i).padStart(3, '0'), textEdit: { range, newText: String(v) } }));
   const forType = (t: (TypeSpec & { enum?: ParamSpec['enum'] }) | undefined): CompletionItem[] => {
@@ -263,7 +264,7 @@ function valueItems(doc: FeatureDoc, path: PathSegment[], key: string, partial: 
         textEdit: { range, newText: n.id },
       }));
     }
-    if (key === 'from_output') return outputItems(c?.from && model.nodesById.get(c.from.value), partial, range, catalog);
+    if (key === 'from_output') return outputItems(doc, c?.from && model.nodesById.get(c.from.value), ctx, catalog);
     if (key === 'to_input') return inputItems(doc, path, range, catalog);
     if (key === 'cycle') return literal([true, false], 'bool');
     return [];
@@ -276,33 +277,34 @@ function valueItems(doc: FeatureDoc, path: PathSegment[], key: string, partial: 
   return [];
 }
 
-/** Outputs of the source node; after `a.b.`, the declared fields of `a.b`. */
-function outputItems(node: NodeModel | undefined, partial: string, range: Range, catalog: Catalog): CompletionItem[] {
+/**
+ * Outputs of the source node; after `a.b.`, the declared fields of `a.b`. Each item is one path
+ * segment and replaces exactly the segment under the cursor (after the last dot before it, up to
+ * the next dot), so clients that filter by the word at the cursor (Neovim, Emacs) match and insert
+ * it as VS Code does.
+ */
+function outputItems(doc: FeatureDoc, node: NodeModel | undefined, ctx: CursorContext & { kind: 'value' }, catalog: Catalog): CompletionItem[] {
   const spec = node?.type ? catalog.get(node.type.value) : undefined;
   if (!node || !spec) return [];
   const config = plainConfig(node);
-  const dot = partial.lastIndexOf('.');
-  if (dot === -1) {
-    return Object.entries(outputsOf(spec, config)).map(([name, o]) => ({
-      label: name,
-      kind: CompletionItemKind.Field,
-      detail: describeType(o),
-      documentation: md(`${o.description}${o.when ? ` (${o.when})` : ''}`),
-      textEdit: { range, newText: name },
-      ...(o.type === 'dict' && o.fields ? { command: RETRIGGER } : {}),
-    }));
-  }
-  const head = partial.slice(0, dot);
-  const r = resolveOutputPath(spec, config, head);
-  if (!r.ok || r.type.type !== 'dict' || !r.type.fields) return [];
-  return Object.entries(r.type.fields).map(([name, f]) => ({
-    label: `${head}.${name}`,
+  const cursorAt = ctx.start + ctx.partial.length;
+  const dot = ctx.partial.lastIndexOf('.');
+  const segStart = ctx.start + dot + 1;
+  let segEnd = cursorAt;
+  while (segEnd < ctx.end && doc.text[segEnd] !== '.') segEnd++;
+  const range = toRange(doc.lines, [segStart, segEnd]);
+  const item = (name: string, t: TypeSpec & { description?: string }, docs: string | undefined): CompletionItem => ({
+    label: name,
     kind: CompletionItemKind.Field,
-    detail: describeType(f),
-    ...(f.description ? { documentation: md(f.description) } : {}),
-    filterText: `${head}.${name}`,
-    textEdit: { range, newText: `${head}.${name}` },
-  }));
+    detail: describeType(t),
+    ...(docs ? { documentation: md(docs) } : {}),
+    textEdit: { range, newText: name },
+    ...(t.type === 'dict' && t.fields ? { command: RETRIGGER } : {}),
+  });
+  if (dot === -1) return Object.entries(outputsOf(spec, config)).map(([name, o]) => item(name, o, `${o.description}${o.when ? ` (${o.when})` : ''}`));
+  const r = resolveOutputPath(spec, config, ctx.partial.slice(0, dot));
+  if (!r.ok || r.type.type !== 'dict' || !r.type.fields) return [];
+  return Object.entries(r.type.fields).map(([name, f]) => item(name, f, f.description));
 }
 
 /** Inputs of the target node: those the source's type fits first, incompatible ones marked. */
