@@ -1,3 +1,4 @@
+import { readJson } from './json';
 import { wellFormed } from './lines';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Tags } from 'yaml';
 import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics';
@@ -45,7 +46,7 @@ const CONNECTION_KEYS = [
  * Reads a workflow file (YAML or JSON) into a model that keeps the source span of every node,
  * key, value and connection. Never throws: broken input becomes diagnostics.
  */
-export function parseWorkflow(text: string): WorkflowModel {
+export function parseWorkflow(text: string, format: 'yaml' | 'json' = 'yaml'): WorkflowModel {
   const model: WorkflowModel = {
     text,
     nodesForm: 'none',
@@ -53,19 +54,36 @@ export function parseWorkflow(text: string): WorkflowModel {
     nodesById: new Map(),
     connections: [],
     diagnostics: [],
+    ...(format === 'json' ? { format: 'json' as const } : {}),
   };
   const refusal = refuseUnreadable(text);
   if (refusal) {
     model.diagnostics.push(refusal);
     return model;
   }
+  const root = format === 'json' ? readJsonRoot(text, model) : readYamlRoot(text, model);
+  if (root === false) return model;
+  if (!root || (root.kind === 'scalar' && root.value === null)) {
+    model.diagnostics.push(diag('schema', 'error', 'The file is empty: a workflow needs `nodes` (and usually `connections`).', [0, Math.min(text.length, 1)]));
+    return model;
+  }
+  if (root.kind !== 'map') {
+    model.diagnostics.push(diag('schema', 'error', 'A workflow file must be a mapping with `nodes` and `connections` at the top level.', root.span));
+    return model;
+  }
+  new ModelReader(model).read(root);
+  return model;
+}
+
+/** The YAML reading of a file's top-level value (`false`: unreadable, reported). */
+function readYamlRoot(text: string, model: WorkflowModel): Value | undefined | false {
   let doc: Document.Parsed;
   try {
     doc = parseYaml(text);
   } catch (err) {
     // The yaml composer recurses; absurd nesting can exhaust the stack.
     model.diagnostics.push(diag('yaml-syntax', 'error', `Cannot parse this file: ${(err as Error).message}`, [0, 0]));
-    return model;
+    return false;
   }
   for (const e of doc.errors) {
     const { message, span } = yamlMessage(e.message, text, clampSpan(e.pos, text.length));
@@ -77,19 +95,24 @@ export function parseWorkflow(text: string): WorkflowModel {
     root = doc.contents ? reader.read(doc.contents as YamlNode, 0) : undefined;
   } catch (err) {
     model.diagnostics.push(diag('yaml-syntax', 'error', `Cannot read this file: ${(err as Error).message}`, [0, 0]));
-    return model;
+    return false;
   }
-  if (doc.errors.length > 0 && !root) return model;
-  if (!root || (root.kind === 'scalar' && root.value === null)) {
-    model.diagnostics.push(diag('schema', 'error', 'The file is empty: a workflow needs `nodes` (and usually `connections`).', [0, Math.min(text.length, 1)]));
-    return model;
+  if (doc.errors.length > 0 && !root) return false;
+  return root;
+}
+
+/** The strict-JSON reading of a file's top-level value (`false`: unreadable, reported). */
+function readJsonRoot(text: string, model: WorkflowModel): Value | undefined | false {
+  const before = model.diagnostics.length;
+  let root: Value | undefined;
+  try {
+    root = readJson(text, model.diagnostics);
+  } catch (err) {
+    // Absurd nesting can exhaust the stack, as in YAML.
+    model.diagnostics.push(diag('yaml-syntax', 'error', `Cannot read this file: ${(err as Error).message}`, [0, 0]));
+    return false;
   }
-  if (root.kind !== 'map') {
-    model.diagnostics.push(diag('schema', 'error', 'A workflow file must be a mapping with `nodes` and `connections` at the top level.', root.span));
-    return model;
-  }
-  new ModelReader(model).read(root);
-  return model;
+  return model.diagnostics.length > before && !root ? false : root;
 }
 
 /** What one node item reads as on its own, with its diagnostics before and after the duplicate-id check. */

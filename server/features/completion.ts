@@ -24,7 +24,25 @@ const VERDICT_ORDER: Record<Verdict, string> = { ok: '0', coercion: '1', mismatc
 export function complete(doc: FeatureDoc, position: Position, catalog: Catalog = CATALOG): CompletionList {
   const ctx = cursorContext(doc, toOffset(doc.lines, position));
   const items = ctx ? itemsFor(doc, ctx, catalog) : [];
-  return { isIncomplete: false, items };
+  return { isIncomplete: false, items: ctx && doc.model.format === 'json' ? asJson(doc, ctx, items) : items };
+}
+
+const JSON_LITERAL = /^(?:true|false|null|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)$/;
+
+/**
+ * Items for a `.workflow.json` file, each inserting valid JSON: a value typed outside quotes
+ * becomes a JSON string (numbers and booleans stay bare); inside quotes it is inserted as is.
+ * Key items are YAML snippets, so JSON gets none.
+ */
+function asJson(doc: FeatureDoc, ctx: CursorContext, items: CompletionItem[]): CompletionItem[] {
+  if (ctx.kind === 'key') return [];
+  if (ctx.kind === 'template' || doc.text[ctx.start - 1] === '"') return items;
+  return items.map((item) => {
+    const edit = item.textEdit;
+    if (!edit || !('range' in edit) || JSON_LITERAL.test(edit.newText)) return item;
+    const { command: _retrigger, ...rest } = item;
+    return { ...rest, textEdit: { ...edit, newText: JSON.stringify(edit.newText) } };
+  });
 }
 
 function itemsFor(doc: FeatureDoc, ctx: CursorContext, catalog: Catalog): CompletionItem[] {

@@ -84,6 +84,13 @@ describe(`Neovim ${version ?? ''} as the client (headless)`, { skip }, () => {
     assert.deepEqual(result.after, []);
   });
 
+  it('fixes a JSON workflow as JSON: the replacement keeps its quotes', { timeout: 60_000 }, async () => {
+    const text = `{"nodes": [\n  {"id": "café", "config": {"url": "https://example.com/🚀"}, "type": "HTTPRequestNod"}\n]}\n`;
+    const { result } = await scenario('quickfix', 'fix.workflow.json', text);
+    assert.equal(result.fixed, '  {"id": "café", "config": {"url": "https://example.com/🚀"}, "type": "HTTPRequestNode"}');
+    assert.deepEqual(result.after, []);
+  });
+
   it('reads a CRLF file: diagnostics on the right columns, fixed by an edit, written back with CRLF', { timeout: 60_000 }, async () => {
     const text = CONNECTED.replace('    type: HTTPRequestNode', '    type: HTTPRequestNod').replace(/\n/g, '\r\n');
     const { result, text: written } = await scenario('crlf', 'crlf.workflow.yaml', text);
