@@ -10,6 +10,7 @@ import {
 import type { Category, NodeSpec, ParamSpec, TypeSpec } from '../../runtime/catalog/types';
 import { connectionVerdict, describeType, outputsOf, resolveOutputPath, type Verdict } from '../../runtime/catalog/typing';
 import type { NodeModel } from '../../runtime/model/types';
+import { getLocation } from 'jsonc-parser';
 import { cursorContext, presentKeys, type CursorContext } from './cursor';
 import { paramDocs, specDocs } from '../../runtime/catalog/reference';
 import { CONNECTION_KEYS, FULL_FORM, NODE_KEYS, SHORT_FORM, TOP_LEVEL_KEYS } from './keys';
@@ -22,9 +23,27 @@ const VERDICT_ORDER: Record<Verdict, string> = { ok: '0', coercion: '1', mismatc
 
 /** Completion at a position: what may be written there, each item with its type and docs. */
 export function complete(doc: FeatureDoc, position: Position, catalog: Catalog = CATALOG): CompletionList {
-  const ctx = cursorContext(doc, toOffset(doc.lines, position));
+  const offset = toOffset(doc.lines, position);
+  const json = doc.model.format === 'json';
+  const jsonKey = json ? jsonKeyContext(doc, offset) : undefined;
+  const ctx = jsonKey ?? cursorContext(doc, offset);
   const items = ctx ? itemsFor(doc, ctx, catalog) : [];
-  return { isIncomplete: false, items: ctx && doc.model.format === 'json' ? asJson(doc, ctx, items) : items };
+  return { isIncomplete: false, items: ctx && json ? asJson(doc, ctx, items, jsonKey !== undefined) : items };
+}
+
+/** In a JSON file, the key being typed (inside its quotes or where one may start), from the JSON scanner. */
+function jsonKeyContext(doc: FeatureDoc, offset: number): CursorContext | undefined {
+  const loc = getLocation(doc.text, offset);
+  if (!loc.isAtPropertyKey) return undefined;
+  // Inside a quoted key, the scanner's previous node is that string (`property` when no colon follows yet).
+  const prev = loc.previousNode;
+  const key = prev && (prev.type === 'string' || prev.type === 'property') && prev.offset < offset ? prev : undefined;
+  // Outside a quoted key, only where nothing follows in the object (before another key, the pair would need a comma too).
+  if (!key && !/^\s*(\}|$)/.test(doc.text.slice(offset, offset + 200))) return undefined;
+  const start = key ? key.offset : offset;
+  const end = key ? key.offset + key.length : offset;
+  const partial = key ? doc.text.slice(key.offset + 1, Math.max(key.offset + 1, offset)) : '';
+  return { kind: 'key', path: loc.path.slice(0, -1), item: 'none', partial, start, end, indent: 0, flow: true };
 }
 
 const JSON_LITERAL = /^(?:true|false|null|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)$/;
@@ -32,10 +51,22 @@ const JSON_LITERAL = /^(?:true|false|null|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)$/;
 /**
  * Items for a `.workflow.json` file, each inserting valid JSON: a value typed outside quotes
  * becomes a JSON string (numbers and booleans stay bare); inside quotes it is inserted as is.
- * Key items are YAML snippets, so JSON gets none.
+ * Key items become `"name": ` (the value is left to type: a snippet's YAML layout would not fit).
  */
-function asJson(doc: FeatureDoc, ctx: CursorContext, items: CompletionItem[]): CompletionItem[] {
-  if (ctx.kind === 'key') return [];
+function asJson(doc: FeatureDoc, ctx: CursorContext, items: CompletionItem[], scannedKey: boolean): CompletionItem[] {
+  if (ctx.kind === 'key') {
+    // Keys as `"name": `, replacing the whole quoted key; whole-node snippets are YAML.
+    if (!scannedKey) return [];
+    const range = toRange(doc.lines, [ctx.start, ctx.end]);
+    return items
+      .filter((i) => i.kind !== CompletionItemKind.Snippet)
+      .map(({ insertTextFormat: _f, insertTextMode: _m, command: _c, ...item }) => ({
+        ...item,
+        // Clients filter by the text the range covers, here from the opening quote.
+        ...(doc.text[ctx.start] === '"' ? { filterText: `"${item.label}` } : {}),
+        textEdit: { range, newText: `${JSON.stringify(item.label)}: ` },
+      }));
+  }
   if (ctx.kind === 'template' || doc.text[ctx.start - 1] === '"') return items;
   return items.map((item) => {
     const edit = item.textEdit;

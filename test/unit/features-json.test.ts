@@ -97,6 +97,33 @@ describe('.workflow.json: fixes and completion write valid JSON', () => {
     return applyEdits(text, [item.textEdit as TextEdit]);
   }
 
+  it('completes keys as `"name": `, inside a half-typed quoted key or where a key may start', () => {
+    const multi = `{
+  "nodes": [
+    {
+      "id": "fetch",
+      "type": "HTTPRequestNode",
+      "config": {
+        "url": "https://example.com",
+        KEY
+      }
+    }
+  ]
+}
+`;
+    const typed = accept(multi.replace('KEY', '"met|"'), 'method');
+    assert.equal(typed, multi.replace('KEY', '"method": '));
+    JSON.parse(typed.replace('"method": ', '"method": "GET"'));
+    const fresh = accept(multi.replace('KEY', '|'), 'timeout');
+    assert.equal(fresh, multi.replace('KEY', '"timeout": '));
+    const { text, offset } = cursor(multi.replace('KEY', '"|"'));
+    const doc = featureDoc(text, JSON_URI);
+    const labels = complete(doc, doc.lines.position(offset)).items.map((i) => i.label);
+    assert.ok(labels.includes('method') && !labels.includes('url'), labels.join());
+    const node = accept(FILE.replace('"id": "fetch",', '"id": "fetch", "ti|",'), 'timeout');
+    assert.match(node, /"id": "fetch", "timeout": ,/);
+  });
+
   it('completes values inside and outside quotes as JSON strings, and offers no YAML keys', () => {
     assert.equal(accept(FILE.replace('"HTTPRequestNode"', '"HTTPReq|"'), 'HTTPRequestNode'), FILE);
     assert.equal(accept(FILE.replace('"HTTPRequestNode"', '|'), 'HTTPRequestNode'), FILE);
