@@ -149,7 +149,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'kailash-workflow' }],
-    initializationOptions: { connectionTypes: vscode.workspace.getConfiguration('kailash').get('connectionTypes', 'default') },
+    // `clientCommands`: this client runs the kailash.* commands, so the server sends run lenses.
+    initializationOptions: { connectionTypes: vscode.workspace.getConfiguration('kailash').get('connectionTypes', 'default'), clientCommands: true },
     synchronize: { configurationSection: 'kailash' },
   };
   client = new LanguageClient('kailashWorkflows', 'Kailash Workflows', serverOptions, clientOptions);

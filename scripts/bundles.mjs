@@ -11,6 +11,8 @@ const common = {
   logLevel: 'warning',
   // The extension host supplies `vscode`; nothing else may stay external (no native addons).
   external: ['vscode'],
+  // jsonc-parser's default (UMD) build requires its parts at run time, which a bundle cannot follow.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from '../runtime/diagnostics';
 import { IncrementalParser } from '../runtime/model/incremental';
+import { formatOf } from '../runtime/model/json';
 import { LineIndex } from '../runtime/model/lines';
 import { IncrementalValidator } from '../runtime/validate/incremental';
 import type { ValidateOptions } from '../runtime/validate';
@@ -34,7 +35,7 @@ export class DocumentState {
   analyze(text: TextDocument): FeatureDoc {
     if (this.current?.version === text.version) return this.current.doc;
     const source = text.getText();
-    const model = this.parser.parse(source);
+    const model = this.parser.parse(source, formatOf(this.uri));
     const doc: FeatureDoc = { uri: this.uri, text: source, model, lines: new LineIndex(source) };
     this.current = { version: text.version, doc };
     return doc;

@@ -1,7 +1,10 @@
 import {
   CodeActionKind,
   createConnection,
+  ErrorCodes,
   LSPErrorCodes,
+  MessageType,
+  ShowMessageNotification,
   ProposedFeatures,
   ResponseError,
   TextDocuments,
@@ -16,7 +19,9 @@ import { codeActions } from './features/actions';
 import { complete } from './features/completion';
 import { toLspDiagnostic } from './features/diagnostics';
 import { hover } from './features/hover';
-import { codeLenses } from './features/lenses';
+import { graphCommand, SERVER_COMMAND_IDS, validateCommand } from './features/commands';
+import { codeLenses, SERVER_COMMANDS } from './features/lenses';
+import { isWorkflowDocument } from './features/scope';
 import { documentLinks, subWorkflowPaths } from './features/links';
 import { definition, prepareRename, references, rename } from './features/references';
 import { documentSymbols } from './features/symbols';
@@ -37,6 +42,8 @@ const workspace = new Workspace();
 const states = new Map<string, DocumentState>();
 const timers = new Map<string, NodeJS.Timeout>();
 let options: ValidateOptions = {};
+/** Whether the client runs the VS Code extension's commands (it says so in `initializationOptions`). */
+let clientCommands = false;
 
 /**
  * Debounce after an edit (ms). Checking an edit is incremental and usually costs a few ms, so it
@@ -47,12 +54,13 @@ const DEBOUNCE_MIN = 5;
 const DEBOUNCE_MAX = 200;
 const CHEAP_MS = 100;
 
-function debounceFor(state: DocumentState): number {
-  return state.lastCost < CHEAP_MS ? DEBOUNCE_MIN : Math.min(DEBOUNCE_MAX, state.lastCost);
+function debounceFor(state: DocumentState | undefined): number {
+  return !state || state.lastCost < CHEAP_MS ? DEBOUNCE_MIN : Math.min(DEBOUNCE_MAX, state.lastCost);
 }
 
 connection.onInitialize((params) => {
   options = readOptions(params.initializationOptions);
+  clientCommands = (params.initializationOptions as { clientCommands?: unknown } | undefined)?.clientCommands === true;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -66,6 +74,7 @@ connection.onInitialize((params) => {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       semanticTokensProvider: { legend: TOKEN_LEGEND, full: true, range: true },
       codeLensProvider: { resolveProvider: false },
+      executeCommandProvider: { commands: SERVER_COMMAND_IDS },
     },
     serverInfo: { name: 'kailash-workflows', version: '0.1.0' },
   };
@@ -93,6 +102,12 @@ function stateOf(uri: string): DocumentState {
   return s;
 }
 
+/** The open document, if it is a workflow file (others get no diagnostics and no answers). */
+function workflowText(uri: string): TextDocument | undefined {
+  const text = documents.get(uri);
+  return text && isWorkflowDocument(uri, text.languageId, text.getText()) ? text : undefined;
+}
+
 function schedule(uri: string, delay: number, afterEdit = false): void {
   clearTimeout(timers.get(uri));
   timers.set(
@@ -106,8 +121,12 @@ function schedule(uri: string, delay: number, afterEdit = false): void {
 
 /** Checks the current version and publishes its diagnostics (`afterEdit`: its cost sets the next debounce). */
 async function publish(uri: string, afterEdit: boolean): Promise<void> {
-  const text = documents.get(uri);
-  if (!text) return;
+  const text = workflowText(uri);
+  if (!text) {
+    // Not (or no longer: the marker was deleted) a workflow file.
+    if (documents.get(uri) && states.delete(uri)) await connection.sendDiagnostics({ uri, diagnostics: [] });
+    return;
+  }
   const version = text.version;
   const state = stateOf(uri);
   const started = performance.now();
@@ -130,7 +149,7 @@ function usedSubWorkflows(doc: FeatureDoc): string[] {
 }
 
 documents.onDidOpen((e) => schedule(e.document.uri, 0));
-documents.onDidChangeContent((e) => schedule(e.document.uri, debounceFor(stateOf(e.document.uri)), true));
+documents.onDidChangeContent((e) => schedule(e.document.uri, debounceFor(states.get(e.document.uri)), true));
 documents.onDidSave((e) => {
   // A saved sub-workflow: re-check the open files that run it.
   for (const uri of workspace.dependents(e.document.uri)) if (uri !== e.document.uri) schedule(uri, 0);
@@ -149,7 +168,7 @@ documents.onDidClose((e) => {
  * the server down: the request answers `fallback` and the error goes to the client's log.
  */
 function withDoc<T>(uri: string, token: CancellationToken | undefined, fallback: T, run: (doc: FeatureDoc, state: DocumentState) => T): T {
-  const text = documents.get(uri);
+  const text = workflowText(uri);
   if (!text || token?.isCancellationRequested) return fallback;
   const state = stateOf(uri);
   try {
@@ -181,8 +200,23 @@ connection.onRenameRequest((p, token) =>
 );
 connection.onDocumentSymbol((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => documentSymbols(doc)));
 connection.onDocumentLinks((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => documentLinks(doc, workspace)));
-connection.onCodeAction((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => codeActions(doc, p.range, p.context.diagnostics)));
-connection.onCodeLens((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => codeLenses(doc)));
+connection.onCodeAction((p, token) =>
+  withDoc(p.textDocument.uri, token, [], (_doc, state) => codeActions(state.diagnose(documents.get(p.textDocument.uri)!).doc, p.range, p.context.diagnostics)),
+);
+connection.onCodeLens((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => codeLenses(doc, clientCommands)));
+connection.onExecuteCommand((p, token) => {
+  const uri = typeof p.arguments?.[0] === 'string' ? p.arguments[0] : undefined;
+  if (!SERVER_COMMAND_IDS.includes(p.command)) throw new ResponseError(ErrorCodes.InvalidParams, `Unknown command '${p.command}'.`);
+  if (!uri || !workflowText(uri)) throw new ResponseError(ErrorCodes.InvalidParams, `${p.command} needs the URI of an open workflow file as its first argument.`);
+  const out = withDoc(uri, token, undefined, (_doc, state) => {
+    const { doc, diagnostics } = state.diagnose(documents.get(uri)!);
+    return p.command === SERVER_COMMANDS.validate ? validateCommand(doc, diagnostics) : graphCommand(doc, p.arguments?.[1]);
+  });
+  if (!out) return null;
+  // A notification, not `window/showMessageRequest`: nothing to answer, every client shows it.
+  void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: out.message });
+  return out.result;
+});
 connection.languages.semanticTokens.on((p, token) => withDoc(p.textDocument.uri, token, { data: [] }, (doc) => semanticTokens(doc)));
 connection.languages.semanticTokens.onRange((p, token) => withDoc(p.textDocument.uri, token, { data: [] }, (doc) => semanticTokens(doc, p.range)));
 

@@ -5,6 +5,7 @@ import { nodeReference } from '../catalog/reference';
 import { closest } from '../util/suggest';
 import type { Diagnostic } from '../diagnostics';
 import { toDot, toMermaid } from '../graph/render';
+import { formatOf } from '../model/json';
 import { LineIndex } from '../model/lines';
 import { parseWorkflow } from '../model/parse';
 import { workflowSchema } from '../schema/generate';
@@ -130,7 +131,7 @@ function validateCommand(args: string[], io: Io): number {
   const texts = positionals.map((file) => [file, readWorkflow(file)] as const);
   const all: JsonDiagnostic[] = [];
   for (const [file, text] of texts) {
-    const { diagnostics, lines } = validateText(text);
+    const { diagnostics, lines } = validateText(text, {}, formatOf(file));
     for (const d of diagnostics) all.push(toJsonDiagnostic(file, d, lines));
   }
   const errors = all.filter((d) => d.severity === 'error').length;
@@ -181,7 +182,7 @@ function graphCommand(args: string[], io: Io): number {
   const file = positionals[0]!;
   const text = readWorkflow(file);
   // A graph of a broken file would draw only part of it, as if that were the workflow.
-  const { diagnostics, lines } = validateText(text);
+  const { diagnostics, lines } = validateText(text, {}, formatOf(file));
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) {
     for (const d of errors) {
@@ -191,7 +192,7 @@ function graphCommand(args: string[], io: Io): number {
     io.err(`kailash-wf: ${file} has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} to draw its graph\n`);
     return 1;
   }
-  const model = parseWorkflow(text);
+  const model = parseWorkflow(text, formatOf(file));
   io.out(format === 'dot' ? toDot(model) : toMermaid(model));
   return 0;
 }

@@ -1,3 +1,4 @@
+import { formatOf } from '../model/json';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
@@ -30,7 +31,7 @@ const MAX_LINES = 16;
 
 /** `kailash-wf run`: 0 succeeded, 1 the run failed, 2 invalid workflow. */
 export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal): Promise<number> {
-  const model = parseWorkflow(args.text);
+  const model = parseWorkflow(args.text, formatOf(args.file));
   const lines = new LineIndex(args.text);
   const env: Record<string, string | undefined> = { ...process.env };
   if (args.envFile) Object.assign(env, parseEnv(readFileSync(args.envFile, 'utf8')));

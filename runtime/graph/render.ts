@@ -1,4 +1,5 @@
 import type { WorkflowModel } from '../model/types';
+import { buildGraph, topologicalOrder } from './graph';
 
 /** Mermaid flowchart of a workflow, in the style of Kailash's `WorkflowVisualizer.to_mermaid`. */
 export function toMermaid(model: WorkflowModel, direction: 'TB' | 'LR' = 'TB'): string {
@@ -61,4 +62,19 @@ export function toDot(model: WorkflowModel): string {
 
 function dotString(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+/** The workflow as plain text: nodes in Kailash's execution order, each with what it feeds. */
+export function toText(model: WorkflowModel): string {
+  const { order, leftover } = topologicalOrder(buildGraph(model));
+  const lines: string[] = [];
+  for (const id of [...order, ...leftover]) {
+    const n = model.nodesById.get(id);
+    lines.push(`${id} (${n?.type?.value ?? '?'})${leftover.includes(id) ? ' [on a cycle]' : ''}`);
+    for (const c of model.connections) {
+      if (c.from?.value !== id || !c.to || !model.nodesById.has(c.to.value)) continue;
+      lines.push(`  ${c.fromOutput.value} → ${c.to.value}.${c.toInput.value}${c.cycle ? ' (cycle)' : ''}`);
+    }
+  }
+  return lines.join('\n') + '\n';
 }

@@ -60,7 +60,12 @@ export class IncrementalParser {
     },
   };
 
-  parse(text: string): WorkflowModel {
+  parse(text: string, format: 'yaml' | 'json' = 'yaml'): WorkflowModel {
+    // JSON files are read whole: pieces are cut by YAML's indentation.
+    if (format === 'json') {
+      this.stats.piecewise = false;
+      return parseWorkflow(text, 'json');
+    }
     const model = this.tryPiecewise(text);
     this.stats.piecewise = model !== undefined;
     return model ?? parseWorkflow(text);

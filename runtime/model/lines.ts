@@ -21,9 +21,13 @@ export class LineIndex {
     return this.starts.length;
   }
 
-  /** 0-based line and character of an offset (clamped to the text). */
-  position(offset: number): { line: number; character: number } {
-    const o = Math.max(0, Math.min(offset, this.text.length));
+  /**
+   * 0-based line and character of an offset (clamped to the text). An offset that would split a
+   * character moves off it: between `\r` and `\n` to the line's end; inside a surrogate pair to
+   * its start (`end`: past it), so a range never cuts an emoji that strict clients then reject.
+   */
+  position(offset: number, bias: 'start' | 'end' = 'start'): { line: number; character: number } {
+    const o = this.snap(Math.max(0, Math.min(offset, this.text.length)), bias);
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -32,6 +36,23 @@ export class LineIndex {
       else hi = mid - 1;
     }
     return { line: lo, character: o - this.starts[lo]! };
+  }
+
+  /** A span as a range whose ends never split a character or a line break. */
+  range(span: readonly [number, number]): { start: { line: number; character: number }; end: { line: number; character: number } } {
+    const start = this.position(span[0], 'start');
+    const end = this.position(Math.max(span[0], span[1]), 'end');
+    return end.line < start.line || (end.line === start.line && end.character < start.character) ? { start, end: start } : { start, end };
+  }
+
+  /** The nearest offset to `o` that sits between two characters (`bias` says which way to go inside a pair). */
+  private snap(o: number, bias: 'start' | 'end'): number {
+    if (o <= 0 || o >= this.text.length) return o;
+    const prev = this.text.charCodeAt(o - 1);
+    const next = this.text.charCodeAt(o);
+    if (prev === 13 && next === 10) return o - 1;
+    if (prev >= 0xd800 && prev <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) return bias === 'end' ? o + 1 : o - 1;
+    return o;
   }
 
   /** Offset of a 0-based line and character (clamped to the line, its break excluded). */
@@ -54,4 +75,15 @@ export class LineIndex {
     if (this.text.charCodeAt(end) === 10 && end > this.starts[line]! && this.text.charCodeAt(end - 1) === 13) end--;
     return end;
   }
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A string with no half of a surrogate pair (each lone half becomes U+FFFD). Messages quoting the
+ * text one code unit at a time (the YAML parser's escape errors) can hold one, and a client that
+ * decodes JSON strictly (Neovim, Emacs) then drops the whole notification it came in.
+ */
+export function wellFormed(s: string): string {
+  return s.replace(LONE_SURROGATE, '\uFFFD');
 }

@@ -1,3 +1,5 @@
+import { readJson } from './json';
+import { wellFormed } from './lines';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Tags } from 'yaml';
 import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics';
 import type {
@@ -44,7 +46,7 @@ const CONNECTION_KEYS = [
  * Reads a workflow file (YAML or JSON) into a model that keeps the source span of every node,
  * key, value and connection. Never throws: broken input becomes diagnostics.
  */
-export function parseWorkflow(text: string): WorkflowModel {
+export function parseWorkflow(text: string, format: 'yaml' | 'json' = 'yaml'): WorkflowModel {
   const model: WorkflowModel = {
     text,
     nodesForm: 'none',
@@ -52,32 +54,15 @@ export function parseWorkflow(text: string): WorkflowModel {
     nodesById: new Map(),
     connections: [],
     diagnostics: [],
+    ...(format === 'json' ? { format: 'json' as const } : {}),
   };
   const refusal = refuseUnreadable(text);
   if (refusal) {
     model.diagnostics.push(refusal);
     return model;
   }
-  let doc: Document.Parsed;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    // The yaml composer recurses; absurd nesting can exhaust the stack.
-    model.diagnostics.push(diag('yaml-syntax', 'error', `Cannot parse this file: ${(err as Error).message}`, [0, 0]));
-    return model;
-  }
-  for (const e of doc.errors) {
-    model.diagnostics.push(diag('yaml-syntax', 'error', yamlMessage(e.message), clampSpan(e.pos, text.length)));
-  }
-  const reader = new ValueReader(doc, model.diagnostics, text.length);
-  let root: Value | undefined;
-  try {
-    root = doc.contents ? reader.read(doc.contents as YamlNode, 0) : undefined;
-  } catch (err) {
-    model.diagnostics.push(diag('yaml-syntax', 'error', `Cannot read this file: ${(err as Error).message}`, [0, 0]));
-    return model;
-  }
-  if (doc.errors.length > 0 && !root) return model;
+  const root = format === 'json' ? readJsonRoot(text, model) : readYamlRoot(text, model);
+  if (root === false) return model;
   if (!root || (root.kind === 'scalar' && root.value === null)) {
     model.diagnostics.push(diag('schema', 'error', 'The file is empty: a workflow needs `nodes` (and usually `connections`).', [0, Math.min(text.length, 1)]));
     return model;
@@ -88,6 +73,46 @@ export function parseWorkflow(text: string): WorkflowModel {
   }
   new ModelReader(model).read(root);
   return model;
+}
+
+/** The YAML reading of a file's top-level value (`false`: unreadable, reported). */
+function readYamlRoot(text: string, model: WorkflowModel): Value | undefined | false {
+  let doc: Document.Parsed;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    // The yaml composer recurses; absurd nesting can exhaust the stack.
+    model.diagnostics.push(diag('yaml-syntax', 'error', `Cannot parse this file: ${(err as Error).message}`, [0, 0]));
+    return false;
+  }
+  for (const e of doc.errors) {
+    const { message, span } = yamlMessage(e.message, text, clampSpan(e.pos, text.length));
+    model.diagnostics.push(diag('yaml-syntax', 'error', message, span));
+  }
+  const reader = new ValueReader(doc, model.diagnostics, text.length);
+  let root: Value | undefined;
+  try {
+    root = doc.contents ? reader.read(doc.contents as YamlNode, 0) : undefined;
+  } catch (err) {
+    model.diagnostics.push(diag('yaml-syntax', 'error', `Cannot read this file: ${(err as Error).message}`, [0, 0]));
+    return false;
+  }
+  if (doc.errors.length > 0 && !root) return false;
+  return root;
+}
+
+/** The strict-JSON reading of a file's top-level value (`false`: unreadable, reported). */
+function readJsonRoot(text: string, model: WorkflowModel): Value | undefined | false {
+  const before = model.diagnostics.length;
+  let root: Value | undefined;
+  try {
+    root = readJson(text, model.diagnostics);
+  } catch (err) {
+    // Absurd nesting can exhaust the stack, as in YAML.
+    model.diagnostics.push(diag('yaml-syntax', 'error', `Cannot read this file: ${(err as Error).message}`, [0, 0]));
+    return false;
+  }
+  return model.diagnostics.length > before && !root ? false : root;
 }
 
 /** What one node item reads as on its own, with its diagnostics before and after the duplicate-id check. */
@@ -153,9 +178,21 @@ export function refuseUnreadable(text: string): Diagnostic | undefined {
   return undefined;
 }
 
-function yamlMessage(message: string): string {
-  // yaml's messages end with "at line N, column M"; the diagnostic already carries the position.
-  return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+/**
+ * yaml's message without its "at line N, column M" (the diagnostic carries the position). Its
+ * escape errors quote one code unit after the `\\`, half an emoji when one follows: the whole
+ * character is quoted instead (and the span grows to cover it), or U+FFFD if the text has no pair.
+ */
+function yamlMessage(message: string, text: string, at: Span): { message: string; span: Span } {
+  let end = at[1];
+  const m = message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+  const whole = m.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/g, (high) => {
+    const i = text.indexOf(high, at[0]);
+    if (i === -1 || i > at[1] + 2 || !/[\uDC00-\uDFFF]/.test(text[i + 1] ?? '')) return high;
+    end = Math.max(end, i + 2);
+    return text.slice(i, i + 2);
+  });
+  return { message: wellFormed(whole), span: [at[0], end] };
 }
 
 function clampSpan(pos: readonly [number, number] | undefined, length: number): Span {

@@ -74,6 +74,8 @@ export interface ConnectionModel {
 
 export interface WorkflowModel {
   text: string;
+  /** `json` for a `.workflow.json` file read as strict JSON; YAML otherwise. */
+  format?: 'json';
   /** The whole top-level mapping, when the document is one. */
   root?: MapValue;
   name?: Spanned<string>;

@@ -74,7 +74,7 @@ export class IncrementalValidator {
     checkGraph(ctx);
     checkKailashCompat(ctx);
     for (let i = globalStart; i < ctx.diagnostics.length; i++) out.push(moved(ctx.diagnostics[i]!, 0));
-    const all = applySuppressions(model.text, out, lines);
+    const all = applySuppressions(model.text, out, lines, model.format);
     return all.sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1]);
   }
 

@@ -22,13 +22,13 @@ export function validateModel(model: WorkflowModel, options: ValidateOptions = {
     checkGraph(ctx);
     checkKailashCompat(ctx);
   }
-  const all = applySuppressions(model.text, model.diagnostics.concat(ctx.diagnostics), lines);
+  const all = applySuppressions(model.text, model.diagnostics.concat(ctx.diagnostics), lines, model.format);
   return all.sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1]);
 }
 
 /** Parses and validates workflow text. */
-export function validateText(text: string, options: ValidateOptions = {}): { model: WorkflowModel; diagnostics: Diagnostic[]; lines: LineIndex } {
-  const model = parseWorkflow(text);
+export function validateText(text: string, options: ValidateOptions = {}, format: 'yaml' | 'json' = 'yaml'): { model: WorkflowModel; diagnostics: Diagnostic[]; lines: LineIndex } {
+  const model = parseWorkflow(text, format);
   const lines = new LineIndex(text);
   return { model, diagnostics: validateModel(model, options, lines), lines };
 }

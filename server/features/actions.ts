@@ -3,6 +3,7 @@ import type { ParamSpec } from '../../runtime/catalog/types';
 import type { DiagnosticCode } from '../../runtime/diagnostics';
 import type { Entry, MapValue, NodeModel, Span, Value } from '../../runtime/model/types';
 import { getEntry } from '../../runtime/model/values';
+import { ownDiagnostics, toLspDiagnostic, type DiagnosticData } from './diagnostics';
 import { locate } from './locate';
 import { CATALOG, lineStartOf, toOffset, toRange, touches, type Catalog, type FeatureDoc } from './types';
 
@@ -22,7 +23,8 @@ const REPLACEABLE: ReadonlySet<string> = new Set<DiagnosticCode>([
  * Quick fixes for the diagnostics in a range (did-you-mean replacements, missing required params,
  * literal secrets, a disable comment) and rewrites at the cursor (short connection to full form).
  */
-export function codeActions(doc: FeatureDoc, range: Range, diagnostics: readonly LspDiagnostic[], catalog: Catalog = CATALOG): CodeAction[] {
+export function codeActions(doc: FeatureDoc, range: Range, sent: readonly LspDiagnostic[], catalog: Catalog = CATALOG): CodeAction[] {
+  const diagnostics = ownDiagnostics(doc.diagnostics ?? [], doc.lines, sent);
   const out: CodeAction[] = [];
   const fix = (title: string, edits: TextEdit[], d?: LspDiagnostic, preferred = false): CodeAction => ({
     title,
@@ -32,15 +34,15 @@ export function codeActions(doc: FeatureDoc, range: Range, diagnostics: readonly
     edit: { changes: { [doc.uri]: edits } },
   });
   const missing = new Map<NodeModel, { names: string[]; diags: LspDiagnostic[] }>();
-  for (const d of diagnostics) {
-    if (d.source !== 'kailash') continue;
-    const code = String(d.code ?? '');
-    const start = toOffset(doc.lines, d.range.start);
-    const suggestions = ((d.data as { suggestions?: unknown } | undefined)?.suggestions ?? []) as string[];
+  for (const own of diagnostics) {
+    const d = toLspDiagnostic(doc.lines, own);
+    const code = own.code;
+    const start = own.span[0];
+    const suggestions = own.suggestions ?? [];
     if (REPLACEABLE.has(code) && suggestions.length && isDidYouMean(doc, code, d, start)) {
       suggestions.forEach((s, i) => {
         const text = code === 'unknown-template-variable' ? `\${${s}}` : s;
-        out.push(fix(`Change to '${text}'`, [{ range: d.range, newText: text }], d, i === 0));
+        out.push(fix(`Change to '${text}'`, [{ range: d.range, newText: requote(doc, own.span, text) }], d, i === 0));
       });
     }
     if (code === 'missing-required-param') {
@@ -58,7 +60,8 @@ export function codeActions(doc: FeatureDoc, range: Range, diagnostics: readonly
       const a = secretFix(doc, d, start);
       if (a) out.push({ ...fix(a.title, a.edits, d, true) });
     }
-    out.push(fix(`Disable ${code} for this line`, disableEdit(doc, d, code), d));
+    // JSON has no comments, so no directive (docs/workflow-format.md).
+    if (doc.model.format !== 'json') out.push(fix(`Disable ${code} for this line`, disableEdit(doc, d, code), d));
   }
   for (const [node, { names, diags }] of missing) {
     const title = names.length === 1 ? `Add required parameter '${names[0]}'` : `Add required parameters ${names.map((n) => `'${n}'`).join(', ')}`;
@@ -80,9 +83,19 @@ function isDidYouMean(doc: FeatureDoc, code: string, d: LspDiagnostic, start: nu
   return true;
 }
 
+/**
+ * A replacement for the text at a span, in the quotes that text was written in: a JSON string
+ * (or a quoted YAML scalar) stays a string of the same kind.
+ */
+function requote(doc: FeatureDoc, span: Span, text: string): string {
+  const q = doc.text[span[0]];
+  if ((q !== '"' && q !== "'") || doc.text[span[1] - 1] !== q || span[1] - span[0] < 2) return text;
+  return q === '"' ? JSON.stringify(text) : `'${text.replace(/'/g, "''")}'`;
+}
+
 /** Text for a new required value: something of the right type to edit. */
-function initialValue(p: ParamSpec | undefined): string {
-  if (p?.enum?.length) return String(p.enum[0]);
+function initialValue(p: ParamSpec | undefined, json = false): string {
+  if (p?.enum?.length) return json ? JSON.stringify(p.enum[0]) : String(p.enum[0]);
   switch (p?.type) {
     case 'int':
     case 'float':
@@ -133,12 +146,14 @@ function insertIntoMap(doc: FeatureDoc, map: MapValue, pairs: string[]): TextEdi
 
 function addParams(doc: FeatureDoc, node: NodeModel, names: string[], catalog: Catalog): TextEdit[] {
   const spec = node.type ? catalog.get(node.type.value) : undefined;
-  const pairs = names.map((n) => `${n}: ${initialValue(spec?.params[n])}`);
+  const json = doc.model.format === 'json';
+  const pairs = names.map((n) => `${json ? JSON.stringify(n) : n}: ${initialValue(spec?.params[n], json)}`);
   if (node.config) {
     const e = insertIntoMap(doc, node.config, pairs);
     if (e) return [e];
   }
   const key: Entry | undefined = getEntry(node.entry, 'parameters') ?? getEntry(node.entry, 'config');
+  if (json && key?.value.kind === 'scalar') return [{ range: toRange(doc.lines, key.value.span), newText: `{${pairs.join(', ')}}` }];
   if (key && (key.value.kind === 'scalar' || (key.value.kind === 'map' && key.value.entries.length === 0 && !isFlow(doc, key.value)))) {
     // `config:` with nothing under it.
     const at = contentLineEnd(doc, key.keySpan);
@@ -147,7 +162,7 @@ function addParams(doc: FeatureDoc, node: NodeModel, names: string[], catalog: C
   }
   if (isFlow(doc, node.entry)) {
     const close = node.entry.span[1] - 1;
-    return [{ range: toRange(doc.lines, [close, close]), newText: `, config: {${pairs.join(', ')}}` }];
+    return [{ range: toRange(doc.lines, [close, close]), newText: `, ${json ? '"config"' : 'config'}: {${pairs.join(', ')}}` }];
   }
   const last = node.entry.entries[node.entry.entries.length - 1];
   if (!last) return [];
@@ -160,7 +175,7 @@ const PLAIN_UNSAFE = /^[-?:,[\]{}#&*!|>'"%@`]|: | #|[\r\n]/;
 
 /** Replaces a literal credential with `${secret:NAME}`, NAME from the node and key. */
 function secretFix(doc: FeatureDoc, d: LspDiagnostic, start: number): { title: string; edits: TextEdit[] } | undefined {
-  const end = toOffset(doc.lines, d.range.end);
+  const end = (d.data as DiagnosticData).span[1];
   const hit = locate(doc.model.root, start);
   if (!hit || hit.value.kind !== 'scalar' || typeof hit.value.value !== 'string') return undefined;
   const node = doc.model.nodes.find((n) => touches(n.span, start));
@@ -210,15 +225,18 @@ function toFullForm(doc: FeatureDoc, offset: number): CodeAction | undefined {
   const to = getEntry(c.entry, 'to');
   if (!from || !to) return undefined;
   const flow = isFlow(doc, c.entry);
+  const json = doc.model.format === 'json';
   const edits: TextEdit[] = [];
+  const key = (k: string) => (json ? JSON.stringify(k) : k);
+  const pairOf = (k: string, v: string) => `${key(k)}: ${json ? JSON.stringify(v) : v}`;
   const after = (e: Entry, pair: string): TextEdit => {
     if (flow) return { range: toRange(doc.lines, [e.value.span[1], e.value.span[1]]), newText: `, ${pair}` };
     const at = contentLineEnd(doc, [e.keySpan[0], e.value.span[1]]);
     return { range: toRange(doc.lines, [at, at]), newText: `\n${' '.repeat(doc.lines.position(e.keySpan[0]).character)}${pair}` };
   };
-  edits.push({ range: toRange(doc.lines, from.keySpan), newText: 'from_node' });
-  if (c.fromOutput.implicit) edits.push(after(from, `from_output: ${c.fromOutput.value}`));
-  edits.push({ range: toRange(doc.lines, to.keySpan), newText: 'to_node' });
-  if (c.toInput.implicit) edits.push(after(to, `to_input: ${c.toInput.value}`));
+  edits.push({ range: toRange(doc.lines, from.keySpan), newText: requote(doc, from.keySpan, 'from_node') });
+  if (c.fromOutput.implicit) edits.push(after(from, pairOf('from_output', c.fromOutput.value)));
+  edits.push({ range: toRange(doc.lines, to.keySpan), newText: requote(doc, to.keySpan, 'to_node') });
+  if (c.toInput.implicit) edits.push(after(to, pairOf('to_input', c.toInput.value)));
   return { title: 'Convert to the full connection form', kind: CodeActionKind.RefactorRewrite, edit: { changes: { [doc.uri]: edits } } };
 }

@@ -10,6 +10,7 @@ import {
 import type { Category, NodeSpec, ParamSpec, TypeSpec } from '../../runtime/catalog/types';
 import { connectionVerdict, describeType, outputsOf, resolveOutputPath, type Verdict } from '../../runtime/catalog/typing';
 import type { NodeModel } from '../../runtime/model/types';
+import { getLocation } from 'jsonc-parser';
 import { cursorContext, presentKeys, type CursorContext } from './cursor';
 import { paramDocs, specDocs } from '../../runtime/catalog/reference';
 import { CONNECTION_KEYS, FULL_FORM, NODE_KEYS, SHORT_FORM, TOP_LEVEL_KEYS } from './keys';
@@ -22,16 +23,64 @@ const VERDICT_ORDER: Record<Verdict, string> = { ok: '0', coercion: '1', mismatc
 
 /** Completion at a position: what may be written there, each item with its type and docs. */
 export function complete(doc: FeatureDoc, position: Position, catalog: Catalog = CATALOG): CompletionList {
-  const ctx = cursorContext(doc, toOffset(doc.lines, position));
+  const offset = toOffset(doc.lines, position);
+  const json = doc.model.format === 'json';
+  const jsonKey = json ? jsonKeyContext(doc, offset) : undefined;
+  const ctx = jsonKey ?? cursorContext(doc, offset);
   const items = ctx ? itemsFor(doc, ctx, catalog) : [];
-  return { isIncomplete: false, items };
+  return { isIncomplete: false, items: ctx && json ? asJson(doc, ctx, items, jsonKey !== undefined) : items };
+}
+
+/** In a JSON file, the key being typed (inside its quotes or where one may start), from the JSON scanner. */
+function jsonKeyContext(doc: FeatureDoc, offset: number): CursorContext | undefined {
+  const loc = getLocation(doc.text, offset);
+  if (!loc.isAtPropertyKey) return undefined;
+  // Inside a quoted key, the scanner's previous node is that string (`property` when no colon follows yet).
+  const prev = loc.previousNode;
+  const key = prev && (prev.type === 'string' || prev.type === 'property') && prev.offset < offset ? prev : undefined;
+  // Outside a quoted key, only where nothing follows in the object (before another key, the pair would need a comma too).
+  if (!key && !/^\s*(\}|$)/.test(doc.text.slice(offset, offset + 200))) return undefined;
+  const start = key ? key.offset : offset;
+  const end = key ? key.offset + key.length : offset;
+  const partial = key ? doc.text.slice(key.offset + 1, Math.max(key.offset + 1, offset)) : '';
+  return { kind: 'key', path: loc.path.slice(0, -1), item: 'none', partial, start, end, indent: 0, flow: true };
+}
+
+const JSON_LITERAL = /^(?:true|false|null|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)$/;
+
+/**
+ * Items for a `.workflow.json` file, each inserting valid JSON: a value typed outside quotes
+ * becomes a JSON string (numbers and booleans stay bare); inside quotes it is inserted as is.
+ * Key items become `"name": ` (the value is left to type: a snippet's YAML layout would not fit).
+ */
+function asJson(doc: FeatureDoc, ctx: CursorContext, items: CompletionItem[], scannedKey: boolean): CompletionItem[] {
+  if (ctx.kind === 'key') {
+    // Keys as `"name": `, replacing the whole quoted key; whole-node snippets are YAML.
+    if (!scannedKey) return [];
+    const range = toRange(doc.lines, [ctx.start, ctx.end]);
+    return items
+      .filter((i) => i.kind !== CompletionItemKind.Snippet)
+      .map(({ insertTextFormat: _f, insertTextMode: _m, command: _c, ...item }) => ({
+        ...item,
+        // Clients filter by the text the range covers, here from the opening quote.
+        ...(doc.text[ctx.start] === '"' ? { filterText: `"${item.label}` } : {}),
+        textEdit: { range, newText: `${JSON.stringify(item.label)}: ` },
+      }));
+  }
+  if (ctx.kind === 'template' || doc.text[ctx.start - 1] === '"') return items;
+  return items.map((item) => {
+    const edit = item.textEdit;
+    if (!edit || !('range' in edit) || JSON_LITERAL.test(edit.newText)) return item;
+    const { command: _retrigger, ...rest } = item;
+    return { ...rest, textEdit: { ...edit, newText: JSON.stringify(edit.newText) } };
+  });
 }
 
 function itemsFor(doc: FeatureDoc, ctx: CursorContext, catalog: Catalog): CompletionItem[] {
   const range = toRange(doc.lines, [ctx.start, ctx.end]);
   const path = ctx.path;
   if (ctx.kind === 'template') return templateItems(doc, ctx, range);
-  if (ctx.kind === 'value') return valueItems(doc, ctx.path, ctx.key, ctx.partial, range, catalog);
+  if (ctx.kind === 'value') return valueItems(doc, ctx, range, catalog);
 
   // Keys.
   if (ctx.item !== 'none') {
@@ -226,8 +275,9 @@ function connectionSnippets(doc: FeatureDoc, ctx: CursorContext & { kind: 'key' 
   ];
 }
 
-function valueItems(doc: FeatureDoc, path: PathSegment[], key: string, partial: string, range: Range, catalog: Catalog): CompletionItem[] {
+function valueItems(doc: FeatureDoc, ctx: CursorContext & { kind: 'value' }, range: Range, catalog: Catalog): CompletionItem[] {
   const { model } = doc;
+  const { path, key } = ctx;
   const literal = (values: readonly (string | number | boolean)[], detail: string): CompletionItem[] =>
     values.map((v, i) => ({ label: String(v), kind: CompletionItemKind.EnumMember, detail, sortText: String(i).padStart(3, '0'), textEdit: { range, newText: String(v) } }));
   const forType = (t: (TypeSpec & { enum?: ParamSpec['enum'] }) | undefined): CompletionItem[] => {
@@ -263,7 +313,7 @@ function valueItems(doc: FeatureDoc, path: PathSegment[], key: string, partial: 
         textEdit: { range, newText: n.id },
       }));
     }
-    if (key === 'from_output') return outputItems(c?.from && model.nodesById.get(c.from.value), partial, range, catalog);
+    if (key === 'from_output') return outputItems(doc, c?.from && model.nodesById.get(c.from.value), ctx, catalog);
     if (key === 'to_input') return inputItems(doc, path, range, catalog);
     if (key === 'cycle') return literal([true, false], 'bool');
     return [];
@@ -276,33 +326,34 @@ function valueItems(doc: FeatureDoc, path: PathSegment[], key: string, partial: 
   return [];
 }
 
-/** Outputs of the source node; after `a.b.`, the declared fields of `a.b`. */
-function outputItems(node: NodeModel | undefined, partial: string, range: Range, catalog: Catalog): CompletionItem[] {
+/**
+ * Outputs of the source node; after `a.b.`, the declared fields of `a.b`. Each item is one path
+ * segment and replaces exactly the segment under the cursor (after the last dot before it, up to
+ * the next dot), so clients that filter by the word at the cursor (Neovim, Emacs) match and insert
+ * it as VS Code does.
+ */
+function outputItems(doc: FeatureDoc, node: NodeModel | undefined, ctx: CursorContext & { kind: 'value' }, catalog: Catalog): CompletionItem[] {
   const spec = node?.type ? catalog.get(node.type.value) : undefined;
   if (!node || !spec) return [];
   const config = plainConfig(node);
-  const dot = partial.lastIndexOf('.');
-  if (dot === -1) {
-    return Object.entries(outputsOf(spec, config)).map(([name, o]) => ({
-      label: name,
-      kind: CompletionItemKind.Field,
-      detail: describeType(o),
-      documentation: md(`${o.description}${o.when ? ` (${o.when})` : ''}`),
-      textEdit: { range, newText: name },
-      ...(o.type === 'dict' && o.fields ? { command: RETRIGGER } : {}),
-    }));
-  }
-  const head = partial.slice(0, dot);
-  const r = resolveOutputPath(spec, config, head);
-  if (!r.ok || r.type.type !== 'dict' || !r.type.fields) return [];
-  return Object.entries(r.type.fields).map(([name, f]) => ({
-    label: `${head}.${name}`,
+  const cursorAt = ctx.start + ctx.partial.length;
+  const dot = ctx.partial.lastIndexOf('.');
+  const segStart = ctx.start + dot + 1;
+  let segEnd = cursorAt;
+  while (segEnd < ctx.end && doc.text[segEnd] !== '.') segEnd++;
+  const range = toRange(doc.lines, [segStart, segEnd]);
+  const item = (name: string, t: TypeSpec & { description?: string }, docs: string | undefined): CompletionItem => ({
+    label: name,
     kind: CompletionItemKind.Field,
-    detail: describeType(f),
-    ...(f.description ? { documentation: md(f.description) } : {}),
-    filterText: `${head}.${name}`,
-    textEdit: { range, newText: `${head}.${name}` },
-  }));
+    detail: describeType(t),
+    ...(docs ? { documentation: md(docs) } : {}),
+    textEdit: { range, newText: name },
+    ...(t.type === 'dict' && t.fields ? { command: RETRIGGER } : {}),
+  });
+  if (dot === -1) return Object.entries(outputsOf(spec, config)).map(([name, o]) => item(name, o, `${o.description}${o.when ? ` (${o.when})` : ''}`));
+  const r = resolveOutputPath(spec, config, ctx.partial.slice(0, dot));
+  if (!r.ok || r.type.type !== 'dict' || !r.type.fields) return [];
+  return Object.entries(r.type.fields).map(([name, f]) => item(name, f, f.description));
 }
 
 /** Inputs of the target node: those the source's type fits first, incompatible ones marked. */

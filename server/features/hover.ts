@@ -31,8 +31,13 @@ export function hover(doc: FeatureDoc, position: Position, catalog: Catalog = CA
     const parts: string[] = [];
     const key = path[2];
     if (key === 'from_output' && hit.on === 'value') {
-      const s = sourcePort(model, c, catalog);
+      // `response.content`: the segment under the cursor and the path up to it, not the first output.
+      const seg = segmentAt(doc.text, c.fromOutput.span, offset);
+      const s = sourcePort(model, c, catalog, seg?.path);
       if (s) parts.push(`**${s.label}**: \`${describeType(s.type)}\`${s.description ? ` — ${s.description}` : ''}`);
+      const summary = connectionSummary(model, c, catalog);
+      if (summary) parts.push(`\`${summary.text}\`: ${VERDICT_TEXT[summary.verdict]}`);
+      return parts.length ? answer(parts.join('\n\n'), seg?.span ?? span) : undefined;
     } else if (key === 'to_input' && hit.on === 'value') {
       const t = targetPort(model, c, catalog);
       if (t) parts.push(`**${t.label}**: \`${describeType(t.type)}\`${t.description ? ` — ${t.description}` : ''}`);
@@ -89,6 +94,21 @@ export function hover(doc: FeatureDoc, position: Position, catalog: Catalog = CA
   }
 
   return undefined;
+}
+
+/** The dotted-path segment of a scalar (quotes excluded) under an offset, and the path up to its end. */
+function segmentAt(text: string, span: Span, offset: number): { path: string; span: Span } | undefined {
+  let [start, end] = span;
+  if (text[start] === '"' || text[start] === "'") {
+    start++;
+    if (end > start && text[end - 1] === text[span[0]]) end--;
+  }
+  if (offset < start || offset > end) return undefined;
+  let a = offset;
+  while (a > start && text[a - 1] !== '.') a--;
+  let b = offset;
+  while (b < end && text[b] !== '.') b++;
+  return { path: text.slice(start, b), span: [a, b] };
 }
 
 function nodeLine(id: string, type: string | undefined, spec: NodeSpec | undefined): string {

@@ -1,7 +1,7 @@
 import type { CodeLens } from 'vscode-languageserver';
 import { toRange, type FeatureDoc } from './types';
 
-/** Command ids the client implements (the client issue); arguments are plain JSON. */
+/** Command ids the VS Code extension implements; arguments are plain JSON. */
 export const COMMANDS = {
   runWorkflow: 'kailash.runWorkflow',
   validate: 'kailash.validate',
@@ -9,11 +9,30 @@ export const COMMANDS = {
   runToNode: 'kailash.runToNode',
 } as const;
 
-/** Run, validate and graph lenses on the file's first line, and "run to here" on every node. */
-export function codeLenses(doc: FeatureDoc): CodeLens[] {
+/**
+ * Commands the server runs itself (`workspace/executeCommand`), for every client. Their ids differ
+ * from the extension's: a client registers the server's commands under these very names.
+ */
+export const SERVER_COMMANDS = {
+  validate: 'kailash-server.validate',
+  graph: 'kailash-server.graph',
+} as const;
+
+/**
+ * Lenses on the file's first line and on every node. Only a client that said it runs the
+ * extension's commands (`clientCommands`) gets run lenses, which need its run host; any other
+ * gets validate and graph lenses the server answers itself (the CLI covers running).
+ */
+export function codeLenses(doc: FeatureDoc, clientCommands = false): CodeLens[] {
   const { model, lines } = doc;
   if (!model.root || model.nodes.length === 0) return [];
   const top = toRange(lines, [model.root.span[0], model.root.span[0]]);
+  if (!clientCommands) {
+    return [
+      { range: top, command: { title: 'Validate', command: SERVER_COMMANDS.validate, arguments: [doc.uri] } },
+      { range: top, command: { title: 'Show graph (Mermaid)', command: SERVER_COMMANDS.graph, arguments: [doc.uri, 'mermaid'] } },
+    ];
+  }
   const lenses: CodeLens[] = [
     { range: top, command: { title: '▶ Run workflow', command: COMMANDS.runWorkflow, arguments: [doc.uri] } },
     { range: top, command: { title: 'Validate', command: COMMANDS.validate, arguments: [doc.uri] } },

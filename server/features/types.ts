@@ -33,7 +33,7 @@ export interface WorkspaceIndex {
 }
 
 export function toRange(lines: LineIndex, span: Span): Range {
-  return { start: lines.position(span[0]), end: lines.position(span[1]) };
+  return lines.range(span);
 }
 
 export function toOffset(lines: LineIndex, p: Position): number {

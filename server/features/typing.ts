@@ -15,15 +15,20 @@ export function plainConfig(node: NodeModel | undefined): Record<string, unknown
   return (toPlain(node?.config) as Record<string, unknown> | undefined) ?? {};
 }
 
-/** The declared type of a connection's source output, when both the node and the output are known. */
-export function sourcePort(model: WorkflowModel, c: ConnectionModel, catalog: Catalog): Port | undefined {
+/**
+ * The declared type of a connection's source output, when both the node and the output are known
+ * (`path`: a prefix of the output path, e.g. `response` of `response.content`). The description is
+ * the last segment's own: a field's, else its output's.
+ */
+export function sourcePort(model: WorkflowModel, c: ConnectionModel, catalog: Catalog, path = c.fromOutput.value): Port | undefined {
   const from = c.from && model.nodesById.get(c.from.value);
   const spec = from?.type && catalog.get(from.type.value);
   if (!from || !spec) return undefined;
-  const r = resolveOutputPath(spec, plainConfig(from), c.fromOutput.value);
+  const r = resolveOutputPath(spec, plainConfig(from), path);
   if (!r.ok) return undefined;
-  const description = r.output?.description;
-  return { label: `${from.id}.${c.fromOutput.value}`, type: r.type, ...(description ? { description } : {}) };
+  const nested = r.type !== r.output;
+  const description = nested ? (r.type as FieldSpec).description : r.output?.description;
+  return { label: `${from.id}.${path}`, type: r.type, ...(description ? { description } : {}) };
 }
 
 /** The declared type of a connection's target input (`Any` for nodes that take any input). */

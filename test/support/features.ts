@@ -1,6 +1,7 @@
 import type { Diagnostic as LspDiagnostic, Position, TextEdit } from 'vscode-languageserver';
 import { toLspDiagnostic } from '../../server/features/diagnostics';
 import { LineIndex } from '../../runtime/model/lines';
+import { formatOf } from '../../runtime/model/json';
 import { parseWorkflow } from '../../runtime/model/parse';
 import { validateModel } from '../../runtime/validate';
 import type { FeatureDoc } from '../../server/features/types';
@@ -10,7 +11,7 @@ export const URI = 'file:///project/demo.workflow.yaml';
 
 /** A feature document for fixture text (validated, as the server holds it). */
 export function featureDoc(text: string, uri = URI): FeatureDoc {
-  const model = parseWorkflow(text);
+  const model = parseWorkflow(text, formatOf(uri));
   const lines = new LineIndex(text);
   return { uri, text, model, lines, diagnostics: validateModel(model, {}, lines) };
 }

@@ -135,3 +135,38 @@ describe('code actions: secrets, disable comments, connection form', () => {
     }
   });
 });
+
+describe('code actions: ranges come from the server’s own diagnostics', () => {
+  // `name` holds non-ASCII text before the typo, so UTF-16 and byte columns differ on its line.
+  const text = `name: "Café"\nnodes:\n  - {id: café, type: HTTPRequestNod, config: {url: x}}\n`;
+  const unicode = `nodes:\n  - {id: fetch, name: "🚀 é", type: HTTPRequestNod, config: {url: x}}\n`;
+
+  /** What Neovim 0.7 sends back: the diagnostic with byte columns, as it stores them. */
+  function asBytes(doc: ReturnType<typeof featureDoc>, d: ReturnType<typeof lspDiagnostics>[number], keepData: boolean) {
+    const col = (p: { line: number; character: number }) => ({ line: p.line, character: Buffer.byteLength(doc.lines.lineText(p.line).slice(0, p.character)) });
+    const { data, ...rest } = d;
+    return { ...rest, ...(keepData ? { data } : {}), range: { start: col(d.range.start), end: col(d.range.end) } };
+  }
+
+  for (const keepData of [true, false]) {
+    it(`applies a did-you-mean over the right characters when the client sends byte columns${keepData ? '' : ' and drops data'}`, () => {
+      for (const source of [text, unicode]) {
+        const doc = featureDoc(source);
+        const d = lspDiagnostics(doc).find((x) => x.code === 'unknown-node-type')!;
+        const sent = asBytes(doc, d, keepData);
+        assert.notDeepEqual(sent.range, d.range, 'the fixture must put non-ASCII text before the diagnostic');
+        const action = codeActions(doc, sent.range, [sent]).find((a) => a.title === "Change to 'HTTPRequestNode'")!;
+        assert.ok(action, 'the fix is offered');
+        const fixed = applyAction(source, action);
+        assert.equal(fixed, source.replace('HTTPRequestNod', 'HTTPRequestNode'));
+      }
+    });
+  }
+
+  it('offers nothing for a diagnostic the server no longer has', () => {
+    const doc = featureDoc(unicode);
+    const d = lspDiagnostics(doc).find((x) => x.code === 'unknown-node-type')!;
+    const stale = { ...d, data: { span: [d.range.start.character + 100, d.range.end.character + 100] } };
+    assert.deepEqual(codeActions(doc, d.range, [stale]).filter((a) => a.kind === 'quickfix'), []);
+  });
+});

@@ -140,7 +140,38 @@ describe('completion: values', () => {
     const top = items(`${BASE}connections:\n  - {from_node: fetch, from_output: |, to_node: save, to_input: data}\n`);
     assert.deepEqual(top.map((i) => i.label), Object.keys(getSpec('HTTPRequestNode')!.outputs));
     const nested = labels(`${BASE}connections:\n  - {from_node: fetch, from_output: response.|, to_node: save, to_input: data}\n`);
-    assert.ok(nested.includes('response.content') && nested.includes('response.status_code'), nested.join());
+    assert.ok(nested.includes('content') && nested.includes('status_code'), nested.join());
+  });
+
+  /** The text after accepting `label` at the cursor, as a client that applies the textEdit does. */
+  function accept(fixture: string, label: string): string {
+    const { doc, position } = at(fixture);
+    const item = complete(doc, position).items.find((i) => i.label === label);
+    assert.ok(item, `no ${label}`);
+    assert.equal(item.filterText, undefined, 'the label is what the segment is filtered by');
+    const edit = item.textEdit as TextEdit;
+    // What Neovim and Emacs filter by: the text the edit replaces, up to the cursor, must prefix the label.
+    const typed = doc.text.slice(doc.lines.offset(edit.range.start.line, edit.range.start.character), doc.lines.offset(position.line, position.character));
+    assert.ok(label.startsWith(typed), `'${typed}' does not prefix '${label}'`);
+    return applyEdits(doc.text, [edit]);
+  }
+
+  it('completes the segment after the last dot over exactly that segment', () => {
+    const block = (v: string) => `${BASE}connections:\n  - from_node: fetch\n    from_output: ${v}\n    to_node: save\n    to_input: data\n`;
+    const flow = (v: string) => `${BASE}connections:\n  - {from_node: fetch, from_output: ${v}, to_node: save, to_input: data}\n`;
+    for (const wrap of [block, flow]) {
+      assert.equal(accept(wrap('response.|'), 'content'), wrap('response.content').replace('|', ''));
+      assert.equal(accept(wrap('response.con|'), 'content'), wrap('response.content'));
+      assert.equal(accept(wrap('response.con|tnet'), 'content'), wrap('response.content'));
+      assert.equal(accept(wrap('resp|.content'), 'response'), wrap('response.content'));
+      assert.equal(accept(wrap('|'), 'response'), wrap('response'));
+    }
+    assert.equal(accept(block('"response.|"'), 'content'), block('"response.content"'));
+    const crlf = block('response.|').replace(/\n/g, '\r\n');
+    assert.equal(accept(crlf, 'content'), block('response.content').replace(/\n/g, '\r\n'));
+    const { doc, position } = at(block('response.|'));
+    const edit = complete(doc, position).items[0]!.textEdit as TextEdit;
+    assert.deepEqual(edit.range, { start: position, end: position }, 'zero-width at the cursor after a trailing dot');
   });
 
   it('offers a SwitchNode’s case outputs from its config', () => {

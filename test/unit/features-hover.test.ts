@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hover } from '../../server/features/hover';
+import { getSpec } from '../../runtime/catalog';
 import { at } from '../support/features';
 
 function hoverText(fixture: string): string | undefined {
@@ -31,6 +32,19 @@ function move(marker: string): string {
 }
 
 describe('hover', () => {
+  it('on a dotted output describes the segment under the cursor, over that segment', () => {
+    const base = FILE.replace('|', '').replace('response.headers', 'response.content');
+    const i = base.indexOf('response.content') + 'response.conte'.length;
+    const { doc, position } = at(`${base.slice(0, i)}|${base.slice(i)}`);
+    const h = hover(doc, position)!;
+    const text = (h.contents as { value: string }).value;
+    const content = (getSpec('HTTPRequestNode')!.outputs.response as { fields?: Record<string, { description?: string }> }).fields!.content!;
+    assert.match(text, /^\*\*fetch.response.content\*\*: `/);
+    assert.ok(content.description && text.includes(content.description), text);
+    const start = doc.text.indexOf('response.content') + 'response.'.length;
+    assert.deepEqual(h.range, doc.lines.range([start, start + 'content'.length]));
+  });
+
   it('shows a node type’s docs with its params and outputs', () => {
     const text = hoverText(FILE)!;
     assert.match(text, /^\*\*HTTPRequestNode\*\* — api/);
@@ -54,6 +68,9 @@ describe('hover', () => {
     assert.match(text, /`fetch.response.headers \(dict\) → save.indent \(int\)`: type mismatch \(error\)/);
     const output = hoverText(move('response.hea^ders'))!;
     assert.match(output, /^\*\*fetch.response.headers\*\*: `dict`/);
+    const head = hoverText(move('respo^nse.headers'))!;
+    assert.match(head, /^\*\*fetch.response\*\*: `dict`/);
+    assert.notEqual(head.split('\n')[0], output.split('\n')[0], 'each segment describes itself');
     assert.match(hoverText(move('to_node: sa^ve'))!, /^Node \*\*save\*\*: `JSONWriterNode`/);
   });
 

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { validateText } from '../../runtime/validate';
-import { codeLenses, COMMANDS } from '../../server/features/lenses';
+import { codeLenses, COMMANDS, SERVER_COMMANDS } from '../../server/features/lenses';
 import { documentLinks } from '../../server/features/links';
 import { definition, prepareRename, references, rename } from '../../server/features/references';
 import { documentSymbols } from '../../server/features/symbols';
@@ -117,8 +117,19 @@ describe('links, lenses and tokens', () => {
     assert.deepEqual(links.map((l) => [textAt(text, l.range), l.target]), [['inner.workflow.yaml', pathToFileURL(join(dir, 'inner.workflow.yaml')).href]]);
   });
 
-  it('puts run, validate and graph lenses on the file and run-to-node on each node', () => {
+  it('gives clients that do not run the extension’s commands only lenses the server runs itself', () => {
     const lenses = codeLenses(featureDoc(FILE));
+    assert.deepEqual(
+      lenses.map((l) => [l.command!.command, l.range.start.line]),
+      [
+        [SERVER_COMMANDS.validate, 0],
+        [SERVER_COMMANDS.graph, 0],
+      ],
+    );
+  });
+
+  it('puts run, validate and graph lenses on the file and run-to-node on each node for the extension', () => {
+    const lenses = codeLenses(featureDoc(FILE), true);
     assert.deepEqual(
       lenses.map((l) => [l.command!.command, l.range.start.line]),
       [
