@@ -12,9 +12,21 @@ const MB = 1024 * 1024;
 export async function run(): Promise<void> {
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
   const sizes: Row[] = [];
-  for (const [file, budget] of [['extension.js', 1], ['webview.js', 1], ['server.js', 2], ['run-host.js', 16], ['cli.js', 16]] as const) {
+  for (const [file, budget] of [
+    ['extension.js', 1],
+    ['webview.js', 1],
+    ['server.js', 2],
+    ['run-host.js', 16],
+    ['cli.js', 16],
+  ] as const) {
     const bytes = statSync(join(ROOT, 'dist', file)).size;
-    sizes.push({ name: `dist/${file} (${(bytes / 1024).toFixed(0)} KB)`, value: bytes / MB, baseline: budget, baselineName: `budget ${budget} MB`, goal: 1 });
+    sizes.push({
+      name: `dist/${file} (${(bytes / 1024).toFixed(0)} KB)`,
+      value: bytes / MB,
+      baseline: budget,
+      baselineName: `budget ${budget} MB`,
+      goal: 1,
+    });
   }
   report('Bundle sizes against their budgets (the main bundle’s goal: under 1 MB)', sizes, 'MB');
 
@@ -29,7 +41,11 @@ export async function run(): Promise<void> {
     launchArgs: [ws],
     extensionTestsEnv: { KAILASH_BENCH_OUT: out, KAILASH_E2E: '1' },
   });
-  const { activation, load, marks } = JSON.parse(readFileSync(out, 'utf8')) as { activation: number; load: number; marks?: Record<string, number> };
+  const { activation, load, marks } = JSON.parse(readFileSync(out, 'utf8')) as {
+    activation: number;
+    load: number;
+    marks?: Record<string, number>;
+  };
   const body = marks?.client ?? 0;
   const ours = load + body;
   report('Extension activation in code-server’s extension host (ms, one cold start)', [

@@ -24,7 +24,16 @@ const CSV_MB = 100;
 let cpuPerInsert = { node: 0, raw: 0 };
 
 function ctxFor(baseDir: string): RunContext {
-  return { runId: 'bench', nodeId: 'n', signal: new AbortController().signal, attempt: 1, idempotencyKey: 'bench', baseDir, roots: [], services: undefined as never };
+  return {
+    runId: 'bench',
+    nodeId: 'n',
+    signal: new AbortController().signal,
+    attempt: 1,
+    idempotencyKey: 'bench',
+    baseDir,
+    roots: [],
+    services: undefined as never,
+  };
 }
 
 /** Client-side CPU per operation of the last `concurrently` call, in µs (less noisy than wall time on a shared machine). */
@@ -52,11 +61,30 @@ async function sqlRows() {
   const node = implementationOf('SQLDatabaseNode')!.run;
   const ctx = ctxFor(tmpdir());
   const config = { connection_string: PG, pool_size: POOL, max_overflow: 0, pool_timeout: 30, result_format: 'dict' };
-  const viaNode = (i: number) => node({ ...config, query: `INSERT INTO ${table} (id, name, amount) VALUES (:id, :name, :amount)`, parameters: { id: i, name: `user ${i}`, amount: i / 100 } }, ctx);
+  const viaNode = (i: number) =>
+    node(
+      {
+        ...config,
+        query: `INSERT INTO ${table} (id, name, amount) VALUES (:id, :name, :amount)`,
+        parameters: { id: i, name: `user ${i}`, amount: i / 100 },
+      },
+      ctx,
+    );
   const viaPg = (i: number) => raw.query(`INSERT INTO ${table} (id, name, amount) VALUES ($1, $2, $3)`, [i, `user ${i}`, i / 100]);
   const rt = new LocalRuntime({ env: {} });
-  const model = parseWorkflow(JSON.stringify({ nodes: [{ id: 'insert', type: 'SQLDatabaseNode', config: { ...config, query: `INSERT INTO ${table} (id, name, amount) VALUES (:id, :name, :amount)` } }] }));
-  const viaRuntime = (i: number) => rt.execute(model, { baseDir: tmpdir(), parameters: { insert: { parameters: { id: i, name: `user ${i}`, amount: i / 100 } } } });
+  const model = parseWorkflow(
+    JSON.stringify({
+      nodes: [
+        {
+          id: 'insert',
+          type: 'SQLDatabaseNode',
+          config: { ...config, query: `INSERT INTO ${table} (id, name, amount) VALUES (:id, :name, :amount)` },
+        },
+      ],
+    }),
+  );
+  const viaRuntime = (i: number) =>
+    rt.execute(model, { baseDir: tmpdir(), parameters: { insert: { parameters: { id: i, name: `user ${i}`, amount: i / 100 } } } });
   try {
     await concurrently(500, viaPg);
     await concurrently(500, viaNode);
@@ -81,8 +109,19 @@ async function sqlRows() {
     const inserted = (await raw.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
     if (inserted !== 8 * INSERTS + 1200 + INSERTS) throw new Error(`expected every insert to land, found ${inserted}`);
     return [
-      { name: `${INSERTS} INSERTs via SQLDatabaseNode (pool ${POOL})`, value: median(nodeMs), baseline: median(rawMs), baselineName: `raw pg Pool(max ${POOL})`, goal: 1.25 },
-      { name: `${INSERTS} INSERTs via LocalRuntime.execute (a one-node workflow per insert)`, value: runtimeMs, baseline: median(rawMs), baselineName: `raw pg Pool(max ${POOL})` },
+      {
+        name: `${INSERTS} INSERTs via SQLDatabaseNode (pool ${POOL})`,
+        value: median(nodeMs),
+        baseline: median(rawMs),
+        baselineName: `raw pg Pool(max ${POOL})`,
+        goal: 1.25,
+      },
+      {
+        name: `${INSERTS} INSERTs via LocalRuntime.execute (a one-node workflow per insert)`,
+        value: runtimeMs,
+        baseline: median(rawMs),
+        baselineName: `raw pg Pool(max ${POOL})`,
+      },
     ];
   } finally {
     await raw.query(`DROP TABLE IF EXISTS ${table}`);
@@ -125,7 +164,10 @@ export async function csvChild(mode: string, file: string): Promise<void> {
     rows = (out.data as unknown[]).length;
   } else {
     const rt = new LocalRuntime({ env: {} });
-    const r = await rt.execute(parseWorkflow(JSON.stringify({ nodes: [{ id: 'read', type: 'CSVReaderNode', config: { file_path: file } }] })), { baseDir: tmpdir(), roots: [tmpdir()] });
+    const r = await rt.execute(
+      parseWorkflow(JSON.stringify({ nodes: [{ id: 'read', type: 'CSVReaderNode', config: { file_path: file } }] })),
+      { baseDir: tmpdir(), roots: [tmpdir()] },
+    );
     rows = ((r.results.read as { data: unknown[] }).data ?? []).length;
   }
   const ms = performance.now() - started;
@@ -134,7 +176,11 @@ export async function csvChild(mode: string, file: string): Promise<void> {
 }
 
 function measureChild(mode: string, file: string): ChildResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', `require('./bench/data.bench.ts').csvChild(${JSON.stringify(mode)}, ${JSON.stringify(file)})`], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '-e', `require('./bench/data.bench.ts').csvChild(${JSON.stringify(mode)}, ${JSON.stringify(file)})`],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
   if (r.status !== 0) throw new Error(`CSV ${mode} run failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as ChildResult;
 }
@@ -153,14 +199,31 @@ async function csvRows() {
     }
     const runtime = measureChild('runtime', file);
     const arrays = measureChild('arrays', file);
-    if (node[0]!.rows !== bare[0]!.rows || runtime.rows !== bare[0]!.rows) throw new Error(`row counts differ: node ${node[0]!.rows}, runtime ${runtime.rows}, bare ${bare[0]!.rows}`);
+    if (node[0]!.rows !== bare[0]!.rows || runtime.rows !== bare[0]!.rows)
+      throw new Error(`row counts differ: node ${node[0]!.rows}, runtime ${runtime.rows}, bare ${bare[0]!.rows}`);
     const mb = (size / 1024 / 1024).toFixed(0);
     const peak = (xs: ChildResult[]) => Math.max(...xs.map((x) => x.peakRssMb));
     return {
       rows: [
-        { name: `${mb} MB CSV (${bare[0]!.rows} rows) via CSVReaderNode`, value: median(node.map((x) => x.ms)), baseline: median(bare.map((x) => x.ms)), baselineName: 'csv-parse stream, columns: true', goal: 1.25 },
-        { name: `${mb} MB CSV via LocalRuntime.execute (one CSVReaderNode)`, value: runtime.ms, baseline: median(bare.map((x) => x.ms)), baselineName: 'csv-parse stream, columns: true' },
-        { name: `${mb} MB CSV via CSVReaderNode, against the parse alone`, value: median(node.map((x) => x.ms)), baseline: arrays.ms, baselineName: 'csv-parse stream, rows as arrays' },
+        {
+          name: `${mb} MB CSV (${bare[0]!.rows} rows) via CSVReaderNode`,
+          value: median(node.map((x) => x.ms)),
+          baseline: median(bare.map((x) => x.ms)),
+          baselineName: 'csv-parse stream, columns: true',
+          goal: 1.25,
+        },
+        {
+          name: `${mb} MB CSV via LocalRuntime.execute (one CSVReaderNode)`,
+          value: runtime.ms,
+          baseline: median(bare.map((x) => x.ms)),
+          baselineName: 'csv-parse stream, columns: true',
+        },
+        {
+          name: `${mb} MB CSV via CSVReaderNode, against the parse alone`,
+          value: median(node.map((x) => x.ms)),
+          baseline: arrays.ms,
+          baselineName: 'csv-parse stream, rows as arrays',
+        },
       ],
       memory: [
         [`CSVReaderNode`, peak(node)],
@@ -183,5 +246,7 @@ export async function run(): Promise<void> {
   console.log('| CSV reader | peak RSS MB |');
   console.log('|---|---:|');
   for (const [name, mb] of csv.memory) console.log(`| ${name} | ${mb.toFixed(0)} |`);
-  console.log(`\nClient CPU per INSERT (process.cpuUsage, medians): SQLDatabaseNode ${cpuPerInsert.node.toFixed(0)} µs, raw pg ${cpuPerInsert.raw.toFixed(0)} µs.`);
+  console.log(
+    `\nClient CPU per INSERT (process.cpuUsage, medians): SQLDatabaseNode ${cpuPerInsert.node.toFixed(0)} µs, raw pg ${cpuPerInsert.raw.toFixed(0)} µs.`,
+  );
 }

@@ -88,9 +88,19 @@ function bareJs(n: number): number {
 
 /** The floor for a Python node: start python3 and do `n` JSON line round trips, no engine. */
 async function barePython(n: number): Promise<number> {
-  const exe = spawnSync(process.env.KAILASH_PYTHON ?? 'python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim();
+  const exe = spawnSync(process.env.KAILASH_PYTHON ?? 'python3', ['-c', 'import sys; print(sys.executable)'], {
+    encoding: 'utf8',
+  }).stdout.trim();
   const t = performance.now();
-  const child = spawn(exe, ['-u', '-c', 'import sys, json\nfor line in sys.stdin:\n    r = json.loads(line)\n    env = {"x": r["x"]}\n    exec("result = x + 1", env)\n    print(json.dumps({"result": env["result"]}), flush=True)'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(
+    exe,
+    [
+      '-u',
+      '-c',
+      'import sys, json\nfor line in sys.stdin:\n    r = json.loads(line)\n    env = {"x": r["x"]}\n    exec("result = x + 1", env)\n    print(json.dumps({"result": env["result"]}), flush=True)',
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   let x = 0;
   for (let i = 0; i < n; i++) {
@@ -109,22 +119,55 @@ export async function run(): Promise<void> {
   const verdict = (v: number, goal: number) => `≤ ${goal} µs/node ${v <= goal ? 'met' : 'MISSED'}`;
 
   const n = 10_000;
-  const chainMs = await timeRun(chain(n, (i) => `type: MergeNode${i === 0 ? ', config: {data1: 1}' : ''}`, 'merged_data', 'data1'), 5);
+  const chainMs = await timeRun(
+    chain(n, (i) => `type: MergeNode${i === 0 ? ', config: {data1: 1}' : ''}`, 'merged_data', 'data1'),
+    5,
+  );
   const bareChain = await bareMerge(n, 5);
-  rows.push({ name: `10,000-node MergeNode chain: ${us(chainMs, n).toFixed(1)} µs/node`, value: chainMs, baseline: bareChain, baselineName: 'MergeNode run() called directly', goalText: verdict(us(chainMs, n), 20) });
+  rows.push({
+    name: `10,000-node MergeNode chain: ${us(chainMs, n).toFixed(1)} µs/node`,
+    value: chainMs,
+    baseline: bareChain,
+    baselineName: 'MergeNode run() called directly',
+    goalText: verdict(us(chainMs, n), 20),
+  });
 
   const w = 1000;
   const fanMs = await timeRun(fanOut(w), 9);
   const bareFan = await bareMerge(w + 1, 9);
-  rows.push({ name: `1,000-wide fan-out: ${us(fanMs, w + 1).toFixed(1)} µs/node`, value: fanMs, baseline: bareFan, baselineName: 'MergeNode run() called directly', goalText: verdict(us(fanMs, w + 1), 20) });
+  rows.push({
+    name: `1,000-wide fan-out: ${us(fanMs, w + 1).toFixed(1)} µs/node`,
+    value: fanMs,
+    baseline: bareFan,
+    baselineName: 'MergeNode run() called directly',
+    goalText: verdict(us(fanMs, w + 1), 20),
+  });
 
   const j = 1000;
-  const jsMs = await timeRun(chain(j, (i) => `type: JavaScriptCodeNode, config: {code: "result = x + 1"${i === 0 ? ', x: 0' : ''}}`, 'result', 'x'), 3);
-  rows.push({ name: `1,000-node JavaScriptCodeNode chain: ${us(jsMs, j).toFixed(1)} µs/node`, value: jsMs, baseline: bareJs(j), baselineName: 'vm.runInContext in-process', goalText: verdict(us(jsMs, j), 100) });
+  const jsMs = await timeRun(
+    chain(j, (i) => `type: JavaScriptCodeNode, config: {code: "result = x + 1"${i === 0 ? ', x: 0' : ''}}`, 'result', 'x'),
+    3,
+  );
+  rows.push({
+    name: `1,000-node JavaScriptCodeNode chain: ${us(jsMs, j).toFixed(1)} µs/node`,
+    value: jsMs,
+    baseline: bareJs(j),
+    baselineName: 'vm.runInContext in-process',
+    goalText: verdict(us(jsMs, j), 100),
+  });
 
   const p = 100;
-  const pyMs = await timeRun(chain(p, (i) => `type: PythonCodeNode, config: {code: "${i === 0 ? 'result = 1' : 'result = x + 1'}"}`, 'result', 'x'), 3);
-  rows.push({ name: `100-node PythonCodeNode chain: ${us(pyMs, p).toFixed(0)} µs/node`, value: pyMs, baseline: await barePython(p), baselineName: 'python3 start + raw JSON-line round trips', goalText: verdict(us(pyMs, p), 1000) });
+  const pyMs = await timeRun(
+    chain(p, (i) => `type: PythonCodeNode, config: {code: "${i === 0 ? 'result = 1' : 'result = x + 1'}"}`, 'result', 'x'),
+    3,
+  );
+  rows.push({
+    name: `100-node PythonCodeNode chain: ${us(pyMs, p).toFixed(0)} µs/node`,
+    value: pyMs,
+    baseline: await barePython(p),
+    baselineName: 'python3 start + raw JSON-line round trips',
+    goalText: verdict(us(pyMs, p), 1000),
+  });
 
   report('Engine overhead (ms per run, median)', rows);
 }

@@ -83,7 +83,16 @@ export async function run(): Promise<void> {
   // One signal for every call, as the engine gives all the nodes of a run when they have no policies.
   const signal = new AbortController().signal;
   setMaxListeners(0, signal);
-  const ctx = (): RunContext => ({ runId: 'bench', nodeId: 'get', signal, attempt: 1, idempotencyKey: 'bench:get:1', baseDir: process.cwd(), roots: [], services: undefined as never });
+  const ctx = (): RunContext => ({
+    runId: 'bench',
+    nodeId: 'get',
+    signal,
+    attempt: 1,
+    idempotencyKey: 'bench:get:1',
+    baseDir: process.cwd(),
+    roots: [],
+    services: undefined as never,
+  });
   let failures = 0;
 
   const raw = () =>
@@ -123,7 +132,9 @@ export async function run(): Promise<void> {
       { name: 'LocalRuntime.execute, one-node workflow per GET', value: engineMs, baseline: rawMs, baselineName: 'undici request()' },
     ]);
     const rps = (ms: number) => Math.round((REQUESTS / ms) * 1000);
-    console.log(`\nThroughput: undici ${rps(rawMs)} req/s, HTTPRequestNode ${rps(nodeMs)} req/s (ratio ${(rawMs / nodeMs).toFixed(2)}, goal ≥ 0.8 ${rawMs / nodeMs >= 0.8 ? 'met' : 'MISSED'}), through the engine ${rps(engineMs)} req/s (ratio ${(rawMs / engineMs).toFixed(2)}).`);
+    console.log(
+      `\nThroughput: undici ${rps(rawMs)} req/s, HTTPRequestNode ${rps(nodeMs)} req/s (ratio ${(rawMs / nodeMs).toFixed(2)}, goal ≥ 0.8 ${rawMs / nodeMs >= 0.8 ? 'met' : 'MISSED'}), through the engine ${rps(engineMs)} req/s (ratio ${(rawMs / engineMs).toFixed(2)}).`,
+    );
     console.log('\n| side | heap peak above start (MB) | RSS peak (MB) |');
     console.log('|---|---:|---:|');
     for (const side of SIDES) console.log(`| ${LABELS[side]} | ${peaks[side].heapMb.toFixed(1)} | ${peaks[side].rssMb.toFixed(0)} |`);

@@ -26,7 +26,7 @@ export async function startSession(args: string[], settings: unknown, initializa
   });
   // yaml-language-server asks for its settings per document and registers capabilities.
   connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
-    p.items.map((i) => (i.section ? (settings as Record<string, unknown>)[i.section.split('.')[0]!] ?? null : settings)),
+    p.items.map((i) => (i.section ? ((settings as Record<string, unknown>)[i.section.split('.')[0]!] ?? null) : settings)),
   );
   connection.onRequest(() => null);
   connection.onNotification(() => undefined);

@@ -42,7 +42,15 @@ interface Case {
 async function bundleServer(): Promise<string> {
   const out = join(ROOT, '.bench', 'server.js');
   mkdirSync(join(ROOT, '.bench'), { recursive: true });
-  await build({ entryPoints: [join(ROOT, 'server', 'server.ts')], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  await build({
+    entryPoints: [join(ROOT, 'server', 'server.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
   return out;
 }
 
@@ -61,7 +69,15 @@ async function measure(session: Session, c: Case, uri: string): Promise<Figures>
   const first = await opened;
   if (first.count !== 0) throw new Error(`the generated file should be clean, got ${first.count} diagnostics`);
   const afterOpen = session.memory();
-  const figures: Figures = { open: first.at - t0, diagnostics: [], completion: [], hover: [], hoverErrors: [], afterOpen, afterEdits: afterOpen };
+  const figures: Figures = {
+    open: first.at - t0,
+    diagnostics: [],
+    completion: [],
+    hover: [],
+    hoverErrors: [],
+    afterOpen,
+    afterEdits: afterOpen,
+  };
   for (let k = 0; k < EDITS; k++) {
     // The end of the edit line (it grows by one character per edit, so find it by its start).
     const lineStart = text.indexOf(`\n${c.editLine}`) + 1;
@@ -86,7 +102,10 @@ async function measure(session: Session, c: Case, uri: string): Promise<Figures>
     if (count < 30) throw new Error(`completion at a type value gave ${count} items`);
     t = performance.now();
     try {
-      const hover = await conn.sendRequest<{ contents: unknown } | null>('textDocument/hover', { textDocument: { uri }, position: { line: c.hoverLine(text, k), character: 7 } });
+      const hover = await conn.sendRequest<{ contents: unknown } | null>('textDocument/hover', {
+        textDocument: { uri },
+        position: { line: c.hoverLine(text, k), character: 7 },
+      });
       if (!hover) throw new Error('no hover on a param key');
       figures.hover.push(performance.now() - t);
     } catch (err) {
@@ -108,13 +127,20 @@ async function measureYls(settings: unknown, c: Case, uri: string, check: string
 }
 
 /** The schema with `nodes`' list-or-map union as a type union instead of `oneOf` (same meaning). */
-function nodesAsTypeUnion(schema: { properties: { nodes: { description?: string; oneOf: [{ items: unknown }, { additionalProperties: unknown }] } } }): unknown {
+function nodesAsTypeUnion(schema: {
+  properties: { nodes: { description?: string; oneOf: [{ items: unknown }, { additionalProperties: unknown }] } };
+}): unknown {
   const [list, map] = schema.properties.nodes.oneOf;
   return {
     ...schema,
     properties: {
       ...schema.properties,
-      nodes: { description: schema.properties.nodes.description, type: ['array', 'object'], items: list.items, additionalProperties: map.additionalProperties },
+      nodes: {
+        description: schema.properties.nodes.description,
+        type: ['array', 'object'],
+        items: list.items,
+        additionalProperties: map.additionalProperties,
+      },
     },
   };
 }
@@ -177,8 +203,16 @@ export async function run(): Promise<void> {
     let hoverNote = '';
     if (theirs.hoverErrors.length) {
       const variant = join(dir, 'workflow.nodes-typed.schema.json');
-      writeFileSync(variant, JSON.stringify(nodesAsTypeUnion(JSON.parse(readFileSync(join(ROOT, 'schemas', 'workflow.schema.json'), 'utf8')))));
-      const again = await measureYls({ yaml: { ...settings.yaml, schemas: { [pathToFileURL(variant).href]: ['*.workflow.yaml', uri, check] } } }, c, uri, check);
+      writeFileSync(
+        variant,
+        JSON.stringify(nodesAsTypeUnion(JSON.parse(readFileSync(join(ROOT, 'schemas', 'workflow.schema.json'), 'utf8')))),
+      );
+      const again = await measureYls(
+        { yaml: { ...settings.yaml, schemas: { [pathToFileURL(variant).href]: ['*.workflow.yaml', uri, check] } } },
+        c,
+        uri,
+        check,
+      );
       ylsHover = again.hover;
       hoverNote = ` (with our schema yaml-language-server answered ${theirs.hoverErrors.length} of ${EDITS} hovers with "${theirs.hoverErrors[0]}"; its hover figures are from the same schema with \`nodes\` written as \`type: [array, object]\`)`;
     }
@@ -187,7 +221,14 @@ export async function run(): Promise<void> {
     const rows: Row[] = [];
     const pair = (name: string, a: number[], b: number[], goal?: number) => {
       if (b.length === 0) return;
-      for (const p of [50, 95]) rows.push({ name: `${name} p${p}`, value: percentile(a, p), baseline: percentile(b, p), baselineName: base, ...(p === 50 && goal ? { goal } : {}) });
+      for (const p of [50, 95])
+        rows.push({
+          name: `${name} p${p}`,
+          value: percentile(a, p),
+          baseline: percentile(b, p),
+          baselineName: base,
+          ...(p === 50 && goal ? { goal } : {}),
+        });
     };
     pair(`edit → diagnostics (${EDITS} one-char edits)`, mine.diagnostics, theirs.diagnostics, 0.1);
     pair('completion at a `type:` value', mine.completion, theirs.completion, 0.1);

@@ -31,6 +31,8 @@ export function report(title: string, rows: Row[], unit = 'ms'): void {
   for (const r of rows) {
     const ratio = r.value / r.baseline;
     const goal = r.goalText ?? (r.goal === undefined ? '' : `≤ ${r.goal} ${ratio <= r.goal ? 'met' : 'MISSED'}`);
-    console.log(`| ${r.name} | ${r.value.toFixed(unit === 'MB' ? 2 : 1)} | ${r.baselineName} | ${r.baseline.toFixed(unit === 'MB' ? 2 : 1)} | ${ratio.toFixed(2)} | ${goal} |`);
+    console.log(
+      `| ${r.name} | ${r.value.toFixed(unit === 'MB' ? 2 : 1)} | ${r.baselineName} | ${r.baseline.toFixed(unit === 'MB' ? 2 : 1)} | ${ratio.toFixed(2)} | ${goal} |`,
+    );
   }
 }

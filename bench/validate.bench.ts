@@ -6,7 +6,9 @@ import { median, report, time } from './measure';
 
 /** The same workflow with a typo in every node type and every other connection target. */
 function broken(n: number): string {
-  return generateWorkflow(n).replace(/to_node: save_/g, 'to_node: sav_').replace(/type: HTTPRequestNode/g, 'type: HTTPRequestNod');
+  return generateWorkflow(n)
+    .replace(/to_node: save_/g, 'to_node: sav_')
+    .replace(/type: HTTPRequestNode/g, 'type: HTTPRequestNod');
 }
 
 export function run(): void {

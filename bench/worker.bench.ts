@@ -48,7 +48,10 @@ async function inProcess(runtime: LocalRuntime, text: string): Promise<number> {
 /** A queue served by `size` worker processes. */
 async function pool(size: number) {
   const queue = uniqueQueue(`bench${size}`);
-  const procs = Array.from({ length: size }, () => new WorkerProcess(['--redis', REDIS_URL, '--queue', queue, '--concurrency', String(CONCURRENCY)]));
+  const procs = Array.from(
+    { length: size },
+    () => new WorkerProcess(['--redis', REDIS_URL, '--queue', queue, '--concurrency', String(CONCURRENCY)]),
+  );
   const client = new WorkerClient({ redis: REDIS_URL, queue });
   await Promise.all(procs.map((p) => p.ready(60_000)));
   let done = 0;
@@ -57,7 +60,9 @@ async function pool(size: number) {
     /** Submit `count` runs and wait until all are recorded: the whole trip, as a user sees it. */
     async batch(text: string, count = RUNS): Promise<number> {
       const t = performance.now();
-      await client.submit(Array.from({ length: count }, (_, i) => ({ text, file: 'small.workflow.yaml', parameters: { a: { data2: [i] } } })));
+      await client.submit(
+        Array.from({ length: count }, (_, i) => ({ text, file: 'small.workflow.yaml', parameters: { a: { data2: [i] } } })),
+      );
       done += count;
       const ledger = await waitFinished(REDIS_URL, queue, done, 120_000);
       const failed = ledger.filter((e) => e.status !== 'succeeded');
@@ -103,7 +108,10 @@ export async function run(): Promise<void> {
         { name: name(2, w2), value: w2, baseline: local, baselineName: 'LocalRuntime, one process' },
         { name: name(4, w4), value: w4, baseline: local, baselineName: 'LocalRuntime, one process' },
       ];
-      report(`Worker mode, ${RUNS} runs of ${label}: ${CONCURRENCY} at once per process, ${cpus().length} cores, median of ${REPEATS} interleaved rounds`, rows);
+      report(
+        `Worker mode, ${RUNS} runs of ${label}: ${CONCURRENCY} at once per process, ${cpus().length} cores, median of ${REPEATS} interleaved rounds`,
+        rows,
+      );
     }
   } finally {
     await Promise.all(pools.map((p) => p.close()));

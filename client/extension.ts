@@ -52,14 +52,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   const secrets = new Secrets(context.secrets);
   const lensesChanged = new vscode.EventEmitter<void>();
   const annotations = new RunAnnotations(() => lensesChanged.fire());
-  const host = new RunHost(context.asAbsolutePath(path.join('dist', 'run-host.js')), (name) => secrets.get(name), (line) => output.appendLine(line));
+  const host = new RunHost(
+    context.asAbsolutePath(path.join('dist', 'run-host.js')),
+    (name) => secrets.get(name),
+    (line) => output.appendLine(line),
+  );
   let controller: RunController;
-  const panel = new RunPanel(context.extensionUri, () => controller.state(), (m) => {
-    if (m.type === 'cancel') controller.cancel(m.runId);
-    else if (m.type === 'rerun' && controller.lastRequest) void controller.run(controller.lastRequest);
-    else if (m.type === 'copy') void vscode.env.clipboard.writeText(m.text);
-    else if (m.type === 'reveal') void reveal(m.node);
-  });
+  const panel = new RunPanel(
+    context.extensionUri,
+    () => controller.state(),
+    (m) => {
+      if (m.type === 'cancel') controller.cancel(m.runId);
+      else if (m.type === 'rerun' && controller.lastRequest) void controller.run(controller.lastRequest);
+      else if (m.type === 'copy') void vscode.env.clipboard.writeText(m.text);
+      else if (m.type === 'reveal') void reveal(m.node);
+    },
+  );
   controller = new RunController(host, () => panel, annotations, output, status);
   mark('controller');
 
@@ -117,7 +125,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
       const diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'kailash');
       const errors = diags.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
       if (diags.length) void vscode.commands.executeCommand('workbench.actions.view.problems');
-      void vscode.window.showInformationMessage(`Kailash: ${errors} error${errors === 1 ? '' : 's'}, ${diags.length - errors} other problem${diags.length - errors === 1 ? '' : 's'}.`);
+      void vscode.window.showInformationMessage(
+        `Kailash: ${errors} error${errors === 1 ? '' : 's'}, ${diags.length - errors} other problem${diags.length - errors === 1 ? '' : 's'}.`,
+      );
     }),
     vscode.commands.registerCommand('kailash.setSecret', () => secrets.set()),
     vscode.commands.registerCommand('kailash.deleteSecret', () => secrets.delete()),
@@ -129,14 +139,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
         if (!annotations.last(doc.uri)) return [];
         return [...model().parseWorkflow(doc.getText()).nodesById.values()].map((n) => {
           const at = doc.positionAt(n.span[0]);
-          return new vscode.CodeLens(new vscode.Range(at, at), { title: 'Re-run from here', command: 'kailash.rerunFromNode', arguments: [doc.uri.toString(), n.id] });
+          return new vscode.CodeLens(new vscode.Range(at, at), {
+            title: 'Re-run from here',
+            command: 'kailash.rerunFromNode',
+            arguments: [doc.uri.toString(), n.id],
+          });
         });
       },
     }),
     vscode.window.onDidChangeTextEditorSelection((e) => {
       if (e.textEditor.document.languageId !== 'kailash-workflow' || !panel.visible) return;
       const offset = e.textEditor.document.offsetAt(e.selections[0]!.active);
-      const node = [...model().parseWorkflow(e.textEditor.document.getText()).nodesById.values()].find((n) => offset >= n.span[0] && offset <= n.span[1]);
+      const node = [...model().parseWorkflow(e.textEditor.document.getText()).nodesById.values()].find(
+        (n) => offset >= n.span[0] && offset <= n.span[1],
+      );
       if (node) panel.selectNode(node.id);
     }),
   );
@@ -150,7 +166,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'kailash-workflow' }],
     // `clientCommands`: this client runs the kailash.* commands, so the server sends run lenses.
-    initializationOptions: { connectionTypes: vscode.workspace.getConfiguration('kailash').get('connectionTypes', 'default'), clientCommands: true },
+    initializationOptions: {
+      connectionTypes: vscode.workspace.getConfiguration('kailash').get('connectionTypes', 'default'),
+      clientCommands: true,
+    },
     synchronize: { configurationSection: 'kailash' },
   };
   client = new LanguageClient('kailashWorkflows', 'Kailash Workflows', serverOptions, clientOptions);

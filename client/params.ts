@@ -35,6 +35,7 @@ export async function askParameters(): Promise<RunParameters | undefined> {
 }
 
 function asParameters(v: unknown): RunParameters {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('Parameters must be a mapping: node id to {param: value}, or param to value for every node that takes it');
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new Error('Parameters must be a mapping: node id to {param: value}, or param to value for every node that takes it');
   return v as RunParameters;
 }

@@ -38,7 +38,11 @@ function env(envFile: string | undefined): Record<string, string | undefined> {
 }
 
 /** A run on the worker fleet: submitted to the queue and followed until its record is written. */
-async function runOnQueue(m: Extract<ToHost, { type: 'run' }>, queue: NonNullable<RunSettings['queue']>, controller: AbortController): Promise<void> {
+async function runOnQueue(
+  m: Extract<ToHost, { type: 'run' }>,
+  queue: NonNullable<RunSettings['queue']>,
+  controller: AbortController,
+): Promise<void> {
   try {
     // The check a worker makes, made here first: a run it would refuse is not queued.
     prepareRun(parseWorkflow(m.text), { parameters: m.parameters, ...(m.to !== undefined ? { to: m.to } : {}) });
@@ -50,7 +54,9 @@ async function runOnQueue(m: Extract<ToHost, { type: 'run' }>, queue: NonNullabl
   const client = new WorkerClient({ redis: queue.redis, ...(queue.name ? { queue: queue.name } : {}) });
   try {
     await client.ready();
-    const [runId] = await client.submit([{ text: m.text, file: queue.file, parameters: m.parameters, ...(m.to !== undefined ? { to: m.to } : {}) }]);
+    const [runId] = await client.submit([
+      { text: m.text, file: queue.file, parameters: m.parameters, ...(m.to !== undefined ? { to: m.to } : {}) },
+    ]);
     controller.signal.addEventListener('abort', () => void client.cancel(runId!).catch(() => undefined), { once: true });
     const record = await client.wait(runId!, {
       onEntry: (entry) => {
@@ -73,7 +79,11 @@ async function run(m: Extract<ToHost, { type: 'run' }>): Promise<void> {
     runs.delete(m.id);
     return;
   }
-  const runtime = new LocalRuntime({ secrets, env: env(m.settings.envFile), ...(m.settings.pythonPath ? { pythonPath: m.settings.pythonPath } : {}) });
+  const runtime = new LocalRuntime({
+    secrets,
+    env: env(m.settings.envFile),
+    ...(m.settings.pythonPath ? { pythonPath: m.settings.pythonPath } : {}),
+  });
   try {
     const result = await runtime.execute(parseWorkflow(m.text), {
       parameters: m.parameters,
@@ -88,7 +98,11 @@ async function run(m: Extract<ToHost, { type: 'run' }>): Promise<void> {
     });
     send({ type: 'done', id: m.id, result });
   } catch (err) {
-    send({ type: 'invalid', id: m.id, message: err instanceof WorkflowInvalid ? err.message : `The run failed to start: ${(err as Error).message}` });
+    send({
+      type: 'invalid',
+      id: m.id,
+      message: err instanceof WorkflowInvalid ? err.message : `The run failed to start: ${(err as Error).message}`,
+    });
   } finally {
     runs.delete(m.id);
     await runtime.dispose().catch(() => undefined);

@@ -30,7 +30,11 @@ export class Secrets {
   }
 
   async set(): Promise<void> {
-    const name = await vscode.window.showInputBox({ title: 'Kailash: Set Secret', prompt: 'Secret name, as in ${secret:NAME}', validateInput: (v) => (NAME.test(v) ? undefined : 'Letters, digits and _, not starting with a digit') });
+    const name = await vscode.window.showInputBox({
+      title: 'Kailash: Set Secret',
+      prompt: 'Secret name, as in ${secret:NAME}',
+      validateInput: (v) => (NAME.test(v) ? undefined : 'Letters, digits and _, not starting with a digit'),
+    });
     if (!name) return;
     const value = await vscode.window.showInputBox({ title: `Kailash: value of ${name}`, password: true, ignoreFocusOut: true });
     if (value === undefined) return;

@@ -34,11 +34,27 @@ export const bundles = {
   editorModel: { ...common, entryPoints: ['client/model.ts'], outfile: 'dist/editor-model.js', minify: true },
   // The run host carries the runtime and every integration library, away from the main bundle.
   runHost: { ...common, entryPoints: ['client/run-host.ts'], outfile: 'dist/run-host.js', minify: true },
-  webview: { entryPoints: ['client/webview/main.ts'], outfile: 'dist/webview.js', bundle: true, format: 'iife', platform: 'browser', target: 'es2022', minify: true, sourcemap: true, logLevel: 'warning' },
+  webview: {
+    entryPoints: ['client/webview/main.ts'],
+    outfile: 'dist/webview.js',
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    sourcemap: true,
+    logLevel: 'warning',
+  },
   webviewCss: { entryPoints: ['client/webview/style.css'], outfile: 'dist/webview.css', bundle: true, minify: true, logLevel: 'warning' },
   // Reads specs, never runs nodes: nothing it imports reaches runtime/nodes/ (the architecture test checks).
   server: { ...common, entryPoints: ['server/server.ts'], outfile: 'dist/server.js', minify: true },
   // JavaScriptCodeNode's sandbox thread, started by the run host and the CLI from beside them.
-  jsThread: { ...common, entryPoints: ['runtime/nodes/code/js-thread.ts'], outfile: 'dist/js-thread.js', minify: true, plugins: [quickjsCommonJs] },
+  jsThread: {
+    ...common,
+    entryPoints: ['runtime/nodes/code/js-thread.ts'],
+    outfile: 'dist/js-thread.js',
+    minify: true,
+    plugins: [quickjsCommonJs],
+  },
   cli: { ...common, entryPoints: ['runtime/cli/bin.ts'], outfile: 'dist/cli.js', minify: true, banner: { js: '#!/usr/bin/env node' } },
 };

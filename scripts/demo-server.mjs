@@ -53,7 +53,12 @@ function serve(port, name, handler) {
 
 // ---- 8080: REST API and friends -------------------------------------------------------------
 const ROLES = ['admin', 'editor', 'viewer', 'viewer'];
-const USERS = Array.from({ length: 230 }, (_, i) => ({ id: i + 1, name: `user${i + 1}`, role: ROLES[i % ROLES.length], status: i % 10 === 9 ? 'inactive' : 'active' }));
+const USERS = Array.from({ length: 230 }, (_, i) => ({
+  id: i + 1,
+  name: `user${i + 1}`,
+  role: ROLES[i % ROLES.length],
+  status: i % 10 === 9 ? 'inactive' : 'active',
+}));
 const INVENTORY = [
   { sku: 'A-1', name: 'Anchor bolt', quantity: 3, reorder_level: 10 },
   { sku: 'B-7', name: 'Bracket', quantity: 42, reorder_level: 20 },
@@ -79,7 +84,12 @@ serve(8080, 'REST API', (req, res, url, body) => {
     const list = USERS.filter((u) => !status || u.status === status);
     const page = Number(url.searchParams.get('page') ?? 1);
     const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 20));
-    return send(res, 200, { data: list.slice((page - 1) * perPage, page * perPage), meta: { page, per_page: perPage, total: list.length } }, { 'x-ratelimit-limit': '600', 'x-ratelimit-remaining': '599' });
+    return send(
+      res,
+      200,
+      { data: list.slice((page - 1) * perPage, page * perPage), meta: { page, per_page: perPage, total: list.length } },
+      { 'x-ratelimit-limit': '600', 'x-ratelimit-remaining': '599' },
+    );
   }
   if (path === '/v1/reports' && req.method === 'POST') {
     if (req.headers['x-api-key'] !== secret('REPORTS_API_KEY')) return send(res, 403, { error: 'bad API key' });
@@ -123,11 +133,17 @@ serve(8081, 'OAuth 2.0', (req, res, url, body) => {
   const form = new URLSearchParams(body);
   const basic = /^Basic (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
   const [id, sec] = basic ? Buffer.from(basic, 'base64').toString().split(':') : [form.get('client_id'), form.get('client_secret')];
-  if (id !== env.OAUTH_CLIENT_ID || sec !== secret('OAUTH_CLIENT_SECRET')) return send(res, 401, { error: 'invalid_client', error_description: 'Invalid client credentials' });
+  if (id !== env.OAUTH_CLIENT_ID || sec !== secret('OAUTH_CLIENT_SECRET'))
+    return send(res, 401, { error: 'invalid_client', error_description: 'Invalid client credentials' });
   if (form.get('grant_type') !== 'client_credentials') return send(res, 400, { error: 'unsupported_grant_type' });
   const token = randomUUID();
   oauthTokens.set(token, Date.now() + 300_000);
-  send(res, 200, { access_token: token, token_type: 'Bearer', expires_in: 300, scope: form.get('scope') ?? '' }, { 'cache-control': 'no-store' });
+  send(
+    res,
+    200,
+    { access_token: token, token_type: 'Bearer', expires_in: 300, scope: form.get('scope') ?? '' },
+    { 'cache-control': 'no-store' },
+  );
 });
 
 // ---- 4000: GraphQL ---------------------------------------------------------------------------
@@ -140,7 +156,14 @@ const schema = buildSchema(`
   type Query { orders(first: Int!, status: OrderStatus!): OrderPage! }
   type Mutation { markOrdersSynced(ids: [ID!]!, syncedBy: String!): SyncResult! }
 `);
-const ORDERS = Array.from({ length: 8 }, (_, i) => ({ id: `ord_${i + 1}`, total: 25 * (i + 1), currency: 'EUR', status: i % 3 ? 'OPEN' : 'SHIPPED', customer: { id: `cus_${i + 1}`, email: `c${i + 1}@example.com` }, synced: false }));
+const ORDERS = Array.from({ length: 8 }, (_, i) => ({
+  id: `ord_${i + 1}`,
+  total: 25 * (i + 1),
+  currency: 'EUR',
+  status: i % 3 ? 'OPEN' : 'SHIPPED',
+  customer: { id: `cus_${i + 1}`, email: `c${i + 1}@example.com` },
+  synced: false,
+}));
 const root = {
   orders: ({ first, status }) => ({ nodes: ORDERS.filter((o) => o.status === status).slice(0, first) }),
   markOrdersSynced: ({ ids, syncedBy }) => {
@@ -167,16 +190,33 @@ serve(8090, 'Pricing', (req, res, url) => {
   if (url.pathname !== '/v2/prices') return send(res, 404, { error: 'not found' });
   if (req.headers['x-api-key'] !== secret('PRICING_API_KEY')) return send(res, 403, { error: 'bad API key' });
   if (outage) return send(res, 503, { error: 'pricing engine unavailable' });
-  send(res, 200, { currency: url.searchParams.get('currency') ?? 'EUR', updated_at: new Date().toISOString(), items: [{ sku: 'A-1', price: 21.5 }, { sku: 'B-7', price: 4.75 }] });
+  send(res, 200, {
+    currency: url.searchParams.get('currency') ?? 'EUR',
+    updated_at: new Date().toISOString(),
+    items: [
+      { sku: 'A-1', price: 21.5 },
+      { sku: 'B-7', price: 4.75 },
+    ],
+  });
 });
 
 // ---- 8500: Consul v1 stand-in ----------------------------------------------------------------
 const instance = (id, port, tags, status) => ({
   Node: { Node: `demo-node-${id}`, Address: HOST, Datacenter: 'dc1' },
   Service: { ID: `user-service-${id}`, Service: 'user-service', Tags: tags, Address: HOST, Port: port, Meta: {} },
-  Checks: [{ CheckID: 'serfHealth', Status: 'passing' }, { CheckID: `service:user-service-${id}`, Status: status }],
+  Checks: [
+    { CheckID: 'serfHealth', Status: 'passing' },
+    { CheckID: `service:user-service-${id}`, Status: status },
+  ],
 });
-const CATALOG = { 'user-service': [instance(1, 8080, ['v2'], 'passing'), instance(2, 8080, ['v2'], 'passing'), instance(3, 8080, ['v2'], 'critical'), instance(4, 8080, ['v1'], 'passing')] };
+const CATALOG = {
+  'user-service': [
+    instance(1, 8080, ['v2'], 'passing'),
+    instance(2, 8080, ['v2'], 'passing'),
+    instance(3, 8080, ['v2'], 'critical'),
+    instance(4, 8080, ['v1'], 'passing'),
+  ],
+};
 serve(8500, 'Consul (stand-in)', (req, res, url) => {
   const m = /^\/v1\/health\/service\/([^/]+)$/.exec(url.pathname);
   if (!m) return send(res, 404, 'Invalid URL path');
@@ -205,7 +245,13 @@ wss.on('connection', (ws) => {
       const symbols = msg.symbols?.length ? msg.symbols : ['BTC-EUR'];
       timer = setInterval(() => {
         const symbol = symbols[n++ % symbols.length];
-        ws.send(JSON.stringify({ type: 'tick', symbol, price: Math.round((symbol.startsWith('BTC') ? 61000 : 3100) * (1 + Math.sin(n) / 100) * 100) / 100 }));
+        ws.send(
+          JSON.stringify({
+            type: 'tick',
+            symbol,
+            price: Math.round((symbol.startsWith('BTC') ? 61000 : 3100) * (1 + Math.sin(n) / 100) * 100) / 100,
+          }),
+        );
       }, 100);
     }
     if (msg.action === 'snapshot') ws.send(JSON.stringify({ type: 'snapshot', symbol: 'BTC-EUR', price: 61000 }));

@@ -37,7 +37,10 @@ if (onPath('code') && !process.env.KAILASH_NO_EDITOR) {
   step('no `code` on the PATH: checking the examples and running the quickstart through the CLI');
   const cli = join(root, 'dist', 'cli.js');
   const examples = join(root, 'examples');
-  const files = (await import('node:fs')).readdirSync(examples).filter((f) => f.endsWith('.workflow.yaml')).map((f) => join(examples, f));
+  const files = (await import('node:fs'))
+    .readdirSync(examples)
+    .filter((f) => f.endsWith('.workflow.yaml'))
+    .map((f) => join(examples, f));
   sh(process.execPath, [cli, 'validate', ...files]);
   step(`kailash-wf run examples/quickstart.workflow.yaml`);
   sh(process.execPath, [cli, 'run', join(examples, 'quickstart.workflow.yaml')]);

@@ -6,7 +6,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const exports = execFileSync('bash', [path.join(root, 'scripts', 'e2e-tools.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const exports = execFileSync('bash', [path.join(root, 'scripts', 'e2e-tools.sh')], {
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 for (const [, k, v] of exports.matchAll(/(\w+)=(\S+)/g)) process.env[k] = v;
 process.env.KAILASH_E2E = '1';
 const screenshotOnly = process.argv.includes('--screenshot');

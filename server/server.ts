@@ -183,7 +183,9 @@ function withDoc<T>(uri: string, token: CancellationToken | undefined, fallback:
 connection.onCompletion((p, token) => withDoc(p.textDocument.uri, token, null, (doc) => complete(doc, p.position)));
 connection.onHover((p, token) => withDoc(p.textDocument.uri, token, null, (doc) => hover(doc, p.position) ?? null));
 connection.onDefinition((p, token) => withDoc(p.textDocument.uri, token, null, (doc) => definition(doc, p.position) ?? null));
-connection.onReferences((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => references(doc, p.position, p.context.includeDeclaration)));
+connection.onReferences((p, token) =>
+  withDoc(p.textDocument.uri, token, [], (doc) => references(doc, p.position, p.context.includeDeclaration)),
+);
 connection.onPrepareRename((p, token) =>
   withDoc(p.textDocument.uri, token, null, (doc) => {
     const r = prepareRename(doc, p.position);
@@ -201,13 +203,16 @@ connection.onRenameRequest((p, token) =>
 connection.onDocumentSymbol((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => documentSymbols(doc)));
 connection.onDocumentLinks((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => documentLinks(doc, workspace)));
 connection.onCodeAction((p, token) =>
-  withDoc(p.textDocument.uri, token, [], (_doc, state) => codeActions(state.diagnose(documents.get(p.textDocument.uri)!).doc, p.range, p.context.diagnostics)),
+  withDoc(p.textDocument.uri, token, [], (_doc, state) =>
+    codeActions(state.diagnose(documents.get(p.textDocument.uri)!).doc, p.range, p.context.diagnostics),
+  ),
 );
 connection.onCodeLens((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => codeLenses(doc, clientCommands)));
 connection.onExecuteCommand((p, token) => {
   const uri = typeof p.arguments?.[0] === 'string' ? p.arguments[0] : undefined;
   if (!SERVER_COMMAND_IDS.includes(p.command)) throw new ResponseError(ErrorCodes.InvalidParams, `Unknown command '${p.command}'.`);
-  if (!uri || !workflowText(uri)) throw new ResponseError(ErrorCodes.InvalidParams, `${p.command} needs the URI of an open workflow file as its first argument.`);
+  if (!uri || !workflowText(uri))
+    throw new ResponseError(ErrorCodes.InvalidParams, `${p.command} needs the URI of an open workflow file as its first argument.`);
   const out = withDoc(uri, token, undefined, (_doc, state) => {
     const { doc, diagnostics } = state.diagnose(documents.get(uri)!);
     return p.command === SERVER_COMMANDS.validate ? validateCommand(doc, diagnostics) : graphCommand(doc, p.arguments?.[1]);
@@ -218,7 +223,9 @@ connection.onExecuteCommand((p, token) => {
   return out.result;
 });
 connection.languages.semanticTokens.on((p, token) => withDoc(p.textDocument.uri, token, { data: [] }, (doc) => semanticTokens(doc)));
-connection.languages.semanticTokens.onRange((p, token) => withDoc(p.textDocument.uri, token, { data: [] }, (doc) => semanticTokens(doc, p.range)));
+connection.languages.semanticTokens.onRange((p, token) =>
+  withDoc(p.textDocument.uri, token, { data: [] }, (doc) => semanticTokens(doc, p.range)),
+);
 
 documents.listen(connection);
 connection.listen();

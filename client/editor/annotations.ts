@@ -80,14 +80,30 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
       if (!v || v.status === 'running') continue;
       const line = lines.position(node.idSpan[0]).line;
       const end = doc.lineAt(line).range.end;
-      const text = statusText({ status: v.status, durationMs: v.durationMs ?? 0, attempts: v.attempts ?? 0, ...(v.error ? { error: v.error } : {}), ...(v.reused ? { reused: true } : {}) }, v.output);
+      const text = statusText(
+        {
+          status: v.status,
+          durationMs: v.durationMs ?? 0,
+          attempts: v.attempts ?? 0,
+          ...(v.error ? { error: v.error } : {}),
+          ...(v.reused ? { reused: true } : {}),
+        },
+        v.output,
+      );
       const isStale = last.stale.has(node.id);
-      const option = { range: new vscode.Range(end, end), renderOptions: { after: { contentText: isStale ? `${text} (stale: edited since the run)` : text } } };
+      const option = {
+        range: new vscode.Range(end, end),
+        renderOptions: { after: { contentText: isStale ? `${text} (stale: edited since the run)` : text } },
+      };
       (isStale ? stale : v.status === 'failed' ? failed : fresh).push(option);
       if (v.status === 'failed' && v.error && !isStale) {
         const range = new vscode.Range(doc.positionAt(node.idSpan[0]), doc.positionAt(node.idSpan[1]));
         const hint = hintFor(v.error.type);
-        const d = new vscode.Diagnostic(range, `${v.error.type}: ${v.error.message}${hint ? `\n${hint}` : ''}`, vscode.DiagnosticSeverity.Error);
+        const d = new vscode.Diagnostic(
+          range,
+          `${v.error.type}: ${v.error.message}${hint ? `\n${hint}` : ''}`,
+          vscode.DiagnosticSeverity.Error,
+        );
         d.source = 'kailash-run';
         d.code = v.error.type;
         diags.push(d);
@@ -110,7 +126,9 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
     const v = node && last.run.nodes[node.id];
     if (!node || !v) return undefined;
     const md = new vscode.MarkdownString();
-    md.appendText(`Last run: ${v.status}${v.durationMs !== undefined ? `, ${Math.round(v.durationMs)} ms` : ''}${last.stale.has(node.id) ? ' (stale)' : ''}\n`);
+    md.appendText(
+      `Last run: ${v.status}${v.durationMs !== undefined ? `, ${Math.round(v.durationMs)} ms` : ''}${last.stale.has(node.id) ? ' (stale)' : ''}\n`,
+    );
     if (v.error) md.appendCodeblock(`${v.error.type}: ${v.error.message}`, 'text');
     if (v.output !== undefined) {
       const json = JSON.stringify(v.output, null, 2);

@@ -20,7 +20,9 @@ export function fingerprints(model: WorkflowModel): Map<string, string> {
     const h = createHash('sha1').update(own(id)).update('\0').update(params);
     for (const c of model.connections) {
       if (c.to?.value !== id || !c.from) continue;
-      h.update('\0').update(model.text.slice(c.span[0], c.span[1])).update(out.get(c.from.value) ?? c.from.value);
+      h.update('\0')
+        .update(model.text.slice(c.span[0], c.span[1]))
+        .update(out.get(c.from.value) ?? c.from.value);
     }
     out.set(id, h.digest('hex'));
   }

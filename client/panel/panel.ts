@@ -30,29 +30,42 @@ export class RunPanel implements vscode.Disposable {
       return;
     }
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel('kailash.run', 'Kailash Run', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [dist],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      'kailash.run',
+      'Kailash Run',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+      {
+        enableScripts: true,
+        retainContextWhenHidden: true,
+        localResourceRoots: [dist],
+      },
+    );
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'images', 'workflow.svg');
     this.panel = panel;
     this.ready = false;
     panel.webview.html = html(panel.webview, dist);
-    panel.onDidDispose(() => {
-      this.panel = undefined;
-      this.ready = false;
-      this.queue = [];
-    }, undefined, this.disposables);
-    panel.webview.onDidReceiveMessage((m: FromPanel) => {
-      if (m.type === 'ready') {
-        this.ready = true;
-        void panel.webview.postMessage({ type: 'state', state: this.state() } satisfies ToPanel);
-        for (const q of this.queue.splice(0)) void panel.webview.postMessage(q);
-        return;
-      }
-      this.onMessage(m);
-    }, undefined, this.disposables);
+    panel.onDidDispose(
+      () => {
+        this.panel = undefined;
+        this.ready = false;
+        this.queue = [];
+      },
+      undefined,
+      this.disposables,
+    );
+    panel.webview.onDidReceiveMessage(
+      (m: FromPanel) => {
+        if (m.type === 'ready') {
+          this.ready = true;
+          void panel.webview.postMessage({ type: 'state', state: this.state() } satisfies ToPanel);
+          for (const q of this.queue.splice(0)) void panel.webview.postMessage(q);
+          return;
+        }
+        this.onMessage(m);
+      },
+      undefined,
+      this.disposables,
+    );
   }
 
   refresh(): void {
@@ -92,7 +105,13 @@ function html(webview: vscode.Webview, dist: vscode.Uri): string {
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css'));
-  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`, `script-src 'nonce-${nonce}'`, `font-src ${webview.cspSource}`].join('; ');
+  const csp = [
+    `default-src 'none'`,
+    `style-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource} data:`,
+    `script-src 'nonce-${nonce}'`,
+    `font-src ${webview.cspSource}`,
+  ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -52,7 +52,10 @@ export class RunController {
 
   async run(request: RunRequest): Promise<RunResult | undefined> {
     if (!vscode.workspace.isTrusted) {
-      const pick = await vscode.window.showWarningMessage('Running workflows is disabled in Restricted Mode: trust this workspace to run it.', 'Manage Workspace Trust');
+      const pick = await vscode.window.showWarningMessage(
+        'Running workflows is disabled in Restricted Mode: trust this workspace to run it.',
+        'Manage Workspace Trust',
+      );
       if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
       return undefined;
     }
@@ -121,7 +124,9 @@ export class RunController {
       void vscode.window.showErrorMessage(`Kailash: ${result.invalid}`);
     } else {
       applyResult(view, result);
-      this.output.appendLine(`${result.status === 'succeeded' ? '✓' : '✗'} ${label}: ${result.status} in ${Math.round(result.durationMs)} ms${view.message ? ` — ${view.message}` : ''}`);
+      this.output.appendLine(
+        `${result.status === 'succeeded' ? '✓' : '✗'} ${label}: ${result.status} in ${Math.round(result.durationMs)} ms${view.message ? ` — ${view.message}` : ''}`,
+      );
     }
     panel.finished(view);
     this.annotations.update(doc, view);
@@ -135,7 +140,9 @@ export class RunController {
     const t = new Date(e.time).toISOString().slice(11, 23);
     switch (e.type) {
       case 'node-output':
-        this.output.appendLine(`${t} ✓ ${e.node} (${Math.round(e.record.durationMs)} ms${e.record.attempts > 1 ? `, ${e.record.attempts} attempts` : ''})`);
+        this.output.appendLine(
+          `${t} ✓ ${e.node} (${Math.round(e.record.durationMs)} ms${e.record.attempts > 1 ? `, ${e.record.attempts} attempts` : ''})`,
+        );
         break;
       case 'node-error':
         this.output.appendLine(`${t} ✗ ${e.node}: ${e.error.type}: ${e.error.message}`);

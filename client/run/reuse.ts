@@ -34,7 +34,7 @@ export class ReuseCache {
     const g = buildGraph(parseWorkflow(text));
     const rerun = new Set([from]);
     const stack = [from];
-    while (stack.length) for (const s of g.successors.get(stack.pop()!) ?? []) if (!rerun.has(s)) rerun.add(s), stack.push(s);
+    while (stack.length) for (const s of g.successors.get(stack.pop()!) ?? []) if (!rerun.has(s)) (rerun.add(s), stack.push(s));
     const reuse = Object.fromEntries(Object.entries(kept.outputs).filter(([id]) => !rerun.has(id)));
     return { reuse, reuseSecrets: [...kept.secrets] };
   }

@@ -33,7 +33,11 @@ function render(): void {
   const run = current();
   $('title').textContent = state.graph ? state.graph.name : 'Kailash run';
   const pill = $('status');
-  pill.textContent = run ? (run.status === 'running' ? 'running…' : `${run.status}${run.durationMs !== undefined ? ` in ${ms(run.durationMs)}` : ''}`) : 'no run yet';
+  pill.textContent = run
+    ? run.status === 'running'
+      ? 'running…'
+      : `${run.status}${run.durationMs !== undefined ? ` in ${ms(run.durationMs)}` : ''}`
+    : 'no run yet';
   pill.className = `pill ${run?.status ?? 'idle'}`;
   $('cancel').hidden = run?.status !== 'running';
   $<HTMLButtonElement>('rerun').disabled = run?.status === 'running';
@@ -74,7 +78,10 @@ function renderGraph(run: RunView | undefined): void {
     const y1 = a.y + NODE_H / 2;
     const x2 = b.x;
     const y2 = b.y + NODE_H / 2;
-    const d = e.cycle || x2 <= x1 ? `M ${x1} ${y1} C ${x1 + 60} ${y1 - 60}, ${x2 - 60} ${y2 - 60}, ${x2} ${y2}` : `M ${x1} ${y1} C ${(x1 + x2) / 2} ${y1}, ${(x1 + x2) / 2} ${y2}, ${x2} ${y2}`;
+    const d =
+      e.cycle || x2 <= x1
+        ? `M ${x1} ${y1} C ${x1 + 60} ${y1 - 60}, ${x2 - 60} ${y2 - 60}, ${x2} ${y2}`
+        : `M ${x1} ${y1} C ${(x1 + x2) / 2} ${y1}, ${(x1 + x2) / 2} ${y2}, ${x2} ${y2}`;
     path.setAttribute('d', d);
     path.setAttribute('class', e.cycle ? 'edge cycle' : 'edge');
     const title = document.createElementNS(SVG, 'title');
@@ -126,11 +133,18 @@ function renderNodes(run: RunView | undefined): void {
     head.append(name, el('span', 'node-type', n.type), el('span', 'dur', ms(v?.durationMs)));
     if (v?.attempts && v.attempts > 1) head.append(el('span', 'badge', `${v.attempts} attempts`));
     if (v?.reused) head.append(el('span', 'badge', 'reused'));
-    for (const [key, s] of Object.entries(run?.breakers ?? {})) if (s !== 'closed') head.append(el('span', `badge breaker-${s}`, `breaker ${key}: ${s}`));
+    for (const [key, s] of Object.entries(run?.breakers ?? {}))
+      if (s !== 'closed') head.append(el('span', `badge breaker-${s}`, `breaker ${key}: ${s}`));
     if (other) {
       const o = other.nodes[n.id];
       const same = o && o.status === v?.status && JSON.stringify(o.output) === JSON.stringify(v?.output);
-      head.append(el('span', `badge ${same ? 'same' : 'changed'}`, same ? 'same as compared run' : `was ${o?.status ?? 'absent'} ${ms(o?.durationMs)}`));
+      head.append(
+        el(
+          'span',
+          `badge ${same ? 'same' : 'changed'}`,
+          same ? 'same as compared run' : `was ${o?.status ?? 'absent'} ${ms(o?.durationMs)}`,
+        ),
+      );
     }
     const toggle = el('button', 'toggle', expanded.has(n.id) ? '▾' : '▸');
     toggle.setAttribute('aria-label', `details of ${n.id}`);

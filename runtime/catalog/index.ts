@@ -14,17 +14,7 @@ import { specs as ai } from './specs/ai';
 export type * from './types';
 
 /** Every node type we know, in catalog order (by category). */
-export const allSpecs: readonly NodeSpec[] = [
-  ...api,
-  ...auth,
-  ...database,
-  ...files,
-  ...cloud,
-  ...messaging,
-  ...code,
-  ...logic,
-  ...ai,
-];
+export const allSpecs: readonly NodeSpec[] = [...api, ...auth, ...database, ...files, ...cloud, ...messaging, ...code, ...logic, ...ai];
 
 /**
  * Validation, completion and the engine look user-written keys up in these maps

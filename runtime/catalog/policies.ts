@@ -29,7 +29,7 @@ export const POLICIES: Record<'retry' | 'timeout' | 'circuit_breaker' | 'rate_li
     },
   },
   timeout: {
-    description: "Seconds the node may run before its work is aborted (sockets closed, child processes killed).",
+    description: 'Seconds the node may run before its work is aborted (sockets closed, child processes killed).',
     value: { type: 'float', minimum: 0.001, description: 'Timeout in seconds.' },
   },
   circuit_breaker: {
@@ -43,7 +43,12 @@ export const POLICIES: Record<'retry' | 'timeout' | 'circuit_breaker' | 'rate_li
         default: 'host',
         description: 'Share one breaker per target host, or per node type and target.',
       },
-      scope: { type: 'str', enum: ['local', 'global'], default: 'local', description: '`global` shares the state across workers through Redis.' },
+      scope: {
+        type: 'str',
+        enum: ['local', 'global'],
+        default: 'local',
+        description: '`global` shares the state across workers through Redis.',
+      },
     },
   },
   rate_limit: {
@@ -59,7 +64,12 @@ export const POLICIES: Record<'retry' | 'timeout' | 'circuit_breaker' | 'rate_li
       },
       burst_limit: { type: 'int', minimum: 1, description: 'Bucket capacity (token bucket only); defaults to `max_requests`.' },
       key: { type: 'str', description: 'Share one limit among all nodes with this key (defaults to the target host).' },
-      scope: { type: 'str', enum: ['local', 'global'], default: 'local', description: '`global` shares the limit across workers through Redis.' },
+      scope: {
+        type: 'str',
+        enum: ['local', 'global'],
+        default: 'local',
+        description: '`global` shares the limit across workers through Redis.',
+      },
     },
   },
   on_error: {

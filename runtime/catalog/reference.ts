@@ -16,7 +16,11 @@ function defaultText(p: ParamSpec): string {
 
 export function paramDocs(name: string, p: ParamSpec): string {
   const flags = [p.required ? 'required' : '', p.configOnly ? 'config only' : '', p.secret ? 'credential' : ''].filter(Boolean).join(', ');
-  const lines = [`**${name}**: \`${describeType(p)}\`${flags ? ` (${flags})` : ''}${p.default !== undefined ? ` — default ${defaultText(p)}` : ''}`, '', p.description];
+  const lines = [
+    `**${name}**: \`${describeType(p)}\`${flags ? ` (${flags})` : ''}${p.default !== undefined ? ` — default ${defaultText(p)}` : ''}`,
+    '',
+    p.description,
+  ];
   if (p.enum) lines.push('', `One of: ${p.enum.map((v) => `\`${String(v)}\``).join(', ')}`);
   if (p.aliases?.length) lines.push('', `Also accepted as: ${p.aliases.map((a) => `\`${a}\``).join(', ')}`);
   if (p.type === 'dict' && p.fields) lines.push('', fieldList(p));
@@ -30,7 +34,9 @@ function fieldList(t: TypeSpec): string {
 }
 
 export function paramTable(params: Record<string, ParamSpec>): string {
-  const rows = Object.entries(params).map(([k, p]) => `| \`${k}\`${p.required ? ' *' : ''} | \`${describeType(p)}\` | ${defaultText(p)} | ${cell(p.description)} |`);
+  const rows = Object.entries(params).map(
+    ([k, p]) => `| \`${k}\`${p.required ? ' *' : ''} | \`${describeType(p)}\` | ${defaultText(p)} | ${cell(p.description)} |`,
+  );
   return ['| param | type | default | description |', '|---|---|---|---|', ...rows].join('\n');
 }
 
@@ -39,8 +45,19 @@ export function specDocs(spec: NodeSpec, config: Record<string, unknown> = {}): 
   const outputs = Object.entries(outputsOf(spec, config)).map(
     ([k, o]) => `| \`${k}\` | \`${describeType(o)}\` | ${cell(o.description)}${o.when ? ` (${cell(o.when)})` : ''} |`,
   );
-  const parts = [`**${spec.type}** — ${spec.category}${spec.origin === 'ours' ? ' (Kailash Workflows)' : ''}`, spec.summary, spec.docs, '**Parameters**', paramTable(spec.params)];
-  parts.push('**Outputs**', spec.dynamicOutputs && outputs.length === 0 ? 'Any key the code returns.' : ['| output | type | description |', '|---|---|---|', ...outputs].join('\n'));
+  const parts = [
+    `**${spec.type}** — ${spec.category}${spec.origin === 'ours' ? ' (Kailash Workflows)' : ''}`,
+    spec.summary,
+    spec.docs,
+    '**Parameters**',
+    paramTable(spec.params),
+  ];
+  parts.push(
+    '**Outputs**',
+    spec.dynamicOutputs && outputs.length === 0
+      ? 'Any key the code returns.'
+      : ['| output | type | description |', '|---|---|---|', ...outputs].join('\n'),
+  );
   if (spec.dynamicOutputs && outputs.length) parts.push('Other keys the node returns are accepted too.');
   return parts.join('\n\n');
 }
@@ -72,7 +89,10 @@ export function skeleton(spec: NodeSpec): string {
     const first = group[0];
     if (first && !required.some(([k]) => group.includes(k)) && spec.params[first]) required.push([first, spec.params[first]]);
   }
-  const id = spec.type.replace(/Node$/, '').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  const id = spec.type
+    .replace(/Node$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase();
   const lines = [`- id: ${id}`, `  type: ${spec.type}`];
   if (required.length) {
     lines.push('  config:');

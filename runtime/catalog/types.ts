@@ -51,17 +51,7 @@ export interface OutputSpec extends TypeSpec {
   when?: string;
 }
 
-export type Category =
-  | 'api'
-  | 'auth'
-  | 'data'
-  | 'database'
-  | 'files'
-  | 'cloud'
-  | 'messaging'
-  | 'code'
-  | 'logic'
-  | 'ai';
+export type Category = 'api' | 'auth' | 'data' | 'database' | 'files' | 'cloud' | 'messaging' | 'code' | 'logic' | 'ai';
 
 /** What a node returns when run: Kailash's output dict. */
 export type NodeOutput = Record<string, unknown>;
@@ -72,7 +62,18 @@ export interface CodeWorker {
    * `node` names the code in tracebacks; `sandbox` is PythonCodeNode's `sandbox_mode`;
    * `timeoutMs` stops the code (killing its worker) with a TimeoutError.
    */
-  run(code: string, inputs: Record<string, unknown>, options: { signal: AbortSignal; node?: string; sandbox?: string; validateSecurity?: boolean; timeoutMs?: number; log?: (line: string) => void }): Promise<NodeOutput>;
+  run(
+    code: string,
+    inputs: Record<string, unknown>,
+    options: {
+      signal: AbortSignal;
+      node?: string;
+      sandbox?: string;
+      validateSecurity?: boolean;
+      timeoutMs?: number;
+      log?: (line: string) => void;
+    },
+  ): Promise<NodeOutput>;
 }
 
 /** What a sub-workflow run returns to the WorkflowNode that started it. */
@@ -89,7 +90,11 @@ export interface RunServices {
   python(): CodeWorker;
   javascript(): CodeWorker;
   /** Runs a sub-workflow from a file (relative to the workflow's folder) or an inline definition. */
-  runWorkflow(source: { path: string } | { definition: Record<string, unknown> }, parameters: Record<string, unknown>, signal: AbortSignal): Promise<SubRunResult>;
+  runWorkflow(
+    source: { path: string } | { definition: Record<string, unknown> },
+    parameters: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<SubRunResult>;
 }
 
 /** What the engine hands a node's `run`. */

@@ -138,7 +138,10 @@ export function checkLiteral(value: unknown, t: TypeSpec): ValueCheck {
       if (kind === 'number') return { verdict: 'coercion', message: `expected bool, got int ${value}` };
       if (kind === 'string') {
         // Python's bool("false") is True: a quoted boolean silently means the opposite.
-        return { verdict: 'mismatch', message: `expected bool, got str "${clip(value as string)}" (Python's bool() makes any non-empty string True); write true or false unquoted` };
+        return {
+          verdict: 'mismatch',
+          message: `expected bool, got str "${clip(value as string)}" (Python's bool() makes any non-empty string True); write true or false unquoted`,
+        };
       }
       return { verdict: 'mismatch', message: `expected bool, got ${Array.isArray(value) ? 'list' : 'dict'}` };
     case 'list':

@@ -15,7 +15,10 @@ const REDIS: [string, string] = ['--redis URL', 'the Redis server of the queue (
 const QUEUE: [string, string] = ['--queue NAME', "the queue's name (default: kailash)"];
 const PARAMS: [string, string][] = [
   ['--params FILE', 'run parameters from a JSON or YAML file: {node_id: {param: value}}, or {param: value} for every node that takes it'],
-  ['--param [node.]key=value', 'one run parameter (repeatable; without node., for every node that takes key); a text parameter takes the text as typed, other values are read as YAML scalars or [..]/{..} collections'],
+  [
+    '--param [node.]key=value',
+    'one run parameter (repeatable; without node., for every node that takes key); a text parameter takes the text as typed, other values are read as YAML scalars or [..]/{..} collections',
+  ],
 ];
 
 export const COMMANDS: Record<string, CommandHelp> = {
@@ -28,7 +31,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
   },
   run: {
     synopsis: 'run <file> [--params FILE] [--param [node.]key=value]... [--env-file FILE] [--to NODE] [--json]',
-    summary: 'run a workflow and print each node\'s result',
+    summary: "run a workflow and print each node's result",
     options: [
       ...PARAMS,
       ['--env-file FILE', 'variables that ${env:NAME} reads; KAILASH_SECRET_<NAME> entries supply ${secret:NAME}'],
@@ -40,7 +43,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
   },
   nodes: {
     synopsis: 'nodes [TYPE] [--json]',
-    summary: 'list the node catalog, or one node type\'s reference',
+    summary: "list the node catalog, or one node type's reference",
     options: [['--json', 'print the specs as JSON']],
     example: 'kailash-wf nodes HTTPRequestNode',
   },
@@ -65,7 +68,8 @@ export const COMMANDS: Record<string, CommandHelp> = {
     ],
   },
   submit: {
-    synopsis: 'submit <file> --redis URL [--queue NAME] [--params FILE] [--param [node.]key=value]... [--to NODE] [--timeout S] [--run-id ID] [--root DIR] [--wait] [--json]',
+    synopsis:
+      'submit <file> --redis URL [--queue NAME] [--params FILE] [--param [node.]key=value]... [--to NODE] [--timeout S] [--run-id ID] [--root DIR] [--wait] [--json]',
     summary: 'send a run to a worker queue (prints its run id)',
     options: [
       REDIS,

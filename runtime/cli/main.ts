@@ -14,7 +14,6 @@ import { collectParams, runWorkflow } from './run';
 import { workerCli } from '../worker/cli';
 import { COMMANDS, commandHelp, overview, unknownCommand, VERSION } from './help';
 
-
 /** Bad usage or an unreadable file: one line, exit 2. */
 export class UsageError extends Error {}
 
@@ -140,7 +139,9 @@ function validateCommand(args: string[], io: Io): number {
   } else {
     for (const d of all) io.out(`${d.file}:${d.line}:${d.column}: ${d.severity} [${d.code}] ${d.message}\n`);
     const warnings = all.filter((d) => d.severity === 'warning').length;
-    io.out(`${texts.length} file${texts.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+    io.out(
+      `${texts.length} file${texts.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`,
+    );
   }
   return errors > 0 ? 1 : 0;
 }
@@ -153,7 +154,9 @@ function nodesCommand(args: string[], io: Io): number {
     const spec = getSpec(type);
     if (!spec) {
       const near = closest(type, nodeTypes);
-      throw new UsageError(`unknown node type '${type}'${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}; \`kailash-wf nodes\` lists them`);
+      throw new UsageError(
+        `unknown node type '${type}'${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}; \`kailash-wf nodes\` lists them`,
+      );
     }
     io.out(values.json ? JSON.stringify(spec, null, 2) + '\n' : nodeReference(spec) + '\n');
     return 0;
@@ -189,7 +192,9 @@ function graphCommand(args: string[], io: Io): number {
       const j = toJsonDiagnostic(file, d, lines);
       io.err(`${j.file}:${j.line}:${j.column}: error [${j.code}] ${j.message}\n`);
     }
-    io.err(`kailash-wf: ${file} has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} to draw its graph\n`);
+    io.err(
+      `kailash-wf: ${file} has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} to draw its graph\n`,
+    );
     return 1;
   }
   const model = parseWorkflow(text, formatOf(file));
@@ -220,7 +225,14 @@ async function runCommand(args: string[], io: Io): Promise<number> {
   process.once('SIGINT', stop);
   try {
     return await runWorkflow(
-      { file, text, params, json: values.json === true, ...(values['env-file'] !== undefined ? { envFile: values['env-file'] } : {}), ...(values.to !== undefined ? { to: values.to } : {}) },
+      {
+        file,
+        text,
+        params,
+        json: values.json === true,
+        ...(values['env-file'] !== undefined ? { envFile: values['env-file'] } : {}),
+        ...(values.to !== undefined ? { to: values.to } : {}),
+      },
       io,
       controller.signal,
     );

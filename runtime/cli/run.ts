@@ -67,10 +67,15 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
     });
     // Any failed node fails the command, even one tolerated by `on_error: continue`, and the
     // summary says so: it must agree with the exit code.
-    const failedNodes = Object.entries(result.nodes).filter(([, n]) => n.status === 'failed').map(([id]) => id);
+    const failedNodes = Object.entries(result.nodes)
+      .filter(([, n]) => n.status === 'failed')
+      .map(([id]) => id);
     const ok = result.status === 'succeeded' && failedNodes.length === 0;
     if (args.json) io.out(JSON.stringify(result, null, 2) + '\n');
-    else if (result.status === 'succeeded' && !ok) io.out(`✗ succeeded with ${failedNodes.length} failed node${failedNodes.length === 1 ? '' : 's'} (on_error: continue): ${failedNodes.join(', ')} — in ${result.durationMs} ms\n`);
+    else if (result.status === 'succeeded' && !ok)
+      io.out(
+        `✗ succeeded with ${failedNodes.length} failed node${failedNodes.length === 1 ? '' : 's'} (on_error: continue): ${failedNodes.join(', ')} — in ${result.durationMs} ms\n`,
+      );
     else io.out(`${ok ? '✓' : '✗'} ${result.status} in ${result.durationMs} ms${closing(result.error, shown)}\n`);
     return ok ? 0 : 1;
   } catch (err) {
@@ -98,7 +103,8 @@ function closing(error: { node?: string; message: string } | undefined, shown: S
 /** Why a run was refused, after its diagnostics: errors in the file, or required values missing. */
 export function refused(diagnostics: readonly Diagnostic[]): string {
   const n = diagnostics.length;
-  if (diagnostics.every((d) => d.code === 'missing-required-param')) return `${n} required parameter${n === 1 ? ' has' : 's have'} no value`;
+  if (diagnostics.every((d) => d.code === 'missing-required-param'))
+    return `${n} required parameter${n === 1 ? ' has' : 's have'} no value`;
   return `it has ${n} error${n === 1 ? '' : 's'}`;
 }
 
@@ -150,7 +156,12 @@ function paramValue(raw: string): unknown {
  * `--params FILE` (JSON or YAML) and `--param node.key=value` or `--param key=value` (a global
  * parameter, for every node that takes it).
  */
-export function collectParams(paramsFile: string | undefined, pairs: string[], readText: (f: string) => string, workflowText?: string): RunParameters {
+export function collectParams(
+  paramsFile: string | undefined,
+  pairs: string[],
+  readText: (f: string) => string,
+  workflowText?: string,
+): RunParameters {
   const model = workflowText === undefined ? undefined : parseWorkflow(workflowText);
   // A text parameter takes the text as typed: `--param gql.query={ ok }` is a query, not a mapping.
   const isText = (node: string, key: string) => {

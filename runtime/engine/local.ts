@@ -43,7 +43,11 @@ export function workflowErrors(model: WorkflowModel): Diagnostic[] {
  */
 export function prepareRun(model: WorkflowModel, options: Pick<RunOptions, 'parameters' | 'to' | 'reuse'> = {}): RunCheck {
   const errors = workflowErrors(model);
-  if (errors.length) throw new WorkflowInvalid(`The workflow has ${errors.length} error${errors.length === 1 ? '' : 's'}; first: ${errors[0]!.message}`, errors);
+  if (errors.length)
+    throw new WorkflowInvalid(
+      `The workflow has ${errors.length} error${errors.length === 1 ? '' : 's'}; first: ${errors[0]!.message}`,
+      errors,
+    );
   if (options.to !== undefined && !model.nodesById.has(options.to)) throw new WorkflowInvalid(`No node '${options.to}' in this workflow.`);
   const check = checkRun(model, options);
   if (check.missing.length) throw missingParameters(check);
@@ -98,7 +102,10 @@ export class LocalRuntime {
     await disposeAll();
   }
 
-  private services(run: { baseDir: string; roots: string[]; signal: AbortSignal }, depth: number): RunServices & { dispose(): Promise<void> } {
+  private services(
+    run: { baseDir: string; roots: string[]; signal: AbortSignal },
+    depth: number,
+  ): RunServices & { dispose(): Promise<void> } {
     let python: PythonWorker | undefined;
     let js: JsWorker | undefined;
     return {
@@ -118,7 +125,11 @@ export class LocalRuntime {
     parent: { baseDir: string; roots: string[] },
     depth: number,
   ): Promise<SubRunResult> {
-    if (depth + 1 > MAX_DEPTH) throw new NodeFailure('WorkflowExecutionError', `Sub-workflows nest deeper than ${MAX_DEPTH} levels (does a workflow include itself?)`);
+    if (depth + 1 > MAX_DEPTH)
+      throw new NodeFailure(
+        'WorkflowExecutionError',
+        `Sub-workflows nest deeper than ${MAX_DEPTH} levels (does a workflow include itself?)`,
+      );
     let text: string;
     let baseDir = parent.baseDir;
     const label = 'path' in source ? `'${source.path}'` : '(workflow_dict)';
@@ -138,10 +149,15 @@ export class LocalRuntime {
     const model = parseWorkflow(text);
     const exits = [...model.nodesById.keys()].filter((id) => !model.connections.some((c) => c.from?.value === id));
     try {
-      const result = await this.execute(model, { parameters: mapParameters(model, parameters), signal, baseDir, roots: parent.roots }, depth + 1);
+      const result = await this.execute(
+        model,
+        { parameters: mapParameters(model, parameters), signal, baseDir, roots: parent.roots },
+        depth + 1,
+      );
       return { ...result, exits };
     } catch (err) {
-      if (err instanceof WorkflowInvalid) throw new NodeFailure('WorkflowValidationError', `Sub-workflow ${label} is invalid: ${err.message}`);
+      if (err instanceof WorkflowInvalid)
+        throw new NodeFailure('WorkflowValidationError', `Sub-workflow ${label} is invalid: ${err.message}`);
       throw err;
     }
   }
@@ -156,13 +172,22 @@ function fromToDict(d: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...d };
   if (nodes && typeof nodes === 'object' && !Array.isArray(nodes)) {
     out.nodes = Object.fromEntries(
-      Object.entries(nodes as Record<string, Record<string, unknown>>).map(([id, n]) => [id, { type: n.type ?? n.node_type, config: n.config ?? n.parameters ?? {} }]),
+      Object.entries(nodes as Record<string, Record<string, unknown>>).map(([id, n]) => [
+        id,
+        { type: n.type ?? n.node_type, config: n.config ?? n.parameters ?? {} },
+      ]),
     );
   }
   if (Array.isArray(d.connections)) {
     out.connections = (d.connections as Record<string, unknown>[]).map((c) =>
       'source_node' in c
-        ? { from_node: c.source_node, from_output: c.source_output, to_node: c.target_node, to_input: c.target_input, ...(c.cycle ? { cycle: true, max_iterations: c.max_iterations, convergence_check: c.convergence_check } : {}) }
+        ? {
+            from_node: c.source_node,
+            from_output: c.source_output,
+            to_node: c.target_node,
+            to_input: c.target_input,
+            ...(c.cycle ? { cycle: true, max_iterations: c.max_iterations, convergence_check: c.convergence_check } : {}),
+          }
         : c,
     );
   }

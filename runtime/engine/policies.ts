@@ -27,7 +27,14 @@ export interface NodePolicies {
   retry?: { maxAttempts: number; strategy: 'exponential' | 'linear' | 'fixed'; baseDelayMs: number; maxDelayMs: number; jitter: boolean };
   timeoutMs?: number;
   breaker?: { failureThreshold: number; recoveryMs: number; key: 'host' | 'node'; scope: 'local' | 'global' };
-  rateLimit?: { maxRequests: number; windowMs: number; strategy: 'token_bucket' | 'sliding_window'; burst: number; key?: string; scope: 'local' | 'global' };
+  rateLimit?: {
+    maxRequests: number;
+    windowMs: number;
+    strategy: 'token_bucket' | 'sliding_window';
+    burst: number;
+    key?: string;
+    scope: 'local' | 'global';
+  };
   onError: 'stop' | 'continue';
 }
 
@@ -56,7 +63,12 @@ export function readPolicies(node: NodeModel): NodePolicies {
   if (typeof t === 'number') p.timeoutMs = t * 1000;
   const b = settings(node, 'circuit_breaker');
   if (b) {
-    p.breaker = { failureThreshold: Number(b.failure_threshold), recoveryMs: Number(b.recovery_timeout) * 1000, key: b.key as 'host', scope: b.scope as 'local' };
+    p.breaker = {
+      failureThreshold: Number(b.failure_threshold),
+      recoveryMs: Number(b.recovery_timeout) * 1000,
+      key: b.key as 'host',
+      scope: b.scope as 'local',
+    };
   }
   const l = settings(node, 'rate_limit');
   if (l) {
@@ -78,7 +90,8 @@ export function retryDelay(r: NonNullable<NodePolicies['retry']>, attempt: numbe
   const asked = retryAfterMs(cause);
   // A server's Retry-After is honoured, within reason: a workflow should not sleep for hours.
   if (asked !== undefined) return Math.min(asked, 10 * 60_000);
-  const raw = r.strategy === 'fixed' ? r.baseDelayMs : r.strategy === 'linear' ? r.baseDelayMs * attempt : r.baseDelayMs * 2 ** (attempt - 1);
+  const raw =
+    r.strategy === 'fixed' ? r.baseDelayMs : r.strategy === 'linear' ? r.baseDelayMs * attempt : r.baseDelayMs * 2 ** (attempt - 1);
   const capped = Math.min(raw, r.maxDelayMs);
   // "Equal jitter": at least half the delay, so backoff still grows, spread so clients do not retry in step.
   return r.jitter ? capped / 2 + random() * (capped / 2) : capped;
@@ -93,7 +106,11 @@ export type BreakerListener = (key: string, state: 'closed' | 'open' | 'half-ope
  */
 export interface SharedPolicies {
   limiter(key: string, s: NonNullable<NodePolicies['rateLimit']>): Limiter;
-  breaker(key: string, s: NonNullable<NodePolicies['breaker']>, onState: (state: 'closed' | 'open' | 'half-open') => void): Pick<CircuitBreakerPolicy, 'execute'>;
+  breaker(
+    key: string,
+    s: NonNullable<NodePolicies['breaker']>,
+    onState: (state: 'closed' | 'open' | 'half-open') => void,
+  ): Pick<CircuitBreakerPolicy, 'execute'>;
 }
 
 let shared: SharedPolicies | undefined;
@@ -232,7 +249,8 @@ export async function runWithPolicies(
   const attemptOnce = async (attemptSignal: AbortSignal): Promise<NodeOutput> => {
     attempts++;
     if (policies.rateLimit) await limiters.get(policies.rateLimit.key ?? keys.limit, policies.rateLimit).wait(attemptSignal);
-    const guarded = (s: AbortSignal) => (policies.timeoutMs === undefined ? work(s, attempts) : withTimeout(policies.timeoutMs, s, (t) => work(t, attempts)));
+    const guarded = (s: AbortSignal) =>
+      policies.timeoutMs === undefined ? work(s, attempts) : withTimeout(policies.timeoutMs, s, (t) => work(t, attempts));
     if (!policies.breaker) return guarded(attemptSignal);
     const breaker = breakers.get(keys.breaker, policies.breaker);
     try {

@@ -17,5 +17,9 @@ export async function disposeAll(): Promise<void> {
   disposers.clear();
   const results = await Promise.allSettled(all.map(async (fn) => fn()));
   const failed = results.filter((r) => r.status === 'rejected');
-  if (failed.length) throw new AggregateError(failed.map((r) => (r as PromiseRejectedResult).reason), 'Some resources failed to close');
+  if (failed.length)
+    throw new AggregateError(
+      failed.map((r) => (r as PromiseRejectedResult).reason),
+      'Some resources failed to close',
+    );
 }

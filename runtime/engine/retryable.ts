@@ -3,8 +3,19 @@ import { NodeFailure } from './errors';
 
 /** Transport-level error codes worth another attempt (Node, undici, DNS). */
 const TRANSPORT = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
 ]);
 
 function codeOf(err: unknown): string | undefined {
@@ -34,7 +45,11 @@ export function isRetryableOutput(out: unknown): boolean {
   if (o.success !== false) return false;
   if (isRetryableStatus(o.status_code)) return true;
   // Kailash's HTTP nodes report transport failures as success=false with no status.
-  return (o.status_code === null || o.status_code === undefined) && typeof o.error_type === 'string' && /Timeout|Connect|Connection|Transport|ECONN/i.test(o.error_type);
+  return (
+    (o.status_code === null || o.status_code === undefined) &&
+    typeof o.error_type === 'string' &&
+    /Timeout|Connect|Connection|Transport|ECONN/i.test(o.error_type)
+  );
 }
 
 /** `Retry-After` in milliseconds, from a thrown failure or a response's headers (seconds or HTTP date). */

@@ -21,7 +21,8 @@ export interface NodeParameters {
 }
 
 /** An own property even for a key such as `__proto__`: run parameters are user data. */
-const put = (o: Params, key: string, value: unknown) => Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+const put = (o: Params, key: string, value: unknown) =>
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 
 const isMapping = (v: unknown): v is Params => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -135,7 +136,13 @@ export class ParameterPlan {
         const where = gap.configOnly
           ? 'set it in config (it is fixed when the node is built)'
           : `set it in config, connect an output to it, or give it in the run's parameters (${example})`;
-        out.push({ code: 'missing-required-param', severity: 'error', message: `${what}: ${where}.`, span: node.type?.span ?? node.idSpan, suggestions: gap.names });
+        out.push({
+          code: 'missing-required-param',
+          severity: 'error',
+          message: `${what}: ${where}.`,
+          span: node.type?.span ?? node.idSpan,
+          suggestions: gap.names,
+        });
       }
     }
     return out;
@@ -155,11 +162,15 @@ export class ParameterPlan {
       for (const key of Object.keys(values)) {
         const found = findParam(spec, key);
         if (found?.[1].configOnly) {
-          out.push(`run parameter '${id}.${key}': '${found[0]}' of ${spec.type} is fixed when the node is built; run parameters cannot change it, so it is ignored.`);
+          out.push(
+            `run parameter '${id}.${key}': '${found[0]}' of ${spec.type} is fixed when the node is built; run parameters cannot change it, so it is ignored.`,
+          );
           continue;
         }
         if (found || spec.acceptsAnyInput || METADATA_KEYS.includes(key) || this.templateInputs(node, spec).has(key)) continue;
-        out.push(`run parameter '${id}.${key}': ${spec.type} has no parameter '${key}', so it is ignored.${dym(closest(key, Object.keys(spec.params)))}`);
+        out.push(
+          `run parameter '${id}.${key}': ${spec.type} has no parameter '${key}', so it is ignored.${dym(closest(key, Object.keys(spec.params)))}`,
+        );
       }
     }
     for (const [key, g] of this.global) {
@@ -173,11 +184,16 @@ export class ParameterPlan {
       if (reached.length) {
         // Code nodes take any name, but a mapping under a near node id is a misspelt node, not a variable.
         const near = isMapping(g.value) && !this.model.nodesById.has(key) ? closest(key, this.model.nodesById.keys()) : [];
-        if (near.length) out.push(`run parameter '${key}' is not a node id, so it goes as a global parameter to ${reached.map((id) => `'${id}'`).join(', ')}. Did you mean node '${near[0]}'?`);
+        if (near.length)
+          out.push(
+            `run parameter '${key}' is not a node id, so it goes as a global parameter to ${reached.map((id) => `'${id}'`).join(', ')}. Did you mean node '${near[0]}'?`,
+          );
         continue;
       }
       if (this.model.nodesById.has(key)) {
-        out.push(`run parameter '${key}' names node '${key}' but is not a mapping of its parameters (${'{'}"${key}": {"param": value}${'}'}), so it is ignored.`);
+        out.push(
+          `run parameter '${key}' names node '${key}' but is not a mapping of its parameters (${'{'}"${key}": {"param": value}${'}'}), so it is ignored.`,
+        );
         continue;
       }
       const ids = [...this.model.nodesById.keys()];

@@ -223,7 +223,11 @@ export class Run {
           if (truthy(evaluateExpression(check.expression, scope))) converged = true;
         } catch (err) {
           // Kailash ends a loop whose check cannot be evaluated (fail-safe), and so do we, loudly.
-          this.emit({ type: 'warning', node: u.nodes[0]!, message: `convergence_check '${check.source}' failed at iteration ${iteration}: ${(err as Error).message}; the loop stops.` });
+          this.emit({
+            type: 'warning',
+            node: u.nodes[0]!,
+            message: `convergence_check '${check.source}' failed at iteration ${iteration}: ${(err as Error).message}; the loop stops.`,
+          });
           converged = true;
         }
       }
@@ -255,7 +259,8 @@ export class Run {
     const started = performance.now();
     try {
       for (const c of incoming) {
-        if (this.failed.has(c.from!.value)) throw new NodeFailure('WorkflowExecutionError', `Cannot use outputs from failed node '${c.from!.value}'`);
+        if (this.failed.has(c.from!.value))
+          throw new NodeFailure('WorkflowExecutionError', `Cannot use outputs from failed node '${c.from!.value}'`);
       }
       // Run parameters seed a loop; from the second pass on, the back edges carry the values.
       const params = this.staticOf(node).hasParameters ? await this.runParameters(node) : undefined;
@@ -263,7 +268,10 @@ export class Run {
       const args = await this.prepare(node, spec, runtimeInputs);
       const implementation = implementationOf(spec.type);
       if (!implementation) {
-        throw new NodeFailure('NotImplementedError', `${spec.type} cannot run yet: this version of Kailash Workflows has no runtime for it (validation, completion and type checks work).`);
+        throw new NodeFailure(
+          'NotImplementedError',
+          `${spec.type} cannot run yet: this version of Kailash Workflows has no runtime for it (validation, completion and type checks work).`,
+        );
       }
       const { run } = implementation;
       const target = safeTarget(implementation, args);
@@ -275,22 +283,38 @@ export class Run {
         policies,
         keys,
         this.abort.signal,
-        { onRetry: (attempt, delayMs, cause) => this.emit({ type: 'node-retry', node: id, attempt, delayMs, cause: this.redactor.text(cause) }) },
+        {
+          onRetry: (attempt, delayMs, cause) =>
+            this.emit({ type: 'node-retry', node: id, attempt, delayMs, cause: this.redactor.text(cause) }),
+        },
         (signal, attempt) => run(args, this.context(id, signal, attempt)),
       );
       record.attempts = attempts;
       record.durationMs = round(performance.now() - started);
       if (!output || typeof output !== 'object' || Array.isArray(output)) {
-        throw new NodeFailure('NodeValidationError', `Node outputs must be a dictionary, got ${Array.isArray(output) ? 'list' : typeof output}`);
+        throw new NodeFailure(
+          'NodeValidationError',
+          `Node outputs must be a dictionary, got ${Array.isArray(output) ? 'list' : typeof output}`,
+        );
       }
       const bad = notPlain(output);
-      if (bad) throw new NodeFailure('NodeExecutionError', `Node '${id}' returned an output that is not plain data (${bad}); this is a bug in ${spec.type}, please report it.`);
+      if (bad)
+        throw new NodeFailure(
+          'NodeExecutionError',
+          `Node '${id}' returned an output that is not plain data (${bad}); this is a bug in ${spec.type}, please report it.`,
+        );
       this.outputs.set(id, output);
       this.setResult(id, output);
       if ('success' in output && !output.success) {
         // Kailash's content-aware detection: `success: false` stops the run.
         const message = this.redactor.text(String(output.error ?? 'Operation failed (no error details provided)'));
-        return this.fail(node, policies, { type: 'ContentAwareExecutionError', message: `Node '${id}' reported failure: ${message}` }, true, false);
+        return this.fail(
+          node,
+          policies,
+          { type: 'ContentAwareExecutionError', message: `Node '${id}' reported failure: ${message}` },
+          true,
+          false,
+        );
       }
       this.failed.delete(id);
       record.status = 'succeeded';
@@ -366,7 +390,12 @@ export class Run {
   }
 
   private runServices(): RunServices {
-    this.services ??= this.environment.services({ runId: this.runId, baseDir: this.baseDir, roots: this.options.roots ?? [], signal: this.abort.signal });
+    this.services ??= this.environment.services({
+      runId: this.runId,
+      baseDir: this.baseDir,
+      roots: this.options.roots ?? [],
+      signal: this.abort.signal,
+    });
     return this.services;
   }
 
@@ -414,7 +443,8 @@ export class Run {
     let resolved = config;
     if (templated) {
       resolved = {};
-      for (const [k, v] of Object.entries(config)) setOwn(resolved, k, spec.params[k]?.raw ? v : await resolveTemplates(v, this.scope(node, runtimeInputs)));
+      for (const [k, v] of Object.entries(config))
+        setOwn(resolved, k, spec.params[k]?.raw ? v : await resolveTemplates(v, this.scope(node, runtimeInputs)));
     }
     const merged: Record<string, unknown> = { ...resolved, ...runtimeInputs };
     const args: Record<string, unknown> = {};
@@ -449,7 +479,11 @@ function safeTarget(implementation: NodeImplementation, args: Record<string, unk
 }
 
 function isCancellation(err: unknown): boolean {
-  return (err instanceof NodeFailure && err.type === 'WorkflowCancelledError') || (err as Error)?.name === 'TaskCancelledError' || (err as Error)?.name === 'AbortError';
+  return (
+    (err instanceof NodeFailure && err.type === 'WorkflowCancelledError') ||
+    (err as Error)?.name === 'TaskCancelledError' ||
+    (err as Error)?.name === 'AbortError'
+  );
 }
 
 function toFailure(err: unknown, id: string): NodeFailure {

@@ -46,13 +46,17 @@ async function lookup(kind: string, name: string, raw: string, scope: TemplateSc
   switch (kind) {
     case 'env': {
       const v = scope.env[name];
-      if (v === undefined) throw new NodeFailure('TemplateError', `Environment variable '${name}' is not set (used as ${raw} in node '${scope.node}').`);
+      if (v === undefined)
+        throw new NodeFailure('TemplateError', `Environment variable '${name}' is not set (used as ${raw} in node '${scope.node}').`);
       return v;
     }
     case 'secret': {
       const v = await scope.secrets.get(name);
       if (v === undefined) {
-        throw new NodeFailure('SecretNotFoundError', `Secret '${name}' is not set (used as ${raw} in node '${scope.node}'); set KAILASH_SECRET_${name} or store it with "Kailash: Set Secret".`);
+        throw new NodeFailure(
+          'SecretNotFoundError',
+          `Secret '${name}' is not set (used as ${raw} in node '${scope.node}'); set KAILASH_SECRET_${name} or store it with "Kailash: Set Secret".`,
+        );
       }
       scope.redactor.add(v);
       return v;
@@ -60,6 +64,9 @@ async function lookup(kind: string, name: string, raw: string, scope: TemplateSc
     case 'input':
       return Object.prototype.hasOwnProperty.call(scope.inputs, name) ? scope.inputs[name] : raw;
     default:
-      throw new NodeFailure('TemplateError', `Template ${raw} in node '${scope.node}' is not valid: use \${name}, \${env:NAME} or \${secret:NAME}.`);
+      throw new NodeFailure(
+        'TemplateError',
+        `Template ${raw} in node '${scope.node}' is not valid: use \${name}, \${env:NAME} or \${secret:NAME}.`,
+      );
   }
 }

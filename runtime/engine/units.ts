@@ -24,7 +24,9 @@ export function planUnits(model: WorkflowModel, g: WorkflowGraph): Unit[] {
   // Components of the graph with cyclic edges included.
   const all = new Map<string, Set<string>>();
   for (const id of ids) all.set(id, new Set(g.successors.get(id)));
-  const cycleEdges = model.connections.filter((c) => c.cycle && c.from && c.to && g.successors.has(c.from.value) && g.successors.has(c.to.value));
+  const cycleEdges = model.connections.filter(
+    (c) => c.cycle && c.from && c.to && g.successors.has(c.from.value) && g.successors.has(c.to.value),
+  );
   for (const c of cycleEdges) all.get(c.from!.value)!.add(c.to!.value);
   const comp = components(ids, all);
   const unitOf = new Map<string, Unit>();
@@ -125,7 +127,7 @@ function components(ids: string[], succ: Map<string, Set<string>>): string[][] {
     while (stack.length) {
       const n = stack.pop()!;
       comp.push(n);
-      for (const p of pred.get(n)!) if (!assigned.has(p)) assigned.add(p), stack.push(p);
+      for (const p of pred.get(n)!) if (!assigned.has(p)) (assigned.add(p), stack.push(p));
     }
     out.push(comp);
   }

@@ -14,7 +14,9 @@ function pyRepr(v: unknown): string {
   if (typeof v === 'number') return pyNumberRepr(v);
   if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+  return `{${Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
+    .join(', ')}}`;
 }
 
 /**
@@ -52,7 +54,10 @@ export function readPath(output: Record<string, unknown>, path: string): { found
 export function coerce(name: string, value: unknown, t: TypeSpec): unknown {
   if (value === null || value === undefined || t.type === 'Any') return value;
   const fail = (why: string): never => {
-    throw new NodeFailure('NodeValidationError', `Input '${name}' must be of type ${t.type}, got ${typeOf(value)}. Conversion failed: ${why}`);
+    throw new NodeFailure(
+      'NodeValidationError',
+      `Input '${name}' must be of type ${t.type}, got ${typeOf(value)}. Conversion failed: ${why}`,
+    );
   };
   switch (t.type) {
     case 'str':

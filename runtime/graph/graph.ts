@@ -112,7 +112,10 @@ export function cyclicComponents(g: WorkflowGraph): string[][] {
 export function upstreamOf(g: WorkflowGraph, model: WorkflowModel, target: string): Set<string> {
   const seen = new Set<string>([target]);
   const stack = [target];
-  const preds = (id: string) => [...g.predecessors.get(id)!, ...model.connections.filter((c) => c.cycle && c.to?.value === id && c.from).map((c) => c.from!.value)];
-  while (stack.length) for (const p of preds(stack.pop()!)) if (!seen.has(p)) seen.add(p), stack.push(p);
+  const preds = (id: string) => [
+    ...g.predecessors.get(id)!,
+    ...model.connections.filter((c) => c.cycle && c.to?.value === id && c.from).map((c) => c.from!.value),
+  ];
+  while (stack.length) for (const p of preds(stack.pop()!)) if (!seen.has(p)) (seen.add(p), stack.push(p));
   return seen;
 }

@@ -16,7 +16,8 @@ type Node =
 
 export class ExpressionError extends Error {}
 
-const TOKEN = /\s*(?:(\d+\.\d*|\.\d+|\d+)|([A-Za-z_][A-Za-z0-9_]*)|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(\*\*|\/\/|==|!=|<=|>=|[-+*/%<>()[\],.]))/y;
+const TOKEN =
+  /\s*(?:(\d+\.\d*|\.\d+|\d+)|([A-Za-z_][A-Za-z0-9_]*)|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(\*\*|\/\/|==|!=|<=|>=|[-+*/%<>()[\],.]))/y;
 
 function tokenize(src: string): string[] {
   const out: string[] = [];
@@ -153,7 +154,8 @@ class Parser {
       return { k: 'list', items };
     }
     if (/^[\d.]/.test(tok)) return { k: 'lit', v: Number(tok) };
-    if (tok[0] === '"' || tok[0] === "'") return { k: 'lit', v: JSON.parse(`"${tok.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"`) };
+    if (tok[0] === '"' || tok[0] === "'")
+      return { k: 'lit', v: JSON.parse(`"${tok.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"`) };
     if (tok === 'True') return { k: 'lit', v: true };
     if (tok === 'False') return { k: 'lit', v: false };
     if (tok === 'None') return { k: 'lit', v: null };
@@ -175,7 +177,12 @@ const FUNCTIONS: Record<string, (...args: unknown[]) => unknown> = {
   min: (...xs) => Math.min(...spread(xs).map(num)),
   max: (...xs) => Math.max(...spread(xs).map(num)),
   sum: (xs) => (xs as unknown[]).reduce((a: number, b) => a + num(b), 0),
-  len: (x) => (typeof x === 'string' || Array.isArray(x) ? x.length : x && typeof x === 'object' ? Object.keys(x).length : fail('len() of a non-collection')),
+  len: (x) =>
+    typeof x === 'string' || Array.isArray(x)
+      ? x.length
+      : x && typeof x === 'object'
+        ? Object.keys(x).length
+        : fail('len() of a non-collection'),
   all: (xs) => (xs as unknown[]).every(truthy),
   any: (xs) => (xs as unknown[]).some(truthy),
 };
@@ -197,7 +204,8 @@ export function truthy(v: unknown): boolean {
   return Boolean(v);
 }
 function eq(a: unknown, b: unknown): boolean {
-  if (typeof a === 'boolean' || typeof b === 'boolean') return (typeof a === 'boolean' ? Number(a) : a) === (typeof b === 'boolean' ? Number(b) : b);
+  if (typeof a === 'boolean' || typeof b === 'boolean')
+    return (typeof a === 'boolean' ? Number(a) : a) === (typeof b === 'boolean' ? Number(b) : b);
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -229,13 +237,20 @@ export function evaluateExpression(node: Node, scope: Record<string, unknown>): 
       const x = num(a);
       const y = num(b);
       switch (node.op) {
-        case '+': return x + y;
-        case '-': return x - y;
-        case '*': return x * y;
-        case '/': return y === 0 ? fail('division by zero') : x / y;
-        case '//': return y === 0 ? fail('division by zero') : Math.floor(x / y);
-        case '%': return y === 0 ? fail('modulo by zero') : ((x % y) + y) % y;
-        case '**': return x ** y;
+        case '+':
+          return x + y;
+        case '-':
+          return x - y;
+        case '*':
+          return x * y;
+        case '/':
+          return y === 0 ? fail('division by zero') : x / y;
+        case '//':
+          return y === 0 ? fail('division by zero') : Math.floor(x / y);
+        case '%':
+          return y === 0 ? fail('modulo by zero') : ((x % y) + y) % y;
+        case '**':
+          return x ** y;
       }
       return fail(`unknown operator ${node.op}`);
     }
@@ -268,10 +283,14 @@ export function evaluateExpression(node: Node, scope: Record<string, unknown>): 
 
 function compare(op: string, a: unknown, b: unknown): boolean {
   switch (op) {
-    case '==': return eq(a, b);
-    case '!=': return !eq(a, b);
-    case 'is': return a === b || (a === null && b === null);
-    case 'is not': return !(a === b || (a === null && b === null));
+    case '==':
+      return eq(a, b);
+    case '!=':
+      return !eq(a, b);
+    case 'is':
+      return a === b || (a === null && b === null);
+    case 'is not':
+      return !(a === b || (a === null && b === null));
     case 'in':
     case 'not in': {
       let r: boolean;

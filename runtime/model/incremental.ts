@@ -1,6 +1,15 @@
 import type { Diagnostic } from '../diagnostics';
 import { isMap, isSeq, type Node as YamlNode } from 'yaml';
-import { parseWorkflow, parseYaml, readWorkflow, refuseUnreadable, ValueReader, type ConnectionItemRead, type ItemCache, type NodeItemRead } from './parse';
+import {
+  parseWorkflow,
+  parseYaml,
+  readWorkflow,
+  refuseUnreadable,
+  ValueReader,
+  type ConnectionItemRead,
+  type ItemCache,
+  type NodeItemRead,
+} from './parse';
 import { layoutOf, type Piece, type PieceKind } from './segments';
 import type { Entry, MapValue, Span, Value, WorkflowModel } from './types';
 
@@ -172,7 +181,9 @@ export class IncrementalParser {
       const span: Span = [reads[0]!.container[0], tail.valueEnd];
       const keySpan: Span = [s.start, s.start + s.key.length];
       const value: Value =
-        s.form === 'seq' ? { kind: 'seq', span, items: reads.map((r) => r.item!) } : { kind: 'map', span, entries: reads.map((r) => r.entry!) };
+        s.form === 'seq'
+          ? { kind: 'seq', span, items: reads.map((r) => r.item!) }
+          : { kind: 'map', span, entries: reads.map((r) => r.entry!) };
       entries.push({ key: s.key, keySpan, value });
       rootEnd = tail.rootEnd;
     }
@@ -248,7 +259,11 @@ export function commonEnds(a: string, b: string): { prefix: number; suffix: numb
   while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
   const room = max - prefix;
   let suffix = 0;
-  while (suffix + CHUNK <= room && a.slice(a.length - suffix - CHUNK, a.length - suffix) === b.slice(b.length - suffix - CHUNK, b.length - suffix)) suffix += CHUNK;
+  while (
+    suffix + CHUNK <= room &&
+    a.slice(a.length - suffix - CHUNK, a.length - suffix) === b.slice(b.length - suffix - CHUNK, b.length - suffix)
+  )
+    suffix += CHUNK;
   while (suffix < room && a.charCodeAt(a.length - suffix - 1) === b.charCodeAt(b.length - suffix - 1)) suffix++;
   return { prefix, suffix };
 }

@@ -38,7 +38,12 @@ export function readJson(text: string, diagnostics: Diagnostic[]): Value | undef
     last = e.offset;
     const name = printParseErrorCode(e.error);
     const start = Math.min(e.offset, text.length);
-    diagnostics.push({ code: 'yaml-syntax', severity: 'error', message: MESSAGES[name] ?? `JSON: ${name}.`, span: [start, Math.min(text.length, start + Math.max(e.length, 0))] });
+    diagnostics.push({
+      code: 'yaml-syntax',
+      severity: 'error',
+      message: MESSAGES[name] ?? `JSON: ${name}.`,
+      span: [start, Math.min(text.length, start + Math.max(e.length, 0))],
+    });
   }
   return tree ? toValue(tree) : undefined;
 }
@@ -52,7 +57,11 @@ function toValue(n: JsonNode): Value {
         const [key, value] = p.children ?? [];
         if (!key || key.type !== 'string') continue;
         const keySpan = [key.offset, key.offset + key.length] as const;
-        entries.push({ key: String(key.value), keySpan, value: value ? toValue(value) : { kind: 'scalar', span: [keySpan[1], keySpan[1]], value: null } });
+        entries.push({
+          key: String(key.value),
+          keySpan,
+          value: value ? toValue(value) : { kind: 'scalar', span: [keySpan[1], keySpan[1]], value: null },
+        });
       }
       return { kind: 'map', span, entries };
     }

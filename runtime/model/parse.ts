@@ -2,18 +2,7 @@ import { readJson } from './json';
 import { wellFormed } from './lines';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Tags } from 'yaml';
 import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics';
-import type {
-  ConnectionModel,
-  Entry,
-  MapValue,
-  NodeModel,
-  PolicyKey,
-  ScalarValue,
-  Span,
-  Spanned,
-  Value,
-  WorkflowModel,
-} from './types';
+import type { ConnectionModel, Entry, MapValue, NodeModel, PolicyKey, ScalarValue, Span, Spanned, Value, WorkflowModel } from './types';
 import { POLICY_KEYS } from './types';
 import { getEntry } from './values';
 import { closest } from '../util/suggest';
@@ -64,11 +53,15 @@ export function parseWorkflow(text: string, format: 'yaml' | 'json' = 'yaml'): W
   const root = format === 'json' ? readJsonRoot(text, model) : readYamlRoot(text, model);
   if (root === false) return model;
   if (!root || (root.kind === 'scalar' && root.value === null)) {
-    model.diagnostics.push(diag('schema', 'error', 'The file is empty: a workflow needs `nodes` (and usually `connections`).', [0, Math.min(text.length, 1)]));
+    model.diagnostics.push(
+      diag('schema', 'error', 'The file is empty: a workflow needs `nodes` (and usually `connections`).', [0, Math.min(text.length, 1)]),
+    );
     return model;
   }
   if (root.kind !== 'map') {
-    model.diagnostics.push(diag('schema', 'error', 'A workflow file must be a mapping with `nodes` and `connections` at the top level.', root.span));
+    model.diagnostics.push(
+      diag('schema', 'error', 'A workflow file must be a mapping with `nodes` and `connections` at the top level.', root.span),
+    );
     return model;
   }
   new ModelReader(model).read(root);
@@ -144,7 +137,14 @@ export function readWorkflow(model: WorkflowModel, root: MapValue, cache?: ItemC
 /** The one way any text (a whole file or a piece of one) is parsed, so pieces read as the whole does. */
 export function parseYaml(text: string): Document.Parsed {
   // YAML 1.1 is what PyYAML's safe_load reads, so `yes`, `on` and `<<` merges mean what Kailash sees.
-  return parseDocument(text, { version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false, strict: false, customTags: pyyamlBooleans });
+  return parseDocument(text, {
+    version: '1.1',
+    merge: true,
+    uniqueKeys: false,
+    prettyErrors: false,
+    strict: false,
+    customTags: pyyamlBooleans,
+  });
 }
 
 const BOOL_TAG = 'tag:yaml.org,2002:bool';
@@ -162,10 +162,16 @@ function pyyamlBooleans(tags: Tags): Tags {
 export function refuseUnreadable(text: string): Diagnostic | undefined {
   if (text.length > MAX_FILE_BYTES) {
     const mb = (text.length / 1024 / 1024).toFixed(1);
-    return diag('yaml-syntax', 'error', `The file is ${mb} MB; workflow files over ${MAX_FILE_BYTES / 1024 / 1024} MB are not read.`, [0, 0]);
+    return diag(
+      'yaml-syntax',
+      'error',
+      `The file is ${mb} MB; workflow files over ${MAX_FILE_BYTES / 1024 / 1024} MB are not read.`,
+      [0, 0],
+    );
   }
   const nul = text.indexOf('\0');
-  if (nul !== -1) return diag('yaml-syntax', 'error', `This looks like a binary file (a NUL byte at offset ${nul}), not a workflow.`, [nul, nul + 1]);
+  if (nul !== -1)
+    return diag('yaml-syntax', 'error', `This looks like a binary file (a NUL byte at offset ${nul}), not a workflow.`, [nul, nul + 1]);
   let control = 0;
   const sample = Math.min(text.length, 8192);
   for (let i = 0; i < sample; i++) {
@@ -270,7 +276,12 @@ export class ValueReader {
       if (!this.aliasReported) {
         this.aliasReported = true;
         this.diagnostics.push(
-          diag('yaml-syntax', 'error', `Aliases expand to more than ${MAX_ALIAS_EXPANSION} values; the rest is ignored (an alias bomb?).`, aliasSpan),
+          diag(
+            'yaml-syntax',
+            'error',
+            `Aliases expand to more than ${MAX_ALIAS_EXPANSION} values; the rest is ignored (an alias bomb?).`,
+            aliasSpan,
+          ),
         );
       }
       return { kind: 'scalar', span, value: null };
@@ -397,7 +408,13 @@ class ModelReader {
     }
 
     const nodes = getEntry(root, 'nodes');
-    if (!nodes) this.report('schema', 'error', 'The workflow has no `nodes`: add a list of `{id, type, config}`.', root.entries[0]?.keySpan ?? root.span);
+    if (!nodes)
+      this.report(
+        'schema',
+        'error',
+        'The workflow has no `nodes`: add a list of `{id, type, config}`.',
+        root.entries[0]?.keySpan ?? root.span,
+      );
     else this.readNodes(nodes);
 
     const connections = getEntry(root, 'connections');
@@ -406,7 +423,8 @@ class ModelReader {
     const parameters = getEntry(root, 'parameters');
     if (parameters) {
       if (parameters.value.kind === 'map') m.parameters = parameters.value;
-      else if (!isNull(parameters.value)) this.report('schema', 'error', '`parameters` must be a mapping of node id to `{param: value}`.', parameters.value.span);
+      else if (!isNull(parameters.value))
+        this.report('schema', 'error', '`parameters` must be a mapping of node id to `{param: value}`.', parameters.value.span);
     }
   }
 
@@ -435,10 +453,14 @@ class ModelReader {
     const v = nodes.value;
     if (v.kind === 'seq') {
       this.model.nodesForm = 'list';
-      for (const item of v.items) this.addRead(this.cache?.node(item, () => this.itemRead(() => this.readListNode(item))) ?? this.itemRead(() => this.readListNode(item)));
+      for (const item of v.items)
+        this.addRead(
+          this.cache?.node(item, () => this.itemRead(() => this.readListNode(item))) ?? this.itemRead(() => this.readListNode(item)),
+        );
     } else if (v.kind === 'map') {
       this.model.nodesForm = 'map';
-      for (const e of v.entries) this.addRead(this.cache?.node(e, () => this.itemRead(() => this.readMapNode(e))) ?? this.itemRead(() => this.readMapNode(e)));
+      for (const e of v.entries)
+        this.addRead(this.cache?.node(e, () => this.itemRead(() => this.readMapNode(e))) ?? this.itemRead(() => this.readMapNode(e)));
     } else if (!isNull(v)) {
       this.report('schema', 'error', '`nodes` must be a list of `{id, type, config}` or a mapping `{id: {type, config}}`.', v.span);
     }
@@ -506,13 +528,24 @@ class ModelReader {
     if (mapForm) {
       const inner = getEntry(entry, 'id');
       if (inner && inner.value.kind === 'scalar' && String(inner.value.value) !== id) {
-        this.report('schema', 'warning', `This \`id\` ('${inner.value.value}') is ignored: in the mapping form the key '${id}' is the node's id.`, inner.value.span);
+        this.report(
+          'schema',
+          'warning',
+          `This \`id\` ('${inner.value.value}') is ignored: in the mapping form the key '${id}' is the node's id.`,
+          inner.value.span,
+        );
       }
     }
     for (const e of entry.entries) {
       if (NODE_KEYS.includes(e.key)) continue;
       const near = closest(e.key, NODE_KEYS);
-      this.report('schema', 'warning', `Unknown node key '${e.key}'${near.length ? ` (did you mean '${near[0]}'?)` : ''}; it is ignored.`, e.keySpan, near);
+      this.report(
+        'schema',
+        'warning',
+        `Unknown node key '${e.key}'${near.length ? ` (did you mean '${near[0]}'?)` : ''}; it is ignored.`,
+        e.keySpan,
+        near,
+      );
     }
     const type = getEntry(entry, 'type');
     if (!type || isNull(type.value)) {
@@ -525,7 +558,12 @@ class ModelReader {
     const config = getEntry(entry, 'config');
     const params = getEntry(entry, 'parameters');
     if (config && params) {
-      this.report('schema', 'warning', 'Both `config` and `parameters` are given; Kailash uses `parameters` and ignores `config`.', config.keySpan);
+      this.report(
+        'schema',
+        'warning',
+        'Both `config` and `parameters` are given; Kailash uses `parameters` and ignores `config`.',
+        config.keySpan,
+      );
     }
     const chosen = params ?? config;
     if (chosen) {
@@ -573,7 +611,12 @@ class ModelReader {
 
   private readConnectionItem(item: Value, index: number): ConnectionModel | undefined {
     if (item.kind !== 'map') {
-      this.report('schema', 'error', 'Each connection must be a mapping such as `{from_node: a, from_output: result, to_node: b, to_input: data}`.', item.span);
+      this.report(
+        'schema',
+        'error',
+        'Each connection must be a mapping such as `{from_node: a, from_output: result, to_node: b, to_input: data}`.',
+        item.span,
+      );
       return undefined;
     }
     return this.readConnection(item, index);
@@ -584,7 +627,13 @@ class ModelReader {
     for (const e of item.entries) {
       if (CONNECTION_KEYS.includes(e.key)) continue;
       const near = closest(e.key, CONNECTION_KEYS);
-      this.report('schema', 'warning', `Unknown connection key '${e.key}'${near.length ? ` (did you mean '${near[0]}'?)` : ''}; it is ignored.`, e.keySpan, near);
+      this.report(
+        'schema',
+        'warning',
+        `Unknown connection key '${e.key}'${near.length ? ` (did you mean '${near[0]}'?)` : ''}; it is ignored.`,
+        e.keySpan,
+        near,
+      );
     }
     const from = this.endpoint(item, 'from_node', 'from');
     const to = this.endpoint(item, 'to_node', 'to');
@@ -626,7 +675,13 @@ class ModelReader {
     const b = getEntry(item, shortKey);
     if (a && b) {
       const same = a.value.kind === 'scalar' && b.value.kind === 'scalar' && a.value.value === b.value.value;
-      if (!same) this.report('schema', 'error', `Both \`${fullKey}\` and \`${shortKey}\` are given and differ; Kailash uses \`${fullKey}\`.`, b.keySpan);
+      if (!same)
+        this.report(
+          'schema',
+          'error',
+          `Both \`${fullKey}\` and \`${shortKey}\` are given and differ; Kailash uses \`${fullKey}\`.`,
+          b.keySpan,
+        );
     }
     const e = a ?? b;
     if (!e || isNull(e.value)) return undefined;

@@ -21,7 +21,8 @@ function typeSchema(t: TypeSpec): Json {
     case 'dict': {
       if (!t.fields) return { type: 'object' };
       const properties: Json = {};
-      for (const [k, f] of Object.entries(t.fields)) properties[k] = { ...typeSchema(f), ...(f.description ? { description: f.description } : {}) };
+      for (const [k, f] of Object.entries(t.fields))
+        properties[k] = { ...typeSchema(f), ...(f.description ? { description: f.description } : {}) };
       return { type: 'object', properties, additionalProperties: t.open === true };
     }
     case 'Any':
@@ -55,8 +56,16 @@ function policySchemas(): Json {
     }
     const properties: Json = {};
     for (const [name, p] of Object.entries(policy.fields!)) properties[name] = paramSchema(p);
-    const required = Object.entries(policy.fields!).filter(([, p]) => p.required).map(([k]) => k);
-    out[key] = { type: 'object', description: policy.description, properties, additionalProperties: false, ...(required.length ? { required } : {}) };
+    const required = Object.entries(policy.fields!)
+      .filter(([, p]) => p.required)
+      .map(([k]) => k);
+    out[key] = {
+      type: 'object',
+      description: policy.description,
+      properties,
+      additionalProperties: false,
+      ...(required.length ? { required } : {}),
+    };
   }
   return out;
 }

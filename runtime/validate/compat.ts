@@ -14,7 +14,9 @@ export function checkKailashCompat(ctx: Context): void {
 }
 
 const KEYWORDS = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield print len range str int float list dict set tuple sum min max sorted enumerate zip abs any all isinstance type map filter round bool repr'.split(' '),
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield print len range str int float list dict set tuple sum min max sorted enumerate zip abs any all isinstance type map filter round bool repr'.split(
+    ' ',
+  ),
 );
 
 /** Kailash runs inline code with separate globals and locals: names bound at the top level are invisible in nested scopes. */
@@ -22,7 +24,10 @@ function checkCode(ctx: Context, node: NodeModel): void {
   const entry = getEntry(node.config, 'code');
   if (!entry || !isScalarString(entry.value)) return;
   const code = entry.value.value;
-  const bound = new Set<string>([...(ctx.incoming.get(node.id) ?? []).map((c) => c.toInput.value), ...(node.config?.entries.map((e) => e.key) ?? [])]);
+  const bound = new Set<string>([
+    ...(ctx.incoming.get(node.id) ?? []).map((c) => c.toInput.value),
+    ...(node.config?.entries.map((e) => e.key) ?? []),
+  ]);
   const clean = blankStringsAndComments(code);
   for (const line of clean.split('\n')) {
     if (/^\S/.test(line)) for (const name of topLevelBindings(line)) bound.add(name);
@@ -37,7 +42,12 @@ function checkCode(ctx: Context, node: NodeModel): void {
       'kailash-compat',
       'warning',
       `Runs here; Kailash raises NameError on this ${scope.kind}: it runs the code with separate globals and locals, so '${name}' (bound at the top of the code) is not visible inside it.`,
-      locate(ctx.model.text, entry.value.span, code, scope.kind === 'function' ? scope.at + Math.max(0, scope.body.search(new RegExp(`\\b${name}\\b`))) : scope.at),
+      locate(
+        ctx.model.text,
+        entry.value.span,
+        code,
+        scope.kind === 'function' ? scope.at + Math.max(0, scope.body.search(new RegExp(`\\b${name}\\b`))) : scope.at,
+      ),
     );
   }
 }

@@ -64,24 +64,46 @@ function endpoint(ctx: Context, ref: ConnectionModel['from']): NodeModel | undef
 
 type Typed = { type: TypeSpec; label: string };
 
-function checkOutput(ctx: Context, c: ConnectionModel, from: NodeModel, spec: NodeSpec, config: Record<string, unknown>): Typed | undefined {
+function checkOutput(
+  ctx: Context,
+  c: ConnectionModel,
+  from: NodeModel,
+  spec: NodeSpec,
+  config: Record<string, unknown>,
+): Typed | undefined {
   const path = c.fromOutput.value;
   const r = resolveOutputPath(spec, config, path);
   const label = `${from.id}.${path}`;
   if (r.ok) return { type: r.type, label };
   const parts = path.split('.');
   const bad = parts[r.segment]!;
-  const span = c.fromOutput.implicit ? c.fromOutput.span : ctx.spanWithin(c.fromOutput.span, bad, parts.slice(0, r.segment).join('.').length);
+  const span = c.fromOutput.implicit
+    ? c.fromOutput.span
+    : ctx.spanWithin(c.fromOutput.span, bad, parts.slice(0, r.segment).join('.').length);
   if (r.reason === 'not-a-dict') {
     const head = parts.slice(0, r.segment).join('.');
-    ctx.report('unknown-output', 'error', `'${head}' of ${spec.type} is not a dict, so '${path}' cannot walk into it (Kailash's dotted paths follow dict keys only).`, span);
+    ctx.report(
+      'unknown-output',
+      'error',
+      `'${head}' of ${spec.type} is not a dict, so '${path}' cannot walk into it (Kailash's dotted paths follow dict keys only).`,
+      span,
+    );
     return undefined;
   }
   const near = ctx.closest(bad, r.known);
-  const where = r.segment === 0 ? `${spec.type} has no output '${bad}'` : `'${parts.slice(0, r.segment).join('.')}' of ${spec.type} has no key '${bad}'`;
+  const where =
+    r.segment === 0
+      ? `${spec.type} has no output '${bad}'`
+      : `'${parts.slice(0, r.segment).join('.')}' of ${spec.type} has no key '${bad}'`;
   const implicit = c.fromOutput.implicit ? ' (a connection without `from_output` reads `result`)' : '';
   const available = r.known.length ? ` Available: ${r.known.join(', ')}.` : '';
-  ctx.report('unknown-output', 'error', `${where}${implicit}.${near.length ? didYouMean(near) : available}`, span, near.length ? near : r.known);
+  ctx.report(
+    'unknown-output',
+    'error',
+    `${where}${implicit}.${near.length ? didYouMean(near) : available}`,
+    span,
+    near.length ? near : r.known,
+  );
   return undefined;
 }
 
@@ -92,17 +114,30 @@ function checkInput(ctx: Context, c: ConnectionModel, spec: NodeSpec): Typed | u
   if (found) {
     const [key, p] = found;
     if (p.configOnly && !spec.acceptsAnyInput) {
-      ctx.report('unknown-input', 'error', `'${key}' of ${spec.type} is fixed when the node is built; a connection cannot set it. Put it in \`config\`.`, c.toInput.span);
+      ctx.report(
+        'unknown-input',
+        'error',
+        `'${key}' of ${spec.type} is fixed when the node is built; a connection cannot set it. Put it in \`config\`.`,
+        c.toInput.span,
+      );
       return undefined;
     }
     return { type: p, label };
   }
   if (spec.acceptsAnyInput || ctx.templateInputs(c.to!.value).has(name)) return { type: { type: 'Any' }, label };
-  const names = Object.entries(spec.params).filter(([, p]) => !p.configOnly).map(([k]) => k);
+  const names = Object.entries(spec.params)
+    .filter(([, p]) => !p.configOnly)
+    .map(([k]) => k);
   const near = ctx.closest(name, names);
   const implicit = c.toInput.implicit ? ' (a connection without `to_input` writes `input`)' : '';
   if (isCredentialName(name) || isCredentialName(c.fromOutput.value.split('.').pop()!)) {
-    ctx.report('credential-dropped', 'error', `${spec.type} has no input '${name}'${implicit}, so the credential this connection carries is never sent.${unknownCredentialAdvice(spec, name, 'input') || didYouMean(near)}`, c.toInput.span, near);
+    ctx.report(
+      'credential-dropped',
+      'error',
+      `${spec.type} has no input '${name}'${implicit}, so the credential this connection carries is never sent.${unknownCredentialAdvice(spec, name, 'input') || didYouMean(near)}`,
+      c.toInput.span,
+      near,
+    );
     return undefined;
   }
   ctx.report('unknown-input', 'error', `${spec.type} has no input '${name}'${implicit}.${didYouMean(near)}`, c.toInput.span, near);
@@ -148,7 +183,12 @@ function checkCycleFields(ctx: Context, c: ConnectionModel): void {
     if (typeof v !== 'string' || v.trim() === '') {
       ctx.report('cycle', 'error', 'convergence_check must be an expression such as `done == True`.', c.convergenceCheck!.span);
     } else if (FORBIDDEN.some((re) => re.test(v))) {
-      ctx.report('cycle', 'error', 'convergence_check may not use `import`, `exec(`, `eval(` or `__` (Kailash rejects them).', c.convergenceCheck!.span);
+      ctx.report(
+        'cycle',
+        'error',
+        'convergence_check may not use `import`, `exec(`, `eval(` or `__` (Kailash rejects them).',
+        c.convergenceCheck!.span,
+      );
     } else {
       // The runtime evaluates these with its own small parser; what it cannot read fails here, not mid-loop.
       try {

@@ -62,7 +62,8 @@ function usedOtherwise(ctx: Context, node: NodeModel, param: string): boolean {
   return headers?.value.kind === 'map' && headers.value.entries.some((h) => h.key.toLowerCase() === 'authorization');
 }
 
-const isSet = (e: Entry | undefined): e is Entry => e !== undefined && !(e.value.kind === 'scalar' && (e.value.value === null || e.value.value === ''));
+const isSet = (e: Entry | undefined): e is Entry =>
+  e !== undefined && !(e.value.kind === 'scalar' && (e.value.value === null || e.value.value === ''));
 
 /** The runtime's pick for an `auth_config` without `auth_type`: api_key, then token, then basic. */
 function impliedByConfig(keys: string[]): AuthType | undefined {
@@ -73,11 +74,18 @@ function impliedByConfig(keys: string[]): AuthType | undefined {
 }
 
 function dropped(ctx: Context, what: string, type: AuthType, span: Span, fix: string): void {
-  ctx.report('credential-dropped', 'error', `${what} is never sent: auth_type '${type}' sends ${SENDS[type].join(' and ')} only, so the request would go out without it. ${fix}`, span);
+  ctx.report(
+    'credential-dropped',
+    'error',
+    `${what} is never sent: auth_type '${type}' sends ${SENDS[type].join(' and ')} only, so the request would go out without it. ${fix}`,
+    span,
+  );
 }
 
 function fixFor(param: string): string {
-  return param === 'auth_token' ? 'Write `auth_type: bearer` (or `api_key` for a key header) to send it.' : 'Write `auth_type: basic` to send it.';
+  return param === 'auth_token'
+    ? 'Write `auth_type: bearer` (or `api_key` for a key header) to send it.'
+    : 'Write `auth_type: basic` to send it.';
 }
 
 /** A node's own credential settings against its `auth_type`. */
@@ -116,8 +124,18 @@ export function checkNodeCredentials(ctx: Context, node: NodeModel, spec: NodeSp
   if (!effective) return;
   for (const e of config.value.entries) {
     if (!isSet(e) || !['token', 'username', 'password', 'api_key'].includes(e.key) || SENDS_CONFIG[effective].includes(e.key)) continue;
-    const fix = e.key === 'token' ? 'Write `auth_type: bearer` to send it.' : e.key === 'api_key' ? 'Write `auth_type: api_key` to send it.' : 'Write `auth_type: basic` to send it.';
-    ctx.report('credential-dropped', 'error', `'auth_config.${e.key}' is never sent: auth_type '${effective}' sends auth_config ${SENDS_CONFIG[effective].join(' / ')} only, so the request would go out without it. ${fix}`, e.keySpan);
+    const fix =
+      e.key === 'token'
+        ? 'Write `auth_type: bearer` to send it.'
+        : e.key === 'api_key'
+          ? 'Write `auth_type: api_key` to send it.'
+          : 'Write `auth_type: basic` to send it.';
+    ctx.report(
+      'credential-dropped',
+      'error',
+      `'auth_config.${e.key}' is never sent: auth_type '${effective}' sends auth_config ${SENDS_CONFIG[effective].join(' / ')} only, so the request would go out without it. ${fix}`,
+      e.keySpan,
+    );
   }
 }
 

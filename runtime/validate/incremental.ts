@@ -52,7 +52,10 @@ export class IncrementalValidator {
     for (const node of model.nodes) {
       const deps = [
         (ctx.incoming.get(node.id) ?? []).map((c) => c.toInput.value).join('\u0000'),
-        ctx.nodeParameters.get(node.id)?.entries.map((e) => e.key).join('\u0000'),
+        ctx.nodeParameters
+          .get(node.id)
+          ?.entries.map((e) => e.key)
+          .join('\u0000'),
         flat,
       ];
       this.run(this.nodes, node.entry, deps, ctx, out, () => checkNode(ctx, node));

@@ -27,7 +27,11 @@ export function validateModel(model: WorkflowModel, options: ValidateOptions = {
 }
 
 /** Parses and validates workflow text. */
-export function validateText(text: string, options: ValidateOptions = {}, format: 'yaml' | 'json' = 'yaml'): { model: WorkflowModel; diagnostics: Diagnostic[]; lines: LineIndex } {
+export function validateText(
+  text: string,
+  options: ValidateOptions = {},
+  format: 'yaml' | 'json' = 'yaml',
+): { model: WorkflowModel; diagnostics: Diagnostic[]; lines: LineIndex } {
   const model = parseWorkflow(text, format);
   const lines = new LineIndex(text);
   return { model, diagnostics: validateModel(model, options, lines), lines };

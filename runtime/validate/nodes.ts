@@ -36,13 +36,7 @@ function checkType(ctx: Context, node: NodeModel): NodeSpec | undefined {
   const spec = getSpec(node.type.value);
   if (spec) return spec;
   const near = ctx.closest(node.type.value, nodeTypes);
-  ctx.report(
-    'unknown-node-type',
-    'error',
-    `Unknown node type '${node.type.value}'.${didYouMean(near)}`,
-    node.type.span,
-    near,
-  );
+  ctx.report('unknown-node-type', 'error', `Unknown node type '${node.type.value}'.${didYouMean(near)}`, node.type.span, near);
   return undefined;
 }
 
@@ -117,7 +111,14 @@ export function checkParamValue(ctx: Context, e: Entry, param: ParamSpec | TypeS
       if (!field) {
         if (!param.open) {
           const near = ctx.closest(f.key, Object.keys(param.fields));
-          if (isCredentialName(f.key)) ctx.report('credential-dropped', 'error', `${label} has no key '${f.key}', so this credential is never used.${didYouMean(near)}`, f.keySpan, near);
+          if (isCredentialName(f.key))
+            ctx.report(
+              'credential-dropped',
+              'error',
+              `${label} has no key '${f.key}', so this credential is never used.${didYouMean(near)}`,
+              f.keySpan,
+              near,
+            );
           else ctx.report('unknown-param', 'warning', `${label} has no key '${f.key}'.${didYouMean(near)}`, f.keySpan, near);
         }
         continue;
@@ -134,7 +135,9 @@ export function checkParamValue(ctx: Context, e: Entry, param: ParamSpec | TypeS
 
 function enumHas(p: ParamSpec, value: string | number | boolean): boolean {
   if (p.enum!.includes(value)) return true;
-  return p.enumCaseInsensitive === true && typeof value === 'string' && p.enum!.some((x) => String(x).toLowerCase() === value.toLowerCase());
+  return (
+    p.enumCaseInsensitive === true && typeof value === 'string' && p.enum!.some((x) => String(x).toLowerCase() === value.toLowerCase())
+  );
 }
 
 type SqlMode = 'all' | 'query' | 'none';
@@ -152,7 +155,15 @@ export interface StringScan {
 }
 
 /** Templates, SQL splicing and literal secrets, in every string under a config key. */
-export function walkStrings(ctx: Context, scan: StringScan, key: string, v: Value, param: ParamSpec | undefined, sql: SqlMode, depth = 0): void {
+export function walkStrings(
+  ctx: Context,
+  scan: StringScan,
+  key: string,
+  v: Value,
+  param: ParamSpec | undefined,
+  sql: SqlMode,
+  depth = 0,
+): void {
   if (v.kind === 'map') {
     for (const e of v.entries) {
       const child: SqlMode = sql === 'query' && e.key === 'query' ? 'all' : sql;
@@ -180,11 +191,21 @@ function checkTemplates(ctx: Context, scan: StringScan, s: string, at: Value['sp
     const text = s.slice(t.start, t.end);
     const span = ctx.spanWithin(at, text);
     if (t.kind === 'invalid') {
-      ctx.report('unknown-template-variable', 'error', `Template ${text} is not valid: use \${name} (a node input), \${env:NAME} or \${secret:NAME}.`, span);
+      ctx.report(
+        'unknown-template-variable',
+        'error',
+        `Template ${text} is not valid: use \${name} (a node input), \${env:NAME} or \${secret:NAME}.`,
+        span,
+      );
       continue;
     }
     if (t.kind === 'input' && !scan.inputTemplates) {
-      ctx.report('unknown-template-variable', 'error', `${text}: run parameters can use only \${env:NAME} and \${secret:NAME} templates.`, span);
+      ctx.report(
+        'unknown-template-variable',
+        'error',
+        `${text}: run parameters can use only \${env:NAME} and \${secret:NAME} templates.`,
+        span,
+      );
       continue;
     }
     if (t.kind === 'input' && !ctx.providedAtRun(node.id, [t.name])) {
@@ -224,9 +245,12 @@ function checkRequired(ctx: Context, node: NodeModel, spec: NodeSpec): void {
     const what = `Node '${node.id}' (${spec.type})`;
     let message: string;
     if (gap.group && gap.configOnly) message = `${what} needs one of ${quoted(gap.names)}: set one in \`config\`.`;
-    else if (gap.group) message = `${what} needs one of ${quoted(gap.names)}, and none is in config, the \`parameters\` block or a connection: it must be given at run time, or add it to config.`;
-    else if (gap.configOnly) message = `${what} is missing required parameter '${name}' (${describeType(gap.param!)}): set it in \`config\` (it is fixed when the node is built).`;
-    else message = `${what}: required parameter '${name}' (${describeType(gap.param!)}) is in none of config, the \`parameters\` block or a connection: it must be given at run time, or add it to config.`;
+    else if (gap.group)
+      message = `${what} needs one of ${quoted(gap.names)}, and none is in config, the \`parameters\` block or a connection: it must be given at run time, or add it to config.`;
+    else if (gap.configOnly)
+      message = `${what} is missing required parameter '${name}' (${describeType(gap.param!)}): set it in \`config\` (it is fixed when the node is built).`;
+    else
+      message = `${what}: required parameter '${name}' (${describeType(gap.param!)}) is in none of config, the \`parameters\` block or a connection: it must be given at run time, or add it to config.`;
     ctx.report('missing-required-param', gap.configOnly ? 'error' : 'warning', message, at, gap.names);
   }
 }

@@ -18,15 +18,32 @@ export function checkParameters(ctx: Context): void {
         if (spec.acceptsAnyInput || METADATA_KEYS.includes(e.key) || ctx.templateInputs(nodeId).has(e.key)) continue;
         const near = ctx.closest(e.key, Object.keys(spec.params));
         if (isCredentialName(e.key)) {
-          ctx.report('credential-dropped', 'error', `${spec.type} has no parameter '${e.key}', so this credential is never sent (Kailash drops unknown run parameters).${unknownCredentialAdvice(spec, e.key, 'input') || didYouMean(near)}`, e.keySpan, near);
+          ctx.report(
+            'credential-dropped',
+            'error',
+            `${spec.type} has no parameter '${e.key}', so this credential is never sent (Kailash drops unknown run parameters).${unknownCredentialAdvice(spec, e.key, 'input') || didYouMean(near)}`,
+            e.keySpan,
+            near,
+          );
         } else {
-          ctx.report('unknown-param', 'warning', `${spec.type} has no parameter '${e.key}'; Kailash ignores it.${didYouMean(near)}`, e.keySpan, near);
+          ctx.report(
+            'unknown-param',
+            'warning',
+            `${spec.type} has no parameter '${e.key}'; Kailash ignores it.${didYouMean(near)}`,
+            e.keySpan,
+            near,
+          );
         }
         continue;
       }
       const [key, p] = found;
       if (p.configOnly) {
-        ctx.report('unknown-param', 'warning', `'${key}' of ${spec.type} is fixed when the node is built; run parameters cannot change it.`, e.keySpan);
+        ctx.report(
+          'unknown-param',
+          'warning',
+          `'${key}' of ${spec.type} is fixed when the node is built; run parameters cannot change it.`,
+          e.keySpan,
+        );
         continue;
       }
       checkParamValue(ctx, e, p, e.key);
@@ -44,10 +61,21 @@ function checkGlobals(ctx: Context): void {
     });
     if (reached) continue;
     if (ctx.model.nodesById.has(e.key)) {
-      ctx.report('unknown-param', 'warning', `'${e.key}' names a node, so its value must be a mapping of that node's parameters; Kailash treats it as a global parameter that no node takes.`, e.keySpan);
+      ctx.report(
+        'unknown-param',
+        'warning',
+        `'${e.key}' names a node, so its value must be a mapping of that node's parameters; Kailash treats it as a global parameter that no node takes.`,
+        e.keySpan,
+      );
       continue;
     }
     const near = ctx.closest(e.key, ctx.nodeIds());
-    ctx.report('unknown-param', 'warning', `'${e.key}' is not a node id and no node takes a parameter '${e.key}'; Kailash ignores it.${near.length ? ` Did you mean node '${near[0]}'?` : ''}`, e.keySpan, near);
+    ctx.report(
+      'unknown-param',
+      'warning',
+      `'${e.key}' is not a node id and no node takes a parameter '${e.key}'; Kailash ignores it.${near.length ? ` Did you mean node '${near[0]}'?` : ''}`,
+      e.keySpan,
+      near,
+    );
   }
 }

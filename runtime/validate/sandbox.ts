@@ -21,7 +21,7 @@ function blankStringsAndComments(code: string): string {
   while (i < code.length) {
     const c = code[i]!;
     if (c === '#') {
-      while (i < code.length && code[i] !== '\n') (out += ' '), i++;
+      while (i < code.length && code[i] !== '\n') ((out += ' '), i++);
       continue;
     }
     if (c === '"' || c === "'") {
@@ -38,7 +38,7 @@ function blankStringsAndComments(code: string): string {
         out += code[i] === '\n' ? '\n' : ' ';
         i++;
       }
-      if (code.startsWith(quote, i)) (out += ' '.repeat(quote.length)), (i += quote.length);
+      if (code.startsWith(quote, i)) ((out += ' '.repeat(quote.length)), (i += quote.length));
       continue;
     }
     out += c;
@@ -98,7 +98,9 @@ export function checkSandboxImports(ctx: Context, node: NodeModel, spec: NodeSpe
     if (at !== -1) {
       from = at;
       const name = new RegExp(`\\b${imp.module}\\b`).exec(source.slice(at, at + lineText.length));
-      target = name ? [span[0] + at + name.index, span[0] + at + name.index + imp.module.length] : [span[0] + at, span[0] + at + lineText.length];
+      target = name
+        ? [span[0] + at + name.index, span[0] + at + name.index + imp.module.length]
+        : [span[0] + at, span[0] + at + lineText.length];
     }
     ctx.report('sandbox-import', 'warning', sandboxImportMessage(imp.module), target);
   }

@@ -9,7 +9,8 @@ export interface SecretFinding {
 }
 
 /** Keys whose values are credentials wherever they appear (config, headers, nested settings). */
-export const SECRET_KEY = /(^|[_-])(password|passwd|pwd|secret|secret_key|client_secret|api_?key|apikey|token|access_token|refresh_token|auth_token|private_key|webhook_secret|credentials?)$/i;
+export const SECRET_KEY =
+  /(^|[_-])(password|passwd|pwd|secret|secret_key|client_secret|api_?key|apikey|token|access_token|refresh_token|auth_token|private_key|webhook_secret|credentials?)$/i;
 /** Literal credentials by their well-known shapes. */
 const TOKEN_SHAPES: [RegExp, string][] = [
   [/^(Bearer|Basic|Token)\s+(?!\$\{)\S{8,}/i, 'an Authorization value'],

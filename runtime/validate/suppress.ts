@@ -30,7 +30,15 @@ export function applySuppressions(text: string, diagnostics: Diagnostic[], lines
       if ((DIAGNOSTIC_CODES as readonly string[]).includes(code)) set.add(code);
       else {
         const near = closest(code, DIAGNOSTIC_CODES);
-        extra.push(diag('schema', 'warning', `Unknown diagnostic code '${code}' in kailash-disable-next-line.${near.length ? ` Did you mean '${near[0]}'?` : ''}`, [start, start + code.length], near));
+        extra.push(
+          diag(
+            'schema',
+            'warning',
+            `Unknown diagnostic code '${code}' in kailash-disable-next-line.${near.length ? ` Did you mean '${near[0]}'?` : ''}`,
+            [start, start + code.length],
+            near,
+          ),
+        );
       }
     }
     rules.set(line + 1, set);

@@ -24,7 +24,12 @@ export interface WorkerCliContext {
   readFile(file: string): string;
 }
 
-export async function workerCli(command: 'worker' | 'submit' | 'status' | 'cancel', args: string[], io: WorkerCliIo, ctx: WorkerCliContext): Promise<number> {
+export async function workerCli(
+  command: 'worker' | 'submit' | 'status' | 'cancel',
+  args: string[],
+  io: WorkerCliIo,
+  ctx: WorkerCliContext,
+): Promise<number> {
   try {
     if (command === 'worker') return await workerCommand(args, io, ctx);
     if (command === 'submit') return await submitCommand(args, io, ctx);
@@ -84,7 +89,10 @@ const common = {
 
 function connection(values: { redis?: string; queue?: string }, ctx: WorkerCliContext) {
   if (values.redis === undefined) throw ctx.usageError('--redis URL is required (e.g. redis://127.0.0.1:6379)');
-  return { redis: check(() => checkRedisUrl(values.redis!)), ...(values.queue !== undefined ? { queue: check(() => checkQueueName(values.queue!)) } : {}) };
+  return {
+    redis: check(() => checkRedisUrl(values.redis!)),
+    ...(values.queue !== undefined ? { queue: check(() => checkQueueName(values.queue!)) } : {}),
+  };
 }
 
 function seconds(name: string, raw: string | undefined, ctx: WorkerCliContext): number | undefined {
@@ -110,7 +118,8 @@ async function workerCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
   });
   if (positionals.length) throw ctx.usageError(`worker takes no arguments (got '${positionals[0]}')`);
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw ctx.usageError(`--concurrency takes a whole number above 0, got '${values.concurrency}'`);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
+    throw ctx.usageError(`--concurrency takes a whole number above 0, got '${values.concurrency}'`);
   const conn = connection(values, ctx);
   const timeoutMs = seconds('timeout', values.timeout, ctx);
   const lockDurationMs = seconds('lock-duration', values['lock-duration'], ctx);
@@ -134,10 +143,13 @@ async function workerCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
     void worker.stop().then(stopped, stopped);
     // A run that ignores its abort, or a Redis that is gone, must not keep the process alive:
     // its runs' locks then expire and another worker recovers them.
-    setTimeout(() => {
-      io.err('kailash-wf: worker did not stop in time; exiting (unfinished runs go to other workers)\n');
-      process.exit(1);
-    }, (graceMs ?? WORKER_DEFAULTS.graceMs) + 15_000).unref();
+    setTimeout(
+      () => {
+        io.err('kailash-wf: worker did not stop in time; exiting (unfinished runs go to other workers)\n');
+        process.exit(1);
+      },
+      (graceMs ?? WORKER_DEFAULTS.graceMs) + 15_000,
+    ).unref();
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
@@ -174,7 +186,8 @@ async function submitCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
   const text = ctx.readFile(file);
   // Workers resolve the path against their own --root, so it travels relative to ours.
   const path = relative(resolve(values.root ?? '.'), resolve(file));
-  if (path.startsWith('..') || isAbsolute(path)) throw ctx.usageError(`'${file}' is outside --root (${resolve(values.root ?? '.')}); workers resolve workflow paths inside their root`);
+  if (path.startsWith('..') || isAbsolute(path))
+    throw ctx.usageError(`'${file}' is outside --root (${resolve(values.root ?? '.')}); workers resolve workflow paths inside their root`);
   let parameters;
   try {
     parameters = collectParams(values.params, values.param ?? [], ctx.readFile, text);
@@ -203,16 +216,19 @@ async function submitCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
   for (const w of warned) io.err(`warning: ${w}\n`);
   const client = await readyClient(conn);
   try {
-    const [id] = await bounded(client.submit([
-      {
-        text,
-        file: path,
-        parameters,
-        ...(values.to !== undefined ? { to: values.to } : {}),
-        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-        ...(runId !== undefined ? { runId } : {}),
-      },
-    ]), conn.redis);
+    const [id] = await bounded(
+      client.submit([
+        {
+          text,
+          file: path,
+          parameters,
+          ...(values.to !== undefined ? { to: values.to } : {}),
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+          ...(runId !== undefined ? { runId } : {}),
+        },
+      ]),
+      conn.redis,
+    );
     if (!values.wait) {
       // Only the id on stdout, so `ID=$(kailash-wf submit …)` works; the queue goes to stderr.
       if (values.json) io.out(JSON.stringify({ runId: id, queue: client.queueName }, null, 2) + '\n');
@@ -249,7 +265,12 @@ async function cancelCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
 }
 
 async function statusCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliContext): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { ...common, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { ...common, json: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
   if (positionals.length !== 1) throw ctx.usageError('status needs exactly one run id');
   const conn = connection(values, ctx);
   const client = await readyClient(conn);
@@ -263,7 +284,9 @@ async function statusCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
   else {
     io.out(`${s.runId}: ${s.state}${s.state === 'unknown' ? ` (no such run in queue '${s.queue}')` : ''}\n`);
     if (s.record) {
-      io.out(`  ${s.record.file} · worker ${s.record.worker} · delivery ${s.record.delivery} · finished ${new Date(s.record.finishedAt).toISOString()}\n`);
+      io.out(
+        `  ${s.record.file} · worker ${s.record.worker} · delivery ${s.record.delivery} · finished ${new Date(s.record.finishedAt).toISOString()}\n`,
+      );
       io.out(`  ${summary(s.record.result)}\n`);
     }
   }

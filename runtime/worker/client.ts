@@ -43,7 +43,9 @@ return 0
 
 /** What makes two submissions the same run. */
 function digest(job: RunJob): string {
-  return createHash('sha256').update(JSON.stringify([job.text, job.file, job.parameters, job.to ?? null])).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify([job.text, job.file, job.parameters, job.to ?? null]))
+    .digest('base64url');
 }
 
 /** How long a follower blocks on Redis before it checks whether the run still exists. */
@@ -84,10 +86,20 @@ export class WorkerClient {
     }));
     const chosen = jobs.filter((_, i) => requests[i]!.runId !== undefined);
     if (chosen.length) {
-      const conflict = Number(await this.redis.eval(CLAIM, chosen.length, ...chosen.map((j) => this.keys.submitted(j.runId)), KEEP_SECONDS, ...chosen.map(digest)));
+      const conflict = Number(
+        await this.redis.eval(
+          CLAIM,
+          chosen.length,
+          ...chosen.map((j) => this.keys.submitted(j.runId)),
+          KEEP_SECONDS,
+          ...chosen.map(digest),
+        ),
+      );
       if (conflict > 0) {
         const id = chosen[conflict - 1]!.runId;
-        throw new RunIdInUse(`run id '${id}' was already submitted to queue '${this.queueName}' with a different workflow, path or parameters; give this run another id`);
+        throw new RunIdInUse(
+          `run id '${id}' was already submitted to queue '${this.queueName}' with a different workflow, path or parameters; give this run another id`,
+        );
       }
     }
     this.queue ??= new Queue<RunJob>(this.queueName, { connection: this.redis, prefix: PREFIX });
@@ -145,7 +157,8 @@ export class WorkerClient {
         if (s.state === 'unknown') throw new UnknownRunError(`no run '${runId}' in queue '${this.queueName}'`);
         // The worker that saw the queue fail the run records it at once; a job it could not even
         // read (a newer job shape) never gets a record.
-        if (s.state === 'failed' && ++failedWithoutRecord >= 2) throw new Error(`the queue failed run '${runId}' and no worker recorded it`);
+        if (s.state === 'failed' && ++failedWithoutRecord >= 2)
+          throw new Error(`the queue failed run '${runId}' and no worker recorded it`);
       }
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);

@@ -44,7 +44,12 @@ export async function readEvents(redis: Redis, keys: QueueKeys, runId: string, f
 }
 
 /** Reads a queue's `finished` ledger after `from`: one `{runId, status}` per recorded run. */
-export async function readFinished(redis: Redis, keys: QueueKeys, from: string, blockMs?: number): Promise<{ id: string; runId: string; status: string }[]> {
+export async function readFinished(
+  redis: Redis,
+  keys: QueueKeys,
+  from: string,
+  blockMs?: number,
+): Promise<{ id: string; runId: string; status: string }[]> {
   const args: (string | number)[] = ['COUNT', 1000];
   if (blockMs !== undefined) args.push('BLOCK', blockMs);
   args.push('STREAMS', keys.finished, from);

@@ -95,7 +95,15 @@ type Scripts = Redis & {
   kwfTokenBucket(key: string, capacity: number, ratePerMs: number, ttlMs: number): Promise<number>;
   kwfSlidingWindow(key: string, max: number, windowMs: number, member: string): Promise<number>;
   kwfBreakerAcquire(state: string, trial: string, trialMs: number): Promise<string>;
-  kwfBreakerReport(state: string, trial: string, outcome: string, isTrial: string, threshold: number, recoveryMs: number, ttlMs: number): Promise<string>;
+  kwfBreakerReport(
+    state: string,
+    trial: string,
+    outcome: string,
+    isTrial: string,
+    threshold: number,
+    recoveryMs: number,
+    ttlMs: number,
+  ): Promise<string>;
 };
 
 type State = 'closed' | 'open' | 'half-open';
@@ -106,7 +114,10 @@ export class RedisPolicies implements SharedPolicies {
   private readonly breakers = new Map<string, Pick<import('cockatiel').CircuitBreakerPolicy, 'execute'>>();
 
   /** `prefix` namespaces the keys (tests use their own); policies are shared across queues. */
-  constructor(redis: Redis, private readonly prefix = `${PREFIX}:policy`) {
+  constructor(
+    redis: Redis,
+    private readonly prefix = `${PREFIX}:policy`,
+  ) {
     redis.defineCommand('kwfTokenBucket', { numberOfKeys: 1, lua: TOKEN_BUCKET });
     redis.defineCommand('kwfSlidingWindow', { numberOfKeys: 1, lua: SLIDING_WINDOW });
     redis.defineCommand('kwfBreakerAcquire', { numberOfKeys: 2, lua: BREAKER_ACQUIRE });
@@ -122,7 +133,8 @@ export class RedisPolicies implements SharedPolicies {
         s.strategy === 'sliding_window'
           ? () => this.redis.kwfSlidingWindow(id, s.maxRequests, Math.ceil(s.windowMs), randomUUID())
           : // Kept until the bucket would be full again: after that a missing key means the same.
-            () => this.redis.kwfTokenBucket(id, s.burst, s.maxRequests / s.windowMs, Math.ceil((s.burst * s.windowMs) / s.maxRequests) + 1000);
+            () =>
+              this.redis.kwfTokenBucket(id, s.burst, s.maxRequests / s.windowMs, Math.ceil((s.burst * s.windowMs) / s.maxRequests) + 1000);
       l = {
         wait: async (signal) => {
           for (;;) {
@@ -137,7 +149,11 @@ export class RedisPolicies implements SharedPolicies {
     return l;
   }
 
-  breaker(key: string, s: NonNullable<NodePolicies['breaker']>, onState: (state: State) => void): Pick<import('cockatiel').CircuitBreakerPolicy, 'execute'> {
+  breaker(
+    key: string,
+    s: NonNullable<NodePolicies['breaker']>,
+    onState: (state: State) => void,
+  ): Pick<import('cockatiel').CircuitBreakerPolicy, 'execute'> {
     const id = `${this.prefix}:breaker:${s.failureThreshold}:${s.recoveryMs}:${key}`;
     let b = this.breakers.get(id);
     if (b) return b;
@@ -150,7 +166,10 @@ export class RedisPolicies implements SharedPolicies {
       if (changed) onState(changed as State);
     };
     b = {
-      execute: async <T>(fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T, signal: AbortSignal = new AbortController().signal): Promise<T> => {
+      execute: async <T>(
+        fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T,
+        signal: AbortSignal = new AbortController().signal,
+      ): Promise<T> => {
         const state = await abortable(this.redis.kwfBreakerAcquire(id, trialKey, trialMs), signal);
         if (state === 'open') throw new BrokenCircuitError();
         const trial = state === 'trial';

@@ -43,13 +43,35 @@ export function checkQueueName(name: string): string {
 }
 
 /** Keys directly under `kwf:<queue>:`, BullMQ's and ours, that a job's hash would overwrite. */
-const RESERVED = new Set(
-  ['run', 'finished', 'cancel', 'wait', 'active', 'paused', 'meta', 'events', 'id', 'stalled', 'stalled-check', 'limiter', 'marker', 'completed', 'failed', 'delayed', 'prioritized', 'pc', 'repeat', 'de', 'waiting-children', 'metrics'],
-);
+const RESERVED = new Set([
+  'run',
+  'finished',
+  'cancel',
+  'wait',
+  'active',
+  'paused',
+  'meta',
+  'events',
+  'id',
+  'stalled',
+  'stalled-check',
+  'limiter',
+  'marker',
+  'completed',
+  'failed',
+  'delayed',
+  'prioritized',
+  'pc',
+  'repeat',
+  'de',
+  'waiting-children',
+  'metrics',
+]);
 
 /** BullMQ refuses integer ids and ':'; run ids also land in Redis keys. */
 export function checkRunId(id: string): string {
-  if (!/^[A-Za-z0-9._-]{1,128}$/.test(id) || /^\d+$/.test(id)) throw new Error(`run id '${id}' must be 1–128 letters, digits, '.', '_' or '-', and not only digits`);
+  if (!/^[A-Za-z0-9._-]{1,128}$/.test(id) || /^\d+$/.test(id))
+    throw new Error(`run id '${id}' must be 1–128 letters, digits, '.', '_' or '-', and not only digits`);
   if (RESERVED.has(id)) throw new Error(`run id '${id}' is the name of one of the queue's own keys`);
   return id;
 }

@@ -35,7 +35,13 @@ return {'', delivery, cancelled}
 
 type WithScripts = Redis & {
   kwfRecordOnce(record: string, events: string, finished: string, ...args: (string | number)[]): Promise<number>;
-  kwfStart(record: string, deliveries: string, cancel: string, events: string, ...args: (string | number)[]): Promise<[string, number, number]>;
+  kwfStart(
+    record: string,
+    deliveries: string,
+    cancel: string,
+    events: string,
+    ...args: (string | number)[]
+  ): Promise<[string, number, number]>;
 };
 
 function withScripts(redis: Redis): WithScripts {

@@ -40,9 +40,7 @@ export interface RunRecord {
 
 /** Events a worker adds around the engine's own. */
 export type WorkerEvent = { runId: string; time: number } & (
-  | { type: 'picked-up' }
-  | { type: 'handed-back'; reason: string }
-  | { type: 'recorded'; status: RunResult['status'] }
+  { type: 'picked-up' } | { type: 'handed-back'; reason: string } | { type: 'recorded'; status: RunResult['status'] }
 );
 
 /** One entry of a run's event stream. `id` is the stream id: pass it back to resume following. */

@@ -114,7 +114,9 @@ export class RunWorker {
     });
     void this.bull.run();
     await this.bull.waitUntilReady();
-    this.log(`worker ${this.name} ready: queue '${this.queue}' on ${displayUrl(this.options.redis)}, concurrency ${concurrency}, root ${this.root}`);
+    this.log(
+      `worker ${this.name} ready: queue '${this.queue}' on ${displayUrl(this.options.redis)}, concurrency ${concurrency}, root ${this.root}`,
+    );
   }
 
   /**
@@ -144,9 +146,16 @@ export class RunWorker {
     for (const c of this.inFlight.values()) c.abort(HAND_BACK);
   }
 
-  private async process(job: Job<RunJob, { status: string }>, token: string | undefined, jobSignal?: AbortSignal): Promise<{ status: string }> {
+  private async process(
+    job: Job<RunJob, { status: string }>,
+    token: string | undefined,
+    jobSignal?: AbortSignal,
+  ): Promise<{ status: string }> {
     const data = job.data;
-    if (data?.v !== 1) throw new UnrecoverableError(`unknown job shape (v=${String((data as { v?: unknown })?.v)}): is this worker older than the submitter?`);
+    if (data?.v !== 1)
+      throw new UnrecoverableError(
+        `unknown job shape (v=${String((data as { v?: unknown })?.v)}): is this worker older than the submitter?`,
+      );
     const { runId } = data;
     if (this.stopping) {
       // Fetched just as the drain began: not ours to start any more.
@@ -206,7 +215,10 @@ export class RunWorker {
       result,
     };
     const stored = await recordOnce(this.redis, this.keys, record);
-    if (stored.written) this.log(`${result.status === 'succeeded' ? '✓' : '✗'} ${runId} ${result.status} in ${result.durationMs} ms${delivery > 1 ? ` (delivery ${delivery})` : ''}`);
+    if (stored.written)
+      this.log(
+        `${result.status === 'succeeded' ? '✓' : '✗'} ${runId} ${result.status} in ${result.durationMs} ms${delivery > 1 ? ` (delivery ${delivery})` : ''}`,
+      );
     else this.log(`= ${runId} ran again but was already recorded by ${stored.record.worker}; this result is dropped`);
     return { status: stored.record.result.status };
   }
@@ -281,7 +293,8 @@ export async function jobPlace(root: string, file: unknown): Promise<{ root: str
   }
   const realRoot = await realpath(root);
   const full = resolve(realRoot, file);
-  if (!isInside(realRoot, full) || full === realRoot) throw new Error(`The workflow path '${file}' must name a file inside the worker's --root.`);
+  if (!isInside(realRoot, full) || full === realRoot)
+    throw new Error(`The workflow path '${file}' must name a file inside the worker's --root.`);
   // The folder need not exist on this worker (the job brings the text): check its nearest
   // existing ancestor, which is where a link could lead out.
   let probe = dirname(full);
@@ -294,7 +307,8 @@ export async function jobPlace(root: string, file: unknown): Promise<{ root: str
       probe = dirname(probe);
     }
   }
-  if (!isInside(realRoot, real)) throw new Error(`The workflow path '${file}' leads outside the worker's --root (through a symbolic link).`);
+  if (!isInside(realRoot, real))
+    throw new Error(`The workflow path '${file}' leads outside the worker's --root (through a symbolic link).`);
   return { root: realRoot, baseDir: real };
 }
 

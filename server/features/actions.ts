@@ -64,8 +64,15 @@ export function codeActions(doc: FeatureDoc, range: Range, sent: readonly LspDia
     if (doc.model.format !== 'json') out.push(fix(`Disable ${code} for this line`, disableEdit(doc, d, code), d));
   }
   for (const [node, { names, diags }] of missing) {
-    const title = names.length === 1 ? `Add required parameter '${names[0]}'` : `Add required parameters ${names.map((n) => `'${n}'`).join(', ')}`;
-    out.push({ title, kind: CodeActionKind.QuickFix, diagnostics: diags, isPreferred: true, edit: { changes: { [doc.uri]: addParams(doc, node, names, catalog) } } });
+    const title =
+      names.length === 1 ? `Add required parameter '${names[0]}'` : `Add required parameters ${names.map((n) => `'${n}'`).join(', ')}`;
+    out.push({
+      title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: diags,
+      isPreferred: true,
+      edit: { changes: { [doc.uri]: addParams(doc, node, names, catalog) } },
+    });
   }
   const convert = toFullForm(doc, toOffset(doc.lines, range.start));
   if (convert) out.push(convert);
@@ -180,7 +187,10 @@ function secretFix(doc: FeatureDoc, d: LspDiagnostic, start: number): { title: s
   if (!hit || hit.value.kind !== 'scalar' || typeof hit.value.value !== 'string') return undefined;
   const node = doc.model.nodes.find((n) => touches(n.span, start));
   const key = hit.entry?.key ?? 'secret';
-  const name = `${node ? `${node.id}_` : ''}${key}`.toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^(\d)/, '_$1');
+  const name = `${node ? `${node.id}_` : ''}${key}`
+    .toUpperCase()
+    .replace(/[^A-Z0-9_]/g, '_')
+    .replace(/^(\d)/, '_$1');
   const literal = doc.text.slice(start, end);
   const scheme = /^(Bearer|Basic|Token)\s+/i.exec(literal)?.[0] ?? '';
   const template = `\${secret:${name}}`;
@@ -190,7 +200,11 @@ function secretFix(doc: FeatureDoc, d: LspDiagnostic, start: number): { title: s
   const block = source.startsWith('|') || source.startsWith('>');
   const inFlow = hit.chain.some((v) => v.kind !== 'scalar' && isFlow(doc, v));
   const title = `Move the literal secret to ${template}`;
-  if (quoted || block || (!inFlow && !PLAIN_UNSAFE.test(source.slice(0, start - span[0]) + scheme + template + source.slice(end - span[0])))) {
+  if (
+    quoted ||
+    block ||
+    (!inFlow && !PLAIN_UNSAFE.test(source.slice(0, start - span[0]) + scheme + template + source.slice(end - span[0])))
+  ) {
     return { title, edits: [{ range: d.range, newText: scheme + template }] };
   }
   // A plain scalar inside `{…}` cannot hold `{`/`}`: write the whole value double-quoted.

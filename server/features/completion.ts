@@ -89,14 +89,28 @@ function itemsFor(doc: FeatureDoc, ctx: CursorContext, catalog: Catalog): Comple
     return [];
   }
   const present = presentKeys(doc, path);
-  const key = (name: string, description: string | undefined, insert: string, kind: CompletionItemKind = CompletionItemKind.Property, sort = '1'): CompletionItem =>
-    snippetItem({ label: name, kind, sortText: `${sort}${name}`, ...(description ? { documentation: md(description) } : {}) }, insert, range);
+  const key = (
+    name: string,
+    description: string | undefined,
+    insert: string,
+    kind: CompletionItemKind = CompletionItemKind.Property,
+    sort = '1',
+  ): CompletionItem =>
+    snippetItem(
+      { label: name, kind, sortText: `${sort}${name}`, ...(description ? { documentation: md(description) } : {}) },
+      insert,
+      range,
+    );
   const nested = (name: string) => (ctx.flow ? `${name}: {$0}` : `${name}:\n${' '.repeat(ctx.indent + 2)}$0`);
 
   if (path.length === 0) {
     return TOP_LEVEL_KEYS.filter((k) => !present.has(k.name)).map((k) => {
       const collection = ['nodes', 'connections'].includes(k.name);
-      const insert = collection ? `${k.name}:\n${' '.repeat(ctx.indent + 2)}- $0` : ['parameters', 'metadata'].includes(k.name) ? nested(k.name) : `${k.name}: $0`;
+      const insert = collection
+        ? `${k.name}:\n${' '.repeat(ctx.indent + 2)}- $0`
+        : ['parameters', 'metadata'].includes(k.name)
+          ? nested(k.name)
+          : `${k.name}: $0`;
       return key(k.name, k.description, insert, CompletionItemKind.Module);
     });
   }
@@ -107,9 +121,16 @@ function itemsFor(doc: FeatureDoc, ctx: CursorContext, catalog: Catalog): Comple
       if (k.name === 'type') return { ...key('type', k.description, 'type: ', CompletionItemKind.Property, '0'), command: RETRIGGER };
       if (k.name === 'config' || k.name === 'parameters') {
         const spec = node?.type ? catalog.get(node.type.value) : undefined;
-        return key(k.name, k.description, spec ? configSnippet(k.name, spec, ctx.indent, ctx.flow) : nested(k.name), CompletionItemKind.Property, '0');
+        return key(
+          k.name,
+          k.description,
+          spec ? configSnippet(k.name, spec, ctx.indent, ctx.flow) : nested(k.name),
+          CompletionItemKind.Property,
+          '0',
+        );
       }
-      if (policy?.value) return key(k.name, policy.description, `${k.name}: ${placeholder(policy.value, 1)}`, CompletionItemKind.Event, '2');
+      if (policy?.value)
+        return key(k.name, policy.description, `${k.name}: ${placeholder(policy.value, 1)}`, CompletionItemKind.Event, '2');
       if (policy?.fields) return key(k.name, policy.description, nested(k.name), CompletionItemKind.Event, '2');
       return key(k.name, k.description, `${k.name}: $0`, CompletionItemKind.Property, '0');
     });
@@ -139,7 +160,9 @@ function itemsFor(doc: FeatureDoc, ctx: CursorContext, catalog: Catalog): Comple
   if (path[0] === 'parameters' && path.length === 1) {
     return [...doc.model.nodesById.values()]
       .filter((n) => !present.has(n.id))
-      .map((n) => key(n.id, n.type ? `Run parameters of \`${n.id}\` (${n.type.value})` : undefined, nested(n.id), CompletionItemKind.Variable));
+      .map((n) =>
+        key(n.id, n.type ? `Run parameters of \`${n.id}\` (${n.type.value})` : undefined, nested(n.id), CompletionItemKind.Variable),
+      );
   }
   if (path[0] === 'parameters' && path.length === 2) {
     const node = doc.model.nodesById.get(String(path[1]));
@@ -156,7 +179,12 @@ function md(value: string) {
 }
 
 function snippetItem(item: CompletionItem, snippet: string, range: Range): CompletionItem {
-  return { ...item, textEdit: { range, newText: snippet }, insertTextFormat: InsertTextFormat.Snippet, insertTextMode: InsertTextMode.asIs };
+  return {
+    ...item,
+    textEdit: { range, newText: snippet },
+    insertTextFormat: InsertTextFormat.Snippet,
+    insertTextMode: InsertTextMode.asIs,
+  };
 }
 
 /** A snippet placeholder suited to a type: choices for enums and booleans. */
@@ -168,7 +196,14 @@ function placeholder(t: TypeSpec & { enum?: ParamSpec['enum'] }, n: number): str
   return `\$${n}`;
 }
 
-function paramItems(params: Record<string, ParamSpec>, present: Set<string>, range: Range, indent: number, flow: boolean, requiredFirst: boolean): CompletionItem[] {
+function paramItems(
+  params: Record<string, ParamSpec>,
+  present: Set<string>,
+  range: Range,
+  indent: number,
+  flow: boolean,
+  requiredFirst: boolean,
+): CompletionItem[] {
   return Object.entries(params)
     .filter(([name, p]) => !present.has(name) && !p.aliases?.some((a) => present.has(a)))
     .map(([name, p]) => {
@@ -192,7 +227,12 @@ function fieldItems(t: TypeSpec, present: Set<string>, range: Range, indent: num
     .filter(([name]) => !present.has(name))
     .map(([name, f]) =>
       snippetItem(
-        { label: name, kind: CompletionItemKind.Field, detail: describeType(f), ...(f.description ? { documentation: md(f.description) } : {}) },
+        {
+          label: name,
+          kind: CompletionItemKind.Field,
+          detail: describeType(f),
+          ...(f.description ? { documentation: md(f.description) } : {}),
+        },
         f.type === 'dict' && f.fields && !flow ? `${name}:\n${' '.repeat(indent + 2)}$0` : `${name}: ${placeholder(f, 1)}`,
         range,
       ),
@@ -250,7 +290,9 @@ function nodeSnippets(doc: FeatureDoc, ctx: CursorContext & { kind: 'key' }, ran
     const params = names.map((n, i) => `\n${inner}  ${n}: ${placeholder(spec.params[n]!, i + 2)}`).join('');
     const config = `\n${inner}config:${params || `\n${inner}  $0`}`;
     const id = freshId(doc, spec);
-    const head = mapForm ? `\${1:${id}}:\n${inner}type: ${spec.type}` : `${ctx.item === 'bare' ? '- ' : ''}id: \${1:${id}}\n${inner}type: ${spec.type}`;
+    const head = mapForm
+      ? `\${1:${id}}:\n${inner}type: ${spec.type}`
+      : `${ctx.item === 'bare' ? '- ' : ''}id: \${1:${id}}\n${inner}type: ${spec.type}`;
     return snippetItem({ ...typeItem(spec), kind: CompletionItemKind.Snippet, filterText: spec.type }, `${head}${config}`, range);
   });
 }
@@ -263,12 +305,24 @@ function connectionSnippets(doc: FeatureDoc, ctx: CursorContext & { kind: 'key' 
   const node = (n: number) => (ids.length > 0 && ids.length <= 20 ? `\${${n}|${ids.join(',')}|}` : `\$${n}`);
   return [
     snippetItem(
-      { label: 'from_node … to_input', kind: CompletionItemKind.Snippet, detail: 'Connection (full form)', filterText: 'from_node', sortText: '0' },
+      {
+        label: 'from_node … to_input',
+        kind: CompletionItemKind.Snippet,
+        detail: 'Connection (full form)',
+        filterText: 'from_node',
+        sortText: '0',
+      },
       `${dash}from_node: ${node(1)}\n${inner}from_output: \${2:result}\n${inner}to_node: ${node(3)}\n${inner}to_input: \${4:input}`,
       range,
     ),
     snippetItem(
-      { label: 'from … to', kind: CompletionItemKind.Snippet, detail: 'Connection (short form: `result` → `input`)', filterText: 'from', sortText: '1' },
+      {
+        label: 'from … to',
+        kind: CompletionItemKind.Snippet,
+        detail: 'Connection (short form: `result` → `input`)',
+        filterText: 'from',
+        sortText: '1',
+      },
       `${dash}from: ${node(1)}\n${inner}to: ${node(2)}`,
       range,
     ),
@@ -279,7 +333,13 @@ function valueItems(doc: FeatureDoc, ctx: CursorContext & { kind: 'value' }, ran
   const { model } = doc;
   const { path, key } = ctx;
   const literal = (values: readonly (string | number | boolean)[], detail: string): CompletionItem[] =>
-    values.map((v, i) => ({ label: String(v), kind: CompletionItemKind.EnumMember, detail, sortText: String(i).padStart(3, '0'), textEdit: { range, newText: String(v) } }));
+    values.map((v, i) => ({
+      label: String(v),
+      kind: CompletionItemKind.EnumMember,
+      detail,
+      sortText: String(i).padStart(3, '0'),
+      textEdit: { range, newText: String(v) },
+    }));
   const forType = (t: (TypeSpec & { enum?: ParamSpec['enum'] }) | undefined): CompletionItem[] => {
     if (!t) return [];
     if (t.enum?.length) return literal(t.enum, describeType(t));
@@ -332,7 +392,12 @@ function valueItems(doc: FeatureDoc, ctx: CursorContext & { kind: 'value' }, ran
  * the next dot), so clients that filter by the word at the cursor (Neovim, Emacs) match and insert
  * it as VS Code does.
  */
-function outputItems(doc: FeatureDoc, node: NodeModel | undefined, ctx: CursorContext & { kind: 'value' }, catalog: Catalog): CompletionItem[] {
+function outputItems(
+  doc: FeatureDoc,
+  node: NodeModel | undefined,
+  ctx: CursorContext & { kind: 'value' },
+  catalog: Catalog,
+): CompletionItem[] {
   const spec = node?.type ? catalog.get(node.type.value) : undefined;
   if (!node || !spec) return [];
   const config = plainConfig(node);
@@ -350,7 +415,8 @@ function outputItems(doc: FeatureDoc, node: NodeModel | undefined, ctx: CursorCo
     textEdit: { range, newText: name },
     ...(t.type === 'dict' && t.fields ? { command: RETRIGGER } : {}),
   });
-  if (dot === -1) return Object.entries(outputsOf(spec, config)).map(([name, o]) => item(name, o, `${o.description}${o.when ? ` (${o.when})` : ''}`));
+  if (dot === -1)
+    return Object.entries(outputsOf(spec, config)).map(([name, o]) => item(name, o, `${o.description}${o.when ? ` (${o.when})` : ''}`));
   const r = resolveOutputPath(spec, config, ctx.partial.slice(0, dot));
   if (!r.ok || r.type.type !== 'dict' || !r.type.fields) return [];
   return Object.entries(r.type.fields).map(([name, f]) => item(name, f, f.description));
@@ -368,7 +434,13 @@ function inputItems(doc: FeatureDoc, path: PathSegment[], range: Range, catalog:
     .filter(([, p]) => !p.configOnly || spec.acceptsAnyInput)
     .map(([name, p]) => {
       const verdict: Verdict = source ? connectionVerdict(source.type, p) : 'ok';
-      const note = !source ? '' : verdict === 'ok' ? '' : verdict === 'coercion' ? 'converted at run time' : `incompatible: ${describeType(source.type)} → ${describeType(p)}`;
+      const note = !source
+        ? ''
+        : verdict === 'ok'
+          ? ''
+          : verdict === 'coercion'
+            ? 'converted at run time'
+            : `incompatible: ${describeType(source.type)} → ${describeType(p)}`;
       return {
         label: name,
         kind: CompletionItemKind.Property,
@@ -401,8 +473,22 @@ function templateItems(doc: FeatureDoc, ctx: CursorContext & { kind: 'template' 
     }));
   }
   const items: CompletionItem[] = [
-    { label: 'env:', kind: CompletionItemKind.Keyword, detail: '${env:NAME}: an environment variable', textEdit: { range, newText: 'env:' }, command: RETRIGGER, sortText: '0' },
-    { label: 'secret:', kind: CompletionItemKind.Keyword, detail: '${secret:NAME}: a secret, never shown in outputs or logs', textEdit: { range, newText: 'secret:' }, command: RETRIGGER, sortText: '0' },
+    {
+      label: 'env:',
+      kind: CompletionItemKind.Keyword,
+      detail: '${env:NAME}: an environment variable',
+      textEdit: { range, newText: 'env:' },
+      command: RETRIGGER,
+      sortText: '0',
+    },
+    {
+      label: 'secret:',
+      kind: CompletionItemKind.Keyword,
+      detail: '${secret:NAME}: a secret, never shown in outputs or logs',
+      textEdit: { range, newText: 'secret:' },
+      command: RETRIGGER,
+      sortText: '0',
+    },
   ];
   const node = nodeAtPath(doc.model, ctx.path);
   if (node && ctx.path[2] !== undefined && ctx.path[0] === 'nodes') {
@@ -411,7 +497,13 @@ function templateItems(doc: FeatureDoc, ctx: CursorContext & { kind: 'template' 
     const own = doc.model.parameters?.entries.find((e) => e.key === node.id);
     if (own?.value.kind === 'map') for (const e of own.value.entries) names.add(e.key);
     for (const n of names) {
-      items.push({ label: n, kind: CompletionItemKind.Variable, detail: `\${${n}}: input of '${node.id}'`, textEdit: { range, newText: `${n}${closeAfter}` }, sortText: '1' });
+      items.push({
+        label: n,
+        kind: CompletionItemKind.Variable,
+        detail: `\${${n}}: input of '${node.id}'`,
+        textEdit: { range, newText: `${n}${closeAfter}` },
+        sortText: '1',
+      });
     }
   }
   return items;

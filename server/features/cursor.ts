@@ -12,7 +12,16 @@ import { lineStartOf, type FeatureDoc } from './types';
  * - `template`: inside `${…}` in a string under `path`.
  */
 export type CursorContext =
-  | { kind: 'key'; path: PathSegment[]; item: 'none' | 'dash' | 'bare'; partial: string; start: number; end: number; indent: number; flow: boolean }
+  | {
+      kind: 'key';
+      path: PathSegment[];
+      item: 'none' | 'dash' | 'bare';
+      partial: string;
+      start: number;
+      end: number;
+      indent: number;
+      flow: boolean;
+    }
   | { kind: 'value'; path: PathSegment[]; key: string; partial: string; start: number; end: number; indent: number }
   | { kind: 'template'; path: PathSegment[]; prefix: '' | 'env' | 'secret'; partial: string; start: number; end: number };
 
@@ -45,7 +54,15 @@ export function cursorContext(doc: FeatureDoc, offset: number): CursorContext | 
       const keyOffset = lineStart + v.index + v[0].indexOf(v[2]!);
       const hit = locate(doc.model.root, keyOffset);
       if (hit?.on !== 'key') return undefined;
-      return { kind: 'value', path: hit.path.slice(0, -1), key: v[2]!, partial: v[4]!, start: offset - v[4]!.length, end, indent: indentOf(before) };
+      return {
+        kind: 'value',
+        path: hit.path.slice(0, -1),
+        key: v[2]!,
+        partial: v[4]!,
+        start: offset - v[4]!.length,
+        end,
+        indent: indentOf(before),
+      };
     }
     const k = FLOW_KEY.exec(before);
     if (k) {

@@ -22,7 +22,14 @@ export interface DiagnosticData {
 /** Our diagnostics as LSP diagnostics (`source: "kailash"`). */
 export function toLspDiagnostic(lines: LineIndex, d: Diagnostic): LspDiagnostic {
   const data: DiagnosticData = { span: [d.span[0], d.span[1]] };
-  return { range: toRange(lines, d.span), severity: SEVERITY[d.severity], code: d.code, source: 'kailash', message: wellFormed(d.message), data };
+  return {
+    range: toRange(lines, d.span),
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    source: 'kailash',
+    message: wellFormed(d.message),
+    data,
+  };
 }
 
 /**

@@ -73,7 +73,8 @@ export function hover(doc: FeatureDoc, position: Position, catalog: Catalog = CA
       const t = param ? typeWithin(param, path.slice(4)) : undefined;
       if (path.length === 4 && param) return answer(paramDocs(String(path[3]), param), span);
       if (t) return answer(`**${path.slice(3).join('.')}**: \`${describeType(t)}\`${t.description ? ` — ${t.description}` : ''}`, span);
-      if (path.length === 4 && catalog.metadataKeys.includes(String(path[3]))) return answer(`**${path[3]}** — node metadata, which every Kailash node accepts.`, span);
+      if (path.length === 4 && catalog.metadataKeys.includes(String(path[3])))
+        return answer(`**${path[3]}** — node metadata, which every Kailash node accepts.`, span);
       return undefined;
     }
     if (path.length === 4 && hit.on === 'key' && typeof key === 'string') {
@@ -86,7 +87,8 @@ export function hover(doc: FeatureDoc, position: Position, catalog: Catalog = CA
   if (path[0] === 'parameters' && path.length >= 2) {
     const ref = refAt(model, offset);
     const node = ref && model.nodesById.get(ref.id);
-    if (node && ref.kind === 'parameters') return answer(nodeLine(node.id, node.type?.value, node.type && catalog.get(node.type.value)), ref.span);
+    if (node && ref.kind === 'parameters')
+      return answer(nodeLine(node.id, node.type?.value, node.type && catalog.get(node.type.value)), ref.span);
     const owner = model.nodesById.get(String(path[1]));
     const spec = owner?.type && catalog.get(owner.type.value);
     const param = spec && path.length === 3 && hit.on === 'key' ? spec.params[String(path[2])] : undefined;

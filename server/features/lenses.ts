@@ -40,7 +40,10 @@ export function codeLenses(doc: FeatureDoc, clientCommands = false): CodeLens[] 
   ];
   for (const n of model.nodes) {
     if (model.nodesById.get(n.id) !== n) continue;
-    lenses.push({ range: toRange(lines, n.idSpan), command: { title: `▶ Run to ${n.id}`, command: COMMANDS.runToNode, arguments: [doc.uri, n.id] } });
+    lenses.push({
+      range: toRange(lines, n.idSpan),
+      command: { title: `▶ Run to ${n.id}`, command: COMMANDS.runToNode, arguments: [doc.uri, n.id] },
+    });
   }
   return lenses;
 }

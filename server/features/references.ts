@@ -59,7 +59,8 @@ export function prepareRename(doc: FeatureDoc, position: Position): { range: Ran
 /** Renames a node id everywhere it is written; refuses invalid or taken names with a message. */
 export function rename(doc: FeatureDoc, position: Position, newName: string): WorkspaceEdit | { error: string } {
   const ref = refAt(doc.model, toOffset(doc.lines, position));
-  if (!ref || !doc.model.nodesById.has(ref.id)) return { error: 'Only a node id (where it is declared or referenced) can be renamed here.' };
+  if (!ref || !doc.model.nodesById.has(ref.id))
+    return { error: 'Only a node id (where it is declared or referenced) can be renamed here.' };
   if (newName === ref.id) return { changes: { [doc.uri]: [] } };
   if (!VALID_ID.test(newName)) {
     return { error: `'${newName}' is not a valid node id: use letters, digits, '_' and '-', starting with a letter or '_'.` };

@@ -9,7 +9,14 @@ export function documentSymbols(doc: FeatureDoc): DocumentSymbol[] {
   const { model, lines, text } = doc;
   const root = model.root;
   if (!root) return [];
-  const sym = (name: string, detail: string | undefined, kind: SymbolKind, span: Span, selection: Span, children?: DocumentSymbol[]): DocumentSymbol => {
+  const sym = (
+    name: string,
+    detail: string | undefined,
+    kind: SymbolKind,
+    span: Span,
+    selection: Span,
+    children?: DocumentSymbol[],
+  ): DocumentSymbol => {
     // LSP requires the selection inside the range; map-form ids sit before their node's body.
     const range: Span = [Math.min(span[0], selection[0]), Math.max(span[1], selection[1])];
     const s: DocumentSymbol = { name: name || ' ', kind, range: toRange(lines, range), selectionRange: toRange(lines, selection) };

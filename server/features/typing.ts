@@ -42,7 +42,11 @@ export function targetPort(model: WorkflowModel, c: ConnectionModel, catalog: Ca
 }
 
 /** `source (type) → target (type)` and the verdict of the connection rules (docs/workflow-format.md), when both ends are known. */
-export function connectionSummary(model: WorkflowModel, c: ConnectionModel, catalog: Catalog): { text: string; verdict: Verdict } | undefined {
+export function connectionSummary(
+  model: WorkflowModel,
+  c: ConnectionModel,
+  catalog: Catalog,
+): { text: string; verdict: Verdict } | undefined {
   const s = sourcePort(model, c, catalog);
   const t = targetPort(model, c, catalog);
   if (!s || !t) return undefined;

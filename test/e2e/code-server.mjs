@@ -56,13 +56,26 @@ export async function startCodeServer({ userDataDir, extensionsDir, vsix } = {})
   const profile = ['--config', path.join(tmp, 'config.yaml'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   if (vsix) {
     const r = spawnSync(bin, [...profile, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
-    if (r.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
+    if (r.status !== 0)
+      throw new Error(`code-server --install-extension ${vsix} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
   }
   const port = await freePort();
   const child = spawn(
     bin,
-    [...profile, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--reconnection-grace-time', '1', '--vscode-option', 'enable-smoke-test-driver'],
+    [
+      ...profile,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--reconnection-grace-time',
+      '1',
+      '--vscode-option',
+      'enable-smoke-test-driver',
+    ],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const log = fs.createWriteStream(path.join(tmp, 'code-server.log'));
@@ -97,4 +110,12 @@ export function workbenchUrl(cs, { folder, extensionPath, testsPath }) {
   return `${cs.url}/?folder=${encodeURIComponent(folder)}${query}`;
 }
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];

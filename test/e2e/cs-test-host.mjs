@@ -34,7 +34,12 @@ try {
   const exited = new Promise((r) => (done = r));
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     const line = util.format(...(Array.isArray(args) ? args : [args]));
-    if (/%c|vsda|open-vsx|github|Ignoring fetching|Updating additional builtin|Creating a socket|connection token|grace time|Service Worker|AgentHost|AccountPolicyGate/.test(line)) return;
+    if (
+      /%c|vsda|open-vsx|github|Ignoring fetching|Updating additional builtin|Creating a socket|connection token|grace time|Service Worker|AgentHost|AccountPolicyGate/.test(
+        line,
+      )
+    )
+      return;
     (type === 'error' ? console.error : console.log)(line);
   });
   await page.exposeFunction('codeAutomationExit', (c) => done(c));

@@ -8,9 +8,19 @@ export async function startDemoServer() {
   const closed = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
-    if (url.pathname === '/users') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ id: 1, name: 'Ada' }, { id: 2, name: 'Grace' }]));
-    if (url.pathname === '/xss') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ bio: '<img src=x onerror=alert(1)><b>bold</b>' }));
-    if (url.pathname === '/echo') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ auth: req.headers.authorization ?? null }));
+    if (url.pathname === '/users')
+      return res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify([
+          { id: 1, name: 'Ada' },
+          { id: 2, name: 'Grace' },
+        ]),
+      );
+    if (url.pathname === '/xss')
+      return res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ bio: '<img src=x onerror=alert(1)><b>bold</b>' }));
+    if (url.pathname === '/echo')
+      return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ auth: req.headers.authorization ?? null }));
     if (url.pathname === '/slow') {
       req.on('close', () => closed.push('/slow'));
       return; // answers never: the test cancels
@@ -18,13 +28,23 @@ export async function startDemoServer() {
     res.writeHead(404).end();
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${server.address().port}`, closed, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    closed,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(r);
+      }),
+  };
 }
 
 export function makeWorkspace(serverUrl) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kwf-ws-'));
   const write = (name, text) => fs.writeFileSync(path.join(dir, name), text);
-  write('api.workflow.yaml', `name: api-demo
+  write(
+    'api.workflow.yaml',
+    `name: api-demo
 description: Fetch users from a local server and keep their names
 nodes:
   - id: fetch
@@ -43,26 +63,38 @@ connections:
   - {from_node: fetch, from_output: response.content, to_node: names, to_input: users}
   - {from_node: names, from_output: result, to_node: save, to_input: data}
   - {from_node: fetch, from_output: status_code, to_node: profile, to_input: timeout}
-`);
-  write('slow.workflow.yaml', `name: slow-demo
+`,
+  );
+  write(
+    'slow.workflow.yaml',
+    `name: slow-demo
 nodes:
   - id: wait
     type: HTTPRequestNode
     config: {url: "${serverUrl}/slow", timeout: 120}
-`);
-  write('secret.workflow.yaml', `name: secret-demo
+`,
+  );
+  write(
+    'secret.workflow.yaml',
+    `name: secret-demo
 nodes:
   - id: call
     type: HTTPRequestNode
     config: {url: "${serverUrl}/echo", auth_type: bearer, auth_token: "\${secret:DEMO_TOKEN}"}
-`);
-  write('busy.workflow.yaml', `name: busy-demo
+`,
+  );
+  write(
+    'busy.workflow.yaml',
+    `name: busy-demo
 nodes:
   - id: spin
     type: JavaScriptCodeNode
     config: {code: "while (true) {}", timeout: 1}
-`);
-  write('broken.workflow.yaml', `name: broken-demo
+`,
+  );
+  write(
+    'broken.workflow.yaml',
+    `name: broken-demo
 nodes:
   - id: read
     type: JSONReaderNode
@@ -72,8 +104,11 @@ nodes:
     config: {file_path: out.json}
 connections:
   - {from_node: read, from_output: dta, to_node: write, to_input: data}
-`);
-  write('sqlite.workflow.yaml', `name: sqlite-demo
+`,
+  );
+  write(
+    'sqlite.workflow.yaml',
+    `name: sqlite-demo
 nodes:
   - id: langs
     type: SQLDatabaseNode
@@ -83,11 +118,15 @@ nodes:
         - {query: "CREATE TABLE IF NOT EXISTS langs (name TEXT)"}
         - {query: "INSERT INTO langs (name) VALUES (:a), (:b)", parameters: {a: Python, b: TypeScript}}
         - {query: "SELECT name FROM langs ORDER BY name"}
-`);
-  write('new.workflow.yaml', `name: new-demo
+`,
+  );
+  write(
+    'new.workflow.yaml',
+    `name: new-demo
 nodes:
   - id: first
     type: 
-`);
+`,
+  );
   return dir;
 }

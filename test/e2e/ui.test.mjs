@@ -39,7 +39,11 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     demo = await startDemoServer();
     ws = makeWorkspace(demo.url);
     cs = await startCodeServer(VSIX ? { vsix: VSIX } : {});
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(workbenchUrl(cs, { folder: ws, ...(VSIX ? {} : { extensionPath: ROOT }) }));
     await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
@@ -56,7 +60,10 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     await page.locator('.statusbar-item[id="status.editor.mode"]', { hasText: 'Kailash Workflow' }).waitFor({ timeout: 60_000 });
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
     await page.keyboard.press('Control+Shift+M');
-    await page.locator('.markers-panel').getByText(/has no output 'dta'/).waitFor({ timeout: 30_000 });
+    await page
+      .locator('.markers-panel')
+      .getByText(/has no output 'dta'/)
+      .waitFor({ timeout: 30_000 });
     await shot('broken-connection');
   });
 
@@ -68,7 +75,13 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     // The server may still be starting: ask again a few times rather than wait on a stale list.
     for (let i = 0; i < 10; i++) {
       await page.keyboard.press('Control+Space');
-      if (await row.waitFor({ timeout: 3000 }).then(() => true, () => false)) break;
+      if (
+        await row.waitFor({ timeout: 3000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       await page.keyboard.press('Escape');
     }
     await row.waitFor({ timeout: 5000 });
@@ -104,7 +117,10 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     await panel().locator('.row[data-node="langs"] .toggle').click();
     const details = panel().locator('.row[data-node="langs"] .details');
     // `data` opens by default; its rows (one level deeper) open on a click.
-    await details.locator('summary', { hasText: /^1: \{1\}$/ }).first().click();
+    await details
+      .locator('summary', { hasText: /^1: \{1\}$/ })
+      .first()
+      .click();
     await details.locator('.json-string', { hasText: '"TypeScript"' }).first().waitFor();
     assert.ok(fs.existsSync(path.join(ws, 'langs.db')), 'the database file is written next to the workflow');
     await shot('sqlite');
@@ -124,7 +140,8 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     await open('slow.workflow.yaml');
     await lens('Run workflow');
     await panel().locator('#status', { hasText: 'running' }).waitFor({ timeout: 60_000 });
-    for (let i = 0; i < 600 && demo.closed.length === 0 && !(await panel().locator('.row.running[data-node="wait"]').count()); i++) await page.waitForTimeout(100);
+    for (let i = 0; i < 600 && demo.closed.length === 0 && !(await panel().locator('.row.running[data-node="wait"]').count()); i++)
+      await page.waitForTimeout(100);
     await panel().locator('#cancel').click();
     await panel().locator('#status', { hasText: 'cancelled' }).waitFor({ timeout: 30_000 });
     for (let i = 0; i < 100 && demo.closed.length === 0; i++) await page.waitForTimeout(100);

@@ -20,7 +20,11 @@ export interface CliResult {
 /** One `kailash-wf` command; the process is killed if it outlives `timeoutMs`. */
 export function cli(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -57,7 +61,11 @@ export interface RunRecord {
 }
 
 /** `kailash-wf run FILE --json [--param …]`: the exit code and the run record. */
-export async function run(file: string, params: string[] = [], env: Record<string, string> = {}): Promise<CliResult & { record?: RunRecord }> {
+export async function run(
+  file: string,
+  params: string[] = [],
+  env: Record<string, string> = {},
+): Promise<CliResult & { record?: RunRecord }> {
   const r = await cli(['run', file, '--json', ...params.flatMap((p) => ['--param', p])], env);
   let record: RunRecord | undefined;
   try {

@@ -16,11 +16,15 @@ describe('docs/guide.md workflows', () => {
     it(name, () => {
       const { diagnostics } = validateText(text);
       const unexpected = diagnostics.filter((d) => d.code !== 'kailash-compat');
-      assert.deepEqual(unexpected.map((d) => `${d.code}: ${d.message}`), []);
+      assert.deepEqual(
+        unexpected.map((d) => `${d.code}: ${d.message}`),
+        [],
+      );
     });
   }
   it('says which ones differ in the Python SDK', () => {
-    const compat = (n: string) => validateText(blocks.find((b) => b.startsWith(`name: ${n}\n`))!).diagnostics.filter((d) => d.code === 'kailash-compat').length;
+    const compat = (n: string) =>
+      validateText(blocks.find((b) => b.startsWith(`name: ${n}\n`))!).diagnostics.filter((d) => d.code === 'kailash-compat').length;
     assert.equal(compat('invoices'), 1);
     assert.equal(compat('rest-users'), 1);
     assert.equal(compat('transfer'), 0);

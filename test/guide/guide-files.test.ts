@@ -53,7 +53,10 @@ connections:
     const expected = [join(inbox, '2024', 'march.csv'), join(inbox, 'orders.csv')];
     assert.deepEqual(scan.file_paths, expected);
     // include_metadata: false keeps each file's identity only.
-    assert.deepEqual((scan.discovered_files as Record<string, unknown>[]).map((f) => Object.keys(f).sort()), expected.map(() => ['file_extension', 'file_name', 'file_path', 'file_type']));
+    assert.deepEqual(
+      (scan.discovered_files as Record<string, unknown>[]).map((f) => Object.keys(f).sort()),
+      expected.map(() => ['file_extension', 'file_name', 'file_path', 'file_type']),
+    );
     assert.deepEqual(r.record!.results.batch_processor!.result, { files: 2, totals: { [expected[0]!]: 30, [expected[1]!]: 30 } });
   });
 
@@ -86,7 +89,10 @@ connections:
   - {from_node: scanner, from_output: file_paths, to_node: reader, to_input: file_path}
 `;
     const v = await validate(files.write('wrong.workflow.yaml', text));
-    assert.deepEqual(v.findings.map((f) => f.code), ['connection-type-coercion']);
+    assert.deepEqual(
+      v.findings.map((f) => f.code),
+      ['connection-type-coercion'],
+    );
     assert.match(v.findings[0]!.message, /scanner\.file_paths \(list\[str\]\) → reader\.file_path \(str\)/);
   });
 });

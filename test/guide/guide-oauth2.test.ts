@@ -4,7 +4,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { OAuth2Server, type MutableRedirectUri, type MutableResponse, type MutableToken, type TokenRequestIncomingMessage } from 'oauth2-mock-server';
+import {
+  OAuth2Server,
+  type MutableRedirectUri,
+  type MutableResponse,
+  type MutableToken,
+  type TokenRequestIncomingMessage,
+} from 'oauth2-mock-server';
 import { json, listen, type TestServer } from '../integration/api-support';
 import { count, folder, run, validate } from './cli';
 
@@ -97,7 +103,9 @@ connections:
     assert.equal(seen[0]!.scope, 'invoices:read invoices:write');
     assert.equal(seen[0]!.grant_type, 'client_credentials');
     assert.equal(seen[0]!.basic, `Basic ${Buffer.from(`billing-app:${SECRET}`).toString('base64')}`);
-    assert.deepEqual(r.record!.results.api_call!.response && (r.record!.results.api_call!.response as { content: unknown }).content, [{ invoice: 7, amount: 120 }]);
+    assert.deepEqual(r.record!.results.api_call!.response && (r.record!.results.api_call!.response as { content: unknown }).content, [
+      { invoice: 7, amount: 120 },
+    ]);
     assert.equal(count(r.stdout + r.stderr, SECRET), 0, 'the client secret never appears');
   });
 
@@ -144,7 +152,10 @@ connections:
     // A code is good once: the provider refuses it the second time, and the run says so.
     const third = await run(file, [`oauth.code=${code}`], env);
     assert.equal(third.code, 1);
-    assert.match(third.record!.nodes.oauth!.error!.message, /Failed to acquire OAuth token \(authorization_code grant\): HTTP 400 invalid_grant/);
+    assert.match(
+      third.record!.nodes.oauth!.error!.message,
+      /Failed to acquire OAuth token \(authorization_code grant\): HTTP 400 invalid_grant/,
+    );
     assert.equal(api.requests.length, 1);
   });
 

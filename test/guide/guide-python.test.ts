@@ -58,9 +58,15 @@ connections:
   });
 
   it('sandbox_mode: trusted lifts the warning', async () => {
-    const text = workflow.replace('  - id: upload\n    type: PythonCodeNode\n    config:\n', '  - id: upload\n    type: PythonCodeNode\n    config:\n      sandbox_mode: trusted\n');
+    const text = workflow.replace(
+      '  - id: upload\n    type: PythonCodeNode\n    config:\n',
+      '  - id: upload\n    type: PythonCodeNode\n    config:\n      sandbox_mode: trusted\n',
+    );
     const v = await validate(files.write('trusted.workflow.yaml', text));
-    assert.deepEqual(v.findings.map((f) => [f.line, f.code]), [[lineOf('import os, requests') + 1, 'sandbox-import']]);
+    assert.deepEqual(
+      v.findings.map((f) => [f.line, f.code]),
+      [[lineOf('import os, requests') + 1, 'sandbox-import']],
+    );
   });
 
   it('the run fails at the import and says so once, as the editor did', async () => {
@@ -77,7 +83,10 @@ connections:
     assert.equal(count(error.message, 'is not in the allowed list'), 1, error.message);
     // As in Kailash, the safety check refuses the code before it runs.
     assert.equal(error.type, 'SafetyViolationError');
-    assert.match(error.message, /^Code safety violations found:\nLine 1: Import of module 'boto3' is not allowed\n\nModule 'boto3' is not in the allowed list .*sandbox_mode: trusted/);
+    assert.match(
+      error.message,
+      /^Code safety violations found:\nLine 1: Import of module 'boto3' is not allowed\n\nModule 'boto3' is not in the allowed list .*sandbox_mode: trusted/,
+    );
     assert.equal(json.record!.nodes.build!.status, 'succeeded');
     assert.equal(json.record!.nodes.notify!.status, 'not-run');
   });
@@ -87,7 +96,9 @@ connections:
     // refused import): only the few outside the list are refused as such; a listed module may
     // still be missing from this Python, which is a different error.
     const probe = [...PYTHON_ALLOWED_MODULES, 'boto3', 'requests', 'subprocess', 'socket'];
-    const nodes = probe.map((m, i) => `  - {id: m${i}, type: PythonCodeNode, on_error: continue, config: {code: "import ${m}\\nresult = 1"}}`);
+    const nodes = probe.map(
+      (m, i) => `  - {id: m${i}, type: PythonCodeNode, on_error: continue, config: {code: "import ${m}\\nresult = 1"}}`,
+    );
     const r = await run(files.write('probe.workflow.yaml', `name: probe\nnodes:\n${nodes.join('\n')}\n`));
     const refused = probe.filter((_, i) => /not in the allowed list/.test(r.record!.nodes[`m${i}`]!.error?.message ?? ''));
     assert.deepEqual(refused, ['boto3', 'requests', 'subprocess', 'socket'], r.stderr);

@@ -78,7 +78,10 @@ nodes:
 ${client('users', 'users', '      auth_type: bearer\n      auth_token: ${env:GUIDE_EMPTY_TOKEN}\n')}`;
     const r = await run(files.write('empty.workflow.yaml', text), [], { ...env, GUIDE_EMPTY_TOKEN: '' });
     assert.equal(r.code, 1);
-    assert.match(r.record!.nodes.users!.error!.message, /auth_type is 'bearer' but auth_token is empty, so the request would go out unauthenticated/);
+    assert.match(
+      r.record!.nodes.users!.error!.message,
+      /auth_type is 'bearer' but auth_token is empty, so the request would go out unauthenticated/,
+    );
     assert.equal(api.requests.length, 0);
   });
 });

@@ -18,7 +18,9 @@ describe('guide: AsyncSQLDatabaseNode transactions and pool on PostgreSQL', () =
   before(async () => {
     await db.connect();
     await db.query(`CREATE TABLE ${ACCOUNTS} (id int PRIMARY KEY, balance numeric(10,2) NOT NULL CHECK (balance >= 0))`);
-    await db.query(`CREATE TABLE ${TRANSFERS} (id serial PRIMARY KEY, from_account int, to_account int, amount numeric(10,2), reference text)`);
+    await db.query(
+      `CREATE TABLE ${TRANSFERS} (id serial PRIMARY KEY, from_account int, to_account int, amount numeric(10,2), reference text)`,
+    );
   });
   beforeEach(async () => {
     await db.query(`TRUNCATE ${TRANSFERS}`);
@@ -31,8 +33,10 @@ describe('guide: AsyncSQLDatabaseNode transactions and pool on PostgreSQL', () =
     files.cleanup();
   });
 
-  const balances = async () => (await db.query(`SELECT id, balance::float AS balance FROM ${ACCOUNTS} ORDER BY id`)).rows as { id: number; balance: number }[];
-  const transfers = async () => (await db.query(`SELECT from_account, to_account, amount::float AS amount, reference FROM ${TRANSFERS}`)).rows;
+  const balances = async () =>
+    (await db.query(`SELECT id, balance::float AS balance FROM ${ACCOUNTS} ORDER BY id`)).rows as { id: number; balance: number }[];
+  const transfers = async () =>
+    (await db.query(`SELECT from_account, to_account, amount::float AS amount, reference FROM ${TRANSFERS}`)).rows;
 
   // Credit first and record it, then debit: a failing debit comes after two statements that worked.
   const transfer = (amount: number, mode: string) => `name: transfer
@@ -56,7 +60,10 @@ nodes:
   it('transaction_mode: true commits every statement together', async () => {
     const r = await run(files.write('ok.workflow.yaml', transfer(40, 'true')), [], env);
     assert.equal(r.code, 0, r.stderr + r.stdout);
-    assert.deepEqual(await balances(), [{ id: 1001, balance: 60 }, { id: 2002, balance: 50 }]);
+    assert.deepEqual(await balances(), [
+      { id: 1001, balance: 60 },
+      { id: 2002, balance: 50 },
+    ]);
     assert.deepEqual(await transfers(), [{ from_account: 1001, to_account: 2002, amount: 40, reference: 'INV-42' }]);
     const steps = (r.record!.results.transfer!.result as { results: unknown[] }).results;
     assert.equal(steps.length, 3);
@@ -66,21 +73,30 @@ nodes:
     const r = await run(files.write('overdraft.workflow.yaml', transfer(500, 'true')), [], env);
     assert.equal(r.code, 1);
     assert.match(r.record!.nodes.transfer!.error!.message, /check constraint/i);
-    assert.deepEqual(await balances(), [{ id: 1001, balance: 100 }, { id: 2002, balance: 10 }]);
+    assert.deepEqual(await balances(), [
+      { id: 1001, balance: 100 },
+      { id: 2002, balance: 10 },
+    ]);
     assert.deepEqual(await transfers(), []);
   });
 
   it('transaction_mode: false runs each statement on its own (what the guide means by none)', async () => {
     const r = await run(files.write('none.workflow.yaml', transfer(500, 'false')), [], env);
     assert.equal(r.code, 1);
-    assert.deepEqual(await balances(), [{ id: 1001, balance: 100 }, { id: 2002, balance: 510 }]);
+    assert.deepEqual(await balances(), [
+      { id: 1001, balance: 100 },
+      { id: 2002, balance: 510 },
+    ]);
     assert.equal((await transfers()).length, 1);
   });
 
   it('the editor marks the boolean as meaning something else in the Python SDK, and nothing else', async () => {
     const v = await validate(files.write('check.workflow.yaml', transfer(40, 'true')));
     assert.equal(v.code, 0);
-    assert.deepEqual(v.findings.map((f) => [f.line, f.code]), [[9, 'kailash-compat']]);
+    assert.deepEqual(
+      v.findings.map((f) => [f.line, f.code]),
+      [[9, 'kailash-compat']],
+    );
     assert.match(v.findings[0]!.message, /Write `transaction_mode: auto`/);
   });
 
@@ -105,7 +121,10 @@ ${[1, 2, 3, 4, 5, 6]
 `,
   )
   .join('')}`;
-    for (const [size, overflow] of [[2, 1], [1, 3]] as const) {
+    for (const [size, overflow] of [
+      [2, 1],
+      [1, 3],
+    ] as const) {
       const r = await run(files.write(`pool-${size}-${overflow}.workflow.yaml`, flow(size, overflow)), [], env);
       assert.equal(r.code, 0, r.stderr + r.stdout);
       const open = Object.values(r.record!.results).map((o) => Number((o!.result as { data: { open: number } }).data.open));

@@ -32,10 +32,16 @@ describe('guide: AsyncSQLDatabaseNode with the query and parameters given at run
 
   it('binds `parameters` to the `:status` placeholder and returns the rows', async () => {
     const params = join(dir, 'active.json');
-    writeFileSync(params, JSON.stringify({ async_db: { query: `SELECT id, name FROM ${table} WHERE status = :status ORDER BY id`, parameters: { status: 'active' } } }));
+    writeFileSync(
+      params,
+      JSON.stringify({
+        async_db: { query: `SELECT id, name FROM ${table} WHERE status = :status ORDER BY id`, parameters: { status: 'active' } },
+      }),
+    );
     const r = await kailashWf(['run', join(dir, 'users.workflow.yaml'), '--params', params, '--json'], { env: { DATABASE_URL: PG } });
     assert.equal(r.code, 0, r.err);
-    const { result } = (JSON.parse(r.out) as { results: { async_db: { result: { data: unknown; row_count: number; query: string } } } }).results.async_db;
+    const { result } = (JSON.parse(r.out) as { results: { async_db: { result: { data: unknown; row_count: number; query: string } } } })
+      .results.async_db;
     assert.deepEqual(result.data, [
       { id: 1, name: 'ada' },
       { id: 3, name: 'cy' },
@@ -47,16 +53,29 @@ describe('guide: AsyncSQLDatabaseNode with the query and parameters given at run
 
   it('the same workflow with other run parameters (`params`, the name Kailash declares) gives other rows', async () => {
     const r = await kailashWf(
-      ['run', join(dir, 'users.workflow.yaml'), '--param', `async_db.query=SELECT name FROM ${table} WHERE status = :status`, '--param', 'async_db.params={status: inactive}', '--json'],
+      [
+        'run',
+        join(dir, 'users.workflow.yaml'),
+        '--param',
+        `async_db.query=SELECT name FROM ${table} WHERE status = :status`,
+        '--param',
+        'async_db.params={status: inactive}',
+        '--json',
+      ],
       { env: { DATABASE_URL: PG } },
     );
     assert.equal(r.code, 0, r.err);
-    assert.deepEqual((JSON.parse(r.out) as { results: { async_db: { result: { data: unknown } } } }).results.async_db.result.data, [{ name: 'bob' }]);
+    assert.deepEqual((JSON.parse(r.out) as { results: { async_db: { result: { data: unknown } } } }).results.async_db.result.data, [
+      { name: 'bob' },
+    ]);
   });
 
   it('without a query (or operations) nothing reaches the database and the run says what to give', async () => {
     const r = await kailashWf(['run', join(dir, 'users.workflow.yaml')], { env: { DATABASE_URL: PG } });
     assert.equal(r.code, 2);
-    assert.match(r.err, /error \[missing-required-param\] Node 'async_db' \(AsyncSQLDatabaseNode\) needs one of 'query' or 'operations': set it in config, connect an output to it, or give it in the run's parameters \(\{"async_db": \{"query": …\}\}\)\./);
+    assert.match(
+      r.err,
+      /error \[missing-required-param\] Node 'async_db' \(AsyncSQLDatabaseNode\) needs one of 'query' or 'operations': set it in config, connect an output to it, or give it in the run's parameters \(\{"async_db": \{"query": …\}\}\)\./,
+    );
   });
 });

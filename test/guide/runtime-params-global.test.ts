@@ -42,7 +42,10 @@ connections:
 `,
     });
     file = join(dir, 'two-calls.workflow.yaml');
-    writeFileSync(join(dir, 'p.json'), JSON.stringify({ headers: { 'X-Tenant': 'acme' }, audit: { headers: { 'X-Tenant': 'audit-only' } } }));
+    writeFileSync(
+      join(dir, 'p.json'),
+      JSON.stringify({ headers: { 'X-Tenant': 'acme' }, audit: { headers: { 'X-Tenant': 'audit-only' } } }),
+    );
   });
   after(() => api.close());
 
@@ -76,9 +79,26 @@ connections:
     });
 
     it('applies the same global semantics and prints a stray parameter’s warning once', async () => {
-      const r = await kailashWf(['submit', file, '--redis', REDIS_URL, '--queue', queue, '--root', dir, '--params', join(dir, 'p.json'), '--param', 'user.timeout=3', '--wait']);
+      const r = await kailashWf([
+        'submit',
+        file,
+        '--redis',
+        REDIS_URL,
+        '--queue',
+        queue,
+        '--root',
+        dir,
+        '--params',
+        join(dir, 'p.json'),
+        '--param',
+        'user.timeout=3',
+        '--wait',
+      ]);
       assert.equal(r.code, 0, r.err);
-      assert.equal(r.err, "warning: run parameter 'user' is not a node id and no node takes a parameter 'user', so it is ignored. Did you mean node 'users'?\n");
+      assert.equal(
+        r.err,
+        "warning: run parameter 'user' is not a node id and no node takes a parameter 'user', so it is ignored. Did you mean node 'users'?\n",
+      );
       assert.match(r.out, /✓ succeeded/);
       assert.deepEqual(tenants(), { '/users': 'acme', '/orders': 'acme', '/audit': 'audit-only' });
     });
@@ -96,7 +116,10 @@ connections:
         const record = await client.wait(runId!);
         assert.equal(record.result.status, 'failed');
         assert.equal(record.result.error?.type, 'WorkflowValidationError');
-        assert.match(record.result.error!.message, /^Node 'gql' \(GraphQLClientNode\) has no value for required parameter 'query' \(str\): set it in config, connect an output to it, or give it in the run's parameters/);
+        assert.match(
+          record.result.error!.message,
+          /^Node 'gql' \(GraphQLClientNode\) has no value for required parameter 'query' \(str\): set it in config, connect an output to it, or give it in the run's parameters/,
+        );
         assert.match(record.result.error!.message, /warning: run parameter 'gqll' is not a node id .* Did you mean node 'gql'\?/);
         assert.deepEqual(tenants(), {}, 'no node ran');
       } finally {

@@ -25,9 +25,16 @@ describe('guide: GraphQL query and variables given at run time', () => {
       logging: false,
       schema: createSchema({
         typeDefs: 'type User { id: ID!, name: String!, email: String! }\ntype Query { user(id: ID!): User }',
-        resolvers: { Query: { user: (_: unknown, a: { id: string }) => ({ id: a.id, name: `user ${a.id}`, email: `u${a.id}@example.com` }) } },
+        resolvers: {
+          Query: { user: (_: unknown, a: { id: string }) => ({ id: a.id, name: `user ${a.id}`, email: `u${a.id}@example.com` }) },
+        },
       }),
-      plugins: [{ onParams: ({ params }: { params: { query?: string; variables?: unknown } }) => void received.push({ query: params.query ?? '', variables: params.variables }) }],
+      plugins: [
+        {
+          onParams: ({ params }: { params: { query?: string; variables?: unknown } }) =>
+            void received.push({ query: params.query ?? '', variables: params.variables }),
+        },
+      ],
     });
     server = createServer(yoga);
     server.listen(0, '127.0.0.1');
@@ -51,7 +58,10 @@ describe('guide: GraphQL query and variables given at run time', () => {
     const { file } = files();
     const r = await kailashWf(['validate', file]);
     assert.equal(r.code, 0, r.out + r.err);
-    assert.match(r.out, /warning \[missing-required-param\] Node 'graphql' \(GraphQLClientNode\): required parameter 'query' \(str\) is in none of config, the `parameters` block or a connection: it must be given at run time, or add it to config\./);
+    assert.match(
+      r.out,
+      /warning \[missing-required-param\] Node 'graphql' \(GraphQLClientNode\): required parameter 'query' \(str\) is in none of config, the `parameters` block or a connection: it must be given at run time, or add it to config\./,
+    );
   });
 
   it('run --params sends the run’s query and variables and prints the data', async () => {
@@ -88,8 +98,14 @@ describe('guide: GraphQL query and variables given at run time', () => {
     const r = await kailashWf(['run', file, '--params', typo]);
     assert.equal(r.code, 2);
     assert.equal(r.out, '');
-    assert.match(r.err, /^warning: run parameter 'grapql' is not a node id and no node takes a parameter 'grapql', so it is ignored\. Did you mean node 'graphql'\?\n/);
-    assert.match(r.err, /graphql\.workflow\.yaml:4:11: error \[missing-required-param\] Node 'graphql' \(GraphQLClientNode\) has no value for required parameter 'query' \(str\): set it in config, connect an output to it, or give it in the run's parameters \(\{"graphql": \{"query": …\}\}\)\./);
+    assert.match(
+      r.err,
+      /^warning: run parameter 'grapql' is not a node id and no node takes a parameter 'grapql', so it is ignored\. Did you mean node 'graphql'\?\n/,
+    );
+    assert.match(
+      r.err,
+      /graphql\.workflow\.yaml:4:11: error \[missing-required-param\] Node 'graphql' \(GraphQLClientNode\) has no value for required parameter 'query' \(str\): set it in config, connect an output to it, or give it in the run's parameters \(\{"graphql": \{"query": …\}\}\)\./,
+    );
     assert.match(r.err, /not running '.*': 1 required parameter has no value \(nothing ran\)\n$/);
     assert.deepEqual(received, []);
   });

@@ -24,10 +24,25 @@ connections:
 describe('guide: JWT generate then verify, with `action` given at run time', () => {
   it('a node-specific action for each node, and a global issuer both nodes take', async () => {
     const dir = workspace({ 'jwt.workflow.yaml': WORKFLOW });
-    const r = await kailashWf(['run', join(dir, 'jwt.workflow.yaml'), '--param', 'issue.action=generate', '--param', 'verify.action=verify', '--param', 'issuer=billing', '--json'], { env });
+    const r = await kailashWf(
+      [
+        'run',
+        join(dir, 'jwt.workflow.yaml'),
+        '--param',
+        'issue.action=generate',
+        '--param',
+        'verify.action=verify',
+        '--param',
+        'issuer=billing',
+        '--json',
+      ],
+      { env },
+    );
     assert.equal(r.code, 0, r.err);
     assert.equal(r.err, '');
-    const record = JSON.parse(r.out) as { results: { issue: { token: string }; verify: { valid: boolean; payload: Record<string, unknown> } } };
+    const record = JSON.parse(r.out) as {
+      results: { issue: { token: string }; verify: { valid: boolean; payload: Record<string, unknown> } };
+    };
     assert.equal(record.results.verify.valid, true);
     assert.equal(record.results.verify.payload.sub, 'svc-export');
     // `issuer` reached the generating node (the claim is there) and the verifying one (it checked it).
@@ -38,7 +53,10 @@ describe('guide: JWT generate then verify, with `action` given at run time', () 
   it('a verifier given another issuer at run time rejects the token (so the run value is really used)', async () => {
     const dir = workspace({ 'jwt.workflow.yaml': WORKFLOW });
     const params = join(dir, 'p.yaml');
-    require('node:fs').writeFileSync(params, 'issuer: billing\nissue: {action: generate}\nverify: {action: verify, issuer: someone-else}\n');
+    require('node:fs').writeFileSync(
+      params,
+      'issuer: billing\nissue: {action: generate}\nverify: {action: verify, issuer: someone-else}\n',
+    );
     const r = await kailashWf(['run', join(dir, 'jwt.workflow.yaml'), '--params', params, '--json'], { env });
     assert.equal(r.code, 0, r.err);
     const record = JSON.parse(r.out) as { results: { verify: { valid: boolean; error: string } } };

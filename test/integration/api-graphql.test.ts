@@ -30,7 +30,8 @@ describe('GraphQLClientNode against graphql-yoga', () => {
         `,
         resolvers: {
           Query: {
-            orders: (_: unknown, a: { status: string; first: number }) => Array.from({ length: a.first }, (_x, i) => ({ id: String(i + 1), total: 10 * (i + 1), status: a.status })),
+            orders: (_: unknown, a: { status: string; first: number }) =>
+              Array.from({ length: a.first }, (_x, i) => ({ id: String(i + 1), total: 10 * (i + 1), status: a.status })),
             whoami: (_: unknown, _a: unknown, c: { request: Request }) => c.request.headers.get('authorization'),
             broken: () => {
               throw new Error('resolver exploded');
@@ -77,7 +78,12 @@ describe('GraphQLClientNode against graphql-yoga', () => {
     );
     assert.equal(r.status, 'succeeded');
     const out = r.results.open_orders!;
-    assert.deepEqual(out.data, { orders: [{ id: '1', total: 10 }, { id: '2', total: 20 }] });
+    assert.deepEqual(out.data, {
+      orders: [
+        { id: '1', total: 10 },
+        { id: '2', total: 20 },
+      ],
+    });
     assert.deepEqual(out.errors, []);
     assert.equal(out.success, true);
     const meta = out.metadata as Record<string, unknown>;
@@ -86,7 +92,10 @@ describe('GraphQLClientNode against graphql-yoga', () => {
   });
 
   it('a secret the server echoes in data is redacted; flatten_response unwraps the single root field', async () => {
-    const r = await run(`nodes:\n  - id: q\n    type: GraphQLClientNode\n    config: {endpoint: "${endpoint}", query: "{ whoami }", flatten_response: true, headers: {Authorization: "Bearer \${secret:GRAPHQL_TOKEN}"}}\n`, { env });
+    const r = await run(
+      `nodes:\n  - id: q\n    type: GraphQLClientNode\n    config: {endpoint: "${endpoint}", query: "{ whoami }", flatten_response: true, headers: {Authorization: "Bearer \${secret:GRAPHQL_TOKEN}"}}\n`,
+      { env },
+    );
     assert.equal(r.results.q!.data, 'Bearer ***');
     assert.ok(!visible(r).includes(SECRET));
   });
@@ -129,7 +138,9 @@ describe('GraphQLClientNode against graphql-yoga', () => {
     });
     servers.push(s);
     await assert.rejects(gql({ endpoint: s.url, query: '{ ok }' }), /Invalid GraphQL response format: expected dict, got str \(HTTP 200\)/);
-    const r = await run(`nodes:\n  - id: q\n    type: GraphQLClientNode\n    config: {endpoint: "${s.url}", query: "{ ok }"}\n    retry: {max_attempts: 2, base_delay: 30}\n`);
+    const r = await run(
+      `nodes:\n  - id: q\n    type: GraphQLClientNode\n    config: {endpoint: "${s.url}", query: "{ ok }"}\n    retry: {max_attempts: 2, base_delay: 30}\n`,
+    );
     assert.equal(r.status, 'succeeded');
     assert.equal(r.nodes.q!.attempts, 2);
     assert.deepEqual(r.results.q!.data, { ok: true });
@@ -137,7 +148,10 @@ describe('GraphQLClientNode against graphql-yoga', () => {
 
   it('a refused connection and a timeout raise retryable failures', async () => {
     const port = await closedPort();
-    await assert.rejects(gql({ endpoint: `http://127.0.0.1:${port}/graphql`, query: '{ a }' }), (err: Error & { retryable?: boolean }) => /GraphQL request failed: .*ECONNREFUSED/.test(err.message) && err.retryable === true);
+    await assert.rejects(
+      gql({ endpoint: `http://127.0.0.1:${port}/graphql`, query: '{ a }' }),
+      (err: Error & { retryable?: boolean }) => /GraphQL request failed: .*ECONNREFUSED/.test(err.message) && err.retryable === true,
+    );
     const s = await listen(() => undefined);
     servers.push(s);
     await assert.rejects(gql({ endpoint: s.url, query: '{ a }', timeout: 0.2 }), /GraphQL request failed: .*timed out after 0\.2 s/);

@@ -31,9 +31,16 @@ function one(config: string, extra = ''): string {
 describe('HTTPRequestNode against node:http', () => {
   const serve = useServers();
 
-  it('GETs JSON with params, headers and bearer auth, and returns exactly Kailash\'s outputs', async () => {
-    const s = await serve((req, res) => json(res, 200, { path: req.url, auth: req.headers.authorization === `Bearer ${SECRET}`, trace: req.headers['x-trace'] }));
-    const r = await run(one(`{url: "${s.url}/users", params: {status: active, tag: [a, b]}, headers: {X-Trace: t1}, auth_type: bearer, auth_token: "\${secret:API_TOKEN}"}`), { env });
+  it("GETs JSON with params, headers and bearer auth, and returns exactly Kailash's outputs", async () => {
+    const s = await serve((req, res) =>
+      json(res, 200, { path: req.url, auth: req.headers.authorization === `Bearer ${SECRET}`, trace: req.headers['x-trace'] }),
+    );
+    const r = await run(
+      one(
+        `{url: "${s.url}/users", params: {status: active, tag: [a, b]}, headers: {X-Trace: t1}, auth_type: bearer, auth_token: "\${secret:API_TOKEN}"}`,
+      ),
+      { env },
+    );
     assert.equal(r.status, 'succeeded');
     const out = r.results.call!;
     assert.deepEqual(Object.keys(out).sort(), ['response', 'status_code', 'success']);
@@ -48,9 +55,14 @@ describe('HTTPRequestNode against node:http', () => {
   });
 
   it('sends json_data as JSON (winning over data), a dict `data` form-encoded, and an idempotency key on POST', async () => {
-    const s = await serve((req, res) => json(res, 201, { type: req.headers['content-type'], body: req.body, key: req.headers['idempotency-key'] }));
+    const s = await serve((req, res) =>
+      json(res, 201, { type: req.headers['content-type'], body: req.body, key: req.headers['idempotency-key'] }),
+    );
     const ctx = context();
-    const a = await implementationOf('HTTPRequestNode')!.run({ url: `${s.url}/x`, method: 'post', json_data: { a: 1 }, data: 'ignored' }, ctx);
+    const a = await implementationOf('HTTPRequestNode')!.run(
+      { url: `${s.url}/x`, method: 'post', json_data: { a: 1 }, data: 'ignored' },
+      ctx,
+    );
     assert.deepEqual((a.response as { content: unknown }).content, { type: 'application/json', body: '{"a":1}', key: 'test-run:node:1' });
     const b = await implementationOf('HTTPRequestNode')!.run({ url: `${s.url}/x`, method: 'PUT', data: { q: 'a b', n: 2 } }, ctx);
     assert.deepEqual((b.response as { content: unknown }).content, { type: 'application/x-www-form-urlencoded', body: 'q=a+b&n=2' });
@@ -81,7 +93,13 @@ describe('HTTPRequestNode against node:http', () => {
       }
       json(res, 200, { method: req.method, body: req.body, auth: req.headers.authorization ?? null });
     });
-    const posted = await call('HTTPRequestNode', { url: `${s.url}/submit`, method: 'POST', json_data: { a: 1 }, auth_type: 'bearer', auth_token: SECRET });
+    const posted = await call('HTTPRequestNode', {
+      url: `${s.url}/submit`,
+      method: 'POST',
+      json_data: { a: 1 },
+      auth_type: 'bearer',
+      auth_token: SECRET,
+    });
     assert.deepEqual((posted.response as { content: unknown }).content, { method: 'GET', body: '', auth: `Bearer ${SECRET}` });
     const moved = await call('HTTPRequestNode', { url: `${s.url}/away`, auth_type: 'bearer', auth_token: SECRET });
     assert.deepEqual((moved.response as { content: unknown }).content, { method: 'GET', body: '', auth: null });
@@ -101,7 +119,8 @@ describe('HTTPRequestNode against node:http', () => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('hello');
     });
-    const call = (url: string, response_format: string) => implementationOf('HTTPRequestNode')!.run({ url: s.url + url, response_format }, context());
+    const call = (url: string, response_format: string) =>
+      implementationOf('HTTPRequestNode')!.run({ url: s.url + url, response_format }, context());
     assert.equal(((await call('/bin', 'auto')).response as { content: unknown }).content, 'AAEC/w==');
     assert.equal(((await call('/txt', 'json')).response as { content: unknown }).content, 'hello');
     assert.equal(((await call('/txt', 'binary')).response as { content: unknown }).content, Buffer.from('hello').toString('base64'));
@@ -118,7 +137,9 @@ describe('HTTPRequestNode against node:http', () => {
     assert.match(r404.error!.message, /reported failure: HTTP 404 from http:\/\/127\.0\.0\.1:\d+\/missing/);
     assert.equal(r404.results.call!.success, false);
     assert.equal(r404.results.call!.status_code, 404);
-    assert.deepEqual(r404.results.call!.recovery_suggestions, ['Check the URL, method, parameters and credentials: the server rejected the request.']);
+    assert.deepEqual(r404.results.call!.recovery_suggestions, [
+      'Check the URL, method, parameters and credentials: the server rejected the request.',
+    ]);
     const r500 = await run(one(`{url: "${s.url}/boom"}`));
     assert.equal(r500.status, 'failed');
     assert.equal(r500.results.call!.status_code, 500);
@@ -143,7 +164,10 @@ describe('HTTPRequestNode against node:http', () => {
     const ok = await implementationOf('HTTPRequestNode')!.run({ url: `${s.url}/reset`, retry_count: 2, retry_backoff: 0 }, context());
     assert.equal(ok.success, true);
     assert.equal(s.requests.length, 3);
-    const unavailable = await implementationOf('HTTPRequestNode')!.run({ url: `${s.url}/503`, retry_count: 2, retry_backoff: 0 }, context());
+    const unavailable = await implementationOf('HTTPRequestNode')!.run(
+      { url: `${s.url}/503`, retry_count: 2, retry_backoff: 0 },
+      context(),
+    );
     assert.equal(unavailable.status_code, 503);
     assert.equal(s.requests.length, 4);
   });
@@ -178,11 +202,14 @@ describe('HTTPRequestNode against node:http', () => {
         pump();
       });
       for (const path of ['/declared', '/stream']) {
-        await assert.rejects(implementationOf('HTTPRequestNode')!.run({ url: s.url + path }, context()), (err: Error & { type?: string }) => {
-          assert.equal(err.type, 'ResponseTooLargeError');
-          assert.match(err.message, /exceeds 1 MB; it was not read further/);
-          return true;
-        });
+        await assert.rejects(
+          implementationOf('HTTPRequestNode')!.run({ url: s.url + path }, context()),
+          (err: Error & { type?: string }) => {
+            assert.equal(err.type, 'ResponseTooLargeError');
+            assert.match(err.message, /exceeds 1 MB; it was not read further/);
+            return true;
+          },
+        );
       }
       // undici may open a fresh idle connection afterwards; what matters is that these were cut.
       await requestSocketsClosed(s);
@@ -194,12 +221,17 @@ describe('HTTPRequestNode against node:http', () => {
 
   it('never shows a secret the server echoes, in results or in errors', async () => {
     const s = await serve((req, res) => json(res, req.url === '/deny' ? 401 : 200, { echoed: req.headers.authorization, query: req.url }));
-    const ok = await run(one(`{url: "${s.url}/me?key=\${secret:API_TOKEN}", auth_type: bearer, auth_token: "\${secret:API_TOKEN}"}`), { env });
+    const ok = await run(one(`{url: "${s.url}/me?key=\${secret:API_TOKEN}", auth_type: bearer, auth_token: "\${secret:API_TOKEN}"}`), {
+      env,
+    });
     assert.equal(ok.status, 'succeeded');
     assert.ok(s.requests[0]!.headers.authorization === `Bearer ${SECRET}`, 'the real secret went to the server');
     assert.ok(!visible(ok).includes(SECRET));
     assert.deepEqual((ok.results.call!.response as { content: unknown }).content, { echoed: 'Bearer ***', query: '/me?key=***' });
-    const denied = await run(one(`{url: "${s.url}/deny", auth_type: api_key, auth_token: "\${secret:API_TOKEN}", api_key_header: X-Key}`, ''), { env });
+    const denied = await run(
+      one(`{url: "${s.url}/deny", auth_type: api_key, auth_token: "\${secret:API_TOKEN}", api_key_header: X-Key}`, ''),
+      { env },
+    );
     assert.equal(denied.status, 'failed');
     assert.ok(!visible(denied).includes(SECRET));
     assert.equal(s.requests[1]!.headers['x-key'], SECRET);
@@ -211,7 +243,10 @@ describe('HTTPRequestNode against node:http', () => {
     const write = process.stderr.write;
     process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
     try {
-      await implementationOf('HTTPRequestNode')!.run({ url: `${s.url}/hooks/${SECRET}?k=${SECRET}`, headers: { 'X-Key': SECRET }, log_requests: true }, context());
+      await implementationOf('HTTPRequestNode')!.run(
+        { url: `${s.url}/hooks/${SECRET}?k=${SECRET}`, headers: { 'X-Key': SECRET }, log_requests: true },
+        context(),
+      );
     } finally {
       process.stderr.write = write;
     }
@@ -226,16 +261,26 @@ describe('HTTPRequestNode against node:http', () => {
     const out = await implementationOf('AsyncHTTPRequestNode')!.run({ url: s.url }, context());
     assert.deepEqual((out.response as { content: unknown }).content, { ok: true });
     const port = await closedPort();
-    await assert.rejects(implementationOf('AsyncHTTPRequestNode')!.run({ url: `http://127.0.0.1:${port}`, retry_count: 1, retry_backoff: 0 }, context()), /Async HTTP request failed after 2 attempts\. GET http:\/\/127\.0\.0\.1:\d+\/ failed: .*ECONNREFUSED/);
+    await assert.rejects(
+      implementationOf('AsyncHTTPRequestNode')!.run({ url: `http://127.0.0.1:${port}`, retry_count: 1, retry_backoff: 0 }, context()),
+      /Async HTTP request failed after 2 attempts\. GET http:\/\/127\.0\.0\.1:\d+\/ failed: .*ECONNREFUSED/,
+    );
   });
 
   it('drops Authorization and cookies on a redirect to another port on the same host', async () => {
-    const second = await serve((req, res) => json(res, 200, { auth: req.headers.authorization ?? null, cookie: req.headers.cookie ?? null }));
+    const second = await serve((req, res) =>
+      json(res, 200, { auth: req.headers.authorization ?? null, cookie: req.headers.cookie ?? null }),
+    );
     const first = await serve((req, res) => {
       res.writeHead(302, { location: `${second.url}/landed` });
       res.end();
     });
-    const out = await call('HTTPRequestNode', { url: `${first.url}/start`, auth_type: 'bearer', auth_token: SECRET, headers: { Cookie: 'sid=1' } });
+    const out = await call('HTTPRequestNode', {
+      url: `${first.url}/start`,
+      auth_type: 'bearer',
+      auth_token: SECRET,
+      headers: { Cookie: 'sid=1' },
+    });
     assert.equal(out.status_code, 200);
     assert.equal(first.requests[0]!.headers.authorization, `Bearer ${SECRET}`, 'the first server got the credentials');
     assert.equal(second.requests.length, 1);
@@ -249,53 +294,117 @@ describe('HTTPRequestNode against node:http', () => {
       json(res, 200, { auth: req.headers.authorization ?? null });
     });
     const kept = await call('HTTPRequestNode', { url: `${sameOrigin.url}/start`, auth_type: 'bearer', auth_token: SECRET });
-    assert.deepEqual((kept.response as { content: unknown }).content, { auth: `Bearer ${SECRET}` }, 'a redirect within the origin keeps them');
+    assert.deepEqual(
+      (kept.response as { content: unknown }).content,
+      { auth: `Bearer ${SECRET}` },
+      'a redirect within the origin keeps them',
+    );
   });
 
-  it('drops Authorization on a redirect from https to http (clear text)', { skip: !openssl() && 'needs openssl to make a certificate' }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kwf-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-    const plain = await serve((req, res) => json(res, 200, { auth: req.headers.authorization ?? null }));
-    const seen: (string | undefined)[] = [];
-    const tls = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
-      seen.push(req.headers.authorization);
-      res.writeHead(301, { location: `${plain.url}/clear` });
-      res.end();
-    });
-    tls.listen(0, '127.0.0.1');
-    await once(tls, 'listening');
-    try {
-      const out = await call('HTTPRequestNode', { url: `https://127.0.0.1:${(tls.address() as AddressInfo).port}/secure`, verify_ssl: false, auth_type: 'basic', auth_username: 'svc', auth_password: SECRET });
-      assert.equal(out.status_code, 200);
-      assert.match(String(seen[0]), /^Basic /);
-      assert.equal(plain.requests.length, 1);
-      assert.equal(plain.requests[0]!.headers.authorization, undefined);
-    } finally {
-      tls.closeAllConnections();
-      tls.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'drops Authorization on a redirect from https to http (clear text)',
+    { skip: !openssl() && 'needs openssl to make a certificate' },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'kwf-tls-'));
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      );
+      const plain = await serve((req, res) => json(res, 200, { auth: req.headers.authorization ?? null }));
+      const seen: (string | undefined)[] = [];
+      const tls = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
+        seen.push(req.headers.authorization);
+        res.writeHead(301, { location: `${plain.url}/clear` });
+        res.end();
+      });
+      tls.listen(0, '127.0.0.1');
+      await once(tls, 'listening');
+      try {
+        const out = await call('HTTPRequestNode', {
+          url: `https://127.0.0.1:${(tls.address() as AddressInfo).port}/secure`,
+          verify_ssl: false,
+          auth_type: 'basic',
+          auth_username: 'svc',
+          auth_password: SECRET,
+        });
+        assert.equal(out.status_code, 200);
+        assert.match(String(seen[0]), /^Basic /);
+        assert.equal(plain.requests.length, 1);
+        assert.equal(plain.requests[0]!.headers.authorization, undefined);
+      } finally {
+        tls.closeAllConnections();
+        tls.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
-  it('verify_ssl: a self-signed certificate is refused by default and accepted with verify_ssl false', { skip: !openssl() && 'needs openssl to make a certificate' }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kwf-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-    const tls = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => json(res, 200, { tls: true }));
-    tls.listen(0, '127.0.0.1');
-    await once(tls, 'listening');
-    const url = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/`;
-    try {
-      const refused = await call('HTTPRequestNode', { url });
-      assert.equal(refused.error_type, 'ConnectionError');
-      assert.match(String(refused.error), /self.signed/i);
-      const accepted = await call('HTTPRequestNode', { url, verify_ssl: false });
-      assert.deepEqual((accepted.response as { content: unknown }).content, { tls: true });
-    } finally {
-      tls.closeAllConnections();
-      tls.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'verify_ssl: a self-signed certificate is refused by default and accepted with verify_ssl false',
+    { skip: !openssl() && 'needs openssl to make a certificate' },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'kwf-tls-'));
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      );
+      const tls = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) =>
+        json(res, 200, { tls: true }),
+      );
+      tls.listen(0, '127.0.0.1');
+      await once(tls, 'listening');
+      const url = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/`;
+      try {
+        const refused = await call('HTTPRequestNode', { url });
+        assert.equal(refused.error_type, 'ConnectionError');
+        assert.match(String(refused.error), /self.signed/i);
+        const accepted = await call('HTTPRequestNode', { url, verify_ssl: false });
+        assert.deepEqual((accepted.response as { content: unknown }).content, { tls: true });
+      } finally {
+        tls.closeAllConnections();
+        tls.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('goes through HTTP_PROXY by CONNECT, and straight to hosts in NO_PROXY', async () => {
     const s = await serve((_req, res) => json(res, 200, { ok: true }));
@@ -329,8 +438,9 @@ describe('HTTPRequestNode against node:http', () => {
       assert.equal(direct.status_code, 200);
       assert.equal(tunnels.length, 1);
     } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
       await disposeAll();
       proxy.close();
     }

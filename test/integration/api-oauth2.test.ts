@@ -96,13 +96,17 @@ connections:
   });
 
   it('refreshes refresh_buffer_seconds before expiry, with the refresh token the server gave', async () => {
-    const password = (buffer: number) => flow(`client_id: app, grant_type: password, username: ada, password: "\${secret:PASSWORD}", refresh_buffer_seconds: ${buffer}`);
+    const password = (buffer: number) =>
+      flow(`client_id: app, grant_type: password, username: ada, password: "\${secret:PASSWORD}", refresh_buffer_seconds: ${buffer}`);
     next = (r) => void ((r.body as { expires_in: number }).expires_in = 100);
     const first = await run(password(200), { env });
     assert.equal(first.results.auth!.refresh_token_present, true);
     const second = await run(password(200), { env }); // 100 s left < 200 s buffer: refresh now
     assert.notEqual(first.results.auth!.access_token, second.results.auth!.access_token);
-    assert.deepEqual(seen.map((s) => s.grant), ['password', 'refresh_token']);
+    assert.deepEqual(
+      seen.map((s) => s.grant),
+      ['password', 'refresh_token'],
+    );
     assert.equal(seen[1]!.body.refresh_token, (first.results.auth!.token_data as { refresh_token: string }).refresh_token);
     await run(password(200), { env }); // the refreshed token has 3600 s: cached
     assert.equal(seen.length, 2);
@@ -116,7 +120,10 @@ connections:
     assert.equal(r.status, 'succeeded');
     assert.equal(r.results.invoices!.status_code, 200);
     assert.equal(seen.length, 2, 'one new token');
-    assert.deepEqual(api.requests.slice(-2).map((q) => q.headers.authorization === `Bearer ${String(first.results.auth!.access_token)}`), [true, false]);
+    assert.deepEqual(
+      api.requests.slice(-2).map((q) => q.headers.authorization === `Bearer ${String(first.results.auth!.access_token)}`),
+      [true, false],
+    );
     // The next run starts with the fresh token: no 401 at all.
     const third = await run(cc(), { env });
     assert.notEqual(third.results.auth!.access_token, first.results.auth!.access_token);
@@ -137,22 +144,39 @@ connections:
   });
 
   it('the refresh_token grant uses the given refresh token; a password grant without a password is a validation error', async () => {
-    const out = await call('OAuth2Node', { token_url: tokenUrl, client_id: 'app', grant_type: 'refresh_token', refresh_token: 'rt-given-1' });
+    const out = await call('OAuth2Node', {
+      token_url: tokenUrl,
+      client_id: 'app',
+      grant_type: 'refresh_token',
+      refresh_token: 'rt-given-1',
+    });
     assert.equal(seen[0]!.body.refresh_token, 'rt-given-1');
     assert.equal(out.refresh_token_present, true);
-    await assert.rejects(call('OAuth2Node', { token_url: tokenUrl, client_id: 'app', grant_type: 'password', username: 'ada' }), /Username and password are required for password grant type/);
-    await assert.rejects(call('OAuth2Node', { token_url: tokenUrl, client_id: 'app', grant_type: 'authorization_code' }), /authorization_code grant needs 'code'/);
+    await assert.rejects(
+      call('OAuth2Node', { token_url: tokenUrl, client_id: 'app', grant_type: 'password', username: 'ada' }),
+      /Username and password are required for password grant type/,
+    );
+    await assert.rejects(
+      call('OAuth2Node', { token_url: tokenUrl, client_id: 'app', grant_type: 'authorization_code' }),
+      /authorization_code grant needs 'code'/,
+    );
   });
 
   it('a refused client (401 invalid_client) stops the run without showing the secret, even if the server echoes it', async () => {
     next = (r, req) => {
       r.statusCode = 401;
-      r.body = { error: 'invalid_client', error_description: `bad credentials ${Buffer.from(String(req.headers.authorization).slice(6), 'base64').toString()}` };
+      r.body = {
+        error: 'invalid_client',
+        error_description: `bad credentials ${Buffer.from(String(req.headers.authorization).slice(6), 'base64').toString()}`,
+      };
     };
     const r = await run(cc(), { env });
     assert.equal(r.status, 'failed');
     assert.equal(r.nodes.auth!.error?.type, 'NodeExecutionError');
-    assert.match(r.nodes.auth!.error!.message, /Failed to acquire OAuth token \(client_credentials grant\): HTTP 401 invalid_client: bad credentials billing:\*\*\*/);
+    assert.match(
+      r.nodes.auth!.error!.message,
+      /Failed to acquire OAuth token \(client_credentials grant\): HTTP 401 invalid_client: bad credentials billing:\*\*\*/,
+    );
     assert.ok(!visible(r).includes(CLIENT_SECRET));
   });
 
@@ -161,16 +185,25 @@ connections:
       r.statusCode = 503;
       r.body = { error: 'temporarily_unavailable' };
     };
-    const r = await run(cc().replace('scope: "invoices:read"}', 'scope: "invoices:read"}\n    retry: {max_attempts: 2, base_delay: 0.001}'), { env });
+    const r = await run(
+      cc().replace('scope: "invoices:read"}', 'scope: "invoices:read"}\n    retry: {max_attempts: 2, base_delay: 0.001}'),
+      { env },
+    );
     assert.equal(r.status, 'succeeded');
     assert.equal(r.nodes.auth!.attempts, 2);
     clearTokenCache();
     next = (r) => void delete (r.body as { access_token?: string }).access_token;
-    await assert.rejects(call('OAuth2Node', { token_url: tokenUrl, client_id: 'x' }), /Invalid OAuth response: missing access_token \(keys: token_type, expires_in\)/);
+    await assert.rejects(
+      call('OAuth2Node', { token_url: tokenUrl, client_id: 'x' }),
+      /Invalid OAuth response: missing access_token \(keys: token_type, expires_in\)/,
+    );
   });
 
   it('a refused connection raises retryably', async () => {
     const port = await closedPort();
-    await assert.rejects(call('OAuth2Node', { token_url: `http://127.0.0.1:${port}/token`, client_id: 'x' }), (e: Error & { retryable?: boolean }) => e.retryable === true && /ECONNREFUSED/.test(e.message));
+    await assert.rejects(
+      call('OAuth2Node', { token_url: `http://127.0.0.1:${port}/token`, client_id: 'x' }),
+      (e: Error & { retryable?: boolean }) => e.retryable === true && /ECONNREFUSED/.test(e.message),
+    );
   });
 });

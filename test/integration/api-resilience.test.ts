@@ -21,7 +21,10 @@ describe('HTTPRequestNode under engine policies', () => {
     assert.equal(s.requests.length, 3);
     assert.equal(r.nodes.call!.attempts, 3);
     assert.deepEqual((r.results.call!.response as { content: unknown }).content, { n: 3 });
-    assert.deepEqual(r.events.filter((e) => e.type === 'node-retry').map((e) => (e as { cause: string }).cause), ['status 503', 'status 503']);
+    assert.deepEqual(
+      r.events.filter((e) => e.type === 'node-retry').map((e) => (e as { cause: string }).cause),
+      ['status 503', 'status 503'],
+    );
   });
 
   it('gives up after max_attempts and stops the run with the last 503', async () => {
@@ -34,7 +37,9 @@ describe('HTTPRequestNode under engine policies', () => {
 
   it('waits as long as a 429 Retry-After says, not the policy backoff', async () => {
     // A 30 s base delay would time the test out: only Retry-After: 0 lets it finish at once.
-    const s = await serve((_req, res, n) => (n === 1 ? json(res, 429, { slow: 'down' }, { 'retry-after': '0' }) : json(res, 200, { ok: true })));
+    const s = await serve((_req, res, n) =>
+      n === 1 ? json(res, 429, { slow: 'down' }, { 'retry-after': '0' }) : json(res, 200, { ok: true }),
+    );
     const r = await run(node(`${s.url}/limited`, 'retry: {max_attempts: 2, base_delay: 30}'));
     assert.equal(r.status, 'succeeded');
     assert.equal(s.requests.length, 2);
@@ -58,7 +63,11 @@ describe('HTTPRequestNode under engine policies', () => {
     assert.equal(r.status, 'succeeded');
     assert.equal(r.nodes.call!.attempts, 3);
     assert.equal(s.requests.length, 3);
-    await Promise.all(s.requests.slice(0, 2).map(({ socket }) => new Promise((resolve) => (socket.closed ? resolve(undefined) : socket.once('close', resolve)))));
+    await Promise.all(
+      s.requests
+        .slice(0, 2)
+        .map(({ socket }) => new Promise((resolve) => (socket.closed ? resolve(undefined) : socket.once('close', resolve)))),
+    );
   });
 
   it('opens the circuit after consecutive failures, fails fast while open, and recovers through half-open', async (t) => {

@@ -10,7 +10,11 @@ const rest = (inputs: Record<string, unknown>, signal?: AbortSignal) => implemen
 /** 45 users served 20 a page, by page number, offset, cursor or Link header. */
 const USERS = Array.from({ length: 45 }, (_, i) => ({ id: i + 1 }));
 
-function pages(req: { url?: string; headers: Record<string, unknown> }, res: Parameters<Parameters<typeof listen>[0]>[1], base: string): void {
+function pages(
+  req: { url?: string; headers: Record<string, unknown> },
+  res: Parameters<Parameters<typeof listen>[0]>[1],
+  base: string,
+): void {
   const u = new URL(req.url!, base);
   const size = Number(u.searchParams.get('per_page') ?? u.searchParams.get('limit') ?? 20);
   if (u.pathname === '/v2/users') {
@@ -28,7 +32,8 @@ function pages(req: { url?: string; headers: Record<string, unknown> }, res: Par
   }
   if (u.pathname === '/v2/linked') {
     const page = Number(u.searchParams.get('p') ?? 1);
-    const headers: Record<string, string> = page * size < USERS.length ? { link: `</v2/linked?p=${page + 1}>; rel="next", </v2/linked?p=1>; rel="first"` } : {};
+    const headers: Record<string, string> =
+      page * size < USERS.length ? { link: `</v2/linked?p=${page + 1}>; rel="next", </v2/linked?p=1>; rel="first"` } : {};
     return json(res, 200, USERS.slice((page - 1) * size, page * size), headers);
   }
   json(res, 404, { error: { message: `no route ${u.pathname}` } });
@@ -38,7 +43,14 @@ describe('RESTClientNode against node:http', () => {
   const serve = useServers();
 
   it('builds base_url + version + resource with escaped path_params, sends query and JSON headers, returns Kailash outputs', async () => {
-    const s = await serve((req, res) => json(res, 200, { url: req.url, accept: req.headers.accept, auth: req.headers.authorization }, { 'x-ratelimit-remaining': '41', 'x-ratelimit-limit': '60' }));
+    const s = await serve((req, res) =>
+      json(
+        res,
+        200,
+        { url: req.url, accept: req.headers.accept, auth: req.headers.authorization },
+        { 'x-ratelimit-remaining': '41', 'x-ratelimit-limit': '60' },
+      ),
+    );
     const r = await run(
       `nodes:
   - id: get_user
@@ -70,26 +82,54 @@ describe('RESTClientNode against node:http', () => {
     const out = await rest({ base_url: s.url, resource: 'users', method: 'POST', data: { name: 'Ada' } });
     assert.equal(out.status_code, 201);
     assert.deepEqual(out.data, { type: 'application/json', body: { name: 'Ada' } });
-    await assert.rejects(rest({ base_url: s.url, resource: 'users/{id}', path_params: {} }), /Missing required path parameter 'id' for resource 'users\/\{id\}'/);
+    await assert.rejects(
+      rest({ base_url: s.url, resource: 'users/{id}', path_params: {} }),
+      /Missing required path parameter 'id' for resource 'users\/\{id\}'/,
+    );
   });
 
   it('follows page-number pagination up to the total, combining the items', async () => {
     const s = await serve((req, res) => pages(req, res, 'http://x'));
-    const out = await rest({ base_url: s.url, version: 'v2', resource: 'users', paginate: true, pagination_params: { type: 'page', limit: 20, total_path: 'meta.total' } });
+    const out = await rest({
+      base_url: s.url,
+      version: 'v2',
+      resource: 'users',
+      paginate: true,
+      pagination_params: { type: 'page', limit: 20, total_path: 'meta.total' },
+    });
     assert.deepEqual(out.data, USERS);
-    assert.deepEqual(s.requests.map((q) => q.url), ['/v2/users?per_page=20', '/v2/users?per_page=20&page=2', '/v2/users?per_page=20&page=3']);
-    assert.deepEqual((out.metadata as { pagination: Record<string, unknown> }).pagination, { total: 45, page: 1, pages_fetched: 3, items_fetched: 45, complete: true });
+    assert.deepEqual(
+      s.requests.map((q) => q.url),
+      ['/v2/users?per_page=20', '/v2/users?per_page=20&page=2', '/v2/users?per_page=20&page=3'],
+    );
+    assert.deepEqual((out.metadata as { pagination: Record<string, unknown> }).pagination, {
+      total: 45,
+      page: 1,
+      pages_fetched: 3,
+      items_fetched: 45,
+      complete: true,
+    });
   });
 
   it('follows offset, cursor and Link-header pagination, and stops at max_pages', async () => {
     const s = await serve((req, res) => pages(req, res, 'http://x'));
-    const offset = await rest({ base_url: s.url, resource: 'v2/offset', paginate: true, pagination_params: { type: 'offset', items_path: 'items', limit: 20 } });
+    const offset = await rest({
+      base_url: s.url,
+      resource: 'v2/offset',
+      paginate: true,
+      pagination_params: { type: 'offset', items_path: 'items', limit: 20 },
+    });
     assert.deepEqual(offset.data, USERS);
     const cursor = await rest({ base_url: s.url, resource: 'v2/cursor', paginate: true, pagination_params: { type: 'cursor' } });
     assert.deepEqual(cursor.data, USERS);
     const linked = await rest({ base_url: s.url, resource: 'v2/linked', paginate: true, pagination_params: { type: 'link' } });
     assert.deepEqual(linked.data, USERS);
-    const capped = await rest({ base_url: s.url, resource: 'v2/cursor', paginate: true, pagination_params: { type: 'cursor', max_pages: 2 } });
+    const capped = await rest({
+      base_url: s.url,
+      resource: 'v2/cursor',
+      paginate: true,
+      pagination_params: { type: 'cursor', max_pages: 2 },
+    });
     assert.equal((capped.data as unknown[]).length, 40);
     assert.equal((capped.metadata as { pagination: { complete: boolean } }).pagination.complete, false);
   });
@@ -114,7 +154,7 @@ describe('RESTClientNode against node:http', () => {
     await requestSocketsClosed({ ...s, requests: s.requests.slice(2) });
   });
 
-  it('a 4xx gives Kailash\'s failure dict with the server\'s message and stops the run', async () => {
+  it("a 4xx gives Kailash's failure dict with the server's message and stops the run", async () => {
     const s = await serve((req, res) => pages(req, res, 'http://x'));
     const r = await run(`nodes:\n  - {id: r, type: RESTClientNode, config: {base_url: "${s.url}", resource: nowhere}}\n`);
     assert.equal(r.status, 'failed');
@@ -132,7 +172,9 @@ describe('RESTClientNode against node:http', () => {
 
   it('a 503 is retried by the retry policy, honouring Retry-After; a refused connection fails as ConnectionError', async () => {
     const s = await serve((_req, res, n) => (n === 1 ? json(res, 503, { error: 'busy' }, { 'retry-after': '0' }) : json(res, 200, [1, 2])));
-    const r = await run(`nodes:\n  - id: r\n    type: RESTClientNode\n    config: {base_url: "${s.url}", resource: x}\n    retry: {max_attempts: 2, base_delay: 30}\n`);
+    const r = await run(
+      `nodes:\n  - id: r\n    type: RESTClientNode\n    config: {base_url: "${s.url}", resource: x}\n    retry: {max_attempts: 2, base_delay: 30}\n`,
+    );
     assert.equal(r.status, 'succeeded');
     assert.deepEqual(r.results.r!.data, [1, 2]);
     const port = await closedPort();

@@ -64,7 +64,9 @@ export async function listen(handler: Handler): Promise<TestServer> {
 /** Resolves when every socket that carried a request has closed (the client hung up). */
 export async function requestSocketsClosed(s: TestServer): Promise<void> {
   // Not events.once: a reset socket emits 'error' before 'close', which would reject it.
-  await Promise.all(s.requests.map(({ socket }) => new Promise((resolve) => (socket.closed ? resolve(undefined) : socket.once('close', resolve)))));
+  await Promise.all(
+    s.requests.map(({ socket }) => new Promise((resolve) => (socket.closed ? resolve(undefined) : socket.once('close', resolve)))),
+  );
 }
 
 /** A port nothing listens on: bound, then released. */
@@ -89,7 +91,16 @@ export function context(signal: AbortSignal = new AbortController().signal): Run
     },
     runWorkflow: () => Promise.reject(new Error('no sub-workflows in API tests')),
   };
-  return { runId: 'test-run', nodeId: 'node', signal, attempt: 1, idempotencyKey: 'test-run:node:1', baseDir: process.cwd(), roots: [], services };
+  return {
+    runId: 'test-run',
+    nodeId: 'node',
+    signal,
+    attempt: 1,
+    idempotencyKey: 'test-run:node:1',
+    baseDir: process.cwd(),
+    roots: [],
+    services,
+  };
 }
 
 /** Runs a node's `run` directly with the catalog's defaults filled in, as the engine would. */
@@ -105,7 +116,10 @@ export interface Ran extends RunResult {
 }
 
 /** Runs YAML through LocalRuntime, as the CLI does, collecting events. */
-export async function run(yaml: string, options: { env?: Record<string, string>; parameters?: RunOptions['parameters']; signal?: AbortSignal } = {}): Promise<Ran> {
+export async function run(
+  yaml: string,
+  options: { env?: Record<string, string>; parameters?: RunOptions['parameters']; signal?: AbortSignal } = {},
+): Promise<Ran> {
   const events: RunEvent[] = [];
   const runtime = new LocalRuntime({ env: options.env ?? {} });
   const result = await runtime.execute(parseWorkflow(yaml), {

@@ -26,7 +26,11 @@ describe('WebhookVerifyNode on deliveries sent over HTTP', () => {
   after(() => receiver.close());
 
   /** A sender as GitHub or Stripe would be: signs the raw body and POSTs it; returns what the receiver got. */
-  async function deliver(body: string, sign: (body: string, ts: string) => Record<string, string>, event = 'order.paid'): Promise<Delivery> {
+  async function deliver(
+    body: string,
+    sign: (body: string, ts: string) => Record<string, string>,
+    event = 'order.paid',
+  ): Promise<Delivery> {
     const ts = String(Math.floor(Date.now() / 1000));
     const headers = { 'content-type': 'application/json', 'x-event-type': event, 'x-timestamp': ts, ...sign(body, ts) };
     await new Promise<void>((resolve, reject) => {
@@ -65,12 +69,18 @@ parameters: {verify: ${JSON.stringify(d)}}
     const b64 = createHmac('sha256', SECRET).update(d.payload).digest('base64');
     assert.equal((await verify({ ...d, signature: b64, signature_prefix: '', webhook_secret: SECRET })).verified, true);
     const sha1 = `sha1=${hex('sha1', d.payload)}`;
-    assert.equal((await verify({ ...d, signature: sha1, algorithm: 'sha1', signature_prefix: 'sha1=', webhook_secret: SECRET })).verified, true);
+    assert.equal(
+      (await verify({ ...d, signature: sha1, algorithm: 'sha1', signature_prefix: 'sha1=', webhook_secret: SECRET })).verified,
+      true,
+    );
     const upper = `sha512=${hex('sha512', d.payload).toUpperCase()}`;
-    assert.equal((await verify({ ...d, signature: upper, algorithm: 'sha512', signature_prefix: 'sha512=', webhook_secret: SECRET })).verified, true);
+    assert.equal(
+      (await verify({ ...d, signature: upper, algorithm: 'sha512', signature_prefix: 'sha512=', webhook_secret: SECRET })).verified,
+      true,
+    );
   });
 
-  it('a tampered body, a wrong secret or another algorithm\'s prefix is verified: false with a reason, and no data', async () => {
+  it("a tampered body, a wrong secret or another algorithm's prefix is verified: false with a reason, and no data", async () => {
     const d = await deliver('{"amount": 10}', github);
     const tampered = await verify({ ...d, payload: '{"amount": 10000}', webhook_secret: SECRET });
     assert.deepEqual(tampered, { verified: false, event_type: null, data: null, error: 'The signature does not match the payload.' });
@@ -87,27 +97,51 @@ parameters: {verify: ${JSON.stringify(d)}}
   it('rejects replays: a stale or future timestamp, or a missing timestamp header', async () => {
     const d = await deliver('{"x":1}', stripeLike);
     const old = String(Math.floor(Date.now() / 1000) - 3600);
-    const stale = await verify({ ...d, headers: { ...d.headers, 'x-timestamp': old }, signature: `sha256=${hex('sha256', `${old}.${d.payload}`)}`, webhook_secret: SECRET, timestamp_header: 'X-Timestamp', tolerance_seconds: 300 });
+    const stale = await verify({
+      ...d,
+      headers: { ...d.headers, 'x-timestamp': old },
+      signature: `sha256=${hex('sha256', `${old}.${d.payload}`)}`,
+      webhook_secret: SECRET,
+      timestamp_header: 'X-Timestamp',
+      tolerance_seconds: 300,
+    });
     assert.equal(stale.verified, false);
     assert.match(String(stale.error), /is 3\d{3} s old, beyond the 300 s tolerance/);
     const future = String(Math.floor(Date.now() / 1000) + 3600);
-    const ahead = await verify({ ...d, headers: { ...d.headers, 'x-timestamp': future }, webhook_secret: SECRET, timestamp_header: 'X-Timestamp' });
+    const ahead = await verify({
+      ...d,
+      headers: { ...d.headers, 'x-timestamp': future },
+      webhook_secret: SECRET,
+      timestamp_header: 'X-Timestamp',
+    });
     assert.match(String(ahead.error), /in the future/);
     const { 'x-timestamp': _, ...without } = d.headers;
     const missing = await verify({ ...d, headers: without, webhook_secret: SECRET, timestamp_header: 'X-Timestamp' });
     assert.equal(missing.error, 'The X-Timestamp header is missing.');
     // The signature binds the timestamp: moving it forward to pass the window breaks the signature.
     const fresh = String(Math.floor(Date.now() / 1000));
-    const replay = await verify({ ...d, headers: { ...d.headers, 'x-timestamp': fresh }, signature: `sha256=${hex('sha256', `${old}.${d.payload}`)}`, webhook_secret: SECRET, timestamp_header: 'X-Timestamp' });
+    const replay = await verify({
+      ...d,
+      headers: { ...d.headers, 'x-timestamp': fresh },
+      signature: `sha256=${hex('sha256', `${old}.${d.payload}`)}`,
+      webhook_secret: SECRET,
+      timestamp_header: 'X-Timestamp',
+    });
     assert.equal(replay.verified, false);
   });
 
   it('never shows the secret, even when the delivery carries it; an unknown algorithm is a validation error', async () => {
     const d = await deliver(`{"leak": "${SECRET}"}`, github);
-    const r = await run(`nodes:\n  - {id: v, type: WebhookVerifyNode, config: {webhook_secret: "\${secret:WEBHOOK_SECRET}"}}\nparameters: {v: ${JSON.stringify({ ...d, payload: d.payload + ' ' })}}\n`, { env });
+    const r = await run(
+      `nodes:\n  - {id: v, type: WebhookVerifyNode, config: {webhook_secret: "\${secret:WEBHOOK_SECRET}"}}\nparameters: {v: ${JSON.stringify({ ...d, payload: d.payload + ' ' })}}\n`,
+      { env },
+    );
     assert.equal(r.results.v!.verified, false);
     assert.ok(!visible(r).includes(SECRET));
-    const bad = await run(`nodes:\n  - {id: v, type: WebhookVerifyNode, config: {webhook_secret: "\${secret:WEBHOOK_SECRET}", algorithm: md99}}\nparameters: {v: ${JSON.stringify(d)}}\n`, { env });
+    const bad = await run(
+      `nodes:\n  - {id: v, type: WebhookVerifyNode, config: {webhook_secret: "\${secret:WEBHOOK_SECRET}", algorithm: md99}}\nparameters: {v: ${JSON.stringify(d)}}\n`,
+      { env },
+    );
     assert.equal(bad.nodes.v!.error?.type, 'NodeValidationError');
     assert.match(bad.nodes.v!.error!.message, /Unsupported HMAC algorithm 'md99'/);
     assert.ok(!visible(bad).includes(SECRET));

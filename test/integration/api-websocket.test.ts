@@ -20,7 +20,12 @@ describe('WebSocketNode against a ws server', () => {
     http = createServer();
     wss = new WebSocketServer({
       server: http,
-      verifyClient: ({ req }, cb) => (req.url === '/private' && req.headers.authorization !== `Bearer ${SECRET}` ? cb(false, 401, 'Unauthorized') : req.url === '/broken' ? cb(false, 503) : cb(true)),
+      verifyClient: ({ req }, cb) =>
+        req.url === '/private' && req.headers.authorization !== `Bearer ${SECRET}`
+          ? cb(false, 401, 'Unauthorized')
+          : req.url === '/broken'
+            ? cb(false, 503)
+            : cb(true),
       maxPayload: 64 * 1024 * 1024,
     });
     wss.on('connection', (ws, req) => {
@@ -29,8 +34,10 @@ describe('WebSocketNode against a ws server', () => {
       const path = req.url ?? '/';
       ws.on('message', (data) => {
         const text = data.toString();
-        if (path === '/echo' || path === '/private') ws.send(JSON.stringify({ echo: JSON.parse(text), auth: req.headers.authorization ?? null }));
-        if (path === '/prices' && JSON.parse(text).action === 'subscribe') for (let i = 1; i <= 5; i++) ws.send(JSON.stringify({ price: 100 + i }));
+        if (path === '/echo' || path === '/private')
+          ws.send(JSON.stringify({ echo: JSON.parse(text), auth: req.headers.authorization ?? null }));
+        if (path === '/prices' && JSON.parse(text).action === 'subscribe')
+          for (let i = 1; i <= 5; i++) ws.send(JSON.stringify({ price: 100 + i }));
         if (path === '/bye') {
           ws.send('plain text, not JSON');
           ws.close(1000, 'done');
@@ -66,20 +73,32 @@ describe('WebSocketNode against a ws server', () => {
       { env },
     );
     assert.equal(r.status, 'succeeded');
-    assert.deepEqual(r.results.ticker, { responses: [{ price: 101 }, { price: 102 }, { price: 103 }], response: { price: 101 }, closed: true });
+    assert.deepEqual(r.results.ticker, {
+      responses: [{ price: 101 }, { price: 102 }, { price: 103 }],
+      response: { price: 101 },
+      closed: true,
+    });
     assert.equal(sockets[0]!.req.headers.authorization, `Bearer ${SECRET}`);
     assert.equal(await sockets[0]!.closed, 1000);
   });
 
   it('redacts a secret the server echoes back', async () => {
-    const r = await run(`nodes:\n  - id: e\n    type: WebSocketNode\n    config: {websocket_url: "${base}/private", headers: {Authorization: "Bearer \${secret:WS_TOKEN}"}, message: {hello: 1}}\n`, { env });
+    const r = await run(
+      `nodes:\n  - id: e\n    type: WebSocketNode\n    config: {websocket_url: "${base}/private", headers: {Authorization: "Bearer \${secret:WS_TOKEN}"}, message: {hello: 1}}\n`,
+      { env },
+    );
     assert.equal(r.status, 'succeeded');
     assert.deepEqual(r.results.e!.response, { echo: { hello: 1 }, auth: 'Bearer ***' });
     assert.ok(!visible(r).includes(SECRET));
   });
 
   it('returns what arrived when the timeout comes first, and still closes cleanly', async () => {
-    const out = await call('WebSocketNode', { websocket_url: `${base}/prices`, message: { action: 'subscribe' }, receive_count: 10, timeout: 0.3 });
+    const out = await call('WebSocketNode', {
+      websocket_url: `${base}/prices`,
+      message: { action: 'subscribe' },
+      receive_count: 10,
+      timeout: 0.3,
+    });
     assert.equal((out.responses as unknown[]).length, 5);
     assert.equal(out.closed, true);
     assert.equal(await sockets[0]!.closed, 1000);
@@ -94,14 +113,28 @@ describe('WebSocketNode against a ws server', () => {
 
   it('a refused connection, a refused handshake (401, 503) and a handshake timeout raise, retryable or not', async () => {
     const port = await closedPort();
-    await assert.rejects(call('WebSocketNode', { websocket_url: `ws://127.0.0.1:${port}/x` }), (e: Error & { type?: string; retryable?: boolean }) => e.type === 'ConnectionError' && e.retryable === true && /ECONNREFUSED/.test(e.message));
-    await assert.rejects(call('WebSocketNode', { websocket_url: `${base}/private` }), (e: Error & { retryable?: boolean }) => /handshake with ws:\/\/127\.0\.0\.1:\d+ was refused: HTTP 401/.test(e.message) && e.retryable === false);
-    await assert.rejects(call('WebSocketNode', { websocket_url: `${base}/broken` }), (e: Error & { retryable?: boolean }) => /HTTP 503/.test(e.message) && e.retryable === true);
+    await assert.rejects(
+      call('WebSocketNode', { websocket_url: `ws://127.0.0.1:${port}/x` }),
+      (e: Error & { type?: string; retryable?: boolean }) =>
+        e.type === 'ConnectionError' && e.retryable === true && /ECONNREFUSED/.test(e.message),
+    );
+    await assert.rejects(
+      call('WebSocketNode', { websocket_url: `${base}/private` }),
+      (e: Error & { retryable?: boolean }) =>
+        /handshake with ws:\/\/127\.0\.0\.1:\d+ was refused: HTTP 401/.test(e.message) && e.retryable === false,
+    );
+    await assert.rejects(
+      call('WebSocketNode', { websocket_url: `${base}/broken` }),
+      (e: Error & { retryable?: boolean }) => /HTTP 503/.test(e.message) && e.retryable === true,
+    );
     const silent = createServer(); // accepts the upgrade request but never answers it
     silent.listen(0, '127.0.0.1');
     await once(silent, 'listening');
     try {
-      await assert.rejects(call('WebSocketNode', { websocket_url: `ws://127.0.0.1:${(silent.address() as AddressInfo).port}/`, timeout: 0.2 }), (e: Error & { type?: string }) => e.type === 'TimeoutError');
+      await assert.rejects(
+        call('WebSocketNode', { websocket_url: `ws://127.0.0.1:${(silent.address() as AddressInfo).port}/`, timeout: 0.2 }),
+        (e: Error & { type?: string }) => e.type === 'TimeoutError',
+      );
     } finally {
       silent.closeAllConnections();
       silent.close();
@@ -111,7 +144,10 @@ describe('WebSocketNode against a ws server', () => {
   it('aborting the run terminates the socket at once', async () => {
     const abort = new AbortController();
     wss.once('connection', () => setImmediate(() => abort.abort()));
-    const r = await run(`nodes:\n  - {id: w, type: WebSocketNode, config: {websocket_url: "${base}/echo", receive_count: 1, timeout: 30}}\n`, { signal: abort.signal });
+    const r = await run(
+      `nodes:\n  - {id: w, type: WebSocketNode, config: {websocket_url: "${base}/echo", receive_count: 1, timeout: 30}}\n`,
+      { signal: abort.signal },
+    );
     assert.equal(r.status, 'cancelled');
     assert.equal(await sockets[0]!.closed, 1006, 'terminated, not closed politely');
   });
@@ -120,7 +156,10 @@ describe('WebSocketNode against a ws server', () => {
     const previous = process.env.KAILASH_MAX_RESPONSE_MB;
     process.env.KAILASH_MAX_RESPONSE_MB = '1';
     try {
-      await assert.rejects(call('WebSocketNode', { websocket_url: `${base}/huge`, message: 'go' }), (e: Error & { type?: string }) => e.type === 'ResponseTooLargeError' && /exceeds 1 MB/.test(e.message));
+      await assert.rejects(
+        call('WebSocketNode', { websocket_url: `${base}/huge`, message: 'go' }),
+        (e: Error & { type?: string }) => e.type === 'ResponseTooLargeError' && /exceeds 1 MB/.test(e.message),
+      );
       assert.equal(await sockets[0]!.closed, 1009);
     } finally {
       if (previous === undefined) delete process.env.KAILASH_MAX_RESPONSE_MB;

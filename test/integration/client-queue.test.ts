@@ -11,10 +11,31 @@ const ROOT = join(__dirname, '..', '..');
 
 describe('the editor’s run host sends a run to a worker queue (Redis at 127.0.0.1:6379)', () => {
   it('submits, streams the worker’s events and returns its result', { timeout: 60_000 }, async () => {
-    const dir = workspace({ 'q.workflow.yaml': 'name: queued\nnodes:\n  - {id: a, type: PythonCodeNode, config: {code: "result = 6 * 7"}}\n' });
+    const dir = workspace({
+      'q.workflow.yaml': 'name: queued\nnodes:\n  - {id: a, type: PythonCodeNode, config: {code: "result = 6 * 7"}}\n',
+    });
     const queue = `kwf-client-${randomUUID().slice(0, 8)}`;
-    const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'runtime', 'cli', 'bin.ts'), 'worker', '--redis', 'redis://127.0.0.1:6379', '--queue', queue, '--root', dir], { cwd: ROOT, stdio: 'ignore' });
-    const host = fork(join(ROOT, 'client', 'run-host.ts'), [], { execArgv: ['--import', 'tsx'], cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const worker = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'runtime', 'cli', 'bin.ts'),
+        'worker',
+        '--redis',
+        'redis://127.0.0.1:6379',
+        '--queue',
+        queue,
+        '--root',
+        dir,
+      ],
+      { cwd: ROOT, stdio: 'ignore' },
+    );
+    const host = fork(join(ROOT, 'client', 'run-host.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     try {
       const events: string[] = [];
       const done = new Promise<FromHost>((resolve) =>

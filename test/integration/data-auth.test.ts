@@ -37,7 +37,13 @@ describe('JWTAuthNode', () => {
   after(() => new Promise<void>((r) => jwks.close(() => r())));
 
   it('generates an HS256 token and verifies exp, iss and aud', async () => {
-    const g = await jwt({ action: 'generate', payload: { sub: 'svc-1', role: 'exporter' }, expire_minutes: 15, issuer: 'kw', audience: 'billing' });
+    const g = await jwt({
+      action: 'generate',
+      payload: { sub: 'svc-1', role: 'exporter' },
+      expire_minutes: 15,
+      issuer: 'kw',
+      audience: 'billing',
+    });
     assert.equal(g.status, 'succeeded', JSON.stringify(g.error));
     const token = String(g.output!.token);
     const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
@@ -45,7 +51,10 @@ describe('JWTAuthNode', () => {
     assert.equal(new Date(String(g.output!.expires_at)).getTime(), claims.exp * 1000);
     const ok = await jwt({ action: 'verify', token, issuer: 'kw', audience: 'billing' });
     assert.equal(ok.output!.valid, true);
-    assert.deepEqual({ sub: (ok.output!.payload as Record<string, unknown>).sub, role: (ok.output!.payload as Record<string, unknown>).role }, { sub: 'svc-1', role: 'exporter' });
+    assert.deepEqual(
+      { sub: (ok.output!.payload as Record<string, unknown>).sub, role: (ok.output!.payload as Record<string, unknown>).role },
+      { sub: 'svc-1', role: 'exporter' },
+    );
     const aud = await jwt({ action: 'verify', token, issuer: 'kw', audience: 'other' });
     assert.deepEqual(aud.output, { valid: false, payload: null, error: 'Invalid audience' });
     const iss = await jwt({ action: 'verify', token, issuer: 'someone-else' });
@@ -57,9 +66,15 @@ describe('JWTAuthNode', () => {
   it('refuses expired and not-yet-valid tokens', async () => {
     const key = new TextEncoder().encode(SECRET);
     const now = Math.floor(Date.now() / 1000);
-    const expired = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(now - 10).sign(key);
+    const expired = await new SignJWT({ sub: 'x' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(now - 10)
+      .sign(key);
     assert.equal((await jwt({ action: 'verify', token: expired })).output!.error, 'Token has expired');
-    const early = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'HS256' }).setNotBefore(now + 600).sign(key);
+    const early = await new SignJWT({ sub: 'x' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setNotBefore(now + 600)
+      .sign(key);
     assert.equal((await jwt({ action: 'verify', token: early })).output!.error, 'Token is not yet valid (nbf)');
     assert.deepEqual((await jwt({ action: 'verify', token: '' })).output, { valid: false, payload: null, error: 'No token provided' });
   });
@@ -71,28 +86,84 @@ describe('JWTAuthNode', () => {
     const publicPem = pem(rsa.publicKey, 'spki');
     const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'admin', exp: Math.floor(Date.now() / 1000) + 60 })}`;
     const forged = `${head}.${createHmac('sha256', publicPem).update(head).digest('base64url')}`;
-    const r2 = await runNode(rt, 'JWTAuthNode', { action: 'verify', algorithm: 'RS256', token: forged, public_key: publicPem, secret_key: 'unused' });
+    const r2 = await runNode(rt, 'JWTAuthNode', {
+      action: 'verify',
+      algorithm: 'RS256',
+      token: forged,
+      public_key: publicPem,
+      secret_key: 'unused',
+    });
     assert.equal(r2.output!.valid, false);
     assert.match(String(r2.output!.error), /Algorithm not allowed/);
-    const r3 = await runNode(rt, 'JWTAuthNode', { action: 'verify', algorithm: 'HS256', token: forged, jwks_url: `${jwksUrl}/jwks`, secret_key: 'x' });
+    const r3 = await runNode(rt, 'JWTAuthNode', {
+      action: 'verify',
+      algorithm: 'HS256',
+      token: forged,
+      jwks_url: `${jwksUrl}/jwks`,
+      secret_key: 'x',
+    });
     assert.match(r3.error!.message, /jwks_url needs RS256 or ES256/);
   });
 
   it('signs and verifies RS256 and ES256 with PEM keys, and RS256 against a JWKS URL', async () => {
-    const rs = await runNode(rt, 'JWTAuthNode', { action: 'generate', algorithm: 'RS256', private_key: pem(rsa.privateKey, 'pkcs8'), secret_key: 'unused', payload: { sub: 'r' } });
+    const rs = await runNode(rt, 'JWTAuthNode', {
+      action: 'generate',
+      algorithm: 'RS256',
+      private_key: pem(rsa.privateKey, 'pkcs8'),
+      secret_key: 'unused',
+      payload: { sub: 'r' },
+    });
     assert.equal(rs.status, 'succeeded', JSON.stringify(rs.error));
     const token = String(rs.output!.token);
-    const byPem = await runNode(rt, 'JWTAuthNode', { action: 'verify', algorithm: 'RS256', token, public_key: pem(rsa.publicKey, 'spki'), secret_key: 'unused' });
+    const byPem = await runNode(rt, 'JWTAuthNode', {
+      action: 'verify',
+      algorithm: 'RS256',
+      token,
+      public_key: pem(rsa.publicKey, 'spki'),
+      secret_key: 'unused',
+    });
     assert.equal(byPem.output!.valid, true);
-    const kidToken = await new SignJWT({ sub: 'j' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setExpirationTime('5m').sign(rsa.privateKey);
-    const byJwks = await runNode(rt, 'JWTAuthNode', { action: 'verify', algorithm: 'RS256', token: kidToken, jwks_url: `${jwksUrl}/jwks`, secret_key: 'unused' });
+    const kidToken = await new SignJWT({ sub: 'j' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setExpirationTime('5m')
+      .sign(rsa.privateKey);
+    const byJwks = await runNode(rt, 'JWTAuthNode', {
+      action: 'verify',
+      algorithm: 'RS256',
+      token: kidToken,
+      jwks_url: `${jwksUrl}/jwks`,
+      secret_key: 'unused',
+    });
     assert.equal(byJwks.output!.valid, true, JSON.stringify(byJwks.output));
-    const down = await runNode(rt, 'JWTAuthNode', { action: 'verify', algorithm: 'RS256', token: kidToken, jwks_url: `${jwksUrl}/broken`, secret_key: 'unused' });
+    const down = await runNode(rt, 'JWTAuthNode', {
+      action: 'verify',
+      algorithm: 'RS256',
+      token: kidToken,
+      jwks_url: `${jwksUrl}/broken`,
+      secret_key: 'unused',
+    });
     assert.equal(down.status, 'failed', 'a JWKS that cannot be fetched fails the node');
-    const es = await runNode(rt, 'JWTAuthNode', { action: 'generate', algorithm: 'ES256', private_key: pem(ec.privateKey, 'pkcs8'), secret_key: 'unused', payload: { sub: 'e' } });
-    const esOk = await runNode(rt, 'JWTAuthNode', { action: 'verify', algorithm: 'ES256', token: es.output!.token, public_key: pem(ec.publicKey, 'spki'), secret_key: 'unused' });
+    const es = await runNode(rt, 'JWTAuthNode', {
+      action: 'generate',
+      algorithm: 'ES256',
+      private_key: pem(ec.privateKey, 'pkcs8'),
+      secret_key: 'unused',
+      payload: { sub: 'e' },
+    });
+    const esOk = await runNode(rt, 'JWTAuthNode', {
+      action: 'verify',
+      algorithm: 'ES256',
+      token: es.output!.token,
+      public_key: pem(ec.publicKey, 'spki'),
+      secret_key: 'unused',
+    });
     assert.equal(esOk.output!.valid, true);
-    const wrongFamily = await runNode(rt, 'JWTAuthNode', { action: 'generate', algorithm: 'ES256', private_key: pem(rsa.privateKey, 'pkcs8'), secret_key: 'unused' });
+    const wrongFamily = await runNode(rt, 'JWTAuthNode', {
+      action: 'generate',
+      algorithm: 'ES256',
+      private_key: pem(rsa.privateKey, 'pkcs8'),
+      secret_key: 'unused',
+    });
     assert.match(wrongFamily.error!.message, /ES256 needs an EC P-256 key/);
   });
 
@@ -163,7 +234,14 @@ describe('LDAPAuthNode', { skip: hasCommand('slapd') ? false : 'slapd not instal
   after(() => ldap?.stop());
 
   const login = (username: string, password: string, extra: Record<string, unknown> = {}) =>
-    runNode(rt, 'LDAPAuthNode', { ldap_server: ldap.url, search_base: 'ou=people,dc=example,dc=org', user_filter: '(uid={username})', username, password, ...extra });
+    runNode(rt, 'LDAPAuthNode', {
+      ldap_server: ldap.url,
+      search_base: 'ou=people,dc=example,dc=org',
+      user_filter: '(uid={username})',
+      username,
+      password,
+      ...extra,
+    });
 
   it('binds, reads the entry and finds the groups', async () => {
     const r = await login('jdoe', '${secret:JDOE_PW}', { attributes: ['telephoneNumber'] });
@@ -213,7 +291,13 @@ describe('LDAPAuthNode', { skip: hasCommand('slapd') ? false : 'slapd not instal
   });
 
   it('fails the node when the server is down, and keeps the password out of it', async () => {
-    const r = await runNode(rt, 'LDAPAuthNode', { ldap_server: 'ldap://127.0.0.1:1', search_base: 'dc=example,dc=org', user_filter: '(uid={username})', username: 'jdoe', password: '${secret:JDOE_PW}' });
+    const r = await runNode(rt, 'LDAPAuthNode', {
+      ldap_server: 'ldap://127.0.0.1:1',
+      search_base: 'dc=example,dc=org',
+      user_filter: '(uid={username})',
+      username: 'jdoe',
+      password: '${secret:JDOE_PW}',
+    });
     assert.equal(r.status, 'failed');
     assert.match(r.error!.message, /LDAP ldap:\/\/127\.0\.0\.1:1 failed/);
     assert.doesNotMatch(JSON.stringify(r.result), /pw-jdoe-Secret/);

@@ -22,7 +22,9 @@ function folder(files: Record<string, string | Buffer>): string {
 
 describe('CSVReaderNode', () => {
   it("reads rows as Kailash's csv.reader loop does: BOM kept, quotes, newlines in fields, blank lines, short and long rows", async () => {
-    const dir = folder({ 'in.csv': '\ufeffid,name,note\r\n1,"Doe, Jane","line one\r\nline two"\r\n\r\n2,Bob\r\n3,Eve,x,extra1,extra2\r\n' });
+    const dir = folder({
+      'in.csv': '\ufeffid,name,note\r\n1,"Doe, Jane","line one\r\nline two"\r\n\r\n2,Bob\r\n3,Eve,x,extra1,extra2\r\n',
+    });
     const r = await runNode(rt, 'CSVReaderNode', { file_path: 'in.csv', index_column: 'name' }, { baseDir: dir });
     assert.equal(r.status, 'succeeded', JSON.stringify(r.error));
     assert.deepEqual(r.output!.data, [
@@ -60,9 +62,12 @@ describe('CSVReaderNode', () => {
 });
 
 describe('CSVWriterNode', () => {
-  it("writes dict rows as csv.DictWriter does: columns of the first row, str() cells, \\r\\n line ends", async () => {
+  it('writes dict rows as csv.DictWriter does: columns of the first row, str() cells, \\r\\n line ends', async () => {
     const dir = tempDir();
-    const data = [{ id: 1, ok: true, tags: ['a', 'b'], note: null }, { id: 2, ok: false, note: 'semi;colon' }];
+    const data = [
+      { id: 1, ok: true, tags: ['a', 'b'], note: null },
+      { id: 2, ok: false, note: 'semi;colon' },
+    ];
     const r = await runNode(rt, 'CSVWriterNode', { file_path: 'out/report.csv', data, delimiter: ';' }, { baseDir: dir });
     assert.equal(r.status, 'succeeded', JSON.stringify(r.error));
     assert.deepEqual(r.output, { rows_written: 2, file_path: 'out/report.csv' });
@@ -75,7 +80,18 @@ describe('CSVWriterNode', () => {
 
   it('writes lists as rows, nothing for empty data, and leaves the old file whole when cancelled', async () => {
     const dir = tempDir();
-    const lists = await runNode(rt, 'CSVWriterNode', { file_path: 'l.csv', data: [[1, 'a'], [2, null]] }, { baseDir: dir });
+    const lists = await runNode(
+      rt,
+      'CSVWriterNode',
+      {
+        file_path: 'l.csv',
+        data: [
+          [1, 'a'],
+          [2, null],
+        ],
+      },
+      { baseDir: dir },
+    );
     assert.equal(readFileSync(join(dir, 'l.csv'), 'utf8'), '1,a\r\n2,\r\n');
     assert.equal(lists.output!.rows_written, 2);
     const empty = await runNode(rt, 'CSVWriterNode', { file_path: 'e.csv', data: [] }, { baseDir: dir });
@@ -106,7 +122,12 @@ describe('JSON and text nodes', () => {
   it('writes, appends and reads text in an encoding', async () => {
     const dir = tempDir();
     await runNode(rt, 'TextWriterNode', { file_path: 'log.txt', text: 'café\n', encoding: 'latin-1' }, { baseDir: dir });
-    const more = await runNode(rt, 'TextWriterNode', { file_path: 'log.txt', text: 'naïve\n', encoding: 'latin-1', append: true }, { baseDir: dir });
+    const more = await runNode(
+      rt,
+      'TextWriterNode',
+      { file_path: 'log.txt', text: 'naïve\n', encoding: 'latin-1', append: true },
+      { baseDir: dir },
+    );
     assert.equal(more.output!.bytes_written, 6);
     assert.equal(readFileSync(join(dir, 'log.txt')).length, 11);
     const r = await runNode(rt, 'TextReaderNode', { file_path: 'log.txt', encoding: 'latin-1' }, { baseDir: dir });
@@ -126,10 +147,18 @@ describe('DirectoryReaderNode', () => {
   });
 
   it('scans recursively with include and exclude globs, hidden files skipped', async () => {
-    const r = await runNode(rt, 'DirectoryReaderNode', { directory_path: 'inbox', recursive: true, file_patterns: ['*.csv', '*.txt'], exclude_patterns: ['~*'] }, { baseDir: dir });
+    const r = await runNode(
+      rt,
+      'DirectoryReaderNode',
+      { directory_path: 'inbox', recursive: true, file_patterns: ['*.csv', '*.txt'], exclude_patterns: ['~*'] },
+      { baseDir: dir },
+    );
     assert.equal(r.status, 'succeeded', JSON.stringify(r.error));
     const files = r.output!.discovered_files as Record<string, unknown>[];
-    assert.deepEqual(files.map((f) => f.file_name), ['march.csv', 'orders.csv', 'readme.txt']);
+    assert.deepEqual(
+      files.map((f) => f.file_name),
+      ['march.csv', 'orders.csv', 'readme.txt'],
+    );
     const orders = files[1]!;
     assert.equal(orders.file_path, join(dir, 'inbox/orders.csv'));
     assert.equal(orders.file_type, 'csv');
@@ -145,10 +174,21 @@ describe('DirectoryReaderNode', () => {
   });
 
   it('matches patterns with a slash against the relative path, and includes hidden files on request', async () => {
-    const sub = await runNode(rt, 'DirectoryReaderNode', { directory_path: 'inbox', recursive: true, file_patterns: ['2024/**'] }, { baseDir: dir });
-    assert.deepEqual((sub.output!.discovered_files as { file_name: string }[]).map((f) => f.file_name), ['march.csv', 'notes.md']);
+    const sub = await runNode(
+      rt,
+      'DirectoryReaderNode',
+      { directory_path: 'inbox', recursive: true, file_patterns: ['2024/**'] },
+      { baseDir: dir },
+    );
+    assert.deepEqual(
+      (sub.output!.discovered_files as { file_name: string }[]).map((f) => f.file_name),
+      ['march.csv', 'notes.md'],
+    );
     const flat = await runNode(rt, 'DirectoryReaderNode', { directory_path: 'inbox', include_hidden: true }, { baseDir: dir });
-    assert.deepEqual((flat.output!.discovered_files as { file_name: string }[]).map((f) => f.file_name), ['.hidden.csv', 'orders.csv', 'readme.txt', '~lock.csv']);
+    assert.deepEqual(
+      (flat.output!.discovered_files as { file_name: string }[]).map((f) => f.file_name),
+      ['.hidden.csv', 'orders.csv', 'readme.txt', '~lock.csv'],
+    );
     const notDir = await runNode(rt, 'DirectoryReaderNode', { directory_path: 'inbox/readme.txt' }, { baseDir: dir });
     assert.equal(notDir.error!.type, 'NotADirectoryError');
   });

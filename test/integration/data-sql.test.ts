@@ -41,7 +41,9 @@ const dialects: { name: string; url: () => string; drop: (t: string) => Promise<
 
 async function withTable(url: string, drop: (t: string) => Promise<unknown>, fn: (t: string) => Promise<void>): Promise<void> {
   const t = uniqueName('users');
-  const made = await sql(url, { query: `CREATE TABLE ${t} (id int primary key, name varchar(200) not null, amount decimal(12,2) check (amount >= 0))` });
+  const made = await sql(url, {
+    query: `CREATE TABLE ${t} (id int primary key, name varchar(200) not null, amount decimal(12,2) check (amount >= 0))`,
+  });
   assert.equal(made.status, 'succeeded', JSON.stringify(made.error));
   try {
     await fn(t);
@@ -56,12 +58,18 @@ for (const d of dialects) {
       const url = d.url();
       await withTable(url, d.drop, async (t) => {
         const evil = "x'; DROP TABLE users; --";
-        const a = await sql(url, { query: `INSERT INTO ${t} (id, name, amount) VALUES (:id, :name, :amount)`, parameters: { id: 1, name: evil, amount: 10.5, unused: 'ignored' } });
+        const a = await sql(url, {
+          query: `INSERT INTO ${t} (id, name, amount) VALUES (:id, :name, :amount)`,
+          parameters: { id: 1, name: evil, amount: 10.5, unused: 'ignored' },
+        });
         assert.equal(a.status, 'succeeded', JSON.stringify(a.error));
         assert.equal(a.output!.row_count, 1);
         const b = await sql(url, { query: `INSERT INTO ${t} (id, name, amount) VALUES (?, ?, ?)`, parameters: [2, "O'Brien :name ?", 3] });
         assert.equal(b.status, 'succeeded', JSON.stringify(b.error));
-        const r = await sql(url, { query: `SELECT id, name, amount FROM ${t} WHERE name = :name OR id = :id ORDER BY id`, parameters: { name: evil, id: 2 } });
+        const r = await sql(url, {
+          query: `SELECT id, name, amount FROM ${t} WHERE name = :name OR id = :id ORDER BY id`,
+          parameters: { name: evil, id: 2 },
+        });
         assert.deepEqual(r.output!.data, [
           { id: 1, name: evil, amount: 10.5 },
           { id: 2, name: "O'Brien :name ?", amount: 3 },
@@ -92,11 +100,20 @@ for (const d of dialects) {
         assert.match(overdraft.error!.message, /statement 2 of 3: UPDATE/);
         assert.equal(overdraft.result.status, 'failed', 'a failing SQL node stops the run');
         const after = await sql(url, { query: `SELECT id, amount FROM ${t} ORDER BY id` });
-        assert.deepEqual(after.output!.data, [{ id: 1, amount: 100 }, { id: 2, amount: 0 }]);
+        assert.deepEqual(after.output!.data, [
+          { id: 1, amount: 100 },
+          { id: 2, amount: 0 },
+        ]);
         const ok = await transfer(40);
         assert.equal(ok.status, 'succeeded', JSON.stringify(ok.error));
-        assert.deepEqual(ok.output!.data, [{ id: 1, amount: 60 }, { id: 2, amount: 40 }]);
-        assert.deepEqual((ok.output!.results as { row_count: number }[]).map((x) => x.row_count), [1, 1, 2]);
+        assert.deepEqual(ok.output!.data, [
+          { id: 1, amount: 60 },
+          { id: 2, amount: 40 },
+        ]);
+        assert.deepEqual(
+          (ok.output!.results as { row_count: number }[]).map((x) => x.row_count),
+          [1, 1, 2],
+        );
       });
     });
 
@@ -104,7 +121,10 @@ for (const d of dialects) {
       const url = d.url();
       const r = await sql(url, { query: 'SELECT * FROM no_such_table_here WHERE id = :id', parameters: { id: 1 } });
       assert.equal(r.status, 'failed');
-      assert.match(r.error!.message, new RegExp(`Database error on ${d.name === 'SQLite' ? 'sqlite' : d.name === 'MariaDB' ? 'mysql' : 'postgresql'}://`));
+      assert.match(
+        r.error!.message,
+        new RegExp(`Database error on ${d.name === 'SQLite' ? 'sqlite' : d.name === 'MariaDB' ? 'mysql' : 'postgresql'}://`),
+      );
       assert.match(r.error!.message, /no_such_table_here/);
       assert.match(r.error!.message, /query: SELECT \* FROM no_such_table_here/);
     });
@@ -136,9 +156,14 @@ describe('SQL values and failures', () => {
   });
 
   it('converts MariaDB values: decimals, datetimes, TIME as seconds, blobs as base64', async () => {
-    const r = await sql(MY, { query: "SELECT CAST(12.5 AS DECIMAL(6,2)) AS `dec`, CAST('2024-01-02 03:04:05' AS DATETIME) AS ts, CAST('2024-02-29' AS DATE) AS d, CAST('26:00:01' AS TIME) AS t, X'6869' AS bytes, 9007199254740993 AS big" });
+    const r = await sql(MY, {
+      query:
+        "SELECT CAST(12.5 AS DECIMAL(6,2)) AS `dec`, CAST('2024-01-02 03:04:05' AS DATETIME) AS ts, CAST('2024-02-29' AS DATE) AS d, CAST('26:00:01' AS TIME) AS t, X'6869' AS bytes, 9007199254740993 AS big",
+    });
     assert.equal(r.status, 'succeeded', JSON.stringify(r.error));
-    assert.deepEqual(r.output!.data, [{ dec: 12.5, ts: '2024-01-02T03:04:05', d: '2024-02-29', t: 93601, bytes: 'aGk=', big: '9007199254740993' }]);
+    assert.deepEqual(r.output!.data, [
+      { dec: 12.5, ts: '2024-01-02T03:04:05', d: '2024-02-29', t: 93601, bytes: 'aGk=', big: '9007199254740993' },
+    ]);
   });
 
   it('rolls back a transaction whose connection is killed (pg_terminate_backend) and reports it', async () => {
@@ -155,7 +180,9 @@ describe('SQL values and failures', () => {
         ],
       });
       const pid = await waitFor('the transaction to reach pg_sleep', async () => {
-        const r = await admin.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'SELECT pg_sleep%'", [app]);
+        const r = await admin.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'SELECT pg_sleep%'", [
+          app,
+        ]);
         return r.rows[0]?.pid as number | undefined;
       });
       await admin.query('SELECT pg_terminate_backend($1)', [pid]);
@@ -177,13 +204,12 @@ describe('SQL values and failures', () => {
     await my.query(`CREATE TABLE ${t} (id int primary key)`);
     try {
       const running = sql(MY, {
-        operations: [
-          { query: `INSERT INTO ${t} (id) VALUES (:id)`, parameters: { id: 1 } },
-          { query: `SELECT SLEEP(30) AS ${t}` },
-        ],
+        operations: [{ query: `INSERT INTO ${t} (id) VALUES (:id)`, parameters: { id: 1 } }, { query: `SELECT SLEEP(30) AS ${t}` }],
       });
       const id = await waitFor('the transaction to reach SLEEP', async () => {
-        const [rows] = (await my.query('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE ?', [`SELECT SLEEP(30) AS ${t}%`])) as unknown as [{ id: number }[]];
+        const [rows] = (await my.query('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE ?', [
+          `SELECT SLEEP(30) AS ${t}%`,
+        ])) as unknown as [{ id: number }[]];
         return rows[0]?.id;
       });
       await my.query(`KILL CONNECTION ${Number(id)}`);
@@ -207,7 +233,10 @@ describe('SQL values and failures', () => {
       max_overflow: 2,
     };
     const runs = await Promise.all(Array.from({ length: 200 }, () => sql(url, config)));
-    assert.ok(runs.every((r) => r.status === 'succeeded'), JSON.stringify(runs.find((r) => r.status !== 'succeeded')?.error));
+    assert.ok(
+      runs.every((r) => r.status === 'succeeded'),
+      JSON.stringify(runs.find((r) => r.status !== 'succeeded')?.error),
+    );
     const seen = runs.map((r) => (r.output!.data as { open: number }[])[0]!.open);
     assert.ok(Math.max(...seen) <= 5, `at most 5 connections, saw ${Math.max(...seen)}`);
     assert.ok(Math.max(...seen) >= 2, 'the pool did run queries concurrently');
@@ -237,7 +266,9 @@ describe('SQL values and failures', () => {
     assert.equal(r.status, 'failed');
     assert.equal(r.error!.type, 'TimeoutError');
     await waitFor('the server to stop the statement', async () => {
-      const q = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND state = 'active'", [app]);
+      const q = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND state = 'active'", [
+        app,
+      ]);
       return q.rows[0].n === 0;
     });
   });
@@ -248,7 +279,10 @@ describe('SQL values and failures', () => {
     assert.equal(r.status, 'failed');
     assert.equal(r.error!.type, 'TimeoutError');
     await waitFor('MariaDB to drop the statement', async () => {
-      const [rows] = (await my.query('SELECT count(*) AS n FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE ?', [`%AS ${marker}%`])) as unknown as [{ n: number }[]];
+      const [rows] = (await my.query(
+        'SELECT count(*) AS n FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE ?',
+        [`%AS ${marker}%`],
+      )) as unknown as [{ n: number }[]];
       return Number(rows[0]!.n) === 0;
     });
   });
@@ -268,7 +302,16 @@ describe('SQL values and failures', () => {
   it('persists SQLite to the file in the connection string, relative to the workflow folder', async () => {
     const dir = tempDir();
     const url = 'sqlite:///data.db';
-    const first = await sql(url, { operations: [{ query: 'CREATE TABLE notes (id integer primary key, body text, raw blob)' }, { query: 'INSERT INTO notes (body, raw) VALUES (:b, X\'00ff\')', parameters: { b: 'kept' } }] }, { baseDir: dir });
+    const first = await sql(
+      url,
+      {
+        operations: [
+          { query: 'CREATE TABLE notes (id integer primary key, body text, raw blob)' },
+          { query: "INSERT INTO notes (body, raw) VALUES (:b, X'00ff')", parameters: { b: 'kept' } },
+        ],
+      },
+      { baseDir: dir },
+    );
     assert.equal(first.status, 'succeeded', JSON.stringify(first.error));
     assert.equal(readFileSync(join(dir, 'data.db')).subarray(0, 15).toString(), 'SQLite format 3');
     await rt.dispose();
@@ -283,13 +326,42 @@ describe('AsyncSQLDatabaseNode', () => {
     await admin.query(`CREATE TABLE ${t} (id int primary key, total numeric(8,2))`);
     try {
       const ins = await asyncSql(PG, { query: `INSERT INTO ${t} VALUES (:a, 1.5), (:b, 2.5), (:c, 3.5)`, params: { a: 1, b: 2, c: 3 } });
-      assert.deepEqual(ins.output, { result: { query: `INSERT INTO ${t} VALUES ($1, 1.5), ($2, 2.5), ($3, 3.5)`, database_type: 'postgresql', format: 'dict', data: [{ rows_affected: 3 }], row_count: 1 } });
+      assert.deepEqual(ins.output, {
+        result: {
+          query: `INSERT INTO ${t} VALUES ($1, 1.5), ($2, 2.5), ($3, 3.5)`,
+          database_type: 'postgresql',
+          format: 'dict',
+          data: [{ rows_affected: 3 }],
+          row_count: 1,
+        },
+      });
       const one = await asyncSql(PG, { query: `SELECT id, total FROM ${t} WHERE id = :id`, params: { id: 2 }, fetch_mode: 'one' });
       assert.deepEqual((one.output!.result as Record<string, unknown>).data, { id: 2, total: 2.5 });
-      const many = await asyncSql(PG, { query: `SELECT id FROM ${t} ORDER BY id`, fetch_mode: 'many', fetch_size: 2, result_format: 'list' });
-      assert.deepEqual(many.output!.result, { query: `SELECT id FROM ${t} ORDER BY id`, database_type: 'postgresql', format: 'list', data: [[1], [2]], row_count: 2, columns: ['id'] });
-      const df = await asyncSql(PG, { query: `SELECT id FROM ${t} WHERE id < $2 AND id > $1 ORDER BY id`, params: [0, 3], result_format: 'dataframe' });
-      assert.deepEqual((df.output!.result as Record<string, unknown>).data, { dataframe: [{ id: 1 }, { id: 2 }], columns: ['id'], index: [0, 1], _type: 'dataframe' });
+      const many = await asyncSql(PG, {
+        query: `SELECT id FROM ${t} ORDER BY id`,
+        fetch_mode: 'many',
+        fetch_size: 2,
+        result_format: 'list',
+      });
+      assert.deepEqual(many.output!.result, {
+        query: `SELECT id FROM ${t} ORDER BY id`,
+        database_type: 'postgresql',
+        format: 'list',
+        data: [[1], [2]],
+        row_count: 2,
+        columns: ['id'],
+      });
+      const df = await asyncSql(PG, {
+        query: `SELECT id FROM ${t} WHERE id < $2 AND id > $1 ORDER BY id`,
+        params: [0, 3],
+        result_format: 'dataframe',
+      });
+      assert.deepEqual((df.output!.result as Record<string, unknown>).data, {
+        dataframe: [{ id: 1 }, { id: 2 }],
+        columns: ['id'],
+        index: [0, 1],
+        _type: 'dataframe',
+      });
       const many0 = await asyncSql(PG, { query: `SELECT id FROM ${t}`, fetch_mode: 'many' });
       assert.match(many0.error!.message, /fetch_size/);
     } finally {
@@ -325,7 +397,11 @@ describe('AsyncSQLDatabaseNode', () => {
       assert.equal(((await my.query(`SELECT count(*) AS n FROM ${t}`)) as unknown as [{ n: number }[]])[0][0]!.n, 0);
       const none = await asyncSql(MY, { operations: ops, transaction_mode: 'none' });
       assert.equal(none.status, 'failed');
-      assert.equal(((await my.query(`SELECT count(*) AS n FROM ${t}`)) as unknown as [{ n: number }[]])[0][0]!.n, 1, "'none' keeps what ran before the failure");
+      assert.equal(
+        ((await my.query(`SELECT count(*) AS n FROM ${t}`)) as unknown as [{ n: number }[]])[0][0]!.n,
+        1,
+        "'none' keeps what ran before the failure",
+      );
     } finally {
       await my.query(`DROP TABLE IF EXISTS ${t}`);
     }
@@ -333,9 +409,16 @@ describe('AsyncSQLDatabaseNode', () => {
 
   it('times out a slow query after `timeout` seconds, on a private pool when share_pool is false', async () => {
     const app = uniqueName('kwf_async');
-    const r = await asyncSql(`${PG}?application_name=${app}`, { query: 'SELECT 1 FROM (SELECT 1) x WHERE pg_backend_pid() > 0 AND now() < now() + interval \'1 day\'', share_pool: false });
+    const r = await asyncSql(`${PG}?application_name=${app}`, {
+      query: "SELECT 1 FROM (SELECT 1) x WHERE pg_backend_pid() > 0 AND now() < now() + interval '1 day'",
+      share_pool: false,
+    });
     assert.equal(r.status, 'succeeded', JSON.stringify(r.error));
-    const slow = await asyncSql(`${PG}?application_name=${app}`, { query: 'SELECT 1 FROM generate_series(1, 100000000)', timeout: 0.3, share_pool: false });
+    const slow = await asyncSql(`${PG}?application_name=${app}`, {
+      query: 'SELECT 1 FROM generate_series(1, 100000000)',
+      timeout: 0.3,
+      share_pool: false,
+    });
     assert.equal(slow.status, 'failed');
     assert.equal(slow.error!.type, 'TimeoutError');
     await waitFor('the private pool to close', async () => {
@@ -345,34 +428,60 @@ describe('AsyncSQLDatabaseNode', () => {
   });
 
   it('connects by parts and by a bare SQLite path', async () => {
-    const parts = await asyncSql(undefined as unknown as string, { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', query: 'SELECT 1 AS one' });
+    const parts = await asyncSql(undefined as unknown as string, {
+      host: '127.0.0.1',
+      port: 5432,
+      database: 'test',
+      user: 'postgres',
+      query: 'SELECT 1 AS one',
+    });
     assert.deepEqual((parts.output!.result as Record<string, unknown>).data, [{ one: 1 }]);
     const dir = tempDir();
     const lite = await asyncSql('local.db', { query: 'SELECT 2 AS two' }, { baseDir: dir });
-    assert.deepEqual(lite.output!.result, { query: 'SELECT 2 AS two', database_type: 'sqlite', format: 'dict', data: [{ two: 2 }], row_count: 1 });
+    assert.deepEqual(lite.output!.result, {
+      query: 'SELECT 2 AS two',
+      database_type: 'sqlite',
+      format: 'dict',
+      data: [{ two: 2 }],
+      row_count: 1,
+    });
   });
 });
 
 describe('DDL inside all-or-nothing operations', () => {
   const count = async (t: string) => ((await my.query(`SELECT count(*) AS n FROM ${t}`)) as unknown as [{ n: number }[]])[0][0]!.n;
-  const exists = async (t: string) => ((await my.query('SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [t])) as unknown as [{ n: number }[]])[0][0]!.n === 1;
+  const exists = async (t: string) =>
+    (
+      (await my.query('SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [
+        t,
+      ])) as unknown as [{ n: number }[]]
+    )[0][0]!.n === 1;
 
   it('is refused on MariaDB before any statement runs, by both SQL nodes', async () => {
     const t = uniqueName('ddl');
     const made = uniqueName('ddl_new');
     await my.query(`CREATE TABLE ${t} (id int primary key)`);
     try {
-      const ops = [{ query: `INSERT INTO ${t} VALUES (1)` }, { query: `  /* new */ CREATE TABLE ${made} (id int)` }, { query: `INSERT INTO ${t} VALUES (1)` }];
+      const ops = [
+        { query: `INSERT INTO ${t} VALUES (1)` },
+        { query: `  /* new */ CREATE TABLE ${made} (id int)` },
+        { query: `INSERT INTO ${t} VALUES (1)` },
+      ];
       for (const run of [() => sql(MY, { operations: ops }), () => asyncSql(MY, { operations: ops, validate_queries: false })]) {
         const r = await run();
         assert.equal(r.status, 'failed');
         assert.equal(r.error!.type, 'NodeValidationError');
-        assert.match(r.error!.message, /operations\[1\] \(\/\* new \*\/ CREATE TABLE .*\) would commit the transaction on MySQL\/MariaDB.*nothing was run/);
+        assert.match(
+          r.error!.message,
+          /operations\[1\] \(\/\* new \*\/ CREATE TABLE .*\) would commit the transaction on MySQL\/MariaDB.*nothing was run/,
+        );
         assert.doesNotMatch(r.error!.message, /was rolled back|nothing was written/);
         assert.equal(await count(t), 0, 'the first INSERT never ran');
         assert.equal(await exists(made), false);
       }
-      const temporary = await sql(MY, { operations: [{ query: `CREATE TEMPORARY TABLE ${made} (id int)` }, { query: `INSERT INTO ${t} VALUES (7)` }] });
+      const temporary = await sql(MY, {
+        operations: [{ query: `CREATE TEMPORARY TABLE ${made} (id int)` }, { query: `INSERT INTO ${t} VALUES (7)` }],
+      });
       assert.equal(temporary.status, 'succeeded', JSON.stringify(temporary.error));
       const unguarded = await asyncSql(MY, { operations: ops.slice(0, 2), validate_queries: false, transaction_mode: 'none' });
       assert.equal(unguarded.status, 'succeeded', JSON.stringify(unguarded.error));
@@ -390,9 +499,14 @@ describe('DDL inside all-or-nothing operations', () => {
     await my.query(`CREATE TABLE ${t} (id int primary key)`);
     await my.query(`CREATE PROCEDURE ${proc}() BEGIN CREATE TABLE ${made} (id int); END`);
     try {
-      const r = await sql(MY, { operations: [{ query: `INSERT INTO ${t} VALUES (1)` }, { query: `CALL ${proc}()` }, { query: `INSERT INTO ${t} VALUES (2)` }] });
+      const r = await sql(MY, {
+        operations: [{ query: `INSERT INTO ${t} VALUES (1)` }, { query: `CALL ${proc}()` }, { query: `INSERT INTO ${t} VALUES (2)` }],
+      });
       assert.equal(r.status, 'failed');
-      assert.match(r.error!.message, /statement 2 of 3 ended the transaction \(the server committed it implicitly\): statements 1–2 are written and cannot be rolled back; the rest did not run/);
+      assert.match(
+        r.error!.message,
+        /statement 2 of 3 ended the transaction \(the server committed it implicitly\): statements 1–2 are written and cannot be rolled back; the rest did not run/,
+      );
       assert.doesNotMatch(r.error!.message, /nothing was written/);
       assert.equal(await count(t), 1);
     } finally {
@@ -407,7 +521,11 @@ describe('DDL inside all-or-nothing operations', () => {
     const made = uniqueName('pgddl_new');
     await admin.query(`CREATE TABLE ${t} (id int primary key)`);
     try {
-      const ops = [{ query: `INSERT INTO ${t} VALUES (1)` }, { query: `CREATE TABLE ${made} (id int)` }, { query: `INSERT INTO ${t} VALUES (1)` }];
+      const ops = [
+        { query: `INSERT INTO ${t} VALUES (1)` },
+        { query: `CREATE TABLE ${made} (id int)` },
+        { query: `INSERT INTO ${t} VALUES (1)` },
+      ];
       const r = await sql(PG, { operations: ops });
       assert.equal(r.status, 'failed');
       assert.match(r.error!.message, /The transaction was rolled back; nothing was written/);

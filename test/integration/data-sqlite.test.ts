@@ -40,7 +40,11 @@ function insertsWorkflow(gate: string, connection: string | ((i: number) => stri
   const connections: unknown[] = [];
   for (let i = 1; i <= inserts; i++) {
     const c = typeof connection === 'string' ? connection : connection(i);
-    nodes.push({ id: `insert_${i}`, type: 'SQLDatabaseNode', config: { connection_string: c, query: `INSERT INTO rows (proc, n) VALUES (:p, ${i})` } });
+    nodes.push({
+      id: `insert_${i}`,
+      type: 'SQLDatabaseNode',
+      config: { connection_string: c, query: `INSERT INTO rows (proc, n) VALUES (:p, ${i})` },
+    });
     connections.push({ from_node: 'gate', from_output: 'response.content', to_node: `insert_${i}`, to_input: 'parameters' });
   }
   return JSON.stringify({ name: 'inserts', nodes, connections });
@@ -57,7 +61,10 @@ async function gateServer(expected: number) {
 }
 
 async function cliRun(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'runtime', 'cli', 'bin.ts'), 'run', file, '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'runtime', 'cli', 'bin.ts'), 'run', file, '--json'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -75,7 +82,8 @@ describe('SQLite shared by processes', () => {
     makeTable(join(dir, 'rt.db'));
     const gate = await gateServer(2);
     try {
-      for (const p of ['a', 'b']) writeFileSync(join(dir, `${p}.workflow.json`), insertsWorkflow(`${gate.url}/gate?p=${p}`, 'sqlite:///rt.db', PER_PROCESS));
+      for (const p of ['a', 'b'])
+        writeFileSync(join(dir, `${p}.workflow.json`), insertsWorkflow(`${gate.url}/gate?p=${p}`, 'sqlite:///rt.db', PER_PROCESS));
       const runs = await Promise.all(['a', 'b'].map((p) => cliRun(join(dir, `${p}.workflow.json`))));
       for (const r of runs) {
         assert.equal(r.code, 0, r.stderr || r.stdout.slice(0, 2000));
@@ -101,7 +109,8 @@ describe('SQLite shared by processes', () => {
       const result = await rt.execute(parseWorkflow(text), {
         baseDir: dir,
         onEvent: (e) => {
-          if (e.type === 'node-output') connections = Math.max(connections, openSqliteFiles().filter((f) => f.startsWith(realpathSync(dir))).length);
+          if (e.type === 'node-output')
+            connections = Math.max(connections, openSqliteFiles().filter((f) => f.startsWith(realpathSync(dir))).length);
         },
       });
       assert.equal(result.status, 'succeeded', JSON.stringify(Object.values(result.nodes).find((n) => n.error)));
@@ -146,7 +155,16 @@ describe('SQLite locked by another process', () => {
     const file = join(dir, 'busy.db');
     makeTable(file);
     const holder = await lockHolder(file);
-    const workflow = { name: 'busy', nodes: [{ id: 'n', type: 'SQLDatabaseNode', config: { connection_string: `sqlite:///${file}`, query: "INSERT INTO rows (proc, n) VALUES ('node', 1)" } }] };
+    const workflow = {
+      name: 'busy',
+      nodes: [
+        {
+          id: 'n',
+          type: 'SQLDatabaseNode',
+          config: { connection_string: `sqlite:///${file}`, query: "INSERT INTO rows (proc, n) VALUES ('node', 1)" },
+        },
+      ],
+    };
     let committed: Promise<void> | undefined;
     const result = await rt.execute(parseWorkflow(JSON.stringify(workflow)), {
       baseDir: dir,
@@ -168,7 +186,12 @@ describe('SQLite locked by another process', () => {
     const holder = await lockHolder(file);
     try {
       const started = performance.now();
-      const r = await runNode(rt, 'SQLDatabaseNode', { connection_string: `sqlite:///${file}`, query: "INSERT INTO rows (proc, n) VALUES ('node', 1)", connect_args: { timeout: 0.4 } }, { baseDir: dir });
+      const r = await runNode(
+        rt,
+        'SQLDatabaseNode',
+        { connection_string: `sqlite:///${file}`, query: "INSERT INTO rows (proc, n) VALUES ('node', 1)", connect_args: { timeout: 0.4 } },
+        { baseDir: dir },
+      );
       const waited = performance.now() - started;
       assert.equal(r.status, 'failed');
       assert.match(r.error!.message, /database is locked: another connection held it for longer than the busy timeout of 0\.4 s/);
@@ -191,20 +214,35 @@ describe('SQLite statements', () => {
       INSERT INTO a (note) VALUES ('semi;colon'); /* trailing; comment */`;
     const made = await runNode(rt, 'SQLDatabaseNode', { connection_string: url, query: script }, { baseDir: dir });
     assert.equal(made.status, 'succeeded', JSON.stringify(made.error));
-    const read = await runNode(rt, 'SQLDatabaseNode', { connection_string: url, query: 'SELECT a.id, log.msg, a.id FROM a, log ORDER BY log.msg', result_format: 'list' }, { baseDir: dir });
+    const read = await runNode(
+      rt,
+      'SQLDatabaseNode',
+      { connection_string: url, query: 'SELECT a.id, log.msg, a.id FROM a, log ORDER BY log.msg', result_format: 'list' },
+      { baseDir: dir },
+    );
     assert.deepEqual(read.output!.columns, ['id', 'msg', 'id']);
     assert.deepEqual(read.output!.data, [
       [1, 'added semi;colon', 1],
       [1, 'x;y', 1],
     ]);
-    const big = await runNode(rt, 'SQLDatabaseNode', { connection_string: url, query: 'SELECT 9007199254740993 AS big, 1.5 AS f' }, { baseDir: dir });
+    const big = await runNode(
+      rt,
+      'SQLDatabaseNode',
+      { connection_string: url, query: 'SELECT 9007199254740993 AS big, 1.5 AS f' },
+      { baseDir: dir },
+    );
     assert.deepEqual(big.output!.data, [{ big: '9007199254740993', f: 1.5 }]);
   });
 
   it('rolls back and fails a query that leaves its transaction open, so the file is not left locked', async () => {
     const dir = tempDir();
     makeTable(join(dir, 'open.db'));
-    const r = await runNode(rt, 'SQLDatabaseNode', { connection_string: 'sqlite:///open.db', query: "BEGIN; INSERT INTO rows (proc, n) VALUES ('open', 1);" }, { baseDir: dir });
+    const r = await runNode(
+      rt,
+      'SQLDatabaseNode',
+      { connection_string: 'sqlite:///open.db', query: "BEGIN; INSERT INTO rows (proc, n) VALUES ('open', 1);" },
+      { baseDir: dir },
+    );
     assert.equal(r.status, 'failed');
     assert.match(r.error!.message, /began a transaction and did not end it .*rolled back, nothing it did was kept/);
     assert.deepEqual(count(join(dir, 'open.db')), []);

@@ -12,7 +12,8 @@ describe('policies against a real HTTP server that fails on purpose', () => {
   before(async () => {
     srv = await startServer((req, res, hit) => {
       const path = new URL(req.url!, 'http://x').pathname;
-      if (path === '/flaky') return void res.writeHead(hit <= 2 ? 503 : 200, { 'content-type': 'application/json' }).end(JSON.stringify({ hit }));
+      if (path === '/flaky')
+        return void res.writeHead(hit <= 2 ? 503 : 200, { 'content-type': 'application/json' }).end(JSON.stringify({ hit }));
       if (path === '/busy') {
         if (hit === 1) return void res.writeHead(429, { 'retry-after': '1' }).end();
         return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok": true}');
@@ -24,21 +25,31 @@ describe('policies against a real HTTP server that fails on purpose', () => {
         return; // never answers
       }
       if (path === '/down') return void res.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' }).end(healthy ? 'up' : 'down');
-      if (path === '/echo') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ auth: req.headers.authorization }));
+      if (path === '/echo')
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ auth: req.headers.authorization }));
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     });
   });
   after(() => srv.close());
 
-  const http = (id: string, path: string, extra = '') => `  - id: ${id}\n    type: HTTPRequestNode\n    config: {url: "${srv.url}${path}"}\n${extra}`;
+  const http = (id: string, path: string, extra = '') =>
+    `  - id: ${id}\n    type: HTTPRequestNode\n    config: {url: "${srv.url}${path}"}\n${extra}`;
 
   it('retries 5xx with backoff until it succeeds, counting attempts on both sides', async () => {
-    const r = await runYaml(`nodes:\n${http('get', '/flaky', '    retry: {max_attempts: 4, strategy: exponential, base_delay: 0.01, max_delay: 0.05}\n')}`);
+    const r = await runYaml(
+      `nodes:\n${http('get', '/flaky', '    retry: {max_attempts: 4, strategy: exponential, base_delay: 0.01, max_delay: 0.05}\n')}`,
+    );
     assert.equal(r.status, 'succeeded');
     assert.equal(srv.hits.get('/flaky'), 3);
     assert.equal(r.nodes.get!.attempts, 3);
     const retries = r.events.filter((e) => e.type === 'node-retry');
-    assert.deepEqual(retries.map((e) => e.type === 'node-retry' && [e.attempt, e.cause]), [[2, 'status 503'], [3, 'status 503']]);
+    assert.deepEqual(
+      retries.map((e) => e.type === 'node-retry' && [e.attempt, e.cause]),
+      [
+        [2, 'status 503'],
+        [3, 'status 503'],
+      ],
+    );
     assert.ok(retries.every((e) => e.type === 'node-retry' && e.delayMs <= 50));
   });
 
@@ -87,7 +98,9 @@ describe('policies against a real HTTP server that fails on purpose', () => {
   });
 
   it('rate limits: a sliding window admits at most max_requests per window', { timeout: 10_000 }, async () => {
-    const nodes = Array.from({ length: 5 }, (_, i) => http(`g${i}`, '/limited', '    rate_limit: {max_requests: 2, time_window: 0.3, strategy: sliding_window, key: limited-test}\n')).join('');
+    const nodes = Array.from({ length: 5 }, (_, i) =>
+      http(`g${i}`, '/limited', '    rate_limit: {max_requests: 2, time_window: 0.3, strategy: sliding_window, key: limited-test}\n'),
+    ).join('');
     const r = await runYaml(`nodes:\n${nodes}`);
     assert.equal(r.status, 'succeeded');
     const t = srv.times.get('/limited')!.sort((a, b) => a - b);

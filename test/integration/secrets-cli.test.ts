@@ -56,11 +56,15 @@ nodes:
       url: "http://svc:\${secret:DB_PASS}@127.0.0.1:${port}/who"
 `;
       writeFileSync(join(dir, 'leaks.workflow.yaml'), workflow);
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'runtime', 'cli', 'bin.ts'), 'run', join(dir, 'leaks.workflow.yaml'), '--json'], {
-        cwd: ROOT,
-        env: { ...process.env, KAILASH_SECRET_API_KEY: API_KEY, KAILASH_SECRET_KEY_HEAD: KEY_HEAD, KAILASH_SECRET_DB_PASS: DB_PASS },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(ROOT, 'runtime', 'cli', 'bin.ts'), 'run', join(dir, 'leaks.workflow.yaml'), '--json'],
+        {
+          cwd: ROOT,
+          env: { ...process.env, KAILASH_SECRET_API_KEY: API_KEY, KAILASH_SECRET_KEY_HEAD: KEY_HEAD, KAILASH_SECRET_DB_PASS: DB_PASS },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -75,7 +79,8 @@ nodes:
       assert.match(String(record.results.query!.response.content.auth), /^Basic [A-Za-z0-9+/]{0,6}\*\*\*[A-Za-z0-9+/=]{0,4}$/);
       assert.equal(record.results.query!.response.content.head, '***');
       assert.match(record.results.userinfo!.response.url, /^http:\/\/svc:\*\*\*@127\.0\.0\.1:\d+\/who$/);
-      for (const secret of [API_KEY, KEY_HEAD, DB_PASS]) for (const form of forms(secret)) assert.ok(!stdout.includes(form), `${JSON.stringify(form)} printed:\n${stdout}`);
+      for (const secret of [API_KEY, KEY_HEAD, DB_PASS])
+        for (const form of forms(secret)) assert.ok(!stdout.includes(form), `${JSON.stringify(form)} printed:\n${stdout}`);
     } finally {
       await server.close();
     }

@@ -104,7 +104,10 @@ describe('kailash-wf submit and status (no worker running)', () => {
       for (const args of [[file, '--param', 'a.data2=[9]'], [changed, '--param', 'a.data2=[1]'], [file]]) {
         const refused = await cli('submit', ...args, ...o, '--run-id', id);
         assert.equal(refused.code, 2, `${args.join(' ')}: ${refused.out}`);
-        assert.equal(refused.err, `kailash-wf: run id '${id}' was already submitted to queue '${other}' with a different workflow, path or parameters; give this run another id\n`);
+        assert.equal(
+          refused.err,
+          `kailash-wf: run id '${id}' was already submitted to queue '${other}' with a different workflow, path or parameters; give this run another id\n`,
+        );
       }
       const q = new Queue(other, { connection: { url: REDIS_URL }, prefix: PREFIX });
       assert.equal(await q.count(), 1, 'one run, one job');

@@ -23,8 +23,14 @@ describe('a worker confines each job to its --root', { timeout: 60_000 }, () => 
     mkdirSync(join(root, 'flows'), { recursive: true });
     mkdirSync(outside);
     writeFileSync(join(outside, 'secret.txt'), 'not for jobs');
-    writeFileSync(join(outside, 'inner.workflow.yaml'), 'nodes:\n  - {id: w, type: TextWriterNode, config: {file_path: escaped-by-sub.txt, text: x}}\n');
-    writeFileSync(join(root, 'flows', 'inner.workflow.yaml'), 'nodes:\n  - {id: r, type: TextReaderNode, config: {file_path: ../flows/../flows/x.txt}}\n');
+    writeFileSync(
+      join(outside, 'inner.workflow.yaml'),
+      'nodes:\n  - {id: w, type: TextWriterNode, config: {file_path: escaped-by-sub.txt, text: x}}\n',
+    );
+    writeFileSync(
+      join(root, 'flows', 'inner.workflow.yaml'),
+      'nodes:\n  - {id: r, type: TextReaderNode, config: {file_path: ../flows/../flows/x.txt}}\n',
+    );
     symlinkSync(outside, join(root, 'flows', 'out'));
     symlinkSync(join(outside, 'secret.txt'), join(root, 'flows', 'secret-link.txt'));
     worker = new RunWorker({ redis: REDIS_URL, queue, root, concurrency: 2, lockDurationMs: 5000 });
@@ -57,7 +63,7 @@ describe('a worker confines each job to its --root', { timeout: 60_000 }, () => 
     });
   }
 
-  it("refuses a job whose folder is a link inside the root that leads out of it", async () => {
+  it('refuses a job whose folder is a link inside the root that leads out of it', async () => {
     const r = await run('flows/out/x.workflow.yaml', writer);
     assert.equal(r.status, 'failed');
     assert.equal(r.error!.type, 'SecurityError');
@@ -72,7 +78,10 @@ describe('a worker confines each job to its --root', { timeout: 60_000 }, () => 
   });
 
   it('refuses a sub-workflow reached through a link that leads out of the root', async () => {
-    const r = await run('flows/parent.workflow.yaml', 'nodes:\n  - {id: sub, type: WorkflowNode, config: {workflow_path: out/inner.workflow.yaml}}\n');
+    const r = await run(
+      'flows/parent.workflow.yaml',
+      'nodes:\n  - {id: sub, type: WorkflowNode, config: {workflow_path: out/inner.workflow.yaml}}\n',
+    );
     assert.equal(r.status, 'failed');
     assert.equal(r.nodes.sub!.error!.type, 'SecurityError', r.nodes.sub!.error!.message);
     assert.equal(existsSync(join(outside, 'escaped-by-sub.txt')), false);
@@ -85,7 +94,10 @@ describe('a worker confines each job to its --root', { timeout: 60_000 }, () => 
     ['a bare absolute path', () => join(outside, 'bare.db')],
   ] as const) {
     it(`refuses a SQLite database at ${label}`, async () => {
-      const r = await run('flows/db.workflow.yaml', `nodes:\n  - {id: db, type: SQLDatabaseNode, config: {connection_string: "${url()}", query: "CREATE TABLE t (x int)"}}\n`);
+      const r = await run(
+        'flows/db.workflow.yaml',
+        `nodes:\n  - {id: db, type: SQLDatabaseNode, config: {connection_string: "${url()}", query: "CREATE TABLE t (x int)"}}\n`,
+      );
       assert.equal(r.status, 'failed');
       const e = r.nodes.db!.error!;
       assert.match(e.type, /SecurityError|PathTraversalError/, e.message);
@@ -95,7 +107,10 @@ describe('a worker confines each job to its --root', { timeout: 60_000 }, () => 
   }
 
   it('keeps a SQLite database inside the root, beside the workflow', async () => {
-    const r = await run('flows/db.workflow.yaml', 'nodes:\n  - {id: db, type: SQLDatabaseNode, config: {connection_string: "sqlite:///inside.db", query: "CREATE TABLE t (x int)"}}\n');
+    const r = await run(
+      'flows/db.workflow.yaml',
+      'nodes:\n  - {id: db, type: SQLDatabaseNode, config: {connection_string: "sqlite:///inside.db", query: "CREATE TABLE t (x int)"}}\n',
+    );
     assert.equal(r.status, 'succeeded', JSON.stringify(r.error));
     assert.equal(existsSync(join(root, 'flows', 'inside.db')), true);
   });

@@ -40,7 +40,10 @@ describe('a fleet of worker processes', { timeout: 60_000 }, () => {
         const ms = Number(url.searchParams.get(first ? 'slow' : 'ms') ?? url.searchParams.get('ms') ?? 0);
         const n = (JSON.parse(body || '{}') as { n?: number }).n ?? 0;
         pending.set(runId, (pending.get(runId) ?? 0) + 1);
-        const timer = setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ doubled: 2 * n })), ms);
+        const timer = setTimeout(
+          () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ doubled: 2 * n })),
+          ms,
+        );
         res.on('close', () => {
           clearTimeout(timer);
           pending.set(runId, pending.get(runId)! - 1);
@@ -91,7 +94,9 @@ describe('a fleet of worker processes', { timeout: 60_000 }, () => {
     const [victim, ...others] = [start('--concurrency', '4'), start('--concurrency', '4'), start('--concurrency', '4')];
     await Promise.all([victim!, ...others].map((w) => w.ready()));
     const text = workflow('ms=20&slow=120');
-    const ids = await client.submit(Array.from({ length: 200 }, (_, n) => ({ text, file: 'double.workflow.yaml', parameters: { call: { json_data: { n } } } })));
+    const ids = await client.submit(
+      Array.from({ length: 200 }, (_, n) => ({ text, file: 'double.workflow.yaml', parameters: { call: { json_data: { n } } } })),
+    );
     // Kill once the victim has finished a few runs and is waiting on a request the server still
     // holds: checked and killed in one synchronous step, so that run is certainly mid-flight.
     let killedMidRun: string | undefined;
@@ -113,7 +118,10 @@ describe('a fleet of worker processes', { timeout: 60_000 }, () => {
       assert.deepEqual((r.result.results.call as { response: { content: unknown } }).response.content, { doubled: 2 * n });
     });
     const redelivered = all.filter((r) => r.delivery > 1);
-    assert.ok(redelivered.some((r) => r.runId === killedMidRun), `run ${killedMidRun}, killed mid-run, was not redelivered`);
+    assert.ok(
+      redelivered.some((r) => r.runId === killedMidRun),
+      `run ${killedMidRun}, killed mid-run, was not redelivered`,
+    );
     const victimName = victim!.lines[0]!.split(' ')[1]!;
     for (const r of redelivered) {
       assert.notEqual(r.worker, victimName, 'a dead worker records nothing');
@@ -129,7 +137,9 @@ describe('a fleet of worker processes', { timeout: 60_000 }, () => {
     const [a, b] = [start('--concurrency', '2'), start('--concurrency', '2')];
     await Promise.all([a!.ready(), b!.ready()]);
     const text = workflow('ms=300');
-    const ids = await client.submit(Array.from({ length: 12 }, (_, n) => ({ text, file: 'double.workflow.yaml', parameters: { call: { json_data: { n } } } })));
+    const ids = await client.submit(
+      Array.from({ length: 12 }, (_, n) => ({ text, file: 'double.workflow.yaml', parameters: { call: { json_data: { n } } } })),
+    );
     await a!.waitFor(() => a!.inFlight().length > 0, 10_000, 'worker a never started a run');
     a!.kill('SIGTERM');
     const exit = await bounded(a!.exited, 15_000, 'worker a did not exit after SIGTERM');
@@ -141,13 +151,29 @@ describe('a fleet of worker processes', { timeout: 60_000 }, () => {
     assert.equal(a!.lines.at(-1), 'stopped');
     await waitFinished(REDIS_URL, queue, 12, 20_000);
     const all = await records(queue, ids);
-    assert.ok(all.every((r) => r.delivery === 1 && r.result.status === 'succeeded'), 'nothing was redelivered');
+    assert.ok(
+      all.every((r) => r.delivery === 1 && r.result.status === 'succeeded'),
+      'nothing was redelivered',
+    );
     assert.ok(a!.recorded().length > 0 && b!.recorded().length > 0);
 
     // The CLI against the same fleet: `submit --wait --json` prints what `run --json` prints.
     const file = join(root, 'double.workflow.yaml');
     writeFileSync(file, text);
-    const sub = await cli(['submit', file, '--redis', REDIS_URL, '--queue', queue, '--root', root, '--param', 'call.json_data={n: 21}', '--wait', '--json']);
+    const sub = await cli([
+      'submit',
+      file,
+      '--redis',
+      REDIS_URL,
+      '--queue',
+      queue,
+      '--root',
+      root,
+      '--param',
+      'call.json_data={n: 21}',
+      '--wait',
+      '--json',
+    ]);
     assert.equal(sub.code, 0, sub.err);
     const result = JSON.parse(sub.out) as RunRecord['result'];
     assert.deepEqual(Object.keys(result), ['runId', 'status', 'durationMs', 'results', 'nodes']);
@@ -169,7 +195,9 @@ describe('a fleet of worker processes', { timeout: 60_000 }, () => {
     const a = start('--concurrency', '1', '--grace', '0.3');
     await a.ready();
     // The first attempt hangs for 30 s; the rerun answers at once.
-    const [id] = await client.submit([{ text: workflow('slow=30000&ms=0'), file: 'double.workflow.yaml', parameters: { call: { json_data: { n: 4 } } } }]);
+    const [id] = await client.submit([
+      { text: workflow('slow=30000&ms=0'), file: 'double.workflow.yaml', parameters: { call: { json_data: { n: 4 } } } },
+    ]);
     await a.waitFor((l) => l.startsWith(`▶ ${id}`), 10_000, 'worker a never picked the run up');
     const b = start('--concurrency', '1');
     await b.ready();
@@ -188,7 +216,10 @@ describe('a fleet of worker processes', { timeout: 60_000 }, () => {
 
 function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((res) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/cli/bin.ts', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/cli/bin.ts', ...args], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -52,7 +52,11 @@ describe('policies shared through Redis (scope: global)', () => {
   it('a sliding window admits at most max_requests per window across workers', async () => {
     const s = limit({});
     const times: number[] = [];
-    const take = (p: RedisPolicies) => p.limiter('api', s).wait(signal).then(() => times.push(performance.now()));
+    const take = (p: RedisPolicies) =>
+      p
+        .limiter('api', s)
+        .wait(signal)
+        .then(() => times.push(performance.now()));
     await Promise.all([take(one), take(two), take(one), take(two), take(one), take(two), take(one), take(two)]);
     times.sort((x, y) => x - y);
     assert.equal(times.length, 8);
@@ -86,7 +90,10 @@ describe('policies shared through Redis (scope: global)', () => {
     const onA = one.breaker('svc', s, (st) => states.push(`a:${st}`));
     const onB = two.breaker('svc', s, (st) => states.push(`b:${st}`));
     // A failure the target is not to blame for (bad input) does not count towards opening.
-    await assert.rejects(onA.execute(() => Promise.reject(new NodeFailure('NodeValidationError', 'bad input')), signal), /bad input/);
+    await assert.rejects(
+      onA.execute(() => Promise.reject(new NodeFailure('NodeValidationError', 'bad input')), signal),
+      /bad input/,
+    );
     await assert.rejects(onA.execute(fail, signal), /timed out/);
     assert.equal(await onB.execute(async () => 'still closed', signal), 'still closed');
     await assert.rejects(onA.execute(fail, signal), /timed out/);
@@ -101,7 +108,11 @@ describe('policies shared through Redis (scope: global)', () => {
     let release!: () => void;
     const trial = onB.execute(() => new Promise<string>((r) => (release = () => r('ok'))), signal);
     await new Promise((r) => setTimeout(r, 20));
-    await assert.rejects(onA.execute(async () => 'x', signal), (e) => e instanceof BrokenCircuitError, 'one trial at a time');
+    await assert.rejects(
+      onA.execute(async () => 'x', signal),
+      (e) => e instanceof BrokenCircuitError,
+      'one trial at a time',
+    );
     release();
     assert.equal(await trial, 'ok');
     assert.equal(await onA.execute(async () => 'closed again', signal), 'closed again');
@@ -120,7 +131,10 @@ describe('policies shared through Redis (scope: global)', () => {
       // Another worker (the second store) now finds the circuit for this host open.
       const host = new URL(srv.url).host;
       const s: NonNullable<NodePolicies['breaker']> = { failureThreshold: 1, recoveryMs: 30_000, key: 'host', scope: 'global' };
-      await assert.rejects(two.breaker(host, s, () => undefined).execute(async () => 1, signal), (e) => e instanceof BrokenCircuitError);
+      await assert.rejects(
+        two.breaker(host, s, () => undefined).execute(async () => 1, signal),
+        (e) => e instanceof BrokenCircuitError,
+      );
       const local = await runYaml(node('local'));
       assert.equal(local.nodes.get!.error?.type, 'ContentAwareExecutionError', 'the local breaker is separate and still closed');
     } finally {

@@ -22,7 +22,10 @@ describe('worker mode across a Redis restart', { timeout: 60_000 }, () => {
       req.on('data', (d) => (body += d));
       req.on('end', () => {
         const n = (JSON.parse(body || '{}') as { n?: number }).n ?? 0;
-        const timer = setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ doubled: 2 * n })), 50);
+        const timer = setTimeout(
+          () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ doubled: 2 * n })),
+          50,
+        );
         res.on('close', () => clearTimeout(timer));
       });
     });
@@ -38,13 +41,21 @@ describe('worker mode across a Redis restart', { timeout: 60_000 }, () => {
 
   it('every run submitted before, during and after the restart is recorded exactly once', async () => {
     const queue = uniqueQueue('restart');
-    for (let i = 0; i < 2; i++) workers.push(new WorkerProcess(['--redis', redis.url, '--queue', queue, '--concurrency', '3', '--lock-duration', '2']));
+    for (let i = 0; i < 2; i++)
+      workers.push(new WorkerProcess(['--redis', redis.url, '--queue', queue, '--concurrency', '3', '--lock-duration', '2']));
     await Promise.all(workers.map((w) => w.ready()));
     const client = new WorkerClient({ redis: redis.url, queue });
     clients.push(client);
     const text = `nodes:\n  - id: call\n    type: HTTPRequestNode\n    config: {url: "${srv.url}/double", method: POST, json_data: {n: 0}}\n`;
     const submit = (from: number, count: number) =>
-      client.submit(Array.from({ length: count }, (_, i) => ({ text, file: 'double.workflow.yaml', runId: `run-${from + i}`, parameters: { call: { json_data: { n: from + i } } } })));
+      client.submit(
+        Array.from({ length: count }, (_, i) => ({
+          text,
+          file: 'double.workflow.yaml',
+          runId: `run-${from + i}`,
+          parameters: { call: { json_data: { n: from + i } } },
+        })),
+      );
 
     await submit(0, 60);
     await waitFinished(redis.url, queue, 10, 20_000);
@@ -78,6 +89,10 @@ describe('worker mode across a Redis restart', { timeout: 60_000 }, () => {
     for (const w of workers) await w.waitFor((l) => l.startsWith('Redis is back'), 5000, 'a worker did not notice the restart');
     for (const w of workers) w.kill('SIGTERM');
     const exits = await Promise.all(workers.map((w) => w.exited));
-    assert.deepEqual(exits.map((e) => e.code), [0, 0], workers.map((w) => w.stderr).join('\n'));
+    assert.deepEqual(
+      exits.map((e) => e.code),
+      [0, 0],
+      workers.map((w) => w.stderr).join('\n'),
+    );
   });
 });

@@ -35,12 +35,23 @@ describe('worker mode, one worker in this process', () => {
         const url = new URL(req.url!, 'http://x');
         seen.push({ key: req.headers['idempotency-key'] as string, auth: req.headers.authorization });
         const n = body ? (JSON.parse(body) as { n: number }).n : 0;
-        const timer = setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ doubled: 2 * n })), Number(url.searchParams.get('ms') ?? 0));
+        const timer = setTimeout(
+          () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ doubled: 2 * n })),
+          Number(url.searchParams.get('ms') ?? 0),
+        );
         res.on('close', () => clearTimeout(timer));
       });
     });
     writeFileSync(join(root, 'data.json'), '{"answer": 42}');
-    worker = new RunWorker({ redis: REDIS_URL, queue, root, concurrency: 4, env: { KAILASH_SECRET_TOKEN: 's3cret-value' }, lockDurationMs: 5000, log: (l) => logs.push(l) });
+    worker = new RunWorker({
+      redis: REDIS_URL,
+      queue,
+      root,
+      concurrency: 4,
+      env: { KAILASH_SECRET_TOKEN: 's3cret-value' },
+      lockDurationMs: 5000,
+      log: (l) => logs.push(l),
+    });
     await worker.start();
     client = new WorkerClient({ redis: REDIS_URL, queue });
     redis = new Redis(REDIS_URL);
@@ -75,7 +86,10 @@ describe('worker mode, one worker in this process', () => {
     assert.deepEqual(Object.keys(result), Object.keys(local));
     assert.deepEqual(Object.keys(result.nodes.call!), Object.keys(local.nodes.call!));
     const ledger = (await readFinished(redis, keys, '0')).filter((e) => e.runId === runId);
-    assert.deepEqual(ledger.map((e) => e.status), ['succeeded']);
+    assert.deepEqual(
+      ledger.map((e) => e.status),
+      ['succeeded'],
+    );
   });
 
   it('streams node events that any client can follow, from the start or from where it left off', async () => {
@@ -95,7 +109,10 @@ describe('worker mode, one worker in this process', () => {
     const runId = `idem-${Date.now()}`;
     await client.submit([{ text: post(), file: 'post.workflow.yaml', runId }]);
     await client.wait(runId);
-    assert.ok(seen.some((s) => s.key === `${runId}:call:1`), JSON.stringify(seen.slice(-3)));
+    assert.ok(
+      seen.some((s) => s.key === `${runId}:call:1`),
+      JSON.stringify(seen.slice(-3)),
+    );
   });
 
   it('a run id submitted again is neither run nor recorded twice', async () => {
@@ -133,7 +150,9 @@ describe('worker mode, one worker in this process', () => {
   });
 
   it('resolves secrets from the worker environment; they never travel in the job', async () => {
-    const [runId] = await client.submit([{ text: post(0, ', headers: {Authorization: "Bearer ${secret:TOKEN}"}'), file: 'post.workflow.yaml' }]);
+    const [runId] = await client.submit([
+      { text: post(0, ', headers: {Authorization: "Bearer ${secret:TOKEN}"}'), file: 'post.workflow.yaml' },
+    ]);
     const record = await client.wait(runId!);
     assert.equal(record.result.status, 'succeeded');
     assert.ok(seen.some((s) => s.auth === 'Bearer s3cret-value'));

@@ -63,7 +63,10 @@ describe('a run that kills its worker', { timeout: 180_000 }, () => {
     assert.equal(record.delivery, 2);
     assert.equal(requests, 2, 'the third worker must not run it');
     assert.equal((await client.status(runId!)).state, 'failed');
-    assert.ok(third.lines.some((l) => l.startsWith(`✗ ${runId} failed in the queue`)), third.lines.join('\n'));
+    assert.ok(
+      third.lines.some((l) => l.startsWith(`✗ ${runId} failed in the queue`)),
+      third.lines.join('\n'),
+    );
     assert.ok(!third.lines.some((l) => l === `▶ ${runId}`), 'the third worker started the run');
   });
 });

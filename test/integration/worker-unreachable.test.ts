@@ -78,7 +78,10 @@ describe('worker commands when Redis is unreachable', { timeout: 120_000 }, () =
     const runs = commands(closedUrl).map(
       (argv) =>
         new Promise<{ argv: string[]; code: number | null; stderr: string }>((resolveRun) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/cli/bin.ts', ...argv], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+          const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/cli/bin.ts', ...argv], {
+            cwd: REPO,
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
           children.push(child);
           let stderr = '';
           child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -40,7 +40,10 @@ describe('language server for any editor (stdio, no extension)', () => {
     assert.ok(b.diagnostics.some((d) => d.code === 'unknown-node-type'));
     // The compose file was opened first: anything published for it would have come before these.
     assert.deepEqual(seen, []);
-    const hover = await lsp.request<Hover | null>('textDocument/hover', { textDocument: { uri: compose }, position: { line: 0, character: 2 } });
+    const hover = await lsp.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: compose },
+      position: { line: 0, character: 2 },
+    });
     assert.equal(hover, null);
   });
 
@@ -58,17 +61,26 @@ describe('language server for any editor (stdio, no extension)', () => {
     const uri = 'file:///p/fetch.workflow.yaml';
     assert.deepEqual((lsp.capabilities.executeCommandProvider?.commands ?? []).sort(), ['kailash-server.graph', 'kailash-server.validate']);
     const lenses = await lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
-    assert.deepEqual(lenses.map((l) => l.command!.command), ['kailash-server.validate', 'kailash-server.graph']);
+    assert.deepEqual(
+      lenses.map((l) => l.command!.command),
+      ['kailash-server.validate', 'kailash-server.graph'],
+    );
     const shown = messages.length;
     const result = await lsp.request<{ errors: number }>('workspace/executeCommand', lenses[0]!.command);
     assert.equal(result.errors, 1);
     const graph = await lsp.request<{ text: string }>('workspace/executeCommand', lenses[1]!.command);
     assert.match(graph.text, /^flowchart TB\n {4}fetch\["fetch<br\/>\(HTTPRequestNod\)"\]/);
-    const text = await lsp.request<{ text: string }>('workspace/executeCommand', { command: 'kailash-server.graph', arguments: [uri, 'text'] });
+    const text = await lsp.request<{ text: string }>('workspace/executeCommand', {
+      command: 'kailash-server.graph',
+      arguments: [uri, 'text'],
+    });
     assert.equal(text.text, 'fetch (HTTPRequestNod)\n');
     // The showMessage notifications were sent before each answer.
     assert.match(messages[shown]!, /^Kailash: 1 error, 0 warnings in fetch\.workflow\.yaml\.$/);
-    await assert.rejects(lsp.request('workspace/executeCommand', { command: 'kailash-server.validate', arguments: ['file:///p/docker-compose.yaml'] }), /needs the URI of an open workflow file/);
+    await assert.rejects(
+      lsp.request('workspace/executeCommand', { command: 'kailash-server.validate', arguments: ['file:///p/docker-compose.yaml'] }),
+      /needs the URI of an open workflow file/,
+    );
   });
 });
 
@@ -79,7 +91,10 @@ describe('language server for the extension (clientCommands)', () => {
       const uri = 'file:///p/x.workflow.yaml';
       await within(15_000, 'diagnostics', lsp.open(uri, WORKFLOW));
       const lenses = await lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
-      assert.deepEqual(lenses.map((l) => l.command!.command), ['kailash.runWorkflow', 'kailash.validate', 'kailash.showGraph', 'kailash.runToNode']);
+      assert.deepEqual(
+        lenses.map((l) => l.command!.command),
+        ['kailash.runWorkflow', 'kailash.validate', 'kailash.showGraph', 'kailash.runToNode'],
+      );
     } finally {
       await lsp.close();
     }

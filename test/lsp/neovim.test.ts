@@ -15,19 +15,35 @@ const SERVER = join(ROOT, 'dist', 'server.js');
 const SCRIPTS = join(__dirname, 'neovim');
 const nvim = spawnSync('nvim', ['--version'], { encoding: 'utf8' });
 const version = nvim.status === 0 ? /NVIM v(\S+)/.exec(nvim.stdout)?.[1] : undefined;
-const skip = !version ? 'nvim is not installed (apt-get install neovim)' : !existsSync(SERVER) ? 'dist/server.js is missing (npm run build)' : false;
+const skip = !version
+  ? 'nvim is not installed (apt-get install neovim)'
+  : !existsSync(SERVER)
+    ? 'dist/server.js is missing (npm run build)'
+    : false;
 const dir = mkdtempSync(join(tmpdir(), 'kailash-nvim-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs one scenario on a file holding `text`; resolves with what the script wrote, bounded. */
-function scenario(name: string, file: string, text: string, env: Record<string, string> = {}): Promise<{ result: Record<string, unknown>; text: string }> {
+function scenario(
+  name: string,
+  file: string,
+  text: string,
+  env: Record<string, string> = {},
+): Promise<{ result: Record<string, unknown>; text: string }> {
   const path = join(dir, file);
   const resultPath = join(dir, `${name}.json`);
   writeFileSync(path, text);
   rmSync(resultPath, { force: true });
   const child = spawn('nvim', ['--headless', '--clean', '-n', '-c', `luafile ${join(SCRIPTS, `${name}.lua`)}`], {
     cwd: dir,
-    env: { ...process.env, ...env, KAILASH_SERVER: SERVER, KAILASH_FILE: path, KAILASH_RESULT: resultPath, KAILASH_PRELUDE: join(SCRIPTS, 'prelude.lua') },
+    env: {
+      ...process.env,
+      ...env,
+      KAILASH_SERVER: SERVER,
+      KAILASH_FILE: path,
+      KAILASH_RESULT: resultPath,
+      KAILASH_PRELUDE: join(SCRIPTS, 'prelude.lua'),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

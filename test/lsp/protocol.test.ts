@@ -55,7 +55,18 @@ describe('language server over stdio: every feature end to end', () => {
 
   it('declares the features it serves', () => {
     const c = lsp.capabilities;
-    for (const k of ['completionProvider', 'hoverProvider', 'definitionProvider', 'referencesProvider', 'renameProvider', 'documentSymbolProvider', 'codeActionProvider', 'semanticTokensProvider', 'codeLensProvider', 'documentLinkProvider']) {
+    for (const k of [
+      'completionProvider',
+      'hoverProvider',
+      'definitionProvider',
+      'referencesProvider',
+      'renameProvider',
+      'documentSymbolProvider',
+      'codeActionProvider',
+      'semanticTokensProvider',
+      'codeLensProvider',
+      'documentLinkProvider',
+    ]) {
       assert.ok((c as Record<string, unknown>)[k], k);
     }
   });
@@ -66,7 +77,11 @@ describe('language server over stdio: every feature end to end', () => {
     const d = published.diagnostics.find((x) => x.code === 'unknown-node-type')!;
     assert.deepEqual(
       { source: d.source, range: d.range, data: d.data },
-      { source: 'kailash', range: { start: pos(3, 10), end: pos(3, 24) }, data: { span: [TEXT.indexOf('HTTPRequestNod'), TEXT.indexOf('HTTPRequestNod') + 14] } },
+      {
+        source: 'kailash',
+        range: { start: pos(3, 10), end: pos(3, 24) },
+        data: { span: [TEXT.indexOf('HTTPRequestNod'), TEXT.indexOf('HTTPRequestNod') + 14] },
+      },
     );
   });
 
@@ -79,7 +94,11 @@ describe('language server over stdio: every feature end to end', () => {
       message: "Unknown node type 'HTTPRequestNod'.",
       data: { suggestions: ['HTTPRequestNode'] },
     };
-    const actions = await lsp.request<CodeAction[]>('textDocument/codeAction', { textDocument: doc, range: diag.range, context: { diagnostics: [diag] } });
+    const actions = await lsp.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: doc,
+      range: diag.range,
+      context: { diagnostics: [diag] },
+    });
     const fix = actions.find((a) => a.isPreferred)!;
     assert.equal(fix.title, "Change to 'HTTPRequestNode'");
     const edit = fix.edit!.changes![uri]![0]!;
@@ -97,9 +116,14 @@ describe('language server over stdio: every feature end to end', () => {
       return p.version === last;
     });
     // Thirty keystrokes without waiting, as fast typing sends them (a comment grows on line 0).
-    for (let v = 3; v <= last; v++) await lsp.change(uri, v, [{ range: { start: pos(0, 10 + v - 3), end: pos(0, 10 + v - 3) }, text: v === 3 ? ' #' : 'x' }]);
+    for (let v = 3; v <= last; v++)
+      await lsp.change(uri, v, [{ range: { start: pos(0, 10 + v - 3), end: pos(0, 10 + v - 3) }, text: v === 3 ? ' #' : 'x' }]);
     await within(5_000, 'diagnostics of the last keystroke', done);
-    assert.deepEqual(seen, [...seen].sort((a, b) => a - b), `versions in order: ${seen.join()}`);
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => a - b),
+      `versions in order: ${seen.join()}`,
+    );
     assert.equal(seen[seen.length - 1], last);
     // Back to the text the later tests expect.
     const back = lsp.diagnostics(uri, (p) => p.version === last + 1);
@@ -114,32 +138,64 @@ describe('language server over stdio: every feature end to end', () => {
     assert.match((hover.contents as { value: string }).value, /^\*\*HTTPRequestNode\*\*/);
     const def = await lsp.request<Location>('textDocument/definition', { textDocument: doc, position: pos(13, 66) });
     assert.deepEqual(def, { uri, range: { start: pos(6, 8), end: pos(6, 12) } });
-    const refs = await lsp.request<Location[]>('textDocument/references', { textDocument: doc, position: pos(6, 9), context: { includeDeclaration: true } });
-    assert.deepEqual(refs.map((r) => r.range.start.line), [6, 13, 14]);
+    const refs = await lsp.request<Location[]>('textDocument/references', {
+      textDocument: doc,
+      position: pos(6, 9),
+      context: { includeDeclaration: true },
+    });
+    assert.deepEqual(
+      refs.map((r) => r.range.start.line),
+      [6, 13, 14],
+    );
   });
 
   it('renames a node id, and refuses a taken one with a message', async () => {
-    const prepared = await lsp.request<{ range: Range; placeholder: string }>('textDocument/prepareRename', { textDocument: doc, position: pos(6, 9) });
+    const prepared = await lsp.request<{ range: Range; placeholder: string }>('textDocument/prepareRename', {
+      textDocument: doc,
+      position: pos(6, 9),
+    });
     assert.equal(prepared.placeholder, 'save');
     const edit = await lsp.request<WorkspaceEdit>('textDocument/rename', { textDocument: doc, position: pos(6, 9), newName: 'store' });
-    assert.deepEqual(edit.changes![uri]!.map((e) => [e.range.start.line, e.newText]), [[6, 'store'], [13, 'store'], [14, 'store']]);
-    await assert.rejects(lsp.request('textDocument/rename', { textDocument: doc, position: pos(6, 9), newName: 'fetch' }), /A node 'fetch' already exists/);
+    assert.deepEqual(
+      edit.changes![uri]!.map((e) => [e.range.start.line, e.newText]),
+      [
+        [6, 'store'],
+        [13, 'store'],
+        [14, 'store'],
+      ],
+    );
+    await assert.rejects(
+      lsp.request('textDocument/rename', { textDocument: doc, position: pos(6, 9), newName: 'fetch' }),
+      /A node 'fetch' already exists/,
+    );
   });
 
   it('serves symbols, semantic tokens, code lenses and sub-workflow links', async () => {
     const symbols = await lsp.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: doc });
-    assert.deepEqual(symbols.find((s) => s.name === 'nodes')!.children!.map((c) => c.name), ['fetch', 'save', 'sub']);
+    assert.deepEqual(
+      symbols.find((s) => s.name === 'nodes')!.children!.map((c) => c.name),
+      ['fetch', 'save', 'sub'],
+    );
     const tokens = await lsp.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: doc });
     assert.ok(tokens.data.length > 0 && tokens.data.length % 5 === 0);
     const lenses = await lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: doc });
-    assert.deepEqual(lenses.map((l) => l.command!.command), ['kailash-server.validate', 'kailash-server.graph'], 'a client without clientCommands gets only the lenses the server runs');
+    assert.deepEqual(
+      lenses.map((l) => l.command!.command),
+      ['kailash-server.validate', 'kailash-server.graph'],
+      'a client without clientCommands gets only the lenses the server runs',
+    );
     const links = await lsp.request<DocumentLink[]>('textDocument/documentLink', { textDocument: doc });
-    assert.deepEqual(links.map((l) => l.target), [innerUri]);
+    assert.deepEqual(
+      links.map((l) => l.target),
+      [innerUri],
+    );
   });
 
   it('re-checks a file when a sub-workflow it runs is saved', async () => {
     const again = lsp.diagnostics(uri);
-    await lsp.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: innerUri, languageId: 'kailash-workflow', version: 1, text: 'nodes: []\n' } });
+    await lsp.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: innerUri, languageId: 'kailash-workflow', version: 1, text: 'nodes: []\n' },
+    });
     await lsp.connection.sendNotification('textDocument/didSave', { textDocument: { uri: innerUri } });
     const published = await within(5_000, 'diagnostics of the file that uses the saved sub-workflow', again);
     assert.equal(published.uri, uri);

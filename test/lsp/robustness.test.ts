@@ -22,7 +22,10 @@ const REQUESTS = [
 ] as const;
 
 /** The LSP change an edit makes (range in the text before it), as an editor sends it. */
-function change(text: string, e: Edit): { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string } {
+function change(
+  text: string,
+  e: Edit,
+): { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string } {
   const after = applyEdit(text, e);
   let start = 0;
   while (start < text.length && start < after.length && text[start] === after[start]) start++;
@@ -58,10 +61,18 @@ describe('language server under random edits (robustness)', () => {
           context: { includeDeclaration: true, diagnostics: [] },
         };
         // prepareRename answers "not a node id" with an error response: still an answer.
-        await within(1_000, `${method} after edit ${version}`, lsp.request(method, params).catch((e: Error) => e));
+        await within(
+          1_000,
+          `${method} after edit ${version}`,
+          lsp.request(method, params).catch((e: Error) => e),
+        );
         assert.equal(lsp.process.exitCode, null, `server exited: ${lsp.stderr()}`);
       }
-      const final = await within(5_000, 'diagnostics of the last version', lsp.diagnostics(uri, (p) => p.version === version));
+      const final = await within(
+        5_000,
+        'diagnostics of the last version',
+        lsp.diagnostics(uri, (p) => p.version === version),
+      );
       const lines = new LineIndex(text);
       const expected = validateText(text).diagnostics.map((d) => toLspDiagnostic(lines, d));
       assert.deepEqual(final.diagnostics, JSON.parse(JSON.stringify(expected)));

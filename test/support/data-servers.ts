@@ -70,13 +70,20 @@ export async function startSlapd(ldif: string): Promise<Running & { suffix: stri
   const url = `ldap://127.0.0.1:${port}`;
   // -d 0: stay in the foreground (a child we can stop) without debug output.
   const child = spawn('slapd', ['-d', '0', '-f', conf, '-h', `${url}/`], { stdio: 'ignore' });
-  await waitFor('slapd to accept connections', () => spawnSync('ldapsearch', ['-x', '-H', url, '-b', '', '-s', 'base', 'namingContexts']).status === 0, 10_000, 20);
+  await waitFor(
+    'slapd to accept connections',
+    () => spawnSync('ldapsearch', ['-x', '-H', url, '-b', '', '-s', 'base', 'namingContexts']).status === 0,
+    10_000,
+    20,
+  );
   return { url, suffix: 'dc=example,dc=org', stop: () => stopChild(child) };
 }
 
 /** librdkafka's mock Kafka cluster, hosted by kcat; its bootstrap address is read from the debug log. */
 export async function startKafkaMock(): Promise<Running> {
-  const child = spawn('kcat', ['-P', '-b', 'localhost:1', '-t', 'warmup', '-X', 'test.mock.num.brokers=1', '-d', 'mock'], { stdio: ['pipe', 'ignore', 'pipe'] });
+  const child = spawn('kcat', ['-P', '-b', 'localhost:1', '-t', 'warmup', '-X', 'test.mock.num.brokers=1', '-d', 'mock'], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`kcat mock cluster did not start: ${log.slice(-500)}`)), 10_000);
@@ -103,7 +110,9 @@ export interface Mail {
 }
 
 /** smtp-server capturing every message; `users` maps user → password for AUTH. */
-export async function startSmtp(options: Partial<SMTPServerOptions> & { users?: Record<string, string> } = {}): Promise<Running & { port: number; mails: Mail[] }> {
+export async function startSmtp(
+  options: Partial<SMTPServerOptions> & { users?: Record<string, string> } = {},
+): Promise<Running & { port: number; mails: Mail[] }> {
   const mails: Mail[] = [];
   const { users, ...rest } = options;
   const server = new SMTPServer({
@@ -143,7 +152,13 @@ export async function startSmtp(options: Partial<SMTPServerOptions> & { users?: 
 export async function startS3(buckets: string[]): Promise<Running & { directory: string }> {
   const { default: S3rver } = await import('s3rver');
   const directory = tempDir('kwf-s3-');
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: buckets.map((name) => ({ name })),
+  });
   const address = await server.run();
   return { url: `http://127.0.0.1:${address.port}`, directory, stop: () => server.close() };
 }

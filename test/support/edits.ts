@@ -11,7 +11,9 @@ const DIRS = ['test/fixtures/valid', 'test/fixtures/diagnostics', 'test/fixtures
 export const SEEDS: string[] = [
   ...DIRS.flatMap((d) => {
     try {
-      return readdirSync(d).filter((f) => /\.workflow\.(ya?ml|json)$/.test(f)).map((f) => readFileSync(join(d, f), 'utf8'));
+      return readdirSync(d)
+        .filter((f) => /\.workflow\.(ya?ml|json)$/.test(f))
+        .map((f) => readFileSync(join(d, f), 'utf8'));
     } catch {
       return [];
     }
@@ -21,9 +23,47 @@ export const SEEDS: string[] = [
 
 /** Fragments that break YAML structure in interesting ways, and ones that keep it. */
 const FRAGMENTS = [
-  '\n', ':', '- ', '  ', '{', '}', '[', ']', '&a ', '*a', '<<: *a\n', '<<: {x: 1}\n', '${', '${env:', '"', "'", '#', '|\n', '|+\n', '>-\n', '\t', '---\n',
-  '\0', '\uFFFD', '\r', '\r\n', 'null', '~', '? ', '!!str ', 'cycle: true', 'from: ', 'to_input: ', '\n  - id: extra\n    type: JSONReaderNode\n',
-  '\n  - {from: a, to: b}\n', '\nconnections:\n', '\nnodes:\n', '\n- id: z\n', '\n    config: {url: x}\n', 'type: HTTPRequestNode', '# kailash-disable-next-line\n',
+  '\n',
+  ':',
+  '- ',
+  '  ',
+  '{',
+  '}',
+  '[',
+  ']',
+  '&a ',
+  '*a',
+  '<<: *a\n',
+  '<<: {x: 1}\n',
+  '${',
+  '${env:',
+  '"',
+  "'",
+  '#',
+  '|\n',
+  '|+\n',
+  '>-\n',
+  '\t',
+  '---\n',
+  '\0',
+  '\uFFFD',
+  '\r',
+  '\r\n',
+  'null',
+  '~',
+  '? ',
+  '!!str ',
+  'cycle: true',
+  'from: ',
+  'to_input: ',
+  '\n  - id: extra\n    type: JSONReaderNode\n',
+  '\n  - {from: a, to: b}\n',
+  '\nconnections:\n',
+  '\nnodes:\n',
+  '\n- id: z\n',
+  '\n    config: {url: x}\n',
+  'type: HTTPRequestNode',
+  '# kailash-disable-next-line\n',
 ];
 
 export type Edit = { kind: 'insert' | 'delete' | 'replace' | 'line'; at: number; len: number; text: string };
@@ -47,7 +87,20 @@ export const tameEditArb: fc.Arbitrary<Edit> = fc.record({
   at: fc.nat(),
   len: fc.nat({ max: 3 }),
   text: fc.oneof(
-    fc.constantFrom('a', '_', '1', ' ', '\n', '\n# c\n', '\n\n', '  # trailing\n', '\n    # deeper\n', '\n  - id: n9\n    type: MergeNode\n', ' # c', '|\n'),
+    fc.constantFrom(
+      'a',
+      '_',
+      '1',
+      ' ',
+      '\n',
+      '\n# c\n',
+      '\n\n',
+      '  # trailing\n',
+      '\n    # deeper\n',
+      '\n  - id: n9\n    type: MergeNode\n',
+      ' # c',
+      '|\n',
+    ),
     fc.string({ unit: fc.constantFrom(...'abz_0'), maxLength: 4 }),
   ),
 });

@@ -27,7 +27,11 @@ export function at(fixture: string): { doc: FeatureDoc; position: Position; offs
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const lines = new LineIndex(text);
   const spans = edits
-    .map((e) => ({ start: lines.offset(e.range.start.line, e.range.start.character), end: lines.offset(e.range.end.line, e.range.end.character), text: e.newText }))
+    .map((e) => ({
+      start: lines.offset(e.range.start.line, e.range.start.character),
+      end: lines.offset(e.range.end.line, e.range.end.character),
+      text: e.newText,
+    }))
     .sort((a, b) => b.start - a.start || b.end - a.end);
   let out = text;
   for (const s of spans) out = out.slice(0, s.start) + s.text + out.slice(s.end);

@@ -24,7 +24,8 @@ function newestSource(dir: string): number {
  */
 export function serverCommand(): { args: string[]; kind: 'dist' | 'source' } {
   const forced = process.env.KAILASH_LSP;
-  const fresh = existsSync(DIST) && statSync(DIST).mtimeMs >= Math.max(newestSource(join(ROOT, 'server')), newestSource(join(ROOT, 'runtime')));
+  const fresh =
+    existsSync(DIST) && statSync(DIST).mtimeMs >= Math.max(newestSource(join(ROOT, 'server')), newestSource(join(ROOT, 'runtime')));
   if (forced === 'dist' || (forced !== 'source' && fresh)) return { args: [DIST, '--stdio'], kind: 'dist' };
   return { args: ['--import', 'tsx', join(ROOT, 'server', 'server.ts'), '--stdio'], kind: 'source' };
 }
@@ -86,7 +87,8 @@ export async function startLsp(initializationOptions?: unknown): Promise<LspClie
       await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'kailash-workflow', version, text } });
       return published;
     },
-    change: (uri, version, contentChanges) => connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges }),
+    change: (uri, version, contentChanges) =>
+      connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges }),
     request: (method, params) => connection.sendRequest(method, params),
     async close() {
       const exited = new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));

@@ -21,7 +21,10 @@ export interface LspDiagnostic {
 /** Starts the language server from source over stdio, as an editor would, and initializes it. */
 export async function startServer(): Promise<LspSession> {
   const root = join(__dirname, '..', '..');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'server.ts'), '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'server.ts'), '--stdio'], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const waiters: { uri: string; accept: (d: LspDiagnostic[]) => boolean; resolve: (d: LspDiagnostic[]) => void }[] = [];
   connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: LspDiagnostic[] }) => {

@@ -18,7 +18,16 @@ export function seeds(): { name: string; text: string }[] {
 }
 
 /** Keys that name members of Object.prototype (or replace it). */
-export const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isPrototypeOf'];
+export const HOSTILE_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__defineGetter__',
+  'isPrototypeOf',
+];
 
 const HOSTILE_VALUES = [
   '{x: 1}',
@@ -56,7 +65,11 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     return t.slice(0, i) + String.fromCharCode(code) + t.slice(i + 1);
   }),
   // Truncation: what the editor sees mid-typing.
-  fc.nat().map((at): Mutation => (t) => t.slice(0, at % (t.length + 1))),
+  fc.nat().map(
+    (at): Mutation =>
+      (t) =>
+        t.slice(0, at % (t.length + 1)),
+  ),
   fc.tuple(fc.nat(), fc.nat()).map(([a, b]): Mutation => (t) => {
     const lines = t.split('\n');
     const { i } = lineOps(lines, a, b);
@@ -92,16 +105,20 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     return `${t.slice(0, at)}${key}: ${value}, ${t.slice(at)}`;
   }),
   // A hostile name where a node id, type, output or input goes.
-  fc.tuple(fc.constantFrom('id', 'type', 'from_node', 'to_node', 'from_output', 'to_input'), fc.constantFrom(...HOSTILE_KEYS)).map(([field, key]): Mutation => (t) =>
-    t.replace(new RegExp(`(${field}: )[A-Za-z_.]+`), `$1${key}`),
+  fc.tuple(fc.constantFrom('id', 'type', 'from_node', 'to_node', 'from_output', 'to_input'), fc.constantFrom(...HOSTILE_KEYS)).map(
+    ([field, key]): Mutation =>
+      (t) =>
+        t.replace(new RegExp(`(${field}: )[A-Za-z_.]+`), `$1${key}`),
   ),
   // Numbers made huge, negative or not numbers at all.
-  fc.tuple(fc.nat(), fc.constantFrom('1e308', '-1', '0', '99999999999999999999', '-0', '.nan', '.inf', '1.5', '"3"')).map(([a, n]): Mutation => (t) => {
-    const nums = [...t.matchAll(/\b\d+\b/g)];
-    if (!nums.length) return t;
-    const m = nums[a % nums.length]!;
-    return t.slice(0, m.index) + n + t.slice(m.index! + m[0].length);
-  }),
+  fc
+    .tuple(fc.nat(), fc.constantFrom('1e308', '-1', '0', '99999999999999999999', '-0', '.nan', '.inf', '1.5', '"3"'))
+    .map(([a, n]): Mutation => (t) => {
+      const nums = [...t.matchAll(/\b\d+\b/g)];
+      if (!nums.length) return t;
+      const m = nums[a % nums.length]!;
+      return t.slice(0, m.index) + n + t.slice(m.index! + m[0].length);
+    }),
   // Deep nesting where a value goes.
   fc.tuple(fc.nat(), fc.integer({ min: 50, max: 1500 }), fc.boolean()).map(([a, depth, map]): Mutation => (t) => {
     const colons = [...t.matchAll(/: /g)].map((m) => m.index!);
@@ -111,10 +128,15 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     return `${t.slice(0, at)}${nested(depth, map)}${end === -1 ? '' : t.slice(end)}`;
   }),
   // Alias expansion (a small "billion laughs").
-  fc.constant<Mutation>((t) => `${t}\nx0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n${Array.from({ length: 8 }, (_, i) => `x${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`).join('\n')}\n`),
+  fc.constant<Mutation>(
+    (t) =>
+      `${t}\nx0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n${Array.from({ length: 8 }, (_, i) => `x${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`).join('\n')}\n`,
+  ),
 );
 
 /** A seed text with 1–4 mutations applied. */
 export function mutated(texts: string[]): fc.Arbitrary<string> {
-  return fc.tuple(fc.constantFrom(...texts), fc.array(mutation, { minLength: 1, maxLength: 4 })).map(([t, ms]) => ms.reduce((acc, m) => m(acc), t));
+  return fc
+    .tuple(fc.constantFrom(...texts), fc.array(mutation, { minLength: 1, maxLength: 4 }))
+    .map(([t, ms]) => ms.reduce((acc, m) => m(acc), t));
 }

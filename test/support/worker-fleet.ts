@@ -63,7 +63,11 @@ export class WorkerProcess {
   /** Resolves at the first line (already printed or to come) that passes `test`. */
   waitFor(test: (line: string) => boolean, ms: number, what: string): Promise<void> {
     if (this.lines.some(test)) return Promise.resolve();
-    return bounded(new Promise<void>((resolve) => this.waiters.push({ test, resolve })), ms, `${what}; worker said:\n${this.lines.join('\n')}\n${this.stderr}`);
+    return bounded(
+      new Promise<void>((resolve) => this.waiters.push({ test, resolve })),
+      ms,
+      `${what}; worker said:\n${this.lines.join('\n')}\n${this.stderr}`,
+    );
   }
 
   ready(ms = 20_000): Promise<void> {
@@ -163,7 +167,11 @@ export class PrivateRedis {
   }
 
   async up(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', this.dir], { stdio: 'ignore' });
+    this.child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', this.dir],
+      { stdio: 'ignore' },
+    );
     const deadline = Date.now() + 10_000;
     for (;;) {
       const r = spawnSync('redis-cli', ['-p', String(this.port), 'ping'], { encoding: 'utf8' });

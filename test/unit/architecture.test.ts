@@ -21,7 +21,12 @@ function sources(dir: string): string[] {
 /** Every module specifier a file names: static imports and exports, dynamic `import()`, `require()`. */
 function specifiers(text: string): string[] {
   const out: string[] = [];
-  const patterns = [/^\s*(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/gm, /^\s*import\s*['"]([^'"]+)['"]/gm, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g, /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g];
+  const patterns = [
+    /^\s*(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/gm,
+    /^\s*import\s*['"]([^'"]+)['"]/gm,
+    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
   for (const re of patterns) for (const m of text.matchAll(re)) out.push(m[1]!);
   return out;
 }
@@ -114,7 +119,9 @@ describe('architecture', () => {
   });
 
   it('no file of the repository points at a path outside it', () => {
-    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter((f) => f && !/\.(png|vsix|db)$/.test(f));
+    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\0')
+      .filter((f) => f && !/\.(png|vsix|db)$/.test(f));
     const outside = /\.\.\/shared\/(?:DESIGN|research)|\/work\/|DESIGN §|research\/[\w-]+\.md/;
     const wrong = tracked.filter((f) => {
       if (f === 'test/unit/architecture.test.ts') return false; // holds the pattern itself
@@ -129,11 +136,42 @@ describe('architecture', () => {
 
   it('dist/server.js holds no node implementation and no integration library', async () => {
     const { bundles } = (await import(join(ROOT, 'scripts', 'bundles.mjs'))) as { bundles: Record<string, Record<string, unknown>> };
-    const result = await build({ ...bundles.server, absWorkingDir: ROOT, write: false, metafile: true, minify: false, sourcemap: false, logLevel: 'silent' });
+    const result = await build({
+      ...bundles.server,
+      absWorkingDir: ROOT,
+      write: false,
+      metafile: true,
+      minify: false,
+      sourcemap: false,
+      logLevel: 'silent',
+    });
     const inputs = Object.keys(result.metafile.inputs);
-    assert.ok(inputs.some((p) => p.startsWith('runtime/catalog/')), 'the check sees the catalog in the bundle');
-    const libraries = ['pg', 'mysql2', 'kafkajs', '@aws-sdk', 'ldapts', 'nodemailer', 'ws', 'undici', 'bullmq', 'ioredis', 'sql.js', 'node-sqlite3-wasm', 'quickjs-emscripten-core', '@jitl', 'jose', 'graphql'];
-    const wrong = inputs.filter((p) => p.startsWith('runtime/nodes/') || p.startsWith('runtime/engine/run') || libraries.some((l) => p.startsWith(`node_modules/${l}/`)));
+    assert.ok(
+      inputs.some((p) => p.startsWith('runtime/catalog/')),
+      'the check sees the catalog in the bundle',
+    );
+    const libraries = [
+      'pg',
+      'mysql2',
+      'kafkajs',
+      '@aws-sdk',
+      'ldapts',
+      'nodemailer',
+      'ws',
+      'undici',
+      'bullmq',
+      'ioredis',
+      'sql.js',
+      'node-sqlite3-wasm',
+      'quickjs-emscripten-core',
+      '@jitl',
+      'jose',
+      'graphql',
+    ];
+    const wrong = inputs.filter(
+      (p) =>
+        p.startsWith('runtime/nodes/') || p.startsWith('runtime/engine/run') || libraries.some((l) => p.startsWith(`node_modules/${l}/`)),
+    );
     assert.deepEqual(wrong, []);
   });
 });

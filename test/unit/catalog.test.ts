@@ -7,13 +7,39 @@ import { checkLiteral } from '../../runtime/catalog/typing';
 import { validateText } from '../../runtime/validate';
 
 const KAILASH = [
-  'HTTPRequestNode', 'AsyncHTTPRequestNode', 'RESTClientNode', 'GraphQLClientNode', 'OAuth2Node', 'SQLDatabaseNode',
-  'AsyncSQLDatabaseNode', 'DirectoryReaderNode', 'CSVReaderNode', 'CSVWriterNode', 'JSONReaderNode', 'JSONWriterNode',
-  'TextReaderNode', 'TextWriterNode', 'PythonCodeNode', 'SwitchNode', 'MergeNode', 'WorkflowNode', 'LLMAgentNode',
+  'HTTPRequestNode',
+  'AsyncHTTPRequestNode',
+  'RESTClientNode',
+  'GraphQLClientNode',
+  'OAuth2Node',
+  'SQLDatabaseNode',
+  'AsyncSQLDatabaseNode',
+  'DirectoryReaderNode',
+  'CSVReaderNode',
+  'CSVWriterNode',
+  'JSONReaderNode',
+  'JSONWriterNode',
+  'TextReaderNode',
+  'TextWriterNode',
+  'PythonCodeNode',
+  'SwitchNode',
+  'MergeNode',
+  'WorkflowNode',
+  'LLMAgentNode',
 ];
 const OURS = [
-  'JWTAuthNode', 'WebhookVerifyNode', 'WebSocketNode', 'SlackNotificationNode', 'EmailSenderNode', 'ServiceDiscoveryNode',
-  'KafkaProducerNode', 'KafkaConsumerNode', 'S3ReaderNode', 'S3WriterNode', 'LDAPAuthNode', 'JavaScriptCodeNode',
+  'JWTAuthNode',
+  'WebhookVerifyNode',
+  'WebSocketNode',
+  'SlackNotificationNode',
+  'EmailSenderNode',
+  'ServiceDiscoveryNode',
+  'KafkaProducerNode',
+  'KafkaConsumerNode',
+  'S3ReaderNode',
+  'S3WriterNode',
+  'LDAPAuthNode',
+  'JavaScriptCodeNode',
 ];
 
 function checkType(where: string, t: TypeSpec): void {
@@ -52,7 +78,14 @@ describe('node catalog', () => {
     assert.equal(http.params.timeout!.default, 30);
     assert.equal(http.params.retry_backoff!.default, 0.5);
     assert.equal(http.params.api_key_header!.default, 'X-API-Key');
-    assert.deepEqual(Object.keys(http.outputs.response!.fields!), ['status_code', 'headers', 'content_type', 'content', 'response_time_ms', 'url']);
+    assert.deepEqual(Object.keys(http.outputs.response!.fields!), [
+      'status_code',
+      'headers',
+      'content_type',
+      'content',
+      'response_time_ms',
+      'url',
+    ]);
     assert.deepEqual(Object.keys(getSpec('CSVReaderNode')!.params), ['file_path', 'headers', 'delimiter', 'index_column']);
     assert.deepEqual(Object.keys(getSpec('SQLDatabaseNode')!.outputs).slice(0, 4), ['data', 'row_count', 'columns', 'execution_time']);
     assert.deepEqual(Object.keys(getSpec('AsyncSQLDatabaseNode')!.outputs), ['result']);
@@ -67,7 +100,8 @@ describe('node catalog', () => {
       assert.ok(s.summary && !s.summary.includes('\n'), `${s.type}: summary`);
       for (const [k, p] of Object.entries(s.params)) checkParam(`${s.type}.${k}`, p);
       for (const [k, o] of Object.entries(s.outputs)) checkType(`${s.type} output ${k}`, o);
-      for (const group of s.requireOneOf ?? []) for (const k of group) assert.ok(s.params[k], `${s.type}: requireOneOf names unknown '${k}'`);
+      for (const group of s.requireOneOf ?? [])
+        for (const k of group) assert.ok(s.params[k], `${s.type}: requireOneOf names unknown '${k}'`);
     }
     for (const [k, policy] of Object.entries(POLICIES)) {
       if (policy.value) checkParam(k, policy.value);
@@ -86,8 +120,16 @@ describe('node catalog', () => {
       const m = /```yaml\n([\s\S]*?)```/.exec(s.docs);
       assert.ok(m, `${s.type}: docs have no yaml example`);
       const { diagnostics } = validateText(m[1]!);
-      const bad = diagnostics.filter((d) => ['yaml-syntax', 'schema', 'unknown-node-type', 'unknown-param', 'param-type', 'invalid-enum-value', 'plaintext-secret'].includes(d.code));
-      assert.deepEqual(bad.map((d) => `${d.code}: ${d.message}`), [], s.type);
+      const bad = diagnostics.filter((d) =>
+        ['yaml-syntax', 'schema', 'unknown-node-type', 'unknown-param', 'param-type', 'invalid-enum-value', 'plaintext-secret'].includes(
+          d.code,
+        ),
+      );
+      assert.deepEqual(
+        bad.map((d) => `${d.code}: ${d.message}`),
+        [],
+        s.type,
+      );
     }
   });
 });

@@ -25,7 +25,10 @@ describe('kailash-wf CLI', () => {
 
     const bad = await cli('validate', join(FIXTURES, 'diagnostics', 'unknown-node-type.workflow.yaml'));
     assert.equal(bad.code, 1);
-    assert.match(bad.out, /unknown-node-type\.workflow\.yaml:3:11: error \[unknown-node-type\] Unknown node type 'HTTPRequestNod'\. Did you mean 'HTTPRequestNode'\?/);
+    assert.match(
+      bad.out,
+      /unknown-node-type\.workflow\.yaml:3:11: error \[unknown-node-type\] Unknown node type 'HTTPRequestNod'\. Did you mean 'HTTPRequestNode'\?/,
+    );
 
     const missing = await cli('validate', 'no/such.workflow.yaml');
     assert.equal(missing.code, 2);
@@ -40,7 +43,8 @@ describe('kailash-wf CLI', () => {
       const r = await cli(...argv);
       assert.equal(r.code, 0, argv.join(' '));
       assert.match(r.out, /^Usage: kailash-wf <command>/);
-      for (const c of ['validate', 'run', 'nodes', 'schema', 'graph', 'worker', 'submit', 'status', 'cancel']) assert.match(r.out, new RegExp(`^  ${c} `, 'm'));
+      for (const c of ['validate', 'run', 'nodes', 'schema', 'graph', 'worker', 'submit', 'status', 'cancel'])
+        assert.match(r.out, new RegExp(`^  ${c} `, 'm'));
     }
     for (const c of ['validate', 'run', 'nodes', 'schema', 'graph', 'worker', 'submit', 'status', 'cancel']) {
       for (const flag of ['--help', '-h']) {
@@ -63,7 +67,7 @@ describe('kailash-wf CLI', () => {
     assert.match(none.err, /^Usage:/);
   });
 
-  it('nodes TYPE prints one node\'s reference; an unknown type gets did-you-mean', async () => {
+  it("nodes TYPE prints one node's reference; an unknown type gets did-you-mean", async () => {
     const r = await cli('nodes', 'SwitchNode');
     assert.equal(r.code, 0);
     assert.match(r.out, /\*\*SwitchNode\*\*/);
@@ -91,11 +95,14 @@ describe('kailash-wf CLI', () => {
   it('a node failed under on_error: continue: the summary says so and the exit code is 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kwf-cli-'));
     const file = join(dir, 'tolerant.workflow.yaml');
-    writeFileSync(file, `name: tolerant
+    writeFileSync(
+      file,
+      `name: tolerant
 nodes:
   - {id: read, type: TextReaderNode, config: {file_path: missing.txt}, on_error: continue}
   - {id: other, type: PythonCodeNode, config: {code: "result = 1"}}
-`);
+`,
+    );
     const r = await cli('run', file);
     assert.equal(r.code, 1);
     assert.match(r.out, /^✗ succeeded with 1 failed node \(on_error: continue\): read — in [\d.]+ ms$/m);
@@ -146,7 +153,15 @@ nodes:
     assert.equal(ok.code, 0, ok.err);
     const rec = JSON.parse(ok.out);
     assert.equal(rec.status, 'succeeded');
-    assert.deepEqual(Object.keys(rec.results).sort(), ['by_status', 'combined', 'customers', 'orders', 'paid_report', 'refunds_report', 'summary']);
+    assert.deepEqual(Object.keys(rec.results).sort(), [
+      'by_status',
+      'combined',
+      'customers',
+      'orders',
+      'paid_report',
+      'refunds_report',
+      'summary',
+    ]);
     assert.equal(rec.results.refunds_report.rows_written, 1);
     assert.deepEqual(Object.keys(rec.nodes.orders).sort(), ['attempts', 'durationMs', 'status']);
 
@@ -168,13 +183,17 @@ nodes:
   });
 
   it('the built bin exits with the documented codes and survives a closed pipe', () => {
-    const bin = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'runtime', 'cli', 'bin.ts'), ...args], { encoding: 'utf8', cwd: ROOT });
+    const bin = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'runtime', 'cli', 'bin.ts'), ...args], { encoding: 'utf8', cwd: ROOT });
     assert.equal(bin(['validate', 'examples/quickstart.workflow.yaml']).status, 0);
     assert.equal(bin(['validate', 'test/fixtures/diagnostics/cycle.workflow.yaml']).status, 1);
     const missing = bin(['validate', 'nope.yaml']);
     assert.equal(missing.status, 2);
     assert.equal(missing.stderr.trim().split('\n').length, 1);
-    const piped = spawnSync('sh', ['-c', `node --import tsx runtime/cli/bin.ts nodes --json | head -c 10`], { encoding: 'utf8', cwd: ROOT });
+    const piped = spawnSync('sh', ['-c', `node --import tsx runtime/cli/bin.ts nodes --json | head -c 10`], {
+      encoding: 'utf8',
+      cwd: ROOT,
+    });
     assert.equal(piped.status, 0);
     assert.doesNotMatch(piped.stderr, /EPIPE/);
   });

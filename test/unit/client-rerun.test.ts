@@ -36,14 +36,25 @@ connections:
     const file = `${workspace()}/rerun.workflow.yaml`;
     const cache = new ReuseCache();
     const asked: string[] = [];
-    const runtime = new LocalRuntime({ env: {}, secrets: { get: async (name) => (asked.push(name), name === 'TOKEN' ? TOKEN : undefined) } });
+    const runtime = new LocalRuntime({
+      env: {},
+      secrets: { get: async (name) => (asked.push(name), name === 'TOKEN' ? TOKEN : undefined) },
+    });
     try {
       const first = await runtime.execute(parseWorkflow(text), { baseDir: '.', keepOutputs: cache.keeper(file) });
       assert.equal(first.status, 'succeeded', JSON.stringify(first.error));
       assert.deepEqual(asked, ['TOKEN', 'TOKEN']);
 
       // The re-run resolves no secret itself: `fetch` is reused, not run.
-      const view: RunView = { runId: 'r2', file, label: 'rerun from next', startedAt: Date.now(), status: 'running', nodes: {}, breakers: {} };
+      const view: RunView = {
+        runId: 'r2',
+        file,
+        label: 'rerun from next',
+        startedAt: Date.now(),
+        status: 'running',
+        nodes: {},
+        breakers: {},
+      };
       const events: RunEvent[] = [];
       const second = await runtime.execute(parseWorkflow(text), {
         baseDir: '.',
@@ -64,7 +75,15 @@ connections:
       assert.match(fetched.response.url, /\/data\?key=\*\*\*$/);
       assert.deepEqual(fetched.response.content, { seen: '/data?key=***', auth: 'Bearer ***' });
       // The panel's state, the hover's JSON and the inline summary: no form of the secret anywhere.
-      const shown = [JSON.stringify(view), JSON.stringify(events), JSON.stringify(second), JSON.stringify(view.nodes.fetch!.output, null, 2), ...Object.values(view.nodes).map((v) => statusText({ status: v.status as 'succeeded', durationMs: v.durationMs ?? 0, attempts: v.attempts ?? 0 }, v.output))];
+      const shown = [
+        JSON.stringify(view),
+        JSON.stringify(events),
+        JSON.stringify(second),
+        JSON.stringify(view.nodes.fetch!.output, null, 2),
+        ...Object.values(view.nodes).map((v) =>
+          statusText({ status: v.status as 'succeeded', durationMs: v.durationMs ?? 0, attempts: v.attempts ?? 0 }, v.output),
+        ),
+      ];
       for (const form of [TOKEN, encodeURIComponent(TOKEN), new URLSearchParams({ k: TOKEN }).toString().slice(2)]) {
         for (const s of shown) assert.ok(!s.includes(form), `${form} shown in ${s.slice(0, 300)}`);
       }

@@ -30,7 +30,17 @@ describe('MySQL statements that commit implicitly', () => {
   });
 
   it('leaves DML, temporary tables and savepoints alone', () => {
-    for (const q of ['INSERT INTO t VALUES (1)', 'UPDATE created SET x = 1', 'SELECT * FROM drops', 'CREATE TEMPORARY TABLE t (id int)', 'DROP TEMPORARY TABLE t', 'SAVEPOINT a', 'ROLLBACK TO SAVEPOINT a', "INSERT INTO log VALUES ('CREATE TABLE x')", 'SET @a = 1']) {
+    for (const q of [
+      'INSERT INTO t VALUES (1)',
+      'UPDATE created SET x = 1',
+      'SELECT * FROM drops',
+      'CREATE TEMPORARY TABLE t (id int)',
+      'DROP TEMPORARY TABLE t',
+      'SAVEPOINT a',
+      'ROLLBACK TO SAVEPOINT a',
+      "INSERT INTO log VALUES ('CREATE TABLE x')",
+      'SET @a = 1',
+    ]) {
       assert.equal(commitsImplicitly(q), false, q);
     }
   });
@@ -38,7 +48,11 @@ describe('MySQL statements that commit implicitly', () => {
 
 describe('SQLite statement pieces', () => {
   it('splits at semicolons outside quotes, brackets and comments', () => {
-    assert.deepEqual(statementPieces("SELECT ';'; SELECT \"a;b\", [c;d], `e;f` -- g;h\n; /* i;j */ SELECT 1"), ["SELECT ';';", ' SELECT "a;b", [c;d], `e;f` -- g;h\n;', ' /* i;j */ SELECT 1']);
+    assert.deepEqual(statementPieces('SELECT \';\'; SELECT "a;b", [c;d], `e;f` -- g;h\n; /* i;j */ SELECT 1'), [
+      "SELECT ';';",
+      ' SELECT "a;b", [c;d], `e;f` -- g;h\n;',
+      ' /* i;j */ SELECT 1',
+    ]);
     assert.deepEqual(statementPieces("SELECT 'it''s;'"), ["SELECT 'it''s;'"]);
   });
 });

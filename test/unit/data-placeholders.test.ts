@@ -9,14 +9,17 @@ import { parseConnection, redactUrl } from '../../runtime/nodes/database/url';
 describe('bind', () => {
   it('turns :name into $n on PostgreSQL (reusing repeats) and ? elsewhere', () => {
     const sql = 'UPDATE t SET a = :a, b = :b WHERE a <> :a';
-    assert.deepEqual(bind(sql, { a: 1, b: 'x', extra: true }, 'postgresql'), { text: 'UPDATE t SET a = $1, b = $2 WHERE a <> $1', values: [1, 'x'] });
+    assert.deepEqual(bind(sql, { a: 1, b: 'x', extra: true }, 'postgresql'), {
+      text: 'UPDATE t SET a = $1, b = $2 WHERE a <> $1',
+      values: [1, 'x'],
+    });
     assert.deepEqual(bind(sql, { a: 1, b: 'x' }, 'mysql'), { text: 'UPDATE t SET a = ?, b = ? WHERE a <> ?', values: [1, 'x', 1] });
   });
 
   it('leaves literals, identifiers, comments, casts and dollar quotes alone', () => {
     const pg = `SELECT ':no', "col:no", x::int, E'it\\'s :no', $$ :no $$, $tag$ :no $tag$ -- :no\n /* :no */ FROM t WHERE id = :id`;
     assert.deepEqual(bind(pg, { id: 7 }, 'postgresql'), { text: pg.replace(':id', '$1'), values: [7] });
-    const my = "SELECT 'it\\'s :no', `c:no`, \"d\\\":no\" # :no\nFROM t WHERE id = :id";
+    const my = 'SELECT \'it\\\'s :no\', `c:no`, "d\\":no" # :no\nFROM t WHERE id = :id';
     assert.deepEqual(bind(my, { id: 7 }, 'mysql'), { text: my.replace(':id', '?'), values: [7] });
     const lite = "SELECT 'a''b :no ?' WHERE x = ?";
     assert.deepEqual(bind(lite, ['v'], 'sqlite'), { text: lite, values: ['v'] });
@@ -24,7 +27,10 @@ describe('bind', () => {
 
   it('maps ?, %s and $n lists, with %% for a literal percent', () => {
     assert.deepEqual(bind('SELECT ? , ?', [1, 2], 'postgresql'), { text: 'SELECT $1 , $2', values: [1, 2] });
-    assert.deepEqual(bind("SELECT %s WHERE n LIKE 'a%%' AND m LIKE %s", ['x', 'y%'], 'mysql'), { text: "SELECT ? WHERE n LIKE 'a%%' AND m LIKE ?", values: ['x', 'y%'] });
+    assert.deepEqual(bind("SELECT %s WHERE n LIKE 'a%%' AND m LIKE %s", ['x', 'y%'], 'mysql'), {
+      text: "SELECT ? WHERE n LIKE 'a%%' AND m LIKE ?",
+      values: ['x', 'y%'],
+    });
     assert.deepEqual(bind('SELECT %s, 100 %% 7', [1], 'postgresql'), { text: 'SELECT $1, 100 % 7', values: [1] });
     assert.deepEqual(bind('SELECT $2, $1', ['a', 'b'], 'postgresql'), { text: 'SELECT $2, $1', values: ['a', 'b'] });
     assert.deepEqual(bind('SELECT ?', 5, 'sqlite'), { text: 'SELECT ?', values: [5] });
@@ -41,7 +47,10 @@ describe('bind', () => {
 
   it('keeps an injection attempt a value', () => {
     const evil = "x'; DROP TABLE users; --";
-    assert.deepEqual(bind('INSERT INTO u (name) VALUES (:name)', { name: evil }, 'sqlite'), { text: 'INSERT INTO u (name) VALUES (?)', values: [evil] });
+    assert.deepEqual(bind('INSERT INTO u (name) VALUES (:name)', { name: evil }, 'sqlite'), {
+      text: 'INSERT INTO u (name) VALUES (?)',
+      values: [evil],
+    });
   });
 });
 

@@ -21,7 +21,10 @@ function checkPosition(lines: string[], p: Position, what: string): void {
   assert.ok(line !== undefined, `${what}: line ${p.line} of ${lines.length}`);
   // Past the end of the line would point into (or between the halves of) its line break.
   assert.ok(p.character >= 0 && p.character <= line.length, `${what}: character ${p.character} on a line of ${line.length}`);
-  assert.ok(!(isHigh(line.charCodeAt(p.character - 1)) && isLow(line.charCodeAt(p.character))), `${what}: splits a surrogate pair at ${p.line}:${p.character}`);
+  assert.ok(
+    !(isHigh(line.charCodeAt(p.character - 1)) && isLow(line.charCodeAt(p.character))),
+    `${what}: splits a surrogate pair at ${p.line}:${p.character}`,
+  );
 }
 
 function check(text: string, diagnostics: LspDiagnostic[]): void {
@@ -29,7 +32,11 @@ function check(text: string, diagnostics: LspDiagnostic[]): void {
   for (const d of diagnostics) {
     checkPosition(lines, d.range.start, `start of ${d.code}`);
     checkPosition(lines, d.range.end, `end of ${d.code}`);
-    assert.ok(d.range.start.line < d.range.end.line || (d.range.start.line === d.range.end.line && d.range.start.character <= d.range.end.character), 'start before end');
+    assert.ok(
+      d.range.start.line < d.range.end.line ||
+        (d.range.start.line === d.range.end.line && d.range.start.character <= d.range.end.character),
+      'start before end',
+    );
     assert.ok(!LONE.test(d.message), `lone surrogate in ${JSON.stringify(d.message)}`);
     // What a strict client does with the notification.
     assert.doesNotThrow(() => new TextDecoder('utf-8', { fatal: true }).decode(new TextEncoder().encode(JSON.stringify(d))));
@@ -37,7 +44,24 @@ function check(text: string, diagnostics: LspDiagnostic[]): void {
 }
 
 /** Text where characters are easy to split: emoji (two UTF-16 units), escapes before them, CRLF. */
-const NASTY = ['"a\\🚀b"', '🚀', '\\🚀', "'🚀", '"\\', '\r\n', '\r', '\n', ' 𝄞', 'é', '\t', 'name: "a\\🚀b"\r\n', '- id: 🚀\r\n    type: 🚀Node\r\n', '{🚀: [', '"\\x', '\\U0001F680'];
+const NASTY = [
+  '"a\\🚀b"',
+  '🚀',
+  '\\🚀',
+  "'🚀",
+  '"\\',
+  '\r\n',
+  '\r',
+  '\n',
+  ' 𝄞',
+  'é',
+  '\t',
+  'name: "a\\🚀b"\r\n',
+  '- id: 🚀\r\n    type: 🚀Node\r\n',
+  '{🚀: [',
+  '"\\x',
+  '\\U0001F680',
+];
 const nastyEditArb: fc.Arbitrary<Edit> = fc.record({
   kind: fc.constantFrom('insert', 'insert', 'replace', 'delete'),
   at: fc.nat(),
@@ -48,18 +72,26 @@ const nastyEditArb: fc.Arbitrary<Edit> = fc.record({
 describe('published diagnostics (property)', () => {
   it('never split a surrogate pair or a line break, never point past a line, never hold a lone surrogate', { timeout: 120_000 }, () => {
     fc.assert(
-      fc.property(fc.constantFrom(...SEEDS), fc.boolean(), fc.array(fc.oneof(nastyEditArb, nastyEditArb, editArb), { minLength: 1, maxLength: 6 }), (seed, crlf, edits) => {
-        // Through the server's own incremental path: one document, edited version after version.
-        const state = new DocumentState('file:///p/prop.workflow.yaml', {});
-        let text = crlf ? seed.replace(/\n/g, '\r\n') : seed;
-        let version = 1;
-        for (const e of [undefined, ...edits]) {
-          if (e) text = applyEdit(text, e);
-          const doc = TextDocument.create('file:///p/prop.workflow.yaml', 'kailash-workflow', version++, text);
-          const { doc: checked, diagnostics } = state.diagnose(doc);
-          check(text, diagnostics.map((d) => toLspDiagnostic(checked.lines, d)));
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...SEEDS),
+        fc.boolean(),
+        fc.array(fc.oneof(nastyEditArb, nastyEditArb, editArb), { minLength: 1, maxLength: 6 }),
+        (seed, crlf, edits) => {
+          // Through the server's own incremental path: one document, edited version after version.
+          const state = new DocumentState('file:///p/prop.workflow.yaml', {});
+          let text = crlf ? seed.replace(/\n/g, '\r\n') : seed;
+          let version = 1;
+          for (const e of [undefined, ...edits]) {
+            if (e) text = applyEdit(text, e);
+            const doc = TextDocument.create('file:///p/prop.workflow.yaml', 'kailash-workflow', version++, text);
+            const { doc: checked, diagnostics } = state.diagnose(doc);
+            check(
+              text,
+              diagnostics.map((d) => toLspDiagnostic(checked.lines, d)),
+            );
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -29,14 +29,19 @@ async function until(cond: () => boolean, ms = 5000): Promise<boolean> {
   return cond();
 }
 
-const js = (id: string, code: string, extra = '') => `  - {id: ${id}, type: JavaScriptCodeNode, config: {code: ${JSON.stringify(code)}${extra}}}\n`;
-const py = (id: string, code: string, extra = '') => `  - {id: ${id}, type: PythonCodeNode, config: {code: ${JSON.stringify(code)}${extra}}}\n`;
+const js = (id: string, code: string, extra = '') =>
+  `  - {id: ${id}, type: JavaScriptCodeNode, config: {code: ${JSON.stringify(code)}${extra}}}\n`;
+const py = (id: string, code: string, extra = '') =>
+  `  - {id: ${id}, type: PythonCodeNode, config: {code: ${JSON.stringify(code)}${extra}}}\n`;
 
 describe('JavaScriptCodeNode sandbox', () => {
   it('the constructor chain leads to no host: no require, process, fs or child_process', async () => {
     const r = await runYaml(
       'nodes:\n' +
-        js('probe', "result = console.log.constructor('return [typeof require, typeof process, typeof globalThis.process, typeof module, typeof Buffer]')()") +
+        js(
+          'probe',
+          "result = console.log.constructor('return [typeof require, typeof process, typeof globalThis.process, typeof module, typeof Buffer]')()",
+        ) +
         js('req', "result = console.log.constructor('return require')()('child_process')") +
         js('proto', "result = ({}).constructor.constructor('return this')().process.mainModule"),
     );
@@ -74,19 +79,23 @@ describe('JavaScriptCodeNode sandbox', () => {
     assert.ok(grown < 600, `the process grew by ${grown.toFixed(0)} MB`);
   });
 
-  it('an endless loop stops at the timeout with the node named; a timeout above 2^31 ms does not fire early', { timeout: 60_000 }, async () => {
-    const r = await runYaml(
-      'nodes:\n' +
-        js('spin', 'while (true) {}', ', timeout: 0.5') +
-        js('long', "const end = Date.now() + 300; while (Date.now() < end) {} result = 'done'", ', timeout: 3000000') +
-        // The node policy `timeout` (any node type) had the same 32-bit limit.
-        `  - {id: policy, type: PythonCodeNode, config: {code: "import time\\ntime.sleep(0.3)\\nresult = 'done'"}, timeout: 3000000}\n`,
-    );
-    assert.deepEqual(r.results.policy, { result: 'done' }, JSON.stringify(r.nodes.policy));
-    assert.equal(r.nodes.spin!.error?.type, 'TimeoutError');
-    assert.match(r.nodes.spin!.error!.message, /^Node 'spin' timed out after 0\.5 s/);
-    assert.deepEqual(r.results.long, { result: 'done' });
-  });
+  it(
+    'an endless loop stops at the timeout with the node named; a timeout above 2^31 ms does not fire early',
+    { timeout: 60_000 },
+    async () => {
+      const r = await runYaml(
+        'nodes:\n' +
+          js('spin', 'while (true) {}', ', timeout: 0.5') +
+          js('long', "const end = Date.now() + 300; while (Date.now() < end) {} result = 'done'", ', timeout: 3000000') +
+          // The node policy `timeout` (any node type) had the same 32-bit limit.
+          `  - {id: policy, type: PythonCodeNode, config: {code: "import time\\ntime.sleep(0.3)\\nresult = 'done'"}, timeout: 3000000}\n`,
+      );
+      assert.deepEqual(r.results.policy, { result: 'done' }, JSON.stringify(r.nodes.policy));
+      assert.equal(r.nodes.spin!.error?.type, 'TimeoutError');
+      assert.match(r.nodes.spin!.error!.message, /^Node 'spin' timed out after 0\.5 s/);
+      assert.deepEqual(r.results.long, { result: 'done' });
+    },
+  );
 
   it('runs never share a context, even on a reused thread', async () => {
     const first = await runYaml('nodes:\n' + js('set', 'globalThis.leak = 42; Array.prototype.leak = 1; result = 1'));
@@ -99,7 +108,11 @@ describe('JavaScriptCodeNode sandbox', () => {
     const secret = `tok-${Math.random().toString(36).slice(2)}`;
     const r = await runYaml(
       'nodes:\n' +
-        js('shape', "console.log('rows', rows.length, {token}); rows.push(99); result = {n: rows.length, when: new Date(0)}", ', rows: [1, 2], token: "${secret:TOKEN}"'),
+        js(
+          'shape',
+          "console.log('rows', rows.length, {token}); rows.push(99); result = {n: rows.length, when: new Date(0)}",
+          ', rows: [1, 2], token: "${secret:TOKEN}"',
+        ),
       { runtime: { env: { KAILASH_SECRET_TOKEN: secret } } },
     );
     assert.deepEqual(r.results.shape, { result: { n: 3, when: '1970-01-01T00:00:00.000Z' } });
@@ -142,24 +155,36 @@ describe('PythonCodeNode sandbox', () => {
       dunder_builtins: ["result = __builtins__['__import__']('subprocess')", /Use of name '__builtins__' is not allowed/],
       dunder_import: ["result = __import__('subprocess')", /Call to '__import__' is not allowed/],
       subclasses: ['result = str(().__class__.__base__.__subclasses__())', /Access to attribute '__subclasses__' is not allowed/],
-      getattr_dunder: ["result = str(getattr(getattr((), '__cl' + 'ass__'), '__base__'))", /Access to attribute '__class__' is not allowed/],
+      getattr_dunder: [
+        "result = str(getattr(getattr((), '__cl' + 'ass__'), '__base__'))",
+        /Access to attribute '__class__' is not allowed/,
+      ],
       frames: ['g = (x for x in [1])\nresult = str(g.gi_frame.f_back)', /Access to attribute 'gi_frame' is not allowed/],
       private_module: ['result = str(random._os)', /module 'random' has no attribute '_os' in restricted mode/],
       os_system: ["f = getattr(os, 'system')\nresult = f('true')", /'os\.system' is not available in restricted mode/],
       os_fork: ['result = os.fork()', /'os\.fork' is not available/],
       logging_config: ['import logging.config\nresult = 1', /'logging\.config' is not available in restricted mode/],
       formatter: ["result = str(string.Formatter().get_field('0.__class__', [1], {}))", /'string\.Formatter' is not available/],
-      pickle: ["result = pickle.loads(b\"cos\\nsystem\\n(S'true'\\ntR.\")", /unpickles plain data only, not 'os\.system'/],
+      pickle: ['result = pickle.loads(b"cos\\nsystem\\n(S\'true\'\\ntR.")', /unpickles plain data only, not 'os\.system'/],
       vars_module: ['result = str(vars(os))', /vars\(\) of a class or module is not available/],
     };
-    const r = await runYaml('nodes:\n' + Object.entries(routes).map(([id, [code]]) => py(id, code)).join(''));
+    const r = await runYaml(
+      'nodes:\n' +
+        Object.entries(routes)
+          .map(([id, [code]]) => py(id, code))
+          .join(''),
+    );
     for (const [id, [, reason]] of Object.entries(routes)) {
       assert.equal(r.nodes[id]!.status, 'failed', `${id} succeeded: ${JSON.stringify(r.results[id])}`);
       assert.match(r.nodes[id]!.error!.message, reason, id);
     }
     // What stays allowed: the os module's ordinary functions, os.path, plain-data pickle.
     const ok = await runYaml(
-      'nodes:\n' + py('fine', "from os import path\nresult = [os.path.join('a', 'b'), path.basename('/x/y'), pickle.loads(pickle.dumps({'s': {1}}))['s'] == {1}]"),
+      'nodes:\n' +
+        py(
+          'fine',
+          "from os import path\nresult = [os.path.join('a', 'b'), path.basename('/x/y'), pickle.loads(pickle.dumps({'s': {1}}))['s'] == {1}]",
+        ),
     );
     assert.deepEqual(ok.results.fine, { result: ['a/b', 'y', true] });
   });
@@ -181,31 +206,42 @@ describe('PythonCodeNode sandbox', () => {
     assert.match(r.nodes.heapq!.error!.message, /Module 'heapq' is not in the allowed list/);
   });
 
-  it('a process started by trusted code dies when the node times out, the run is cancelled, or the run ends', { timeout: 60_000 }, async () => {
-    const dir = workspace();
-    const spawnCode = (file: string, then: string) =>
-      `import subprocess\np = subprocess.Popen(['sleep', '1000'])\nopen(${JSON.stringify(join(dir, file))}, 'w').write(str(p.pid))\n${then}`;
-    const pidOf = (file: string) => Number(readFileSync(join(dir, file), 'utf8'));
+  it(
+    'a process started by trusted code dies when the node times out, the run is cancelled, or the run ends',
+    { timeout: 60_000 },
+    async () => {
+      const dir = workspace();
+      const spawnCode = (file: string, then: string) =>
+        `import subprocess\np = subprocess.Popen(['sleep', '1000'])\nopen(${JSON.stringify(join(dir, file))}, 'w').write(str(p.pid))\n${then}`;
+      const pidOf = (file: string) => Number(readFileSync(join(dir, file), 'utf8'));
 
-    const timedOut = await runYaml(`nodes:\n  - {id: t, type: PythonCodeNode, config: {code: ${JSON.stringify(spawnCode('t.pid', 'import time\ntime.sleep(60)'))}, sandbox_mode: trusted}, timeout: 1}\n`);
-    assert.equal(timedOut.nodes.t!.error?.type, 'TimeoutError');
-    assert.ok(await until(() => !alive(pidOf('t.pid'))), 'sleep survived the node timeout');
+      const timedOut = await runYaml(
+        `nodes:\n  - {id: t, type: PythonCodeNode, config: {code: ${JSON.stringify(spawnCode('t.pid', 'import time\ntime.sleep(60)'))}, sandbox_mode: trusted}, timeout: 1}\n`,
+      );
+      assert.equal(timedOut.nodes.t!.error?.type, 'TimeoutError');
+      assert.ok(await until(() => !alive(pidOf('t.pid'))), 'sleep survived the node timeout');
 
-    const controller = new AbortController();
-    const cancelled = runYaml('nodes:\n' + py('c', spawnCode('c.pid', 'import time\ntime.sleep(60)'), ', sandbox_mode: trusted'), { signal: controller.signal });
-    assert.ok(await until(() => existsSync(join(dir, 'c.pid')) && readFileSync(join(dir, 'c.pid'), 'utf8').length > 0, 20_000));
-    const pid = pidOf('c.pid');
-    assert.ok(alive(pid));
-    controller.abort();
-    assert.equal((await cancelled).status, 'cancelled');
-    assert.ok(await until(() => !alive(pid)), 'sleep survived the cancellation');
+      const controller = new AbortController();
+      const cancelled = runYaml('nodes:\n' + py('c', spawnCode('c.pid', 'import time\ntime.sleep(60)'), ', sandbox_mode: trusted'), {
+        signal: controller.signal,
+      });
+      assert.ok(await until(() => existsSync(join(dir, 'c.pid')) && readFileSync(join(dir, 'c.pid'), 'utf8').length > 0, 20_000));
+      const pid = pidOf('c.pid');
+      assert.ok(alive(pid));
+      controller.abort();
+      assert.equal((await cancelled).status, 'cancelled');
+      assert.ok(await until(() => !alive(pid)), 'sleep survived the cancellation');
 
-    const before = childPids();
-    const ended = await runYaml('nodes:\n' + py('e', spawnCode('e.pid', 'result = p.pid'), ', sandbox_mode: trusted'));
-    assert.equal(ended.status, 'succeeded');
-    assert.ok(await until(() => !alive(pidOf('e.pid'))), 'sleep outlived the run');
-    assert.deepEqual(childPids().filter((p) => !before.includes(p)), []);
-  });
+      const before = childPids();
+      const ended = await runYaml('nodes:\n' + py('e', spawnCode('e.pid', 'result = p.pid'), ', sandbox_mode: trusted'));
+      assert.equal(ended.status, 'succeeded');
+      assert.ok(await until(() => !alive(pidOf('e.pid'))), 'sleep outlived the run');
+      assert.deepEqual(
+        childPids().filter((p) => !before.includes(p)),
+        [],
+      );
+    },
+  );
 
   it('NaN and Infinity come back as Kailash returns them (floats), and never hang the run', { timeout: 30_000 }, async () => {
     const r = await runYaml(
@@ -227,7 +263,10 @@ describe('PythonCodeNode sandbox', () => {
     const r = await runYaml(
       'nodes:\n' +
         py('fd3', `import os\nos.write(3, b'garbage' + b${JSON.stringify(`\n${forged}\n`)})\nresult = 'real'`) +
-        py('every', `import os\nfor fd in range(3, 64):\n    try:\n        os.write(fd, b'partial' + b${JSON.stringify(`\n${forged}\n`)})\n    except OSError:\n        pass\nresult = 'real'`),
+        py(
+          'every',
+          `import os\nfor fd in range(3, 64):\n    try:\n        os.write(fd, b'partial' + b${JSON.stringify(`\n${forged}\n`)})\n    except OSError:\n        pass\nresult = 'real'`,
+        ),
     );
     assert.match(r.nodes.fd3!.error!.message, /Bad file descriptor/);
     assert.deepEqual(r.results.every, { result: 'real' });
@@ -236,7 +275,7 @@ describe('PythonCodeNode sandbox', () => {
   it('validate_security is honoured in both modes, and print() reaches the node log', async () => {
     const r = await runYaml(
       'nodes:\n' +
-        py('checked', "import subprocess\nresult = 1", ', sandbox_mode: trusted, validate_security: true') +
+        py('checked', 'import subprocess\nresult = 1', ', sandbox_mode: trusted, validate_security: true') +
         py('unchecked', "import subprocess\nprint('started')\nresult = 1", ', sandbox_mode: trusted') +
         py('restricted', "exec('x = 1')\nresult = 1", ', validate_security: false'),
     );

@@ -12,20 +12,27 @@ describe('code nodes', () => {
     assert.equal(r.nodes.slow!.error?.type, 'TimeoutError');
     assert.match(r.nodes.slow!.error!.message, /timed out after 0\.5 s/);
     assert.ok(r.durationMs < 10_000);
-    assert.deepEqual(childPids().filter((p) => !before.includes(p)), []);
+    assert.deepEqual(
+      childPids().filter((p) => !before.includes(p)),
+      [],
+    );
   });
 
   it('PythonCodeNode: the restricted sandbox refuses modules outside Kailash’s list', async () => {
     const r = await runYaml(`nodes:\n  - {id: p, type: PythonCodeNode, config: {code: "import subprocess\\nresult = 1"}}\n`);
     assert.match(r.nodes.p!.error!.message, /Module 'subprocess' is not in the allowed list/);
-    const trusted = await runYaml(`nodes:\n  - {id: p, type: PythonCodeNode, config: {code: "import subprocess\\nresult = 1", sandbox_mode: trusted}}\n`);
+    const trusted = await runYaml(
+      `nodes:\n  - {id: p, type: PythonCodeNode, config: {code: "import subprocess\\nresult = 1", sandbox_mode: trusted}}\n`,
+    );
     assert.deepEqual(trusted.results.p, { result: 1 });
   });
 
   it('PythonCodeNode: non-JSON outputs and missing Python are clear errors', async () => {
     const r = await runYaml(`nodes:\n  - {id: p, type: PythonCodeNode, config: {code: "result = {1, 2}"}}\n`);
     assert.match(r.nodes.p!.error!.message, /Node outputs must be JSON-serializable. Failed keys: \['result'\]/);
-    const none = await runYaml(`nodes:\n  - {id: p, type: PythonCodeNode, config: {code: "result = 1"}}\n`, { runtime: { env: {}, pythonPath: '/nonexistent/python3' } });
+    const none = await runYaml(`nodes:\n  - {id: p, type: PythonCodeNode, config: {code: "result = 1"}}\n`, {
+      runtime: { env: {}, pythonPath: '/nonexistent/python3' },
+    });
     assert.equal(none.nodes.p!.error?.type, 'PythonNotFoundError');
     assert.match(none.nodes.p!.error!.message, /needs Python 3: '\/nonexistent\/python3' was not found/);
   });
@@ -50,9 +57,12 @@ connections:
   it('JavaScriptCodeNode: its timeout stops a busy loop, the heap limit stops a runaway allocation', { timeout: 60_000 }, async () => {
     const loop = await runYaml(`nodes:\n  - {id: j, type: JavaScriptCodeNode, config: {code: "while (true) {}", timeout: 0.5}}\n`);
     assert.equal(loop.nodes.j!.error?.type, 'TimeoutError');
-    const hog = await runYaml(`nodes:\n  - {id: j, type: JavaScriptCodeNode, config: {code: "const a = []; while (true) a.push(new Array(1e6).fill(1));"}}\n`, {
-      runtime: { env: {}, jsMemoryMb: 64 },
-    });
+    const hog = await runYaml(
+      `nodes:\n  - {id: j, type: JavaScriptCodeNode, config: {code: "const a = []; while (true) a.push(new Array(1e6).fill(1));"}}\n`,
+      {
+        runtime: { env: {}, jsMemoryMb: 64 },
+      },
+    );
     assert.equal(hog.nodes.j!.error?.type, 'MemoryError');
     const after = await runYaml(`nodes:\n  - {id: j, type: JavaScriptCodeNode, config: {code: "result = 1"}}\n`);
     assert.deepEqual(after.results.j, { result: 1 });
@@ -87,8 +97,12 @@ connections:
       inputs: {inc: {x: 1}}
 `);
     assert.deepEqual(inline.results.sub, { results: { inc: { result: 2 } }, inc_result: 2 });
-    const self = workspace({ 'loop.workflow.yaml': `nodes:\n  - {id: again, type: WorkflowNode, config: {workflow_path: loop.workflow.yaml}}\n` });
-    const rec = await runYaml(`nodes:\n  - {id: again, type: WorkflowNode, config: {workflow_path: loop.workflow.yaml}}\n`, { baseDir: self });
+    const self = workspace({
+      'loop.workflow.yaml': `nodes:\n  - {id: again, type: WorkflowNode, config: {workflow_path: loop.workflow.yaml}}\n`,
+    });
+    const rec = await runYaml(`nodes:\n  - {id: again, type: WorkflowNode, config: {workflow_path: loop.workflow.yaml}}\n`, {
+      baseDir: self,
+    });
     assert.match(rec.nodes.again!.error!.message, /nest deeper than 8 levels/);
   });
 });

@@ -102,9 +102,19 @@ connections:
   - {from: src, from_output: result.r, to: joined, to_input: data2}
 `);
     assert.deepEqual(r.results.concat, { merged_data: [1, 2, 3, 4] });
-    assert.deepEqual(r.results.zipped, { merged_data: [[1, 3], [2, 4]] });
+    assert.deepEqual(r.results.zipped, {
+      merged_data: [
+        [1, 3],
+        [2, 4],
+      ],
+    });
     assert.deepEqual(r.results.dicts, { merged_data: { k: 2, z: 3 } });
-    assert.deepEqual(r.results.joined, { merged_data: [{ id: 1, p: 'a', q: 'b' }, { id: 2, q: 'c' }] });
+    assert.deepEqual(r.results.joined, {
+      merged_data: [
+        { id: 1, p: 'a', q: 'b' },
+        { id: 2, q: 'c' },
+      ],
+    });
   });
 
   it('a cyclic edge loops until convergence_check holds (Kailash stopped at count 4)', async () => {
@@ -173,7 +183,9 @@ connections:
   });
 
   it('independent nodes run concurrently without changing results', async () => {
-    const nodes = Array.from({ length: 12 }, (_, i) => `  - {id: n${i}, type: PythonCodeNode, config: {code: "result = ${i} * 2"}}`).join('\n');
+    const nodes = Array.from({ length: 12 }, (_, i) => `  - {id: n${i}, type: PythonCodeNode, config: {code: "result = ${i} * 2"}}`).join(
+      '\n',
+    );
     const sequential = await runYaml(`nodes:\n${nodes}\n`, { maxConcurrency: 1 });
     const parallel = await runYaml(`nodes:\n${nodes}\n`, { maxConcurrency: 10 });
     assert.deepEqual(parallel.results, sequential.results);

@@ -128,7 +128,10 @@ connections:
   });
 
   it('binds every node type of the catalog to an implementation', () => {
-    assert.deepEqual(allSpecs.filter((s) => !implementationOf(s.type)).map((s) => s.type), []);
+    assert.deepEqual(
+      allSpecs.filter((s) => !implementationOf(s.type)).map((s) => s.type),
+      [],
+    );
     assert.equal(implementationOf('NoSuchNode'), undefined);
     assert.equal(implementationOf('constructor'), undefined, 'no prototype key is a node type');
   });
@@ -168,7 +171,10 @@ connections:
       workspace(),
       { onEvent: (e: RunEvent) => void events.push(e) },
     );
-    assert.deepEqual(events.map((e) => e.type), ['run-start', 'node-start', 'node-output', 'run-end']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['run-start', 'node-start', 'node-output', 'run-end'],
+    );
     assert.ok(events.every((e) => typeof e.time === 'number' && e.runId === r.runId));
     const out = events.find((e) => e.type === 'node-output');
     assert.ok(out?.type === 'node-output' && out.truncated);

@@ -12,7 +12,11 @@ function actionsFor(text: string, code: string): CodeAction[] {
   const diags = lspDiagnostics(doc).filter((d) => d.code === code);
   assert.ok(diags.length > 0, `no ${code} in:\n${text}`);
   const range = diags[0]!.range;
-  return codeActions(doc, range, lspDiagnostics(doc).filter((d) => JSON.stringify(d.range) === JSON.stringify(range)));
+  return codeActions(
+    doc,
+    range,
+    lspDiagnostics(doc).filter((d) => JSON.stringify(d.range) === JSON.stringify(range)),
+  );
 }
 
 function applyAction(text: string, action: CodeAction): string {
@@ -22,7 +26,9 @@ function applyAction(text: string, action: CodeAction): string {
 /** Applies the action with this title (or the preferred one) and returns the new text. */
 function fix(text: string, code: string, title?: string | RegExp): string {
   const actions = actionsFor(text, code);
-  const action = actions.find((a) => (title === undefined ? a.isPreferred : typeof title === 'string' ? a.title === title : title.test(a.title)));
+  const action = actions.find((a) =>
+    title === undefined ? a.isPreferred : typeof title === 'string' ? a.title === title : title.test(a.title),
+  );
   assert.ok(action, `no action ${title ?? '(preferred)'} among: ${actions.map((a) => a.title).join(' | ')}`);
   return applyAction(text, action);
 }
@@ -40,7 +46,12 @@ const TWO = (a: string, b = 'config: {file_path: out.json}') => `nodes:
 
 describe('code actions: did-you-mean', () => {
   const cases: [string, string, string, string][] = [
-    ['unknown-node-type', TWO('config: {url: x}').replace('type: HTTPRequestNode', 'type: HTTPRequestNod'), "Change to 'HTTPRequestNode'", 'type: HTTPRequestNode\n'],
+    [
+      'unknown-node-type',
+      TWO('config: {url: x}').replace('type: HTTPRequestNode', 'type: HTTPRequestNod'),
+      "Change to 'HTTPRequestNode'",
+      'type: HTTPRequestNode\n',
+    ],
     ['unknown-param', TWO('config: {url: x, timeuot: 3}'), "Change to 'timeout'", 'timeout: 3'],
     ['invalid-enum-value', TWO('config: {url: x, method: GTE}'), "Change to 'GET'", 'method: GET'],
     [
@@ -76,7 +87,10 @@ describe('code actions: did-you-mean', () => {
 describe('code actions: missing required params', () => {
   it('adds them to a block config, a flow config, or a new config', () => {
     const block = fix('nodes:\n  - id: db\n    type: S3WriterNode\n    config:\n      bucket_name: b   # keep\n', 'missing-required-param');
-    assert.equal(block, 'nodes:\n  - id: db\n    type: S3WriterNode\n    config:\n      bucket_name: b   # keep\n      object_key: ""\n      content: ""\n');
+    assert.equal(
+      block,
+      'nodes:\n  - id: db\n    type: S3WriterNode\n    config:\n      bucket_name: b   # keep\n      object_key: ""\n      content: ""\n',
+    );
     const flow = fix('nodes:\n  - {id: w, type: JSONWriterNode, config: {indent: 2}}\n', 'missing-required-param');
     assert.equal(flow, 'nodes:\n  - {id: w, type: JSONWriterNode, config: {indent: 2, file_path: "", data: ""}}\n');
     const none = fix('nodes:\n  - id: r\n    type: JSONReaderNode\n    retry: {max_attempts: 2}\n', 'missing-required-param');
@@ -100,7 +114,10 @@ describe('code actions: secrets, disable comments, connection form', () => {
     assert.match(block, /auth_token: \$\{secret:FETCH_AUTH_TOKEN\}\n/);
     const bearer = fix(TWO('config: {url: x, headers: {Authorization: Bearer abcdefghijkl}}'), 'plaintext-secret');
     assert.match(bearer, /headers: \{Authorization: "Bearer \$\{secret:FETCH_AUTHORIZATION\}"\}/);
-    const url = fix('nodes:\n  - id: db\n    type: SQLDatabaseNode\n    config:\n      connection_string: postgresql://app:hunter2@db/app\n      query: SELECT 1\n', 'plaintext-secret');
+    const url = fix(
+      'nodes:\n  - id: db\n    type: SQLDatabaseNode\n    config:\n      connection_string: postgresql://app:hunter2@db/app\n      query: SELECT 1\n',
+      'plaintext-secret',
+    );
     assert.match(url, /connection_string: postgresql:\/\/app:\$\{secret:DB_CONNECTION_STRING\}@db\/app\n/);
     for (const t of [block, bearer, url]) {
       assert.ok(!codes(t).includes('plaintext-secret') && !codes(t).includes('yaml-syntax'), `${codes(t).join()}\n${t}`);
@@ -112,7 +129,11 @@ describe('code actions: secrets, disable comments, connection form', () => {
     const silenced = fix(text, 'param-type', 'Disable param-type for this line');
     assert.match(silenced, /\n    # kailash-disable-next-line param-type\n    config: \{url: x, timeout: soon\}/);
     assert.ok(!codes(silenced).includes('param-type'));
-    const both = fix(silenced.replace('timeout: soon', 'timeout: soon, methd: GET'), 'unknown-param', 'Disable unknown-param for this line');
+    const both = fix(
+      silenced.replace('timeout: soon', 'timeout: soon, methd: GET'),
+      'unknown-param',
+      'Disable unknown-param for this line',
+    );
     assert.match(both, /# kailash-disable-next-line param-type unknown-param\n/);
     assert.ok(!codes(both).includes('param-type') && !codes(both).includes('unknown-param'));
   });
@@ -121,13 +142,20 @@ describe('code actions: secrets, disable comments, connection form', () => {
     const base = TWO('config: {url: x}', 'config: {file_path: out.json}');
     const flowText = `${base.replace('JSONWriterNode', 'PythonCodeNode').replace('{file_path: out.json}', '{code: "result = input"}')}connections:\n  - {from: fetch, to: save}\n`;
     const doc = featureDoc(flowText);
-    const action = codeActions(doc, { start: { line: 8, character: 6 }, end: { line: 8, character: 6 } }, []).find((a) => a.kind === 'refactor.rewrite')!;
+    const action = codeActions(doc, { start: { line: 8, character: 6 }, end: { line: 8, character: 6 } }, []).find(
+      (a) => a.kind === 'refactor.rewrite',
+    )!;
     assert.equal(action.title, 'Convert to the full connection form');
     const flow = applyAction(flowText, action);
     assert.match(flow, /- \{from_node: fetch, from_output: result, to_node: save, to_input: input\}/);
     const blockText = flowText.replace('  - {from: fetch, to: save}\n', '  - from: fetch\n    to: save\n    cycle: false\n');
     const bdoc = featureDoc(blockText);
-    const block = applyAction(blockText, codeActions(bdoc, { start: { line: 9, character: 5 }, end: { line: 9, character: 5 } }, []).find((a) => a.kind === 'refactor.rewrite')!);
+    const block = applyAction(
+      blockText,
+      codeActions(bdoc, { start: { line: 9, character: 5 }, end: { line: 9, character: 5 } }, []).find(
+        (a) => a.kind === 'refactor.rewrite',
+      )!,
+    );
     assert.match(block, /  - from_node: fetch\n    from_output: result\n    to_node: save\n    to_input: input\n    cycle: false\n/);
     for (const t of [flow, block]) {
       assert.equal(parseWorkflow(t).connections[0]!.form, 'full');
@@ -143,7 +171,10 @@ describe('code actions: ranges come from the server’s own diagnostics', () => 
 
   /** What Neovim 0.7 sends back: the diagnostic with byte columns, as it stores them. */
   function asBytes(doc: ReturnType<typeof featureDoc>, d: ReturnType<typeof lspDiagnostics>[number], keepData: boolean) {
-    const col = (p: { line: number; character: number }) => ({ line: p.line, character: Buffer.byteLength(doc.lines.lineText(p.line).slice(0, p.character)) });
+    const col = (p: { line: number; character: number }) => ({
+      line: p.line,
+      character: Buffer.byteLength(doc.lines.lineText(p.line).slice(0, p.character)),
+    });
     const { data, ...rest } = d;
     return { ...rest, ...(keepData ? { data } : {}), range: { start: col(d.range.start), end: col(d.range.end) } };
   }
@@ -167,6 +198,9 @@ describe('code actions: ranges come from the server’s own diagnostics', () => 
     const doc = featureDoc(unicode);
     const d = lspDiagnostics(doc).find((x) => x.code === 'unknown-node-type')!;
     const stale = { ...d, data: { span: [d.range.start.character + 100, d.range.end.character + 100] } };
-    assert.deepEqual(codeActions(doc, d.range, [stale]).filter((a) => a.kind === 'quickfix'), []);
+    assert.deepEqual(
+      codeActions(doc, d.range, [stale]).filter((a) => a.kind === 'quickfix'),
+      [],
+    );
   });
 });

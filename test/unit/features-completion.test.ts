@@ -14,7 +14,8 @@ function items(fixture: string): CompletionItem[] {
 const labels = (fixture: string) => items(fixture).map((i) => i.label);
 const byLabel = (list: CompletionItem[], label: string) => list.find((i) => i.label === label)!;
 const newText = (i: CompletionItem) => (i.textEdit && 'newText' in i.textEdit ? i.textEdit.newText : i.insertText);
-const sorted = (list: CompletionItem[]) => [...list].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label)).map((i) => i.label);
+const sorted = (list: CompletionItem[]) =>
+  [...list].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label)).map((i) => i.label);
 
 /** Two connected nodes; fixtures put the cursor somewhere in a variant of this. */
 const BASE = `nodes:
@@ -36,7 +37,11 @@ describe('completion: node types', () => {
     assert.match(http.detail!, /^api: /);
     assert.match((http.documentation as { value: string }).value, /\*\*Parameters\*\*[\s\S]*`url` \*/);
     const order = sorted(list).map((l) => getSpec(String(l))!.category);
-    assert.deepEqual(order, [...order].sort((a, b) => order.indexOf(a) - order.indexOf(b)), 'grouped by category');
+    assert.deepEqual(
+      order,
+      [...order].sort((a, b) => order.indexOf(a) - order.indexOf(b)),
+      'grouped by category',
+    );
     assert.equal(order[0], 'api');
   });
 
@@ -90,10 +95,22 @@ describe('completion: keys', () => {
   });
 
   it('offers policy settings and their values', () => {
-    assert.deepEqual(labels('nodes:\n  - id: a\n    type: HTTPRequestNode\n    retry:\n      |\n').sort(), Object.keys(POLICIES.retry.fields!).sort());
-    assert.deepEqual(labels('nodes:\n  - id: a\n    type: HTTPRequestNode\n    retry:\n      strategy: |\n'), ['exponential', 'linear', 'fixed']);
+    assert.deepEqual(
+      labels('nodes:\n  - id: a\n    type: HTTPRequestNode\n    retry:\n      |\n').sort(),
+      Object.keys(POLICIES.retry.fields!).sort(),
+    );
+    assert.deepEqual(labels('nodes:\n  - id: a\n    type: HTTPRequestNode\n    retry:\n      strategy: |\n'), [
+      'exponential',
+      'linear',
+      'fixed',
+    ]);
     assert.deepEqual(labels('nodes:\n  - id: a\n    type: HTTPRequestNode\n    on_error: |\n'), ['stop', 'continue']);
-    assert.deepEqual(labels('nodes:\n  - id: a\n    type: HTTPRequestNode\n    retry: {max_attempts: 2, |}\n').sort(), ['base_delay', 'jitter', 'max_delay', 'strategy']);
+    assert.deepEqual(labels('nodes:\n  - id: a\n    type: HTTPRequestNode\n    retry: {max_attempts: 2, |}\n').sort(), [
+      'base_delay',
+      'jitter',
+      'max_delay',
+      'strategy',
+    ]);
   });
 
   it('offers connection keys of the connection’s form first', () => {
@@ -118,7 +135,15 @@ describe('completion: keys', () => {
 
 describe('completion: values', () => {
   it('offers enum values and booleans of a param', () => {
-    assert.deepEqual(labels(BASE.replace('      url:', '      method: |\n      url:')), ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+    assert.deepEqual(labels(BASE.replace('      url:', '      method: |\n      url:')), [
+      'GET',
+      'POST',
+      'PUT',
+      'PATCH',
+      'DELETE',
+      'HEAD',
+      'OPTIONS',
+    ]);
     assert.deepEqual(labels(BASE.replace('      url:', '      verify_ssl: |\n      url:')), ['true', 'false']);
     assert.deepEqual(labels(`${BASE}connections:\n  - {from: fetch, to: save, cycle: |}\n`), ['true', 'false']);
   });
@@ -131,14 +156,21 @@ describe('completion: values', () => {
       `${BASE}connections:\n  - {from: fetch, to: s|}\n`,
     ]) {
       const list = items(fixture);
-      assert.deepEqual(list.map((i) => i.label), ['fetch', 'save'], fixture);
+      assert.deepEqual(
+        list.map((i) => i.label),
+        ['fetch', 'save'],
+        fixture,
+      );
       assert.equal(byLabel(list, 'fetch').detail, 'HTTPRequestNode');
     }
   });
 
   it('offers the source node’s outputs in from_output, walking declared nested fields', () => {
     const top = items(`${BASE}connections:\n  - {from_node: fetch, from_output: |, to_node: save, to_input: data}\n`);
-    assert.deepEqual(top.map((i) => i.label), Object.keys(getSpec('HTTPRequestNode')!.outputs));
+    assert.deepEqual(
+      top.map((i) => i.label),
+      Object.keys(getSpec('HTTPRequestNode')!.outputs),
+    );
     const nested = labels(`${BASE}connections:\n  - {from_node: fetch, from_output: response.|, to_node: save, to_input: data}\n`);
     assert.ok(nested.includes('content') && nested.includes('status_code'), nested.join());
   });
@@ -151,13 +183,17 @@ describe('completion: values', () => {
     assert.equal(item.filterText, undefined, 'the label is what the segment is filtered by');
     const edit = item.textEdit as TextEdit;
     // What Neovim and Emacs filter by: the text the edit replaces, up to the cursor, must prefix the label.
-    const typed = doc.text.slice(doc.lines.offset(edit.range.start.line, edit.range.start.character), doc.lines.offset(position.line, position.character));
+    const typed = doc.text.slice(
+      doc.lines.offset(edit.range.start.line, edit.range.start.character),
+      doc.lines.offset(position.line, position.character),
+    );
     assert.ok(label.startsWith(typed), `'${typed}' does not prefix '${label}'`);
     return applyEdits(doc.text, [edit]);
   }
 
   it('completes the segment after the last dot over exactly that segment', () => {
-    const block = (v: string) => `${BASE}connections:\n  - from_node: fetch\n    from_output: ${v}\n    to_node: save\n    to_input: data\n`;
+    const block = (v: string) =>
+      `${BASE}connections:\n  - from_node: fetch\n    from_output: ${v}\n    to_node: save\n    to_input: data\n`;
     const flow = (v: string) => `${BASE}connections:\n  - {from_node: fetch, from_output: ${v}, to_node: save, to_input: data}\n`;
     for (const wrap of [block, flow]) {
       assert.equal(accept(wrap('response.|'), 'content'), wrap('response.content').replace('|', ''));
@@ -190,12 +226,16 @@ connections:
   });
 
   it('offers the target’s inputs in to_input, type-compatible first and incompatible marked', () => {
-    const list = items(`${BASE}connections:\n  - from_node: fetch\n    from_output: response.status_code\n    to_node: save\n    to_input: |\n`);
+    const list = items(
+      `${BASE}connections:\n  - from_node: fetch\n    from_output: response.status_code\n    to_node: save\n    to_input: |\n`,
+    );
     const data = byLabel(list, 'data');
     const path = byLabel(list, 'file_path');
     assert.equal(data.labelDetails, undefined, 'int → Any is fine');
     assert.match(path.labelDetails!.description!, /converted/);
-    const dict = items(`${BASE}connections:\n  - from_node: fetch\n    from_output: response.headers\n    to_node: save\n    to_input: |\n`);
+    const dict = items(
+      `${BASE}connections:\n  - from_node: fetch\n    from_output: response.headers\n    to_node: save\n    to_input: |\n`,
+    );
     const indent = byLabel(dict, 'indent');
     assert.match(indent.labelDetails!.description!, /⚠ incompatible: dict → int/);
     assert.equal(sorted(dict)[sorted(dict).length - 1], 'indent', 'incompatible last');
@@ -229,7 +269,10 @@ connections:
 
   it('offers env:, secret: and the node’s inputs after `${`', () => {
     const list = items(fixture('"https://x/${|}"'));
-    assert.deepEqual(list.map((i) => i.label), ['env:', 'secret:', 'token']);
+    assert.deepEqual(
+      list.map((i) => i.label),
+      ['env:', 'secret:', 'token'],
+    );
     assert.equal(newText(byLabel(list, 'token')), 'token', 'the closing brace is already there');
   });
 

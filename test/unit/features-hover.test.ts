@@ -38,7 +38,8 @@ describe('hover', () => {
     const { doc, position } = at(`${base.slice(0, i)}|${base.slice(i)}`);
     const h = hover(doc, position)!;
     const text = (h.contents as { value: string }).value;
-    const content = (getSpec('HTTPRequestNode')!.outputs.response as { fields?: Record<string, { description?: string }> }).fields!.content!;
+    const content = (getSpec('HTTPRequestNode')!.outputs.response as { fields?: Record<string, { description?: string }> }).fields!
+      .content!;
     assert.match(text, /^\*\*fetch.response.content\*\*: `/);
     assert.ok(content.description && text.includes(content.description), text);
     const start = doc.text.indexOf('response.content') + 'response.'.length;

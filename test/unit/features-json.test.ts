@@ -35,7 +35,10 @@ describe('.workflow.json: strict JSON into the same model', () => {
     const yaml = parseWorkflow(FILE, 'yaml');
     assert.deepEqual(toPlain(json.root), toPlain(yaml.root));
     assert.deepEqual([...json.nodesById.keys()], ['fetch', 'save']);
-    assert.deepEqual(json.connections.map((c) => [c.from?.value, c.fromOutput.value, c.to?.value, c.toInput.value]), [['fetch', 'response.content', 'save', 'data']]);
+    assert.deepEqual(
+      json.connections.map((c) => [c.from?.value, c.fromOutput.value, c.to?.value, c.toInput.value]),
+      [['fetch', 'response.content', 'save', 'data']],
+    );
     assert.equal(json.format, 'json');
   });
 
@@ -59,14 +62,20 @@ describe('.workflow.json: strict JSON into the same model', () => {
 describe('.workflow.json: fixes and completion write valid JSON', () => {
   it('keeps the quotes of a did-you-mean replacement', () => {
     const text = FILE.replace('"HTTPRequestNode"', '"HTTPRequestNod"');
-    const fixed = apply(text, actions(text, 'unknown-node-type').find((a) => a.isPreferred)!);
+    const fixed = apply(
+      text,
+      actions(text, 'unknown-node-type').find((a) => a.isPreferred)!,
+    );
     assert.equal(fixed, FILE);
     JSON.parse(fixed);
   });
 
   it('offers no comment directive (JSON has no comments)', () => {
     const text = FILE.replace('"HTTPRequestNode"', '"HTTPRequestNod"');
-    assert.deepEqual(actions(text, 'unknown-node-type').filter((a) => /^Disable/.test(a.title)), []);
+    assert.deepEqual(
+      actions(text, 'unknown-node-type').filter((a) => /^Disable/.test(a.title)),
+      [],
+    );
     // A directive inside a string silences nothing.
     const inString = text.replace('"id": "fetch",', '"id": "fetch", "description": "# kailash-disable-next-line",');
     assert.ok(codes(inString).includes('unknown-node-type'));
@@ -74,19 +83,33 @@ describe('.workflow.json: fixes and completion write valid JSON', () => {
 
   it('adds missing required params as JSON', () => {
     const text = FILE.replace('"config": {"url": "https://example.com"}', '"config": {}');
-    const fixed = apply(text, actions(text, 'missing-required-param').find((a) => a.isPreferred)!);
+    const fixed = apply(
+      text,
+      actions(text, 'missing-required-param').find((a) => a.isPreferred)!,
+    );
     assert.deepEqual(JSON.parse(fixed).nodes[0].config, { url: '' });
     const none = FILE.replace(', "config": {"url": "https://example.com"}', '');
-    const added = apply(none, actions(none, 'missing-required-param').find((a) => a.isPreferred)!);
+    const added = apply(
+      none,
+      actions(none, 'missing-required-param').find((a) => a.isPreferred)!,
+    );
     assert.deepEqual(JSON.parse(added).nodes[0].config, { url: '' });
   });
 
   it('rewrites a short connection in the full form as JSON', () => {
-    const text = FILE.replace('{"from_node": "fetch", "from_output": "response.content", "to_node": "save", "to_input": "data"}', '{"from": "fetch", "to": "save"}');
+    const text = FILE.replace(
+      '{"from_node": "fetch", "from_output": "response.content", "to_node": "save", "to_input": "data"}',
+      '{"from": "fetch", "to": "save"}',
+    );
     const doc = featureDoc(text, JSON_URI);
     const at = doc.lines.position(text.indexOf('"from"') + 2);
     const action = codeActions(doc, { start: at, end: at }, []).find((a) => a.kind === 'refactor.rewrite')!;
-    assert.deepEqual(JSON.parse(apply(text, action)).connections[0], { from_node: 'fetch', from_output: 'result', to_node: 'save', to_input: 'input' });
+    assert.deepEqual(JSON.parse(apply(text, action)).connections[0], {
+      from_node: 'fetch',
+      from_output: 'result',
+      to_node: 'save',
+      to_input: 'input',
+    });
   });
 
   function accept(fixture: string, label: string): string {

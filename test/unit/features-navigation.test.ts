@@ -48,7 +48,11 @@ const textAt = (text: string, r: { start: { line: number; character: number }; e
 
 describe('definition and references', () => {
   it('goes from any reference of a node (connections, parameters) to its id', () => {
-    for (const [marker, nth] of [['to_node: sa^ve', 0], ['from: "sa^ve"', 0], ['  sa^ve: {indent', 0]] as const) {
+    for (const [marker, nth] of [
+      ['to_node: sa^ve', 0],
+      ['from: "sa^ve"', 0],
+      ['  sa^ve: {indent', 0],
+    ] as const) {
       const { doc, position } = at(cursorAt(marker, nth));
       const loc = definition(doc, position)!;
       assert.equal(loc.uri, URI);
@@ -63,7 +67,10 @@ describe('definition and references', () => {
       all.map((l) => l.range.start.line),
       [4, 11, 12, 15],
     );
-    assert.ok(all.every((l) => textAt(doc.text, l.range) === 'save'), 'quotes excluded');
+    assert.ok(
+      all.every((l) => textAt(doc.text, l.range) === 'save'),
+      'quotes excluded',
+    );
     assert.equal(references(doc, position, false).length, 3);
   });
 });
@@ -73,7 +80,10 @@ describe('rename', () => {
 
   it('renames a node id everywhere it is written', () => {
     const { doc, position } = at(cursorAt('to_node: sa^ve'));
-    assert.deepEqual(prepareRename(doc, position), { range: { start: { line: 11, character: 63 }, end: { line: 11, character: 67 } }, placeholder: 'save' });
+    assert.deepEqual(prepareRename(doc, position), {
+      range: { start: { line: 11, character: 63 }, end: { line: 11, character: 67 } },
+      placeholder: 'save',
+    });
     const edit = rename(doc, position, 'store') as WorkspaceEdit;
     const text = apply(doc.text, edit);
     assert.equal((text.match(/store/g) ?? []).length, 4);
@@ -96,11 +106,27 @@ describe('document symbols', () => {
   it('outlines nodes (with type and config keys) and connections', () => {
     const doc = featureDoc(FILE);
     const symbols = documentSymbols(doc);
-    assert.deepEqual(symbols.map((s) => s.name), ['nodes', 'connections', 'parameters']);
+    assert.deepEqual(
+      symbols.map((s) => s.name),
+      ['nodes', 'connections', 'parameters'],
+    );
     const nodes = symbols[0]!.children!;
-    assert.deepEqual(nodes.map((n) => [n.name, n.detail]), [['fetch', 'HTTPRequestNode'], ['save', 'JSONWriterNode'], ['log', 'PythonCodeNode']]);
-    assert.deepEqual(nodes[0]!.children!.map((c) => c.name), ['url']);
-    assert.deepEqual(symbols[1]!.children!.map((c) => c.name), ['fetch.response.content → save.data', 'save.result → log.input']);
+    assert.deepEqual(
+      nodes.map((n) => [n.name, n.detail]),
+      [
+        ['fetch', 'HTTPRequestNode'],
+        ['save', 'JSONWriterNode'],
+        ['log', 'PythonCodeNode'],
+      ],
+    );
+    assert.deepEqual(
+      nodes[0]!.children!.map((c) => c.name),
+      ['url'],
+    );
+    assert.deepEqual(
+      symbols[1]!.children!.map((c) => c.name),
+      ['fetch.response.content → save.data', 'save.result → log.input'],
+    );
     for (const n of nodes) {
       assert.ok(n.range.start.line <= n.selectionRange.start.line && n.selectionRange.end.line <= n.range.end.line);
     }
@@ -112,9 +138,13 @@ describe('links, lenses and tokens', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kailash-links-'));
     writeFileSync(join(dir, 'inner.workflow.yaml'), 'nodes: []\n');
     const uri = pathToFileURL(join(dir, 'outer.workflow.yaml')).href;
-    const text = 'nodes:\n  - id: sub\n    type: WorkflowNode\n    config: {workflow_path: inner.workflow.yaml}\n  - id: gone\n    type: WorkflowNode\n    config: {workflow_path: missing.yaml}\n';
+    const text =
+      'nodes:\n  - id: sub\n    type: WorkflowNode\n    config: {workflow_path: inner.workflow.yaml}\n  - id: gone\n    type: WorkflowNode\n    config: {workflow_path: missing.yaml}\n';
     const links = documentLinks(featureDoc(text, uri), new Workspace());
-    assert.deepEqual(links.map((l) => [textAt(text, l.range), l.target]), [['inner.workflow.yaml', pathToFileURL(join(dir, 'inner.workflow.yaml')).href]]);
+    assert.deepEqual(
+      links.map((l) => [textAt(text, l.range), l.target]),
+      [['inner.workflow.yaml', pathToFileURL(join(dir, 'inner.workflow.yaml')).href]],
+    );
   });
 
   it('gives clients that do not run the extension’s commands only lenses the server runs itself', () => {

@@ -21,7 +21,18 @@ const SEED = process.env.KWF_FUZZ_SEED === undefined ? undefined : Number(proces
 const texts = seeds().map((s) => s.text);
 
 /** Nodes that need no network or external program: what the engine fuzz may run. */
-const OFFLINE = new Set(['MergeNode', 'SwitchNode', 'CSVReaderNode', 'CSVWriterNode', 'JSONReaderNode', 'JSONWriterNode', 'TextReaderNode', 'TextWriterNode', 'DirectoryReaderNode', 'JavaScriptCodeNode']);
+const OFFLINE = new Set([
+  'MergeNode',
+  'SwitchNode',
+  'CSVReaderNode',
+  'CSVWriterNode',
+  'JSONReaderNode',
+  'JSONWriterNode',
+  'TextReaderNode',
+  'TextWriterNode',
+  'DirectoryReaderNode',
+  'JavaScriptCodeNode',
+]);
 
 const runnable = [
   ...texts.filter((t) => {
@@ -93,7 +104,8 @@ describe('fuzzing the examples', { timeout: 600_000 }, () => {
           try {
             const result = await noHang('run', () => runtime.execute(model, { baseDir: dir, signal }));
             assert.ok(['succeeded', 'failed', 'cancelled'].includes(result.status));
-            for (const n of Object.values(result.nodes)) if (n.error) assert.ok(typeof n.error.message === 'string' && n.error.message.length > 0);
+            for (const n of Object.values(result.nodes))
+              if (n.error) assert.ok(typeof n.error.message === 'string' && n.error.message.length > 0);
           } catch (err) {
             if (!(err instanceof WorkflowInvalid)) throw err;
           }
@@ -106,32 +118,40 @@ describe('fuzzing the examples', { timeout: 600_000 }, () => {
     assert.equal(({} as Record<string, unknown>).x, undefined, 'Object.prototype was polluted');
   });
 
-  it(`language server over stdio: ${300 * SCALE} changes, then it still answers within ${HANG_MS / 1000} s`, { timeout: 300_000 }, async () => {
-    const lsp = await startLsp();
-    try {
-      const uri = 'file:///fuzz.workflow.yaml';
-      await lsp.open(uri, texts[0]!);
-      const changes = fc.sample(mutated(texts), { numRuns: 300 * SCALE, seed: SEED ?? 42 });
-      let version = 1;
-      for (const [i, text] of changes.entries()) {
-        await lsp.change(uri, ++version, [{ text }]);
-        // Now and then a request at a random place, as an editor sends them while typing.
-        if (i % 25 === 24) {
-          const line = i % Math.max(1, text.split('\n').length);
-          await noHang('hover', () => lsp.request('textDocument/hover', { textDocument: { uri }, position: { line, character: 4 } }));
-          await noHang('completion', () => lsp.request('textDocument/completion', { textDocument: { uri }, position: { line, character: 6 } }));
+  it(
+    `language server over stdio: ${300 * SCALE} changes, then it still answers within ${HANG_MS / 1000} s`,
+    { timeout: 300_000 },
+    async () => {
+      const lsp = await startLsp();
+      try {
+        const uri = 'file:///fuzz.workflow.yaml';
+        await lsp.open(uri, texts[0]!);
+        const changes = fc.sample(mutated(texts), { numRuns: 300 * SCALE, seed: SEED ?? 42 });
+        let version = 1;
+        for (const [i, text] of changes.entries()) {
+          await lsp.change(uri, ++version, [{ text }]);
+          // Now and then a request at a random place, as an editor sends them while typing.
+          if (i % 25 === 24) {
+            const line = i % Math.max(1, text.split('\n').length);
+            await noHang('hover', () => lsp.request('textDocument/hover', { textDocument: { uri }, position: { line, character: 4 } }));
+            await noHang('completion', () =>
+              lsp.request('textDocument/completion', { textDocument: { uri }, position: { line, character: 6 } }),
+            );
+          }
         }
+        const last = ++version;
+        const published = lsp.diagnostics(uri, (p) => p.version === last);
+        await lsp.change(uri, last, [{ text: texts[0]! }]);
+        await noHang('the diagnostics of the last change', () => published);
+        const symbols = await noHang('documentSymbol', () =>
+          lsp.request<unknown[]>('textDocument/documentSymbol', { textDocument: { uri } }),
+        );
+        assert.ok(Array.isArray(symbols) && symbols.length > 0);
+        assert.equal(lsp.process.exitCode, null, 'the server exited');
+        assert.doesNotMatch(lsp.stderr(), /TypeError|RangeError|Maximum call stack|Unhandled/);
+      } finally {
+        await lsp.close();
       }
-      const last = ++version;
-      const published = lsp.diagnostics(uri, (p) => p.version === last);
-      await lsp.change(uri, last, [{ text: texts[0]! }]);
-      await noHang('the diagnostics of the last change', () => published);
-      const symbols = await noHang('documentSymbol', () => lsp.request<unknown[]>('textDocument/documentSymbol', { textDocument: { uri } }));
-      assert.ok(Array.isArray(symbols) && symbols.length > 0);
-      assert.equal(lsp.process.exitCode, null, 'the server exited');
-      assert.doesNotMatch(lsp.stderr(), /TypeError|RangeError|Maximum call stack|Unhandled/);
-    } finally {
-      await lsp.close();
-    }
-  });
+    },
+  );
 });

@@ -17,7 +17,10 @@ connections:
     assert.equal(list.nodesById.get('b')!.configKey, 'parameters');
     const [full, short] = list.connections;
     assert.deepEqual([full!.form, full!.fromOutput.value, full!.toInput.value, full!.fromOutput.implicit], ['full', 'result', 'x', false]);
-    assert.deepEqual([short!.form, short!.fromOutput.value, short!.toInput.value, short!.toInput.implicit], ['short', 'result', 'input', true]);
+    assert.deepEqual(
+      [short!.form, short!.fromOutput.value, short!.toInput.value, short!.toInput.implicit],
+      ['short', 'result', 'input', true],
+    );
 
     const map = parseWorkflow('nodes:\n  a: {type: JSONReaderNode, config: {file_path: x.json}}\n');
     assert.equal(map.nodesForm, 'map');
@@ -26,7 +29,8 @@ connections:
   });
 
   it('keeps the source span of every node, key, value and connection', () => {
-    const text = 'nodes:\n  - id: reader\n    type: JSONReaderNode\n    config:\n      file_path: in.json\nconnections:\n  - {from: reader, to: reader, cycle: true, max_iterations: 3}\n';
+    const text =
+      'nodes:\n  - id: reader\n    type: JSONReaderNode\n    config:\n      file_path: in.json\nconnections:\n  - {from: reader, to: reader, cycle: true, max_iterations: 3}\n';
     const m = parseWorkflow(text);
     const n = m.nodesById.get('reader')!;
     assert.equal(text.slice(...n.idSpan), 'reader');
@@ -52,7 +56,13 @@ nodes:
       url: y
       log_requests: yes
 `);
-    assert.deepEqual(toPlain(m.nodesById.get('h')!.config), { timeout: 9, verify_ssl: false, url: 'y', log_requests: true, method: 'POST' });
+    assert.deepEqual(toPlain(m.nodesById.get('h')!.config), {
+      timeout: 9,
+      verify_ssl: false,
+      url: 'y',
+      log_requests: true,
+      method: 'POST',
+    });
   });
 
   it('never throws: broken input becomes positioned diagnostics', () => {

@@ -49,11 +49,22 @@ describe('keys named like Object.prototype members', () => {
   it('validate reports them as unknown keys (warnings and named errors), never crashes', () => {
     const { diagnostics } = validateText(hostile);
     const unknown = diagnostics.filter((d) => d.code === 'unknown-param').map((d) => d.message);
-    for (const k of KEYS) assert.ok(unknown.some((m) => m.includes(`'${k}'`)), `${k}: ${unknown.join('\n')}`);
+    for (const k of KEYS)
+      assert.ok(
+        unknown.some((m) => m.includes(`'${k}'`)),
+        `${k}: ${unknown.join('\n')}`,
+      );
     const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`);
-    assert.ok(errors.some((m) => /unknown-output: .*'constructor'/.test(m)), errors.join('\n'));
-    assert.ok(errors.some((m) => /unknown-input: .*'__proto__'/.test(m)), errors.join('\n'));
-    for (const k of ['constructor', '__proto__', 'toString']) assert.ok(errors.includes(`schema: \`retry\` has no setting '${k}'.`), errors.join('\n'));
+    assert.ok(
+      errors.some((m) => /unknown-output: .*'constructor'/.test(m)),
+      errors.join('\n'),
+    );
+    assert.ok(
+      errors.some((m) => /unknown-input: .*'__proto__'/.test(m)),
+      errors.join('\n'),
+    );
+    for (const k of ['constructor', '__proto__', 'toString'])
+      assert.ok(errors.includes(`schema: \`retry\` has no setting '${k}'.`), errors.join('\n'));
   });
 
   it('validate and run as the CLI: exit 1 and 2 with diagnostics, not exit 3', async () => {
@@ -66,7 +77,8 @@ describe('keys named like Object.prototype members', () => {
   });
 
   it('runs a workflow whose config holds them: they are data, the node gets its own params', async () => {
-    const text = 'nodes:\n  - id: a\n    type: MergeNode\n    config: {data1: [1], data2: [2], constructor: 1, __proto__: {x: 1}, toString: 2}\n';
+    const text =
+      'nodes:\n  - id: a\n    type: MergeNode\n    config: {data1: [1], data2: [2], constructor: 1, __proto__: {x: 1}, toString: 2}\n';
     const result = await new LocalRuntime().execute(parseWorkflow(text), { baseDir: dir });
     assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
     assert.deepEqual(result.results.a!.merged_data, [1, 2]);
@@ -77,7 +89,7 @@ describe('keys named like Object.prototype members', () => {
     const params = collectParams(undefined, ['__proto__.polluted=yes', 'constructor.x=1', 'a.__proto__={y: 1}'], () => '');
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal(Object.prototype.hasOwnProperty.call(params, '__proto__'), true);
-    assert.deepEqual({ ...(params.__proto__ as object) }, { polluted: "yes" });
+    assert.deepEqual({ ...(params.__proto__ as object) }, { polluted: 'yes' });
     assert.equal(Object.getPrototypeOf(params.a), null);
     assert.equal(Object.prototype.hasOwnProperty.call(params.a, '__proto__'), true);
     const ok = join(dir, 'ok.workflow.yaml');
@@ -93,7 +105,11 @@ describe('keys named like Object.prototype members', () => {
       [['run', file], 2],
       [['submit', file, '--root', dir, '--redis', 'redis://127.0.0.1:6379', '--queue', 'test-proto-never-used'], 2],
     ] as const) {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', 'runtime/cli/bin.ts', ...args], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'runtime/cli/bin.ts', ...args], {
+        cwd: REPO,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       assert.equal(r.status, code, `${args[0]}: ${r.stderr}`);
       assert.doesNotMatch(r.stderr, /internal error/);
     }
@@ -104,7 +120,10 @@ describe('keys named like Object.prototype members', () => {
     try {
       const uri = 'file:///hostile.workflow.yaml';
       const published = await lsp.open(uri, hostile);
-      assert.ok(published.diagnostics.some((d) => String(d.message).includes("'constructor'")), JSON.stringify(published.diagnostics));
+      assert.ok(
+        published.diagnostics.some((d) => String(d.message).includes("'constructor'")),
+        JSON.stringify(published.diagnostics),
+      );
       const offset = hostile.indexOf('constructor: {');
       const before = hostile.slice(0, offset).split('\n');
       const position = { line: before.length - 1, character: before.at(-1)!.length + 2 };
@@ -119,4 +138,3 @@ describe('keys named like Object.prototype members', () => {
     }
   });
 });
-

@@ -51,7 +51,10 @@ describe('AsyncSQLDatabaseNode operations given at run time, printed with --json
     );
     const r = await cli('run', join(dir, 'tx.workflow.yaml'), '--params', params, '--json');
     assert.equal(r.code, 0, r.err);
-    const record = JSON.parse(r.out) as { status: string; results: { transfer: { result: Record<string, unknown> & { results: Record<string, unknown>[] } } } };
+    const record = JSON.parse(r.out) as {
+      status: string;
+      results: { transfer: { result: Record<string, unknown> & { results: Record<string, unknown>[] } } };
+    };
     assert.equal(record.status, 'succeeded');
     const { result } = record.results.transfer;
     assert.deepEqual(result.data, [{ id: 1, status: 'settled' }]);

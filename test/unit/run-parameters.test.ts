@@ -44,15 +44,27 @@ describe('validation: a required value the run may give is a warning', () => {
         ['warning', 'missing-required-param'],
       ],
     );
-    assert.match(diagnostics[0]!.message, /^Node 'issue' \(JWTAuthNode\): required parameter 'action' \(str\) is in none of config, the `parameters` block or a connection: it must be given at run time, or add it to config\.$/);
+    assert.match(
+      diagnostics[0]!.message,
+      /^Node 'issue' \(JWTAuthNode\): required parameter 'action' \(str\) is in none of config, the `parameters` block or a connection: it must be given at run time, or add it to config\.$/,
+    );
     assert.deepEqual(diagnostics[0]!.suggestions, ['action']);
   });
 
   it('a one-of group gets the same warning; a value only config can give stays an error', () => {
-    const { diagnostics } = validateText('nodes:\n  - {id: db, type: AsyncSQLDatabaseNode, config: {connection_string: "sqlite:///x.db"}}\n  - {id: fixed, type: SQLDatabaseNode, config: {query: "SELECT 1"}}\n');
-    const byNode = (id: string) => diagnostics.filter((d) => d.code === 'missing-required-param' && d.message.startsWith(`Node '${id}'`)).map((d) => `${d.severity}: ${d.message}`);
-    assert.deepEqual(byNode('db'), ["warning: Node 'db' (AsyncSQLDatabaseNode) needs one of 'query' or 'operations', and none is in config, the `parameters` block or a connection: it must be given at run time, or add it to config."]);
-    assert.deepEqual(byNode('fixed'), ["error: Node 'fixed' (SQLDatabaseNode) is missing required parameter 'connection_string' (str): set it in `config` (it is fixed when the node is built)."]);
+    const { diagnostics } = validateText(
+      'nodes:\n  - {id: db, type: AsyncSQLDatabaseNode, config: {connection_string: "sqlite:///x.db"}}\n  - {id: fixed, type: SQLDatabaseNode, config: {query: "SELECT 1"}}\n',
+    );
+    const byNode = (id: string) =>
+      diagnostics
+        .filter((d) => d.code === 'missing-required-param' && d.message.startsWith(`Node '${id}'`))
+        .map((d) => `${d.severity}: ${d.message}`);
+    assert.deepEqual(byNode('db'), [
+      "warning: Node 'db' (AsyncSQLDatabaseNode) needs one of 'query' or 'operations', and none is in config, the `parameters` block or a connection: it must be given at run time, or add it to config.",
+    ]);
+    assert.deepEqual(byNode('fixed'), [
+      "error: Node 'fixed' (SQLDatabaseNode) is missing required parameter 'connection_string' (str): set it in `config` (it is fixed when the node is built).",
+    ]);
   });
 
   it('`validate` exits 0 on such a file and prints the warnings', async () => {
@@ -78,7 +90,8 @@ describe('validation: a required value the run may give is a warning', () => {
 });
 
 describe('the run-time check: everything the run has', () => {
-  const missingOf = (text: string, options: Parameters<typeof checkRun>[1] = {}) => checkRun(parseWorkflow(text), options).missing.map((d) => d.message);
+  const missingOf = (text: string, options: Parameters<typeof checkRun>[1] = {}) =>
+    checkRun(parseWorkflow(text), options).missing.map((d) => d.message);
 
   it('refuses, naming the node, the parameter and where it can come from, when nothing gives it', () => {
     assert.deepEqual(missingOf(JWT), [
@@ -87,7 +100,10 @@ describe('the run-time check: everything the run has', () => {
     ]);
     assert.throws(
       () => prepareRun(parseWorkflow(JWT), { parameters: { issue: { action: 'generate' } } }),
-      (e: unknown) => e instanceof WorkflowInvalid && e.diagnostics.length === 1 && /^Node 'verify' \(JWTAuthNode\) has no value for required parameter 'action'/.test(e.message),
+      (e: unknown) =>
+        e instanceof WorkflowInvalid &&
+        e.diagnostics.length === 1 &&
+        /^Node 'verify' \(JWTAuthNode\) has no value for required parameter 'action'/.test(e.message),
     );
   });
 
@@ -122,9 +138,21 @@ describe('the run-time check: everything the run has', () => {
 
   it('`submit` makes the same check and queues nothing (no Redis needed to refuse)', async () => {
     const dir = workspace({ 'jwt.workflow.yaml': JWT });
-    const r = await cli('submit', join(dir, 'jwt.workflow.yaml'), '--root', dir, '--redis', 'redis://127.0.0.1:1', '--param', 'isue.action=generate');
+    const r = await cli(
+      'submit',
+      join(dir, 'jwt.workflow.yaml'),
+      '--root',
+      dir,
+      '--redis',
+      'redis://127.0.0.1:1',
+      '--param',
+      'isue.action=generate',
+    );
     assert.equal(r.code, 2);
-    assert.match(r.err, /^warning: run parameter 'isue' is not a node id and no node takes a parameter 'isue', so it is ignored\. Did you mean node 'issue'\?\n/);
+    assert.match(
+      r.err,
+      /^warning: run parameter 'isue' is not a node id and no node takes a parameter 'isue', so it is ignored\. Did you mean node 'issue'\?\n/,
+    );
     assert.match(r.err, /error \[missing-required-param\] Node 'issue' \(JWTAuthNode\) has no value for required parameter 'action'/);
     assert.match(r.err, /kailash-wf: not submitting '.*jwt\.workflow\.yaml': 2 required parameters have no value\n$/);
   });
@@ -173,43 +201,97 @@ describe('global run parameters (keys that are not node ids)', () => {
     // Tables without a prototype (user keys never reach one): compared as plain data.
     assert.deepEqual(plain(p), { timeout: 5, api: { url: 'http://x', retries: 2 } });
     assert.equal(Object.getPrototypeOf(p), null);
-    assert.throws(() => collectParams(undefined, ['novalue'], () => ''), /--param takes node\.key=value \(or key=value for every node that takes key\), got 'novalue'/);
+    assert.throws(
+      () => collectParams(undefined, ['novalue'], () => ''),
+      /--param takes node\.key=value \(or key=value for every node that takes key\), got 'novalue'/,
+    );
   });
 
   it('`--param` values: YAML scalars and flow collections, else the text; a text parameter always takes the text', () => {
-    const values = collectParams(undefined, ['n.i=5', 'n.l=[1, 2]', 'n.m={id: "7"}', 'n.t=true', 'n.z=null', 'n.q="5"', 'n.s=hello: world', 'n.g=query Q($id: ID!) { u(id: $id) { id } }', 'n.h=#1', 'n.e='], () => '');
-    assert.deepEqual(plain(values), { n: { i: 5, l: [1, 2], m: { id: '7' }, t: true, z: null, q: '5', s: 'hello: world', g: 'query Q($id: ID!) { u(id: $id) { id } }', h: '#1', e: '' } });
+    const values = collectParams(
+      undefined,
+      [
+        'n.i=5',
+        'n.l=[1, 2]',
+        'n.m={id: "7"}',
+        'n.t=true',
+        'n.z=null',
+        'n.q="5"',
+        'n.s=hello: world',
+        'n.g=query Q($id: ID!) { u(id: $id) { id } }',
+        'n.h=#1',
+        'n.e=',
+      ],
+      () => '',
+    );
+    assert.deepEqual(plain(values), {
+      n: {
+        i: 5,
+        l: [1, 2],
+        m: { id: '7' },
+        t: true,
+        z: null,
+        q: '5',
+        s: 'hello: world',
+        g: 'query Q($id: ID!) { u(id: $id) { id } }',
+        h: '#1',
+        e: '',
+      },
+    });
     const gql = 'nodes:\n  - {id: gql, type: GraphQLClientNode, config: {endpoint: "http://127.0.0.1:1/"}}\n';
-    assert.deepEqual(plain(collectParams(undefined, ['gql.query={ ok }', 'gql.variables={a: 1}', 'gql.timeout=5'], () => '', gql)), { gql: { query: '{ ok }', variables: { a: 1 }, timeout: 5 } });
+    assert.deepEqual(plain(collectParams(undefined, ['gql.query={ ok }', 'gql.variables={a: 1}', 'gql.timeout=5'], () => '', gql)), {
+      gql: { query: '{ ok }', variables: { a: 1 }, timeout: 5 },
+    });
   });
 });
 
 describe('run parameters that reach nothing are warnings with did-you-mean', () => {
   const warningsOf = (text: string, parameters: Record<string, unknown>) => new ParameterPlan(parseWorkflow(text), parameters).warnings();
-  const API = 'nodes:\n  - {id: api_call, type: HTTPRequestNode, config: {url: "http://127.0.0.1:1/"}}\n  - {id: py, type: PythonCodeNode, config: {code: "result = 1"}}\n';
+  const API =
+    'nodes:\n  - {id: api_call, type: HTTPRequestNode, config: {url: "http://127.0.0.1:1/"}}\n  - {id: py, type: PythonCodeNode, config: {code: "result = 1"}}\n';
 
   it('names an unknown node id, an unknown parameter and a parameter fixed at build', () => {
-    assert.deepEqual(warningsOf(API, { apicall: { url: 'http://x' }, api_call: { urll: 'http://x', methd: 'GET' }, py: { code: 'result = 2', anything: 1 } }), [
-      "run parameter 'api_call.urll': HTTPRequestNode has no parameter 'urll', so it is ignored. Did you mean 'url'?",
-      "run parameter 'api_call.methd': HTTPRequestNode has no parameter 'methd', so it is ignored. Did you mean 'method'?",
-      "run parameter 'py.code': 'code' of PythonCodeNode is fixed when the node is built; run parameters cannot change it, so it is ignored.",
-      "run parameter 'apicall' is not a node id, so it goes as a global parameter to 'py'. Did you mean node 'api_call'?",
-    ]);
+    assert.deepEqual(
+      warningsOf(API, {
+        apicall: { url: 'http://x' },
+        api_call: { urll: 'http://x', methd: 'GET' },
+        py: { code: 'result = 2', anything: 1 },
+      }),
+      [
+        "run parameter 'api_call.urll': HTTPRequestNode has no parameter 'urll', so it is ignored. Did you mean 'url'?",
+        "run parameter 'api_call.methd': HTTPRequestNode has no parameter 'methd', so it is ignored. Did you mean 'method'?",
+        "run parameter 'py.code': 'code' of PythonCodeNode is fixed when the node is built; run parameters cannot change it, so it is ignored.",
+        "run parameter 'apicall' is not a node id, so it goes as a global parameter to 'py'. Did you mean node 'api_call'?",
+      ],
+    );
   });
 
   it("a global is silent when some node takes it; the file's own block is left to the validator", () => {
     const noCode = 'nodes:\n  - {id: api_call, type: HTTPRequestNode, config: {url: "http://127.0.0.1:1/"}}\n';
     assert.deepEqual(warningsOf(noCode, { timeout: 5 }), []);
-    assert.deepEqual(warningsOf(noCode, { timout: 5 }), ["run parameter 'timout' is not a node id and no node takes a parameter 'timout', so it is ignored. Did you mean 'timeout'?"]);
+    assert.deepEqual(warningsOf(noCode, { timout: 5 }), [
+      "run parameter 'timout' is not a node id and no node takes a parameter 'timout', so it is ignored. Did you mean 'timeout'?",
+    ]);
     assert.deepEqual(warningsOf(`${noCode}parameters:\n  strayy: 1\n`, {}), []);
-    assert.deepEqual(warningsOf(noCode, { api_call: 5 }), [`run parameter 'api_call' names node 'api_call' but is not a mapping of its parameters ({"api_call": {"param": value}}), so it is ignored.`]);
+    assert.deepEqual(warningsOf(noCode, { api_call: 5 }), [
+      `run parameter 'api_call' names node 'api_call' but is not a mapping of its parameters ({"api_call": {"param": value}}), so it is ignored.`,
+    ]);
   });
 
   it('`run` prints them on stderr and still runs', async () => {
     const server = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
     try {
-      const dir = workspace({ 'api.workflow.yaml': `nodes:\n  - {id: api_call, type: HTTPRequestNode, config: {url: "${server.url}/users"}}\n` });
-      const r = await cli('run', join(dir, 'api.workflow.yaml'), '--param', 'apicall.url=http://elsewhere', '--param', 'api_call.urll=http://elsewhere');
+      const dir = workspace({
+        'api.workflow.yaml': `nodes:\n  - {id: api_call, type: HTTPRequestNode, config: {url: "${server.url}/users"}}\n`,
+      });
+      const r = await cli(
+        'run',
+        join(dir, 'api.workflow.yaml'),
+        '--param',
+        'apicall.url=http://elsewhere',
+        '--param',
+        'api_call.urll=http://elsewhere',
+      );
       assert.equal(r.code, 0, r.err);
       assert.equal(
         r.err,
@@ -237,6 +319,9 @@ describe('a node output is plain data', () => {
     const dir = workspace();
     const f = join(dir, 'p.yaml');
     writeFileSync(f, '- 1\n');
-    assert.throws(() => collectParams(f, [], (x) => require('node:fs').readFileSync(x, 'utf8')), /must hold a mapping: node id to \{param: value\}, or param to value for every node that takes it/);
+    assert.throws(
+      () => collectParams(f, [], (x) => require('node:fs').readFileSync(x, 'utf8')),
+      /must hold a mapping: node id to \{param: value\}, or param to value for every node that takes it/,
+    );
   });
 });

@@ -48,7 +48,8 @@ describe('Redactor', () => {
       assert.ok(out.includes('***'), `${prefix}: ${out}`);
       // What is left cannot be decoded back to the secret (or any 6-character run of it).
       const left = Buffer.from(out.replace('***', ''), 'base64').toString('latin1');
-      for (let i = 0; i + 6 <= 'hunter2-secret'.length; i++) assert.ok(!left.includes('hunter2-secret'.slice(i, i + 6)), `${prefix}: ${left}`);
+      for (let i = 0; i + 6 <= 'hunter2-secret'.length; i++)
+        assert.ok(!left.includes('hunter2-secret'.slice(i, i + 6)), `${prefix}: ${left}`);
     }
     const url = Buffer.from('\u00ff\u00fehunter2-secret\u00fb').toString('base64url');
     assert.ok(r.text(url).includes('***'));
@@ -68,19 +69,34 @@ describe('Redactor', () => {
 
   it('leaves text without secrets untouched, keys included', () => {
     const r = redactor('s3cr3t-value');
-    assert.deepEqual(r.value({ a: 'plain', s3cr3t_value: 1, n: 5, list: ['ok', 'has s3cr3t-value'] }), { a: 'plain', s3cr3t_value: 1, n: 5, list: ['ok', 'has ***'] });
+    assert.deepEqual(r.value({ a: 'plain', s3cr3t_value: 1, n: 5, list: ['ok', 'has s3cr3t-value'] }), {
+      a: 'plain',
+      s3cr3t_value: 1,
+      n: 5,
+      list: ['ok', 'has ***'],
+    });
     assert.equal(redactor('abc').text('abc'), 'abc', 'values under 4 characters are not secrets');
   });
 
   it('never lets a secret through in any of its encodings, for any secret (property)', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 4, maxLength: 24, unit: 'grapheme' }), fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), (s, before, after) => {
-        const r = redactor(s);
-        for (const form of [s, encodeURIComponent(s), new URLSearchParams({ k: s }).toString().slice(2), JSON.stringify(s).slice(1, -1)]) {
-          const out = r.text(`${before}${form}${after}`);
-          assert.ok(!out.includes(form), `${JSON.stringify(form)} in ${JSON.stringify(out)}`);
-        }
-      }),
+      fc.property(
+        fc.string({ minLength: 4, maxLength: 24, unit: 'grapheme' }),
+        fc.string({ maxLength: 8 }),
+        fc.string({ maxLength: 8 }),
+        (s, before, after) => {
+          const r = redactor(s);
+          for (const form of [
+            s,
+            encodeURIComponent(s),
+            new URLSearchParams({ k: s }).toString().slice(2),
+            JSON.stringify(s).slice(1, -1),
+          ]) {
+            const out = r.text(`${before}${form}${after}`);
+            assert.ok(!out.includes(form), `${JSON.stringify(form)} in ${JSON.stringify(out)}`);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -7,7 +7,10 @@ import { validateText } from '../../runtime/validate';
 import { wantMarkers } from '../support/markers';
 
 const ROOT = join(__dirname, '..', 'fixtures');
-const workflowFiles = (dir: string) => readdirSync(dir).filter((f) => /\.workflow\.(ya?ml|json)$/.test(f)).sort();
+const workflowFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => /\.workflow\.(ya?ml|json)$/.test(f))
+    .sort();
 
 /** Diagnostics grouped by the line they start on, as sorted code lists. */
 function actual(text: string): Map<number, string[]> {
@@ -44,7 +47,10 @@ describe('diagnostic fixtures: every `# want:` marker and nothing else', () => {
     for (const file of workflowFiles(dir)) {
       for (const codes of wantMarkers(readFileSync(join(dir, file), 'utf8')).values()) codes.forEach((c) => covered.add(c));
     }
-    assert.deepEqual(DIAGNOSTIC_CODES.filter((c) => !covered.has(c)), []);
+    assert.deepEqual(
+      DIAGNOSTIC_CODES.filter((c) => !covered.has(c)),
+      [],
+    );
   });
 });
 

@@ -6,12 +6,51 @@ import fc from 'fast-check';
 import { DIAGNOSTIC_CODES } from '../../runtime/diagnostics';
 import { validateText } from '../../runtime/validate';
 
-const DIRS = [join(__dirname, '..', 'fixtures', 'valid'), join(__dirname, '..', 'fixtures', 'diagnostics'), join(__dirname, '..', '..', 'examples')];
-const SEEDS = DIRS.flatMap((d) => readdirSync(d).filter((f) => /\.workflow\./.test(f)).map((f) => readFileSync(join(d, f), 'utf8')));
+const DIRS = [
+  join(__dirname, '..', 'fixtures', 'valid'),
+  join(__dirname, '..', 'fixtures', 'diagnostics'),
+  join(__dirname, '..', '..', 'examples'),
+];
+const SEEDS = DIRS.flatMap((d) =>
+  readdirSync(d)
+    .filter((f) => /\.workflow\./.test(f))
+    .map((f) => readFileSync(join(d, f), 'utf8')),
+);
 const SEVERITIES = ['error', 'warning', 'info', 'hint'];
 
 /** YAML-ish fragments that tend to break structure in interesting ways. */
-const FRAGMENTS = ['\n', ':', '- ', '  ', '{', '}', '[', ']', '&a ', '*a', '<<: *a\n', '${', '${env:', '}', '"', "'", '#', '|\n', '>-\n', '\t', '---\n', '\0', '\uFFFD', 'null', '~', '? ', '!!binary ', 'cycle: true', 'from: ', 'to_input: '];
+const FRAGMENTS = [
+  '\n',
+  ':',
+  '- ',
+  '  ',
+  '{',
+  '}',
+  '[',
+  ']',
+  '&a ',
+  '*a',
+  '<<: *a\n',
+  '${',
+  '${env:',
+  '}',
+  '"',
+  "'",
+  '#',
+  '|\n',
+  '>-\n',
+  '\t',
+  '---\n',
+  '\0',
+  '\uFFFD',
+  'null',
+  '~',
+  '? ',
+  '!!binary ',
+  'cycle: true',
+  'from: ',
+  'to_input: ',
+];
 
 type Edit = { kind: 'insert' | 'delete' | 'replace'; at: number; len: number; text: string };
 
@@ -19,7 +58,11 @@ const edit: fc.Arbitrary<Edit> = fc.record({
   kind: fc.constantFrom('insert', 'delete', 'replace'),
   at: fc.nat(),
   len: fc.nat({ max: 40 }),
-  text: fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 12 }), fc.uint8Array({ maxLength: 16 }).map((b) => String.fromCharCode(...b))),
+  text: fc.oneof(
+    fc.constantFrom(...FRAGMENTS),
+    fc.string({ maxLength: 12 }),
+    fc.uint8Array({ maxLength: 16 }).map((b) => String.fromCharCode(...b)),
+  ),
 });
 
 function apply(text: string, e: Edit): string {
@@ -56,13 +99,24 @@ describe('validator under random mutation (property)', () => {
   });
 
   it('survives arbitrary text and bytes', { timeout: 60_000 }, () => {
-    fc.assert(fc.property(fc.string({ maxLength: 400 }), (s) => checkInvariants(s)), { numRuns: 300 });
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (b) => checkInvariants(Buffer.from(b).toString('latin1'))), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (s) => checkInvariants(s)),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (b) => checkInvariants(Buffer.from(b).toString('latin1'))),
+      { numRuns: 200 },
+    );
   });
 
   it('bounds alias bombs, deep nesting, huge and binary files', { timeout: 60_000 }, () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 12; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const bombText = `${bomb.join('\n')}\nnodes:\n  - id: n\n    type: JSONReaderNode\n    config: {file_path: *l}\n`;
     const codes = validateText(bombText).diagnostics.map((d) => d.code);
     assert.ok(codes.includes('yaml-syntax'), 'alias bomb reported');

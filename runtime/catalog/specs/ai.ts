@@ -52,8 +52,7 @@ export const specs: NodeSpec[] = [
       system_prompt: { type: 'str', description: 'System prompt to guide agent behavior' },
       prompt: {
         type: 'str',
-        description:
-          'A user message appended after `messages` (Kailash Workflows extension; the Python SDK ignores it)',
+        description: 'A user message appended after `messages` (Kailash Workflows extension; the Python SDK ignores it)',
       },
       tools: { type: 'list', description: 'Available tools for agent to call', default: [] },
       conversation_id: {
@@ -100,8 +99,7 @@ export const specs: NodeSpec[] = [
       },
       ungoverned: {
         type: 'bool',
-        description:
-          "Opt out of the KAILASH_GOVERNANCE_REQUIRED posture gate for this node's egress",
+        description: "Opt out of the KAILASH_GOVERNANCE_REQUIRED posture gate for this node's egress",
         default: false,
       },
       enable_monitoring: {
@@ -144,8 +142,7 @@ export const specs: NodeSpec[] = [
       },
       response_format: {
         type: 'dict',
-        description:
-          'Structured output config (json_object or json_schema). Set via BaseAgentConfig.response_format.',
+        description: 'Structured output config (json_object or json_schema). Set via BaseAgentConfig.response_format.',
         default: {},
       },
       provider_config: {

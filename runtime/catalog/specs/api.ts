@@ -65,8 +65,7 @@ function pick(params: NodeSpec['params'], names: string[]): NodeSpec['params'] {
 const httpOutputs: NodeSpec['outputs'] = {
   response: {
     type: 'dict',
-    description:
-      'HTTP response data including status, headers, and content (null after a transport failure)',
+    description: 'HTTP response data including status, headers, and content (null after a transport failure)',
     fields: {
       status_code: { type: 'int', description: 'HTTP status code' },
       headers: { type: 'dict', description: 'Response headers (name → value)' },
@@ -205,7 +204,8 @@ export const specs: NodeSpec[] = [
       ...pick(httpParams, ['retry_count', 'retry_backoff', 'auth_type', 'auth_token', 'auth_username', 'auth_password', 'api_key_header']),
       auth_config: {
         type: 'dict',
-        description: 'The credential for `auth_type` as one setting (Kailash Workflows extension): `token` (bearer), `username` + `password` (basic), `api_key` + `header_name` (api_key)',
+        description:
+          'The credential for `auth_type` as one setting (Kailash Workflows extension): `token` (bearer), `username` + `password` (basic), `api_key` + `header_name` (api_key)',
         fields: {
           token: { type: 'str', description: 'Bearer (or OAuth 2.0) access token' },
           username: { type: 'str', description: 'User name for basic auth' },
@@ -224,8 +224,7 @@ export const specs: NodeSpec[] = [
       },
       metadata: {
         type: 'dict',
-        description:
-          'Additional metadata about the request and response (`{}` on failure; rate-limit and pagination details may be added)',
+        description: 'Additional metadata about the request and response (`{}` on failure; rate-limit and pagination details may be added)',
         fields: {
           url: { type: 'str', description: 'The URL requested' },
           method: { type: 'str', description: 'The HTTP method used' },
@@ -316,7 +315,7 @@ export const specs: NodeSpec[] = [
     summary: 'Fetch an OAuth 2.0 access token and return ready-made Authorization headers',
     docs: md(
       'Requests a token from `token_url` with the given `grant_type` and returns `headers` (`{Authorization: "Bearer <token>"}`), `token_data` and the token details.',
-      'Wire `headers` into an HTTP node\'s `headers` input (or `access_token` into `auth_token`, sent as a bearer token; write `auth_type: bearer` too for the Python SDK, which ignores a token without its type).',
+      "Wire `headers` into an HTTP node's `headers` input (or `access_token` into `auth_token`, sent as a bearer token; write `auth_type: bearer` too for the Python SDK, which ignores a token without its type).",
       'Tokens are cached in the process per token URL, client, grant, scope and credentials, shared by every run, and fetched again `refresh_buffer_seconds` before they expire (with the refresh token the server gave, when it gave one). An HTTP node that gets a 401 with a cached token asks for a fresh one and retries once.',
       'Grants: `client_credentials`, `password`, `refresh_token`, and `authorization_code`: the user opens `authorization_url` once in a browser (without `code` the node fails with the exact URL to open, built from `client_id`, `redirect_uri`, the scopes and a state), and the run is given the `code` the redirect delivered (a run parameter); the token, and its refresh token, are cached from then on. A failed token request raises; 5xx, 429 and transport failures are retryable.',
       '`scopes` (a list) is requested together with `scope` (space-separated).',
@@ -338,8 +337,7 @@ export const specs: NodeSpec[] = [
       client_secret: { type: 'str', description: 'OAuth client secret', secret: true },
       grant_type: {
         type: 'str',
-        description:
-          'OAuth grant type (client_credentials, password, authorization_code, refresh_token)',
+        description: 'OAuth grant type (client_credentials, password, authorization_code, refresh_token)',
         default: 'client_credentials',
         enum: ['client_credentials', 'password', 'authorization_code', 'refresh_token'],
       },
@@ -351,7 +349,8 @@ export const specs: NodeSpec[] = [
       },
       authorization_url: {
         type: 'str',
-        description: "The provider's authorize endpoint, where the authorization_code grant sends the user's browser (Kailash Workflows extension)",
+        description:
+          "The provider's authorize endpoint, where the authorization_code grant sends the user's browser (Kailash Workflows extension)",
       },
       redirect_uri: {
         type: 'str',
@@ -414,14 +413,12 @@ export const specs: NodeSpec[] = [
       },
       token: {
         type: 'dict',
-        description:
-          'Structured token information with all components (if include_token_metadata is True)',
+        description: 'Structured token information with all components (if include_token_metadata is True)',
         when: 'only when include_token_metadata is true',
       },
       metadata: {
         type: 'dict',
-        description:
-          'Additional token metadata and health information (if include_token_metadata is True)',
+        description: 'Additional token metadata and health information (if include_token_metadata is True)',
         when: 'only when include_token_metadata is true',
       },
       access_token: {
@@ -434,7 +431,7 @@ export const specs: NodeSpec[] = [
     type: 'WebhookVerifyNode',
     category: 'api',
     origin: 'ours',
-    summary: 'Verify an incoming webhook\'s HMAC signature and parse its JSON body',
+    summary: "Verify an incoming webhook's HMAC signature and parse its JSON body",
     docs: md(
       'Computes the HMAC of the raw `payload` with `webhook_secret` and `algorithm`, and compares it in constant time with `signature` (after stripping `signature_prefix`).',
       'With `timestamp_header`, the timestamp in that header (from `headers`, Unix seconds) must be within `tolerance_seconds` of now, which rejects replays; the signature may then cover `<timestamp>.<payload>` (which binds the timestamp) or the payload alone.',
@@ -558,10 +555,10 @@ export const specs: NodeSpec[] = [
     type: 'ServiceDiscoveryNode',
     category: 'api',
     origin: 'ours',
-    summary: 'Look up a service\'s healthy instances in Consul and pick one',
+    summary: "Look up a service's healthy instances in Consul and pick one",
     docs: md(
-      'Queries Consul\'s health API for `service_name` (only instances passing their checks when `passing_only`) and picks one by `strategy`.',
-      '`selected.url` is `http://<address>:<port>` plus `path`; connect it to an HTTP node\'s `url`.',
+      "Queries Consul's health API for `service_name` (only instances passing their checks when `passing_only`) and picks one by `strategy`.",
+      "`selected.url` is `http://<address>:<port>` plus `path`; connect it to an HTTP node's `url`.",
       '```yaml',
       'nodes:',
       '  - id: discover',
@@ -591,7 +588,7 @@ export const specs: NodeSpec[] = [
         enum: ['first', 'random', 'round_robin'],
       },
       tag: { type: 'str', description: 'Only instances carrying this tag' },
-      path: { type: 'str', description: 'Path appended to the selected instance\'s URL (e.g. /api/users)' },
+      path: { type: 'str', description: "Path appended to the selected instance's URL (e.g. /api/users)" },
     },
     outputs: {
       instances: {

@@ -10,8 +10,8 @@ export const specs: NodeSpec[] = [
     summary: 'Run inline Python code; every input becomes a variable',
     docs: md(
       'Runs `code` with each input (connection or run parameter) as a local variable. If the code sets `result`, the output is `{result: <value>}`; otherwise **all** non-underscore locals are returned (inputs included).',
-      '`sandbox_mode: restricted` (default) is Kailash\'s: imports only from its module allow-list (math, json, datetime, re, collections, pandas, numpy, …), its builtins only (no `class` statements, no `eval`), and the code is checked before it runs; `trusted` lifts all of it. Installed allow-listed modules are in scope without `import` (`math.sqrt(81)`).',
-      'The interpreter gets no secret of the environment (`os.environ` holds PATH, HOME, locale and Python\'s own variables): pass a value as an input (`${env:NAME}`, `${secret:NAME}`). `print` output goes to the node\'s log; processes the code starts are killed with the run.',
+      "`sandbox_mode: restricted` (default) is Kailash's: imports only from its module allow-list (math, json, datetime, re, collections, pandas, numpy, …), its builtins only (no `class` statements, no `eval`), and the code is checked before it runs; `trusted` lifts all of it. Installed allow-listed modules are in scope without `import` (`math.sqrt(81)`).",
+      "The interpreter gets no secret of the environment (`os.environ` holds PATH, HOME, locale and Python's own variables): pass a value as an input (`${env:NAME}`, `${secret:NAME}`). `print` output goes to the node's log; processes the code starts are killed with the run.",
       '`code` is fixed at construction: a run parameter named `code` becomes a variable instead of replacing it.',
       '```yaml',
       'nodes:',
@@ -53,8 +53,7 @@ export const specs: NodeSpec[] = [
       },
       sandbox_mode: {
         type: 'str',
-        description:
-          '`restricted`: imports limited to an allow-list of safe modules; `trusted`: no limit',
+        description: '`restricted`: imports limited to an allow-list of safe modules; `trusted`: no limit',
         default: 'restricted',
         enum: ['restricted', 'trusted'],
         configOnly: true,
@@ -65,8 +64,7 @@ export const specs: NodeSpec[] = [
     outputs: {
       result: {
         type: 'Any',
-        description:
-          'The value the code assigned to `result` (without one, every local variable is an output)',
+        description: 'The value the code assigned to `result` (without one, every local variable is an output)',
       },
     },
   },
@@ -77,7 +75,7 @@ export const specs: NodeSpec[] = [
     summary: 'Run inline JavaScript; every input becomes a variable',
     docs: md(
       'Runs `code` in a QuickJS sandbox (a separate JavaScript engine in WebAssembly) with each input (connection or run parameter) as a variable, like `PythonCodeNode`. The value assigned to `result` is the output `result`.',
-      'The sandbox has the language only: no `process`, `require`, timers, network or files. Inputs are copied in and `result` out as JSON; `console.log` goes to the node\'s log. The code is stopped after `timeout` seconds, or when it uses more memory than the limit (256 MB).',
+      "The sandbox has the language only: no `process`, `require`, timers, network or files. Inputs are copied in and `result` out as JSON; `console.log` goes to the node's log. The code is stopped after `timeout` seconds, or when it uses more memory than the limit (256 MB).",
       '```yaml',
       'nodes:',
       '  - id: shape',

@@ -50,14 +50,12 @@ export const specs: NodeSpec[] = [
       },
       query: {
         type: 'str',
-        description:
-          'SQL query to execute (use ? for SQLite, $1 for PostgreSQL, %s for MySQL)',
+        description: 'SQL query to execute (use ? for SQLite, $1 for PostgreSQL, %s for MySQL)',
         sql: true,
       },
       parameters: {
         type: 'Any',
-        description:
-          'Query parameters for parameterized queries (list for positional, dict for named)',
+        description: 'Query parameters for parameterized queries (list for positional, dict for named)',
       },
       result_format: {
         type: 'str',
@@ -78,8 +76,7 @@ export const specs: NodeSpec[] = [
       },
       expected_version: {
         type: 'int',
-        description:
-          'Expected version for optimistic locking (required for updates with locking)',
+        description: 'Expected version for optimistic locking (required for updates with locking)',
       },
       conflict_resolution: {
         type: 'str',
@@ -151,8 +148,15 @@ export const specs: NodeSpec[] = [
       execution_time: { type: 'float', description: 'Execution time in seconds' },
       results: {
         type: 'list',
-        items: { type: 'dict', fields: { data: { type: 'list', description: 'Rows' }, row_count: { type: 'int', description: 'Rows returned or affected' }, columns: { type: 'list', items: { type: 'str' }, description: 'Column names' } } },
-        description: 'Each statement\'s result, in order (data, row_count and columns above are the last one\'s)',
+        items: {
+          type: 'dict',
+          fields: {
+            data: { type: 'list', description: 'Rows' },
+            row_count: { type: 'int', description: 'Rows returned or affected' },
+            columns: { type: 'list', items: { type: 'str' }, description: 'Column names' },
+          },
+        },
+        description: "Each statement's result, in order (data, row_count and columns above are the last one's)",
         when: 'only with operations',
       },
       optimistic_locking_used: {
@@ -186,7 +190,7 @@ export const specs: NodeSpec[] = [
       'Async SQL node with pooling, retries and query validation. **Everything is nested under `result`**: connect `result.data` for the rows (`result.row_count`, `result.columns` likewise).',
       '`fetch_mode: one` gives a single dict (or null) in `data`; DML without RETURNING gives `[{rows_affected: n}]` (row_count 1). `database_type` is auto-detected from `connection_string` when left at `postgresql`.',
       'With `validate_queries` (default) it rejects `;`-chained statements, SQL comments, `UNION … SELECT` and, unless `allow_admin`, DDL such as CREATE/DROP/TRUNCATE. A failing SQL node always **stops the run**.',
-      '`timeout` cancels the query on the server (it is also the longest wait for a pooled connection); `operations` run in one transaction unless `transaction_mode: none` (`true` and `false` mean `auto` and `none`). The pool opens at most `max_pool_size` connections, or `pool_size + max_overflow` when `max_overflow` is given. Not supported: `connection_name`/`config_file` (give `connection_string`), `enable_optimistic_locking`; `max_retries`/`retry_delay` are not applied (use the node\'s `retry` policy).',
+      "`timeout` cancels the query on the server (it is also the longest wait for a pooled connection); `operations` run in one transaction unless `transaction_mode: none` (`true` and `false` mean `auto` and `none`). The pool opens at most `max_pool_size` connections, or `pool_size + max_overflow` when `max_overflow` is given. Not supported: `connection_name`/`config_file` (give `connection_string`), `enable_optimistic_locking`; `max_retries`/`retry_delay` are not applied (use the node's `retry` policy).",
       '```yaml',
       'nodes:',
       '  - id: orders',
@@ -238,7 +242,8 @@ export const specs: NodeSpec[] = [
       max_pool_size: { type: 'int', description: 'Maximum connection pool size', default: 20 },
       max_overflow: {
         type: 'int',
-        description: 'Connections allowed beyond pool_size under load (at most pool_size + max_overflow open; overrides max_pool_size; Kailash Workflows extension)',
+        description:
+          'Connections allowed beyond pool_size under load (at most pool_size + max_overflow open; overrides max_pool_size; Kailash Workflows extension)',
         minimum: 0,
       },
       timeout: { type: 'float', description: 'Query timeout in seconds', default: 60.0 },
@@ -287,8 +292,7 @@ export const specs: NodeSpec[] = [
       },
       parameter_types: {
         type: 'dict',
-        description:
-          "Optional PostgreSQL type hints for parameters (e.g., {'role_id': 'text', 'metadata': 'jsonb'})",
+        description: "Optional PostgreSQL type hints for parameters (e.g., {'role_id': 'text', 'metadata': 'jsonb'})",
       },
       retry_config: {
         type: 'Any',

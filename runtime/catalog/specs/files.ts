@@ -36,7 +36,7 @@ export const specs: NodeSpec[] = [
     docs: md(
       'Scans `directory_path` (and subfolders when `recursive`) and returns every file found, grouped by type, plus statistics.',
       '`file_patterns` / `exclude_patterns` are globs on the file name (exclude wins); `file_pattern` adds one more glob. Hidden files are skipped unless `include_hidden`.',
-      '`file_paths` lists just the paths (connect it where a list of file names is wanted); `include_metadata: false` leaves size, MIME type and times out of each file\'s info. Both are Kailash Workflows extensions.',
+      "`file_paths` lists just the paths (connect it where a list of file names is wanted); `include_metadata: false` leaves size, MIME type and times out of each file's info. Both are Kailash Workflows extensions.",
       PATH_NOTE,
       example('inbox', 'DirectoryReaderNode', ['directory_path: data/inbox', "file_patterns: ['*.csv', '*.json']"]),
     ),
@@ -70,7 +70,8 @@ export const specs: NodeSpec[] = [
       },
       include_metadata: {
         type: 'bool',
-        description: 'Give each file its size, MIME type and times; false keeps path, name, type and extension only (Kailash Workflows extension)',
+        description:
+          'Give each file its size, MIME type and times; false keeps path, name, type and extension only (Kailash Workflows extension)',
         default: true,
       },
     },
@@ -111,7 +112,7 @@ export const specs: NodeSpec[] = [
     summary: 'Read a CSV file into a list of rows',
     docs: md(
       'Reads a UTF-8 CSV file. With `headers` (default) each row is a dict keyed by the header row, otherwise a list.',
-      'All values are **strings** — there is no type inference. With `index_column`, `data_indexed` maps that column\'s value to its row.',
+      "All values are **strings** — there is no type inference. With `index_column`, `data_indexed` maps that column's value to its row.",
       PATH_NOTE,
       example('load_customers', 'CSVReaderNode', ['file_path: data/customers.csv']),
     ),
@@ -128,8 +129,7 @@ export const specs: NodeSpec[] = [
       data: {
         type: 'list',
         items: { type: 'dict' },
-        description:
-          'The rows: dicts of strings (column → value) with headers, lists of strings without',
+        description: 'The rows: dicts of strings (column → value) with headers, lists of strings without',
       },
       data_indexed: {
         type: 'dict',
@@ -144,7 +144,7 @@ export const specs: NodeSpec[] = [
     origin: 'kailash',
     summary: 'Write a list of rows to a CSV file',
     docs: md(
-      'Writes a list of dicts (header row from the first row\'s keys) or a list of lists to `file_path`.',
+      "Writes a list of dicts (header row from the first row's keys) or a list of lists to `file_path`.",
       'Kailash declares `headers` as a bool although it means column names, so in practice headers are auto-detected. Empty `data` writes nothing and returns `rows_written: 0`.',
       PATH_NOTE,
       example('save_report', 'CSVWriterNode', ['file_path: out/report.csv']),

@@ -58,8 +58,7 @@ export const specs: NodeSpec[] = [
       },
       operator: {
         type: 'str',
-        description:
-          'Comparison operator (==, !=, >, <, >=, <=, in, contains, is_null, is_not_null)',
+        description: 'Comparison operator (==, !=, >, <, >=, <=, in, contains, is_null, is_not_null)',
         default: '==',
         enum: ['==', '!=', '>', '<', '>=', '<=', 'in', 'contains', 'is_null', 'is_not_null'],
       },
@@ -164,8 +163,7 @@ export const specs: NodeSpec[] = [
       },
       input_mapping: {
         type: 'dict',
-        description:
-          'Inputs of this node: name → {node, parameter, type, required, default, description}',
+        description: 'Inputs of this node: name → {node, parameter, type, required, default, description}',
         configOnly: true,
       },
       output_mapping: {

@@ -99,7 +99,10 @@ export const specs: NodeSpec[] = [
           verify_ssl: { type: 'bool', description: "Check the server's certificate (default true); false only for test servers" },
           username: { type: 'str', description: 'Login user name (omit for no authentication)' },
           password: { type: 'str', description: 'Login password — use ${secret:…}' },
-          html: { type: 'bool', description: 'Send `body` as HTML, as `html: true` does (Kailash Workflows extension, where integration guides put it)' },
+          html: {
+            type: 'bool',
+            description: 'Send `body` as HTML, as `html: true` does (Kailash Workflows extension, where integration guides put it)',
+          },
         },
       },
       attachments: {

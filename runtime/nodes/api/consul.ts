@@ -34,10 +34,15 @@ export const runServiceDiscovery: NodeRun = async (i, ctx) => {
   if (i.tag) params.tag = i.tag;
   const headers: Dict = { accept: 'application/json' };
   if (process.env.CONSUL_HTTP_TOKEN) headers['x-consul-token'] = process.env.CONSUL_HTTP_TOKEN;
-  const out = await httpRequest({ url: `${base}/v1/health/service/${encodeURIComponent(name)}`, method: 'GET', headers, params, response_format: 'json', timeout: 10 }, ctx, { label: 'ServiceDiscoveryNode' });
+  const out = await httpRequest(
+    { url: `${base}/v1/health/service/${encodeURIComponent(name)}`, method: 'GET', headers, params, response_format: 'json', timeout: 10 },
+    ctx,
+    { label: 'ServiceDiscoveryNode' },
+  );
   if (!out.success) throw failureOf(out, 'ServiceDiscoveryError', `Consul lookup of '${name}' failed`);
   const entries = content(out);
-  if (!Array.isArray(entries)) throw new NodeFailure('ServiceDiscoveryError', `Consul answered the lookup of '${name}' with something other than a list of instances`);
+  if (!Array.isArray(entries))
+    throw new NodeFailure('ServiceDiscoveryError', `Consul answered the lookup of '${name}' with something other than a list of instances`);
   const path = String(i.path ?? '');
   const instances = entries
     .filter((e: Dict) => !passingOnly || ((e.Checks as Dict[] | undefined) ?? []).every((c) => c.Status === 'passing'))
@@ -48,7 +53,16 @@ export const runServiceDiscovery: NodeRun = async (i, ctx) => {
       // An empty service address means "the node's address" in Consul.
       const address = String(svc.Address || node.Address || '');
       const port = Number(svc.Port ?? 0);
-      return { id: svc.ID ?? null, service: svc.Service ?? name, node: node.Node ?? null, address, port, tags: svc.Tags ?? [], meta: svc.Meta ?? {}, url: instanceUrl(address, port, path) };
+      return {
+        id: svc.ID ?? null,
+        service: svc.Service ?? name,
+        node: node.Node ?? null,
+        address,
+        port,
+        tags: svc.Tags ?? [],
+        meta: svc.Meta ?? {},
+        url: instanceUrl(address, port, path),
+      };
     });
   let selected: Dict | null = null;
   if (instances.length) {
@@ -64,4 +78,5 @@ export const runServiceDiscovery: NodeRun = async (i, ctx) => {
   return { instances, selected, count: instances.length };
 };
 
-export const consulTarget = (inputs: Record<string, unknown>): string | undefined => targetHost({ url: inputs.consul_url ?? 'http://127.0.0.1:8500' });
+export const consulTarget = (inputs: Record<string, unknown>): string | undefined =>
+  targetHost({ url: inputs.consul_url ?? 'http://127.0.0.1:8500' });

@@ -34,7 +34,17 @@ export const runGraphQL: NodeRun = async (i, ctx) => {
   if (variables && Object.keys(variables).length) payload.variables = variables;
   if (i.operation_name) payload.operationName = i.operation_name;
   const out = await httpRequest(
-    { url: endpoint, method: 'POST', headers, json_data: payload, response_format: 'json', timeout: i.timeout, verify_ssl: i.verify_ssl, retry_count: i.retry_count, retry_backoff: i.retry_backoff },
+    {
+      url: endpoint,
+      method: 'POST',
+      headers,
+      json_data: payload,
+      response_format: 'json',
+      timeout: i.timeout,
+      verify_ssl: i.verify_ssl,
+      retry_count: i.retry_count,
+      retry_backoff: i.retry_backoff,
+    },
     ctx,
     { label: 'GraphQLClientNode' },
   );
@@ -42,19 +52,29 @@ export const runGraphQL: NodeRun = async (i, ctx) => {
   const status = Number(out.status_code);
   let body = content(out);
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new NodeFailure('NodeExecutionError', `Invalid GraphQL response format: expected dict, got ${body === null ? 'NoneType' : Array.isArray(body) ? 'list' : typeof body === 'string' ? 'str' : typeof body} (HTTP ${status})`);
+    throw new NodeFailure(
+      'NodeExecutionError',
+      `Invalid GraphQL response format: expected dict, got ${body === null ? 'NoneType' : Array.isArray(body) ? 'list' : typeof body === 'string' ? 'str' : typeof body} (HTTP ${status})`,
+    );
   }
-  if (status >= 400 && !('errors' in body)) body = { data: null, errors: [{ message: `GraphQL request failed with status code ${status}` }] };
+  if (status >= 400 && !('errors' in body))
+    body = { data: null, errors: [{ message: `GraphQL request failed with status code ${status}` }] };
   const b = body as Dict;
   const errors = Array.isArray(b.errors) ? b.errors : b.errors ? [b.errors] : [];
   let data = b.data ?? null;
-  if (i.flatten_response === true && data && typeof data === 'object' && !Array.isArray(data) && Object.keys(data).length === 1) data = Object.values(data)[0];
+  if (i.flatten_response === true && data && typeof data === 'object' && !Array.isArray(data) && Object.keys(data).length === 1)
+    data = Object.values(data)[0];
   const success = status < 400 && errors.length === 0;
   const result: Dict = {
     data,
     errors,
     success,
-    metadata: { endpoint, operation_name: i.operation_name ?? null, response_time_ms: (out.response as Dict).response_time_ms, status_code: status },
+    metadata: {
+      endpoint,
+      operation_name: i.operation_name ?? null,
+      response_time_ms: (out.response as Dict).response_time_ms,
+      status_code: status,
+    },
   };
   if (!success) result.error = describeErrors(errors);
   return result;

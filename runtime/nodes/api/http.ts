@@ -76,7 +76,11 @@ export function impliedAuthType(i: Record<string, unknown>): string | undefined 
  */
 function authHeaders(i: Record<string, unknown>, type: string | undefined): Record<string, string> {
   const missing = (what: string) =>
-    new NodeFailure('NodeValidationError', `auth_type is '${type}' but ${what} is empty, so the request would go out unauthenticated; give ${what} (a connection, a run parameter or \${secret:NAME}).`, { retryable: false });
+    new NodeFailure(
+      'NodeValidationError',
+      `auth_type is '${type}' but ${what} is empty, so the request would go out unauthenticated; give ${what} (a connection, a run parameter or \${secret:NAME}).`,
+      { retryable: false },
+    );
   switch (type) {
     case 'bearer':
     case 'oauth2':
@@ -84,7 +88,9 @@ function authHeaders(i: Record<string, unknown>, type: string | undefined): Reco
       return { authorization: `Bearer ${String(i.auth_token)}` };
     case 'basic':
       if (!present(i.auth_username) && !present(i.auth_password)) throw missing('auth_username/auth_password');
-      return { authorization: `Basic ${Buffer.from(`${String(i.auth_username ?? '')}:${String(i.auth_password ?? '')}`).toString('base64')}` };
+      return {
+        authorization: `Basic ${Buffer.from(`${String(i.auth_username ?? '')}:${String(i.auth_password ?? '')}`).toString('base64')}`,
+      };
     case 'api_key':
       if (!present(i.auth_token)) throw missing('auth_token');
       return { [String(i.api_key_header ?? 'X-API-Key').toLowerCase()]: String(i.auth_token) };
@@ -95,7 +101,8 @@ function authHeaders(i: Record<string, unknown>, type: string | undefined): Reco
 
 export function lowerKeys(h: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (h && typeof h === 'object') for (const [k, v] of Object.entries(h)) if (v !== null && v !== undefined) out[k.toLowerCase()] = String(v);
+  if (h && typeof h === 'object')
+    for (const [k, v] of Object.entries(h)) if (v !== null && v !== undefined) out[k.toLowerCase()] = String(v);
   return out;
 }
 
@@ -117,7 +124,11 @@ function body(i: Record<string, unknown>, headers: Record<string, string>): stri
 }
 
 function tooLarge(limit: number, where: string): NodeFailure {
-  return new NodeFailure('ResponseTooLargeError', `The response from ${where} exceeds ${Math.round(limit / 1024 / 1024)} MB; it was not read further (set KAILASH_MAX_RESPONSE_MB to allow more).`, { retryable: false });
+  return new NodeFailure(
+    'ResponseTooLargeError',
+    `The response from ${where} exceeds ${Math.round(limit / 1024 / 1024)} MB; it was not read further (set KAILASH_MAX_RESPONSE_MB to allow more).`,
+    { retryable: false },
+  );
 }
 
 async function readCapped(stream: AsyncIterable<Buffer>, limit: number, where: string): Promise<Buffer> {
@@ -153,7 +164,14 @@ function parseContent(buf: Buffer, contentType: string | undefined, format: stri
       return parseJson(text());
     default:
       if (ct.includes('json')) return parseJson(text());
-      if (ct.startsWith('text/') || ct.includes('xml') || ct.includes('javascript') || ct.includes('x-www-form-urlencoded') || buf.length === 0) return text();
+      if (
+        ct.startsWith('text/') ||
+        ct.includes('xml') ||
+        ct.includes('javascript') ||
+        ct.includes('x-www-form-urlencoded') ||
+        buf.length === 0
+      )
+        return text();
       // Kailash would fail to serialise bytes; base64 keeps the output JSON.
       return buf.toString('base64');
   }
@@ -183,7 +201,8 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
  */
 export function originChanged(from: URL, to: URL): boolean {
   if (from.origin === to.origin) return false;
-  const upgrade = from.protocol === 'http:' && to.protocol === 'https:' && from.hostname === to.hostname && from.port === '' && to.port === '';
+  const upgrade =
+    from.protocol === 'http:' && to.protocol === 'https:' && from.hostname === to.hostname && from.port === '' && to.port === '';
   return !upgrade;
 }
 
@@ -194,7 +213,16 @@ export function originChanged(from: URL, to: URL): boolean {
  * request cost a quarter of the throughput. The caller's signal (the node's `timeout` policy, the
  * run's cancellation) aborts everything; any abort or timeout destroys the socket.
  */
-async function exchange(url: URL, method: string, headers: Record<string, string>, payload: string | Buffer | undefined, timeoutMs: number, verify: boolean, limit: number, signal: AbortSignal): Promise<Exchange> {
+async function exchange(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  payload: string | Buffer | undefined,
+  timeoutMs: number,
+  verify: boolean,
+  limit: number,
+  signal: AbortSignal,
+): Promise<Exchange> {
   signal.throwIfAborted();
   const started = performance.now();
   let current = url;
@@ -215,7 +243,8 @@ async function exchange(url: URL, method: string, headers: Record<string, string
       const next = new URL(location, current);
       // As Python requests does: 303 (and 301/302 after a POST) become a GET without a body,
       // and credentials are not sent on to another origin.
-      const toGet = (res.statusCode === 303 && method !== 'HEAD') || ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST');
+      const toGet =
+        (res.statusCode === 303 && method !== 'HEAD') || ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST');
       const foreign = originChanged(current, next);
       if (toGet || foreign) {
         headers = { ...headers };
@@ -236,13 +265,22 @@ async function exchange(url: URL, method: string, headers: Record<string, string
       throw tooLarge(limit, where);
     }
     // A declared length within the cap is read in one go (undici checks it); otherwise count as it streams.
-    const buf = Number.isFinite(declared) && res.headers['content-length'] !== undefined ? Buffer.from(await res.body.arrayBuffer()) : await readCapped(res.body, limit, where);
+    const buf =
+      Number.isFinite(declared) && res.headers['content-length'] !== undefined
+        ? Buffer.from(await res.body.arrayBuffer())
+        : await readCapped(res.body, limit, where);
     const out: Record<string, string> = {};
     for (const k in res.headers) {
       const v = res.headers[k];
       out[k] = Array.isArray(v) ? v.join(', ') : String(v ?? '');
     }
-    return { status: res.statusCode, headers: out, body: buf, url: current.toString(), ms: Math.round((performance.now() - started) * 100) / 100 };
+    return {
+      status: res.statusCode,
+      headers: out,
+      body: buf,
+      url: current.toString(),
+      ms: Math.round((performance.now() - started) * 100) / 100,
+    };
   }
 }
 
@@ -277,7 +315,8 @@ export async function httpRequest(i: Record<string, unknown>, ctx: RunContext, o
     throw new NodeFailure('NodeValidationError', `Invalid URL: ${url}`);
   }
   const method = String(i.method ?? 'GET').toUpperCase();
-  if (!METHODS.includes(method)) throw new NodeFailure('NodeValidationError', `Invalid HTTP method: ${method}. Supported methods: ${METHODS.join(', ')}`);
+  if (!METHODS.includes(method))
+    throw new NodeFailure('NodeValidationError', `Invalid HTTP method: ${method}. Supported methods: ${METHODS.join(', ')}`);
   for (const [k, v] of Object.entries((i.params as Record<string, unknown>) ?? {})) {
     if (v === null || v === undefined) continue;
     for (const item of Array.isArray(v) ? v : [v]) parsed.searchParams.append(k, String(item));
@@ -296,7 +335,9 @@ export async function httpRequest(i: Record<string, unknown>, ctx: RunContext, o
   let refreshed = false;
   for (let attempt = 0; ; attempt++) {
     if (delay > 0) await sleep(delay * 1000, undefined, { signal: ctx.signal });
-    log?.(`→ ${method} ${parsed.origin} (attempt ${attempt + 1}; headers: ${Object.keys(headers).join(', ') || 'none'}; body ${payload === undefined ? 0 : Buffer.byteLength(payload)} bytes)`);
+    log?.(
+      `→ ${method} ${parsed.origin} (attempt ${attempt + 1}; headers: ${Object.keys(headers).join(', ') || 'none'}; body ${payload === undefined ? 0 : Buffer.byteLength(payload)} bytes)`,
+    );
     let res: Exchange;
     try {
       res = await exchange(parsed, method, headers, payload, timeoutMs, i.verify_ssl !== false, limit, ctx.signal);
@@ -323,7 +364,9 @@ export async function httpRequest(i: Record<string, unknown>, ctx: RunContext, o
     if (res.status === 401 && !refreshed) {
       const refresh = refresherFor(headers.authorization);
       // A refresh that fails leaves the 401 to speak for itself.
-      const fresh = refresh ? await refresh(ctx).catch((err: unknown) => (ctx.signal.aborted ? Promise.reject(err) : undefined)) : undefined;
+      const fresh = refresh
+        ? await refresh(ctx).catch((err: unknown) => (ctx.signal.aborted ? Promise.reject(err) : undefined))
+        : undefined;
       if (fresh && fresh !== headers.authorization) {
         headers.authorization = fresh;
         refreshed = true;
@@ -401,7 +444,9 @@ export const runAsyncHttpRequest: NodeRun = async (inputs, ctx) => {
   const out = await httpRequest(inputs, ctx, { label: 'AsyncHTTPRequestNode' });
   if (isTransportFailure(out)) {
     const attempts = Math.max(0, Number(inputs.retry_count ?? 0)) + 1;
-    throw new NodeFailure('NodeExecutionError', `Async HTTP request failed after ${attempts} attempts. ${String(out.error)}`, { retryable: true });
+    throw new NodeFailure('NodeExecutionError', `Async HTTP request failed after ${attempts} attempts. ${String(out.error)}`, {
+      retryable: true,
+    });
   }
   return out;
 };

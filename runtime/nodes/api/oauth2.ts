@@ -43,7 +43,17 @@ function str(v: unknown): string | undefined {
 
 /** Secrets are part of the key (hashed), so a wrong secret never gets a token fetched with the right one. */
 function cacheKey(i: Record<string, unknown>): string {
-  const parts = ['token_url', 'client_id', 'client_secret', 'grant_type', 'username', 'password', 'refresh_token', 'code', 'redirect_uri'].map((k) => str(i[k]) ?? '');
+  const parts = [
+    'token_url',
+    'client_id',
+    'client_secret',
+    'grant_type',
+    'username',
+    'password',
+    'refresh_token',
+    'code',
+    'redirect_uri',
+  ].map((k) => str(i[k]) ?? '');
   parts.push(scopeOf(i) ?? '');
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
@@ -128,18 +138,24 @@ async function requestToken(i: Record<string, unknown>, ctx: RunContext, form: R
   // As Kailash does: with a secret, the client authenticates with HTTP Basic (RFC 6749 §2.3.1),
   // credentials unencoded as Kailash sends them, and the secret stays out of the form.
   if (secret) headers.authorization = `Basic ${Buffer.from(`${String(i.client_id ?? '')}:${secret}`).toString('base64')}`;
-  const out = await httpRequest({ url: i.token_url, method: 'POST', headers, data: form, response_format: 'json', timeout: 30 }, ctx, { label: 'OAuth2Node' });
+  const out = await httpRequest({ url: i.token_url, method: 'POST', headers, data: form, response_format: 'json', timeout: 30 }, ctx, {
+    label: 'OAuth2Node',
+  });
   const body = content(out);
   if (!out.success) {
     const b = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
     const detail = [str(b.error), str(b.error_description)].filter(Boolean).join(': ');
     throw failureOf(out, 'NodeExecutionError', `Failed to acquire OAuth token (${form.grant_type} grant)`, detail || undefined);
   }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new NodeFailure('NodeExecutionError', 'Failed to parse OAuth token response: the body is not a JSON object');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new NodeFailure('NodeExecutionError', 'Failed to parse OAuth token response: the body is not a JSON object');
   const data = body as TokenData;
   // The response is not quoted: it may hold other tokens.
   if (typeof data.access_token !== 'string' || !data.access_token) {
-    throw new NodeFailure('NodeExecutionError', `Invalid OAuth response: missing access_token (keys: ${Object.keys(data).join(', ') || 'none'})`);
+    throw new NodeFailure(
+      'NodeExecutionError',
+      `Invalid OAuth response: missing access_token (keys: ${Object.keys(data).join(', ') || 'none'})`,
+    );
   }
   return data;
 }
@@ -161,7 +177,12 @@ async function obtain(key: string, i: Record<string, unknown>, ctx: RunContext, 
   if (!data.refresh_token && refreshToken) data = { ...data, refresh_token: refreshToken };
   const now = Date.now();
   const expiresIn = Number(data.expires_in ?? DEFAULT_EXPIRES_IN);
-  const entry: Entry = { data, obtainedAt: now, expiresAt: now + (Number.isFinite(expiresIn) ? expiresIn : DEFAULT_EXPIRES_IN) * 1000, refreshes: previous ? previous.refreshes + 1 : 0 };
+  const entry: Entry = {
+    data,
+    obtainedAt: now,
+    expiresAt: now + (Number.isFinite(expiresIn) ? expiresIn : DEFAULT_EXPIRES_IN) * 1000,
+    refreshes: previous ? previous.refreshes + 1 : 0,
+  };
   if (previous) forgetToken(previous.data.access_token);
   cache.delete(key);
   cache.set(key, entry);

@@ -33,9 +33,15 @@ function at(obj: unknown, path: string | undefined): unknown {
 }
 
 const RATE_LIMIT_HEADERS: [string, string][] = [
-  ['x-ratelimit-limit', 'limit'], ['x-ratelimit-remaining', 'remaining'], ['x-ratelimit-reset', 'reset'],
-  ['x-rate-limit-limit', 'limit'], ['x-rate-limit-remaining', 'remaining'], ['x-rate-limit-reset', 'reset'],
-  ['ratelimit-limit', 'limit'], ['ratelimit-remaining', 'remaining'], ['ratelimit-reset', 'reset'],
+  ['x-ratelimit-limit', 'limit'],
+  ['x-ratelimit-remaining', 'remaining'],
+  ['x-ratelimit-reset', 'reset'],
+  ['x-rate-limit-limit', 'limit'],
+  ['x-rate-limit-remaining', 'remaining'],
+  ['x-rate-limit-reset', 'reset'],
+  ['ratelimit-limit', 'limit'],
+  ['ratelimit-remaining', 'remaining'],
+  ['ratelimit-reset', 'reset'],
 ];
 
 const PAGINATION_FIELDS: Record<string, string[]> = {
@@ -99,7 +105,14 @@ function failure(out: NodeOutput): NodeOutput {
     else if (typeof body.message === 'string' && body.message) message = body.message;
   }
   if (out.status_code) message = `${message} (status: ${String(out.status_code)})`;
-  const result: NodeOutput = { data: null, status_code: out.status_code, success: false, error: message, error_type: out.error_type ?? 'APIError', metadata: {} };
+  const result: NodeOutput = {
+    data: null,
+    status_code: out.status_code,
+    success: false,
+    error: message,
+    error_type: out.error_type ?? 'APIError',
+    metadata: {},
+  };
   if (out.recovery_suggestions) result.recovery_suggestions = out.recovery_suggestions;
   // Kept (undeclared, and only then) so the engine's retry policy can honour it on 429/503.
   const retryAfter = header(out, 'retry-after');
@@ -123,7 +136,8 @@ interface Pagination {
 function paginationConfig(raw: unknown, query: Dict): Pagination {
   const p = isDict(raw) ? raw : {};
   const type = String(p.type ?? 'page');
-  if (!['page', 'offset', 'cursor', 'link'].includes(type)) throw new NodeFailure('NodeValidationError', `Unknown pagination type '${type}': use page, offset, cursor or link`);
+  if (!['page', 'offset', 'cursor', 'link'].includes(type))
+    throw new NodeFailure('NodeValidationError', `Unknown pagination type '${type}': use page, offset, cursor or link`);
   const limitParam = String(p.limit_param ?? (type === 'offset' ? 'limit' : 'per_page'));
   const limit = p.limit ?? query[limitParam];
   return {
@@ -152,7 +166,12 @@ function itemsOf(body: unknown, cfg: Pagination): unknown[] {
  * Follows the pages after the first, for GET: page numbers, offsets, cursors (a value or a next
  * URL) or `Link: rel="next"` headers, up to `max_pages` in all. Stops on the run's cancellation.
  */
-async function paginate(first: NodeOutput, http: Dict, cfg: Pagination, ctx: RunContext): Promise<{ items?: unknown[]; failed?: NodeOutput; info: Dict }> {
+async function paginate(
+  first: NodeOutput,
+  http: Dict,
+  cfg: Pagination,
+  ctx: RunContext,
+): Promise<{ items?: unknown[]; failed?: NodeOutput; info: Dict }> {
   const items = [...itemsOf(content(first), cfg)];
   const query = isDict(http.params) ? http.params : {};
   let page = Number(query[cfg.page_param] ?? 1);
@@ -166,7 +185,10 @@ async function paginate(first: NodeOutput, http: Dict, cfg: Pagination, ctx: Run
     const body = content(last);
     let next: Dict | undefined;
     const total = cfg.total_path ? Number(at(body, cfg.total_path)) : undefined;
-    const exhausted = lastCount === 0 || (cfg.limit !== undefined && lastCount < cfg.limit) || (total !== undefined && Number.isFinite(total) && items.length >= total);
+    const exhausted =
+      lastCount === 0 ||
+      (cfg.limit !== undefined && lastCount < cfg.limit) ||
+      (total !== undefined && Number.isFinite(total) && items.length >= total);
     if (cfg.type === 'page' && !exhausted) next = { ...http, params: { ...query, [cfg.page_param]: ++page } };
     else if (cfg.type === 'offset' && !exhausted) next = { ...http, params: { ...query, [cfg.offset_param]: offset } };
     else if (cfg.type === 'cursor') {
@@ -208,7 +230,8 @@ const given = (v: unknown): boolean => v !== undefined && v !== null && v !== ''
 function credentials(i: Dict): Dict {
   const c = isDict(i.auth_config) ? i.auth_config : {};
   let type = i.auth_type;
-  if (!given(type) && Object.keys(c).length) type = given(c.api_key) ? 'api_key' : given(c.token) ? 'bearer' : given(c.username) || given(c.password) ? 'basic' : undefined;
+  if (!given(type) && Object.keys(c).length)
+    type = given(c.api_key) ? 'api_key' : given(c.token) ? 'bearer' : given(c.username) || given(c.password) ? 'basic' : undefined;
   const token = type === 'api_key' ? (c.api_key ?? c.token) : c.token;
   return {
     auth_type: type,

@@ -24,7 +24,8 @@ export const runSlack: NodeRun = async (i, ctx) => {
   if (i.channel) body.channel = i.channel;
   const viaWebhook = Boolean(i.webhook_url);
   if (!viaWebhook && !i.token) throw new NodeFailure('NodeValidationError', "One of 'webhook_url', 'token' must be provided.");
-  if (!viaWebhook && !i.channel) throw new NodeFailure('NodeValidationError', "'channel' is required to post with a bot token (chat.postMessage).");
+  if (!viaWebhook && !i.channel)
+    throw new NodeFailure('NodeValidationError', "'channel' is required to post with a bot token (chat.postMessage).");
   const what = viaWebhook ? 'Slack webhook' : 'Slack chat.postMessage';
   const out = await httpRequest(
     {
@@ -38,16 +39,30 @@ export const runSlack: NodeRun = async (i, ctx) => {
     ctx,
     { label: 'SlackNotificationNode' },
   );
-  if (isTransportFailure(out)) throw new NodeFailure(String(out.error_type), `${what} could not be reached: ${String(out.error).replace(/^\S+ \S+ failed: /, '')}`, { retryable: true });
+  if (isTransportFailure(out))
+    throw new NodeFailure(String(out.error_type), `${what} could not be reached: ${String(out.error).replace(/^\S+ \S+ failed: /, '')}`, {
+      retryable: true,
+    });
   const reply = content(out);
-  if (isRetryableStatus(out.status_code)) throw failureOf(out, out.status_code === 429 ? 'RateLimitError' : 'NodeExecutionError', `${what} did not take the message`, typeof reply === 'string' ? reply.slice(0, 200) : undefined);
+  if (isRetryableStatus(out.status_code))
+    throw failureOf(
+      out,
+      out.status_code === 429 ? 'RateLimitError' : 'NodeExecutionError',
+      `${what} did not take the message`,
+      typeof reply === 'string' ? reply.slice(0, 200) : undefined,
+    );
   if (!out.success) {
-    const reason = typeof reply === 'string' ? reply : (reply as { error?: string } | null)?.error ?? '';
-    return { sent: false, response: reply ?? null, error: `${what} rejected the message (HTTP ${String(out.status_code)})${reason ? `: ${reason.slice(0, 200)}` : ''}` };
+    const reason = typeof reply === 'string' ? reply : ((reply as { error?: string } | null)?.error ?? '');
+    return {
+      sent: false,
+      response: reply ?? null,
+      error: `${what} rejected the message (HTTP ${String(out.status_code)})${reason ? `: ${reason.slice(0, 200)}` : ''}`,
+    };
   }
   if (!viaWebhook) {
     const r = (reply ?? {}) as { ok?: boolean; error?: string };
-    if (r.ok !== true) return { sent: false, response: reply ?? null, error: `${what} rejected the message: ${r.error ?? 'no reason given'}` };
+    if (r.ok !== true)
+      return { sent: false, response: reply ?? null, error: `${what} rejected the message: ${r.error ?? 'no reason given'}` };
   }
   return { sent: true, response: reply ?? null };
 };

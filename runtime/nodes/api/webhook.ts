@@ -43,15 +43,18 @@ function rejected(error: string): NodeOutput {
  */
 export const runWebhookVerify: NodeRun = async (i) => {
   const algorithm = String(i.algorithm ?? 'sha256').toLowerCase();
-  if (!HASHES.has(algorithm)) throw new NodeFailure('NodeValidationError', `Unsupported HMAC algorithm '${algorithm}': use a digest such as sha256, sha1 or sha512`);
+  if (!HASHES.has(algorithm))
+    throw new NodeFailure('NodeValidationError', `Unsupported HMAC algorithm '${algorithm}': use a digest such as sha256, sha1 or sha512`);
   const secret = String(i.webhook_secret ?? '');
   if (!secret) throw new NodeFailure('NodeValidationError', 'webhook_secret is required');
-  const payload = typeof i.payload === 'string' ? i.payload : i.payload === undefined || i.payload === null ? '' : JSON.stringify(i.payload);
+  const payload =
+    typeof i.payload === 'string' ? i.payload : i.payload === undefined || i.payload === null ? '' : JSON.stringify(i.payload);
   let signature = String(i.signature ?? '').trim();
   if (!signature) return rejected('No signature was provided.');
   const prefix = String(i.signature_prefix ?? 'sha256=');
   if (prefix && signature.startsWith(prefix)) signature = signature.slice(prefix.length);
-  else if (prefix && /^[a-z0-9]+=/i.test(signature)) return rejected(`The signature's prefix is not '${prefix}' (was it made with another algorithm?).`);
+  else if (prefix && /^[a-z0-9]+=/i.test(signature))
+    return rejected(`The signature's prefix is not '${prefix}' (was it made with another algorithm?).`);
   const size = createHmac(algorithm, 'probe').digest().length;
   const expected = decodeSignature(signature, size);
   if (!expected) return rejected(`The signature is not a ${algorithm} digest in hex or base64.`);
@@ -68,10 +71,16 @@ export const runWebhookVerify: NodeRun = async (i) => {
     const age = Date.now() / 1000 - seconds;
     const tolerance = Number(i.tolerance_seconds ?? 300);
     if (Math.abs(age) > tolerance) {
-      return rejected(age > 0 ? `The delivery is ${Math.round(age)} s old, beyond the ${tolerance} s tolerance (a replay?).` : `The delivery's timestamp is ${Math.round(-age)} s in the future, beyond the ${tolerance} s tolerance.`);
+      return rejected(
+        age > 0
+          ? `The delivery is ${Math.round(age)} s old, beyond the ${tolerance} s tolerance (a replay?).`
+          : `The delivery's timestamp is ${Math.round(-age)} s in the future, beyond the ${tolerance} s tolerance.`,
+      );
     }
   }
-  const ok = (timestamp !== undefined && matches(secret, algorithm, `${timestamp}.${payload}`, expected)) || matches(secret, algorithm, payload, expected);
+  const ok =
+    (timestamp !== undefined && matches(secret, algorithm, `${timestamp}.${payload}`, expected)) ||
+    matches(secret, algorithm, payload, expected);
   if (!ok) return rejected('The signature does not match the payload.');
   let data: unknown = null;
   try {

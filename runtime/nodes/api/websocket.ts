@@ -36,15 +36,20 @@ export const runWebSocket: NodeRun = (i, ctx) =>
     } catch {
       throw new NodeFailure('NodeValidationError', `Invalid WebSocket URL: ${raw}`);
     }
-    if (!['ws:', 'wss:', 'http:', 'https:'].includes(url.protocol)) throw new NodeFailure('NodeValidationError', `A WebSocket URL starts with ws:// or wss://, got ${url.protocol}//`);
+    if (!['ws:', 'wss:', 'http:', 'https:'].includes(url.protocol))
+      throw new NodeFailure('NodeValidationError', `A WebSocket URL starts with ws:// or wss://, got ${url.protocol}//`);
     ctx.signal.throwIfAborted();
     const where = `${url.protocol}//${url.host}`;
     const timeoutMs = Math.max(1, Number(i.timeout ?? 10) * 1000);
     const want = Math.max(0, Math.trunc(Number(i.receive_count ?? 1)));
-    const outgoing = [...(i.message === undefined || i.message === null ? [] : [i.message]), ...(Array.isArray(i.messages) ? i.messages : [])];
+    const outgoing = [
+      ...(i.message === undefined || i.message === null ? [] : [i.message]),
+      ...(Array.isArray(i.messages) ? i.messages : []),
+    ];
     const limit = maxResponseBytes();
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries((i.headers as Record<string, unknown> | undefined) ?? {})) if (v !== null && v !== undefined) headers[k] = String(v);
+    for (const [k, v] of Object.entries((i.headers as Record<string, unknown> | undefined) ?? {}))
+      if (v !== null && v !== undefined) headers[k] = String(v);
 
     const ws = new WebSocket(url, { headers, handshakeTimeout: timeoutMs, maxPayload: limit });
     const responses: unknown[] = [];
@@ -90,7 +95,11 @@ export const runWebSocket: NodeRun = (i, ctx) =>
       const status = res.statusCode ?? 0;
       res.resume();
       req.destroy();
-      fail(new NodeFailure('ConnectionError', `WebSocket handshake with ${where} was refused: HTTP ${status}`, { retryable: isRetryableStatus(status) }));
+      fail(
+        new NodeFailure('ConnectionError', `WebSocket handshake with ${where} was refused: HTTP ${status}`, {
+          retryable: isRetryableStatus(status),
+        }),
+      );
     });
     ws.on('open', () => {
       opened = true;
@@ -100,7 +109,14 @@ export const runWebSocket: NodeRun = (i, ctx) =>
     ws.on('message', (data, isBinary) => {
       if (settled) return;
       received += size(data);
-      if (received > limit) return fail(new NodeFailure('ResponseTooLargeError', `Messages from ${where} exceed ${Math.round(limit / 1024 / 1024)} MB in all; the connection was closed.`, { retryable: false }));
+      if (received > limit)
+        return fail(
+          new NodeFailure(
+            'ResponseTooLargeError',
+            `Messages from ${where} exceed ${Math.round(limit / 1024 / 1024)} MB in all; the connection was closed.`,
+            { retryable: false },
+          ),
+        );
       responses.push(parse(data, isBinary));
       if (responses.length >= want) finish();
     });
@@ -114,10 +130,22 @@ export const runWebSocket: NodeRun = (i, ctx) =>
     ws.on('error', (err: Error & { code?: string }) => {
       if (settled) return;
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-        return fail(new NodeFailure('ResponseTooLargeError', `A message from ${where} exceeds ${Math.round(limit / 1024 / 1024)} MB; the connection was closed.`, { retryable: false }));
+        return fail(
+          new NodeFailure(
+            'ResponseTooLargeError',
+            `A message from ${where} exceeds ${Math.round(limit / 1024 / 1024)} MB; the connection was closed.`,
+            { retryable: false },
+          ),
+        );
       }
       const timedOut = /handshake has timed out/i.test(err.message);
-      fail(new NodeFailure(timedOut ? 'TimeoutError' : 'ConnectionError', `WebSocket ${where}: ${err.code && !err.message.includes(err.code) ? `${err.code}: ` : ''}${err.message}`, { retryable: timedOut || isRetryableError(err) }));
+      fail(
+        new NodeFailure(
+          timedOut ? 'TimeoutError' : 'ConnectionError',
+          `WebSocket ${where}: ${err.code && !err.message.includes(err.code) ? `${err.code}: ` : ''}${err.message}`,
+          { retryable: timedOut || isRetryableError(err) },
+        ),
+      );
     });
   });
 

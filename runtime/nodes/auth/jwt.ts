@@ -13,12 +13,14 @@ const JWKS_TIMEOUT_MS = 5000;
 
 function algorithmOf(v: unknown): Algorithm {
   const a = String(v ?? 'HS256').toUpperCase();
-  if (!(a in FAMILY)) throw new NodeFailure('NodeValidationError', `Unsupported algorithm '${String(v)}': use ${Object.keys(FAMILY).join(', ')}.`);
+  if (!(a in FAMILY))
+    throw new NodeFailure('NodeValidationError', `Unsupported algorithm '${String(v)}': use ${Object.keys(FAMILY).join(', ')}.`);
   return a as Algorithm;
 }
 
 function pemKey(pem: unknown, kind: 'private' | 'public', alg: Algorithm, param: string): KeyObject {
-  if (typeof pem !== 'string' || !pem.includes('-----BEGIN')) throw new NodeFailure('NodeValidationError', `${alg} needs '${param}' as a PEM ${kind} key.`);
+  if (typeof pem !== 'string' || !pem.includes('-----BEGIN'))
+    throw new NodeFailure('NodeValidationError', `${alg} needs '${param}' as a PEM ${kind} key.`);
   let key: KeyObject;
   try {
     key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
@@ -29,7 +31,10 @@ function pemKey(pem: unknown, kind: 'private' | 'public', alg: Algorithm, param:
   const type = key.asymmetricKeyType;
   const curve = key.asymmetricKeyDetails?.namedCurve;
   if ((want === 'rsa' && type !== 'rsa') || (want === 'ec' && (type !== 'ec' || curve !== 'prime256v1'))) {
-    throw new NodeFailure('NodeValidationError', `'${param}' is a ${type}${curve ? ` (${curve})` : ''} key; ${alg} needs ${want === 'rsa' ? 'an RSA key' : 'an EC P-256 key'}.`);
+    throw new NodeFailure(
+      'NodeValidationError',
+      `'${param}' is a ${type}${curve ? ` (${curve})` : ''} key; ${alg} needs ${want === 'rsa' ? 'an RSA key' : 'an EC P-256 key'}.`,
+    );
   }
   return key;
 }
@@ -46,7 +51,11 @@ async function generate(i: Record<string, unknown>): Promise<Record<string, unkn
   const alg = algorithmOf(i.algorithm);
   const now = Date.now();
   const expires = now + Number(i.expire_minutes ?? 60) * 60_000;
-  const claims: Record<string, unknown> = { ...((i.payload as Record<string, unknown> | undefined) ?? {}), iat: seconds(now), exp: seconds(expires) };
+  const claims: Record<string, unknown> = {
+    ...((i.payload as Record<string, unknown> | undefined) ?? {}),
+    iat: seconds(now),
+    exp: seconds(expires),
+  };
   if (i.issuer) claims.iss = String(i.issuer);
   if (i.audience) claims.aud = String(i.audience);
   const key = FAMILY[alg] === 'hmac' ? hmacKey(i.secret_key) : pemKey(i.private_key, 'private', alg, 'private_key');
@@ -61,7 +70,13 @@ function reason(err: unknown): string {
     case 'ERR_JWT_EXPIRED':
       return 'Token has expired';
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
-      return e.claim === 'nbf' ? 'Token is not yet valid (nbf)' : e.claim === 'iss' ? 'Invalid issuer' : e.claim === 'aud' ? 'Invalid audience' : `Invalid claim '${e.claim}': ${e.message}`;
+      return e.claim === 'nbf'
+        ? 'Token is not yet valid (nbf)'
+        : e.claim === 'iss'
+          ? 'Invalid issuer'
+          : e.claim === 'aud'
+            ? 'Invalid audience'
+            : `Invalid claim '${e.claim}': ${e.message}`;
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
       return 'Signature verification failed';
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
@@ -119,7 +134,9 @@ async function verify(i: Record<string, unknown>, signal: AbortSignal): Promise<
     // The key server failing is not the token's fault: fail the node (a retry may help).
     // (jose reports a non-200 JWKS response as ERR_JOSE_GENERIC, network errors without a code.)
     if (i.jwks_url && (['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC'].includes(code) || !code.startsWith('ERR_J'))) {
-      throw new NodeFailure('NodeExecutionError', `Cannot fetch the JWKS at ${String(i.jwks_url)}: ${(err as Error).message}`, { retryable: code !== 'ERR_JWKS_INVALID' });
+      throw new NodeFailure('NodeExecutionError', `Cannot fetch the JWKS at ${String(i.jwks_url)}: ${(err as Error).message}`, {
+        retryable: code !== 'ERR_JWKS_INVALID',
+      });
     }
     return { valid: false, payload: null, error: reason(err) };
   }

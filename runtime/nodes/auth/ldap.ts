@@ -26,11 +26,15 @@ const first = (v: Entry[string] | undefined): string | null => {
   const x = Array.isArray(v) ? v[0] : v;
   return x === undefined ? null : Buffer.isBuffer(x) ? x.toString('utf8') : String(x);
 };
-const all = (v: Entry[string] | undefined): string[] => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : String(x))));
+const all = (v: Entry[string] | undefined): string[] =>
+  v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : String(x)));
 
 /** `dc=example,dc=org` from `ou=people,dc=example,dc=org`: where group entries are looked for. */
 function namingContext(base: string): string {
-  const dcs = base.split(/,(?=\s*dc=)/i).slice(1).join(',');
+  const dcs = base
+    .split(/,(?=\s*dc=)/i)
+    .slice(1)
+    .join(',');
   return /^\s*dc=/i.test(base) ? base : dcs || base;
 }
 
@@ -66,7 +70,8 @@ async function groupsOf(client: Client, entry: Entry, username: string, base: st
 export const runLdap: NodeRun = async (i, ctx) => {
   const { Client: LdapClient } = await import('ldapts');
   const url = String(i.ldap_server ?? '');
-  if (!/^ldaps?:\/\//i.test(url)) throw new NodeFailure('NodeValidationError', `ldap_server must be an ldap:// or ldaps:// URL, got '${url}'.`);
+  if (!/^ldaps?:\/\//i.test(url))
+    throw new NodeFailure('NodeValidationError', `ldap_server must be an ldap:// or ldaps:// URL, got '${url}'.`);
   const username = String(i.username ?? '');
   const password = i.password === undefined || i.password === null ? '' : String(i.password);
   // An empty password would be an "unauthenticated bind", which servers accept for anyone.
@@ -82,7 +87,8 @@ export const runLdap: NodeRun = async (i, ctx) => {
   const invalid = { authenticated: false, error: 'Invalid credentials' };
   try {
     if (i.start_tls) {
-      if (url.toLowerCase().startsWith('ldaps:')) throw new NodeFailure('NodeValidationError', 'start_tls applies to ldap:// URLs; ldaps:// is already encrypted.');
+      if (url.toLowerCase().startsWith('ldaps:'))
+        throw new NodeFailure('NodeValidationError', 'start_tls applies to ldap:// URLs; ldaps:// is already encrypted.');
       await client.startTLS({ servername: new URL(url).hostname });
     }
     let bindName: string;
@@ -102,7 +108,11 @@ export const runLdap: NodeRun = async (i, ctx) => {
       else {
         // Refused, or nothing visible to an anonymous client: the entry's DN follows from a simple filter.
         const attr = /^\(\s*([A-Za-z][\w-]*)\s*=\s*\{username\}\s*\)$/.exec(template)?.[1];
-        if (!attr && entries === undefined) throw new NodeFailure('NodeExecutionError', `The server refused an anonymous search under ${base}; use a user_filter of the form (attr={username}) or set domain.`);
+        if (!attr && entries === undefined)
+          throw new NodeFailure(
+            'NodeExecutionError',
+            `The server refused an anonymous search under ${base}; use a user_filter of the form (attr={username}) or set domain.`,
+          );
         if (!attr) return invalid;
         bindName = `${attr}=${escapeDn(username)},${base}`;
       }

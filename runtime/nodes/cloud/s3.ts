@@ -11,10 +11,16 @@ const clients = new Map<string, Promise<S3Client>>();
 async function clientFor(i: Record<string, unknown>): Promise<S3Client> {
   const access = i.access_key ? String(i.access_key) : undefined;
   const secret = i.secret_key ? String(i.secret_key) : undefined;
-  if (Boolean(access) !== Boolean(secret)) throw new NodeFailure('NodeValidationError', 'Give both access_key and secret_key, or neither (then the AWS environment variables are used).');
+  if (Boolean(access) !== Boolean(secret))
+    throw new NodeFailure(
+      'NodeValidationError',
+      'Give both access_key and secret_key, or neither (then the AWS environment variables are used).',
+    );
   const endpoint = i.endpoint_url ? String(i.endpoint_url) : undefined;
   const region = String(i.region ?? 'us-east-1');
-  const key = createHash('sha256').update(JSON.stringify([endpoint, region, access, secret])).digest('hex');
+  const key = createHash('sha256')
+    .update(JSON.stringify([endpoint, region, access, secret]))
+    .digest('hex');
   let client = clients.get(key);
   if (!client) {
     client = import('@aws-sdk/client-s3').then(({ S3Client: Client }) => {
@@ -47,7 +53,10 @@ function s3Failure(err: unknown, action: string, i: Record<string, unknown>): No
   const status = e.$metadata?.httpStatusCode;
   const name = e.name && e.name !== 'Error' ? e.name : e.code;
   const where = `s3://${String(i.bucket_name)}/${String(i.object_key)}${i.endpoint_url ? ` at ${String(i.endpoint_url)}` : ''}`;
-  const retryable = Boolean(e.$retryable) || (status !== undefined && (status >= 500 || status === 429)) || /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN/.test(`${e.code ?? ''} ${e.message ?? ''}`);
+  const retryable =
+    Boolean(e.$retryable) ||
+    (status !== undefined && (status >= 500 || status === 429)) ||
+    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN/.test(`${e.code ?? ''} ${e.message ?? ''}`);
   const hint: Record<string, string> = {
     NoSuchKey: 'the object does not exist',
     NoSuchBucket: 'the bucket does not exist',
@@ -56,7 +65,11 @@ function s3Failure(err: unknown, action: string, i: Record<string, unknown>): No
     SignatureDoesNotMatch: 'the secret key does not match the access key',
   };
   const type = name === 'NoSuchKey' || name === 'NotFound' ? 'FileNotFoundError' : 'NodeExecutionError';
-  return new NodeFailure(type, `S3 ${action} ${where} failed: ${hint[name ?? ''] ?? e.message ?? String(err)}${name && !hint[name] ? ` (${name})` : ''}${status ? ` [HTTP ${status}]` : ''}`, { retryable });
+  return new NodeFailure(
+    type,
+    `S3 ${action} ${where} failed: ${hint[name ?? ''] ?? e.message ?? String(err)}${name && !hint[name] ? ` (${name})` : ''}${status ? ` [HTTP ${status}]` : ''}`,
+    { retryable },
+  );
 }
 
 function decode(body: Buffer, contentType: string, key: string, format: string): unknown {
@@ -90,7 +103,12 @@ async function readBody(stream: AsyncIterable<Uint8Array>, where: string): Promi
   let size = 0;
   for await (const chunk of stream) {
     size += chunk.length;
-    if (size > MAX_RESPONSE_BYTES) throw new NodeFailure('ResponseTooLargeError', `${where} is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB; it was not read further.`, { retryable: false });
+    if (size > MAX_RESPONSE_BYTES)
+      throw new NodeFailure(
+        'ResponseTooLargeError',
+        `${where} is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB; it was not read further.`,
+        { retryable: false },
+      );
     chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks);
@@ -124,10 +142,22 @@ export const writeS3: NodeRun = async (i, ctx) => {
   const c = i.content;
   const structured = c !== null && typeof c === 'object';
   const body = Buffer.from(typeof c === 'string' ? c : JSON.stringify(c ?? null), 'utf8');
-  const contentType = i.content_type ? String(i.content_type) : structured ? 'application/json' : typeof c === 'string' ? 'text/plain; charset=utf-8' : 'application/json';
+  const contentType = i.content_type
+    ? String(i.content_type)
+    : structured
+      ? 'application/json'
+      : typeof c === 'string'
+        ? 'text/plain; charset=utf-8'
+        : 'application/json';
   try {
     const res = await client.send(
-      new PutObjectCommand({ Bucket: String(i.bucket_name), Key: String(i.object_key), Body: body, ContentType: contentType, ContentLength: body.length }),
+      new PutObjectCommand({
+        Bucket: String(i.bucket_name),
+        Key: String(i.object_key),
+        Body: body,
+        ContentType: contentType,
+        ContentLength: body.length,
+      }),
       { abortSignal: ctx.signal },
     );
     return { success: true, etag: res.ETag ?? '', size: body.length };

@@ -8,7 +8,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import variant from '@jitl/quickjs-wasmfile-release-sync';
-import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten-core';
+import {
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  type QuickJSContext,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSWASMModule,
+} from 'quickjs-emscripten-core';
 import { JS_HARNESS } from './js-harness';
 
 export interface ThreadRequest {
@@ -76,7 +83,11 @@ function takeString(vm: QuickJSContext, handle: QuickJSHandle): string {
 
 /** The code's own frames: the harness around it is noise in a traceback. */
 function ownFrames(stack: string): string {
-  return stack.split('\n').filter((l) => l.trim() && !l.includes('kailash-harness.js')).slice(0, 4).join('\n');
+  return stack
+    .split('\n')
+    .filter((l) => l.trim() && !l.includes('kailash-harness.js'))
+    .slice(0, 4)
+    .join('\n');
 }
 
 function describe(vm: QuickJSContext, handle: QuickJSHandle): { type: string; message: string; stack?: string } {
@@ -94,7 +105,9 @@ function describe(vm: QuickJSContext, handle: QuickJSHandle): { type: string; me
 
 type Logs = { logs: string[]; dropped: number };
 /** A request's result; `logs` when the harness's report already carried them. */
-type Outcome = ({ ok: true; output: string } | { ok: false; type: string; message: string; stack?: string; timedOut?: boolean }) & { logs?: Logs };
+type Outcome = ({ ok: true; output: string } | { ok: false; type: string; message: string; stack?: string; timedOut?: boolean }) & {
+  logs?: Logs;
+};
 
 interface Sandbox {
   rt: QuickJSRuntime;
@@ -214,7 +227,11 @@ function run(box: Sandbox, req: ThreadRequest): Outcome {
   if (answer.error) return { ok: false, ...describe(vm, answer.error) };
   const parsed = JSON.parse(takeString(vm, answer.value)) as Outcome & { pending?: boolean };
   if (!parsed.ok && parsed.pending) {
-    return { ok: false, type: 'NodeExecutionError', message: 'The code awaits a promise that never settles (the sandbox has no timers or I/O).' };
+    return {
+      ok: false,
+      type: 'NodeExecutionError',
+      message: 'The code awaits a promise that never settles (the sandbox has no timers or I/O).',
+    };
   }
   delete parsed.pending;
   return parsed;
@@ -241,7 +258,16 @@ parentPort!.on('message', (req: ThreadRequest | { reset: true }) => {
     (err: Error) => {
       // An abort inside the WebAssembly leaves its state unknown: this thread reports and ends, the next request gets a new one.
       const outOfMemory = /out of memory|memory access out of bounds|Cannot enlarge memory/i.test(String(err?.message));
-      parentPort!.postMessage({ id: req.id, ok: false, type: outOfMemory ? 'InternalError' : 'SandboxError', message: outOfMemory ? 'out of memory' : String(err?.message ?? err), outOfMemory, fatal: true, logs: [], dropped: 0 });
+      parentPort!.postMessage({
+        id: req.id,
+        ok: false,
+        type: outOfMemory ? 'InternalError' : 'SandboxError',
+        message: outOfMemory ? 'out of memory' : String(err?.message ?? err),
+        outOfMemory,
+        fatal: true,
+        logs: [],
+        dropped: 0,
+      });
       process.exit(1);
     },
   );

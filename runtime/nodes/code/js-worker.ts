@@ -15,7 +15,13 @@ let compiled: WebAssembly.Module | undefined;
 function quickjsWasm(): WebAssembly.Module {
   if (compiled) return compiled;
   const bundled = join(__dirname, 'quickjs.wasm');
-  const file = existsSync(bundled) ? bundled : join(dirname(createRequire(__filename).resolve('@jitl/quickjs-wasmfile-release-sync/package.json')), 'dist', 'emscripten-module.wasm');
+  const file = existsSync(bundled)
+    ? bundled
+    : join(
+        dirname(createRequire(__filename).resolve('@jitl/quickjs-wasmfile-release-sync/package.json')),
+        'dist',
+        'emscripten-module.wasm',
+      );
   compiled = new WebAssembly.Module(readFileSync(file));
   return compiled;
 }
@@ -99,7 +105,12 @@ export class JsWorker extends SerialWorker<ThreadRequest> {
 
   protected deliver(r: Request<ThreadRequest>): void {
     if (r.message.inputs.startsWith('\u0000')) {
-      this.settle(r.id, { error: new NodeFailure('NodeValidationError', `Inputs of '${r.node}' cannot be passed to the code as JSON: ${r.message.inputs.slice(1)}`) });
+      this.settle(r.id, {
+        error: new NodeFailure(
+          'NodeValidationError',
+          `Inputs of '${r.node}' cannot be passed to the code as JSON: ${r.message.inputs.slice(1)}`,
+        ),
+      });
       return;
     }
     try {
@@ -108,7 +119,9 @@ export class JsWorker extends SerialWorker<ThreadRequest> {
       w.ref();
       w.postMessage(r.message);
     } catch (err) {
-      this.settle(r.id, { error: new NodeFailure('NodeExecutionError', `The JavaScript sandbox could not start: ${(err as Error).message}`) });
+      this.settle(r.id, {
+        error: new NodeFailure('NodeExecutionError', `The JavaScript sandbox could not start: ${(err as Error).message}`),
+      });
     }
   }
 
@@ -150,12 +163,20 @@ export class JsWorker extends SerialWorker<ThreadRequest> {
 
   private failure(r: Request<ThreadRequest>, msg: Extract<ThreadReply, { ok: false }>): NodeFailure {
     if (msg.timedOut) return this.timeoutError(r);
-    if (msg.outOfMemory) return new NodeFailure('MemoryError', `Node '${r.node}' ran out of memory (the JavaScript sandbox's limit is ${this.memoryMb} MB).`);
+    if (msg.outOfMemory)
+      return new NodeFailure('MemoryError', `Node '${r.node}' ran out of memory (the JavaScript sandbox's limit is ${this.memoryMb} MB).`);
     if (msg.type === 'NodeValidationError') return new NodeFailure('NodeValidationError', msg.message);
-    const hint = msg.type === 'ReferenceError' && /^'?(process|require|Buffer|module|exports|global|setTimeout|setInterval|setImmediate|fetch|__dirname|__filename)'? is not defined$/.test(msg.message)
-      ? ' (JavaScriptCodeNode runs in a sandbox with the language only: no Node.js APIs, timers, modules or I/O)'
-      : '';
-    return new NodeFailure('NodeExecutionError', `Code execution failed: ${msg.type}: ${msg.message}${hint}${msg.stack ? `\n${msg.stack}` : ''}`);
+    const hint =
+      msg.type === 'ReferenceError' &&
+      /^'?(process|require|Buffer|module|exports|global|setTimeout|setInterval|setImmediate|fetch|__dirname|__filename)'? is not defined$/.test(
+        msg.message,
+      )
+        ? ' (JavaScriptCodeNode runs in a sandbox with the language only: no Node.js APIs, timers, modules or I/O)'
+        : '';
+    return new NodeFailure(
+      'NodeExecutionError',
+      `Code execution failed: ${msg.type}: ${msg.message}${hint}${msg.stack ? `\n${msg.stack}` : ''}`,
+    );
   }
 
   async dispose(): Promise<void> {

@@ -28,7 +28,8 @@ export function restoreNonFinite<T>(value: T, marks: readonly NonFinite[]): T {
   for (const [path, name] of marks) {
     if (!path.length) return Number(name) as T;
     let target: unknown = value;
-    for (const k of path.slice(0, -1)) target = target && typeof target === 'object' ? (target as Record<string | number, unknown>)[k] : undefined;
+    for (const k of path.slice(0, -1))
+      target = target && typeof target === 'object' ? (target as Record<string | number, unknown>)[k] : undefined;
     if (target && typeof target === 'object') (target as Record<string | number, unknown>)[path[path.length - 1]!] = Number(name);
   }
   return value;

@@ -13,7 +13,8 @@ import { nonFinitePaths, restoreNonFinite, type NonFinite } from './nonfinite';
  * start and find their packages, never credentials (`KAILASH_SECRET_*`, tokens, connection
  * strings). A workflow hands a value to code as an input (`${env:NAME}`, `${secret:NAME}`).
  */
-const PASSED_ENV = /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR|TEMP|TMP|SYSTEMROOT|WINDIR|COMSPEC|PATHEXT|PYTHONPATH|PYTHONHOME|PYTHONIOENCODING|PYTHONUTF8|VIRTUAL_ENV|CONDA_PREFIX|LD_LIBRARY_PATH|OMP_NUM_THREADS|MPLBACKEND)$/;
+const PASSED_ENV =
+  /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR|TEMP|TMP|SYSTEMROOT|WINDIR|COMSPEC|PATHEXT|PYTHONPATH|PYTHONHOME|PYTHONIOENCODING|PYTHONUTF8|VIRTUAL_ENV|CONDA_PREFIX|LD_LIBRARY_PATH|OMP_NUM_THREADS|MPLBACKEND)$/;
 
 export function pythonEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const out: Record<string, string> = {};
@@ -81,7 +82,18 @@ export class PythonWorker extends SerialWorker<string> {
     const token = randomBytes(16).toString('hex');
     this.tokens.set(id, token);
     const nonfinite = nonFinitePaths(inputs);
-    return JSON.stringify({ id, token, code, inputs, nonfinite, node: o.node ?? 'code', sandbox: o.sandbox ?? 'restricted', check: o.validateSecurity === true }) + '\n';
+    return (
+      JSON.stringify({
+        id,
+        token,
+        code,
+        inputs,
+        nonfinite,
+        node: o.node ?? 'code',
+        sandbox: o.sandbox ?? 'restricted',
+        check: o.validateSecurity === true,
+      }) + '\n'
+    );
   }
 
   protected override settle(id: number, outcome: { output: NodeOutput } | { error: unknown }): void {
@@ -102,7 +114,12 @@ export class PythonWorker extends SerialWorker<string> {
 
   private start(exe: string): ChildProcess {
     // Its own process group, so that whatever the code starts is killed with it.
-    const child = spawn(exe, ['-u', '-c', PYTHON_WORKER], { stdio: ['pipe', 'ignore', 'pipe', 'pipe'], env: pythonEnv(), cwd: this.cwd, detached: process.platform !== 'win32' });
+    const child = spawn(exe, ['-u', '-c', PYTHON_WORKER], {
+      stdio: ['pipe', 'ignore', 'pipe', 'pipe'],
+      env: pythonEnv(),
+      cwd: this.cwd,
+      detached: process.platform !== 'win32',
+    });
     this.child = child;
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)));
@@ -111,7 +128,10 @@ export class PythonWorker extends SerialWorker<string> {
       if (this.child === child) this.child = undefined;
       this.failAll(
         err.code === 'ENOENT'
-          ? new NodeFailure('PythonNotFoundError', `PythonCodeNode needs Python 3: '${this.python}' was not found (install python3 or set KAILASH_PYTHON to its path).`)
+          ? new NodeFailure(
+              'PythonNotFoundError',
+              `PythonCodeNode needs Python 3: '${this.python}' was not found (install python3 or set KAILASH_PYTHON to its path).`,
+            )
           : new NodeFailure('PythonWorkerError', `Could not start '${this.python}': ${err.message}`),
       );
     });
@@ -119,7 +139,12 @@ export class PythonWorker extends SerialWorker<string> {
       if (this.child !== child) return;
       this.child = undefined;
       if (this.busy && code !== null) {
-        this.failCurrent(new NodeFailure('PythonWorkerError', `The Python worker exited (code ${code}${sig ? `, ${sig}` : ''})${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
+        this.failCurrent(
+          new NodeFailure(
+            'PythonWorkerError',
+            `The Python worker exited (code ${code}${sig ? `, ${sig}` : ''})${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`,
+          ),
+        );
       }
     });
     child.stdin!.on('error', () => undefined);
@@ -130,7 +155,16 @@ export class PythonWorker extends SerialWorker<string> {
     // Whatever the code wrote to the pipe is ignored: only a line with the request's token counts.
     const at = this.token ? line.indexOf(`${this.token} `) : -1;
     if (at === -1) return;
-    let msg: { id: number; ok: boolean; output?: NodeOutput; nonfinite?: NonFinite[]; type?: string; message?: string; traceback?: string; stdout?: string[] };
+    let msg: {
+      id: number;
+      ok: boolean;
+      output?: NodeOutput;
+      nonfinite?: NonFinite[];
+      type?: string;
+      message?: string;
+      traceback?: string;
+      stdout?: string[];
+    };
     try {
       msg = JSON.parse(line.slice(at + this.token.length + 1));
     } catch {
@@ -141,9 +175,13 @@ export class PythonWorker extends SerialWorker<string> {
     if (this.tokens.get(msg.id) !== this.token) return;
     if (msg.stdout?.length) this.logLines(msg.id, msg.stdout);
     if (msg.ok) this.settle(msg.id, { output: restoreNonFinite(msg.output!, msg.nonfinite ?? []) });
-    else if (msg.type === 'SafetyViolationError') this.settle(msg.id, { error: new NodeFailure('SafetyViolationError', withImportHints(msg.message!)) });
+    else if (msg.type === 'SafetyViolationError')
+      this.settle(msg.id, { error: new NodeFailure('SafetyViolationError', withImportHints(msg.message!)) });
     else if (msg.type === 'NodeValidationError') this.settle(msg.id, { error: new NodeFailure('NodeValidationError', msg.message!) });
-    else this.settle(msg.id, { error: new NodeFailure('NodeExecutionError', executionFailure(String(msg.type), String(msg.message), msg.traceback)) });
+    else
+      this.settle(msg.id, {
+        error: new NodeFailure('NodeExecutionError', executionFailure(String(msg.type), String(msg.message), msg.traceback)),
+      });
   }
 
   protected stop(): void {
@@ -179,7 +217,10 @@ export class PythonWorker extends SerialWorker<string> {
 
 /** Kailash's "Module 'x' is not in the allowed list" paragraphs, each said as the editor says it. */
 function withImportHints(message: string): string {
-  return message.replace(/^Module '([\w.]+)' is not in the allowed list\. (Allowed modules: .*)$/gm, (_, module: string, allowed: string) => `${sandboxImportMessage(module)} ${allowed}`);
+  return message.replace(
+    /^Module '([\w.]+)' is not in the allowed list\. (Allowed modules: .*)$/gm,
+    (_, module: string, allowed: string) => `${sandboxImportMessage(module)} ${allowed}`,
+  );
 }
 
 /**

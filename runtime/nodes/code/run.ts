@@ -11,7 +11,15 @@ function variables(inputs: Record<string, unknown>, own: string[]): Record<strin
 
 /** Kailash's PythonCodeNode: inputs become variables, `result` is the output. */
 export const runPython: NodeRun = async (inputs, ctx) => {
-  const vars = variables(inputs, ['code', 'max_code_lines', 'validate_security', 'sandbox_mode', 'input_types', 'output_type', 'description']);
+  const vars = variables(inputs, [
+    'code',
+    'max_code_lines',
+    'validate_security',
+    'sandbox_mode',
+    'input_types',
+    'output_type',
+    'description',
+  ]);
   const sandbox = String(inputs.sandbox_mode ?? 'restricted');
   if (sandbox !== 'restricted' && sandbox !== 'trusted') {
     throw new NodeFailure('NodeConfigurationError', `sandbox_mode must be 'restricted' or 'trusted', got '${sandbox}'`);

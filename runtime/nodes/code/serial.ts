@@ -50,7 +50,14 @@ export abstract class SerialWorker<M> implements CodeWorker {
     return new Promise((resolve, reject) => {
       if (options.signal.aborted) return reject(options.signal.reason);
       const id = this.nextId++;
-      const r: Request<M> = { id, message: this.message(id, code, inputs, options), signal: options.signal, node: options.node ?? 'code', resolve, reject };
+      const r: Request<M> = {
+        id,
+        message: this.message(id, code, inputs, options),
+        signal: options.signal,
+        node: options.node ?? 'code',
+        resolve,
+        reject,
+      };
       if (options.log) r.log = options.log;
       if (options.timeoutMs !== undefined) r.timeoutMs = options.timeoutMs;
       const onAbort = () => this.abandon(r, options.signal.reason);

@@ -118,7 +118,9 @@ export async function openMysql(info: ConnectionInfo, opts: PoolOptions): Promis
       const session: Session = {
         async run(text, values, s): Promise<StatementResult> {
           // Prepared statements bind on the server; statements without values use the text protocol.
-          const work = values.length ? conn.execute({ sql: text, values, rowsAsArray: true }) : conn.query({ sql: text, rowsAsArray: true });
+          const work = values.length
+            ? conn.execute({ sql: text, values, rowsAsArray: true })
+            : conn.query({ sql: text, rowsAsArray: true });
           const [rows, fields] = await abortable(work as Promise<[unknown, FieldPacket[] | undefined]>, s, () => {
             broken = true;
             kill(conn.threadId);
@@ -127,14 +129,24 @@ export async function openMysql(info: ConnectionInfo, opts: PoolOptions): Promis
             return { columns: fields.map((f) => f.name), rows: rows as unknown[][], affected: rows.length, returnsRows: true };
           }
           const header = rows as ResultSetHeader;
-          return { columns: [], rows: [], affected: header.affectedRows ?? 0, returnsRows: false, ...(typeof header.serverStatus === 'number' ? { inTransaction: (header.serverStatus & SERVER_STATUS_IN_TRANS) !== 0 } : {}) };
+          return {
+            columns: [],
+            rows: [],
+            affected: header.affectedRows ?? 0,
+            returnsRows: false,
+            ...(typeof header.serverStatus === 'number' ? { inTransaction: (header.serverStatus & SERVER_STATUS_IN_TRANS) !== 0 } : {}),
+          };
         },
       };
       try {
         return await fn(session);
       } catch (err) {
         const code = (err as { code?: string }).code ?? '';
-        if (/PROTOCOL_CONNECTION_LOST|ECONNRESET|EPIPE|ER_SERVER_SHUTDOWN|ER_CONNECTION_KILLED/.test(code) || (err as { fatal?: boolean }).fatal) broken = true;
+        if (
+          /PROTOCOL_CONNECTION_LOST|ECONNRESET|EPIPE|ER_SERVER_SHUTDOWN|ER_CONNECTION_KILLED/.test(code) ||
+          (err as { fatal?: boolean }).fatal
+        )
+          broken = true;
         throw err;
       } finally {
         open--;

@@ -108,10 +108,16 @@ function scanText(sql: string, dialect: Dialect): Scanned {
     }
     i++;
   }
-  return { markers, percents, named: markers.filter((m) => m.kind === 'named').length, positional: markers.filter((m) => m.kind === 'positional').length };
+  return {
+    markers,
+    percents,
+    named: markers.filter((m) => m.kind === 'named').length,
+    positional: markers.filter((m) => m.kind === 'positional').length,
+  };
 }
 
-const isDict = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array);
+const isDict = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array);
 
 /** How a text binds, worked out once per text: the driver's SQL and where each value comes from. */
 interface Plan {
@@ -145,7 +151,8 @@ function positionalPlan(sql: string, s: Scanned, dialect: Dialect): Plan {
   const positional = s.markers.filter((m): m is Extract<Marker, { kind: 'positional' }> => m.kind === 'positional');
   const numbered = positional.filter((m) => m.index !== undefined);
   if (numbered.length) {
-    if (numbered.length !== positional.length) throw new NodeFailure('NodeValidationError', 'The query mixes $n with ? or %s placeholders; use one style.');
+    if (numbered.length !== positional.length)
+      throw new NodeFailure('NodeValidationError', 'The query mixes $n with ? or %s placeholders; use one style.');
     // Only PostgreSQL reads $n, and it takes the list as it is.
     const expects = Math.max(...numbered.map((m) => m.index!));
     return { text: sql, indexes: Array.from({ length: expects }, (_, i) => i), expects };
@@ -172,7 +179,12 @@ export function bind(sql: string, parameters: unknown, dialect: Dialect): Bound 
     const params = (parameters ?? {}) as Record<string, unknown>;
     // PostgreSQL's `?` is also a jsonb operator, so only the other dialects can refuse it here.
     if (s.positional > 0 && dialect !== 'postgresql') {
-      throw new NodeFailure('NodeValidationError', s.named ? 'The query mixes named (:name) and positional (?) placeholders; use one style.' : 'parameters is a dict but the query uses positional placeholders; use :name placeholders or pass a list.');
+      throw new NodeFailure(
+        'NodeValidationError',
+        s.named
+          ? 'The query mixes named (:name) and positional (?) placeholders; use one style.'
+          : 'parameters is a dict but the query uses positional placeholders; use :name placeholders or pass a list.',
+      );
     }
     const plan = (s.namedPlan ??= namedPlan(sql, s, dialect));
     const values = new Array<unknown>(plan.names!.length);
@@ -180,7 +192,14 @@ export function bind(sql: string, parameters: unknown, dialect: Dialect): Bound 
       const name = plan.names![i]!;
       if (!(name in params)) {
         const missing = [...new Set(plan.names!.filter((k) => !(k in params)))];
-        throw new NodeFailure('NodeValidationError', `No value for the query parameter${missing.length > 1 ? 's' : ''} ${missing.map((k) => `:${k}`).join(', ')} (parameters has ${Object.keys(params).map((k) => `'${k}'`).join(', ') || 'no keys'}).`);
+        throw new NodeFailure(
+          'NodeValidationError',
+          `No value for the query parameter${missing.length > 1 ? 's' : ''} ${missing.map((k) => `:${k}`).join(', ')} (parameters has ${
+            Object.keys(params)
+              .map((k) => `'${k}'`)
+              .join(', ') || 'no keys'
+          }).`,
+        );
       }
       values[i] = params[name];
     }
@@ -188,10 +207,18 @@ export function bind(sql: string, parameters: unknown, dialect: Dialect): Bound 
   }
   if (none) return { text: sql, values: [] };
   const list = Array.isArray(parameters) ? parameters : [parameters];
-  if (s.named) throw new NodeFailure('NodeValidationError', `parameters is a list but the query uses named placeholders (:${(s.markers.find((m) => m.kind === 'named') as { name: string }).name}); pass a dict.`);
+  if (s.named)
+    throw new NodeFailure(
+      'NodeValidationError',
+      `parameters is a list but the query uses named placeholders (:${(s.markers.find((m) => m.kind === 'named') as { name: string }).name}); pass a dict.`,
+    );
   const plan = (s.positionalPlan ??= positionalPlan(sql, s, dialect));
   if (plan.expects !== list.length) {
-    const numbered = plan.text === sql && plan.expects! > 0 && dialect === 'postgresql' && s.markers.some((m) => m.kind === 'positional' && m.index !== undefined);
+    const numbered =
+      plan.text === sql &&
+      plan.expects! > 0 &&
+      dialect === 'postgresql' &&
+      s.markers.some((m) => m.kind === 'positional' && m.index !== undefined);
     throw new NodeFailure(
       'NodeValidationError',
       numbered

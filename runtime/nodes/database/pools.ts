@@ -36,7 +36,13 @@ export function open(info: ConnectionInfo, opts: PoolOptions): Promise<Database>
 let recent = new WeakMap<ConnectionInfo, { opts: PoolOptions; db: Database }>();
 
 const sameOptions = (a: PoolOptions, b: PoolOptions): boolean =>
-  a.size === b.size && a.overflow === b.overflow && a.timeoutMs === b.timeoutMs && a.recycleMs === b.recycleMs && a.prePing === b.prePing && Object.keys(a.connectArgs).length === 0 && Object.keys(b.connectArgs).length === 0;
+  a.size === b.size &&
+  a.overflow === b.overflow &&
+  a.timeoutMs === b.timeoutMs &&
+  a.recycleMs === b.recycleMs &&
+  a.prePing === b.prePing &&
+  Object.keys(a.connectArgs).length === 0 &&
+  Object.keys(b.connectArgs).length === 0;
 
 /** The shared pool, without waiting when it is already open. */
 export function sharedDatabaseNow(connection: string, info: ConnectionInfo, opts: PoolOptions): Database | Promise<Database> {

@@ -6,14 +6,26 @@ import { abortable, acquire, PING_AFTER_IDLE_MS, type Database, type PoolOptions
 import type { ConnectionInfo } from './url';
 
 /** PostgreSQL type OIDs whose default JS parsing loses what Kailash keeps. */
-const OID = { int8: 20, numeric: 1700, date: 1082, timestamp: 1114, timestamptz: 1184, interval: 1186, int8Array: 1016, numericArray: 1231 };
+const OID = {
+  int8: 20,
+  numeric: 1700,
+  date: 1082,
+  timestamp: 1114,
+  timestamptz: 1184,
+  interval: 1186,
+  int8Array: 1016,
+  numericArray: 1231,
+};
 
 type Parser = (text: string) => unknown;
 
 async function typeParsers(): Promise<{ getTypeParser: (oid: number, format?: string) => Parser }> {
   const { types } = (await import('pg')).default;
   const base = (oid: number) => types.getTypeParser(oid, 'text') as Parser;
-  const deep = (f: (s: string) => unknown) => (v: unknown): unknown => (Array.isArray(v) ? v.map(deep(f)) : v === null ? null : f(String(v)));
+  const deep =
+    (f: (s: string) => unknown) =>
+    (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(deep(f)) : v === null ? null : f(String(v));
   const own: Record<number, Parser> = {
     [OID.int8]: (s) => bigToJson(s),
     [OID.numeric]: (s) => Number.parseFloat(s),
@@ -164,6 +176,11 @@ class PgSession implements Session {
     // Several statements without parameters come back as one result each; the last one counts.
     const res = (Array.isArray(raw) ? raw[raw.length - 1] : raw) as QueryArrayResult;
     const returnsRows = res.fields.length > 0;
-    return { columns: returnsRows ? res.fields.map((f) => f.name) : [], rows: res.rows as unknown[][], affected: returnsRows ? res.rows.length : res.rowCount ?? 0, returnsRows };
+    return {
+      columns: returnsRows ? res.fields.map((f) => f.name) : [],
+      rows: res.rows as unknown[][],
+      affected: returnsRows ? res.rows.length : (res.rowCount ?? 0),
+      returnsRows,
+    };
   }
 }

@@ -49,7 +49,14 @@ export const PING_AFTER_IDLE_MS = 5_000;
  * Waits for `get` with a deadline and the node's signal. A connection that arrives after the
  * caller gave up is handed straight back so the pool never leaks it.
  */
-export function acquire<C>(get: Promise<C>, giveBack: (c: C) => void, timeoutMs: number, signal: AbortSignal, info: ConnectionInfo, opts: PoolOptions): Promise<C> {
+export function acquire<C>(
+  get: Promise<C>,
+  giveBack: (c: C) => void,
+  timeoutMs: number,
+  signal: AbortSignal,
+  info: ConnectionInfo,
+  opts: PoolOptions,
+): Promise<C> {
   return new Promise<C>((resolve, reject) => {
     let done = false;
     const finish = () => {
@@ -65,7 +72,13 @@ export function acquire<C>(get: Promise<C>, giveBack: (c: C) => void, timeoutMs:
     const timer = setTimeout(() => {
       if (done) return;
       finish();
-      reject(new NodeFailure('NodeExecutionError', `Database error on ${info.label}: timed out after ${timeoutMs / 1000} s waiting for a connection (pool_size=${opts.size}, max_overflow=${opts.overflow}, all in use).`, { retryable: true }));
+      reject(
+        new NodeFailure(
+          'NodeExecutionError',
+          `Database error on ${info.label}: timed out after ${timeoutMs / 1000} s waiting for a connection (pool_size=${opts.size}, max_overflow=${opts.overflow}, all in use).`,
+          { retryable: true },
+        ),
+      );
     }, timeoutMs);
     signal.addEventListener('abort', onAbort, { once: true });
     get.then(

@@ -18,11 +18,14 @@ interface Statement {
 function statementsOf(inputs: Record<string, unknown>, paramsKey: string): { statements: Statement[]; operations: boolean } {
   const ops = inputs.operations as unknown[] | undefined;
   if (ops !== undefined && ops !== null) {
-    if (inputs.query !== undefined && inputs.query !== null) throw new NodeFailure('NodeValidationError', "Give either 'query' or 'operations', not both.");
-    if (!Array.isArray(ops) || ops.length === 0) throw new NodeFailure('NodeValidationError', "'operations' must be a non-empty list of {query, parameters}.");
+    if (inputs.query !== undefined && inputs.query !== null)
+      throw new NodeFailure('NodeValidationError', "Give either 'query' or 'operations', not both.");
+    if (!Array.isArray(ops) || ops.length === 0)
+      throw new NodeFailure('NodeValidationError', "'operations' must be a non-empty list of {query, parameters}.");
     const statements = ops.map((op, i) => {
       const o = op as Record<string, unknown> | null;
-      if (!o || typeof o !== 'object' || typeof o.query !== 'string' || !o.query.trim()) throw new NodeFailure('NodeValidationError', `operations[${i}] needs a 'query' string.`);
+      if (!o || typeof o !== 'object' || typeof o.query !== 'string' || !o.query.trim())
+        throw new NodeFailure('NodeValidationError', `operations[${i}] needs a 'query' string.`);
       return { query: o.query, parameters: o.parameters ?? o.params };
     });
     return { statements, operations: true };
@@ -36,7 +39,13 @@ function statementsOf(inputs: Record<string, unknown>, paramsKey: string): { sta
  * nothing: a failure rolls back; an abort or a lost connection discards the connection, and the
  * server rolls back), else each statement on its own.
  */
-async function execute(db: Database, bound: Bound[], sources: Statement[], transactional: boolean, signal: AbortSignal): Promise<StatementResult[]> {
+async function execute(
+  db: Database,
+  bound: Bound[],
+  sources: Statement[],
+  transactional: boolean,
+  signal: AbortSignal,
+): Promise<StatementResult[]> {
   const at: FailurePoint = { phase: 'connect', inTransaction: false, total: bound.length };
   try {
     if (!transactional && bound.length === 1) {
@@ -115,7 +124,12 @@ function rowsAs(format: unknown, r: StatementResult): unknown[] {
 }
 
 function notSupported(inputs: Record<string, unknown>, flag: string): void {
-  if (inputs[flag] === true) throw new NodeFailure('NodeValidationError', `'${flag}' is not supported by Kailash Workflows yet; use an explicit version check in the query.`, { retryable: false });
+  if (inputs[flag] === true)
+    throw new NodeFailure(
+      'NodeValidationError',
+      `'${flag}' is not supported by Kailash Workflows yet; use an explicit version check in the query.`,
+      { retryable: false },
+    );
 }
 
 const seconds = (since: number) => Math.round(performance.now() - since) / 1000;
@@ -143,10 +157,14 @@ export const runSqlDatabase: NodeRun = async (inputs, ctx) => {
 /** The database an AsyncSQLDatabaseNode names, by connection string or by parts. */
 function asyncConnection(inputs: Record<string, unknown>, ctx: RunContext): { connection: string; info: ConnectionInfo } {
   const declared = String(inputs.database_type ?? 'postgresql') as Dialect;
-  if (!['postgresql', 'mysql', 'sqlite'].includes(declared)) throw new NodeFailure('NodeValidationError', `Unsupported database_type '${declared}': use postgresql, mysql or sqlite.`);
+  if (!['postgresql', 'mysql', 'sqlite'].includes(declared))
+    throw new NodeFailure('NodeValidationError', `Unsupported database_type '${declared}': use postgresql, mysql or sqlite.`);
   let connection = inputs.connection_string === undefined || inputs.connection_string === null ? '' : String(inputs.connection_string);
   if (!connection && inputs.connection_name) {
-    throw new NodeFailure('NodeValidationError', `connection_name '${String(inputs.connection_name)}' needs Kailash's database.yaml, which Kailash Workflows does not read; give connection_string instead.`);
+    throw new NodeFailure(
+      'NodeValidationError',
+      `connection_name '${String(inputs.connection_name)}' needs Kailash's database.yaml, which Kailash Workflows does not read; give connection_string instead.`,
+    );
   }
   if (connection) {
     const detected = detectDialect(connection);
@@ -177,7 +195,8 @@ function shapeAsync(inputs: Record<string, unknown>, r: StatementResult, query: 
   const records = rowsAs(format === 'list' ? 'list' : 'dict', sliced);
   out.row_count = records.length;
   if (inputs.fetch_mode === 'one') out.data = records[0] ?? null;
-  else if (format === 'dataframe') out.data = { dataframe: records, columns: r.columns, index: records.map((_, i) => i), _type: 'dataframe' };
+  else if (format === 'dataframe')
+    out.data = { dataframe: records, columns: r.columns, index: records.map((_, i) => i), _type: 'dataframe' };
   else out.data = records;
   if (format === 'list') out.columns = r.columns;
   return out;
@@ -188,14 +207,20 @@ function transactionMode(v: unknown): string {
   if (v === true) return 'auto';
   if (v === false) return 'none';
   const mode = String(v ?? 'auto');
-  if (!['auto', 'manual', 'none'].includes(mode)) throw new NodeFailure('NodeValidationError', `transaction_mode must be auto, manual or none (or true / false); got ${JSON.stringify(v)}.`, { retryable: false });
+  if (!['auto', 'manual', 'none'].includes(mode))
+    throw new NodeFailure(
+      'NodeValidationError',
+      `transaction_mode must be auto, manual or none (or true / false); got ${JSON.stringify(v)}.`,
+      { retryable: false },
+    );
   return mode;
 }
 
 /** Kailash's AsyncSQLDatabaseNode: everything under `result`. */
 export const runAsyncSqlDatabase: NodeRun = async (inputs, ctx) => {
   notSupported(inputs, 'enable_optimistic_locking');
-  if (inputs.fetch_mode === 'many' && !(Number(inputs.fetch_size) > 0)) throw new NodeFailure('NodeValidationError', "fetch_mode 'many' requires fetch_size");
+  if (inputs.fetch_mode === 'many' && !(Number(inputs.fetch_size) > 0))
+    throw new NodeFailure('NodeValidationError', "fetch_mode 'many' requires fetch_size");
   const { connection, info } = asyncConnection(inputs, ctx);
   const { statements, operations } = statementsOf(inputs, 'params');
   const mode = transactionMode(inputs.transaction_mode);
@@ -204,7 +229,10 @@ export const runAsyncSqlDatabase: NodeRun = async (inputs, ctx) => {
   const timeout = Number(inputs.timeout ?? 60);
   const size = Number(inputs.pool_size ?? 10);
   // SQLAlchemy's pair (pool_size + max_overflow), when given, says the cap more directly than max_pool_size.
-  const overflow = inputs.max_overflow === undefined || inputs.max_overflow === null ? Number(inputs.max_pool_size ?? 20) - size : Number(inputs.max_overflow);
+  const overflow =
+    inputs.max_overflow === undefined || inputs.max_overflow === null
+      ? Number(inputs.max_pool_size ?? 20) - size
+      : Number(inputs.max_overflow);
   const opts = poolOptions(inputs, size, overflow, timeout);
   const shared = inputs.share_pool !== false;
   const db = shared ? await sharedDatabaseNow(connection, info, opts) : await open(info, opts);
@@ -220,7 +248,10 @@ export const runAsyncSqlDatabase: NodeRun = async (inputs, ctx) => {
     return { result };
   } catch (err) {
     if (deadline.aborted && !ctx.signal.aborted) {
-      throw new NodeFailure('TimeoutError', `Database query failed on ${info.label}: timed out after ${timeout} s${transactional ? '; the transaction was rolled back' : ''}.`);
+      throw new NodeFailure(
+        'TimeoutError',
+        `Database query failed on ${info.label}: timed out after ${timeout} s${transactional ? '; the transaction was rolled back' : ''}.`,
+      );
     }
     if (err instanceof NodeFailure && err.message.startsWith('Database error on')) {
       throw new NodeFailure(err.type, err.message.replace('Database error on', 'Database query failed on'), { retryable: err.retryable });

@@ -62,7 +62,11 @@ export function openSqliteFiles(): string[] {
 
 function realPath(file: string, info: ConnectionInfo): string {
   const dir = dirname(file);
-  if (!existsSync(dir)) throw new NodeFailure('NodeExecutionError', `Database error on ${info.label}: unable to open database file (folder ${dir} does not exist).`);
+  if (!existsSync(dir))
+    throw new NodeFailure(
+      'NodeExecutionError',
+      `Database error on ${info.label}: unable to open database file (folder ${dir} does not exist).`,
+    );
   try {
     return realpathSync.native(file);
   } catch {
@@ -83,7 +87,10 @@ async function connect(info: ConnectionInfo): Promise<Connection> {
   try {
     db = new Engine(path ?? ':memory:');
   } catch (err) {
-    throw new NodeFailure('NodeExecutionError', `Database error on ${info.label}: unable to open database file (${(err as Error).message}).`);
+    throw new NodeFailure(
+      'NodeExecutionError',
+      `Database error on ${info.label}: unable to open database file (${(err as Error).message}).`,
+    );
   }
   // Foreign keys off, as Python's sqlite3 (and so Kailash) opens a database; this engine turns them on.
   db.exec('PRAGMA busy_timeout = 0; PRAGMA foreign_keys = OFF');
@@ -101,8 +108,14 @@ function release(conn: Connection): void {
 /** A locked database that stayed locked past the busy timeout: the message says what holds it. */
 function stillLocked(conn: Connection, waitedMs: number): Error {
   const lock = conn.file === undefined ? undefined : `${conn.file}.lock`;
-  const held = lock && existsSync(lock) ? ` (its lock is the folder ${lock}; if no process is using the database, a crashed one left it behind: remove it)` : '';
-  return Object.assign(new Error(`database is locked: another connection held it for longer than the busy timeout of ${Math.round(waitedMs) / 1000} s${held}`), { code: 'SQLITE_BUSY' });
+  const held =
+    lock && existsSync(lock)
+      ? ` (its lock is the folder ${lock}; if no process is using the database, a crashed one left it behind: remove it)`
+      : '';
+  return Object.assign(
+    new Error(`database is locked: another connection held it for longer than the busy timeout of ${Math.round(waitedMs) / 1000} s${held}`),
+    { code: 'SQLITE_BUSY' },
+  );
 }
 
 /**
@@ -240,7 +253,10 @@ export async function openSqlite(info: ConnectionInfo, opts?: PoolOptions): Prom
         // An open transaction would keep the file locked for every other process: a session never leaves one behind.
         if (conn.db.inTransaction) {
           rollback();
-          throw new NodeFailure('NodeExecutionError', `Database error on ${info.label}: the query began a transaction and did not end it (BEGIN without COMMIT); it was rolled back, nothing it did was kept.`);
+          throw new NodeFailure(
+            'NodeExecutionError',
+            `Database error on ${info.label}: the query began a transaction and did not end it (BEGIN without COMMIT); it was rolled back, nothing it did was kept.`,
+          );
         }
         return out;
       } finally {

@@ -59,10 +59,17 @@ function parse(raw: string, baseDir: string): ConnectionInfo {
   const m = /^([a-z][a-z0-9]*)(?:\+[a-z0-9_]+)?:\/\//i.exec(s);
   if (!m) {
     if (s === ':memory:' || /\.(db|sqlite3?)$/i.test(s) || s.startsWith('/') || s.startsWith('.')) return sqliteInfo(s, baseDir);
-    throw new NodeFailure('NodeValidationError', `Cannot read the connection string: expected postgresql://, mysql:// or sqlite:///, got '${redactUrl(s)}'.`);
+    throw new NodeFailure(
+      'NodeValidationError',
+      `Cannot read the connection string: expected postgresql://, mysql:// or sqlite:///, got '${redactUrl(s)}'.`,
+    );
   }
   const dialect = SCHEMES[m[1]!.toLowerCase()];
-  if (!dialect) throw new NodeFailure('NodeValidationError', `Unsupported database '${m[1]}' in the connection string: use postgresql, mysql or sqlite.`);
+  if (!dialect)
+    throw new NodeFailure(
+      'NodeValidationError',
+      `Unsupported database '${m[1]}' in the connection string: use postgresql, mysql or sqlite.`,
+    );
   if (dialect === 'sqlite') {
     // `sqlite://` + `/path`: three slashes then a relative path, four for an absolute one.
     const rest = s.slice(m[0].length);
@@ -77,7 +84,7 @@ function parse(raw: string, baseDir: string): ConnectionInfo {
   const port = url.port || (dialect === 'postgresql' ? '5432' : '3306');
   const host = url.hostname || url.searchParams.get('host') || 'localhost';
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  const password = url.password ? decodeURIComponent(url.password) : url.searchParams.get('password') ?? undefined;
+  const password = url.password ? decodeURIComponent(url.password) : (url.searchParams.get('password') ?? undefined);
   const user = url.username ? `${decodeURIComponent(url.username)}@` : '';
   return {
     dialect,
@@ -114,9 +121,13 @@ export function detectDialect(connectionString: string): Dialect | undefined {
 }
 
 /** Builds a URL from AsyncSQL's separate host/port/database/user/password params. */
-export function urlFromParts(dialect: Dialect, p: { host?: unknown; port?: unknown; database?: unknown; user?: unknown; password?: unknown }): string {
+export function urlFromParts(
+  dialect: Dialect,
+  p: { host?: unknown; port?: unknown; database?: unknown; user?: unknown; password?: unknown },
+): string {
   if (dialect === 'sqlite') return `sqlite:///${String(p.database ?? ':memory:')}`;
-  if (!p.host || !p.database) throw new NodeFailure('NodeValidationError', `${dialect} needs either connection_string or host and database.`);
+  if (!p.host || !p.database)
+    throw new NodeFailure('NodeValidationError', `${dialect} needs either connection_string or host and database.`);
   const auth = p.user ? `${encodeURIComponent(String(p.user))}${p.password ? `:${encodeURIComponent(String(p.password))}` : ''}@` : '';
   return `${dialect}://${auth}${String(p.host)}${p.port ? `:${String(p.port)}` : ''}/${encodeURIComponent(String(p.database))}`;
 }

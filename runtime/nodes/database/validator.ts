@@ -22,10 +22,20 @@ const ADMIN: readonly RegExp[] = [
 export function validateQuery(query: string, allowAdmin: boolean): void {
   const bypass = ' Set validate_queries=False to bypass (not recommended).';
   for (const [re, what] of DANGEROUS) {
-    if (re.test(query)) throw new NodeFailure('NodeValidationError', `Query validation failed: Query contains potentially dangerous pattern (${what}): ${re.source}.${bypass}`, { retryable: false });
+    if (re.test(query))
+      throw new NodeFailure(
+        'NodeValidationError',
+        `Query validation failed: Query contains potentially dangerous pattern (${what}): ${re.source}.${bypass}`,
+        { retryable: false },
+      );
   }
   if (allowAdmin) return;
   for (const re of ADMIN) {
-    if (re.test(query)) throw new NodeFailure('NodeValidationError', `Query validation failed: Query contains administrative command that is not allowed: ${re.source}. Set allow_admin=True to permit it.${bypass}`, { retryable: false });
+    if (re.test(query))
+      throw new NodeFailure(
+        'NodeValidationError',
+        `Query validation failed: Query contains administrative command that is not allowed: ${re.source}. Set allow_admin=True to permit it.${bypass}`,
+        { retryable: false },
+      );
   }
 }

@@ -45,8 +45,18 @@ function universalNewlines(): Transform {
 export const readCsv: NodeRun = async (inputs, ctx) => {
   const full = await readablePath(inputs.file_path, ctx);
   const headers = inputs.headers !== false;
-  const key = inputs.index_column === undefined || inputs.index_column === null || inputs.index_column === '' ? undefined : String(inputs.index_column);
-  const parser = parse({ delimiter: delimiterOf(inputs.delimiter), bom: false, skip_empty_lines: false, relax_column_count: true, relax_quotes: true, record_delimiter: '\n' });
+  const key =
+    inputs.index_column === undefined || inputs.index_column === null || inputs.index_column === ''
+      ? undefined
+      : String(inputs.index_column);
+  const parser = parse({
+    delimiter: delimiterOf(inputs.delimiter),
+    bom: false,
+    skip_empty_lines: false,
+    relax_column_count: true,
+    relax_quotes: true,
+    record_delimiter: '\n',
+  });
   const data: unknown[] = [];
   const indexed: Record<string, unknown> = {};
   let names: string[] | undefined;
@@ -110,7 +120,11 @@ export const writeCsv: NodeRun = async (inputs, ctx) => {
     for (const r of rows) {
       if (!isDict(r)) throw new NodeFailure('AttributeError', `'${typeOf(r)}' object has no attribute 'keys'`);
       const extra = Object.keys(r).filter((k) => !columns.includes(k));
-      if (extra.length) throw new NodeFailure('ValueError', `dict contains fields not in fieldnames: ${extra.map((k) => pyStr([k]).slice(1, -1)).join(', ')}`);
+      if (extra.length)
+        throw new NodeFailure(
+          'ValueError',
+          `dict contains fields not in fieldnames: ${extra.map((k) => pyStr([k]).slice(1, -1)).join(', ')}`,
+        );
       records.push(columns.map((c) => (Object.prototype.hasOwnProperty.call(r, c) ? cell(r[c]) : '')));
     }
   } else {

@@ -7,13 +7,37 @@ import { NodeFailure } from '../../engine/errors';
 import { fsFailure, readablePath, realWithin } from './paths';
 
 const FILE_TYPES: Record<string, string> = {
-  '.csv': 'csv', '.json': 'json', '.txt': 'txt', '.xml': 'xml', '.md': 'markdown', '.py': 'python', '.js': 'javascript',
-  '.html': 'html', '.css': 'css', '.pdf': 'pdf', '.doc': 'word', '.docx': 'word', '.xls': 'excel', '.xlsx': 'excel',
-  '.png': 'image', '.jpg': 'image', '.jpeg': 'image', '.gif': 'image', '.svg': 'image',
+  '.csv': 'csv',
+  '.json': 'json',
+  '.txt': 'txt',
+  '.xml': 'xml',
+  '.md': 'markdown',
+  '.py': 'python',
+  '.js': 'javascript',
+  '.html': 'html',
+  '.css': 'css',
+  '.pdf': 'pdf',
+  '.doc': 'word',
+  '.docx': 'word',
+  '.xls': 'excel',
+  '.xlsx': 'excel',
+  '.png': 'image',
+  '.jpg': 'image',
+  '.jpeg': 'image',
+  '.gif': 'image',
+  '.svg': 'image',
 };
 const MIME: Record<string, string> = {
-  csv: 'text/csv', json: 'application/json', txt: 'text/plain', xml: 'application/xml', markdown: 'text/markdown',
-  python: 'text/x-python', javascript: 'text/javascript', html: 'text/html', css: 'text/css', pdf: 'application/pdf',
+  csv: 'text/csv',
+  json: 'application/json',
+  txt: 'text/plain',
+  xml: 'application/xml',
+  markdown: 'text/markdown',
+  python: 'text/x-python',
+  javascript: 'text/javascript',
+  html: 'text/html',
+  css: 'text/css',
+  pdf: 'application/pdf',
 };
 
 /**
@@ -74,7 +98,14 @@ export const readDirectory: NodeRun = async (inputs, ctx) => {
       const rel = relative(root, full).split(sep).join('/');
       if (!isIncluded(e.name, rel) || isExcluded(e.name, rel)) continue;
       // A linked file is listed only if it stays inside the roots: its size and times are data too.
-      if (e.isSymbolicLink() && !(await realWithin(full, ctx, rel).then(() => true, () => false))) continue;
+      if (
+        e.isSymbolicLink() &&
+        !(await realWithin(full, ctx, rel).then(
+          () => true,
+          () => false,
+        ))
+      )
+        continue;
       let st: Stats;
       try {
         st = await stat(full);

@@ -33,7 +33,12 @@ export function safePath(path: unknown, ctx: Pick<RunContext, 'baseDir' | 'roots
 /** Turns fs errors into messages that name the path and the node's parameter. */
 export function fsFailure(err: unknown, path: string): NodeFailure {
   const e = err as NodeJS.ErrnoException;
-  const why: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory', ENOTDIR: 'not a directory' };
+  const why: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'not a directory',
+  };
   return new NodeFailure(e.code === 'ENOENT' ? 'FileNotFoundError' : 'OSError', `${path}: ${why[e.code ?? ''] ?? e.message}`);
 }
 
@@ -72,7 +77,10 @@ export function realWithinSync(full: string, ctx: Pick<RunContext, 'baseDir' | '
     }
   });
   if (real === undefined || !roots.some((r) => isInside(r, real))) {
-    throw new NodeFailure('SecurityError', `Path '${path}' leads outside the workflow's folder and the allowed roots (through a symbolic link).`);
+    throw new NodeFailure(
+      'SecurityError',
+      `Path '${path}' leads outside the workflow's folder and the allowed roots (through a symbolic link).`,
+    );
   }
   return full;
 }
@@ -119,7 +127,12 @@ export async function writeAtomically(path: unknown, ctx: RunContext, produce: (
 }
 
 /** Writes (or appends) a file named by a node param, creating its folder; returns the full path. */
-export async function writeWithin(path: unknown, text: string, ctx: RunContext, opts: { encoding?: BufferEncoding; append?: boolean } = {}): Promise<string> {
+export async function writeWithin(
+  path: unknown,
+  text: string,
+  ctx: RunContext,
+  opts: { encoding?: BufferEncoding; append?: boolean } = {},
+): Promise<string> {
   const encoding = opts.encoding ?? 'utf8';
   if (!opts.append) return writeAtomically(path, ctx, (tmp) => writeFile(tmp, text, { encoding, signal: ctx.signal }));
   const full = await realWithin(safePath(path, ctx), ctx, String(path));

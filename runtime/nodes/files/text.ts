@@ -3,8 +3,18 @@ import { NodeFailure } from '../../engine/errors';
 import { readWithin, writeWithin } from './paths';
 
 function encodingOf(v: unknown): BufferEncoding {
-  const e = String(v ?? 'utf-8').toLowerCase().replace('_', '-');
-  const map: Record<string, BufferEncoding> = { 'utf-8': 'utf8', utf8: 'utf8', ascii: 'ascii', 'latin-1': 'latin1', latin1: 'latin1', 'iso-8859-1': 'latin1', 'utf-16le': 'utf16le' };
+  const e = String(v ?? 'utf-8')
+    .toLowerCase()
+    .replace('_', '-');
+  const map: Record<string, BufferEncoding> = {
+    'utf-8': 'utf8',
+    utf8: 'utf8',
+    ascii: 'ascii',
+    'latin-1': 'latin1',
+    latin1: 'latin1',
+    'iso-8859-1': 'latin1',
+    'utf-16le': 'utf16le',
+  };
   const enc = map[e];
   if (!enc) throw new NodeFailure('LookupError', `unknown encoding: ${String(v)}`);
   return enc;

@@ -44,7 +44,8 @@ export const runSwitch: NodeRun = async (inputs) => {
   const withResult = inputs.pass_condition_result !== false;
   const prefix = String(inputs.case_prefix ?? 'case_');
   const defaultField = String(inputs.default_field ?? 'default');
-  if (field && Array.isArray(data) && data.length > 0 && isDict(data[0])) return groupByField(data, field, cases ?? [], prefix, defaultField, withResult);
+  if (field && Array.isArray(data) && data.length > 0 && isDict(data[0]))
+    return groupByField(data, field, cases ?? [], prefix, defaultField, withResult);
   const check = field && isDict(data) ? (data[field] ?? null) : data;
   if (!cases || cases.length === 0) {
     const ok = evaluate(check, operator, inputs.value);
@@ -71,7 +72,14 @@ export const runSwitch: NodeRun = async (inputs) => {
  * A list of records (Kailash checks only the first item) is grouped by the field's value: each
  * case gets the items equal to it (the operator is not used), `default` every item, group by group.
  */
-function groupByField(data: unknown[], field: string, cases: unknown[], prefix: string, defaultField: string, withResult: boolean): NodeOutput {
+function groupByField(
+  data: unknown[],
+  field: string,
+  cases: unknown[],
+  prefix: string,
+  defaultField: string,
+  withResult: boolean,
+): NodeOutput {
   const groups: [unknown, unknown[]][] = [];
   for (const item of data) {
     const k = isDict(item) ? (item[field] ?? null) : null;

@@ -12,7 +12,8 @@ export const runWorkflowNode: NodeRun = async (inputs, ctx) => {
   const definition = inputs.workflow_dict;
   let source: { path: string } | { definition: Record<string, unknown> };
   if (typeof path === 'string' && path) source = { path };
-  else if (definition && typeof definition === 'object' && !Array.isArray(definition)) source = { definition: definition as Record<string, unknown> };
+  else if (definition && typeof definition === 'object' && !Array.isArray(definition))
+    source = { definition: definition as Record<string, unknown> };
   else throw new NodeFailure('NodeConfigurationError', "WorkflowNode requires either 'workflow_path' or 'workflow_dict'");
   const label = 'path' in source ? `'${source.path}'` : '(workflow_dict)';
   const own = new Set(['workflow_path', 'workflow_dict', 'input_mapping', 'output_mapping', 'inputs']);
@@ -36,7 +37,10 @@ export const runWorkflowNode: NodeRun = async (inputs, ctx) => {
   const inner = await ctx.services.runWorkflow(source, parameters, ctx.signal);
   if (inner.status !== 'succeeded') {
     const where = inner.error?.node ? ` at node '${inner.error.node}'` : '';
-    throw new NodeFailure('WorkflowExecutionError', `Sub-workflow ${label} ${inner.status}${where}: ${inner.error?.message ?? 'unknown error'}`);
+    throw new NodeFailure(
+      'WorkflowExecutionError',
+      `Sub-workflow ${label} ${inner.status}${where}: ${inner.error?.message ?? 'unknown error'}`,
+    );
   }
   const out: Record<string, unknown> = { results: inner.results };
   const outputMapping = isDict(inputs.output_mapping) ? inputs.output_mapping : undefined;

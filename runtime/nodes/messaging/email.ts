@@ -65,7 +65,13 @@ export const runEmail: NodeRun = async (i, ctx) => {
     });
     const accepted = (info.accepted ?? []).map(String);
     const rejected = (info.rejected ?? []).map(String);
-    return { sent: accepted.length > 0, message_id: info.messageId, accepted, rejected, ...(accepted.length ? {} : { error: 'The server accepted no recipient' }) };
+    return {
+      sent: accepted.length > 0,
+      message_id: info.messageId,
+      accepted,
+      rejected,
+      ...(accepted.length ? {} : { error: 'The server accepted no recipient' }),
+    };
   } catch (err) {
     if (ctx.signal.aborted) throw ctx.signal.reason;
     const e = err as { code?: string; responseCode?: number; message?: string; rejected?: unknown[] };

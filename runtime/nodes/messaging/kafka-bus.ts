@@ -3,8 +3,18 @@
  * unmaintained, so nothing else may import it: a maintained client replaces that one file.
  */
 export interface KafkaBus {
-  produce(topic: string, messages: OutgoingMessage[], options: { acks: number; idempotent: boolean }, signal: AbortSignal): Promise<Delivery[]>;
-  consume(topic: string, groupId: string, options: { max: number; timeoutMs: number; fromBeginning: boolean }, signal: AbortSignal): Promise<IncomingMessage[]>;
+  produce(
+    topic: string,
+    messages: OutgoingMessage[],
+    options: { acks: number; idempotent: boolean },
+    signal: AbortSignal,
+  ): Promise<Delivery[]>;
+  consume(
+    topic: string,
+    groupId: string,
+    options: { max: number; timeoutMs: number; fromBeginning: boolean },
+    signal: AbortSignal,
+  ): Promise<IncomingMessage[]>;
 }
 
 export interface OutgoingMessage {

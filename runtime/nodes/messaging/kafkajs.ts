@@ -121,7 +121,13 @@ class GroupReader {
   private turn: Promise<unknown> = Promise.resolve();
   private failed: unknown;
 
-  constructor(kafka: Kafka, private readonly topic: string, groupId: string, fromBeginning: boolean, forget: () => void) {
+  constructor(
+    kafka: Kafka,
+    private readonly topic: string,
+    groupId: string,
+    fromBeginning: boolean,
+    forget: () => void,
+  ) {
     const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, sessionTimeout: 10_000, retry: CLIENT.retry });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, (e) => {
@@ -196,7 +202,8 @@ class GroupReader {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
     }
-    if (req.next.size) await this.consumer.commitOffsets([...req.next].map(([partition, offset]) => ({ topic: this.topic, partition, offset })));
+    if (req.next.size)
+      await this.consumer.commitOffsets([...req.next].map(([partition, offset]) => ({ topic: this.topic, partition, offset })));
     return req.taken;
   }
 }

@@ -18,73 +18,100 @@ async function until(what, check, ms = 60_000) {
 }
 
 const tests = [
-  ['activates on a workflow file and sets its language', async () => {
-    const doc = await vscode.workspace.openTextDocument(file('api.workflow.yaml'));
-    await vscode.window.showTextDocument(doc);
-    assert.equal(doc.languageId, 'kailash-workflow');
-    const ext = vscode.extensions.getExtension('kailash-workflows.kailash-workflows');
-    await until('activation', () => ext.isActive);
-  }],
-  ['the language server publishes diagnostics', async () => {
-    const doc = await vscode.workspace.openTextDocument(file('broken.workflow.yaml'));
-    await vscode.window.showTextDocument(doc);
-    const diags = await until('diagnostics', () => {
-      const d = vscode.languages.getDiagnostics(doc.uri).filter((x) => x.source === 'kailash');
-      return d.length ? d : undefined;
-    });
-    assert.equal(diags[0].code, 'unknown-output');
-  }],
-  ['runs a workflow through the command and returns Kailash results', async () => {
-    const result = await vscode.commands.executeCommand('kailash.runWorkflow', file('api.workflow.yaml').toString());
-    assert.equal(result.status, 'succeeded');
-    assert.deepEqual(result.results.names, { result: ['Ada', 'Grace'] });
-  }],
-  ['secrets come from SecretStorage and never reach the results', async () => {
-    const api = vscode.extensions.getExtension('kailash-workflows.kailash-workflows').exports;
-    await api.storeSecret('DEMO_TOKEN', 'tok-e2e-very-secret');
-    const result = await vscode.commands.executeCommand('kailash.runWorkflow', file('secret.workflow.yaml').toString());
-    assert.equal(result.status, 'succeeded');
-    assert.deepEqual(result.results.call.response.content, { auth: 'Bearer ***' });
-    assert.doesNotMatch(JSON.stringify(result), /tok-e2e-very-secret/);
-    assert.doesNotMatch(JSON.stringify(api.runs()), /tok-e2e-very-secret/);
-  }],
-  ['a CPU-bound node never blocks the extension host', async () => {
-    let worst = 0;
-    let last = Date.now();
-    const timer = setInterval(() => {
-      const now = Date.now();
-      worst = Math.max(worst, now - last - 20);
-      last = now;
-    }, 20);
-    const result = await vscode.commands.executeCommand('kailash.runWorkflow', file('busy.workflow.yaml').toString());
-    clearInterval(timer);
-    assert.equal(result.nodes.spin.error.type, 'TimeoutError');
-    assert.ok(worst < 250, `the extension host stalled for ${worst} ms`);
-  }],
-  ['run to a node runs only its upstream', async () => {
-    const result = await vscode.commands.executeCommand('kailash.runToNode', file('api.workflow.yaml').toString(), 'names');
-    assert.deepEqual(Object.keys(result.results).sort(), ['fetch', 'names']);
-  }],
-  ['re-run from a node reuses the cached upstream', async () => {
-    const result = await vscode.commands.executeCommand('kailash.rerunFromNode', file('api.workflow.yaml').toString(), 'save');
-    assert.equal(result.nodes.fetch.reused, true);
-    assert.equal(result.nodes.names.reused, true);
-    assert.notEqual(result.nodes.save.reused, true);
-  }],
-  ['cancelling a run leaves no worker process behind', async () => {
-    const doc = await vscode.workspace.openTextDocument(file('api.workflow.yaml'));
-    const edit = new vscode.WorkspaceEdit();
-    const uri = file('sleepy.workflow.yaml');
-    edit.createFile(uri, { overwrite: true, contents: Buffer.from('nodes:\n  - {id: nap, type: PythonCodeNode, config: {code: "import time\\ntime.sleep(60)\\nresult = 1"}}\n') });
-    await vscode.workspace.applyEdit(edit);
-    void doc;
-    const running = vscode.commands.executeCommand('kailash.runWorkflow', uri.toString());
-    await until('the python worker', () => count('guarded_import') > 0);
-    await vscode.commands.executeCommand('kailash.cancelRun');
-    const result = await running;
-    assert.equal(result.status, 'cancelled');
-    await until('no python worker', () => count('guarded_import') === 0, 10_000);
-  }],
+  [
+    'activates on a workflow file and sets its language',
+    async () => {
+      const doc = await vscode.workspace.openTextDocument(file('api.workflow.yaml'));
+      await vscode.window.showTextDocument(doc);
+      assert.equal(doc.languageId, 'kailash-workflow');
+      const ext = vscode.extensions.getExtension('kailash-workflows.kailash-workflows');
+      await until('activation', () => ext.isActive);
+    },
+  ],
+  [
+    'the language server publishes diagnostics',
+    async () => {
+      const doc = await vscode.workspace.openTextDocument(file('broken.workflow.yaml'));
+      await vscode.window.showTextDocument(doc);
+      const diags = await until('diagnostics', () => {
+        const d = vscode.languages.getDiagnostics(doc.uri).filter((x) => x.source === 'kailash');
+        return d.length ? d : undefined;
+      });
+      assert.equal(diags[0].code, 'unknown-output');
+    },
+  ],
+  [
+    'runs a workflow through the command and returns Kailash results',
+    async () => {
+      const result = await vscode.commands.executeCommand('kailash.runWorkflow', file('api.workflow.yaml').toString());
+      assert.equal(result.status, 'succeeded');
+      assert.deepEqual(result.results.names, { result: ['Ada', 'Grace'] });
+    },
+  ],
+  [
+    'secrets come from SecretStorage and never reach the results',
+    async () => {
+      const api = vscode.extensions.getExtension('kailash-workflows.kailash-workflows').exports;
+      await api.storeSecret('DEMO_TOKEN', 'tok-e2e-very-secret');
+      const result = await vscode.commands.executeCommand('kailash.runWorkflow', file('secret.workflow.yaml').toString());
+      assert.equal(result.status, 'succeeded');
+      assert.deepEqual(result.results.call.response.content, { auth: 'Bearer ***' });
+      assert.doesNotMatch(JSON.stringify(result), /tok-e2e-very-secret/);
+      assert.doesNotMatch(JSON.stringify(api.runs()), /tok-e2e-very-secret/);
+    },
+  ],
+  [
+    'a CPU-bound node never blocks the extension host',
+    async () => {
+      let worst = 0;
+      let last = Date.now();
+      const timer = setInterval(() => {
+        const now = Date.now();
+        worst = Math.max(worst, now - last - 20);
+        last = now;
+      }, 20);
+      const result = await vscode.commands.executeCommand('kailash.runWorkflow', file('busy.workflow.yaml').toString());
+      clearInterval(timer);
+      assert.equal(result.nodes.spin.error.type, 'TimeoutError');
+      assert.ok(worst < 250, `the extension host stalled for ${worst} ms`);
+    },
+  ],
+  [
+    'run to a node runs only its upstream',
+    async () => {
+      const result = await vscode.commands.executeCommand('kailash.runToNode', file('api.workflow.yaml').toString(), 'names');
+      assert.deepEqual(Object.keys(result.results).sort(), ['fetch', 'names']);
+    },
+  ],
+  [
+    're-run from a node reuses the cached upstream',
+    async () => {
+      const result = await vscode.commands.executeCommand('kailash.rerunFromNode', file('api.workflow.yaml').toString(), 'save');
+      assert.equal(result.nodes.fetch.reused, true);
+      assert.equal(result.nodes.names.reused, true);
+      assert.notEqual(result.nodes.save.reused, true);
+    },
+  ],
+  [
+    'cancelling a run leaves no worker process behind',
+    async () => {
+      const doc = await vscode.workspace.openTextDocument(file('api.workflow.yaml'));
+      const edit = new vscode.WorkspaceEdit();
+      const uri = file('sleepy.workflow.yaml');
+      edit.createFile(uri, {
+        overwrite: true,
+        contents: Buffer.from('nodes:\n  - {id: nap, type: PythonCodeNode, config: {code: "import time\\ntime.sleep(60)\\nresult = 1"}}\n'),
+      });
+      await vscode.workspace.applyEdit(edit);
+      void doc;
+      const running = vscode.commands.executeCommand('kailash.runWorkflow', uri.toString());
+      await until('the python worker', () => count('guarded_import') > 0);
+      await vscode.commands.executeCommand('kailash.cancelRun');
+      const result = await running;
+      assert.equal(result.status, 'cancelled');
+      await until('no python worker', () => count('guarded_import') === 0, 10_000);
+    },
+  ],
 ];
 
 function count(pattern) {
