@@ -21,7 +21,9 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
   const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
   const panel = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 
+  let current = '';
   async function open(file) {
+    current = file;
     await page.keyboard.press('Control+P');
     await page.keyboard.type(file);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
@@ -30,7 +32,10 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
   }
 
   async function lens(title) {
-    const link = page.locator('.contentWidgets .codelens-decoration a', { hasText: title }).first();
+    // A lens of the editor showing `current` (the file last opened): another group may still show
+    // a file with a lens of the same title.
+    const group = page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: current }) });
+    const link = group.locator('.contentWidgets .codelens-decoration a', { hasText: title }).first();
     await link.waitFor({ timeout: 60_000 });
     await link.click();
   }
@@ -111,7 +116,13 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     await open('sqlite.workflow.yaml');
     await lens('Run workflow');
     const row = panel().locator('.row[data-node="langs"]');
-    await panel().locator('.row.succeeded[data-node="langs"], .row.failed[data-node="langs"]').waitFor({ timeout: 120_000 });
+    await panel()
+      .locator('.row.succeeded[data-node="langs"], .row.failed[data-node="langs"]')
+      .waitFor({ timeout: 120_000 })
+      .catch(async (err) => {
+        await shot('sqlite-timeout');
+        throw err;
+      });
     await shot('sqlite');
     assert.match(await row.getAttribute('class'), /succeeded/, `the SQLite node failed: ${await row.innerText()}`);
     await panel().locator('.row[data-node="langs"] .toggle').click();
