@@ -1,6 +1,6 @@
 import type { NodeSpec } from '../catalog/types';
 import type { ConnectionModel, Entry, NodeModel, Span } from '../model/types';
-import type { Context } from './context';
+import { didYouMean, type Context } from './context';
 import { SECRET_KEY } from './secrets';
 
 /**
@@ -171,4 +171,30 @@ export function unknownCredentialAdvice(spec: NodeSpec, name: string, from: 'con
     return ` Send it as a header: \`headers: {Authorization: "Bearer ${ref}"}\`${from === 'input' ? ' (the template reads the input)' : ''}, or connect OAuth2Node's \`headers\` output into \`headers\`.`;
   }
   return '';
+}
+
+/**
+ * A key the node does not take, in its config or its run parameters (`where`): an error when it
+ * holds a credential (the request would go out without it), else a warning that Kailash ignores it.
+ */
+export function reportUnknownParam(ctx: Context, spec: NodeSpec, e: Entry, where: 'config' | 'input'): void {
+  const near = ctx.closest(e.key, Object.keys(spec.params));
+  if (isCredentialName(e.key)) {
+    const dropped = where === 'config' ? 'unknown keys' : 'unknown run parameters';
+    ctx.report(
+      'credential-dropped',
+      'error',
+      `${spec.type} has no parameter '${e.key}', so this credential is never sent (Kailash drops ${dropped}).${unknownCredentialAdvice(spec, e.key, where) || didYouMean(near)}`,
+      e.keySpan,
+      near,
+    );
+  } else {
+    ctx.report(
+      'unknown-param',
+      'warning',
+      `${spec.type} has no parameter '${e.key}'; Kailash ignores it.${didYouMean(near)}`,
+      e.keySpan,
+      near,
+    );
+  }
 }

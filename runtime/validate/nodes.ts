@@ -6,7 +6,7 @@ import { findTemplates, isWholeTemplate } from '../model/templates';
 import type { Entry, MapValue, NodeModel, Value } from '../model/types';
 import { didYouMean, type Context } from './context';
 import { checkTransactionMode } from './transaction-mode';
-import { checkNodeCredentials, isCredentialName, unknownCredentialAdvice } from './credentials';
+import { checkNodeCredentials, isCredentialName, reportUnknownParam } from './credentials';
 import { checkSandboxImports } from './sandbox';
 import { requiredGaps } from './required';
 import { findSecrets } from './secrets';
@@ -46,24 +46,7 @@ function checkConfig(ctx: Context, node: NodeModel, config: MapValue, spec: Node
     if (spec && !param && !spec.acceptsAnyInput && !METADATA_KEYS.includes(e.key)) {
       const alias = Object.entries(spec.params).find(([, p]) => p.aliases?.includes(e.key));
       if (!alias) {
-        const near = ctx.closest(e.key, Object.keys(spec.params));
-        if (isCredentialName(e.key)) {
-          ctx.report(
-            'credential-dropped',
-            'error',
-            `${spec.type} has no parameter '${e.key}', so this credential is never sent (Kailash drops unknown keys).${unknownCredentialAdvice(spec, e.key, 'config') || didYouMean(near)}`,
-            e.keySpan,
-            near,
-          );
-        } else {
-          ctx.report(
-            'unknown-param',
-            'warning',
-            `${spec.type} has no parameter '${e.key}'; Kailash ignores it.${didYouMean(near)}`,
-            e.keySpan,
-            near,
-          );
-        }
+        reportUnknownParam(ctx, spec, e, 'config');
       }
     }
     if (param) checkParamValue(ctx, e, param, e.key);

@@ -1,7 +1,7 @@
 import { getSpec, METADATA_KEYS } from '../catalog';
 import { findParam, takesGlobal } from '../catalog/typing';
-import { didYouMean, type Context } from './context';
-import { isCredentialName, unknownCredentialAdvice } from './credentials';
+import type { Context } from './context';
+import { reportUnknownParam } from './credentials';
 import { checkParamValue, sqlModeOf, walkStrings } from './nodes';
 
 /** The top-level `parameters` block: default run parameters per node, and global ones. */
@@ -16,24 +16,7 @@ export function checkParameters(ctx: Context): void {
       walkStrings(ctx, { node, inputTemplates: false }, e.key, e.value, found?.[1], sqlModeOf(found?.[1]));
       if (!found) {
         if (spec.acceptsAnyInput || METADATA_KEYS.includes(e.key) || ctx.templateInputs(nodeId).has(e.key)) continue;
-        const near = ctx.closest(e.key, Object.keys(spec.params));
-        if (isCredentialName(e.key)) {
-          ctx.report(
-            'credential-dropped',
-            'error',
-            `${spec.type} has no parameter '${e.key}', so this credential is never sent (Kailash drops unknown run parameters).${unknownCredentialAdvice(spec, e.key, 'input') || didYouMean(near)}`,
-            e.keySpan,
-            near,
-          );
-        } else {
-          ctx.report(
-            'unknown-param',
-            'warning',
-            `${spec.type} has no parameter '${e.key}'; Kailash ignores it.${didYouMean(near)}`,
-            e.keySpan,
-            near,
-          );
-        }
+        reportUnknownParam(ctx, spec, e, 'input');
         continue;
       }
       const [key, p] = found;
