@@ -21,21 +21,23 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
   const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
   const panel = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 
-  let current = '';
+  // Every file opens in the first editor group, and a lens is clicked there: the run panel sits
+  // in the second group, and a click inside it (expanding an output) makes that group the active
+  // one, where Quick Open would otherwise put the next file, beside (or over) the panel.
   async function open(file) {
-    current = file;
+    const first = page.locator('.editor-group-container').first().locator('.tabs-container .tab.active');
+    if (await first.count()) await first.click();
     await page.keyboard.press('Control+P');
-    await page.keyboard.type(file);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await input.fill(file);
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: file }).waitFor();
     await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab.active', { hasText: file }).waitFor();
+    await page.locator(`.editor-group-container.active .tabs-container .tab.active[data-resource-name="${file}"]`).waitFor();
   }
 
   async function lens(title) {
-    // A lens of the editor showing `current` (the file last opened): another group may still show
-    // a file with a lens of the same title.
-    const group = page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: current }) });
-    const link = group.locator('.contentWidgets .codelens-decoration a', { hasText: title }).first();
+    const link = page.locator('.editor-group-container.active .contentWidgets .codelens-decoration a', { hasText: title }).first();
     await link.waitFor({ timeout: 60_000 });
     await link.click();
   }
