@@ -11,7 +11,6 @@ import { parseWorkflow } from '../model/parse';
 import { workflowSchema } from '../schema/generate';
 import { validateText } from '../validate';
 import { collectParams, runWorkflow } from './run';
-import { workerCli } from '../worker/cli';
 import { COMMANDS, commandHelp, overview, unknownCommand, VERSION } from './help';
 
 /** Bad usage or an unreadable file: one line, exit 2. */
@@ -48,6 +47,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       case 'submit':
       case 'status':
       case 'cancel':
+        // Redis and BullMQ are loaded only by the commands that talk to a queue.
+        const { workerCli } = await import('../worker/cli');
         return await workerCli(command, rest, io, { usageError: (m) => new UsageError(m), readFile: readWorkflow });
       case undefined:
         io.err(overview());

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { NodeOutput, NodeRun, RunContext } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
 import { onDispose } from '../../engine/resources';
@@ -27,9 +27,11 @@ let unregister: (() => void) | undefined;
  * one for `verify_ssl: false`. Closed by `LocalRuntime.dispose()` so no idle socket keeps the
  * process alive.
  */
-function dispatcher(verify: boolean): Dispatcher {
+async function dispatcher(verify: boolean): Promise<Dispatcher> {
   let pool = pools.get(verify);
   if (!pool) {
+    // Loaded on the first request: a run without HTTP nodes (and `--help`) never pays for undici.
+    const { Agent, EnvHttpProxyAgent } = await import('undici');
     const proxied = Boolean(process.env.HTTPS_PROXY || process.env.https_proxy || process.env.HTTP_PROXY || process.env.http_proxy);
     const connect = verify ? {} : { rejectUnauthorized: false };
     pool = proxied
@@ -228,12 +230,13 @@ async function exchange(
   let current = url;
   for (let hops = 0; ; hops++) {
     const where = current.origin + current.pathname;
+    const { request } = await import('undici');
     const res = await request(current, {
       method: method as Dispatcher.HttpMethod,
       headers,
       body: payload,
       signal,
-      dispatcher: dispatcher(verify),
+      dispatcher: await dispatcher(verify),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
