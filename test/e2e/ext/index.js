@@ -1,6 +1,7 @@
 // Runs inside the VS Code extension host (code-server's Node), through @vscode/test-electron.
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 const vscode = require('vscode');
 
@@ -105,21 +106,32 @@ const tests = [
       await vscode.workspace.applyEdit(edit);
       void doc;
       const running = vscode.commands.executeCommand('kailash.runWorkflow', uri.toString());
-      await until('the python worker', () => count('guarded_import') > 0);
+      await until('the python worker', () => workers() > 0);
       await vscode.commands.executeCommand('kailash.cancelRun');
       const result = await running;
       assert.equal(result.status, 'cancelled');
-      await until('no python worker', () => count('guarded_import') === 0, 10_000);
+      await until('no python worker', () => workers() === 0, 10_000);
     },
   ],
 ];
 
-function count(pattern) {
+// This run's Python workers: they run in the workflow's folder, so other runs on the machine
+// (another suite, another checkout) are not counted.
+function workers() {
+  let pids = [];
   try {
-    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length;
+    pids = execFileSync('pgrep', ['-f', 'guarded_import'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
   } catch {
     return 0;
   }
+  const folder = fs.realpathSync(ws().fsPath);
+  return pids.filter((pid) => {
+    try {
+      return fs.realpathSync(`/proc/${pid}/cwd`) === folder;
+    } catch {
+      return false;
+    }
+  }).length;
 }
 
 exports.run = async () => {
