@@ -44,13 +44,25 @@ export class Breakpoints {
   private readonly files = new Map<string, NodeBreakpoint[]>();
 
   /** Replaces a file's breakpoints (DAP's setBreakpoints); `text` is the file as it is now. */
-  set(file: string, text: string | undefined, requested: DebugProtocol.SourceBreakpoint[], toClient: (line: number) => number): DebugProtocol.Breakpoint[] {
+  set(
+    file: string,
+    text: string | undefined,
+    requested: DebugProtocol.SourceBreakpoint[],
+    toClient: (line: number) => number,
+  ): DebugProtocol.Breakpoint[] {
     const lines = text === undefined ? [] : nodeLines(parseWorkflow(text, formatOf(file)));
     const bound: NodeBreakpoint[] = [];
     const out = requested.map((b): DebugProtocol.Breakpoint => {
       const id = nextId++;
       const at = nodeAtLine(lines, b.line - 1);
-      if (!at) return { id, verified: false, line: b.line, message: text === undefined ? 'The file cannot be read.' : 'Not on a node: a breakpoint stops before the node whose lines it is on.' };
+      if (!at)
+        return {
+          id,
+          verified: false,
+          line: b.line,
+          message:
+            text === undefined ? 'The file cannot be read.' : 'Not on a node: a breakpoint stops before the node whose lines it is on.',
+        };
       const problem = check(b);
       if (problem) return { id, verified: false, line: toClient(at.first), message: problem };
       bound.push({

@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { DebugSession, ExitedEvent, InitializedEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
+import {
+  DebugSession,
+  ExitedEvent,
+  InitializedEvent,
+  OutputEvent,
+  Scope,
+  Source,
+  StackFrame,
+  StoppedEvent,
+  TerminatedEvent,
+  Thread,
+} from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { getSpec } from '../../runtime/catalog';
 import type { NodeOutput } from '../../runtime/catalog/types';
@@ -135,7 +146,10 @@ export class KailashDebugSession extends DebugSession {
     this.launch = launch;
     this.mode = { kind: launch.stopOnEntry ? 'entry' : 'continue' };
     if (launch.workerMode)
-      this.print('console', 'Debug sessions run the workflow here, in the editor; the worker queue (kailash.queue.redisUrl) is not used.\n');
+      this.print(
+        'console',
+        'Debug sessions run the workflow here, in the editor; the worker queue (kailash.queue.redisUrl) is not used.\n',
+      );
     this.sendResponse(response);
     await this.configurationDone;
     this.startRun();
@@ -347,7 +361,8 @@ export class KailashDebugSession extends DebugSession {
     for (let i = stop.callers.length - 1; i >= 0; i--) {
       const chain = stop.callers.slice(0, i + 1);
       const saved = this.seen.get(chain.join('\0'));
-      if (saved) frames.push(this.frame(frames.length + 1, chain, saved.stop, saved.file, () => saved.stop.redact(saved.stop.inputs), false));
+      if (saved)
+        frames.push(this.frame(frames.length + 1, chain, saved.stop, saved.file, () => saved.stop.redact(saved.stop.inputs), false));
     }
     // A node of an inline `workflow_dict` has no file of its own: it points at its WorkflowNode.
     for (let i = frames.length - 2; i >= 0; i--) {
@@ -374,7 +389,10 @@ export class KailashDebugSession extends DebugSession {
 
   // ---- DAP requests ----
 
-  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+  protected override setBreakPointsRequest(
+    response: DebugProtocol.SetBreakpointsResponse,
+    args: DebugProtocol.SetBreakpointsArguments,
+  ): void {
     const path = args.source.path;
     let text: string | undefined;
     let file = path ?? '';
@@ -417,7 +435,11 @@ export class KailashDebugSession extends DebugSession {
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const frame = this.frameById(args.frameId);
     if (!frame) return this.fail(response, 'The workflow is not paused.');
-    const inputs = new Scope(frame.editable ? 'Inputs' : 'Inputs (as it ran)', this.variables.ref(frame.inputs, frame.editable ? [] : undefined) || this.empty(), false) as DebugProtocol.Scope;
+    const inputs = new Scope(
+      frame.editable ? 'Inputs' : 'Inputs (as it ran)',
+      this.variables.ref(frame.inputs, frame.editable ? [] : undefined) || this.empty(),
+      false,
+    ) as DebugProtocol.Scope;
     inputs.presentationHint = 'arguments';
     response.body = {
       scopes: [
@@ -436,7 +458,8 @@ export class KailashDebugSession extends DebugSession {
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     let variables = this.variables.variables(args.variablesReference);
-    if (args.filter === 'indexed' && args.start !== undefined) variables = variables.slice(args.start, args.start + (args.count ?? variables.length));
+    if (args.filter === 'indexed' && args.start !== undefined)
+      variables = variables.slice(args.start, args.start + (args.count ?? variables.length));
     response.body = { variables };
     this.sendResponse(response);
   }
@@ -523,7 +546,10 @@ export class KailashDebugSession extends DebugSession {
     paused?.resume(how);
   }
 
-  protected override async restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): Promise<void> {
+  protected override async restartFrameRequest(
+    response: DebugProtocol.RestartFrameResponse,
+    args: DebugProtocol.RestartFrameArguments,
+  ): Promise<void> {
     const frame = this.frameById(args.frameId);
     if (!frame || !this.run) return this.fail(response, 'The workflow is not paused.');
     this.after = { chain: frame.chain };
@@ -596,7 +622,10 @@ export class KailashDebugSession extends DebugSession {
   private report(e: RunEvent): void {
     switch (e.type) {
       case 'node-output':
-        this.print('console', `✓ ${e.node} (${Math.round(e.record.durationMs)} ms${e.record.reused ? ', reused' : ''}) ${display(e.preview, 160)}\n`);
+        this.print(
+          'console',
+          `✓ ${e.node} (${Math.round(e.record.durationMs)} ms${e.record.reused ? ', reused' : ''}) ${display(e.preview, 160)}\n`,
+        );
         break;
       case 'node-error':
         this.print('stderr', `✗ ${e.node}: ${e.error.type}: ${e.error.message}\n`);
@@ -616,7 +645,10 @@ export class KailashDebugSession extends DebugSession {
       case 'run-end': {
         const r = e.result;
         const why = r.error ? `: ${r.error.node ? `${r.error.node}: ` : ''}${r.error.type}: ${r.error.message}` : '';
-        this.print(r.status === 'succeeded' ? 'console' : 'stderr', `${r.status === 'succeeded' ? '✓' : '✗'} ${r.status} in ${Math.round(r.durationMs)} ms${why}\n`);
+        this.print(
+          r.status === 'succeeded' ? 'console' : 'stderr',
+          `${r.status === 'succeeded' ? '✓' : '✗'} ${r.status} in ${Math.round(r.durationMs)} ms${why}\n`,
+        );
         break;
       }
       default:

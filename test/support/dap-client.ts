@@ -4,7 +4,8 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 
 interface InlineAdapter {
   handleMessage(m: DebugProtocol.ProtocolMessage): void;
-  onDidSendMessage(listener: (m: DebugProtocol.ProtocolMessage) => void): unknown;
+  // The adapter library types its messages loosely; what arrives are protocol messages.
+  onDidSendMessage(listener: (m: object) => void): unknown;
 }
 
 type Waiter = { match: (e: DebugProtocol.Event) => boolean; resolve: (e: DebugProtocol.Event) => void };
@@ -21,7 +22,7 @@ export class DapClient {
   readonly sent: string[] = [];
 
   constructor(private readonly adapter: InlineAdapter) {
-    adapter.onDidSendMessage((m) => this.receive(m));
+    adapter.onDidSendMessage((m) => this.receive(m as DebugProtocol.ProtocolMessage));
   }
 
   private receive(m: DebugProtocol.ProtocolMessage): void {
@@ -48,7 +49,12 @@ export class DapClient {
     const seq = this.seq++;
     return new Promise<R>((resolve, reject) => {
       this.pending.set(seq, (r) => (r.success ? resolve(r as R) : reject(new Error(r.message ?? `${command} failed`))));
-      this.adapter.handleMessage({ seq, type: 'request', command, ...(args === undefined ? {} : { arguments: args }) } as DebugProtocol.Request);
+      this.adapter.handleMessage({
+        seq,
+        type: 'request',
+        command,
+        ...(args === undefined ? {} : { arguments: args }),
+      } as DebugProtocol.Request);
     });
   }
 
@@ -71,7 +77,10 @@ export class DapClient {
     await this.event('initialized');
     const bound: DebugProtocol.Breakpoint[][] = [];
     for (const b of breakpoints) {
-      const r = await this.request<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', { source: { path: b.path }, breakpoints: b.breakpoints });
+      const r = await this.request<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', {
+        source: { path: b.path },
+        breakpoints: b.breakpoints,
+      });
       bound.push(r.body.breakpoints);
     }
     await this.request('configurationDone');
@@ -89,7 +98,8 @@ export class DapClient {
     const { scopes } = (await this.request<DebugProtocol.ScopesResponse>('scopes', { frameId: id })).body;
     const out: Record<string, { ref: number; vars: Record<string, string> }> = {};
     for (const s of scopes) {
-      const vars = (await this.request<DebugProtocol.VariablesResponse>('variables', { variablesReference: s.variablesReference })).body.variables;
+      const vars = (await this.request<DebugProtocol.VariablesResponse>('variables', { variablesReference: s.variablesReference })).body
+        .variables;
       out[s.name] = { ref: s.variablesReference, vars: Object.fromEntries(vars.map((v) => [v.name, v.value])) };
     }
     return out;

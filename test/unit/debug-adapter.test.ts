@@ -57,7 +57,11 @@ connections:
 
 /** 1-based line of the first line of `file` that contains `needle`. */
 function lineOf(file: string, needle: string): number {
-  return readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
+  return (
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(needle)) + 1
+  );
 }
 
 function session() {
@@ -123,7 +127,10 @@ describe('debug adapter', () => {
     assert.equal(result.status, 'succeeded');
     assert.equal(result.results.greet!.result, 'Hello Grace x7');
     assert.equal(result.results.sub!.tail_result, 'HELLO GRACE X7.');
-    await assert.rejects(dap.request('setVariable', { variablesReference: scopes.Inputs!.ref, name: 'name', value: 'x' }), /inputs of the node about to run/);
+    await assert.rejects(
+      dap.request('setVariable', { variablesReference: scopes.Inputs!.ref, name: 'name', value: 'x' }),
+      /inputs of the node about to run/,
+    );
   });
 
   it('steps over to the next node in order, into a WorkflowNode’s sub-workflow (call stack of 2) and out', async () => {
@@ -194,7 +201,12 @@ describe('debug adapter', () => {
   it('prints logpoints with {expression} values to the Debug Console and does not stop', async () => {
     const { dap, results } = session();
     await dap.launch({ program: MAIN }, [
-      { path: MAIN, breakpoints: [{ line: lineOf(MAIN, 'id: greet'), logMessage: 'greeting {name} ×{times + 1} with {token} {{literal}} {start.result}' }] },
+      {
+        path: MAIN,
+        breakpoints: [
+          { line: lineOf(MAIN, 'id: greet'), logMessage: 'greeting {name} ×{times + 1} with {token} {{literal}} {start.result}' },
+        ],
+      },
     ]);
     const exited = await dap.event<DebugProtocol.ExitedEvent>('exited');
     assert.equal(exited.body.exitCode, 0);
