@@ -210,6 +210,8 @@ export class KailashDebugSession extends DebugSession {
       label: `${model.name?.value ?? basename(launch.program)} (debug)`,
       cancel: () => controller.abort(),
     });
+    // However the run is cancelled (Stop, the run panel's Cancel), a paused node stops waiting.
+    controller.signal.addEventListener('abort', () => this.paused?.resume('cancel'), { once: true });
     const run: ActiveRun = { runId, controller, done: Promise.resolve() };
     run.done = (async () => {
       let outcome: RunResult | { invalid: string };

@@ -66,7 +66,7 @@ function lineOf(file: string, needle: string): number {
 
 function session() {
   const results: (RunResult | { invalid: string })[] = [];
-  const started: { runId: string; file: string; label: string }[] = [];
+  const started: { runId: string; file: string; label: string; cancel: () => void }[] = [];
   const host: DebugHost = {
     runtime: () => new LocalRuntime({ secrets: { get: async (n) => (n === 'TOKEN' ? SECRET : undefined) }, env: {} }),
     runStarted: (r) => started.push(r),
@@ -294,6 +294,18 @@ describe('debug adapter', () => {
     await dap.request('disconnect', { terminateDebuggee: true });
     assert.equal(finished(results[0]).status, 'cancelled');
     assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the worker is gone');
+  });
+
+  it('a run cancelled from outside (the run panel) ends the session, even while paused', async () => {
+    const { dap, results, started } = session();
+    await dap.launch({ program: MAIN }, [{ path: MAIN, breakpoints: [{ line: lineOf(MAIN, 'id: greet') }] }]);
+    await dap.stopped();
+    started[0]!.cancel();
+    const exited = await dap.event<DebugProtocol.ExitedEvent>('exited');
+    assert.equal(exited.body.exitCode, 1);
+    await dap.event('terminated');
+    assert.equal(finished(results[0]).status, 'cancelled');
+    assert.equal(finished(results[0]).nodes.greet!.status, 'cancelled');
   });
 
   it('hit counts and dotted paths', () => {
