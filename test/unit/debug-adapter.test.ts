@@ -296,6 +296,31 @@ describe('debug adapter', () => {
     assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the worker is gone');
   });
 
+  it('a hit count stops on the nth pass of a node on a cycle', async () => {
+    const file = join(dir, 'loop.workflow.yaml');
+    writeFileSync(
+      file,
+      `name: loop
+nodes:
+  - id: count
+    type: JavaScriptCodeNode
+    config:
+      code: "result = n + 1"
+      n: 0
+connections:
+  - {from_node: count, from_output: result, to_node: count, to_input: n, cycle: true, max_iterations: 5}
+`,
+    );
+    const { dap, results } = session();
+    await dap.launch({ program: file }, [{ path: file, breakpoints: [{ line: lineOf(file, 'n: 0'), hitCondition: '3' }] }]);
+    await dap.stopped();
+    assert.equal((await dap.stack())[0]!.name, 'count · JavaScriptCodeNode · pass 3');
+    assert.equal((await dap.scopes()).Inputs!.vars.n, '2');
+    await dap.request('continue', { threadId: 1 });
+    await dap.event('terminated');
+    assert.equal(finished(results[0]).results.count!.result, 5);
+  });
+
   it('a run cancelled from outside (the run panel) ends the session, even while paused', async () => {
     const { dap, results, started } = session();
     await dap.launch({ program: MAIN }, [{ path: MAIN, breakpoints: [{ line: lineOf(MAIN, 'id: greet') }] }]);
