@@ -249,6 +249,25 @@ describe('debug adapter', () => {
     }
   });
 
+  it('Restart Frame inside a sub-workflow runs its WorkflowNode again and stops at the same inner node', async () => {
+    const { dap, results } = session();
+    await dap.launch({ program: MAIN }, [{ path: INNER, breakpoints: [{ line: lineOf(INNER, 'id: tail') }] }]);
+    await dap.stopped();
+    const [frame] = await dap.stack();
+    await dap.request('restartFrame', { frameId: frame!.id });
+    assert.equal((await dap.stopped()).body.reason, 'restart');
+    assert.deepEqual(
+      (await dap.stack()).map((f) => f.name),
+      ['tail · JavaScriptCodeNode', 'sub · WorkflowNode'],
+    );
+    await dap.request('continue', { threadId: 1 });
+    await dap.event('terminated');
+    const result = finished(results[1]);
+    assert.equal(result.nodes.start!.reused, true);
+    assert.equal(result.nodes.greet!.reused, true);
+    assert.equal(result.results.sub!.tail_result, 'HELLO ADA X2.');
+  });
+
   it('Restart runs the workflow again from the start and stops on the same breakpoint', async () => {
     const { dap, started, results } = session();
     await dap.launch({ program: MAIN }, [{ path: MAIN, breakpoints: [{ line: lineOf(MAIN, 'id: start') }] }]);
