@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { model } from './lazy';
+import { registerDebugger } from './debug/provider';
 import { RunAnnotations } from './editor/annotations';
 import { RunPanel } from './panel/panel';
 import { askParameters } from './params';
@@ -101,6 +102,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     annotations,
     panel,
     { dispose: () => host.dispose() },
+    registerDebugger(host, controller),
     vscode.commands.registerCommand('kailash.runWorkflow', (arg) => run(arg)),
     vscode.commands.registerCommand('kailash.runWithParameters', (arg) => run(arg, { withParameters: true })),
     vscode.commands.registerCommand('kailash.runToNode', async (arg, node) => {

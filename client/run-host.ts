@@ -12,11 +12,13 @@ import { LocalRuntime, prepareRun } from '../runtime/engine/local';
 import type { SecretProvider } from '../runtime/engine/secrets';
 import { parseWorkflow } from '../runtime/model/parse';
 import type { RunEvent } from '../runtime/engine/types';
+import { KailashDebugSession } from './debug/session';
 import { ReuseCache } from './run/reuse';
 import type { FromHost, RunSettings, ToHost } from './shared/protocol';
 
 const send = (m: FromHost) => process.send?.(m);
-const runs = new Map<string, AbortController>();
+const runs = new Map<string, { abort(): void }>();
+const debugSessions = new Map<string, KailashDebugSession>();
 const lastRuns = new ReuseCache();
 const pendingSecrets = new Map<number, (v: string | undefined) => void>();
 let nextSecret = 1;
@@ -109,9 +111,33 @@ async function run(m: Extract<ToHost, { type: 'run' }>): Promise<void> {
   }
 }
 
+/** A debug session lives here, beside the runs, so a paused node never blocks the editor. */
+function openDebug(session: string): void {
+  const adapter = new KailashDebugSession({
+    runtime: (launch) =>
+      new LocalRuntime({ secrets, env: env(launch.envFile), ...(launch.pythonPath ? { pythonPath: launch.pythonPath } : {}) }),
+    runStarted: ({ runId, file, label, cancel }) => {
+      runs.set(runId, { abort: cancel });
+      send({ type: 'debug-run', session, runId, file, label });
+    },
+    runEvent: (runId, event) => send({ type: 'event', id: runId, event }),
+    runEnded: (runId, outcome) => {
+      runs.delete(runId);
+      send('invalid' in outcome ? { type: 'invalid', id: runId, message: outcome.invalid } : { type: 'done', id: runId, result: outcome });
+    },
+  });
+  adapter.onDidSendMessage((message) => send({ type: 'dap', session, message: message as Extract<FromHost, { type: 'dap' }>['message'] }));
+  debugSessions.set(session, adapter);
+}
+
 process.on('message', (m: ToHost) => {
   if (m.type === 'run') void run(m);
-  else if (m.type === 'cancel') runs.get(m.id)?.abort();
+  else if (m.type === 'debug-open') openDebug(m.session);
+  else if (m.type === 'dap') debugSessions.get(m.session)?.handleMessage(m.message);
+  else if (m.type === 'debug-close') {
+    void debugSessions.get(m.session)?.shutdownRun();
+    debugSessions.delete(m.session);
+  } else if (m.type === 'cancel') runs.get(m.id)?.abort();
   else if (m.type === 'secret') {
     pendingSecrets.get(m.requestId)?.(m.value);
     pendingSecrets.delete(m.requestId);

@@ -6,7 +6,7 @@ import type { RunAnnotations } from '../editor/annotations';
 import type { RunPanel } from '../panel/panel';
 import { applyEvent, applyResult, type PanelGraph, type PanelState, type RunView } from '../shared/panel';
 import type { RunSettings } from '../shared/protocol';
-import type { RunHost } from './host';
+import type { HostRun, RunHost } from './host';
 
 export interface RunRequest {
   uri: vscode.Uri;
@@ -117,6 +117,51 @@ export class RunController {
     );
     this.active.delete(runId);
     cancel.dispose();
+    this.finish(view, label, result, doc);
+    return 'invalid' in result ? undefined : result;
+  }
+
+  /**
+   * Follows a run that a debug session started in the run host, as it follows its own: the
+   * panel, the editor's annotations, the output channel and the status bar. The panel's Cancel
+   * ends the run, and with it the debug session.
+   */
+  follow(run: { runId: string; file: string; label: string }): HostRun {
+    const { runId, file, label } = run;
+    const view: RunView = { runId, file, label, startedAt: Date.now(), status: 'running', nodes: {}, breakers: {} };
+    this.runs.push(view);
+    if (this.runs.length > HISTORY) this.runs.shift();
+    this.current = runId;
+    const cancel = new vscode.CancellationTokenSource();
+    cancel.token.onCancellationRequested(() => this.host.cancel(runId));
+    this.active.set(runId, { cancel });
+    const opened = vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    void opened.then((doc) => {
+      this.graph = graphOf(doc);
+      this.panel().show();
+      this.panel().refresh();
+    });
+    this.output.appendLine(`▶ ${label} (${file})`);
+    this.status.text = `$(debug) ${label}`;
+    this.status.show();
+    return {
+      events: (e) => {
+        applyEvent(view, e);
+        this.panel().event(runId, e);
+        this.log(e);
+        if (e.type === 'node-output' || e.type === 'node-error' || e.type === 'node-skip')
+          void opened.then((doc) => this.annotations.update(doc, view));
+      },
+      resolve: (result) => {
+        this.active.delete(runId);
+        cancel.dispose();
+        void opened.then((doc) => this.finish(view, label, result, doc));
+      },
+    };
+  }
+
+  private finish(view: RunView, label: string, result: RunResult | { invalid: string }, doc: vscode.TextDocument): void {
+    const panel = this.panel();
     if ('invalid' in result) {
       view.status = 'invalid';
       view.message = result.invalid;
@@ -133,7 +178,6 @@ export class RunController {
     const icon = view.status === 'succeeded' ? '$(pass)' : view.status === 'cancelled' ? '$(circle-slash)' : '$(error)';
     this.status.text = `${icon} ${label}`;
     this.status.tooltip = `Kailash: last run ${view.status}${view.durationMs !== undefined ? ` in ${Math.round(view.durationMs)} ms` : ''}. Click to show the run panel.`;
-    return 'invalid' in result ? undefined : result;
   }
 
   private log(e: import('../../runtime/engine/types').RunEvent): void {
@@ -177,7 +221,7 @@ function graphOf(doc: vscode.TextDocument): PanelGraph {
   };
 }
 
-function settings(uri: vscode.Uri): RunSettings {
+export function settings(uri: vscode.Uri): RunSettings {
   const c = vscode.workspace.getConfiguration('kailash', uri);
   const envFile = c.get<string>('envFile');
   const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;

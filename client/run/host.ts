@@ -7,6 +7,13 @@ export interface HostRun {
   resolve: (r: RunResult | { invalid: string }) => void;
 }
 
+/** The extension's end of a debug session that lives in the run host. */
+export interface HostDebugSession {
+  receive(message: unknown): void;
+  /** The run host died: the session is over. */
+  hostExited(): void;
+}
+
 /** How long a cancelled run may take to stop before its host process is killed. */
 const CANCEL_GRACE_MS = 3000;
 
@@ -18,6 +25,9 @@ const CANCEL_GRACE_MS = 3000;
 export class RunHost {
   private child?: ChildProcess;
   private readonly runs = new Map<string, HostRun>();
+  private readonly debugSessions = new Map<string, HostDebugSession>();
+  /** Who follows the runs a debug session starts (the run panel); set by the extension. */
+  onDebugRun?: (run: Extract<FromHost, { type: 'debug-run' }>) => HostRun | undefined;
 
   constructor(
     private readonly script: string,
@@ -28,6 +38,19 @@ export class RunHost {
   start(message: Extract<ToHost, { type: 'run' }>, run: HostRun): void {
     this.runs.set(message.id, run);
     this.ensure().send(message);
+  }
+
+  openDebug(session: string, handler: HostDebugSession): void {
+    this.debugSessions.set(session, handler);
+    this.ensure().send({ type: 'debug-open', session } satisfies ToHost);
+  }
+
+  sendDebug(session: string, message: Extract<ToHost, { type: 'dap' }>['message']): void {
+    if (this.debugSessions.has(session)) this.child?.send({ type: 'dap', session, message } satisfies ToHost);
+  }
+
+  closeDebug(session: string): void {
+    if (this.debugSessions.delete(session)) this.child?.send({ type: 'debug-close', session } satisfies ToHost);
   }
 
   cancel(id: string): void {
@@ -56,6 +79,10 @@ export class RunHost {
         run.resolve({ invalid: signal === 'SIGKILL' ? 'The run was stopped.' : `The run host exited (${signal ?? `code ${code}`}).` });
         this.runs.delete(id);
       }
+      for (const [id, session] of this.debugSessions) {
+        session.hostExited();
+        this.debugSessions.delete(id);
+      }
     });
     return child;
   }
@@ -66,6 +93,12 @@ export class RunHost {
         (value) => child.send({ type: 'secret', requestId: m.requestId, value } satisfies ToHost),
         () => child.send({ type: 'secret', requestId: m.requestId, value: undefined } satisfies ToHost),
       );
+      return;
+    }
+    if (m.type === 'dap') return this.debugSessions.get(m.session)?.receive(m.message);
+    if (m.type === 'debug-run') {
+      const run = this.onDebugRun?.(m);
+      if (run) this.runs.set(m.runId, run);
       return;
     }
     const run = this.runs.get(m.id);

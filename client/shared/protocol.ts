@@ -1,3 +1,4 @@
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { RunEvent, RunParameters, RunResult } from '../../runtime/engine/types';
 
 /** Settings a run takes from the user's configuration. */
@@ -29,11 +30,18 @@ export type ToHost =
       from?: string;
     }
   | { type: 'cancel'; id: string }
-  | { type: 'secret'; requestId: number; value: string | undefined };
+  | { type: 'secret'; requestId: number; value: string | undefined }
+  /** A debug session (client/debug/) opens in the run host; its DAP messages pass through. */
+  | { type: 'debug-open'; session: string }
+  | { type: 'dap'; session: string; message: DebugProtocol.ProtocolMessage }
+  | { type: 'debug-close'; session: string };
 
 /** Run host → extension. */
 export type FromHost =
   | { type: 'event'; id: string; event: RunEvent }
   | { type: 'done'; id: string; result: RunResult }
   | { type: 'invalid'; id: string; message: string }
-  | { type: 'secret-request'; requestId: number; name: string };
+  | { type: 'secret-request'; requestId: number; name: string }
+  | { type: 'dap'; session: string; message: DebugProtocol.ProtocolMessage }
+  /** A debug session started a run: its events and result follow as those of any run, under `runId`. */
+  | { type: 'debug-run'; session: string; runId: string; file: string; label: string };

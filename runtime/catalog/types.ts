@@ -89,11 +89,15 @@ export interface SubRunResult {
 export interface RunServices {
   python(): CodeWorker;
   javascript(): CodeWorker;
-  /** Runs a sub-workflow from a file (relative to the workflow's folder) or an inline definition. */
+  /**
+   * Runs a sub-workflow from a file (relative to the workflow's folder) or an inline definition;
+   * `caller` is the WorkflowNode's id (a debugger's call stack shows it).
+   */
   runWorkflow(
     source: { path: string } | { definition: Record<string, unknown> },
     parameters: Record<string, unknown>,
     signal: AbortSignal,
+    caller?: string,
   ): Promise<SubRunResult>;
 }
 

@@ -90,7 +90,7 @@ export class LocalRuntime {
       {
         secrets: this.secrets,
         env: this.env,
-        services: (r) => this.services(r, depth),
+        services: (r) => this.services(r, depth, options),
       },
       check,
     );
@@ -105,13 +105,15 @@ export class LocalRuntime {
   private services(
     run: { baseDir: string; roots: string[]; signal: AbortSignal },
     depth: number,
+    options: RunOptions,
   ): RunServices & { dispose(): Promise<void> } {
     let python: PythonWorker | undefined;
     let js: JsWorker | undefined;
     return {
       python: () => (python ??= new PythonWorker(this.options.pythonPath ?? this.env.KAILASH_PYTHON ?? 'python3', run.baseDir)),
       javascript: () => (js ??= new JsWorker(this.options.jsMemoryMb)),
-      runWorkflow: (source, parameters, signal) => this.runSubWorkflow(source, parameters, signal, run, depth),
+      runWorkflow: (source, parameters, signal, caller) =>
+        this.runSubWorkflow(source, parameters, signal, run, depth, (file) => inherited(options, caller, file)),
       dispose: async () => {
         await Promise.all([python?.dispose(), js?.dispose()]);
       },
@@ -124,6 +126,7 @@ export class LocalRuntime {
     signal: AbortSignal,
     parent: { baseDir: string; roots: string[] },
     depth: number,
+    inherit: (file: string | undefined) => Partial<RunOptions>,
   ): Promise<SubRunResult> {
     if (depth + 1 > MAX_DEPTH)
       throw new NodeFailure(
@@ -132,10 +135,11 @@ export class LocalRuntime {
       );
     let text: string;
     let baseDir = parent.baseDir;
+    let file: string | undefined;
     const label = 'path' in source ? `'${source.path}'` : '(workflow_dict)';
     if ('path' in source) {
       // After links, as file nodes check theirs: a link inside the folder must not lead out of it.
-      const file = await readablePath(source.path, parent, 'workflow_path');
+      file = await readablePath(source.path, parent, 'workflow_path');
       try {
         text = await readFile(file, { encoding: 'utf8', signal });
       } catch (err) {
@@ -151,7 +155,7 @@ export class LocalRuntime {
     try {
       const result = await this.execute(
         model,
-        { parameters: mapParameters(model, parameters), signal, baseDir, roots: parent.roots },
+        { parameters: mapParameters(model, parameters), signal, baseDir, roots: parent.roots, ...inherit(file) },
         depth + 1,
       );
       return { ...result, exits };
@@ -161,6 +165,20 @@ export class LocalRuntime {
       throw err;
     }
   }
+}
+
+/**
+ * What a sub-workflow's run takes from its parent's: the concurrency limit, and the `beforeNode`
+ * hook, told which WorkflowNode the sub-workflow runs in and (innermost level only) its file.
+ */
+function inherited(options: RunOptions, caller: string | undefined, file: string | undefined): Partial<RunOptions> {
+  const out: Partial<RunOptions> = {};
+  if (options.maxConcurrency !== undefined) out.maxConcurrency = options.maxConcurrency;
+  const hook = options.beforeNode;
+  if (hook)
+    out.beforeNode = (stop) =>
+      hook({ ...stop, ...(stop.callers.length === 0 && file !== undefined ? { file } : {}), callers: [caller ?? '', ...stop.callers] });
+  return out;
 }
 
 /**

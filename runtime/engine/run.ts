@@ -15,7 +15,7 @@ import { notPlain } from './plain';
 import { preview } from './preview';
 import { Redactor, type SecretProvider } from './secrets';
 import { resolveTemplates, type TemplateScope } from './templates';
-import type { NodeError, NodeRecord, RunEvent, RunEventBody, RunOptions, RunResult } from './types';
+import type { NodeError, NodeRecord, NodeStop, RunEvent, RunEventBody, RunOptions, RunResult } from './types';
 import { checkRun, type RunCheck } from './run-parameters';
 import { planUnits, type Unit } from './units';
 import { coerce, readPath } from './values';
@@ -256,7 +256,7 @@ export class Run {
     }
     this.skipped.delete(id);
     this.emit({ type: 'node-start', node: id });
-    const started = performance.now();
+    let started = performance.now();
     try {
       for (const c of incoming) {
         if (this.failed.has(c.from!.value))
@@ -265,7 +265,13 @@ export class Run {
       // Run parameters seed a loop; from the second pass on, the back edges carry the values.
       const params = this.staticOf(node).hasParameters ? await this.runParameters(node) : undefined;
       const runtimeInputs = params ? { ...inputs, ...params, ...loopInputs } : { ...inputs, ...loopInputs };
-      const args = await this.prepare(node, spec, runtimeInputs);
+      let args = await this.prepare(node, spec, runtimeInputs);
+      if (this.options.beforeNode) {
+        const paused = performance.now();
+        args = await this.beforeNode(node, args, cycleEdges.length > 0);
+        // Time spent paused in a debugger is not the node's.
+        started += performance.now() - paused;
+      }
       const implementation = implementationOf(spec.type);
       if (!implementation) {
         throw new NodeFailure(
@@ -337,6 +343,29 @@ export class Run {
       this.setResult(id, { error: error.message, error_type: error.type, failed: true });
       return this.fail(node, policies, error, this.mustStop(node), true);
     }
+  }
+
+  /** The `beforeNode` hook (a debugger): waited for, unless the run is cancelled meanwhile. */
+  private async beforeNode(node: NodeModel, args: Record<string, unknown>, inLoop: boolean): Promise<Record<string, unknown>> {
+    const stop: NodeStop = {
+      node: node.id,
+      model: this.model,
+      callers: [],
+      inputs: args,
+      outputs: Object.fromEntries(this.results),
+      redact: (v) => this.redactor.value(v),
+      ...(inLoop ? { iteration: (this.records[node.id]!.iterations ?? 0) + 1 } : {}),
+    };
+    const signal = this.abort.signal;
+    const answer = await new Promise<Awaited<ReturnType<NonNullable<RunOptions['beforeNode']>>>>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.options.beforeNode!(stop)
+        .then(resolve, reject)
+        .finally(() => signal.removeEventListener('abort', onAbort));
+    });
+    return answer?.inputs ?? args;
   }
 
   private reuse(id: string, record: NodeRecord): Outcome {

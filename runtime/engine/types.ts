@@ -1,4 +1,5 @@
 import type { NodeOutput } from '../catalog/types';
+import type { WorkflowModel } from '../model/types';
 
 export type RunStatus = 'succeeded' | 'failed' | 'cancelled';
 export type NodeStatus = 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'not-run';
@@ -82,4 +83,29 @@ export interface RunOptions {
    * secret values they may hold, for a later `reuseSecrets`; keep both in-process.
    */
   keepOutputs?: (outputs: Record<string, NodeOutput | null>, secrets: string[]) => void;
+  /**
+   * Called before each node runs, once its inputs are resolved, in this run and in the
+   * sub-workflows its WorkflowNodes run; the node waits for it and runs with the inputs it
+   * returns, if any. A debugger pauses here. Cancelling the run ends the wait.
+   */
+  beforeNode?: (stop: NodeStop) => Promise<{ inputs?: Record<string, unknown> } | undefined>;
+}
+
+/** A node about to run, as `beforeNode` sees it. */
+export interface NodeStop {
+  node: string;
+  /** The workflow the node is in (a sub-workflow's own, inside a WorkflowNode). */
+  model: WorkflowModel;
+  /** The sub-workflow's file, for a node of a sub-workflow read from one. */
+  file?: string;
+  /** The WorkflowNodes the node runs inside, outermost first; empty at the top level. */
+  callers: string[];
+  /** What the node will run with: resolved, defaulted and coerced; secrets not redacted. */
+  inputs: Record<string, unknown>;
+  /** Outputs of the nodes of this workflow that have run so far, secrets redacted. */
+  outputs: Record<string, NodeOutput | null>;
+  /** The loop pass (1 for the first), for a node on a cyclic edge. */
+  iteration?: number;
+  /** Redacts the run's secret values out of a value, for showing inputs. */
+  redact<T>(value: T): T;
 }

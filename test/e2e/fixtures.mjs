@@ -121,6 +121,45 @@ nodes:
 `,
   );
   write(
+    'debug.workflow.yaml',
+    `name: debug-demo
+nodes:
+  - id: start
+    type: JavaScriptCodeNode
+    config:
+      code: "result = {count: 2, name: 'Ada'}"
+  - id: greet
+    type: JavaScriptCodeNode
+    config:
+      code: "result = 'Hello ' + name + ' x' + times"
+  - id: sub
+    type: WorkflowNode
+    config:
+      workflow_path: debug-inner.workflow.yaml
+      input_mapping: {text: {node: shout, parameter: text}}
+connections:
+  - {from_node: start, from_output: result.name, to_node: greet, to_input: name}
+  - {from_node: start, from_output: result.count, to_node: greet, to_input: times}
+  - {from_node: greet, from_output: result, to_node: sub, to_input: text}
+`,
+  );
+  write(
+    'debug-inner.workflow.yaml',
+    `name: debug-inner
+nodes:
+  - id: shout
+    type: JavaScriptCodeNode
+    config:
+      code: "result = text.toUpperCase()"
+  - id: tail
+    type: JavaScriptCodeNode
+    config:
+      code: "result = value + '.'"
+connections:
+  - {from_node: shout, from_output: result, to_node: tail, to_input: value}
+`,
+  );
+  write(
     'new.workflow.yaml',
     `name: new-demo
 nodes:

@@ -34,7 +34,7 @@ export const runWorkflowNode: NodeRun = async (inputs, ctx) => {
       if (isDict(values)) setOwn(parameters, node, table({ ...(isDict(parameters[node]) ? parameters[node] : {}), ...values }));
     }
   }
-  const inner = await ctx.services.runWorkflow(source, parameters, ctx.signal);
+  const inner = await ctx.services.runWorkflow(source, parameters, ctx.signal, ctx.nodeId);
   if (inner.status !== 'succeeded') {
     const where = inner.error?.node ? ` at node '${inner.error.node}'` : '';
     throw new NodeFailure(

@@ -113,6 +113,74 @@ const tests = [
       await until('no python worker', () => workers() === 0, 10_000);
     },
   ],
+  [
+    'a debug session stops on a breakpoint, edits an input, steps into a sub-workflow and finishes with the edit',
+    async () => {
+      const uri = file('debug.workflow.yaml');
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const lines = doc.getText().split('\n');
+      const greet = lines.findIndex((l) => l.includes('id: greet'));
+      // On the node's `code:` line: it binds to the node and moves to its first line.
+      const bp = new vscode.SourceBreakpoint(new vscode.Location(uri, new vscode.Position(greet + 3, 0)));
+      vscode.debug.addBreakpoints([bp]);
+      const seen = [];
+      const tracker = vscode.debug.registerDebugAdapterTrackerFactory('kailash', {
+        createDebugAdapterTracker: () => ({ onDidSendMessage: (m) => seen.push(m) }),
+      });
+      let ended = false;
+      const onEnd = vscode.debug.onDidTerminateDebugSession((s) => s.type === 'kailash' && (ended = true));
+      const stops = () => seen.filter((m) => m.type === 'event' && m.event === 'stopped').length;
+      const top = async (session) => (await session.customRequest('stackTrace', { threadId: 1 })).stackFrames;
+      try {
+        const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders[0], {
+          type: 'kailash',
+          request: 'launch',
+          name: 'e2e debug',
+          program: uri.fsPath,
+        });
+        assert.ok(started, 'the session starts');
+        await until('the breakpoint', () => stops() >= 1);
+        const session = vscode.debug.activeDebugSession;
+        assert.equal(session.type, 'kailash');
+        const frames = await top(session);
+        assert.equal(frames[0].name, 'greet · JavaScriptCodeNode');
+        assert.equal(frames[0].line, greet + 1);
+        const { scopes } = await session.customRequest('scopes', { frameId: frames[0].id });
+        const inputs = scopes.find((s) => s.name === 'Inputs').variablesReference;
+        const { variables } = await session.customRequest('variables', { variablesReference: inputs });
+        assert.equal(variables.find((v) => v.name === 'name').value, '"Ada"');
+        await session.customRequest('setVariable', { variablesReference: inputs, name: 'name', value: 'Grace' });
+        assert.equal((await session.customRequest('evaluate', { expression: 'start.result.count', context: 'repl' })).result, '2');
+        await session.customRequest('next', { threadId: 1 });
+        await until('the step', () => stops() >= 2);
+        assert.equal((await top(session))[0].name, 'sub · WorkflowNode');
+        await session.customRequest('stepIn', { threadId: 1 });
+        await until('the step into the sub-workflow', () => stops() >= 3);
+        const nested = await top(session);
+        assert.deepEqual(
+          nested.map((f) => [f.name, path.basename(f.source.path)]),
+          [
+            ['shout · JavaScriptCodeNode', 'debug-inner.workflow.yaml'],
+            ['sub · WorkflowNode', 'debug.workflow.yaml'],
+          ],
+        );
+        await session.customRequest('continue', { threadId: 1 });
+        await until('the end of the session', () => ended);
+        const api = vscode.extensions.getExtension('kailash-workflows.kailash-workflows').exports;
+        const view = await until('the run panel’s record of the run', () => {
+          const v = api.runs().at(-1);
+          return v && v.label.includes('(debug)') && v.status !== 'running' ? v : undefined;
+        });
+        assert.equal(view.status, 'succeeded');
+        assert.equal(view.nodes.sub.output.tail_result, 'HELLO GRACE X2.');
+      } finally {
+        tracker.dispose();
+        onEnd.dispose();
+        vscode.debug.removeBreakpoints([bp]);
+      }
+    },
+  ],
 ];
 
 // This run's Python workers: they run in the workflow's folder, so other runs on the machine
@@ -149,4 +217,3 @@ exports.run = async () => {
   console.log(`${tests.length - failed} passed, ${failed} failed`);
   if (failed) throw new Error(`${failed} extension-host test(s) failed`);
 };
-void path;
