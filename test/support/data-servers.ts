@@ -40,15 +40,18 @@ const SCHEMA = '/etc/ldap/schema';
 /**
  * slapd with an mdb database under dc=example,dc=org, seeded from `ldif`. Anonymous clients may
  * search everything but passwords, except under ou=hidden, which only bound users can read.
+ * `schema` adds definitions (slapd.conf `attributetype` / `objectclass` lines) to the standard ones.
  */
-export async function startSlapd(ldif: string): Promise<Running & { suffix: string }> {
+export async function startSlapd(ldif: string, schema?: string): Promise<Running & { suffix: string }> {
   const dir = tempDir('kwf-slapd-');
   mkdirSync(join(dir, 'db'));
   const conf = join(dir, 'slapd.conf');
+  if (schema) writeFileSync(join(dir, 'extra.schema'), schema);
   writeFileSync(
     conf,
     [
       ...['core', 'cosine', 'inetorgperson', 'nis'].map((s) => `include ${SCHEMA}/${s}.schema`),
+      ...(schema ? [`include ${join(dir, 'extra.schema')}`] : []),
       `pidfile ${join(dir, 'slapd.pid')}`,
       'modulepath /usr/lib/ldap',
       'moduleload back_mdb',
