@@ -54,19 +54,21 @@ export function folder(prefix = 'kwf-guide-'): { dir: string; write(name: string
 }
 
 export interface RunRecord {
+  runId: string;
   status: string;
   results: Record<string, Record<string, unknown> | null>;
-  nodes: Record<string, { status: string; error?: { type: string; message: string } }>;
+  nodes: Record<string, { status: string; durationMs: number; attempts: number; error?: { type: string; message: string } }>;
   error?: { type: string; message: string; node?: string };
 }
 
-/** `kailash-wf run FILE --json [--param …]`: the exit code and the run record. */
+/** `kailash-wf run FILE --json [--param …] [more args]`: the exit code and the run record. */
 export async function run(
   file: string,
   params: string[] = [],
   env: Record<string, string> = {},
+  more: string[] = [],
 ): Promise<CliResult & { record?: RunRecord }> {
-  const r = await cli(['run', file, '--json', ...params.flatMap((p) => ['--param', p])], env);
+  const r = await cli(['run', file, '--json', ...params.flatMap((p) => ['--param', p]), ...more], env);
   let record: RunRecord | undefined;
   try {
     record = JSON.parse(r.stdout) as RunRecord;
