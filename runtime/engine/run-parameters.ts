@@ -235,7 +235,8 @@ export class ParameterPlan {
         if (near.length) {
           const message = `run parameter '${key}' is not a node id, so it goes as a global parameter to ${reached.map((id) => `'${id}'`).join(', ')}. Did you mean node '${near[0]}'?`;
           const secrets = credentialKeys(g.value);
-          if (secrets.length) drop(`${message} Its ${listOf(secrets)} would not reach '${near[0]}'.`, this.model.nodesById.get(near[0]!), near);
+          if (secrets.length)
+            drop(`${message} Its ${listOf(secrets)} would not reach '${near[0]}'.`, this.model.nodesById.get(near[0]!), near);
           else warnings.push(message);
         }
         continue;

@@ -42,15 +42,18 @@ userPassword: ${PASSWORD}
 
 const env = { KAILASH_SECRET_LDAP_PASSWORD: PASSWORD };
 
-describe('guide: LDAP / Active Directory authentication', { skip: hasCommand('slapd') ? false : 'slapd not installed (.ci/run installs it)' }, () => {
-  const files = folder();
-  let ldap: Awaited<ReturnType<typeof startSlapd>>;
-  let file: string;
-  before(async () => {
-    ldap = await startSlapd(LDIF, AD_SCHEMA);
-    file = files.write(
-      'ldap.workflow.yaml',
-      `name: ldap-login
+describe(
+  'guide: LDAP / Active Directory authentication',
+  { skip: hasCommand('slapd') ? false : 'slapd not installed (.ci/run installs it)' },
+  () => {
+    const files = folder();
+    let ldap: Awaited<ReturnType<typeof startSlapd>>;
+    let file: string;
+    before(async () => {
+      ldap = await startSlapd(LDIF, { schema: AD_SCHEMA });
+      file = files.write(
+        'ldap.workflow.yaml',
+        `name: ldap-login
 nodes:
   - id: ldap_auth
     type: LDAPAuthNode
@@ -61,28 +64,29 @@ nodes:
       password: \${secret:LDAP_PASSWORD}
       attributes: [displayName, mail, memberOf]
 `,
-    );
-  });
-  after(async () => {
-    await ldap?.stop();
-    files.cleanup();
-  });
+      );
+    });
+    after(async () => {
+      await ldap?.stop();
+      files.cleanup();
+    });
 
-  it("finds the user by sAMAccountName and returns the guide's user: name, email, groups", async () => {
-    const r = await run(file, ['ldap_auth.username=jdoe'], env);
-    assert.equal(r.code, 0, r.stderr + r.stdout);
-    const out = r.record!.results.ldap_auth! as { authenticated: boolean; user: Record<string, unknown> };
-    assert.equal(out.authenticated, true, JSON.stringify(out));
-    assert.equal(out.user.name, 'John Doe (Finance)');
-    assert.equal(out.user.email, 'jdoe@example.org');
-    assert.deepEqual(out.user.groups, ['cn=finance,ou=groups,dc=example,dc=org', 'cn=vpn-users,ou=groups,dc=example,dc=org']);
-    assert.equal(out.user.dn, 'cn=John Doe,ou=people,dc=example,dc=org');
-    assert.equal(count(r.stdout + r.stderr, PASSWORD), 0, 'the password never appears');
-  });
+    it("finds the user by sAMAccountName and returns the guide's user: name, email, groups", async () => {
+      const r = await run(file, ['ldap_auth.username=jdoe'], env);
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      const out = r.record!.results.ldap_auth! as { authenticated: boolean; user: Record<string, unknown> };
+      assert.equal(out.authenticated, true, JSON.stringify(out));
+      assert.equal(out.user.name, 'John Doe (Finance)');
+      assert.equal(out.user.email, 'jdoe@example.org');
+      assert.deepEqual(out.user.groups, ['cn=finance,ou=groups,dc=example,dc=org', 'cn=vpn-users,ou=groups,dc=example,dc=org']);
+      assert.equal(out.user.dn, 'cn=John Doe,ou=people,dc=example,dc=org');
+      assert.equal(count(r.stdout + r.stderr, PASSWORD), 0, 'the password never appears');
+    });
 
-  it('a wrong password is an answer (authenticated: false), not a failure', async () => {
-    const r = await run(file, ['ldap_auth.username=jdoe'], { KAILASH_SECRET_LDAP_PASSWORD: 'not-it' });
-    assert.equal(r.code, 0, r.stderr + r.stdout);
-    assert.deepEqual(r.record!.results.ldap_auth, { authenticated: false, error: 'Invalid credentials' });
-  });
-});
+    it('a wrong password is an answer (authenticated: false), not a failure', async () => {
+      const r = await run(file, ['ldap_auth.username=jdoe'], { KAILASH_SECRET_LDAP_PASSWORD: 'not-it' });
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      assert.deepEqual(r.record!.results.ldap_auth, { authenticated: false, error: 'Invalid credentials' });
+    });
+  },
+);

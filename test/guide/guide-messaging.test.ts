@@ -59,7 +59,9 @@ nodes:
   });
 
   it('a refused webhook is sent: false with the reason, as the guide returns it, and still no URL', async () => {
-    const r = await run(file, ['slack_notify.message=hello'], { KAILASH_SECRET_SLACK_WEBHOOK_URL: `${slack.url}/services/T0/B0/revokedsecret` });
+    const r = await run(file, ['slack_notify.message=hello'], {
+      KAILASH_SECRET_SLACK_WEBHOOK_URL: `${slack.url}/services/T0/B0/revokedsecret`,
+    });
     assert.equal(r.code, 0, r.stderr + r.stdout);
     const out = r.record!.results.slack_notify!;
     assert.equal(out.sent, false);

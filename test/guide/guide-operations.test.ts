@@ -27,7 +27,7 @@ describe('guide: secrets and monitoring, in a worker and in a terminal', () => {
   before(async () => {
     let health = 0;
     api = await listen((req, res) => {
-      const url = new URL(req.url, 'http://x');
+      const url = new URL(req.url ?? '/', 'http://x');
       if (url.pathname === '/health') return ++health === 1 ? json(res, 503, { status: 'starting' }) : json(res, 200, { status: 'ok' });
       // Echoes the credential back, in a success and in an error: nothing of it may reach a report.
       if (url.pathname === '/v1/me') return json(res, 200, { you_sent: req.headers.authorization });
@@ -88,7 +88,10 @@ connections:
     assert.ok(api.requests.some((q) => q.url === `/v1/report?key=${TOKEN}`));
     assert.equal(r.record.nodes.log_profile!.status, 'succeeded');
     assert.equal(r.record.nodes.by_key!.status, 'failed');
-    assert.ok(r.events.some((e) => e.event.type === 'node-log'), 'the print reached the log');
+    assert.ok(
+      r.events.some((e) => e.event.type === 'node-log'),
+      'the print reached the log',
+    );
     assert.equal(count(JSON.stringify(r.events), TOKEN), 0, 'not in the event stream');
     assert.equal(count(r.stdout + r.stderr, TOKEN), 0, 'not in the record or on the terminal');
     const status = await cli(['status', r.record.runId, '--redis', REDIS_URL, '--queue', queue, '--json']);
@@ -114,9 +117,12 @@ nodes:
     );
     const r = await submit(file);
     assert.equal(r.code, 0, r.stderr);
-    const types = r.events.map((e) => e.event.type);
+    const types: string[] = r.events.map((e) => e.event.type);
     const at = (t: string) => types.indexOf(t);
-    assert.ok(at('run-start') < at('node-start') && at('node-start') < at('node-retry') && at('node-retry') < at('node-output'), types.join(' '));
+    assert.ok(
+      at('run-start') < at('node-start') && at('node-start') < at('node-retry') && at('node-retry') < at('node-output'),
+      types.join(' '),
+    );
     assert.ok(at('node-output') < at('run-end'), types.join(' '));
     const retry = r.events.find((e) => e.event.type === 'node-retry')!.event as Extract<StreamEntry['event'], { type: 'node-retry' }>;
     assert.deepEqual([retry.node, retry.attempt, retry.delayMs, retry.cause], ['health_check', 2, 50, 'status 503']);

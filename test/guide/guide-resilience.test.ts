@@ -15,7 +15,9 @@ describe('guide: retry with exponential backoff', () => {
   let api: TestServer;
   before(async () => {
     // Fails twice (503, then a 502), then answers: the guide's flaky API.
-    api = await listen((req, res, n) => (n < 3 ? json(res, n === 1 ? 503 : 502, { error: 'warming up' }) : json(res, 200, { items: [1, 2] })));
+    api = await listen((req, res, n) =>
+      n < 3 ? json(res, n === 1 ? 503 : 502, { error: 'warming up' }) : json(res, 200, { items: [1, 2] }),
+    );
   });
   after(async () => {
     await api.close();
@@ -109,7 +111,12 @@ ${retry}`;
       assert.equal(r.code, 1, r.stderr + r.stdout);
       errors.push((JSON.parse(r.stdout) as RunRecord).nodes.circuit_breaker!.error!.type);
     }
-    assert.deepEqual(errors, ['ContentAwareExecutionError', 'ContentAwareExecutionError', 'ContentAwareExecutionError', 'CircuitBreakerOpenError']);
+    assert.deepEqual(errors, [
+      'ContentAwareExecutionError',
+      'ContentAwareExecutionError',
+      'ContentAwareExecutionError',
+      'CircuitBreakerOpenError',
+    ]);
     assert.equal(api.requests.length, 3, 'the fourth run is refused without a call');
   });
 });
@@ -121,7 +128,7 @@ describe('guide: respect API limits (rate limit)', () => {
   before(async () => {
     api = await listen((req, res) => {
       arrivals.push(performance.now());
-      json(res, 200, { page: new URL(req.url, 'http://x').searchParams.get('page') });
+      json(res, 200, { page: new URL(req.url ?? '/', 'http://x').searchParams.get('page') });
     });
   });
   after(async () => {
@@ -151,7 +158,10 @@ ${pages
     // The independent nodes start together; unlimited, all six would arrive at once. The limit is
     // one window between a request and the one two after it (half of it allowed for transit jitter).
     for (let k = 0; k + 2 < arrivals.length; k++) {
-      assert.ok(arrivals[k + 2]! - arrivals[k]! >= 300, `requests ${k + 1} and ${k + 3} ${Math.round(arrivals[k + 2]! - arrivals[k]!)} ms apart`);
+      assert.ok(
+        arrivals[k + 2]! - arrivals[k]! >= 300,
+        `requests ${k + 1} and ${k + 3} ${Math.round(arrivals[k + 2]! - arrivals[k]!)} ms apart`,
+      );
     }
   });
 });

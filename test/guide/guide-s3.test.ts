@@ -26,7 +26,12 @@ describe('guide: S3 read and write', () => {
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
     await client.send(
-      new PutObjectCommand({ Bucket: 'exports', Key: '2024/summary.txt', Body: 'orders: 41\nrevenue: 1250.50\n', ContentType: 'text/plain' }),
+      new PutObjectCommand({
+        Bucket: 'exports',
+        Key: '2024/summary.txt',
+        Body: 'orders: 41\nrevenue: 1250.50\n',
+        ContentType: 'text/plain',
+      }),
     );
   });
   after(async () => {

@@ -32,7 +32,7 @@ describe('guide: service discovery, then a call to a healthy instance', () => {
       ],
     });
     consul = await listen((req, res) => {
-      const url = new URL(req.url, 'http://x');
+      const url = new URL(req.url ?? '/', 'http://x');
       if (url.pathname !== '/v1/health/service/user-service') return json(res, 404, []);
       let list = [entry('a', failing.port, 'critical'), entry('b', healthy.port, 'passing')];
       if (url.searchParams.has('passing')) list = list.filter((e) => e.Checks.every((c) => c.Status === 'passing'));

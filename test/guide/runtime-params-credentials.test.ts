@@ -70,7 +70,11 @@ nodes:
       `apicall.auth_token=${VALUE}`,
       /run parameter 'apicall' is not a node id and no node takes a parameter 'apicall', so its credential 'auth_token' is never sent\. Did you mean node 'api_call'\?/,
     );
-    await refused(file, `auth_tokn=${VALUE}`, /run parameter 'auth_tokn' is not a node id .* this credential is never sent\. Did you mean 'auth_token'\?/);
+    await refused(
+      file,
+      `auth_tokn=${VALUE}`,
+      /run parameter 'auth_tokn' is not a node id .* this credential is never sent\. Did you mean 'auth_token'\?/,
+    );
   });
 
   it("the wrong kind for the node's auth_type", async () => {
@@ -98,7 +102,18 @@ nodes:
   it('submit refuses it too, before anything is queued', async () => {
     const queue = uniqueQueue('guide-cred');
     try {
-      const r = await cli(['submit', file, '--redis', REDIS_URL, '--queue', queue, '--root', files.dir, '--param', `api_call.token=${VALUE}`]);
+      const r = await cli([
+        'submit',
+        file,
+        '--redis',
+        REDIS_URL,
+        '--queue',
+        queue,
+        '--root',
+        files.dir,
+        '--param',
+        `api_call.token=${VALUE}`,
+      ]);
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, /\[credential-dropped\] run parameter 'api_call\.token'/);
       assert.match(r.stderr, /not submitting '.*': 1 credential in its parameters would not be sent/);
