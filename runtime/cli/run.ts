@@ -105,6 +105,9 @@ export function refused(diagnostics: readonly Diagnostic[]): string {
   const n = diagnostics.length;
   if (diagnostics.every((d) => d.code === 'missing-required-param'))
     return `${n} required parameter${n === 1 ? ' has' : 's have'} no value`;
+  const dropped = diagnostics.filter((d) => d.code === 'credential-dropped').length;
+  if (dropped && diagnostics.every((d) => d.code === 'credential-dropped' || d.code === 'missing-required-param'))
+    return `${dropped} credential${dropped === 1 ? '' : 's'} in its parameters would not be sent${n > dropped ? `, and ${n - dropped} required parameter${n - dropped === 1 ? ' has' : 's have'} no value` : ''}`;
   return `it has ${n} error${n === 1 ? '' : 's'}`;
 }
 

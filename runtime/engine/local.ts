@@ -50,6 +50,7 @@ export function prepareRun(model: WorkflowModel, options: Pick<RunOptions, 'para
     );
   if (options.to !== undefined && !model.nodesById.has(options.to)) throw new WorkflowInvalid(`No node '${options.to}' in this workflow.`);
   const check = checkRun(model, options);
+  if (check.dropped.length) throw droppedCredentials(check);
   if (check.missing.length) throw missingParameters(check);
   return check;
 }
@@ -63,6 +64,17 @@ function missingParameters(check: RunCheck): WorkflowInvalid {
   const head = missing.length === 1 ? '' : `${missing.length} required parameters have no value:\n`;
   const tail = warnings.length ? `\n${warnings.map((w) => `warning: ${w}`).join('\n')}` : '';
   return new WorkflowInvalid(head + missing.map((d) => d.message).join('\n') + tail, missing, warnings);
+}
+
+/**
+ * A run refused because a credential among its parameters would not be sent (a misspelt name, a
+ * node that does not take it): the request would otherwise go out without it.
+ */
+function droppedCredentials(check: RunCheck): WorkflowInvalid {
+  const { dropped, missing, warnings } = check;
+  const all = [...dropped, ...missing];
+  const tail = warnings.length ? `\n${warnings.map((w) => `warning: ${w}`).join('\n')}` : '';
+  return new WorkflowInvalid(all.map((d) => `${d.code}: ${d.message}`).join('\n') + tail, all, warnings);
 }
 
 /** Sub-workflows including one another stop here rather than recurse forever. */

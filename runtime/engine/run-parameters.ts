@@ -7,6 +7,7 @@ import { findTemplates } from '../model/templates';
 import type { NodeModel, WorkflowModel } from '../model/types';
 import { toPlain } from '../model/values';
 import { closest } from '../util/suggest';
+import { isCredentialName, notSentByAuthType, unknownCredentialAdvice } from '../validate/credentials';
 import { requiredGaps } from '../validate/required';
 import type { RunOptions, RunParameters } from './types';
 
@@ -154,23 +155,69 @@ export class ParameterPlan {
    * (The file's `parameters` block is checked by the validator, where the editor shows it.)
    */
   warnings(): string[] {
-    const out: string[] = [];
+    return this.review().warnings;
+  }
+
+  /**
+   * The run's own parameters that hold a credential and reach nothing (`--param api_call.token=…`
+   * on a node that has no `token`, or a global `auth_tokn`), or that the node's `auth_type` would
+   * not send: `credential-dropped`, as for config. The run must not start, since its request would
+   * silently go out without them.
+   */
+  dropped(): Diagnostic[] {
+    return this.review().dropped;
+  }
+
+  private reviewed: { warnings: string[]; dropped: Diagnostic[] } | undefined;
+
+  private review(): { warnings: string[]; dropped: Diagnostic[] } {
+    if (this.reviewed) return this.reviewed;
+    const warnings: string[] = [];
+    const dropped: Diagnostic[] = [];
+    const drop = (message: string, node: NodeModel | undefined, near: string[] = []) =>
+      dropped.push({
+        code: 'credential-dropped',
+        severity: 'error',
+        message,
+        // Run parameters have no place in the file: point at the node they were meant for.
+        span: node ? node.idSpan : [0, 0],
+        ...(near.length ? { suggestions: near } : {}),
+      });
     for (const [id, values] of this.runOwn) {
       const node = this.model.nodesById.get(id)!;
       const spec = node.type ? getSpec(node.type.value) : undefined;
       if (!spec) continue;
       for (const key of Object.keys(values)) {
         const found = findParam(spec, key);
+        const credential = isCredentialName(key);
         if (found?.[1].configOnly) {
-          out.push(
-            `run parameter '${id}.${key}': '${found[0]}' of ${spec.type} is fixed when the node is built; run parameters cannot change it, so it is ignored.`,
-          );
+          if (credential)
+            drop(
+              `run parameter '${id}.${key}': '${found[0]}' of ${spec.type} is fixed when the node is built, so this credential is never used (run parameters cannot change it). Set it in config, as \`${found[0]}: \${secret:NAME}\`.`,
+              node,
+            );
+          else
+            warnings.push(
+              `run parameter '${id}.${key}': '${found[0]}' of ${spec.type} is fixed when the node is built; run parameters cannot change it, so it is ignored.`,
+            );
           continue;
         }
-        if (found || spec.acceptsAnyInput || METADATA_KEYS.includes(key) || this.templateInputs(node, spec).has(key)) continue;
-        out.push(
-          `run parameter '${id}.${key}': ${spec.type} has no parameter '${key}', so it is ignored.${dym(closest(key, Object.keys(spec.params)))}`,
-        );
+        if (found) {
+          const why = notSentByAuthType(node, spec, found[0]);
+          if (why) drop(`run parameter '${id}.${key}' is never sent: ${why}`, node);
+          continue;
+        }
+        if (spec.acceptsAnyInput || METADATA_KEYS.includes(key) || this.templateInputs(node, spec).has(key)) continue;
+        const near = closest(key, Object.keys(spec.params));
+        // A misspelt credential (`auth_tokn`) is one too: its nearest name says so.
+        const nearCredential = near.length > 0 && isCredentialName(near[0]!);
+        if (credential || nearCredential)
+          drop(
+            `run parameter '${id}.${key}': ${spec.type} has no parameter '${key}', so this credential is never sent (Kailash drops unknown run parameters).${nearCredential ? dym(near) : unknownCredentialAdvice(spec, key, 'config') || dym(near)}`,
+            node,
+            near,
+          );
+        else warnings.push(`run parameter '${id}.${key}': ${spec.type} has no parameter '${key}', so it is ignored.${dym(near)}`);
       }
     }
     for (const [key, g] of this.global) {
@@ -181,29 +228,43 @@ export class ParameterPlan {
           return spec !== undefined && this.reaches(n, spec, key);
         })
         .map((n) => n.id);
+      const ids = [...this.model.nodesById.keys()];
       if (reached.length) {
         // Code nodes take any name, but a mapping under a near node id is a misspelt node, not a variable.
-        const near = isMapping(g.value) && !this.model.nodesById.has(key) ? closest(key, this.model.nodesById.keys()) : [];
-        if (near.length)
-          out.push(
-            `run parameter '${key}' is not a node id, so it goes as a global parameter to ${reached.map((id) => `'${id}'`).join(', ')}. Did you mean node '${near[0]}'?`,
-          );
+        const near = isMapping(g.value) && !this.model.nodesById.has(key) ? closest(key, ids) : [];
+        if (near.length) {
+          const message = `run parameter '${key}' is not a node id, so it goes as a global parameter to ${reached.map((id) => `'${id}'`).join(', ')}. Did you mean node '${near[0]}'?`;
+          const secrets = credentialKeys(g.value);
+          if (secrets.length)
+            drop(`${message} Its ${listOf(secrets)} would not reach '${near[0]}'.`, this.model.nodesById.get(near[0]!), near);
+          else warnings.push(message);
+        }
         continue;
       }
       if (this.model.nodesById.has(key)) {
-        out.push(
+        warnings.push(
           `run parameter '${key}' names node '${key}' but is not a mapping of its parameters (${'{'}"${key}": {"param": value}${'}'}), so it is ignored.`,
         );
         continue;
       }
-      const ids = [...this.model.nodesById.keys()];
       // A mapping is a node's parameters, so a near node id is the likely meaning.
       const nearNode = closest(key, ids);
       const nearParam = isMapping(g.value) ? [] : closest(key, this.paramNames());
       const hint = nearNode.length ? ` Did you mean node '${nearNode[0]}'?` : dym(nearParam);
-      out.push(`run parameter '${key}' is not a node id and no node takes a parameter '${key}', so it is ignored.${hint}`);
+      const secrets = isMapping(g.value)
+        ? credentialKeys(g.value)
+        : isCredentialName(key) || (nearParam.length > 0 && isCredentialName(nearParam[0]!))
+          ? [key]
+          : [];
+      if (secrets.length)
+        drop(
+          `run parameter '${key}' is not a node id and no node takes a parameter '${key}', so ${isMapping(g.value) ? `its ${listOf(secrets)}` : 'this credential'} is never sent.${hint}`,
+          nearNode.length ? this.model.nodesById.get(nearNode[0]!) : undefined,
+          nearNode.length ? nearNode : nearParam,
+        );
+      else warnings.push(`run parameter '${key}' is not a node id and no node takes a parameter '${key}', so it is ignored.${hint}`);
     }
-    return out;
+    return (this.reviewed = { warnings, dropped });
   }
 
   private paramNames(): Set<string> {
@@ -214,6 +275,15 @@ export class ParameterPlan {
     }
     return names;
   }
+}
+
+/** The credential-named keys of a run parameter mapping (`{auth_token: …}` under a misspelt node id). */
+function credentialKeys(value: unknown): string[] {
+  return isMapping(value) ? Object.keys(value).filter(isCredentialName) : [];
+}
+
+function listOf(keys: string[]): string {
+  return `credential${keys.length === 1 ? '' : 's'} ${keys.map((k) => `'${k}'`).join(', ')}`;
 }
 
 function dym(near: string[]): string {
@@ -227,6 +297,8 @@ export interface RunCheck {
   missing: Diagnostic[];
   /** Run parameters that reach nothing. */
   warnings: string[];
+  /** Credentials among the run parameters that would not be sent: the run must not start. */
+  dropped: Diagnostic[];
 }
 
 /** Plans a run's parameters and checks them against the nodes the run will execute. */
@@ -236,5 +308,5 @@ export function checkRun(model: WorkflowModel, options: Pick<RunOptions, 'parame
   if (options.to !== undefined && model.nodesById.has(options.to)) ids = upstreamOf(buildGraph(model), model, options.to);
   const reuse = options.reuse;
   const run = [...ids].filter((id) => !(reuse && Object.prototype.hasOwnProperty.call(reuse, id)));
-  return { plan, missing: plan.missing(run), warnings: plan.warnings() };
+  return { plan, missing: plan.missing(run), warnings: plan.warnings(), dropped: plan.dropped() };
 }

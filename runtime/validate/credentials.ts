@@ -88,6 +88,17 @@ function fixFor(param: string): string {
     : 'Write `auth_type: basic` to send it.';
 }
 
+/**
+ * Why a credential param given to `node` would not be sent because of the node's literal
+ * `auth_type` (`auth_username` next to `auth_type: bearer`), or undefined when it would be.
+ */
+export function notSentByAuthType(node: NodeModel, spec: NodeSpec, param: string): string | undefined {
+  if (!hasHttpAuth(spec) || !FLAT.includes(param)) return undefined;
+  const type = declaredType(node);
+  if (!type || SENDS[type].includes(param)) return undefined;
+  return `auth_type '${type}' sends ${SENDS[type].join(' and ')} only, so the request would go out without it. ${fixFor(param)}`;
+}
+
 /** A node's own credential settings against its `auth_type`. */
 export function checkNodeCredentials(ctx: Context, node: NodeModel, spec: NodeSpec): void {
   if (!hasHttpAuth(spec) || !node.config) return;

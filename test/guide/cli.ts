@@ -3,13 +3,10 @@
  * `kailash-wf` CLI in its own process, run-time values as `--param` and environment variables.
  * The CLI runs asynchronously so the servers it talks to, in this process, keep answering.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'runtime', 'cli', 'bin.ts');
+import { kailashWf } from '../support/cli-process';
 
 export interface CliResult {
   code: number;
@@ -17,26 +14,11 @@ export interface CliResult {
   stderr: string;
 }
 
-/** One `kailash-wf` command; the process is killed if it outlives `timeoutMs`. */
-export function cli(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (signal) reject(new Error(`kailash-wf ${args.join(' ')} was killed (${signal}) after ${timeoutMs} ms:\n${stderr}`));
-      else resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
+/** One `kailash-wf` command in its own process (test/support/cli-process.ts); a kill fails the test. */
+export async function cli(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CliResult> {
+  const r = await kailashWf(args, { env, timeoutMs });
+  if (r.signal) throw new Error(`kailash-wf ${args.join(' ')} was killed (${r.signal}) after ${timeoutMs} ms:\n${r.err}`);
+  return { code: r.code ?? -1, stdout: r.out, stderr: r.err };
 }
 
 /** A temp folder for one test file's workflows, removed by `cleanup`. */
@@ -54,19 +36,21 @@ export function folder(prefix = 'kwf-guide-'): { dir: string; write(name: string
 }
 
 export interface RunRecord {
+  runId: string;
   status: string;
   results: Record<string, Record<string, unknown> | null>;
-  nodes: Record<string, { status: string; error?: { type: string; message: string } }>;
+  nodes: Record<string, { status: string; durationMs: number; attempts: number; error?: { type: string; message: string } }>;
   error?: { type: string; message: string; node?: string };
 }
 
-/** `kailash-wf run FILE --json [--param …]`: the exit code and the run record. */
+/** `kailash-wf run FILE --json [--param …] [more args]`: the exit code and the run record. */
 export async function run(
   file: string,
   params: string[] = [],
   env: Record<string, string> = {},
+  more: string[] = [],
 ): Promise<CliResult & { record?: RunRecord }> {
-  const r = await cli(['run', file, '--json', ...params.flatMap((p) => ['--param', p])], env);
+  const r = await cli(['run', file, '--json', ...params.flatMap((p) => ['--param', p]), ...more], env);
   let record: RunRecord | undefined;
   try {
     record = JSON.parse(r.stdout) as RunRecord;

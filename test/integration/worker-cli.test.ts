@@ -5,17 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
-import { main } from '../../runtime/cli/main';
+import { cli } from '../support/cli';
 import { RunIdInUse, WorkerClient } from '../../runtime/worker/client';
 import { PREFIX } from '../../runtime/worker/keys';
 import { dropQueue, REDIS_URL, uniqueQueue } from '../support/worker-fleet';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { code, out, err };
-}
 
 describe('kailash-wf submit and status (no worker running)', () => {
   const queue = uniqueQueue('cli');

@@ -7,6 +7,8 @@ export interface CliResult {
   code: number | null;
   out: string;
   err: string;
+  /** Set when the process was killed (it outlived `timeoutMs`). */
+  signal?: NodeJS.Signals;
 }
 
 /**
@@ -25,9 +27,9 @@ export function kailashWf(args: string[], options: { env?: Record<string, string
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   return new Promise((resolve) =>
-    child.once('close', (code) => {
+    child.once('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, out, err });
+      resolve({ code, out, err, ...(signal ? { signal } : {}) });
     }),
   );
 }

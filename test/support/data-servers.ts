@@ -40,15 +40,50 @@ const SCHEMA = '/etc/ldap/schema';
 /**
  * slapd with an mdb database under dc=example,dc=org, seeded from `ldif`. Anonymous clients may
  * search everything but passwords, except under ou=hidden, which only bound users can read.
+ * `schema` adds definitions (slapd.conf `attributetype` / `objectclass` lines) to the standard ones;
+ * `tls` gives it a self-signed certificate for 127.0.0.1 (StartTLS), returned as `ca` for a
+ * client to trust (NODE_EXTRA_CA_CERTS).
  */
-export async function startSlapd(ldif: string): Promise<Running & { suffix: string }> {
+export async function startSlapd(
+  ldif: string,
+  options: { schema?: string; tls?: boolean } = {},
+): Promise<Running & { suffix: string; ca?: string }> {
+  const { schema, tls } = options;
   const dir = tempDir('kwf-slapd-');
   mkdirSync(join(dir, 'db'));
   const conf = join(dir, 'slapd.conf');
+  if (schema) writeFileSync(join(dir, 'extra.schema'), schema);
+  const ca = join(dir, 'cert.pem');
+  if (tls) {
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        ca,
+      ],
+      { encoding: 'utf8' },
+    );
+    if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
+  }
   writeFileSync(
     conf,
     [
       ...['core', 'cosine', 'inetorgperson', 'nis'].map((s) => `include ${SCHEMA}/${s}.schema`),
+      ...(schema ? [`include ${join(dir, 'extra.schema')}`] : []),
+      ...(tls ? [`TLSCertificateFile ${ca}`, `TLSCertificateKeyFile ${join(dir, 'key.pem')}`] : []),
       `pidfile ${join(dir, 'slapd.pid')}`,
       'modulepath /usr/lib/ldap',
       'moduleload back_mdb',
@@ -76,7 +111,7 @@ export async function startSlapd(ldif: string): Promise<Running & { suffix: stri
     10_000,
     20,
   );
-  return { url, suffix: 'dc=example,dc=org', stop: () => stopChild(child) };
+  return { url, suffix: 'dc=example,dc=org', ...(tls ? { ca } : {}), stop: () => stopChild(child) };
 }
 
 /** librdkafka's mock Kafka cluster, hosted by kcat; its bootstrap address is read from the debug log. */

@@ -4,18 +4,11 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../runtime/cli/main';
+import { cli } from '../support/cli';
 import { workflowSchema } from '../../runtime/schema/generate';
 
 const ROOT = join(__dirname, '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures');
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { code, out, err };
-}
 
 describe('kailash-wf CLI', () => {
   it('validate: exit 0 on clean files, 1 on errors, 2 on unreadable files or bad usage', async () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { main } from '../../runtime/cli/main';
+import { cli } from '../support/cli';
 import { collectParams } from '../../runtime/cli/run';
 import { LocalRuntime } from '../../runtime/engine/local';
 import { parseWorkflow } from '../../runtime/model/parse';
@@ -32,13 +32,6 @@ connections:
   - {from_node: a, from_output: merged_data, to_node: b, to_input: input_data}
   - {from_node: a, from_output: constructor, to_node: b, to_input: __proto__}
 `;
-
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { code, out, err };
-}
 
 describe('keys named like Object.prototype members', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kwf-proto-'));

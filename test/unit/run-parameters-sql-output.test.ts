@@ -7,17 +7,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { main } from '../../runtime/cli/main';
+import { cli } from '../support/cli';
 import { workspace } from '../support/run';
 
 const PG = 'postgresql://postgres@127.0.0.1:5432/test';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { code, out, err };
-}
 
 describe('AsyncSQLDatabaseNode operations given at run time, printed with --json (PostgreSQL)', () => {
   const table = `kwf_params_ops_${randomBytes(4).toString('hex')}`;

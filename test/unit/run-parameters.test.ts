@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { collectParams } from '../../runtime/cli/run';
-import { main } from '../../runtime/cli/main';
+import { cli } from '../support/cli';
 import { WorkflowInvalid } from '../../runtime/engine/errors';
 import { prepareRun } from '../../runtime/engine/local';
 import { notPlain } from '../../runtime/engine/plain';
@@ -14,13 +14,6 @@ import { parseWorkflow } from '../../runtime/model/parse';
 import { validateText } from '../../runtime/validate';
 import { startServer } from '../support/http-server';
 import { runYaml, workspace } from '../support/run';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { code, out, err };
-}
 
 const JWT = `name: jwt
 nodes:

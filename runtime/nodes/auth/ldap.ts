@@ -62,8 +62,33 @@ async function groupsOf(client: Client, entry: Entry, username: string, base: st
 }
 
 /**
+ * The DN to bind as, found with `user_filter` under `base` (anonymously), or `attr=<user>,<base>`
+ * from a simple filter where anonymous search is refused or sees nothing; null when no single
+ * entry is the user.
+ */
+async function entryDn(client: Client, base: string, filter: string, template: string, username: string): Promise<string | null> {
+  if (!base) throw new NodeFailure('NodeValidationError', 'Without a domain, search_base is needed to find the user entry.');
+  let entries: Entry[] | undefined;
+  try {
+    entries = await findUser(client, base, filter, ['dn']);
+  } catch (err) {
+    if (!isLdapCode(err, 50, 1, 32)) throw err;
+  }
+  if (entries?.length === 1) return entries[0]!.dn;
+  if (entries && entries.length > 1) return null;
+  const attr = /^\(\s*([A-Za-z][\w-]*)\s*=\s*\{username\}\s*\)$/.exec(template)?.[1];
+  if (!attr && entries === undefined)
+    throw new NodeFailure(
+      'NodeExecutionError',
+      `The server refused an anonymous search under ${base}; use a user_filter of the form (attr={username}) or set domain.`,
+    );
+  return attr ? `${attr}=${escapeDn(username)},${base}` : null;
+}
+
+/**
  * LDAPAuthNode (ours; the guide writes it by hand). With `domain`, binds as `user@domain` (or `DOMAIN\user`), as Active
- * Directory expects; otherwise finds the user's entry with `user_filter` (an anonymous search, or
+ * Directory expects; a directory that takes only DNs refuses that name's syntax, and then, as
+ * without `domain`, the node finds the user's entry with `user_filter` (an anonymous search, or
  * the DN `attr=<user>,<search_base>` where anonymous search is refused) and binds as it.
  * Wrong credentials are an answer (`authenticated: false`), not a node failure.
  */
@@ -91,37 +116,32 @@ export const runLdap: NodeRun = async (i, ctx) => {
         throw new NodeFailure('NodeValidationError', 'start_tls applies to ldap:// URLs; ldaps:// is already encrypted.');
       await client.startTLS({ servername: new URL(url).hostname });
     }
-    let bindName: string;
+    let bindName: string | undefined;
     if (i.domain) {
       const domain = String(i.domain);
-      bindName = domain.includes('.') ? `${username}@${domain}` : `${domain}\\${username}`;
-    } else {
-      if (!base) throw new NodeFailure('NodeValidationError', 'Without a domain, search_base is needed to find the user entry.');
-      let entries: Entry[] | undefined;
+      const principal = domain.includes('.') ? `${username}@${domain}` : `${domain}\\${username}`;
       try {
-        entries = await findUser(client, base, filter, ['dn']);
+        await client.bind(principal, password);
+        bindName = principal;
       } catch (err) {
-        if (!isLdapCode(err, 50, 1, 32)) throw err;
-      }
-      if (entries?.length === 1) bindName = entries[0]!.dn;
-      else if (entries && entries.length > 1) return invalid;
-      else {
-        // Refused, or nothing visible to an anonymous client: the entry's DN follows from a simple filter.
-        const attr = /^\(\s*([A-Za-z][\w-]*)\s*=\s*\{username\}\s*\)$/.exec(template)?.[1];
-        if (!attr && entries === undefined)
-          throw new NodeFailure(
-            'NodeExecutionError',
-            `The server refused an anonymous search under ${base}; use a user_filter of the form (attr={username}) or set domain.`,
-          );
-        if (!attr) return invalid;
-        bindName = `${attr}=${escapeDn(username)},${base}`;
+        // invalidDNSyntax: the directory takes DNs only (OpenLDAP, 389-DS), not Active Directory's
+        // `user@domain`; the guide's pattern then finds the entry and binds as it, below.
+        if (!(isLdapCode(err, 34) && base)) {
+          if (isLdapCode(err, 49, 32, 34, 48, 53)) return invalid;
+          throw err;
+        }
       }
     }
-    try {
-      await client.bind(bindName, password);
-    } catch (err) {
-      if (isLdapCode(err, 49, 32, 34, 48, 53)) return invalid;
-      throw err;
+    if (bindName === undefined) {
+      const dn = await entryDn(client, base, filter, template, username);
+      if (dn === null) return invalid;
+      try {
+        await client.bind(dn, password);
+      } catch (err) {
+        if (isLdapCode(err, 49, 32, 34, 48, 53)) return invalid;
+        throw err;
+      }
+      bindName = dn;
     }
     let entry: Entry | undefined;
     if (base) {
