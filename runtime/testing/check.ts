@@ -93,6 +93,7 @@ export function checkTestFile(test: TestFileModel, files: TestFiles): { diagnost
       }
     }
   }
+  out.sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1]);
   return { diagnostics: out, ...(workflow ? { workflow } : {}) };
 }
 
