@@ -1,10 +1,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { RunEvent, RunResult } from '../../runtime/engine/types';
-import type { FromHost, ToHost } from '../shared/protocol';
+import type { FromHost, TestCaseReport, TestFileReport, ToHost } from '../shared/protocol';
 
 export interface HostRun {
   events: (e: RunEvent) => void;
   resolve: (r: RunResult | { invalid: string }) => void;
+}
+
+export interface HostTest {
+  onCase: (c: TestCaseReport) => void;
+  resolve: (r: TestFileReport | { invalid: string }) => void;
 }
 
 /** How long a cancelled run may take to stop before its host process is killed. */
@@ -18,6 +23,7 @@ const CANCEL_GRACE_MS = 3000;
 export class RunHost {
   private child?: ChildProcess;
   private readonly runs = new Map<string, HostRun>();
+  private readonly tests = new Map<string, HostTest>();
 
   constructor(
     private readonly script: string,
@@ -30,12 +36,18 @@ export class RunHost {
     this.ensure().send(message);
   }
 
+  /** Runs a test file in the host (never in the extension host: its nodes may be slow or CPU-bound). */
+  test(message: Extract<ToHost, { type: 'test' }>, test: HostTest): void {
+    this.tests.set(message.id, test);
+    this.ensure().send(message);
+  }
+
   cancel(id: string): void {
-    if (!this.runs.has(id) || !this.child) return;
+    if ((!this.runs.has(id) && !this.tests.has(id)) || !this.child) return;
     const child = this.child;
     child.send({ type: 'cancel', id } satisfies ToHost);
     setTimeout(() => {
-      if (this.runs.has(id) && this.child === child) {
+      if ((this.runs.has(id) || this.tests.has(id)) && this.child === child) {
         this.log(`Run ${id} did not stop within ${CANCEL_GRACE_MS / 1000} s of cancel; stopping the run host.`);
         child.kill('SIGKILL');
       }
@@ -56,6 +68,10 @@ export class RunHost {
         run.resolve({ invalid: signal === 'SIGKILL' ? 'The run was stopped.' : `The run host exited (${signal ?? `code ${code}`}).` });
         this.runs.delete(id);
       }
+      for (const [id, test] of this.tests) {
+        test.resolve({ invalid: signal === 'SIGKILL' ? 'The tests were stopped.' : `The run host exited (${signal ?? `code ${code}`}).` });
+        this.tests.delete(id);
+      }
     });
     return child;
   }
@@ -68,10 +84,19 @@ export class RunHost {
       );
       return;
     }
+    const test = this.tests.get(m.id);
+    if (test) {
+      if (m.type === 'test-case') test.onCase(m.report);
+      else if (m.type === 'test-done' || m.type === 'invalid') {
+        this.tests.delete(m.id);
+        test.resolve(m.type === 'test-done' ? m.report : { invalid: m.message });
+      }
+      return;
+    }
     const run = this.runs.get(m.id);
     if (!run) return;
     if (m.type === 'event') run.events(m.event);
-    else {
+    else if (m.type === 'done' || m.type === 'invalid') {
       this.runs.delete(m.id);
       run.resolve(m.type === 'done' ? m.result : { invalid: m.message });
     }

@@ -1,4 +1,5 @@
 import type { RunEvent, RunParameters, RunResult } from '../../runtime/engine/types';
+import type { CaseReport, FileReport } from '../../runtime/testing/runner';
 
 /** Settings a run takes from the user's configuration. */
 export interface RunSettings {
@@ -28,6 +29,8 @@ export type ToHost =
       /** Re-run from this node, reusing the host's cached outputs of the previous run of `file`. */
       from?: string;
     }
+  /** Run a test file's cases (all, or those named in `only`); `text` is the editor's, saved or not. */
+  | { type: 'test'; id: string; file: string; text: string; only?: string[] }
   | { type: 'cancel'; id: string }
   | { type: 'secret'; requestId: number; value: string | undefined };
 
@@ -36,4 +39,10 @@ export type FromHost =
   | { type: 'event'; id: string; event: RunEvent }
   | { type: 'done'; id: string; result: RunResult }
   | { type: 'invalid'; id: string; message: string }
-  | { type: 'secret-request'; requestId: number; name: string };
+  | { type: 'secret-request'; requestId: number; name: string }
+  | { type: 'test-case'; id: string; report: TestCaseReport }
+  | { type: 'test-done'; id: string; report: TestFileReport };
+
+/** A case's report as the host sends it: without the run record (the Test Explorer shows the failures). */
+export type TestCaseReport = Omit<CaseReport, 'result'>;
+export type TestFileReport = Omit<FileReport, 'cases' | 'text'> & { cases: TestCaseReport[] };
