@@ -131,7 +131,11 @@ async function publishTest(doc: TextDocument): Promise<void> {
   try {
     const t = testDoc(doc.uri, doc.getText());
     const diagnostics = testDiagnostics(t, workspace.testFiles(doc.uri, openText));
-    await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(t.lines, d)) });
+    await connection.sendDiagnostics({
+      uri: doc.uri,
+      version: doc.version,
+      diagnostics: diagnostics.map((d) => toLspDiagnostic(t.lines, d)),
+    });
   } catch (err) {
     connection.console.error(`kailash: checking ${doc.uri} failed: ${(err as Error).stack ?? err}`);
   }

@@ -1,5 +1,5 @@
 import type { RunEvent, RunParameters, RunResult } from '../../runtime/engine/types';
-import type { CaseReport, FileReport } from '../../runtime/testing/runner';
+import type { CaseReport, FileReport } from '../../runtime/testing/report';
 
 /** Settings a run takes from the user's configuration. */
 export interface RunSettings {

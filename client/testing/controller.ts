@@ -11,7 +11,11 @@ const TEST_NAME = /\.workflow\.test\.(ya?ml|json)$/i;
 /** What the real-editor tests read back: the items VS Code shows and what each run reported. */
 export interface TestLog {
   items: { id: string; label: string; children: string[] }[];
-  results: { test: string; state: 'passed' | 'failed' | 'errored' | 'skipped'; messages: { message: string; expected?: string; actual?: string; line?: number }[] }[];
+  results: {
+    test: string;
+    state: 'passed' | 'failed' | 'errored' | 'skipped';
+    messages: { message: string; expected?: string; actual?: string; line?: number }[];
+  }[];
 }
 
 /**
@@ -125,7 +129,12 @@ export class WorkflowTests implements vscode.Disposable {
     }
   }
 
-  private async runFile(run: vscode.TestRun, file: vscode.TestItem, only: Set<string> | undefined, token: vscode.CancellationToken): Promise<void> {
+  private async runFile(
+    run: vscode.TestRun,
+    file: vscode.TestItem,
+    only: Set<string> | undefined,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
     const uri = file.uri!;
     const doc = await vscode.workspace.openTextDocument(uri);
     const text = doc.getText();
@@ -163,7 +172,13 @@ export class WorkflowTests implements vscode.Disposable {
     for (const [name, c] of cases) if (!done.has(name)) this.record(run, c, 'skipped', []);
   }
 
-  private report(run: vscode.TestRun, uri: vscode.Uri, lines: InstanceType<ReturnType<typeof model>['LineIndex']>, item: vscode.TestItem | undefined, r: TestCaseReport): void {
+  private report(
+    run: vscode.TestRun,
+    uri: vscode.Uri,
+    lines: InstanceType<ReturnType<typeof model>['LineIndex']>,
+    item: vscode.TestItem | undefined,
+    r: TestCaseReport,
+  ): void {
     if (!item) return;
     if (r.status === 'passed') return this.record(run, item, 'passed', [], r.durationMs);
     if (r.status === 'error') return this.errored(run, item, [new vscode.TestMessage(r.error ?? 'The case could not run.')], r.durationMs);
@@ -182,7 +197,13 @@ export class WorkflowTests implements vscode.Disposable {
     this.record(run, item, 'errored', messages, ms);
   }
 
-  private record(run: vscode.TestRun, item: vscode.TestItem, state: TestLog['results'][number]['state'], messages: vscode.TestMessage[], ms?: number): void {
+  private record(
+    run: vscode.TestRun,
+    item: vscode.TestItem,
+    state: TestLog['results'][number]['state'],
+    messages: vscode.TestMessage[],
+    ms?: number,
+  ): void {
     if (state === 'passed') run.passed(item, ms);
     else if (state === 'failed') run.failed(item, messages, ms);
     else if (state === 'errored') run.errored(item, messages, ms);

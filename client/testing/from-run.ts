@@ -46,12 +46,19 @@ export async function pinOutputCommand(controller: RunController, runId?: unknow
   const view = runOf(controller, runId);
   if (!view) return void vscode.window.showWarningMessage('Kailash: run a workflow first; its outputs can then be pinned.');
   const candidates = Object.entries(view.nodes).filter(([, n]) => n.status === 'succeeded' && n.output !== undefined);
-  const node = typeof nodeArg === 'string' ? nodeArg : await vscode.window.showQuickPick(candidates.map(([id]) => id), { title: 'Kailash: pin which output?' });
+  const node =
+    typeof nodeArg === 'string'
+      ? nodeArg
+      : await vscode.window.showQuickPick(
+          candidates.map(([id]) => id),
+          { title: 'Kailash: pin which output?' },
+        );
   if (!node) return undefined;
   const v = view.nodes[node];
   if (!v || v.status !== 'succeeded' || v.output === undefined)
     return void vscode.window.showWarningMessage(`Kailash: ${node} has no output in this run to pin.`);
-  if (v.truncated) return void vscode.window.showWarningMessage(`Kailash: ${node}'s whole output has not arrived yet; pin it when the run has finished.`);
+  if (v.truncated)
+    return void vscode.window.showWarningMessage(`Kailash: ${node}'s whole output has not arrived yet; pin it when the run has finished.`);
   const t = target(view);
   const text = model().pinOutput(await readIfExists(t.uri), t.format, t.workflow, node, v.output);
   await write(t.uri, text);

@@ -46,11 +46,18 @@ export function findTestFiles(paths: readonly string[], usage: (m: string) => Er
 }
 
 /** `kailash-wf test`: 0 every case passed, 1 a case failed or could not run, 2 bad usage or an invalid test file. */
-export async function testCommand(args: TestArgs, io: { out: (s: string) => void; err: (s: string) => void }, usage: (m: string) => Error, signal?: AbortSignal): Promise<number> {
-  if (!(REPORTERS as readonly string[]).includes(args.reporter)) throw usage(`unknown reporter '${args.reporter}' (${REPORTERS.join(', ')})`);
+export async function testCommand(
+  args: TestArgs,
+  io: { out: (s: string) => void; err: (s: string) => void },
+  usage: (m: string) => Error,
+  signal?: AbortSignal,
+): Promise<number> {
+  if (!(REPORTERS as readonly string[]).includes(args.reporter))
+    throw usage(`unknown reporter '${args.reporter}' (${REPORTERS.join(', ')})`);
   const reporter = args.reporter as ReporterName;
   const files = findTestFiles(args.paths, usage);
-  if (!files.length) throw usage(`no test files (*.workflow.test.yaml) under ${args.paths.length ? args.paths.join(', ') : 'the working folder'}`);
+  if (!files.length)
+    throw usage(`no test files (*.workflow.test.yaml) under ${args.paths.length ? args.paths.join(', ') : 'the working folder'}`);
   const started = performance.now();
   const reports: FileReport[] = [];
   for (const file of files) {

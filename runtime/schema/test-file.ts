@@ -30,7 +30,10 @@ export function testFileSchema(): Json {
     description: 'Node id → its pinned output: the node is not run, downstream nodes get this (null: the node is skipped).',
     additionalProperties: { type: ['object', 'null'] },
   };
-  const parameters: Json = { type: 'object', description: 'Run parameters: `{node_id: {param: value}}`, or `{param: value}` for every node that takes it.' };
+  const parameters: Json = {
+    type: 'object',
+    description: 'Run parameters: `{node_id: {param: value}}`, or `{param: value}` for every node that takes it.',
+  };
   definitions.expectation = {
     type: 'object',
     additionalProperties: false,
@@ -41,7 +44,8 @@ export function testFileSchema(): Json {
       subset: { type: ['object', 'array'], description: 'The output contains this: dict keys at least these, lists item by item.' },
       schema: { type: ['object', 'boolean'], description: 'A JSON Schema (draft-07) the output matches.' },
       expression: {
-        description: 'An expression (the language of `convergence_check`) that must be true; names: the output\'s keys, `output`, `status`, `results`, and each node id.',
+        description:
+          "An expression (the language of `convergence_check`) that must be true; names: the output's keys, `output`, `status`, `results`, and each node id.",
         anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
       },
     },
@@ -77,8 +81,15 @@ export function testFileSchema(): Json {
       description: { type: 'string' },
       parameters: { ...parameters, description: 'Run parameters for every case.' },
       params_file: { type: 'string', description: 'Run parameters from a JSON or YAML file (relative to this file), under `parameters`.' },
-      env_file: { type: 'string', description: 'Variables for `${env:NAME}` (and `KAILASH_SECRET_<NAME>` for `${secret:NAME}`), relative to this file.' },
-      env: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] }, description: 'Variables over `env_file` and the process env.' },
+      env_file: {
+        type: 'string',
+        description: 'Variables for `${env:NAME}` (and `KAILASH_SECRET_<NAME>` for `${secret:NAME}`), relative to this file.',
+      },
+      env: {
+        type: 'object',
+        additionalProperties: { type: ['string', 'number', 'boolean'] },
+        description: 'Variables over `env_file` and the process env.',
+      },
       pins: { ...pins, description: 'Pinned outputs for every case.' },
       cases: { type: 'array', items: { $ref: '#/definitions/case' }, description: 'The cases, run one after another.' },
     },

@@ -1,23 +1,13 @@
+export type { Failure } from './report';
 import type { NodeOutput } from '../catalog/types';
 import type { NodeRecord, RunResult } from '../engine/types';
 import { readPath } from '../engine/values';
 import { evaluateExpression, ExpressionError, parseExpression, truthy } from '../model/expression';
-import type { Span } from '../model/types';
 import { toPlain } from '../model/values';
 import { schemaValidator } from './check';
 import { align, show } from './diff';
+import type { Failure } from './report';
 import type { NodeExpectation, TestCase } from './format';
-
-/** One assertion that did not hold. `expected`/`actual` are the texts a diff compares. */
-export interface Failure {
-  node?: string;
-  assertion: 'run-status' | 'status' | 'path' | 'equals' | 'subset' | 'schema' | 'expression';
-  message: string;
-  /** Where in the test file the assertion is written. */
-  span: Span;
-  expected?: string;
-  actual?: string;
-}
 
 /** Every assertion of a case against a finished run; an empty list means the case passed. */
 export function assertCase(c: TestCase, result: RunResult): Failure[] {
@@ -118,7 +108,13 @@ function assertNode(x: NodeExpectation, result: RunResult): Failure[] {
       continue;
     }
     if (!truthy(verdict))
-      out.push({ node: id, assertion: 'expression', message: `\`${e.value}\` is not true for ${where}.`, span: e.span, actual: show(value) });
+      out.push({
+        node: id,
+        assertion: 'expression',
+        message: `\`${e.value}\` is not true for ${where}.`,
+        span: e.span,
+        actual: show(value),
+      });
   }
   return out;
 }
@@ -145,7 +141,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => deepEqual(x, (b as unknown[])[i]));
   const ka = Object.keys(a);
   const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as never)[k], (b as never)[k]));
+  return (
+    ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as never)[k], (b as never)[k]))
+  );
 }
 
 /**
@@ -171,6 +169,7 @@ function project(actual: unknown, expected: unknown): unknown {
   if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return actual;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(expected))
-    if (Object.prototype.hasOwnProperty.call(actual, k)) out[k] = project((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k]);
+    if (Object.prototype.hasOwnProperty.call(actual, k))
+      out[k] = project((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k]);
   return out;
 }

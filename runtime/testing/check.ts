@@ -29,7 +29,14 @@ export function checkTestFile(test: TestFileModel, files: TestFiles): { diagnost
   if (test.workflow) {
     workflow = files.workflow(test.workflow.value);
     if (!workflow)
-      out.push(diag('unknown-workflow-file', 'error', `No workflow file '${test.workflow.value}' (the path is relative to this test file).`, test.workflow.span));
+      out.push(
+        diag(
+          'unknown-workflow-file',
+          'error',
+          `No workflow file '${test.workflow.value}' (the path is relative to this test file).`,
+          test.workflow.span,
+        ),
+      );
   }
   for (const f of [test.paramsFile, test.envFile])
     if (f && !files.exists(f.value)) out.push(diag('test-file', 'error', `Cannot read '${f.value}' (relative to this test file).`, f.span));
@@ -163,7 +170,12 @@ function typeMismatches(v: Value, t: TypeSpec, where: string, out: Diagnostic[])
       if (f) typeMismatches(e.value, f, `${where}.${e.key}`, out);
       else if (!t.open)
         out.push(
-          diag('pin-output-type', 'warning', `${where} declares no key '${e.key}' (it has ${Object.keys(t.fields).join(', ')}).`, e.keySpan),
+          diag(
+            'pin-output-type',
+            'warning',
+            `${where} declares no key '${e.key}' (it has ${Object.keys(t.fields).join(', ')}).`,
+            e.keySpan,
+          ),
         );
     }
   }

@@ -32,7 +32,8 @@ export type DiffLine = { op: ' ' | '-' | '+'; text: string };
 export function diffLines(expected: string, actual: string): DiffLine[] {
   const a = expected.split('\n');
   const b = actual.split('\n');
-  if (a.length * b.length > MAX_CELLS) return [...a.map((text) => ({ op: '-' as const, text })), ...b.map((text) => ({ op: '+' as const, text }))];
+  if (a.length * b.length > MAX_CELLS)
+    return [...a.map((text) => ({ op: '-' as const, text })), ...b.map((text) => ({ op: '+' as const, text }))];
   const n = a.length;
   const m = b.length;
   const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));

@@ -11,11 +11,14 @@ import type { NodeStatus, RunParameters } from '../engine/types';
 /** The test file beside a workflow: `orders.workflow.yaml` → `orders.workflow.test.yaml`. */
 export function testFileFor(workflowPath: string): string {
   const m = /\.workflow\.(ya?ml|json)$/i.exec(workflowPath);
-  return m ? `${workflowPath.slice(0, m.index)}.workflow.test.${m[1]!.toLowerCase() === 'json' ? 'json' : 'yaml'}` : `${workflowPath}.test.yaml`;
+  return m
+    ? `${workflowPath.slice(0, m.index)}.workflow.test.${m[1]!.toLowerCase() === 'json' ? 'json' : 'yaml'}`
+    : `${workflowPath}.test.yaml`;
 }
 
 /** Keys whose values are credentials: a test file is shared and committed, so they are masked whatever the run knew. */
-const CREDENTIAL_KEY = /(^|_|-)(token|access_token|refresh_token|id_token|secret|password|passwd|authorization|api_?key|cookie|set-cookie|private_key)$/i;
+const CREDENTIAL_KEY =
+  /(^|_|-)(token|access_token|refresh_token|id_token|secret|password|passwd|authorization|api_?key|cookie|set-cookie|private_key)$/i;
 
 /**
  * An output made fit for a test file: the engine already replaced `${secret:…}` values with `***`;
@@ -123,17 +126,28 @@ export interface CaseFromRun {
 }
 
 /** The test file with one more case, holding what a run did; its name is made unique in the file. */
-export function addCase(text: string | undefined, format: Format, workflow: string, name: string, run: CaseFromRun): { text: string; name: string } {
+export function addCase(
+  text: string | undefined,
+  format: Format,
+  workflow: string,
+  name: string,
+  run: CaseFromRun,
+): { text: string; name: string } {
   const file = open(text, format, workflow);
   const taken = new Set<string>();
   const cases = file.get(['cases']);
-  const list = isSeq(cases) ? cases.items.map((i) => (isMap(i) ? i.get('name') : undefined)) : Array.isArray(cases) ? cases.map((c) => c?.name) : [];
+  const list = isSeq(cases)
+    ? cases.items.map((i) => (isMap(i) ? i.get('name') : undefined))
+    : Array.isArray(cases)
+      ? cases.map((c) => c?.name)
+      : [];
   for (const n of list) if (typeof n === 'string') taken.add(n);
   let unique = name;
   for (let i = 2; taken.has(unique); i++) unique = `${name} (${i})`;
   const expect: Record<string, unknown> = {};
   for (const [id, n] of Object.entries(run.nodes)) {
-    expect[id] = n.status === 'succeeded' && n.output !== undefined ? { status: n.status, equals: redactForTest(n.output) } : { status: n.status };
+    expect[id] =
+      n.status === 'succeeded' && n.output !== undefined ? { status: n.status, equals: redactForTest(n.output) } : { status: n.status };
   }
   const c: Record<string, unknown> = { name: unique };
   if (run.parameters && Object.keys(run.parameters).length) c.parameters = run.parameters;

@@ -118,7 +118,10 @@ export function parseTestFile(text: string, format: 'yaml' | 'json' = 'yaml'): T
     }
   }
   if (!model.workflow && !model.diagnostics.some((d) => d.code === 'yaml-syntax'))
-    bad('A test file names the workflow it tests: `workflow: my.workflow.yaml` (relative to this file).', root.entries[0]?.keySpan ?? root.span);
+    bad(
+      'A test file names the workflow it tests: `workflow: my.workflow.yaml` (relative to this file).',
+      root.entries[0]?.keySpan ?? root.span,
+    );
   if (!getKey(root, 'cases') && !model.diagnostics.some((d) => d.code === 'yaml-syntax'))
     bad('A test file needs `cases`: a list of cases, each with a `name`.', root.entries[0]?.keySpan ?? root.span);
   return model;
@@ -140,7 +143,8 @@ function unknownKey(e: Entry, known: readonly string[], where: string, bad: Bad)
 }
 
 function text_(e: Entry, bad: Bad): Spanned<string> | undefined {
-  if (e.value.kind === 'scalar' && typeof e.value.value === 'string' && e.value.value !== '') return { value: e.value.value, span: e.value.span };
+  if (e.value.kind === 'scalar' && typeof e.value.value === 'string' && e.value.value !== '')
+    return { value: e.value.value, span: e.value.span };
   bad(`\`${e.key}\` is text.`, e.value.span);
   return undefined;
 }
@@ -229,7 +233,10 @@ function status(e: Entry, allowed: readonly string[], what: string, bad: Bad): S
 function expectation(n: Entry, bad: Bad): NodeExpectation | undefined {
   const node = { value: n.key, span: n.keySpan };
   if (n.value.kind !== 'map') {
-    bad(`What to expect of \`${n.key}\` is a mapping: \`status\`, \`equals\`, \`subset\`, \`schema\`, \`expression\` (and \`path\`).`, n.value.span);
+    bad(
+      `What to expect of \`${n.key}\` is a mapping: \`status\`, \`equals\`, \`subset\`, \`schema\`, \`expression\` (and \`path\`).`,
+      n.value.span,
+    );
     return undefined;
   }
   const x: NodeExpectation = { node, span: [n.keySpan[0], n.value.span[1]], expressions: [] };
@@ -249,7 +256,8 @@ function expectation(n: Entry, bad: Bad): NodeExpectation | undefined {
         x.equals = e.value;
         break;
       case 'subset':
-        if (e.value.kind === 'scalar' && e.value.value !== null) bad('`subset` is a mapping or a list (a part of the output).', e.value.span);
+        if (e.value.kind === 'scalar' && e.value.value !== null)
+          bad('`subset` is a mapping or a list (a part of the output).', e.value.span);
         else x.subset = e.value;
         break;
       case 'schema':

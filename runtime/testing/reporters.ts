@@ -76,7 +76,10 @@ export function textReport(reports: readonly FileReport[], color: boolean, durat
   if (t.errors) parts.push(`${t.errors} could not run`);
   if (t.invalidFiles) parts.push(`${plural(t.invalidFiles, 'invalid file')}`);
   const ok = t.failed === 0 && t.errors === 0 && t.invalidFiles === 0;
-  out.push('', `${ok ? paint('32', '✓') : paint('31', '✗')} ${plural(t.files, 'file')}, ${plural(t.cases, 'case')}: ${parts.join(', ')} in ${Math.round(durationMs)} ms`);
+  out.push(
+    '',
+    `${ok ? paint('32', '✓') : paint('31', '✗')} ${plural(t.files, 'file')}, ${plural(t.cases, 'case')}: ${parts.join(', ')} in ${Math.round(durationMs)} ms`,
+  );
   return out.join('\n') + '\n';
 }
 
@@ -106,7 +109,10 @@ export function junitReport(reports: readonly FileReport[], durationMs: number):
     if (r.invalid.length) {
       const text = r.invalid.map((d) => `${where(r, d.span)}: [${d.code}] ${d.message}`).join('\n');
       out.push(`    <testcase name="(test file)" classname="${xml(r.file)}" time="0">`);
-      out.push(`      <error message="${xml(`the test file has ${plural(r.invalid.length, 'error')}`)}">${xml(text)}</error>`, '    </testcase>');
+      out.push(
+        `      <error message="${xml(`the test file has ${plural(r.invalid.length, 'error')}`)}">${xml(text)}</error>`,
+        '    </testcase>',
+      );
     }
     for (const c of r.cases) {
       out.push(`    <testcase name="${xml(c.name)}" classname="${xml(r.file)}" time="${(c.durationMs / 1000).toFixed(3)}">`);

@@ -3,42 +3,20 @@ import { dirname, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import type { NodeOutput } from '../catalog/types';
-import type { Diagnostic } from '../diagnostics';
 import { WorkflowInvalid } from '../engine/errors';
 import { LocalRuntime } from '../engine/local';
 import type { RunParameters, RunResult } from '../engine/types';
 import { formatOf } from '../model/json';
 import { parseWorkflow } from '../model/parse';
-import type { MapValue, Span, WorkflowModel } from '../model/types';
+import type { MapValue, WorkflowModel } from '../model/types';
 import { toPlain } from '../model/values';
 import { setOwn, table } from '../util/own';
-import { assertCase, type Failure } from './assertions';
+import { assertCase } from './assertions';
+import type { CaseReport, FileReport } from './report';
+
+export type { CaseReport, FileReport } from './report';
 import { checkTestFile, type TestFiles } from './check';
 import { parseTestFile, type TestCase, type TestFileModel } from './format';
-
-export interface CaseReport {
-  name: string;
-  /** Where the case is written (its `name:` value). */
-  span: Span;
-  status: 'passed' | 'failed' | 'error';
-  durationMs: number;
-  failures: Failure[];
-  /** Why the case could not run (an invalid workflow, a required parameter with no value). */
-  error?: string;
-  /** Nodes that were not run: their pinned output was used. */
-  pinned: string[];
-  /** The run's record (outputs redacted), when it ran. */
-  result?: RunResult;
-}
-
-export interface FileReport {
-  file: string;
-  text: string;
-  /** Errors in the test file itself (nothing ran). */
-  invalid: Diagnostic[];
-  cases: CaseReport[];
-  durationMs: number;
-}
 
 export interface TestRunOptions {
   /** Base variables (default the process env); the file's `env_file` and `env` go on top. */
@@ -146,7 +124,8 @@ function baseParameters(test: TestFileModel, dir: string): RunParameters {
   let params: RunParameters = table<unknown>();
   if (test.paramsFile) {
     const loaded = parseYaml(readFileSync(resolve(dir, test.paramsFile.value), 'utf8')) as unknown;
-    if (loaded && typeof loaded === 'object' && !Array.isArray(loaded)) params = mergeParameters(params, undefined, loaded as RunParameters);
+    if (loaded && typeof loaded === 'object' && !Array.isArray(loaded))
+      params = mergeParameters(params, undefined, loaded as RunParameters);
   }
   return mergeParameters(params, test.parameters);
 }

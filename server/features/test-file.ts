@@ -7,7 +7,15 @@ import { LineIndex } from '../../runtime/model/lines';
 import type { WorkflowModel } from '../../runtime/model/types';
 import { toPlain } from '../../runtime/model/values';
 import { checkTestFile, type TestFiles } from '../../runtime/testing/check';
-import { ASSERTION_KEYS, CASE_KEYS, FILE_KEYS, NODE_STATUSES, RUN_STATUSES, parseTestFile, type TestFileModel } from '../../runtime/testing/format';
+import {
+  ASSERTION_KEYS,
+  CASE_KEYS,
+  FILE_KEYS,
+  NODE_STATUSES,
+  RUN_STATUSES,
+  parseTestFile,
+  type TestFileModel,
+} from '../../runtime/testing/format';
 import { cursorContext } from './cursor';
 import type { PathSegment } from './locate';
 import type { FeatureDoc } from './types';
@@ -54,8 +62,7 @@ export function testCompletion(doc: TestDoc, position: Position, workflow: Workf
     textEdit: { range, newText: asKey ? `${label}: ` : label },
   });
   const list = (items: CompletionItem[]): CompletionList => ({ isIncomplete: false, items });
-  const nodeIds = () =>
-    list([...(workflow?.nodesById.values() ?? [])].map((n) => item(n.id, CompletionItemKind.Reference, n.type?.value)));
+  const nodeIds = () => list([...(workflow?.nodesById.values() ?? [])].map((n) => item(n.id, CompletionItemKind.Reference, n.type?.value)));
   const outputKeys = (id: PathSegment | undefined, asKey: boolean) => {
     const node = typeof id === 'string' ? workflow?.nodesById.get(id) : undefined;
     const spec = node?.type ? getSpec(node.type.value) : undefined;

@@ -63,7 +63,10 @@ connections:
       join(dir, 'live.workflow.test.yaml'),
       `workflow: orders.workflow.yaml\nenv: {ORDERS_URL: "${url}"}\ncases:\n  - name: unpinned\n    expect:\n      count: {path: result.ids, equals: [live-1]}\n`,
     );
-    writeFileSync(join(dir, 'invalid.workflow.test.yaml'), `workflow: orders.workflow.yaml\ncases:\n  - name: x\n    expect:\n      cuont: {status: succeeded}\n`);
+    writeFileSync(
+      join(dir, 'invalid.workflow.test.yaml'),
+      `workflow: orders.workflow.yaml\ncases:\n  - name: x\n    expect:\n      cuont: {status: succeeded}\n`,
+    );
   });
   after(async () => {
     rmSync(dir, { recursive: true, force: true });
@@ -97,7 +100,10 @@ connections:
     const files = [join(dir, 'fail.workflow.test.yaml'), join(dir, 'pass.workflow.test.yaml')];
     const junit = await kailashWf(['test', ...files, '--reporter', 'junit'], { env: { ORDERS_URL: url } });
     assert.equal(junit.code, 1);
-    assert.match(junit.out, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="kailash-wf test" tests="3" failures="1" errors="0"/);
+    assert.match(
+      junit.out,
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="kailash-wf test" tests="3" failures="1" errors="0"/,
+    );
     assert.match(junit.out, /<testcase name="wrong count"[^>]*>\n\s+<failure message="count.result does not equal the expected value.">/);
     assert.match(junit.out, /&quot;n&quot;: 3/);
     const tap = await kailashWf(['test', ...files, '--reporter', 'tap'], { env: { ORDERS_URL: url } });

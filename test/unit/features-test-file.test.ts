@@ -10,7 +10,10 @@ import { toLspDiagnostic } from '../../server/features/diagnostics';
 import { cursor, wantMarkers } from '../support/markers';
 
 const DIR = join(__dirname, '..', 'fixtures', 'tests');
-const testFiles = () => readdirSync(DIR).filter((f) => f.endsWith('.workflow.test.yaml')).sort();
+const testFiles = () =>
+  readdirSync(DIR)
+    .filter((f) => f.endsWith('.workflow.test.yaml'))
+    .sort();
 
 function check(name: string, text = readFileSync(join(DIR, name), 'utf8')) {
   const file = join(DIR, name);
@@ -80,7 +83,14 @@ describe('test files: completion', () => {
   });
 
   it('offers assertion keys, statuses and the top-level keys', () => {
-    assert.deepEqual(complete(`${HEAD}cases:\n  - name: a\n    expect:\n      fetch:\n        |\n`), ['status', 'path', 'equals', 'subset', 'schema', 'expression']);
+    assert.deepEqual(complete(`${HEAD}cases:\n  - name: a\n    expect:\n      fetch:\n        |\n`), [
+      'status',
+      'path',
+      'equals',
+      'subset',
+      'schema',
+      'expression',
+    ]);
     assert.ok(complete(`${HEAD}cases:\n  - name: a\n    expect:\n      fetch:\n        status: |\n`).includes('skipped'));
     assert.ok(complete(`${HEAD}|\n`).includes('pins'));
   });

@@ -80,6 +80,7 @@ describe('schemas/workflow-test.schema.json', () => {
 
   it("holds each node type's outputs from the catalog", () => {
     const s = testFileSchema() as { definitions: Record<string, { properties: Record<string, unknown> }> };
-    for (const spec of allSpecs) assert.deepEqual(Object.keys(s.definitions[`${spec.type}.outputs`]!.properties), Object.keys(spec.outputs));
+    for (const spec of allSpecs)
+      assert.deepEqual(Object.keys(s.definitions[`${spec.type}.outputs`]!.properties), Object.keys(spec.outputs));
   });
 });

@@ -154,7 +154,15 @@ const tests = [
       fix.replace(uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + 5)), 'Hopper');
       await vscode.workspace.applyEdit(fix);
       await vscode.commands.executeCommand('testing.runAll');
-      const failed = await until('a second result', () => seen() > before && api.tests().results.filter((r) => r.test === id).pop());
+      const failed = await until(
+        'a second result',
+        () =>
+          seen() > before &&
+          api
+            .tests()
+            .results.filter((r) => r.test === id)
+            .pop(),
+      );
       assert.equal(failed.state, 'failed', JSON.stringify(failed));
       const m = failed.messages[0];
       assert.match(m.message, /names\.result does not equal the expected value/);
