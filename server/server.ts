@@ -176,7 +176,7 @@ documents.onDidOpen((e) => schedule(e.document.uri, 0));
 documents.onDidChangeContent((e) => {
   schedule(e.document.uri, debounceFor(states.get(e.document.uri)), true);
   // Test files check node ids and pins against the workflow they name: re-check them when one changes.
-  if (!isTestDocument(e.document.uri) && states.has(e.document.uri))
+  if (!isTestDocument(e.document.uri) && workflowText(e.document.uri))
     for (const d of documents.all()) if (isTestDocument(d.uri)) schedule(d.uri, DEBOUNCE_MAX);
 });
 documents.onDidSave((e) => {
