@@ -100,6 +100,7 @@ async function runCase(
     result = await ctx.runtime.execute(workflow, {
       parameters: mergeParameters(ctx.base, c.parameters),
       reuse,
+      reusedAsReturned: true,
       baseDir: ctx.baseDir,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { isSubset } from '../../runtime/testing/assertions';
@@ -6,7 +7,7 @@ import { diffLines, renderDiff } from '../../runtime/testing/diff';
 import { addCase, pinOutput, redactForTest, testFileFor } from '../../runtime/testing/edit';
 import { parseTestFile } from '../../runtime/testing/format';
 import { junitReport } from '../../runtime/testing/reporters';
-import type { FileReport } from '../../runtime/testing/runner';
+import { mergeParameters, runTestFile, type FileReport } from '../../runtime/testing/runner';
 
 describe('test assertions', () => {
   it('subset: dicts by their expected keys, lists item by item and of the same length', () => {
@@ -96,5 +97,51 @@ describe('writing test files from a run', () => {
     });
     const json = addCase(undefined, 'json', 'a.workflow.json', 'x', run);
     assert.deepEqual(parseTestFile(json.text, 'json').diagnostics, []);
+  });
+});
+
+describe('pins in a run', () => {
+  const file = join(__dirname, '..', 'fixtures', 'tests', 'inline.workflow.test.yaml');
+  it('a pin with success: false fails its node as the real node would, and the run stops', async () => {
+    const text = `workflow: orders.workflow.yaml
+pins:
+  fetch: {success: false, error: upstream said no, status_code: 503, response: null}
+cases:
+  - name: stops
+    status: failed
+    expect:
+      fetch: {status: failed}
+      count: {status: not-run}
+`;
+    const report = await runTestFile(file, text);
+    assert.equal(report.cases[0]!.status, 'passed', JSON.stringify(report.cases[0]!.failures));
+    assert.match(report.cases[0]!.result!.error!.message, /Node 'fetch' reported failure: upstream said no/);
+    assert.deepEqual(report.cases[0]!.pinned, ['fetch']);
+  });
+
+  it('case pins override the file pins, and parameters merge node by node', async () => {
+    const text = `workflow: orders.workflow.yaml
+pins:
+  fetch: {response: {status_code: 200, content: [{id: 1}]}, status_code: 200, success: true}
+cases:
+  - name: file pin
+    expect:
+      count: {path: result.n, equals: 1}
+  - name: case pin
+    pins:
+      fetch: {response: {status_code: 200, content: [{id: 1}, {id: 2}, {id: 3}]}, status_code: 200, success: true}
+    expect:
+      count: {path: result.n, equals: 3}
+`;
+    const report = await runTestFile(file, text);
+    assert.deepEqual(
+      report.cases.map((c) => [c.name, c.status]),
+      [
+        ['file pin', 'passed'],
+        ['case pin', 'passed'],
+      ],
+    );
+    const merged = mergeParameters({ a: { x: 1, y: 2 }, g: 1 }, undefined, { a: { y: 3 }, g: 2 });
+    assert.deepEqual({ ...merged, a: { ...(merged.a as object) } }, { a: { x: 1, y: 3 }, g: 2 });
   });
 });
