@@ -9,6 +9,8 @@ import { askParameters } from './params';
 import { RunController } from './run/controller';
 import { RunHost } from './run/host';
 import { Secrets } from './secrets';
+import { WorkflowTests, type TestLog } from './testing/controller';
+import { createTestFromRunCommand, pinOutputCommand } from './testing/from-run';
 
 let client: LanguageClient | undefined;
 
@@ -40,6 +42,7 @@ export interface TestApi {
   runs: () => unknown[];
   storeSecret: (name: string, value: string) => Thenable<void>;
   marks: Record<string, number>;
+  tests: () => { items: TestLog['items']; results: TestLog['results'] };
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TestApi | undefined> {
@@ -67,9 +70,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
       else if (m.type === 'rerun' && controller.lastRequest) void controller.run(controller.lastRequest);
       else if (m.type === 'copy') void vscode.env.clipboard.writeText(m.text);
       else if (m.type === 'reveal') void reveal(m.node);
+      else if (m.type === 'pin') void pinOutputCommand(controller, m.runId, m.node);
     },
   );
   controller = new RunController(host, () => panel, annotations, output, status);
+  const tests = new WorkflowTests(host);
   mark('controller');
 
   async function reveal(node: string): Promise<void> {
@@ -103,6 +108,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     panel,
     { dispose: () => host.dispose() },
     registerDebugger(host, controller),
+    tests,
+    vscode.commands.registerCommand('kailash.pinOutput', (runId, node) => pinOutputCommand(controller, runId, node)),
+    vscode.commands.registerCommand('kailash.createTestFromRun', (runId) => createTestFromRunCommand(controller, runId)),
     vscode.commands.registerCommand('kailash.runWorkflow', (arg) => run(arg)),
     vscode.commands.registerCommand('kailash.runWithParameters', (arg) => run(arg, { withParameters: true })),
     vscode.commands.registerCommand('kailash.runToNode', async (arg, node) => {
@@ -166,7 +174,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'kailash-workflow' }],
+    // Test files stay YAML (or JSON) to the editor; the server checks them as test files.
+    documentSelector: [{ language: 'kailash-workflow' }, { scheme: 'file', pattern: '**/*.workflow.test.{yaml,yml,json}' }],
     // `clientCommands`: this client runs the kailash.* commands, so the server sends run lenses.
     initializationOptions: {
       connectionTypes: vscode.workspace.getConfiguration('kailash').get('connectionTypes', 'default'),
@@ -179,7 +188,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   client.start().catch((err: unknown) => output.appendLine(`The language server failed to start: ${String(err)}`));
   mark('client');
   return process.env.KAILASH_E2E === '1'
-    ? { runs: () => controller.runs, storeSecret: (name, value) => context.secrets.store(`kailash.secret.${name}`, value), marks }
+    ? {
+        runs: () => controller.runs,
+        storeSecret: (name, value) => context.secrets.store(`kailash.secret.${name}`, value),
+        marks,
+        tests: () => ({ items: tests.snapshot(), results: tests.log }),
+      }
     : undefined;
 }
 

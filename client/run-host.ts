@@ -13,6 +13,7 @@ import type { SecretProvider } from '../runtime/engine/secrets';
 import { parseWorkflow } from '../runtime/model/parse';
 import type { RunEvent } from '../runtime/engine/types';
 import { KailashDebugSession } from './debug/session';
+import { runTestFile } from '../runtime/testing/runner';
 import { ReuseCache } from './run/reuse';
 import type { FromHost, RunSettings, ToHost } from './shared/protocol';
 
@@ -130,6 +131,33 @@ function openDebug(session: string): void {
   debugSessions.set(session, adapter);
 }
 
+/**
+ * A test file's cases, as `kailash-wf test` runs them: secrets and variables come from the test
+ * file's `env_file` and `env` (and this process's env), never from the editor's secret storage,
+ * so a test passes in the editor exactly when it passes in CI.
+ */
+async function test(m: Extract<ToHost, { type: 'test' }>): Promise<void> {
+  const controller = new AbortController();
+  runs.set(m.id, controller);
+  const strip = <T extends { result?: unknown }>(c: T): Omit<T, 'result'> => {
+    const { result: _result, ...rest } = c;
+    return rest;
+  };
+  try {
+    const report = await runTestFile(m.file, m.text, {
+      signal: controller.signal,
+      ...(m.only ? { only: m.only } : {}),
+      onCase: (c) => send({ type: 'test-case', id: m.id, report: strip(c) }),
+    });
+    const { text: _text, ...rest } = report;
+    send({ type: 'test-done', id: m.id, report: { ...rest, cases: report.cases.map(strip) } });
+  } catch (err) {
+    send({ type: 'invalid', id: m.id, message: `The tests failed to start: ${(err as Error).message}` });
+  } finally {
+    runs.delete(m.id);
+  }
+}
+
 process.on('message', (m: ToHost) => {
   if (m.type === 'run') void run(m);
   else if (m.type === 'debug-open') openDebug(m.session);
@@ -137,7 +165,8 @@ process.on('message', (m: ToHost) => {
   else if (m.type === 'debug-close') {
     void debugSessions.get(m.session)?.shutdownRun();
     debugSessions.delete(m.session);
-  } else if (m.type === 'cancel') runs.get(m.id)?.abort();
+  } else if (m.type === 'test') void test(m);
+  else if (m.type === 'cancel') runs.get(m.id)?.abort();
   else if (m.type === 'secret') {
     pendingSecrets.get(m.requestId)?.(m.value);
     pendingSecrets.delete(m.requestId);

@@ -25,6 +25,12 @@ export const DIAGNOSTIC_CODES = [
   'credential-dropped',
   'sandbox-import',
   'kailash-compat',
+  // Test files (`*.workflow.test.yaml`).
+  'test-file',
+  'unknown-workflow-file',
+  'unknown-test-node',
+  'pin-output-type',
+  'invalid-assertion',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -21,7 +21,8 @@ import { toLspDiagnostic } from './features/diagnostics';
 import { hover } from './features/hover';
 import { graphCommand, SERVER_COMMAND_IDS, validateCommand } from './features/commands';
 import { codeLenses, SERVER_COMMANDS } from './features/lenses';
-import { isWorkflowDocument } from './features/scope';
+import { isTestDocument, isWorkflowDocument } from './features/scope';
+import { testCompletion, testDiagnostics, testDoc, testedWorkflow } from './features/test-file';
 import { documentLinks, subWorkflowPaths } from './features/links';
 import { definition, prepareRename, references, rename } from './features/references';
 import { documentSymbols } from './features/symbols';
@@ -119,8 +120,31 @@ function schedule(uri: string, delay: number, afterEdit = false): void {
   );
 }
 
+/** The open document, if it is a workflow test file. */
+function testText(uri: string): TextDocument | undefined {
+  return isTestDocument(uri) ? documents.get(uri) : undefined;
+}
+
+const openText = (uri: string) => documents.get(uri)?.getText();
+
+async function publishTest(doc: TextDocument): Promise<void> {
+  try {
+    const t = testDoc(doc.uri, doc.getText());
+    const diagnostics = testDiagnostics(t, workspace.testFiles(doc.uri, openText));
+    await connection.sendDiagnostics({
+      uri: doc.uri,
+      version: doc.version,
+      diagnostics: diagnostics.map((d) => toLspDiagnostic(t.lines, d)),
+    });
+  } catch (err) {
+    connection.console.error(`kailash: checking ${doc.uri} failed: ${(err as Error).stack ?? err}`);
+  }
+}
+
 /** Checks the current version and publishes its diagnostics (`afterEdit`: its cost sets the next debounce). */
 async function publish(uri: string, afterEdit: boolean): Promise<void> {
+  const test = testText(uri);
+  if (test) return publishTest(test);
   const text = workflowText(uri);
   if (!text) {
     // Not (or no longer: the marker was deleted) a workflow file.
@@ -149,7 +173,12 @@ function usedSubWorkflows(doc: FeatureDoc): string[] {
 }
 
 documents.onDidOpen((e) => schedule(e.document.uri, 0));
-documents.onDidChangeContent((e) => schedule(e.document.uri, debounceFor(states.get(e.document.uri)), true));
+documents.onDidChangeContent((e) => {
+  schedule(e.document.uri, debounceFor(states.get(e.document.uri)), true);
+  // Test files check node ids and pins against the workflow they name: re-check them when one changes.
+  if (!isTestDocument(e.document.uri) && workflowText(e.document.uri))
+    for (const d of documents.all()) if (isTestDocument(d.uri)) schedule(d.uri, DEBOUNCE_MAX);
+});
 documents.onDidSave((e) => {
   // A saved sub-workflow: re-check the open files that run it.
   for (const uri of workspace.dependents(e.document.uri)) if (uri !== e.document.uri) schedule(uri, 0);
@@ -180,7 +209,17 @@ function withDoc<T>(uri: string, token: CancellationToken | undefined, fallback:
   }
 }
 
-connection.onCompletion((p, token) => withDoc(p.textDocument.uri, token, null, (doc) => complete(doc, p.position)));
+connection.onCompletion((p, token) => {
+  const test = testText(p.textDocument.uri);
+  if (!test) return withDoc(p.textDocument.uri, token, null, (doc) => complete(doc, p.position));
+  try {
+    const t = testDoc(test.uri, test.getText());
+    return testCompletion(t, p.position, testedWorkflow(t, workspace.testFiles(test.uri, openText)));
+  } catch (err) {
+    connection.console.error(`kailash: completion in ${test.uri} failed: ${(err as Error).stack ?? err}`);
+    return null;
+  }
+});
 connection.onHover((p, token) => withDoc(p.textDocument.uri, token, null, (doc) => hover(doc, p.position) ?? null));
 connection.onDefinition((p, token) => withDoc(p.textDocument.uri, token, null, (doc) => definition(doc, p.position) ?? null));
 connection.onReferences((p, token) =>

@@ -23,6 +23,12 @@ export class RunController {
   private graph?: PanelGraph;
   private current?: string;
   private readonly active = new Map<string, { cancel: vscode.CancellationTokenSource }>();
+  /** Each run's parameters, for *Create test from this run*. */
+  private readonly parameters = new Map<string, RunParameters>();
+
+  parametersOf(runId: string): RunParameters | undefined {
+    return this.parameters.get(runId);
+  }
 
   constructor(
     private readonly host: RunHost,
@@ -66,7 +72,8 @@ export class RunController {
     const label = `${wf.name?.value ?? doc.uri.path.split('/').pop()}${request.to ? ` → ${request.to}` : request.from ? ` from ${request.from}` : ''}`;
     const view: RunView = { runId, file: doc.uri.fsPath, label, startedAt: Date.now(), status: 'running', nodes: {}, breakers: {} };
     this.runs.push(view);
-    if (this.runs.length > HISTORY) this.runs.shift();
+    this.parameters.set(runId, request.parameters ?? {});
+    if (this.runs.length > HISTORY) this.parameters.delete(this.runs.shift()!.runId);
     this.current = runId;
     this.graph = graphOf(doc);
     const panel = this.panel();

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { RunEvent, RunResult } from '../../runtime/engine/types';
-import type { FromHost, ToHost } from '../shared/protocol';
+import type { FromHost, TestCaseReport, TestFileReport, ToHost } from '../shared/protocol';
 
 export interface HostRun {
   events: (e: RunEvent) => void;
@@ -12,6 +12,11 @@ export interface HostDebugSession {
   receive(message: unknown): void;
   /** The run host died: the session is over. */
   hostExited(): void;
+}
+
+export interface HostTest {
+  onCase: (c: TestCaseReport) => void;
+  resolve: (r: TestFileReport | { invalid: string }) => void;
 }
 
 /** How long a cancelled run may take to stop before its host process is killed. */
@@ -28,6 +33,7 @@ export class RunHost {
   private readonly debugSessions = new Map<string, HostDebugSession>();
   /** Who follows the runs a debug session starts (the run panel); set by the extension. */
   onDebugRun?: (run: Extract<FromHost, { type: 'debug-run' }>) => HostRun | undefined;
+  private readonly tests = new Map<string, HostTest>();
 
   constructor(
     private readonly script: string,
@@ -53,12 +59,18 @@ export class RunHost {
     if (this.debugSessions.delete(session)) this.child?.send({ type: 'debug-close', session } satisfies ToHost);
   }
 
+  /** Runs a test file in the host (never in the extension host: its nodes may be slow or CPU-bound). */
+  test(message: Extract<ToHost, { type: 'test' }>, test: HostTest): void {
+    this.tests.set(message.id, test);
+    this.ensure().send(message);
+  }
+
   cancel(id: string): void {
-    if (!this.runs.has(id) || !this.child) return;
+    if ((!this.runs.has(id) && !this.tests.has(id)) || !this.child) return;
     const child = this.child;
     child.send({ type: 'cancel', id } satisfies ToHost);
     setTimeout(() => {
-      if (this.runs.has(id) && this.child === child) {
+      if ((this.runs.has(id) || this.tests.has(id)) && this.child === child) {
         this.log(`Run ${id} did not stop within ${CANCEL_GRACE_MS / 1000} s of cancel; stopping the run host.`);
         child.kill('SIGKILL');
       }
@@ -83,6 +95,10 @@ export class RunHost {
         session.hostExited();
         this.debugSessions.delete(id);
       }
+      for (const [id, test] of this.tests) {
+        test.resolve({ invalid: signal === 'SIGKILL' ? 'The tests were stopped.' : `The run host exited (${signal ?? `code ${code}`}).` });
+        this.tests.delete(id);
+      }
     });
     return child;
   }
@@ -101,10 +117,19 @@ export class RunHost {
       if (run) this.runs.set(m.runId, run);
       return;
     }
+    const test = this.tests.get(m.id);
+    if (test) {
+      if (m.type === 'test-case') test.onCase(m.report);
+      else if (m.type === 'test-done' || m.type === 'invalid') {
+        this.tests.delete(m.id);
+        test.resolve(m.type === 'test-done' ? m.report : { invalid: m.message });
+      }
+      return;
+    }
     const run = this.runs.get(m.id);
     if (!run) return;
     if (m.type === 'event') run.events(m.event);
-    else {
+    else if (m.type === 'done' || m.type === 'invalid') {
       this.runs.delete(m.id);
       run.resolve(m.type === 'done' ? m.result : { invalid: m.message });
     }

@@ -51,7 +51,9 @@ export type FromPanel =
   | { type: 'cancel'; runId: string }
   | { type: 'rerun' }
   | { type: 'reveal'; node: string }
-  | { type: 'copy'; text: string };
+  | { type: 'copy'; text: string }
+  /** *Pin this output*: the node's output in that run goes into the workflow's test file. */
+  | { type: 'pin'; runId: string; node: string };
 
 /** Applies one event to a run's view; shared by the extension and the webview so both agree. */
 export function applyEvent(run: RunView, e: RunEvent): void {

@@ -1,5 +1,6 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { RunEvent, RunParameters, RunResult } from '../../runtime/engine/types';
+import type { CaseReport, FileReport } from '../../runtime/testing/report';
 
 /** Settings a run takes from the user's configuration. */
 export interface RunSettings {
@@ -29,6 +30,8 @@ export type ToHost =
       /** Re-run from this node, reusing the host's cached outputs of the previous run of `file`. */
       from?: string;
     }
+  /** Run a test file's cases (all, or those named in `only`); `text` is the editor's, saved or not. */
+  | { type: 'test'; id: string; file: string; text: string; only?: string[] }
   | { type: 'cancel'; id: string }
   | { type: 'secret'; requestId: number; value: string | undefined }
   /** A debug session (client/debug/) opens in the run host; its DAP messages pass through. */
@@ -44,4 +47,10 @@ export type FromHost =
   | { type: 'secret-request'; requestId: number; name: string }
   | { type: 'dap'; session: string; message: DebugProtocol.ProtocolMessage }
   /** A debug session started a run: its events and result follow as those of any run, under `runId`. */
-  | { type: 'debug-run'; session: string; runId: string; file: string; label: string };
+  | { type: 'debug-run'; session: string; runId: string; file: string; label: string }
+  | { type: 'test-case'; id: string; report: TestCaseReport }
+  | { type: 'test-done'; id: string; report: TestFileReport };
+
+/** A case's report as the host sends it: without the run record (the Test Explorer shows the failures). */
+export type TestCaseReport = Omit<CaseReport, 'result'>;
+export type TestFileReport = Omit<FileReport, 'cases' | 'text'> & { cases: TestCaseReport[] };

@@ -146,6 +146,12 @@ function renderNodes(run: RunView | undefined): void {
         ),
       );
     }
+    if (run && v?.status === 'succeeded' && v.output !== undefined) {
+      const pin = el('button', 'pin', 'Pin');
+      pin.title = `Pin this output: write ${n.id}'s output (secrets masked) into the workflow's test file`;
+      pin.addEventListener('click', () => post({ type: 'pin', runId: run.runId, node: n.id }));
+      head.append(pin);
+    }
     const toggle = el('button', 'toggle', expanded.has(n.id) ? '▾' : '▸');
     toggle.setAttribute('aria-label', `details of ${n.id}`);
     toggle.addEventListener('click', () => {

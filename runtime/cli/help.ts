@@ -41,6 +41,16 @@ export const COMMANDS: Record<string, CommandHelp> = {
     exits: '0 succeeded, 1 a node failed, 2 invalid workflow, a required parameter with no value (nothing ran), or usage',
     example: 'kailash-wf run examples/quickstart.workflow.yaml',
   },
+  test: {
+    synopsis: 'test [file|folder]... [--reporter text|junit|tap] [--color|--no-color]',
+    summary: 'run workflow test files (*.workflow.test.yaml; default: all under the working folder)',
+    options: [
+      ['--reporter NAME', 'text (default: a line per case, failures with a diff), junit (XML for CI) or tap (TAP 13)'],
+      ['--color, --no-color', 'colour the diff (default: only on a terminal, and not when NO_COLOR is set)'],
+    ],
+    exits: '0 every case passed, 1 a case failed or could not run, 2 an invalid test file, no test files, or usage',
+    example: 'kailash-wf test examples/ --reporter junit > report.xml',
+  },
   nodes: {
     synopsis: 'nodes [TYPE] [--json]',
     summary: "list the node catalog, or one node type's reference",

@@ -11,6 +11,7 @@ import { parseWorkflow } from '../model/parse';
 import { workflowSchema } from '../schema/generate';
 import { validateText } from '../validate';
 import { collectParams, runWorkflow } from './run';
+import { testCommand } from './test';
 import { COMMANDS, commandHelp, overview, unknownCommand, VERSION } from './help';
 
 /** Bad usage or an unreadable file: one line, exit 2. */
@@ -43,6 +44,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return 0;
       case 'graph':
         return graphCommand(rest, io);
+      case 'test':
+        return await testCli(rest, io);
       case 'worker':
       case 'submit':
       case 'status':
@@ -201,6 +204,24 @@ function graphCommand(args: string[], io: Io): number {
   const model = parseWorkflow(text, formatOf(file));
   io.out(format === 'dot' ? toDot(model) : toMermaid(model));
   return 0;
+}
+
+async function testCli(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    reporter: { type: 'string', default: 'text' },
+    color: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+  });
+  // Colour only on a terminal (and never when NO_COLOR is set), unless asked for.
+  const color = values['no-color'] ? false : (values.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR));
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  try {
+    return await testCommand({ paths: positionals, reporter: values.reporter, color }, io, (m) => new UsageError(m), controller.signal);
+  } finally {
+    process.off('SIGINT', stop);
+  }
 }
 
 async function runCommand(args: string[], io: Io): Promise<number> {

@@ -241,7 +241,7 @@ export class Run {
     const id = node.id;
     const spec = getSpec(node.type!.value)!;
     const record = this.records[id]!;
-    if (this.options.reuse && Object.prototype.hasOwnProperty.call(this.options.reuse, id)) return this.reuse(id, record);
+    if (this.options.reuse && Object.prototype.hasOwnProperty.call(this.options.reuse, id)) return this.reuse(node, record);
     const policies = { ...this.staticOf(node).policies };
     if (policies.timeoutMs === undefined && this.options.defaultTimeoutMs) policies.timeoutMs = this.options.defaultTimeoutMs;
     const incoming = (this.incoming.get(id) ?? []).filter((c) => !c.cycle || cycleEdges.includes(c));
@@ -368,11 +368,24 @@ export class Run {
     return answer?.inputs ?? args;
   }
 
-  private reuse(id: string, record: NodeRecord): Outcome {
+  private reuse(node: NodeModel, record: NodeRecord): Outcome {
+    const id = node.id;
     const output = this.options.reuse![id] ?? null;
     this.outputs.set(id, output);
     this.setResult(id, output);
     record.reused = true;
+    if (this.options.reusedAsReturned && output && 'success' in output && !output.success) {
+      // A test's pin stands for what the node returned: `success: false` fails it as it would have.
+      const message = this.redactor.text(String(output.error ?? 'Operation failed (no error details provided)'));
+      const policies = this.staticOf(node).policies;
+      return this.fail(
+        node,
+        policies,
+        { type: 'ContentAwareExecutionError', message: `Node '${id}' reported failure: ${message}` },
+        true,
+        false,
+      );
+    }
     if (output === null) {
       this.skipped.add(id);
       record.status = 'skipped';

@@ -71,8 +71,14 @@ export interface RunOptions {
   maxConcurrency?: number;
   /** Timeout for nodes without their own `timeout` policy (the editor's default). */
   defaultTimeoutMs?: number;
-  /** Outputs of an earlier run to use instead of running these nodes ("re-run from here"). */
+  /** Outputs of an earlier run to use instead of running these nodes ("re-run from here", a test's pins). */
   reuse?: Record<string, NodeOutput | null>;
+  /**
+   * The `reuse` outputs stand for what the nodes returned (a test's pins), not for a run that
+   * already judged them: one with `success: false` fails its node as Kailash's content-aware
+   * detection would (and `on_error` applies).
+   */
+  reusedAsReturned?: boolean;
   /**
    * The secret values the earlier run resolved (`keepOutputs`' second argument): the reused
    * outputs may hold them, and this run, which does not run those nodes, would not know them.

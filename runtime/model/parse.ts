@@ -68,6 +68,21 @@ export function parseWorkflow(text: string, format: 'yaml' | 'json' = 'yaml'): W
   return model;
 }
 
+/**
+ * Any YAML or strict-JSON file (test files too) as span-carrying values, read as workflow files
+ * are, with the same limits; problems go to `diagnostics`. `undefined`: empty or unreadable.
+ */
+export function readDocument(text: string, format: 'yaml' | 'json', diagnostics: Diagnostic[]): Value | undefined {
+  const refusal = refuseUnreadable(text);
+  if (refusal) {
+    diagnostics.push(refusal);
+    return undefined;
+  }
+  const holder = { diagnostics } as WorkflowModel;
+  const root = format === 'json' ? readJsonRoot(text, holder) : readYamlRoot(text, holder);
+  return root === false ? undefined : root;
+}
+
 /** The YAML reading of a file's top-level value (`false`: unreadable, reported). */
 function readYamlRoot(text: string, model: WorkflowModel): Value | undefined | false {
   let doc: Document.Parsed;

@@ -6,7 +6,7 @@ type Json = Record<string, unknown>;
 
 const TEMPLATE = { type: 'string', pattern: '^\\$\\{[^}]+\\}$', description: 'A `${…}` template resolved at run time.' };
 
-function typeSchema(t: TypeSpec): Json {
+export function typeSchema(t: TypeSpec): Json {
   switch (t.type) {
     case 'str':
       return { type: 'string' };

@@ -21,3 +21,16 @@ export function isWorkflowDocument(uri: string, languageId: string, text: string
   const firstLine = text.slice(0, 200).split(/\r\n|\r|\n/, 1)[0] ?? '';
   return MARKER.test(firstLine);
 }
+
+const TEST_NAME = /\.workflow\.test\.(ya?ml|json)$/i;
+
+/** A workflow test file (`*.workflow.test.yaml|yml|json`): its own checks and completion, not a workflow's. */
+export function isTestDocument(uri: string): boolean {
+  let path = uri.replace(/[?#].*$/, '');
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // A malformed escape: the raw path still shows the extension.
+  }
+  return TEST_NAME.test(path);
+}

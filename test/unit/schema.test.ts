@@ -8,6 +8,7 @@ import { allSpecs } from '../../runtime/catalog';
 import { catalogReference } from '../../runtime/catalog/reference';
 import { DIAGNOSTIC_CODES } from '../../runtime/diagnostics';
 import { workflowSchema } from '../../runtime/schema/generate';
+import { testFileSchema } from '../../runtime/schema/test-file';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -50,5 +51,36 @@ describe('schemas/workflow.schema.json', () => {
     bad({ nodes: [{ type: 'HTTPRequestNode' }] });
     bad({ nodes: [], connections: [{ from_output: 'x' }] });
     assert.equal(check({ nodes: { a: { type: 'HTTPRequestNode', config: { url: 'http://x', timeout: '${t}' } } } }), true);
+  });
+});
+
+describe('schemas/workflow-test.schema.json', () => {
+  it('is up to date with the catalog (run `npm run schema` after changing a spec)', () => {
+    const checkedIn = JSON.parse(readFileSync(join(ROOT, 'schemas', 'workflow-test.schema.json'), 'utf8'));
+    assert.deepEqual(checkedIn, JSON.parse(JSON.stringify(testFileSchema())));
+  });
+
+  it('accepts every example test file and rejects what the test-file reader rejects', () => {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const check = ajv.compile(testFileSchema());
+    const dir = join(ROOT, 'examples');
+    const files = readdirSync(dir).filter((x) => x.endsWith('.workflow.test.yaml'));
+    assert.ok(files.length > 0);
+    for (const f of files) {
+      const ok = check(parse(readFileSync(join(dir, f), 'utf8'), { version: '1.1', merge: true }));
+      assert.ok(ok, `${f}: ${ajv.errorsText(check.errors)}`);
+    }
+    const bad = (doc: unknown) => assert.equal(check(doc), false, JSON.stringify(doc));
+    bad({ cases: [] });
+    bad({ workflow: 'a.workflow.yaml', cases: [{ expect: {} }] });
+    bad({ workflow: 'a.workflow.yaml', cases: [{ name: 'x', stauts: 'failed' }] });
+    bad({ workflow: 'a.workflow.yaml', cases: [{ name: 'x', expect: { a: { status: 'done' } } }] });
+    bad({ workflow: 'a.workflow.yaml', pins: { a: [1] }, cases: [] });
+  });
+
+  it("holds each node type's outputs from the catalog", () => {
+    const s = testFileSchema() as { definitions: Record<string, { properties: Record<string, unknown> }> };
+    for (const spec of allSpecs)
+      assert.deepEqual(Object.keys(s.definitions[`${spec.type}.outputs`]!.properties), Object.keys(spec.outputs));
   });
 });

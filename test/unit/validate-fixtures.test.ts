@@ -47,6 +47,11 @@ describe('diagnostic fixtures: every `# want:` marker and nothing else', () => {
     for (const file of workflowFiles(dir)) {
       for (const codes of wantMarkers(readFileSync(join(dir, file), 'utf8')).values()) codes.forEach((c) => covered.add(c));
     }
+    // Test-file codes have their fixtures beside the test files' own (features-test-file.test.ts).
+    const tests = join(ROOT, 'tests');
+    for (const file of readdirSync(tests).filter((f) => f.endsWith('.workflow.test.yaml'))) {
+      for (const codes of wantMarkers(readFileSync(join(tests, file), 'utf8')).values()) codes.forEach((c) => covered.add(c));
+    }
     assert.deepEqual(
       DIAGNOSTIC_CODES.filter((c) => !covered.has(c)),
       [],

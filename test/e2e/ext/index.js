@@ -181,6 +181,86 @@ const tests = [
       }
     },
   ],
+  [
+    'a workflow test file appears in the Test Explorer, passes, then fails with a diff after an edit',
+    async () => {
+      const api = vscode.extensions.getExtension('kailash-workflows.kailash-workflows').exports;
+      const uri = file('api.workflow.test.yaml');
+      const edit = new vscode.WorkspaceEdit();
+      edit.createFile(uri, {
+        overwrite: true,
+        contents: Buffer.from(
+          [
+            'workflow: api.workflow.yaml',
+            'pins:',
+            '  fetch:',
+            '    response: {status_code: 200, headers: {}, content: [{name: Ada}, {name: Grace}]}',
+            '    status_code: 200',
+            '    success: true',
+            '  profile: {status_code: 200, success: true}',
+            'cases:',
+            '  - name: keeps the names',
+            '    expect:',
+            '      names:',
+            '        path: result',
+            '        equals: [Ada, Grace]',
+            '',
+          ].join('\n'),
+        ),
+      });
+      await vscode.workspace.applyEdit(edit);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const id = `${uri.toString()}#keeps the names`;
+      await until('the test item', () => api.tests().items.some((f) => f.id === uri.toString() && f.children.includes('keeps the names')));
+      const seen = () => api.tests().results.filter((r) => r.test === id).length;
+      await vscode.commands.executeCommand('testing.runAll');
+      const passed = await until('a result', () => api.tests().results.filter((r) => r.test === id)[0]);
+      assert.equal(passed.state, 'passed', JSON.stringify(passed));
+      const before = seen();
+      const fix = new vscode.WorkspaceEdit();
+      const at = doc.getText().indexOf('Grace]');
+      fix.replace(uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + 5)), 'Hopper');
+      await vscode.workspace.applyEdit(fix);
+      await vscode.commands.executeCommand('testing.runAll');
+      const failed = await until(
+        'a second result',
+        () =>
+          seen() > before &&
+          api
+            .tests()
+            .results.filter((r) => r.test === id)
+            .pop(),
+      );
+      assert.equal(failed.state, 'failed', JSON.stringify(failed));
+      const m = failed.messages[0];
+      assert.match(m.message, /names\.result does not equal the expected value/);
+      assert.match(m.expected, /"Hopper"/);
+      assert.match(m.actual, /"Grace"/);
+      assert.equal(m.line, 12, 'the failure points at the equals line');
+    },
+  ],
+  [
+    'pin this output and create test from this run write the test file, and the new case passes',
+    async () => {
+      const api = vscode.extensions.getExtension('kailash-workflows.kailash-workflows').exports;
+      const result = await vscode.commands.executeCommand('kailash.runWorkflow', file('api.workflow.yaml').toString());
+      assert.equal(result.status, 'succeeded');
+      const runId = api.runs()[api.runs().length - 1].runId;
+      const uri = await vscode.commands.executeCommand('kailash.pinOutput', runId, 'names');
+      let text = (await vscode.workspace.openTextDocument(uri)).getText();
+      assert.match(text, /^ {2}names:\n {4}result:\n {6}- Ada\n {6}- Grace$/m);
+      await vscode.commands.executeCommand('kailash.createTestFromRun', runId);
+      text = (await vscode.workspace.openTextDocument(uri)).getText();
+      const name = /- name: (run at \d\d:\d\d:\d\d)/.exec(text);
+      assert.ok(name, text);
+      const id = `${uri.toString()}#${name[1]}`;
+      await until('the new case', () => api.tests().items.some((f) => f.children.includes(name[1])));
+      await vscode.commands.executeCommand('testing.runAll');
+      const r = await until('its result', () => api.tests().results.filter((x) => x.test === id)[0]);
+      assert.equal(r.state, 'passed', JSON.stringify(r));
+    },
+  ],
 ];
 
 // This run's Python workers: they run in the workflow's folder, so other runs on the machine
