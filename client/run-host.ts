@@ -13,9 +13,11 @@ import type { SecretProvider } from '../runtime/engine/secrets';
 import { parseWorkflow } from '../runtime/model/parse';
 import type { RunEvent } from '../runtime/engine/types';
 import { ReuseCache } from './run/reuse';
+import { toTagged } from '../runtime/values/wire';
 import type { FromHost, RunSettings, ToHost } from './shared/protocol';
 
-const send = (m: FromHost) => process.send?.(m);
+// IPC is JSON: big ints, whole floats and tuples travel in the tagged form (runtime/values/wire.ts).
+const send = (m: FromHost) => process.send?.(toTagged(m));
 const runs = new Map<string, AbortController>();
 const lastRuns = new ReuseCache();
 const pendingSecrets = new Map<number, (v: string | undefined) => void>();
