@@ -1,15 +1,14 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { setOwn } from '../util/own';
 import { exactNumber } from './numbers';
-import { parseYaml } from './parse';
 
 /**
- * A YAML (or JSON) text as `yaml.safe_load` gives it to Python, with the value model's numbers
- * (`2.0` a float, big ints exact): for text that is data, not a workflow (`--params`, `--param`).
- * Throws on a syntax error.
+ * A YAML (or JSON) text that is data, not a workflow (`--params`, `--param`), read as the `yaml`
+ * library's default (YAML 1.2) reads it, with the value model's numbers (`2.0` a float, big ints
+ * exact). Throws on a syntax error.
  */
 export function readYamlValue(text: string): unknown {
-  const doc = parseYaml(text);
+  const doc = parseDocument(text);
   if (doc.errors.length) throw doc.errors[0];
   const walk = (n: unknown, depth: number): unknown => {
     if (n === null || n === undefined || depth > 200) return null;
