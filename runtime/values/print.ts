@@ -80,12 +80,16 @@ export interface JsonOptions {
   indent?: number;
   /**
    * NaN and the infinities: `python` writes `NaN`/`Infinity` as `json.dumps` does (not JSON, but
-   * what a Kailash file holds); `tagged` writes `{"$float": "nan"}`, valid JSON that keeps them.
+   * what a Kailash file holds); `tagged` writes `{"$float": "nan"}`, valid JSON that keeps them;
+   * `null` writes null, as `JSON.stringify` does (bodies sent to servers).
    */
-  nonFinite?: 'python' | 'tagged';
+  nonFinite?: 'python' | 'tagged' | 'null';
   /** Separators without indent: `python` (`, `, `: `) or `compact` (`,`, `:`). */
   separators?: 'python' | 'compact';
 }
+
+/** JSON sent to a server or a broker: compact, numbers as Python writes them, NaN as null. */
+export const BODY_JSON: JsonOptions = { separators: 'compact', nonFinite: 'null' };
 
 /**
  * JSON text as Python's `json.dumps` writes it: floats as `repr` (`2.0`, `1e+20`), ints with all
@@ -109,6 +113,7 @@ export function jsonText(v: unknown, options: JsonOptions = {}): string {
       case 'number':
         if (!Number.isFinite(x)) {
           const name = Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
+          if (options.nonFinite === 'null') return 'null';
           return tagged ? `{"$float"${keySep}"${name}"}` : name === 'nan' ? 'NaN' : name === 'inf' ? 'Infinity' : '-Infinity';
         }
         return numberRepr(x);
