@@ -203,4 +203,17 @@ connections:
 `);
     assert.deepEqual(r.results.b, { result: '2.0 9007199254740993 (1, 2)' });
   });
+
+  it('JavaScriptCodeNode: a big int is a BigInt, a float a number, a tuple an array, a key its JSON text; BigInt and NaN come back as Python values', async () => {
+    const r = await runYaml(`nodes:
+  - {id: p, type: PythonCodeNode, config: {code: "result = {'big': 9007199254740993, 'f': 2.0, 't': (1, 2), 'k': {1: 'a'}, 'n': float('nan')}"}}
+  - {id: j, type: JavaScriptCodeNode, config: {code: "result = {types: [typeof d.big, typeof d.f, Array.isArray(d.t), Object.keys(d.k)[0], Number.isNaN(d.n)], next: d.big + 1n, inf: -Infinity}"}}
+  - {id: q, type: PythonCodeNode, config: {code: "result = [type(x['next']).__name__, x['next'], str(x['inf'])]"}}
+connections:
+  - {from_node: p, from_output: result, to_node: j, to_input: d}
+  - {from_node: j, from_output: result, to_node: q, to_input: x}
+`);
+    assert.deepEqual((r.results.j!.result as { types: unknown }).types, ['bigint', 'number', true, '1', true]);
+    assert.deepEqual(r.results.q, { result: ['int', 9007199254740994n, '-inf'] });
+  });
 });
