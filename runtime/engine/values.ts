@@ -11,7 +11,7 @@ export function readPath(output: Record<string, unknown>, path: string): { found
   if (!path.includes('.')) return { found: false };
   let cur: unknown = output;
   for (const part of path.split('.')) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.prototype.hasOwnProperty.call(cur, part)) {
+    if (!isDict(cur) || !Object.prototype.hasOwnProperty.call(cur, part)) {
       return { found: false };
     }
     cur = (cur as Record<string, unknown>)[part];
