@@ -15,9 +15,11 @@ import type { RunEvent } from '../runtime/engine/types';
 import { KailashDebugSession } from './debug/session';
 import { runTestFile } from '../runtime/testing/runner';
 import { ReuseCache } from './run/reuse';
+import { toTagged } from '../runtime/values/wire';
 import type { FromHost, RunSettings, ToHost } from './shared/protocol';
 
-const send = (m: FromHost) => process.send?.(m);
+// IPC is JSON: big ints, whole floats and tuples travel in the tagged form (runtime/values/wire.ts).
+const send = (m: FromHost) => process.send?.(toTagged(m));
 const runs = new Map<string, { abort(): void }>();
 const debugSessions = new Map<string, KailashDebugSession>();
 const lastRuns = new ReuseCache();

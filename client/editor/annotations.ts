@@ -4,6 +4,7 @@ import { model } from '../lazy';
 import type { RunView } from '../shared/panel';
 import { hintFor } from '../shared/panel';
 import { statusText } from './summary';
+import { jsonText } from '../../runtime/values/print';
 
 interface LastRun {
   run: RunView;
@@ -131,7 +132,7 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
     );
     if (v.error) md.appendCodeblock(`${v.error.type}: ${v.error.message}`, 'text');
     if (v.output !== undefined) {
-      const json = JSON.stringify(v.output, null, 2);
+      const json = jsonText(v.output, { indent: 2, nonFinite: 'tagged' });
       md.appendCodeblock(json.length > 4000 ? `${json.slice(0, 4000)}\n…` : json, 'json');
     }
     return new vscode.Hover(md, new vscode.Range(doc.positionAt(node.idSpan[0]), doc.positionAt(node.idSpan[1])));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { RunEvent } from '../../runtime/engine/types';
 import type { FromPanel, PanelState, RunView, ToPanel } from '../shared/panel';
+import { toTagged } from '../../runtime/values/wire';
 
 /**
  * The run panel: one webview tab showing the graph, each node's status and output, live. Its
@@ -58,7 +59,7 @@ export class RunPanel implements vscode.Disposable {
         if (m.type === 'ready') {
           this.ready = true;
           void panel.webview.postMessage({ type: 'state', state: this.state() } satisfies ToPanel);
-          for (const q of this.queue.splice(0)) void panel.webview.postMessage(q);
+          for (const q of this.queue.splice(0)) void panel.webview.postMessage(toTagged(q));
           return;
         }
         this.onMessage(m);
@@ -92,7 +93,8 @@ export class RunPanel implements vscode.Disposable {
       this.queue.push(m);
       return;
     }
-    void this.panel.webview.postMessage(m);
+    // The page gets values in the tagged form, which it prints as Python does (json-tree.ts).
+    void this.panel.webview.postMessage(toTagged(m));
   }
 
   dispose(): void {

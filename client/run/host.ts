@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { RunEvent, RunResult } from '../../runtime/engine/types';
 import type { FromHost, TestCaseReport, TestFileReport, ToHost } from '../shared/protocol';
+import { fromTagged } from '../../runtime/values/wire';
 
 export interface HostRun {
   events: (e: RunEvent) => void;
@@ -83,7 +84,7 @@ export class RunHost {
     this.child = child;
     child.stdout?.on('data', (d: Buffer) => this.log(d.toString().trimEnd()));
     child.stderr?.on('data', (d: Buffer) => this.log(d.toString().trimEnd()));
-    child.on('message', (m: FromHost) => this.onMessage(child, m));
+    child.on('message', (m: FromHost) => this.onMessage(child, fromTagged(m) as FromHost));
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
       // Whatever was running there ends now, as cancelled or crashed.

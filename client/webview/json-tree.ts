@@ -18,8 +18,37 @@ function scalar(v: unknown): HTMLElement {
   return el('span', `json-${kind}`, text);
 }
 
-function node(v: unknown, key: string | undefined, open: boolean, depth: number): HTMLElement {
+/**
+ * Values arrive in the tagged form of runtime/values/wire.ts: a big int or a float that is a
+ * whole number as `{"$int"|"$float": text}`, printed as Python prints it (`2.0`, `nan`); a tuple as
+ * `{"$tuple": [...]}` and a dict with non-string keys as `{"$dict": [[k, v], ...]}`.
+ */
+function untag(v: unknown): { number?: string; value: unknown } {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return { value: v };
+  const keys = Object.keys(v);
+  if (keys.length !== 1) return { value: v };
+  const x = (v as Record<string, unknown>)[keys[0]!];
+  if ((keys[0] === '$int' || keys[0] === '$float') && typeof x === 'string') return { number: x, value: v };
+  if (keys[0] === '$tuple' && Array.isArray(x)) return { value: x };
+  if (keys[0] === '$dict' && Array.isArray(x)) {
+    const out: Record<string, unknown> = {};
+    for (const pair of x as unknown[][]) {
+      const k = untag(pair[0]);
+      out[k.number ?? (typeof k.value === 'string' ? k.value : JSON.stringify(k.value))] = pair[1];
+    }
+    return { value: out };
+  }
+  return { value: v };
+}
+
+function node(raw: unknown, key: string | undefined, open: boolean, depth: number): HTMLElement {
   const line = el('div', 'json-line');
+  const { number, value: v } = untag(raw);
+  if (number !== undefined) {
+    if (key !== undefined) line.append(el('span', 'json-key', `${key}: `));
+    line.append(el('span', 'json-number', number));
+    return line;
+  }
   if (v === null || typeof v !== 'object') {
     if (key !== undefined) line.append(el('span', 'json-key', `${key}: `));
     line.append(scalar(v));

@@ -1,4 +1,4 @@
-import { pyStr } from '../engine/values';
+import { pyStr } from '../values/print';
 
 /**
  * Kailash's SwitchNode case output key: the prefix plus `str(case)` with space `-` `.` `:` `/`

@@ -2,7 +2,6 @@ import { formatOf } from '../model/json';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import type { Diagnostic } from '../diagnostics';
 import { WorkflowInvalid } from '../engine/errors';
 import { LocalRuntime } from '../engine/local';
@@ -10,6 +9,9 @@ import type { RunEvent, RunParameters } from '../engine/types';
 import { getSpec } from '../catalog';
 import { findParam } from '../catalog/typing';
 import { parseWorkflow } from '../model/parse';
+import { readYamlValue } from '../model/yaml-value';
+import { parseJson } from '../values/json';
+import { jsonText } from '../values/print';
 import { LineIndex } from '../model/lines';
 import { own, setOwn, table } from '../util/own';
 
@@ -71,7 +73,8 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
       .filter(([, n]) => n.status === 'failed')
       .map(([id]) => id);
     const ok = result.status === 'succeeded' && failedNodes.length === 0;
-    if (args.json) io.out(JSON.stringify(result, null, 2) + '\n');
+    // Numbers as Python's json.dumps writes them; NaN and the infinities as {"$float": "nan"} (JSON has none).
+    if (args.json) io.out(jsonText(result, { indent: 2, nonFinite: 'tagged' }) + '\n');
     else if (result.status === 'succeeded' && !ok)
       io.out(
         `✗ succeeded with ${failedNodes.length} failed node${failedNodes.length === 1 ? '' : 's'} (on_error: continue): ${failedNodes.join(', ')} — in ${result.durationMs} ms\n`,
@@ -121,9 +124,9 @@ export function printDiagnostics(file: string, diagnostics: readonly Diagnostic[
 
 /** One line when short, else pretty-printed and cut: the terminal shows the shape, `--json` has it all. */
 function preview(value: unknown): string {
-  const flat = JSON.stringify(value);
+  const flat = jsonText(value, { separators: 'compact', nonFinite: 'tagged' });
   if (flat.length <= 120) return flat;
-  const lines = JSON.stringify(value, null, 2).split('\n');
+  const lines = jsonText(value, { indent: 2, nonFinite: 'tagged' }).split('\n');
   if (lines.length <= MAX_LINES) return lines.join('\n');
   return [...lines.slice(0, MAX_LINES), `… ${lines.length - MAX_LINES} more lines (use --json for everything)`].join('\n');
 }
@@ -147,7 +150,7 @@ function paramValue(raw: string): unknown {
   if (text === '' || /(^|\s)#/.test(text)) return raw;
   let value: unknown;
   try {
-    value = parseYaml(text);
+    value = readYamlValue(text);
   } catch {
     return raw;
   }
@@ -175,7 +178,8 @@ export function collectParams(
   // Node ids and keys are the user's: `__proto__.x=1` must set a key, not Object.prototype.x.
   const params = table<unknown>();
   if (paramsFile) {
-    const loaded = parseYaml(readText(paramsFile));
+    const text = readText(paramsFile);
+    const loaded = formatOf(paramsFile) === 'json' ? parseJson(text) : readYamlValue(text);
     if (loaded !== null && (typeof loaded !== 'object' || Array.isArray(loaded))) {
       throw new Error(`${paramsFile} must hold a mapping: node id to {param: value}, or param to value for every node that takes it`);
     }

@@ -1,4 +1,5 @@
 import { setOwn } from '../util/own';
+import { PyFloat, PyTuple, keyOf, tuple, withKeys, type PyKey } from '../values/py';
 
 /** Caps for previews in events: results keep whole values, live views get a bounded copy. */
 const MAX_ITEMS = 20;
@@ -18,7 +19,7 @@ export function preview(value: unknown): { value: unknown; truncated: boolean } 
       truncated = true;
       return `${v.slice(0, MAX_STRING)}… (${v.length - MAX_STRING} more characters)`;
     }
-    if (v === null || typeof v !== 'object') return v;
+    if (v === null || typeof v !== 'object' || v instanceof PyFloat) return v;
     if (depth >= MAX_DEPTH) {
       truncated = true;
       return Array.isArray(v) ? `… (list of ${v.length})` : '… (dict)';
@@ -29,11 +30,17 @@ export function preview(value: unknown): { value: unknown; truncated: boolean } 
         truncated = true;
         head.push(`… ${v.length - MAX_ITEMS} more items`);
       }
-      return head;
+      return v instanceof PyTuple ? tuple(head) : head;
     }
     const entries = Object.entries(v as Record<string, unknown>);
     const out: Record<string, unknown> = {};
-    for (const [k, x] of entries.slice(0, MAX_KEYS)) setOwn(out, k, walk(x, depth + 1));
+    const keys = new Map<string, PyKey>();
+    for (const [k, x] of entries.slice(0, MAX_KEYS)) {
+      setOwn(out, k, walk(x, depth + 1));
+      const original = keyOf(v, k);
+      if (typeof original !== 'string') keys.set(k, original);
+    }
+    withKeys(out, keys);
     if (entries.length > MAX_KEYS) {
       truncated = true;
       out['…'] = `${entries.length - MAX_KEYS} more keys`;

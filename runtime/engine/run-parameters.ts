@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostics';
 import { buildGraph, upstreamOf } from '../graph/graph';
 import { findTemplates } from '../model/templates';
 import type { NodeModel, WorkflowModel } from '../model/types';
-import { toPlain } from '../model/values';
+import { toValue } from '../model/values';
 import { closest } from '../util/suggest';
 import { isCredentialName, notSentByAuthType, unknownCredentialAdvice } from '../validate/credentials';
 import { requiredGaps } from '../validate/required';
@@ -45,7 +45,7 @@ export class ParameterPlan {
     private readonly model: WorkflowModel,
     private readonly runParameters: RunParameters = {},
   ) {
-    const file = toPlain(model.parameters);
+    const file = toValue(model.parameters);
     this.split(isMapping(file) ? file : {}, this.fileOwn, true);
     this.split(runParameters, this.runOwn, false);
   }
@@ -98,7 +98,7 @@ export class ParameterPlan {
       } else if (Array.isArray(v)) v.forEach(visit);
       else if (isMapping(v)) Object.values(v).forEach(visit);
     };
-    const config = toPlain(node.config);
+    const config = toValue(node.config);
     if (isMapping(config)) for (const [k, v] of Object.entries(config)) if (!spec.params[k]?.raw) visit(v);
     this.templateCache.set(node.id, names);
     return names;

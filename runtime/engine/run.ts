@@ -5,7 +5,7 @@ import { getSpec } from '../catalog';
 import type { NodeOutput, NodeSpec, RunContext, RunServices } from '../catalog/types';
 import { buildGraph, upstreamOf, type WorkflowGraph } from '../graph/graph';
 import type { ConnectionModel, NodeModel, WorkflowModel } from '../model/types';
-import { toPlain } from '../model/values';
+import { toValue } from '../model/values';
 import { convergenceScope, convergenceChecks } from './convergence';
 import { implementationOf, type NodeImplementation } from '../nodes/registry';
 import { NodeFailure } from './errors';
@@ -14,7 +14,7 @@ import { breakers, readPolicies, runWithPolicies, type NodePolicies } from './po
 import { notPlain } from './plain';
 import { preview } from './preview';
 import { Redactor, type SecretProvider } from './secrets';
-import { resolveTemplates, type TemplateScope } from './templates';
+import { hasTemplates, resolveTemplates, type TemplateScope } from './templates';
 import type { NodeError, NodeRecord, NodeStop, RunEvent, RunEventBody, RunOptions, RunResult } from './types';
 import { checkRun, type RunCheck } from './run-parameters';
 import { planUnits, type Unit } from './units';
@@ -86,11 +86,11 @@ export class Run {
   private staticOf(node: NodeModel): NodeStatic {
     let st = this.statics.get(node.id);
     if (!st) {
-      const config = (toPlain(node.config) as Record<string, unknown> | undefined) ?? {};
+      const config = (toValue(node.config) as Record<string, unknown> | undefined) ?? {};
       st = {
         policies: readPolicies(node),
         config,
-        templated: JSON.stringify(config).includes('${'),
+        templated: hasTemplates(config),
         hasParameters: this.check.plan.has(node.id),
       };
       this.statics.set(node.id, st);

@@ -1,3 +1,5 @@
+import { PyFloat, PyTuple, keyOf, tuple, withKeys, type PyKey } from '../values/py';
+
 /** Where `${secret:NAME}` values come from: env vars for the CLI, SecretStorage in VS Code. */
 export interface SecretProvider {
   get(name: string): Promise<string | undefined>;
@@ -120,10 +122,19 @@ export class Redactor {
 
   private walk(v: unknown, depth: number): unknown {
     if (typeof v === 'string') return this.text(v);
-    if (depth > 100 || v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) return v.map((x) => this.walk(x, depth + 1));
+    if (depth > 100 || v === null || typeof v !== 'object' || v instanceof PyFloat) return v;
+    if (Array.isArray(v)) {
+      const items = v.map((x) => this.walk(x, depth + 1));
+      return v instanceof PyTuple ? tuple(items) : items;
+    }
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[this.text(k)] = this.walk(x, depth + 1);
-    return out;
+    const keys = new Map<string, PyKey>();
+    for (const [k, x] of Object.entries(v)) {
+      const key = this.text(k);
+      out[key] = this.walk(x, depth + 1);
+      const original = keyOf(v, k);
+      if (typeof original !== 'string') keys.set(key, original);
+    }
+    return withKeys(out, keys);
   }
 }

@@ -1,7 +1,8 @@
 import { findTemplates, isWholeTemplate } from '../model/templates';
 import { NodeFailure } from './errors';
 import type { Redactor, SecretProvider } from './secrets';
-import { pyStr } from './values';
+import { pyStr } from '../values/print';
+import { PyFloat } from '../values/py';
 import { setOwn } from '../util/own';
 
 export interface TemplateScope {
@@ -20,11 +21,19 @@ export interface TemplateScope {
  */
 export async function resolveTemplates(value: unknown, scope: TemplateScope, depth = 0): Promise<unknown> {
   if (typeof value === 'string') return resolveString(value, scope);
-  if (depth > 64 || value === null || typeof value !== 'object') return value;
+  if (depth > 64 || value === null || typeof value !== 'object' || value instanceof PyFloat) return value;
   if (Array.isArray(value)) return Promise.all(value.map((v) => resolveTemplates(v, scope, depth + 1)));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) setOwn(out, k, await resolveTemplates(v, scope, depth + 1));
   return out;
+}
+
+/** Whether a value written in the file holds a `${…}` anywhere (else no resolution pass is needed). */
+export function hasTemplates(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('${');
+  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((v) => hasTemplates(v, depth + 1));
+  return Object.values(value).some((v) => hasTemplates(v, depth + 1));
 }
 
 async function resolveString(s: string, scope: TemplateScope): Promise<unknown> {

@@ -3,6 +3,9 @@
  * `abs(delta) < 0.01 and iteration >= 3`). Parsed and evaluated here, never `eval`ed: user text
  * can only compare, combine and call the few functions Kailash allows.
  */
+import { pyCompare, pyEquals, pyIn } from '../values/compare';
+import { numberOf } from '../values/json';
+import { PyFloat, isDict, pyType } from '../values/py';
 
 type Node =
   | { k: 'lit'; v: unknown }
@@ -153,7 +156,7 @@ class Parser {
       }
       return { k: 'list', items };
     }
-    if (/^[\d.]/.test(tok)) return { k: 'lit', v: Number(tok) };
+    if (/^[\d.]/.test(tok)) return { k: 'lit', v: numberOf(tok, tok.includes('.')) };
     if (tok[0] === '"' || tok[0] === "'")
       return { k: 'lit', v: JSON.parse(`"${tok.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"`) };
     if (tok === 'True') return { k: 'lit', v: true };
@@ -193,22 +196,21 @@ function spread(xs: unknown[]): unknown[] {
 function fail(msg: string): never {
   throw new ExpressionError(msg);
 }
+/** A number for arithmetic (a big int rounds to a double here; comparisons stay exact). */
 function num(x: unknown): number {
   if (typeof x === 'boolean') return Number(x);
-  if (typeof x !== 'number') fail(`expected a number, got ${x === null ? 'None' : typeof x}`);
+  if (x instanceof PyFloat) return x.value;
+  if (typeof x === 'bigint') return Number(x);
+  if (typeof x !== 'number') fail(`expected a number, got ${pyType(x)}`);
   return x as number;
 }
 export function truthy(v: unknown): boolean {
+  if (v instanceof PyFloat) return v.value !== 0;
   if (Array.isArray(v)) return v.length > 0;
   if (v && typeof v === 'object') return Object.keys(v).length > 0;
   return Boolean(v);
 }
-function eq(a: unknown, b: unknown): boolean {
-  if (typeof a === 'boolean' || typeof b === 'boolean')
-    return (typeof a === 'boolean' ? Number(a) : a) === (typeof b === 'boolean' ? Number(b) : b);
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
-  return JSON.stringify(a) === JSON.stringify(b);
-}
+const eq = pyEquals;
 
 export function evaluateExpression(node: Node, scope: Record<string, unknown>): unknown {
   const ev = (n: Node): unknown => evaluateExpression(n, scope);
@@ -271,7 +273,8 @@ export function evaluateExpression(node: Node, scope: Record<string, unknown>): 
     case 'index': {
       const a = ev(node.a);
       const i = ev(node.i);
-      if (Array.isArray(a) && typeof i === 'number') return a[i < 0 ? a.length + i : i] ?? fail('list index out of range');
+      if (Array.isArray(a) && typeof i === 'number' && Number.isInteger(i))
+        return a[i < 0 ? a.length + i : i] ?? fail('list index out of range');
       if (a && typeof a === 'object' && typeof i === 'string') {
         if (!(i in a)) fail(`key '${i}' not found`);
         return (a as Record<string, unknown>)[i];
@@ -296,14 +299,13 @@ function compare(op: string, a: unknown, b: unknown): boolean {
       let r: boolean;
       if (Array.isArray(b)) r = b.some((x) => eq(a, x));
       else if (typeof b === 'string' && typeof a === 'string') r = b.includes(a);
-      else if (b && typeof b === 'object') r = typeof a === 'string' && a in b;
+      else if (isDict(b)) r = pyIn(a, b) === true;
       else return fail("argument of 'in' is not a collection");
       return op === 'in' ? r : !r;
     }
   }
   if (a === null || b === null || a === undefined || b === undefined) fail(`'${op}' not supported with None`);
-  if (typeof a === 'string' && typeof b === 'string') return op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
-  const x = num(a);
-  const y = num(b);
-  return op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y;
+  const c = pyCompare(a, b);
+  if (c === undefined) fail(`'${op}' not supported between ${pyType(a)} and ${pyType(b)}`);
+  return op === '<' ? c! < 0 : op === '<=' ? c! <= 0 : op === '>' ? c! > 0 : c! >= 0;
 }

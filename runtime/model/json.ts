@@ -1,6 +1,7 @@
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import type { Diagnostic } from '../diagnostics';
 import type { Entry, Value } from './types';
+import { exactNumber } from './numbers';
 
 /** What each strict-JSON error means to someone writing the file. */
 const MESSAGES: Record<string, string> = {
@@ -45,10 +46,10 @@ export function readJson(text: string, diagnostics: Diagnostic[]): Value | undef
       span: [start, Math.min(text.length, start + Math.max(e.length, 0))],
     });
   }
-  return tree ? toValue(tree) : undefined;
+  return tree ? toValue(tree, text) : undefined;
 }
 
-function toValue(n: JsonNode): Value {
+function toValue(n: JsonNode, text: string): Value {
   const span = [n.offset, n.offset + n.length] as const;
   switch (n.type) {
     case 'object': {
@@ -60,15 +61,20 @@ function toValue(n: JsonNode): Value {
         entries.push({
           key: String(key.value),
           keySpan,
-          value: value ? toValue(value) : { kind: 'scalar', span: [keySpan[1], keySpan[1]], value: null },
+          value: value ? toValue(value, text) : { kind: 'scalar', span: [keySpan[1], keySpan[1]], value: null },
         });
       }
       return { kind: 'map', span, entries };
     }
     case 'array':
-      return { kind: 'seq', span, items: (n.children ?? []).map(toValue) };
+      return { kind: 'seq', span, items: (n.children ?? []).map((c) => toValue(c, text)) };
+    case 'number': {
+      const scalar: Value = { kind: 'scalar', span, value: n.value as number };
+      const exact = exactNumber(text.slice(n.offset, n.offset + n.length), n.value as number);
+      if (exact !== undefined) scalar.exact = exact;
+      return scalar;
+    }
     case 'string':
-    case 'number':
     case 'boolean':
       return { kind: 'scalar', span, value: n.value as string | number | boolean };
     default:

@@ -5,6 +5,7 @@ import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics';
 import type { ConnectionModel, Entry, MapValue, NodeModel, PolicyKey, ScalarValue, Span, Spanned, Value, WorkflowModel } from './types';
 import { POLICY_KEYS } from './types';
 import { getEntry } from './values';
+import { exactNumber } from './numbers';
 import { closest } from '../util/suggest';
 
 /** Larger files are refused before parsing: the editor must stay responsive. */
@@ -317,7 +318,14 @@ export class ValueReader {
       }
       return this.read(target as YamlNode, depth + 1, span);
     }
-    if (isScalar(node)) return { kind: 'scalar', span, value: scalarValue(node.value) };
+    if (isScalar(node)) {
+      const scalar: ScalarValue = { kind: 'scalar', span, value: scalarValue(node.value) };
+      if (typeof node.value === 'number' && node.source !== undefined && node.type === 'PLAIN') {
+        const exact = exactNumber(String(node.source), node.value);
+        if (exact !== undefined) scalar.exact = exact;
+      }
+      return scalar;
+    }
     if (isSeq(node)) {
       const items: Value[] = [];
       for (const item of node.items) items.push(this.read(item as YamlNode, depth + 1, aliasSpan));

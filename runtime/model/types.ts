@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics';
 import type { Span } from './span';
+import type { PyFloat } from '../values/py';
 
 export type { Span } from './span';
 
@@ -9,6 +10,12 @@ export interface ScalarValue {
   kind: 'scalar';
   span: Span;
   value: string | number | boolean | null;
+  /**
+   * The number as Python reads it, where `value` cannot say: an int beyond 2^53 (a bigint) or a
+   * float that is a whole number (`2.0`, a PyFloat). What a run gets (`toValue`); language
+   * features read `value`.
+   */
+  exact?: bigint | PyFloat;
 }
 
 export interface Entry {

@@ -24,6 +24,25 @@ export function toPlain(value: Value | undefined): unknown {
   }
 }
 
+/**
+ * A value as a run gets it, as `yaml.safe_load` (or `json.load`) gives it to Kailash: the same as
+ * `toPlain`, except that `2.0` is a float and 12345678901234567890 an exact int (runtime/values).
+ */
+export function toValue(value: Value | undefined): unknown {
+  if (!value) return undefined;
+  switch (value.kind) {
+    case 'scalar':
+      return value.exact ?? value.value;
+    case 'seq':
+      return value.items.map(toValue);
+    case 'map': {
+      const out: Record<string, unknown> = {};
+      for (const e of value.entries) setOwn(out, e.key, toValue(e.value));
+      return out;
+    }
+  }
+}
+
 /** The Kailash type name of a value, for messages (`str`, `int`, `dict`, …). */
 export function kailashTypeOf(value: unknown): string {
   if (value === null || value === undefined) return 'None';

@@ -29,8 +29,26 @@ function checkCode(ctx: Context, node: NodeModel): void {
     ...(node.config?.entries.map((e) => e.key) ?? []),
   ]);
   const clean = blankStringsAndComments(code);
+  const defined: { name: string; kind: string; at: number }[] = [];
+  let offset = 0;
+  let setsResult = false;
   for (const line of clean.split('\n')) {
     if (/^\S/.test(line)) for (const name of topLevelBindings(line)) bound.add(name);
+    if (/^result\s*(?:=(?!=)|:)/.test(line) || /^(?:def|class)\s+result\b/.test(line)) setsResult = true;
+    const d = /^(def|class)\s+([A-Za-z]\w*)/.exec(line);
+    if (d) defined.push({ name: d[2]!, kind: d[1] === 'def' ? 'function' : 'class', at: offset });
+    offset += line.length + 1;
+  }
+  // Without `result` Kailash returns every variable, functions too, and then refuses them as not JSON.
+  if (!setsResult) {
+    for (const d of defined) {
+      ctx.report(
+        'kailash-compat',
+        'warning',
+        `Runs here; Kailash fails this node: without \`result\` it returns every variable, and the ${d.kind} '${d.name}' is not JSON-serializable. Set \`result\`, or name it '_${d.name}'.`,
+        locate(ctx.model.text, entry.value.span, code, d.at),
+      );
+    }
   }
   bound.delete('code');
   const seen = new Set<string>();

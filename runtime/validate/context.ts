@@ -4,7 +4,7 @@ import { getSpec } from '../catalog';
 import { findTemplates } from '../model/templates';
 import { closest } from '../util/suggest';
 import type { ConnectionModel, MapValue, NodeModel, Span, Value, WorkflowModel } from '../model/types';
-import { toPlain } from '../model/values';
+import { toValue } from '../model/values';
 
 export interface ValidateOptions {
   /**
@@ -79,7 +79,7 @@ export class Context {
   /** A node's config as plain values (what spec hooks such as SwitchNode's outputs read). */
   plainConfig(node: NodeModel): Record<string, unknown> {
     let c = this.configs.get(node.id);
-    if (!c) this.configs.set(node.id, (c = (toPlain(node.config) as Record<string, unknown> | undefined) ?? {}));
+    if (!c) this.configs.set(node.id, (c = (toValue(node.config) as Record<string, unknown> | undefined) ?? {}));
     return c;
   }
 

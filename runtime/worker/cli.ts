@@ -1,4 +1,5 @@
 import { isAbsolute, relative, resolve } from 'node:path';
+import { jsonText } from '../values/print';
 import { parseArgs } from 'node:util';
 import type { RunResult } from '../engine/types';
 import { collectParams, printDiagnostics, refused } from '../cli/run';
@@ -240,7 +241,7 @@ async function submitCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
     }
     const record = await client.wait(id!, { onEntry: values.json ? undefined : (e) => progress(e, io, warned) });
     const result = record.result;
-    if (values.json) io.out(JSON.stringify(result, null, 2) + '\n');
+    if (values.json) io.out(jsonText(result, { indent: 2, nonFinite: 'tagged' }) + '\n');
     else io.out(summary(result) + '\n');
     return exitCode(result);
   } finally {

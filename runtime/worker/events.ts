@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { fromTagged, toTagged } from '../values/wire';
 import type { RunEvent } from '../engine/types';
 import { EVENTS_PER_RUN, type QueueKeys } from './keys';
 import type { StreamEntry, WorkerEvent } from './types';
@@ -24,7 +25,7 @@ export class EventWriter {
   append(delivery: number, event: RunEvent | WorkerEvent): void {
     const key = this.keys.events(event.runId);
     const entry: Omit<StreamEntry, 'id'> = { delivery, worker: this.worker, event };
-    this.redis.xadd(key, 'MAXLEN', '~', EVENTS_PER_RUN, '*', 'e', JSON.stringify(entry)).catch(this.onError);
+    this.redis.xadd(key, 'MAXLEN', '~', EVENTS_PER_RUN, '*', 'e', JSON.stringify(toTagged(entry))).catch(this.onError);
   }
 }
 
@@ -39,7 +40,7 @@ export async function readEvents(redis: Redis, keys: QueueKeys, runId: string, f
   const reply = await redis.call('XREAD', ...args);
   return streamEntries(reply).map(([id, fields]) => {
     const json = fields[fields.indexOf('e') + 1];
-    return { id, ...(JSON.parse(json ?? '{}') as Omit<StreamEntry, 'id'>) };
+    return { id, ...(fromTagged(JSON.parse(json ?? '{}')) as Omit<StreamEntry, 'id'>) };
   });
 }
 

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { fromTagged, toTagged } from '../values/wire';
 import { EVENTS_PER_RUN, FINISHED_KEPT, KEEP_SECONDS, type QueueKeys } from './keys';
 import type { RunRecord, StreamEntry, WorkerEvent } from './types';
 
@@ -67,7 +68,7 @@ export async function startRun(redis: Redis, keys: QueueKeys, runId: string, wor
     KEEP_SECONDS,
     EVENTS_PER_RUN,
   );
-  if (record) return { recorded: JSON.parse(record) as RunRecord };
+  if (record) return { recorded: fromTagged(JSON.parse(record)) as RunRecord };
   return { delivery: Number(delivery), cancelled: Number(cancelled) === 1 };
 }
 
@@ -84,7 +85,8 @@ export async function recordOnce(redis: Redis, keys: QueueKeys, record: RunRecor
     keys.record(record.runId),
     keys.events(record.runId),
     keys.finished,
-    JSON.stringify(record),
+    // Values in the tagged form (runtime/values/wire.ts): JSON would lose big ints, 2.0, tuples.
+    JSON.stringify(toTagged(record)),
     KEEP_SECONDS,
     record.runId,
     record.result.status,
@@ -100,5 +102,5 @@ export async function recordOnce(redis: Redis, keys: QueueKeys, record: RunRecor
 
 export async function readRecord(redis: Redis, keys: QueueKeys, runId: string): Promise<RunRecord | undefined> {
   const text = await redis.get(keys.record(runId));
-  return text === null ? undefined : (JSON.parse(text) as RunRecord);
+  return text === null ? undefined : (fromTagged(JSON.parse(text)) as RunRecord);
 }

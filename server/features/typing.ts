@@ -1,7 +1,7 @@
 import type { FieldSpec, TypeSpec } from '../../runtime/catalog/types';
 import { connectionVerdict, describeType, findParam, resolveOutputPath, type Verdict } from '../../runtime/catalog/typing';
 import type { ConnectionModel, NodeModel, WorkflowModel } from '../../runtime/model/types';
-import { toPlain } from '../../runtime/model/values';
+import { toValue } from '../../runtime/model/values';
 import type { PathSegment } from './locate';
 import type { Catalog } from './types';
 
@@ -12,7 +12,7 @@ export interface Port {
 }
 
 export function plainConfig(node: NodeModel | undefined): Record<string, unknown> {
-  return (toPlain(node?.config) as Record<string, unknown> | undefined) ?? {};
+  return (toValue(node?.config) as Record<string, unknown> | undefined) ?? {};
 }
 
 /**

@@ -3,6 +3,8 @@
  * (scripts/oracle/oracle.py). Both sides become the same canonical tree, so a plain deep-equal
  * decides and its diff shows the difference. The rules, and why each exists, are in README.md.
  */
+import { numberRepr } from '../../runtime/values/print';
+import { PyFloat } from '../../runtime/values/py';
 
 /** A number as Python prints it (`2.0`, `1e+20`, `9007199254740993`, `nan`). */
 export class PyNumber {
@@ -92,35 +94,20 @@ function untag(t: Tree): Tree {
   return t;
 }
 
-/** Python's `repr(float)` of a JS number that is not a whole number. */
-function pyFloatRepr(n: number): string {
-  const [mantissa, exp] = n.toExponential().split('e') as [string, string];
-  const e = Number(exp);
-  if (e < -4 || e >= 16) {
-    const digits = mantissa.includes('.') ? mantissa : mantissa;
-    return `${digits}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
-  }
-  return String(n);
-}
-
 /**
- * A JS number as Python would print the value this runtime holds. A whole number prints as an
- * int (JS cannot tell 2 from 2.0), with every digit the double really holds, so 2.0, 1e20 and
+ * A number of our value model (runtime/values) as Python prints it: a whole JS number is an int
+ * with every digit the double really holds, a PyFloat a float, so 2.0 vs 2, 1e20 and
  * 9007199254740993 show up as differences rather than passing by accident.
  */
-export function pyNumber(n: number): PyNumber {
-  if (Number.isNaN(n)) return new PyNumber('nan');
-  if (!Number.isFinite(n)) return new PyNumber(n > 0 ? 'inf' : '-inf');
-  if (Number.isInteger(n)) return new PyNumber(Object.is(n, -0) ? '0' : BigInt(n).toString());
-  return new PyNumber(pyFloatRepr(n));
+export function pyNumber(n: number | bigint | PyFloat): PyNumber {
+  return new PyNumber(numberRepr(n));
 }
 
 /** Our value as a canonical tree: the case folder as `<case>`, time fields as `<time>`, `_` keys dropped. */
 export function canonical(v: unknown, folders: string[]): Tree {
   if (v === null || v === undefined) return null;
   if (typeof v === 'boolean') return v;
-  if (typeof v === 'number') return pyNumber(v);
-  if (typeof v === 'bigint') return new PyNumber(v.toString());
+  if (typeof v === 'number' || typeof v === 'bigint' || v instanceof PyFloat) return pyNumber(v);
   if (typeof v === 'string') return folders.reduce((s, f) => s.split(f).join(CASE_DIR), v);
   if (Array.isArray(v)) return v.map((x) => canonical(x, folders));
   if (typeof v === 'object') {

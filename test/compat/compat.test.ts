@@ -8,6 +8,7 @@ import { LocalRuntime } from '../../runtime/engine/local';
 import { WorkflowInvalid } from '../../runtime/engine/errors';
 import { parseWorkflow } from '../../runtime/model/parse';
 import { validateModel } from '../../runtime/validate';
+import { parseJson } from '../../runtime/values/json';
 import { canonical, parseLossless, type Tree } from './compare';
 
 // Every case of test/compat/cases runs through our engine and is compared with what the Kailash
@@ -58,7 +59,8 @@ async function runOurs(name: string): Promise<Ours> {
     cpSync(join(CASES, `${name}.workflow.yaml`), join(dir, `${name}.workflow.yaml`));
     if (existsSync(join(CASES, `${name}.files`))) cpSync(join(CASES, `${name}.files`), dir, { recursive: true });
     const paramsFile = join(CASES, `${name}.params.json`);
-    const parameters = existsSync(paramsFile) ? (JSON.parse(readFileSync(paramsFile, 'utf8')) as Record<string, unknown>) : undefined;
+    // Read as `kailash-wf run --params` reads a JSON file: losslessly (runtime/values/json.ts).
+    const parameters = existsSync(paramsFile) ? (parseJson(readFileSync(paramsFile, 'utf8')) as Record<string, unknown>) : undefined;
     const model = parseWorkflow(readFileSync(join(dir, `${name}.workflow.yaml`), 'utf8'));
     try {
       const r = await runtime.execute(model, { baseDir: dir, parameters, maxConcurrency: 1 });

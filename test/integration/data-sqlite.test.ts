@@ -231,7 +231,7 @@ describe('SQLite statements', () => {
       { connection_string: url, query: 'SELECT 9007199254740993 AS big, 1.5 AS f' },
       { baseDir: dir },
     );
-    assert.deepEqual(big.output!.data, [{ big: '9007199254740993', f: 1.5 }]);
+    assert.deepEqual(big.output!.data, [{ big: 9007199254740993n, f: 1.5 }]);
   });
 
   it('rolls back and fails a query that leaves its transaction open, so the file is not left locked', async () => {

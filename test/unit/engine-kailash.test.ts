@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runYaml } from '../support/run';
+import { tuple } from '../../runtime/values/py';
 
 // Expected results are what the Kailash Python SDK returns for the same workflows.
 describe('results equal the Python SDK LocalRuntime, key for key', () => {
@@ -102,12 +103,8 @@ connections:
   - {from: src, from_output: result.r, to: joined, to_input: data2}
 `);
     assert.deepEqual(r.results.concat, { merged_data: [1, 2, 3, 4] });
-    assert.deepEqual(r.results.zipped, {
-      merged_data: [
-        [1, 3],
-        [2, 4],
-      ],
-    });
+    // `list(zip(...))`: a list of tuples.
+    assert.deepEqual(r.results.zipped, { merged_data: [tuple([1, 3]), tuple([2, 4])] });
     assert.deepEqual(r.results.dicts, { merged_data: { k: 2, z: 3 } });
     assert.deepEqual(r.results.joined, {
       merged_data: [

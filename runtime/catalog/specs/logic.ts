@@ -1,4 +1,5 @@
 import { caseKey } from '../switch-cases';
+import { pyRepr } from '../../values/print';
 import type { NodeSpec } from '../types';
 
 type OutputSpec = NodeSpec['outputs'][string];
@@ -13,7 +14,7 @@ function switchOutputsFor(config: Record<string, unknown>): Record<string, Outpu
     for (const value of config.cases) {
       out[caseKey(prefix, value)] = {
         type: 'Any',
-        description: `The input data when it matches case ${JSON.stringify(value) ?? String(value)}, else null`,
+        description: `The input data when it matches case ${pyRepr(value)}, else null`,
       };
     }
   }

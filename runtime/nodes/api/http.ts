@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BODY_JSON, jsonText } from '../../values/print';
+import { parseJson as parseJsonValue } from '../../values/json';
 import type { Dispatcher } from 'undici';
 import type { NodeOutput, NodeRun, RunContext } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
@@ -112,7 +114,7 @@ export function lowerKeys(h: unknown): Record<string, string> {
 function body(i: Record<string, unknown>, headers: Record<string, string>): string | Buffer | undefined {
   if (i.json_data !== undefined && i.json_data !== null) {
     headers['content-type'] ??= 'application/json';
-    return JSON.stringify(i.json_data);
+    return jsonText(i.json_data, BODY_JSON);
   }
   const d = i.data;
   if (d === undefined || d === null) return undefined;
@@ -122,7 +124,7 @@ function body(i: Record<string, unknown>, headers: Record<string, string>): stri
     return new URLSearchParams(Object.entries(d as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)])).toString();
   }
   headers['content-type'] ??= 'application/json';
-  return JSON.stringify(d);
+  return jsonText(d, BODY_JSON);
 }
 
 function tooLarge(limit: number, where: string): NodeFailure {
@@ -145,9 +147,10 @@ async function readCapped(stream: AsyncIterable<Buffer>, limit: number, where: s
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
+/** `response.json()` as Python reads it (`2.0` a float, big ints exact), else the text. */
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonValue(text);
   } catch {
     // Kailash falls back to the text when the body is not JSON.
     return text;

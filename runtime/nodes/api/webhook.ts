@@ -1,4 +1,6 @@
 import { createHmac, getHashes, timingSafeEqual } from 'node:crypto';
+import { BODY_JSON, jsonText } from '../../values/print';
+import { parseJson } from '../../values/json';
 import type { NodeOutput, NodeRun } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
 
@@ -48,7 +50,7 @@ export const runWebhookVerify: NodeRun = async (i) => {
   const secret = String(i.webhook_secret ?? '');
   if (!secret) throw new NodeFailure('NodeValidationError', 'webhook_secret is required');
   const payload =
-    typeof i.payload === 'string' ? i.payload : i.payload === undefined || i.payload === null ? '' : JSON.stringify(i.payload);
+    typeof i.payload === 'string' ? i.payload : i.payload === undefined || i.payload === null ? '' : jsonText(i.payload, BODY_JSON);
   let signature = String(i.signature ?? '').trim();
   if (!signature) return rejected('No signature was provided.');
   const prefix = String(i.signature_prefix ?? 'sha256=');
@@ -84,7 +86,7 @@ export const runWebhookVerify: NodeRun = async (i) => {
   if (!ok) return rejected('The signature does not match the payload.');
   let data: unknown = null;
   try {
-    data = JSON.parse(payload);
+    data = parseJson(payload);
   } catch {
     data = null;
   }

@@ -1,4 +1,6 @@
 import WebSocket from 'ws';
+import { BODY_JSON, jsonText } from '../../values/print';
+import { parseJson } from '../../values/json';
 import type { NodeOutput, NodeRun } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
 import { isRetryableError, isRetryableStatus } from '../../engine/retryable';
@@ -12,7 +14,7 @@ function parse(data: WebSocket.RawData, isBinary: boolean): unknown {
   if (isBinary) return buf.toString('base64');
   const text = buf.toString('utf8');
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch {
     return text;
   }
@@ -103,7 +105,7 @@ export const runWebSocket: NodeRun = (i, ctx) =>
     });
     ws.on('open', () => {
       opened = true;
-      for (const m of outgoing) ws.send(typeof m === 'string' ? m : JSON.stringify(m));
+      for (const m of outgoing) ws.send(typeof m === 'string' ? m : jsonText(m, BODY_JSON));
       if (want === 0) finish();
     });
     ws.on('message', (data, isBinary) => {

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { BODY_JSON, jsonText } from '../../values/print';
+import { parseJson } from '../../values/json';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { NodeRun } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
@@ -76,7 +78,7 @@ function decode(body: Buffer, contentType: string, key: string, format: string):
   const text = () => body.toString('utf8');
   const json = () => {
     try {
-      return JSON.parse(text());
+      return parseJson(text());
     } catch (err) {
       throw new NodeFailure('JSONDecodeError', `s3 object ${key} is not valid JSON: ${(err as Error).message}`);
     }
@@ -141,7 +143,7 @@ export const writeS3: NodeRun = async (i, ctx) => {
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');
   const c = i.content;
   const structured = c !== null && typeof c === 'object';
-  const body = Buffer.from(typeof c === 'string' ? c : JSON.stringify(c ?? null), 'utf8');
+  const body = Buffer.from(typeof c === 'string' ? c : jsonText(c ?? null, BODY_JSON), 'utf8');
   const contentType = i.content_type
     ? String(i.content_type)
     : structured

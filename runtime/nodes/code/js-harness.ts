@@ -11,7 +11,7 @@
 export const JS_HARNESS = String.raw`(() => {
   const parse = JSON.parse, stringify = JSON.stringify, keys = Object.keys, isArray = Array.isArray;
   const create = Object.create, assign = Object.assign, PromiseCtor = Promise, StringCtor = String;
-  const isFinite = Number.isFinite;
+  const isFinite = Number.isFinite, isNaN = Number.isNaN, BigIntCtor = BigInt, NumberCtor = Number;
   const MAX_LINES = 1000, MAX_LINE = 4000;
   const logs = [];
   let dropped = 0;
@@ -51,13 +51,52 @@ export const JS_HARNESS = String.raw`(() => {
     });
   }
 
-  function jsonSafe(v, path, bad, depth) {
-    if (v === null || typeof v === 'string' || typeof v === 'boolean') return;
-    if (typeof v === 'number') { if (!isFinite(v)) bad.push(path); return; }
-    if (typeof v !== 'object' || depth > 200) { bad.push(path); return; }
-    if (typeof v.toJSON === 'function') return;
-    if (isArray(v)) { for (const x of v) jsonSafe(x, path, bad, depth + 1); return; }
-    for (const k of keys(v)) jsonSafe(v[k], path, bad, depth + 1);
+  // The tagged JSON of runtime/values/wire.ts: a Python int beyond 2^53 is a BigInt here, a
+  // float a number (2.0 is 2: JavaScript has one number type), a tuple an array, a dict's
+  // non-string keys their JSON text. On the way out a BigInt and NaN/Infinity are tagged.
+  const TAGS = { $int: 1, $float: 1, $tuple: 1, $dict: 1 };
+  function decode(v) {
+    if (v === null || typeof v !== 'object') return v;
+    if (isArray(v)) { for (let i = 0; i < v.length; i++) v[i] = decode(v[i]); return v; }
+    const ks = keys(v);
+    if (ks.length === 1 && TAGS[ks[0]] === 1) {
+      const k = ks[0], x = v[k];
+      if (k === '$int') return BigIntCtor(x);
+      if (k === '$float') return x === 'nan' ? NaN : x === 'inf' ? Infinity : x === '-inf' ? -Infinity : NumberCtor(x);
+      if (k === '$tuple') return decode(x);
+      const o = {};
+      for (const [pk, pv] of x) o[typeof pk === 'string' ? pk : keyText(decode(pk))] = decode(pv);
+      return o;
+    }
+    for (const k of ks) v[k] = decode(v[k]);
+    return v;
+  }
+  function keyText(k) {
+    if (k === null) return 'null';
+    if (typeof k === 'number' && !isFinite(k)) return isNaN(k) ? 'NaN' : k > 0 ? 'Infinity' : '-Infinity';
+    return StringCtor(k);
+  }
+  let tagged = false;
+  function encode(v, path, bad, depth) {
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+    if (typeof v === 'number') {
+      if (isFinite(v)) return v;
+      tagged = true;
+      return { $float: isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf' };
+    }
+    if (typeof v === 'bigint') { tagged = true; return { $int: StringCtor(v) }; }
+    if (typeof v !== 'object' || depth > 200) { bad.push(path); return null; }
+    if (typeof v.toJSON === 'function') return encode(v.toJSON(), path, bad, depth + 1);
+    if (isArray(v)) { const out = []; for (let i = 0; i < v.length; i++) out[i] = encode(v[i], path, bad, depth + 1); return out; }
+    const out = {};
+    const ks = keys(v);
+    for (const k of ks) {
+      const x = v[k];
+      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      out[k] = encode(x, path, bad, depth + 1);
+    }
+    if (ks.length === 1 && TAGS[ks[0]] === 1) { tagged = true; return { $dict: [[ks[0], out[ks[0]]]] }; }
+    return out;
   }
 
   function failure(e) {
@@ -73,7 +112,7 @@ export const JS_HARNESS = String.raw`(() => {
       dropped = 0;
       state = { done: false };
       try {
-        const value = fn(scopeFor(parse(inputsJson)), NONE);
+        const value = fn(scopeFor(decode(parse(inputsJson))), NONE);
         PromiseCtor.resolve(value).then((v) => { state = { done: true, value: v }; }, (e) => { state = { done: true, error: e }; });
       } catch (e) {
         state = { done: true, error: e };
@@ -91,12 +130,14 @@ export const JS_HARNESS = String.raw`(() => {
         for (const k of keys(own)) if (!k.startsWith('_') && typeof own[k] !== 'function') output[k] = own[k];
       }
       const bad = [];
-      for (const k of keys(output)) jsonSafe(output[k], k, bad, 0);
+      tagged = false;
+      const encoded = {};
+      for (const k of keys(output)) encoded[k] = encode(output[k], k, bad, 0);
       if (bad.length) {
         const unique = bad.filter((k, i) => bad.indexOf(k) === i);
         return out({ ok: false, type: 'NodeValidationError', message: 'Node outputs must be JSON-serializable. Failed keys: ' + stringify(unique) });
       }
-      return out({ ok: true, output: stringify(output) });
+      return out({ ok: true, output: stringify(encoded), tagged });
     },
     logs() {
       return stringify({ logs, dropped });

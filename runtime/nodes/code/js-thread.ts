@@ -30,7 +30,7 @@ export interface ThreadRequest {
 }
 
 export type ThreadReply = { id: number; logs: string[]; dropped: number } & (
-  | { ok: true; output: string }
+  | { ok: true; output: string; tagged?: boolean }
   | { ok: false; type: string; message: string; stack?: string; timedOut?: boolean; outOfMemory?: boolean; fatal?: boolean }
 );
 

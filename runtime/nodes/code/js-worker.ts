@@ -5,6 +5,8 @@ import { Worker } from 'node:worker_threads';
 import { NodeFailure } from '../../engine/errors';
 import type { ThreadReply, ThreadRequest } from './js-thread';
 import { SerialWorker, type Request, type RunOptions } from './serial';
+import type { NodeOutput } from '../../catalog/types';
+import { fromTagged, toTagged } from '../../values/wire';
 
 let compiled: WebAssembly.Module | undefined;
 
@@ -95,7 +97,7 @@ export class JsWorker extends SerialWorker<ThreadRequest> {
   protected message(id: number, code: string, inputs: Record<string, unknown>, o: RunOptions): ThreadRequest {
     let json: string;
     try {
-      json = JSON.stringify(inputs);
+      json = JSON.stringify(toTagged(inputs));
     } catch (err) {
       // Surfaces when the request is delivered, as the node's error.
       json = `\u0000${(err as Error).message}`;
@@ -143,7 +145,7 @@ export class JsWorker extends SerialWorker<ThreadRequest> {
       if (!r || r.id !== msg.id) return;
       this.logLines(msg.id, msg.dropped ? [...msg.logs, `… ${msg.dropped} more lines not shown`] : msg.logs);
       if (msg.ok) {
-        this.settle(msg.id, { output: JSON.parse(msg.output) });
+        this.settle(msg.id, { output: msg.tagged ? (fromTagged(JSON.parse(msg.output)) as NodeOutput) : JSON.parse(msg.output) });
         return;
       }
       this.settle(msg.id, { error: this.failure(r, msg) });

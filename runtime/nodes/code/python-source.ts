@@ -261,26 +261,76 @@ PRELOADED = {True: {m: _lazy(m, True) for m in _installed}, False: {m: _lazy(m, 
 def _is_module(v):
     return isinstance(v, (types.ModuleType, _ModuleView, _LazyModule))
 
-def _finite_copy(v, path, marks, depth=0):
-    """The output as JSON can carry it: NaN and infinities are sent apart, by path."""
-    if isinstance(v, float) and not math.isfinite(v):
-        marks.append([path, "NaN" if v != v else ("Infinity" if v > 0 else "-Infinity")])
-        return None
-    if depth > 200:
-        return v
-    if isinstance(v, dict):
-        return {k: _finite_copy(x, path + [k if isinstance(k, str) else json.dumps(k)], marks, depth + 1) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_finite_copy(x, path + [i], marks, depth + 1) for i, x in enumerate(v)]
-    return v
+# The tagged wire format (runtime/values/wire.ts): JSON wherever JSON holds a value exactly, tags
+# where it does not, so ints beyond 2^53, whole floats, NaN, tuples and int keys survive the trip.
+_TAGS = frozenset(("$int", "$float", "$tuple", "$dict"))
+_MAX_SAFE = 2 ** 53 - 1
+_INF = float("inf")
+_tagged = [False]
 
-def _with_nonfinite(inputs, marks):
-    for path, text in marks:
-        target = inputs
-        for k in path[:-1]:
-            target = target[k]
-        target[path[-1]] = float(text.replace("Infinity", "inf"))
-    return inputs
+def _float_tag(v):
+    _tagged[0] = True
+    return {"$float": "nan" if v != v else ("inf" if v == _INF else ("-inf" if v == -_INF else repr(v)))}
+
+def _enc(v, depth=0):
+    t = type(v)
+    if t is str or t is bool or v is None:
+        return v
+    if t is int:
+        if -_MAX_SAFE <= v <= _MAX_SAFE:
+            return v
+        _tagged[0] = True
+        return {"$int": str(v)}
+    if t is float:
+        if v - v == 0 and not v.is_integer():
+            return v
+        return _float_tag(v)
+    if depth > 500:
+        raise RecursionError("maximum nesting depth exceeded")
+    if t is list:
+        return [_enc(x, depth + 1) for x in v]
+    if t is dict:
+        for k in v:
+            if type(k) is not str:
+                break
+        else:
+            if len(v) != 1 or next(iter(v)) not in _TAGS:
+                return {k: _enc(x, depth + 1) for k, x in v.items()}
+        _tagged[0] = True
+        return {"$dict": [[_enc_key(k), _enc(x, depth + 1)] for k, x in v.items()]}
+    if t is tuple:
+        _tagged[0] = True
+        return {"$tuple": [_enc(x, depth + 1) for x in v]}
+    # Subclasses (IntEnum, OrderedDict, namedtuple...) are what json.dumps makes of them.
+    if isinstance(v, bool):
+        return bool(v)
+    if isinstance(v, int):
+        return _enc(int(v), depth)
+    if isinstance(v, float):
+        return _enc(float(v), depth)
+    if isinstance(v, str):
+        return str(v)
+    if isinstance(v, (list, tuple, dict)):
+        return _enc((list if isinstance(v, list) else tuple if isinstance(v, tuple) else dict)(v), depth)
+    raise TypeError("Object of type %s is not JSON serializable" % type(v).__name__)
+
+def _enc_key(k):
+    if k is None or isinstance(k, (str, int, float)):
+        return _enc(k)
+    raise TypeError("keys must be str, int, float, bool or None, not %s" % type(k).__name__)
+
+def _dec(d):
+    if len(d) == 1:
+        for k, x in d.items():
+            if k in _TAGS:
+                if k == "$int":
+                    return int(x)
+                if k == "$float":
+                    return float(x)
+                if k == "$tuple":
+                    return tuple(x)
+                return {kk: vv for kk, vv in x}
+    return d
 
 MAX_LINES = 1000
 
@@ -306,7 +356,8 @@ checked = set()
 
 for line in _stdin:
     try:
-        req = json.loads(line)
+        # A request whose inputs hold tags starts with "T" (most do not, and parse faster without the hook).
+        req = json.loads(line[1:], object_hook=_dec) if line.startswith("T") else json.loads(line)
     except ValueError:
         continue
     rid = req["id"]
@@ -328,7 +379,7 @@ for line in _stdin:
             compiled[code] = prog
         env = {"__builtins__": restricted_builtins if restricted else trusted_builtins, "__name__": "__kailash__"}
         env.update(PRELOADED[restricted])
-        env.update(_with_nonfinite(req["inputs"], req.get("nonfinite") or []))
+        env.update(req["inputs"])
         sys.stdout = captured
         try:
             exec(prog, env)
@@ -339,17 +390,17 @@ for line in _stdin:
         else:
             out = {k: v for k, v in env.items() if not k.startswith("_") and not _is_module(v) and not callable(v)}
         bad = []
+        encoded = {}
+        _tagged[0] = False
         for k, v in out.items():
             try:
-                json.dumps(v)
+                encoded[k] = _enc(v)
             except (TypeError, ValueError, RecursionError):
                 bad.append(k)
         if bad:
             reply(token, {"id": rid, "ok": False, "type": "NodeValidationError", "message": "Node outputs must be JSON-serializable. Failed keys: %r" % bad, "stdout": _lines(captured.getvalue())})
         else:
-            marks = []
-            safe = _finite_copy(out, [], marks)
-            reply(token, {"id": rid, "ok": True, "output": safe, "nonfinite": marks, "stdout": _lines(captured.getvalue())})
+            reply(token, {"id": rid, "ok": True, "output": encoded, "tagged": _tagged[0], "stdout": _lines(captured.getvalue())})
     except BaseException as e:
         sys.stdout = real_stdout
         if isinstance(e, SafetyViolation):

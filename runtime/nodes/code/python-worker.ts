@@ -6,7 +6,7 @@ import { sandboxImportMessage } from '../../catalog/python-sandbox';
 import { NodeFailure } from '../../engine/errors';
 import { PYTHON_WORKER } from './python-source';
 import { SerialWorker, type Request, type RunOptions } from './serial';
-import { nonFinitePaths, restoreNonFinite, type NonFinite } from './nonfinite';
+import { fromTagged, toTagged } from '../../values/wire';
 
 /**
  * What the interpreter's environment keeps of the host's: what Python and its libraries need to
@@ -81,18 +81,20 @@ export class PythonWorker extends SerialWorker<string> {
   protected message(id: number, code: string, inputs: Record<string, unknown>, o: RunOptions): string {
     const token = randomBytes(16).toString('hex');
     this.tokens.set(id, token);
-    const nonfinite = nonFinitePaths(inputs);
+    const tagged = toTagged(inputs);
+    // A line with tags starts with "T", so the worker decodes only the requests that need it.
     return (
+      (tagged === inputs ? '' : 'T') +
       JSON.stringify({
         id,
         token,
         code,
-        inputs,
-        nonfinite,
+        inputs: tagged,
         node: o.node ?? 'code',
         sandbox: o.sandbox ?? 'restricted',
         check: o.validateSecurity === true,
-      }) + '\n'
+      }) +
+      '\n'
     );
   }
 
@@ -159,7 +161,7 @@ export class PythonWorker extends SerialWorker<string> {
       id: number;
       ok: boolean;
       output?: NodeOutput;
-      nonfinite?: NonFinite[];
+      tagged?: boolean;
       type?: string;
       message?: string;
       traceback?: string;
@@ -174,7 +176,7 @@ export class PythonWorker extends SerialWorker<string> {
     }
     if (this.tokens.get(msg.id) !== this.token) return;
     if (msg.stdout?.length) this.logLines(msg.id, msg.stdout);
-    if (msg.ok) this.settle(msg.id, { output: restoreNonFinite(msg.output!, msg.nonfinite ?? []) });
+    if (msg.ok) this.settle(msg.id, { output: msg.tagged ? (fromTagged(msg.output) as NodeOutput) : msg.output! });
     else if (msg.type === 'SafetyViolationError')
       this.settle(msg.id, { error: new NodeFailure('SafetyViolationError', withImportHints(msg.message!)) });
     else if (msg.type === 'NodeValidationError') this.settle(msg.id, { error: new NodeFailure('NodeValidationError', msg.message!) });

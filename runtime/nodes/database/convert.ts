@@ -3,11 +3,12 @@
  * → ISO text, timedelta → seconds, UUID → text, bytes → base64. Drivers are told to hand over
  * text where their own parsing would lose something (microseconds, time zones, big integers).
  */
+import { jsonText } from '../../values/print';
+import { PyFloat, pyInt, toJs } from '../../values/py';
 
-/** Integers beyond 2^53 stay text rather than silently change. */
-export function bigToJson(v: bigint | string): number | string {
-  const n = typeof v === 'bigint' ? v : BigInt(v);
-  return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(n) : n.toString();
+/** An integer column: a number, or a bigint beyond 2^53 (a Python int either way, runtime/values). */
+export function bigToJson(v: bigint | string): number | bigint {
+  return pyInt(typeof v === 'bigint' ? v : BigInt(v));
 }
 
 export function toJson(v: unknown): unknown {
@@ -21,6 +22,7 @@ export function toJson(v: unknown): unknown {
     case 'bigint':
       return bigToJson(v);
     case 'object':
+      if (v instanceof PyFloat) return v;
       if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
       if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
       if (Array.isArray(v)) return v.map(toJson);
@@ -53,11 +55,13 @@ export function secondsFromInterval(i: Record<string, number | undefined>): numb
 /** Values bound to drivers without native JSON or boolean types get text and 0/1. */
 export function bindValue(v: unknown, dialect: 'postgresql' | 'mysql' | 'sqlite'): unknown {
   if (v === undefined) return null;
+  if (v instanceof PyFloat) return v.value;
+  if (v !== null && typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array)) v = toJs(v);
   if (v === null || typeof v === 'string' || typeof v === 'number' || v instanceof Uint8Array) return v;
   if (typeof v === 'boolean') return dialect === 'sqlite' ? (v ? 1 : 0) : v;
   if (typeof v === 'bigint') return dialect === 'sqlite' ? v : v.toString();
   if (v instanceof Date) return dialect === 'postgresql' ? v : v.toISOString().replace('T', ' ').replace('Z', '');
-  // node-postgres turns JS arrays into PostgreSQL arrays and objects into JSON itself.
-  if (dialect === 'postgresql') return v;
-  return JSON.stringify(v);
+  // node-postgres turns JS arrays into PostgreSQL arrays itself; objects become JSON text as Python writes it.
+  if (dialect === 'postgresql' && Array.isArray(v)) return v;
+  return jsonText(v, { separators: 'compact' });
 }

@@ -1,9 +1,10 @@
 import type { FieldPacket, PoolConnection, PoolOptions as MysqlPoolOptions, ResultSetHeader, TypeCastField } from 'mysql2/promise';
-import { isoFromSql, secondsFromTime } from './convert';
+import { bigToJson, isoFromSql, secondsFromTime } from './convert';
+import { pyFloat } from '../../values/py';
 import { abortable, acquire, PING_AFTER_IDLE_MS, type Database, type PoolOptions, type Session, type StatementResult } from './session';
 import type { ConnectionInfo } from './url';
 
-/** Dates as MySQL wrote them (no time-zone shift), TIME as seconds (Python's timedelta). */
+/** Dates as MySQL wrote them (no time-zone shift), TIME as seconds (Python's timedelta), numbers as Python's. */
 function typeCast(field: TypeCastField, next: () => unknown): unknown {
   if (field.type === 'DATETIME' || field.type === 'TIMESTAMP') {
     const s = field.string();
@@ -12,6 +13,16 @@ function typeCast(field: TypeCastField, next: () => unknown): unknown {
   if (field.type === 'TIME') {
     const s = field.string();
     return s === null ? null : secondsFromTime(s);
+  }
+  // Python's types (runtime/values): DECIMAL (Kailash's float()), FLOAT and DOUBLE are floats, `2.0`
+  // not `2`; BIGINT beyond 2^53 an exact int.
+  if (field.type === 'NEWDECIMAL' || field.type === 'DECIMAL' || field.type === 'FLOAT' || field.type === 'DOUBLE') {
+    const s = field.string();
+    return s === null ? null : pyFloat(Number.parseFloat(s));
+  }
+  if (field.type === 'LONGLONG') {
+    const s = field.string();
+    return s === null ? null : bigToJson(s);
   }
   return next();
 }

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import type { PoolClient, PoolConfig, QueryArrayResult } from 'pg';
 import { bigToJson, isoFromSql, secondsFromInterval } from './convert';
+import { pyFloat } from '../../values/py';
 import { isConnectionLoss } from './errors';
 import { abortable, acquire, PING_AFTER_IDLE_MS, type Database, type PoolOptions, type Session, type StatementResult } from './session';
 import type { ConnectionInfo } from './url';
@@ -9,6 +10,8 @@ import type { ConnectionInfo } from './url';
 const OID = {
   int8: 20,
   numeric: 1700,
+  float4: 700,
+  float8: 701,
   date: 1082,
   timestamp: 1114,
   timestamptz: 1184,
@@ -28,14 +31,17 @@ async function typeParsers(): Promise<{ getTypeParser: (oid: number, format?: st
       Array.isArray(v) ? v.map(deep(f)) : v === null ? null : f(String(v));
   const own: Record<number, Parser> = {
     [OID.int8]: (s) => bigToJson(s),
-    [OID.numeric]: (s) => Number.parseFloat(s),
+    // Kailash turns Decimal into float, and psycopg reads float columns as floats: `2.0`, never `2`.
+    [OID.numeric]: (s) => pyFloat(Number.parseFloat(s)),
+    [OID.float4]: (s) => pyFloat(Number.parseFloat(s)),
+    [OID.float8]: (s) => pyFloat(Number.parseFloat(s)),
     // Dates and times stay as PostgreSQL wrote them (ISO, session time zone, microseconds).
     [OID.date]: (s) => s,
     [OID.timestamp]: isoFromSql,
     [OID.timestamptz]: isoFromSql,
     [OID.interval]: (s) => secondsFromInterval(base(OID.interval)(s) as Record<string, number>),
     [OID.int8Array]: (s) => deep((x) => bigToJson(x))(base(OID.int8Array)(s)),
-    [OID.numericArray]: (s) => deep(Number.parseFloat)(base(OID.numericArray)(s)),
+    [OID.numericArray]: (s) => deep((x) => pyFloat(Number.parseFloat(x)))(base(OID.numericArray)(s)),
   };
   return { getTypeParser: (oid, format) => own[oid] ?? (types.getTypeParser(oid, (format ?? 'text') as 'text') as Parser) };
 }

@@ -1,10 +1,10 @@
 import type { NodeRun } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
 import { pyEquals } from './python';
+import { PyTuple, isDict, tuple } from '../../values/py';
 
-function isDict(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
+/** Python's `isinstance(v, list)`: a tuple is not one. */
+const isList = (v: unknown): v is unknown[] => Array.isArray(v) && !(v instanceof PyTuple);
 
 const absent = (v: unknown) => v === null || v === undefined;
 
@@ -23,16 +23,17 @@ export const runMerge: NodeRun = async (inputs) => {
   const type = String(inputs.merge_type ?? 'concat');
   switch (type) {
     case 'concat':
-      return { merged_data: values.every(Array.isArray) ? (values as unknown[][]).flat(1) : values };
+      return { merged_data: values.every(isList) ? (values as unknown[][]).flat(1) : values };
     case 'zip': {
-      const lists = values.map((v) => (Array.isArray(v) ? v : [v]));
+      const lists = values.map((v) => (isList(v) ? v : [v]));
       const n = Math.min(...lists.map((l) => l.length));
-      return { merged_data: Array.from({ length: n }, (_, i) => lists.map((l) => l[i])) };
+      // `list(zip(...))`: a list of tuples.
+      return { merged_data: Array.from({ length: n }, (_, i) => tuple(lists.map((l) => l[i]))) };
     }
     case 'merge_dict': {
       if (values.every(isDict)) return { merged_data: Object.assign({}, ...values) };
       const key = inputs.key as string | undefined | null;
-      if (key && values.every(Array.isArray)) return { merged_data: joinOn(values as unknown[][], key) };
+      if (key && values.every(isList)) return { merged_data: joinOn(values as unknown[][], key) };
       throw new NodeFailure('ValueError', 'merge_dict requires dict inputs or lists of dicts with a key');
     }
     default:

@@ -1,6 +1,7 @@
 import type { NodeOutput, NodeRun } from '../../catalog/types';
 import { caseKey } from '../../catalog/switch-cases';
 import { pyCompare, pyEquals, pyIn } from './python';
+import { isDict } from '../../values/py';
 
 /** `check <operator> value` as SwitchNode evaluates it: unknown operators and errors are False. */
 export function evaluate(check: unknown, operator: string, value: unknown): boolean {
@@ -29,10 +30,6 @@ export function evaluate(check: unknown, operator: string, value: unknown): bool
     default:
       return false;
   }
-}
-
-function isDict(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** Kailash's SwitchNode (`nodes/logic/operations.py`): boolean mode or multi-case routing. */

@@ -1,4 +1,6 @@
 import type { NodeRun } from '../../catalog/types';
+import { BODY_JSON, jsonText } from '../../values/print';
+import { parseJson } from '../../values/json';
 import { NodeFailure } from '../../engine/errors';
 import type { KafkaBus } from './kafka-bus';
 
@@ -40,9 +42,9 @@ export const runKafkaProducer: NodeRun = async (i, ctx) => {
   if (!values.length) return { sent: true, topic, partition: null, offset: null, count: 0 };
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries((i.headers as Record<string, unknown> | undefined) ?? {}))
-    headers[k] = typeof v === 'string' ? v : JSON.stringify(v);
+    headers[k] = typeof v === 'string' ? v : jsonText(v, BODY_JSON);
   const key = i.key === undefined || i.key === null ? null : String(i.key);
-  const messages = values.map((v) => ({ key, headers, value: typeof v === 'string' ? v : JSON.stringify(v ?? null) }));
+  const messages = values.map((v) => ({ key, headers, value: typeof v === 'string' ? v : jsonText(v ?? null, BODY_JSON) }));
   try {
     const bus = await busFor(brokers);
     const deliveries = await bus.produce(topic, messages, { acks, idempotent }, ctx.signal);
@@ -63,7 +65,7 @@ export const runKafkaProducer: NodeRun = async (i, ctx) => {
 function parseValue(v: string | null): unknown {
   if (v === null) return null;
   try {
-    return JSON.parse(v);
+    return parseJson(v);
   } catch {
     return v;
   }
