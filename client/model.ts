@@ -5,4 +5,5 @@
 export { parseWorkflow } from '../runtime/model/parse';
 export { LineIndex } from '../runtime/model/lines';
 export { fingerprints, staleNodes } from './editor/fingerprints';
+export { panelGraph } from './panel/graph';
 export { parse as parseYaml } from 'yaml';

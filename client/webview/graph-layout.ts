@@ -4,7 +4,7 @@ import type { PanelGraph } from '../shared/panel';
 export const NODE_W = 176;
 export const NODE_H = 46;
 /** Above this many nodes the whole graph is not laid out (dagre needs seconds): a neighbourhood is. */
-export const GRAPH_LIMIT = 200;
+export const GRAPH_LIMIT = 120;
 const LABEL_CHAR_W = 6;
 const LABEL_H = 14;
 
