@@ -9,11 +9,17 @@ export const BODY = `<header><h1 id="title"></h1><span id="status" class="pill">
 <div id="message"></div><div id="summary"></div><div id="graph"></div><main id="split"><div id="nodes"></div><div id="details"></div></main>`;
 
 export async function openPanel(script: string, css: string, width = 800, height = 900): Promise<{ browser: Browser; page: Page }> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox'],
+  });
   const page = await browser.newPage({ viewport: { width, height } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.setContent(`<!DOCTYPE html><html><head><style>${readFileSync(css, 'utf8')}</style></head><body class="vscode-dark">${BODY}</body></html>`);
+  await page.setContent(
+    `<!DOCTYPE html><html><head><style>${readFileSync(css, 'utf8')}</style></head><body class="vscode-dark">${BODY}</body></html>`,
+  );
   // Strings, not functions: tsx would wrap functions in helpers the page does not have.
   await page.evaluate('window.posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m) });');
   await page.addScriptTag({ content: readFileSync(script, 'utf8') });
@@ -36,7 +42,11 @@ export function bigState(n: number): PanelState {
   const graph: PanelGraph = {
     file: '/w/big.workflow.yaml',
     name: `big-${n}`,
-    nodes: Array.from({ length: n }, (_, i) => ({ id: id(i), type: i % 2 ? 'JSONWriterNode' : 'HTTPRequestNode', category: i % 2 ? 'files' : 'api' })),
+    nodes: Array.from({ length: n }, (_, i) => ({
+      id: id(i),
+      type: i % 2 ? 'JSONWriterNode' : 'HTTPRequestNode',
+      category: i % 2 ? 'files' : 'api',
+    })),
     edges: [],
   };
   for (let i = 1; i < n; i++) {
@@ -44,9 +54,24 @@ export function bigState(n: number): PanelState {
     if (i % 10 === 0 && i >= 5)
       graph.edges.push({ from: id(i - 5), to: id(i), fromOutput: 'data', toInput: 'extra', label: 'data → extra', cycle: false });
   }
-  const run: RunView = { runId: 'r1', file: graph.file, label: 'big', startedAt: 0, status: 'succeeded', durationMs: 1234, nodes: {}, breakers: {} };
+  const run: RunView = {
+    runId: 'r1',
+    file: graph.file,
+    label: 'big',
+    startedAt: 0,
+    status: 'succeeded',
+    durationMs: 1234,
+    nodes: {},
+    breakers: {},
+  };
   for (let i = 0; i < n; i++)
-    run.nodes[id(i)] = { status: 'succeeded', durationMs: 3, attempts: 1, output: { data: [{ i, name: `row ${i}` }] }, inputs: { data: [{ i }] } };
+    run.nodes[id(i)] = {
+      status: 'succeeded',
+      durationMs: 3,
+      attempts: 1,
+      output: { data: [{ i, name: `row ${i}` }] },
+      inputs: { data: [{ i }] },
+    };
   return { graph, runs: [run], current: 'r1' };
 }
 

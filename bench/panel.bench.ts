@@ -16,13 +16,26 @@ const BASELINE_COMMIT = '8a20e35';
 async function baselineBundle(): Promise<string | undefined> {
   const dir = mkdtempSync(join(tmpdir(), 'kwf-panel-base-'));
   try {
-    const tar = execFileSync('git', ['archive', BASELINE_COMMIT, 'client/webview', 'client/shared', 'runtime/engine/types.ts', 'runtime/catalog/types.ts'], { cwd: ROOT });
+    const tar = execFileSync(
+      'git',
+      ['archive', BASELINE_COMMIT, 'client/webview', 'client/shared', 'runtime/engine/types.ts', 'runtime/catalog/types.ts'],
+      { cwd: ROOT },
+    );
     execFileSync('tar', ['-x', '-C', dir], { input: tar });
   } catch {
     return undefined;
   }
   const out = join(dir, 'webview.js');
-  await build({ entryPoints: [join(dir, 'client/webview/main.ts')], outfile: out, bundle: true, format: 'iife', platform: 'browser', target: 'es2022', minify: true, logLevel: 'silent' });
+  await build({
+    entryPoints: [join(dir, 'client/webview/main.ts')],
+    outfile: out,
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    logLevel: 'silent',
+  });
   return out;
 }
 

@@ -2,7 +2,19 @@ import type { NodeDiff } from '../shared/diff';
 import type { PanelGraph, RunView } from '../shared/panel';
 import { isMarker } from '../shared/schema';
 import { button, count, el, svg } from './dom';
-import { edgeLabel, edgePath, fit, GRAPH_LIMIT, layoutGraph, neighbourhood, NODE_H, NODE_W, zoomAt, type GraphLayout, type View } from './graph-layout';
+import {
+  edgeLabel,
+  edgePath,
+  fit,
+  GRAPH_LIMIT,
+  layoutGraph,
+  neighbourhood,
+  NODE_H,
+  NODE_W,
+  zoomAt,
+  type GraphLayout,
+  type View,
+} from './graph-layout';
 import { categoryIcon } from './icons';
 import { STATUS, statusOf } from './status';
 
@@ -35,7 +47,15 @@ export class GraphView {
     private readonly onSelect: (id: string, reveal: boolean) => void,
   ) {
     const defs = svg('defs');
-    const marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+    const marker = svg('marker', {
+      id: 'arrow',
+      viewBox: '0 0 10 10',
+      refX: 9,
+      refY: 5,
+      markerWidth: 7,
+      markerHeight: 7,
+      orient: 'auto-start-reverse',
+    });
     marker.append(svg('path', { d: 'M0,0L10,5L0,10Z' }, 'arrowhead'));
     defs.append(marker);
     this.svgEl.append(defs, this.viewport);

@@ -66,10 +66,10 @@ function renderHistory(run: RunView | undefined): void {
   for (const r of [...state.runs].reverse()) {
     const label = `${new Date(r.startedAt).toLocaleTimeString()} · ${r.label} · ${r.status}`;
     pick.append(new Option(label, r.runId, false, r.runId === run?.runId));
-    if (r.runId !== run?.runId) cmp.append(new Option(label, r.runId, false, r.runId === compareWith));
+    if (r.runId !== run?.runId && r.file === run?.file) cmp.append(new Option(label, r.runId, false, r.runId === compareWith));
   }
   pick.disabled = state.runs.length === 0;
-  cmp.disabled = state.runs.length < 2;
+  cmp.disabled = cmp.options.length < 2;
 }
 
 /** One line of counts by status, and with a compared run, how many nodes changed. */
@@ -90,7 +90,9 @@ function renderSummary(run: RunView | undefined, diffs: NodeDiff[] | undefined):
   }
   if (diffs) {
     const changed = diffs.filter((d) => d.kind !== 'same').length;
-    box.append(el('span', `badge diff ${changed ? 'changed' : 'same'}`, changed ? `~ ${count(changed, 'node')} changed` : '= no node changed'));
+    box.append(
+      el('span', `badge diff ${changed ? 'changed' : 'same'}`, changed ? `~ ${count(changed, 'node')} changed` : '= no node changed'),
+    );
   }
 }
 
@@ -98,7 +100,9 @@ function renderDetails(run: RunView | undefined, other: RunView | undefined, dif
   const box = byId('details');
   const node = state.graph?.nodes.find((n) => n.id === selected);
   if (!node) {
-    box.replaceChildren(el('p', 'note', state.graph?.nodes.length ? 'Select a node (in the graph or the list) to see what it received and returned.' : ''));
+    box.replaceChildren(
+      el('p', 'note', state.graph?.nodes.length ? 'Select a node (in the graph or the list) to see what it received and returned.' : ''),
+    );
     return;
   }
   const d = diffs?.find((x) => x.id === node.id);
@@ -139,6 +143,8 @@ byId('cancel').addEventListener('click', () => {
 byId('rerun').addEventListener('click', () => post({ type: 'rerun' }));
 byId<HTMLSelectElement>('history').addEventListener('change', (e) => {
   state.current = (e.target as HTMLSelectElement).value;
+  // A diff is between runs of one file.
+  if (compareWith && state.runs.find((r) => r.runId === compareWith)?.file !== current()?.file) compareWith = undefined;
   render();
 });
 byId<HTMLSelectElement>('compare').addEventListener('change', (e) => {

@@ -1,7 +1,7 @@
 import { pathText, type NodeDiff } from '../shared/diff';
 import { hintFor, type FromPanel, type NodeView, type PanelGraph, type RunView } from '../shared/panel';
 import { count, el, ms } from './dom';
-import { ran, STATUS } from './status';
+import { notRunReason, ran, STATUS } from './status';
 import { valueView } from './value-view';
 
 /** The selected node: what it received beside what it returned, its error, and what changed since the compared run. */
@@ -18,13 +18,20 @@ export function nodeDetails(
   const head = el('div', 'details-head');
   const glyph = el('span', `glyph ${status}`, STATUS[status].glyph);
   glyph.setAttribute('aria-hidden', 'true');
-  head.append(glyph, el('h2', 'details-id', node.id), el('span', 'node-type', node.type), el('span', `state ${status}`, STATUS[status].label));
+  head.append(
+    glyph,
+    el('h2', 'details-id', node.id),
+    el('span', 'node-type', node.type),
+    el('span', `state ${status}`, STATUS[status].label),
+  );
   if (v?.durationMs !== undefined && ran(v)) head.append(el('span', 'dur', ms(v.durationMs)));
   if (v?.attempts && v.attempts > 1) head.append(el('span', 'badge', count(v.attempts, 'attempt')));
   if (v?.reused) head.append(el('span', 'badge', 'reused'));
   box.append(head);
   if (!ran(v)) {
-    box.append(el('p', 'note', run ? 'Did not run in this run.' : 'No run yet: run the workflow to see what each node receives and returns.'));
+    box.append(
+      el('p', 'note', run ? 'Did not run in this run.' : 'No run yet: run the workflow to see what each node receives and returns.'),
+    );
     if (diff) box.append(changes(diff));
     return box;
   }

@@ -96,7 +96,8 @@ export class NodeList {
     const mark = d && DIFF[d.kind];
     if (mark) {
       const b = el('span', `badge diff ${d.kind}`, `${mark.glyph} ${mark.label}`);
-      if (d.kind === 'changed') b.title = d.statusBefore !== d.statusAfter ? `was ${STATUS[d.statusBefore ?? 'not-run'].label}` : count(d.output.length, 'change');
+      if (d.kind === 'changed')
+        b.title = d.statusBefore !== d.statusAfter ? `was ${STATUS[d.statusBefore ?? 'not-run'].label}` : count(d.output.length, 'change');
       row.append(b);
     }
     row.addEventListener('click', () => {

@@ -16,7 +16,16 @@ export function statusOf(run: RunView | undefined, id: string): Status {
   return run?.nodes[id]?.status ?? 'not-run';
 }
 
-/** Whether a node has anything to show beyond its name: it ran, or started. */
+/** Whether a node has anything to show beyond its name: it ran (or runs), or got as far as its inputs. */
 export function ran(v: NodeView | undefined): v is NodeView {
-  return v !== undefined && v.status !== 'not-run';
+  if (!v) return false;
+  return v.status === 'succeeded' || v.status === 'failed' || v.status === 'running' || v.inputs !== undefined || v.output !== undefined;
+}
+
+/** Why a node has nothing to show. */
+export function notRunReason(v: NodeView | undefined, anyRun: boolean): string {
+  if (!anyRun) return 'No run yet: run the workflow to see what each node receives and returns.';
+  if (v?.status === 'skipped') return 'Skipped: it did not run, since no data was routed to it.';
+  if (v?.status === 'cancelled') return 'Cancelled: it did not finish.';
+  return 'Did not run in this run.';
 }

@@ -13,7 +13,13 @@ const chosen = new Map<string, Mode>();
  * One value (what a node received, or returned) with its views a click away: a table when it is
  * (or holds) a list of records, its JSON tree, and its inferred schema.
  */
-export function valueView(side: 'inputs' | 'output', title: string, value: unknown, truncated: boolean, post: (m: FromPanel) => void): HTMLElement {
+export function valueView(
+  side: 'inputs' | 'output',
+  title: string,
+  value: unknown,
+  truncated: boolean,
+  post: (m: FromPanel) => void,
+): HTMLElement {
   const box = el('section', `value ${side}`);
   box.setAttribute('aria-label', title);
   const bar = el('div', 'value-bar');
@@ -43,7 +49,12 @@ export function valueView(side: 'inputs' | 'output', title: string, value: unkno
     buttons.set(m, b);
     modes.append(b);
   }
-  const copy = button('Copy', `Copy ${title.toLowerCase()} as JSON`, () => post({ type: 'copy', text: JSON.stringify(value, null, 2) }), 'mode copy');
+  const copy = button(
+    'Copy',
+    `Copy ${title.toLowerCase()} as JSON`,
+    () => post({ type: 'copy', text: JSON.stringify(value, null, 2) }),
+    'mode copy',
+  );
   bar.append(modes, copy);
   box.append(bar);
   if (truncated) box.append(el('div', 'note', 'Preview: large values are cut; the whole value is in the run record.'));
@@ -61,7 +72,6 @@ function size(v: unknown): string {
 function tableView(t: RecordTable): HTMLElement {
   const wrap = el('div', 'table-wrap');
   const table = el('table', 'records');
-  if (t.key) table.append(el('caption', undefined, `${t.key}: ${count(t.rows.length + t.moreRows, 'row')}`));
   const head = el('tr');
   head.append(el('th', 'rownum', '#'));
   for (const c of t.columns) {
@@ -79,6 +89,7 @@ function tableView(t: RecordTable): HTMLElement {
     tbody.append(tr);
   });
   table.append(thead, tbody);
+  if (t.key) wrap.append(el('div', 'table-caption', `${t.key}: ${count(t.rows.length + t.moreRows, 'row')}`));
   wrap.append(table);
   if (t.moreRows) wrap.append(el('div', 'note', `… ${count(t.moreRows, 'more row')} in the run record`));
   return wrap;
