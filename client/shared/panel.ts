@@ -65,7 +65,8 @@ export type FromPanel =
   | { type: 'ready' }
   | { type: 'cancel'; runId: string }
   | { type: 'rerun' }
-  | { type: 'reveal'; node: string }
+  /** `file`: the workflow the node is in (a run picked from the history may be of another file than the last). */
+  | { type: 'reveal'; node: string; file?: string }
   | { type: 'copy'; text: string };
 
 /** Applies one event to a run's view; shared by the extension and the webview so both agree. */

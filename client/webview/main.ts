@@ -13,6 +13,12 @@ const post = (m: FromPanel) => vscode.postMessage(m);
 let state: PanelState = { runs: [] };
 let compareWith: string | undefined;
 let selected: string | undefined;
+/** Every file's graph seen this session: a run picked from the history is drawn with its own file's graph. */
+const graphs = new Map<string, NonNullable<PanelState['graph']>>();
+
+function graphOf(run: RunView | undefined): PanelState['graph'] {
+  return (run && graphs.get(run.file)) ?? state.graph;
+}
 
 const graph = new GraphView(byId('graph'), (id, reveal) => select(id, reveal));
 const list = new NodeList(byId('nodes'), (id, reveal) => select(id, reveal));
@@ -33,7 +39,7 @@ function schedule(): void {
 
 function render(): void {
   const run = current();
-  const g = state.graph;
+  const g = graphOf(run);
   byId('title').textContent = g ? g.name : 'Kailash run';
   const pill = byId('status');
   const status = run?.status ?? 'idle';
@@ -46,7 +52,14 @@ function render(): void {
   rerun.disabled = !run || run.status === 'running';
   rerun.title = run ? 'Run the last run again' : 'Run the workflow first (the Run lens, or Kailash: Run Workflow)';
   const message = byId('message');
-  message.textContent = run?.status === 'cancelled' ? 'Cancelled: nodes that had not finished did not run.' : (run?.message ?? '');
+  // A node's error is told once, in its details; the run's line only says where it stopped.
+  const failedAt = run?.status === 'failed' ? g?.nodes.find((n) => run.nodes[n.id]?.status === 'failed')?.id : undefined;
+  message.textContent =
+    run?.status === 'cancelled'
+      ? 'Cancelled: nodes that had not finished did not run.'
+      : failedAt
+        ? `Stopped at ${failedAt}: ${run!.nodes[failedAt]!.error?.type ?? 'failed'} (its details below say what to do).`
+        : (run?.message ?? '');
   message.className = run?.status === 'cancelled' ? 'cancelled' : '';
   renderHistory(run);
   const other = compareWith ? state.runs.find((r) => r.runId === compareWith) : undefined;
@@ -76,7 +89,7 @@ function renderHistory(run: RunView | undefined): void {
 function renderSummary(run: RunView | undefined, diffs: NodeDiff[] | undefined): void {
   const box = byId('summary');
   box.replaceChildren();
-  const g = state.graph;
+  const g = graphOf(run);
   if (!g) return;
   const by = new Map<Status, number>();
   for (const n of g.nodes) {
@@ -98,10 +111,11 @@ function renderSummary(run: RunView | undefined, diffs: NodeDiff[] | undefined):
 
 function renderDetails(run: RunView | undefined, other: RunView | undefined, diffs: NodeDiff[] | undefined): void {
   const box = byId('details');
-  const node = state.graph?.nodes.find((n) => n.id === selected);
+  const g = graphOf(run);
+  const node = g?.nodes.find((n) => n.id === selected);
   if (!node) {
     box.replaceChildren(
-      el('p', 'note', state.graph?.nodes.length ? 'Select a node (in the graph or the list) to see what it received and returned.' : ''),
+      el('p', 'note', g?.nodes.length ? 'Select a node (in the graph or the list) to see what it received and returned.' : ''),
     );
     return;
   }
@@ -116,19 +130,25 @@ function select(node: string, reveal: boolean): void {
   selected = node;
   render();
   list.scrollTo(node);
-  if (reveal) post({ type: 'reveal', node });
+  const file = graphOf(current())?.file;
+  if (reveal) post({ type: 'reveal', node, ...(file ? { file } : {}) });
 }
 
 window.addEventListener('message', (ev: MessageEvent<ToPanel>) => {
   const m = ev.data;
-  if (m.type === 'state') state = m.state;
-  else if (m.type === 'event') {
+  if (m.type === 'state') {
+    state = m.state;
+    if (state.graph) graphs.set(state.graph.file, state.graph);
+  } else if (m.type === 'event') {
     const run = state.runs.find((r) => r.runId === m.runId);
     if (run) applyEvent(run, m.event);
   } else if (m.type === 'finished') {
     const i = state.runs.findIndex((r) => r.runId === m.run.runId);
     if (i === -1) state.runs.push(m.run);
     else state.runs[i] = m.run;
+    // A failed run opens on its failure, unless the user is looking at a node already.
+    if (m.run.status === 'failed' && m.run.runId === current()?.runId && !graphOf(m.run)?.nodes.some((n) => n.id === selected))
+      selected = graphOf(m.run)?.nodes.find((n) => m.run.nodes[n.id]?.status === 'failed')?.id;
   } else if (m.type === 'select-node') {
     select(m.node, false);
     return;

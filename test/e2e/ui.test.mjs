@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, startCodeServer, workbenchUrl } from './code-server.mjs';
@@ -55,6 +55,10 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     await page.goto(workbenchUrl(cs, { folder: ws, ...(VSIX ? {} : { extensionPath: ROOT }) }));
     await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
     await page.getByRole('treeitem', { name: /api\.workflow\.yaml/ }).waitFor({ timeout: 120_000 });
+  });
+  // What the workbench showed when each test ended, failed or not (artifacts/, not committed).
+  afterEach(async (t) => {
+    await page?.screenshot({ path: path.join(ARTIFACTS, `end-${t.name.slice(0, 40).replace(/\W+/g, '-')}.png`) }).catch(() => {});
   });
   after(async () => {
     await browser?.close().catch(() => {});
@@ -166,9 +170,10 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     await shot('cancelled');
   });
   it('draws the graph fitted to the half-width panel; a click on a node selects its row and reveals its line', async () => {
-    await open('api.workflow.yaml');
-    await lens('Run workflow');
-    await panel().locator('#status', { hasText: 'succeeded' }).waitFor({ timeout: 120_000 });
+    // The first test's run of api.workflow.yaml, picked from the history.
+    const run = await panel().locator('#history option', { hasText: 'api-demo · succeeded' }).last().getAttribute('value');
+    await panel().locator('#history').selectOption(run);
+    await panel().locator('#status', { hasText: 'succeeded' }).waitFor();
     const box = await panel().locator('#graph').boundingBox();
     for (const id of ['fetch', 'names', 'save', 'profile']) {
       const node = panel().locator(`.gnode.succeeded[data-node="${id}"]`);
@@ -222,9 +227,10 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     await open('counter.workflow.yaml');
     await lens('Run workflow');
     await panel().locator('.row.succeeded[data-node="keep"]').waitFor({ timeout: 120_000 });
-    await open('counter.workflow.yaml');
-    await lens('Run workflow');
-    await panel().locator('#history option', { hasText: 'counter-demo' }).nth(1).waitFor({ timeout: 120_000 });
+    // Again, from the panel's Re-run button.
+    await panel().locator('#rerun:not([disabled])').click();
+    // Options of a <select> are never "visible": wait for them to be there.
+    await panel().locator('#history option', { hasText: 'counter-demo' }).nth(1).waitFor({ state: 'attached', timeout: 120_000 });
     await panel().locator('#status', { hasText: 'succeeded' }).waitFor({ timeout: 120_000 });
     await panel().locator('.row.succeeded[data-node="keep"]').waitFor();
     const earlier = await panel().locator('#compare option', { hasText: 'counter-demo' }).first().getAttribute('value');
@@ -251,7 +257,7 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     await panel().locator('.gnode.failed[data-node="read"]').waitFor();
     await panel().locator('.row[data-node="write"]').click();
     await panel()
-      .locator('.details[data-node="write"]', { hasText: /did not (run|finish)/ })
+      .locator('.details[data-node="write"]', { hasText: /did not (run|finish)/i })
       .waitFor();
     assert.equal(await panel().locator('.details[data-node="write"] .value').count(), 0);
     await shot('failed');
