@@ -278,26 +278,34 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
       await panel().locator('#history').selectOption(value);
     };
     const frame = page.locator('iframe.webview.ready');
+    // Room for the panel: hide the bottom panel (Problems) the first test opened.
+    const hide = page.locator(
+      '.part.panel .title-actions a[aria-label^="Hide Panel"], .part.panel .title-actions a[aria-label^="Close Panel"]',
+    );
+    if (await hide.count()) {
+      await hide.first().click();
+      await page.locator('.part.panel').waitFor({ state: 'hidden' });
+    }
     for (const [name, theme, cls] of themes) {
       fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': theme }));
       await panel().locator(`body.${cls}`).waitFor({ timeout: 60_000 });
       // The failed run, its failed node selected.
       await history('missing-demo');
       await panel().locator('.row.failed[data-node="read"]').click();
-      await panel().locator('.details[data-node="read"] .error').waitFor();
+      await panel().locator('.details[data-node="read"] .error').scrollIntoViewIfNeeded();
       await frame.screenshot({ path: path.join(dir, `failed-${name}.png`) });
       // The api run: a node's inputs as a table beside its output.
       await history('api-demo · succeeded');
       await panel().locator('.row[data-node="names"]').click();
       await panel().locator('.details[data-node="names"] .value.inputs button[data-mode="table"]').click();
-      await panel().locator('.details[data-node="names"] table.records').waitFor();
+      await panel().locator('.details[data-node="names"] table.records').scrollIntoViewIfNeeded();
       await frame.screenshot({ path: path.join(dir, `run-${name}.png`) });
       // The latest counter run compared with the first.
       await history('counter-demo');
       const earlier = await panel().locator('#compare option', { hasText: 'counter-demo' }).first().getAttribute('value');
       await panel().locator('#compare').selectOption(earlier);
       await panel().locator('.row[data-node="keep"]').click();
-      await panel().locator('.details[data-node="keep"] .change-list').waitFor();
+      await panel().locator('.details[data-node="keep"] .change-list').scrollIntoViewIfNeeded();
       await frame.screenshot({ path: path.join(dir, `diff-${name}.png`) });
       // The cancelled run.
       await history('slow-demo');
