@@ -23,8 +23,14 @@ function graphOf(run: RunView | undefined): PanelState['graph'] {
 const graph = new GraphView(byId('graph'), (id, reveal) => select(id, reveal));
 const list = new NodeList(byId('nodes'), (id, reveal) => select(id, reveal));
 
+/** A run the user picked from the history: shown whatever graph the last state message carried. */
+let picked: string | undefined;
+
+/** The run shown: the one picked, else the latest, unless the graph on show is of another file ("Show graph" on a file not run yet). */
 function current(): RunView | undefined {
-  return state.runs.find((r) => r.runId === state.current) ?? state.runs[state.runs.length - 1];
+  const run = state.runs.find((r) => r.runId === (picked ?? state.current)) ?? state.runs[state.runs.length - 1];
+  if (!picked && run && state.graph && run.file !== state.graph.file) return undefined;
+  return run;
 }
 
 let frame = 0;
@@ -75,6 +81,7 @@ function renderHistory(run: RunView | undefined): void {
   const pick = byId<HTMLSelectElement>('history');
   const cmp = byId<HTMLSelectElement>('compare');
   pick.replaceChildren();
+  if (!run) pick.append(new Option(state.runs.length ? 'no run of this file yet' : 'no runs yet', '', false, true));
   cmp.replaceChildren(new Option('compare with…', ''));
   for (const r of [...state.runs].reverse()) {
     const label = `${new Date(r.startedAt).toLocaleTimeString()} · ${r.label} · ${r.status}`;
@@ -138,6 +145,8 @@ window.addEventListener('message', (ev: MessageEvent<ToPanel>) => {
   const m = ev.data;
   if (m.type === 'state') {
     state = m.state;
+    // A new state (a run started, a graph shown) is shown as it comes: the history pick ends.
+    picked = undefined;
     if (state.graph) graphs.set(state.graph.file, state.graph);
   } else if (m.type === 'event') {
     const run = state.runs.find((r) => r.runId === m.runId);
@@ -162,7 +171,7 @@ byId('cancel').addEventListener('click', () => {
 });
 byId('rerun').addEventListener('click', () => post({ type: 'rerun' }));
 byId<HTMLSelectElement>('history').addEventListener('change', (e) => {
-  state.current = (e.target as HTMLSelectElement).value;
+  picked = (e.target as HTMLSelectElement).value || undefined;
   // A diff is between runs of one file.
   if (compareWith && state.runs.find((r) => r.runId === compareWith)?.file !== current()?.file) compareWith = undefined;
   render();

@@ -99,6 +99,12 @@ connections:
   - {from_node: read, from_output: data, to_node: write, to_input: data}
 `,
   );
+  // 2,000 nodes: the panel must stay light (a virtualised list, a neighbourhood of the graph).
+  const big = ['name: big-demo', 'nodes:'];
+  for (let i = 0; i < 2000; i++) big.push(`  - {id: n${i}, type: MergeNode}`);
+  big.push('connections:');
+  for (let i = 1; i < 2000; i++) big.push(`  - {from_node: n${i - 1}, from_output: merged_data, to_node: n${i}, to_input: data1}`);
+  write('big.workflow.yaml', `${big.join('\n')}\n`);
   write(
     'slow.workflow.yaml',
     `name: slow-demo

@@ -263,6 +263,26 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     await shot('failed');
   });
 
+  it('shows a 2,000-node graph at once: only the rows in view are drawn, the graph shows a neighbourhood', async () => {
+    await open('big.workflow.yaml');
+    const t = Date.now();
+    await lens('Show graph');
+    await panel().locator('#summary .total', { hasText: '2,000 nodes' }).waitFor({ timeout: 60_000 });
+    await panel().locator('.graph-note', { hasText: 'of 2,000' }).waitFor();
+    console.log(`2,000-node graph shown ${Date.now() - t} ms after the lens click`);
+    assert.ok((await panel().locator('.row').count()) < 100, 'the list is virtualised');
+    assert.ok((await panel().locator('.gnode').count()) <= 120);
+    // No run of this file yet: nothing to run again from the panel.
+    await panel().locator('#rerun[disabled]').waitFor();
+    // The list scrolls to any node; selecting one moves the graph there.
+    await panel()
+      .locator('#nodes')
+      .evaluate((e) => (e.scrollTop = e.scrollHeight));
+    await panel().locator('.row[data-node="n1999"]').click();
+    await panel().locator('.gnode.selected[data-node="n1999"]').waitFor();
+    await shot('big');
+  });
+
   it('is readable in the light, dark and both High Contrast themes (screenshots)', async () => {
     const themes = [
       ['light', 'Default Light Modern', 'vscode-light'],
