@@ -68,7 +68,9 @@ function render(): void {
         : (run?.message ?? '');
   message.className = run?.status === 'cancelled' ? 'cancelled' : '';
   renderHistory(run);
-  const other = compareWith ? state.runs.find((r) => r.runId === compareWith) : undefined;
+  // A diff is between runs of one file: a run of another file ends the comparison.
+  let other = compareWith ? state.runs.find((r) => r.runId === compareWith) : undefined;
+  if (other && other.file !== run?.file) other = compareWith = undefined;
   const ids = g?.nodes.map((n) => n.id) ?? [];
   const diffs = run && other ? diffRuns(other, run, ids) : undefined;
   renderSummary(run, diffs);

@@ -264,7 +264,10 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
   });
 
   it('shows a 2,000-node graph at once: only the rows in view are drawn, the graph shows a neighbourhood', async () => {
-    await open('big.workflow.yaml');
+    // From the Explorer (into the first group, made active by a click on its tab).
+    await page.locator('.editor-group-container').first().locator('.tabs-container .tab.active').click();
+    await page.getByRole('treeitem', { name: /big\.workflow\.yaml/ }).dblclick();
+    await page.locator('.editor-group-container.active .tabs-container .tab.active[data-resource-name="big.workflow.yaml"]').waitFor();
     const t = Date.now();
     await lens('Show graph');
     await panel().locator('#summary .total', { hasText: '2,000 nodes' }).waitFor({ timeout: 60_000 });
