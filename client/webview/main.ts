@@ -136,6 +136,8 @@ function renderDetails(run: RunView | undefined, other: RunView | undefined, dif
 }
 
 function select(node: string, reveal: boolean): void {
+  // The editor echoes a reveal back (its cursor lands on the node): nothing to redraw then.
+  if (node === selected && !reveal) return list.scrollTo(node);
   selected = node;
   render();
   list.scrollTo(node);
