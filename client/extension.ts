@@ -69,7 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
       if (m.type === 'cancel') controller.cancel(m.runId);
       else if (m.type === 'rerun' && controller.lastRequest) void controller.run(controller.lastRequest);
       else if (m.type === 'copy') void vscode.env.clipboard.writeText(m.text);
-      else if (m.type === 'reveal') void reveal(m.node);
+      else if (m.type === 'reveal') void reveal(m.node, m.file);
       else if (m.type === 'pin') void pinOutputCommand(controller, m.runId, m.node);
     },
   );
@@ -77,8 +77,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   const tests = new WorkflowTests(host);
   mark('controller');
 
-  async function reveal(node: string): Promise<void> {
-    const file = controller.state().graph?.file;
+  async function reveal(node: string, inFile?: string): Promise<void> {
+    const file = inFile ?? controller.state().graph?.file;
     if (!file) return;
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     const n = model().parseWorkflow(doc.getText()).nodesById.get(node);

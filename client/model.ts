@@ -5,6 +5,7 @@
 export { parseWorkflow } from '../runtime/model/parse';
 export { LineIndex } from '../runtime/model/lines';
 export { fingerprints, staleNodes } from './editor/fingerprints';
+export { panelGraph } from './panel/graph';
 export { parse as parseYaml } from 'yaml';
 export { parseTestFile, isTestFile } from '../runtime/testing/format';
 export { addCase, callsServices, pinOutput, testFileFor } from '../runtime/testing/edit';

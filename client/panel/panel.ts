@@ -128,13 +128,17 @@ function html(webview: vscode.Webview, dist: vscode.Uri): string {
   <h1 id="title">Kailash run</h1>
   <span id="status" class="pill">no run yet</span>
   <button id="cancel" hidden>Cancel</button>
-  <button id="rerun">Re-run</button>
+  <button id="rerun" disabled>Re-run</button>
   <select id="history" aria-label="run history"></select>
   <select id="compare" aria-label="compare with"></select>
 </header>
-<div id="message"></div>
+<div id="message" role="status"></div>
+<div id="summary"></div>
 <div id="graph"></div>
-<div id="nodes"></div>
+<main id="split">
+  <div id="nodes"></div>
+  <div id="details"></div>
+</main>
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;

@@ -217,15 +217,7 @@ export class RunController {
 }
 
 function graphOf(doc: vscode.TextDocument): PanelGraph {
-  const wf = model().parseWorkflow(doc.getText());
-  return {
-    file: doc.uri.fsPath,
-    name: wf.name?.value ?? doc.uri.path.split('/').pop() ?? 'workflow',
-    nodes: [...wf.nodesById.values()].map((n) => ({ id: n.id, type: n.type?.value ?? '?' })),
-    edges: wf.connections
-      .filter((c) => c.from && c.to)
-      .map((c) => ({ from: c.from!.value, to: c.to!.value, label: `${c.fromOutput.value} → ${c.toInput.value}`, cycle: c.cycle })),
-  };
+  return model().panelGraph(model().parseWorkflow(doc.getText()), doc.uri.fsPath, doc.uri.path.split('/').pop() ?? 'workflow');
 }
 
 export function settings(uri: vscode.Uri): RunSettings {

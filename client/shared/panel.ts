@@ -4,8 +4,20 @@ import type { NodeRecord, RunEvent, RunResult } from '../../runtime/engine/types
 export interface PanelGraph {
   file: string;
   name: string;
-  nodes: { id: string; type: string }[];
-  edges: { from: string; to: string; label: string; cycle: boolean }[];
+  nodes: { id: string; type: string; /** The spec's category, for the node's icon. */ category?: string }[];
+  edges: PanelEdge[];
+}
+
+export interface PanelEdge {
+  from: string;
+  to: string;
+  fromOutput: string;
+  toInput: string;
+  /** `from_output → to_input`. */
+  label: string;
+  cycle: boolean;
+  /** Out of a SwitchNode: the case the port carries (`gold`, `true`, `default`). */
+  case?: string;
 }
 
 export interface NodeView {
@@ -13,7 +25,10 @@ export interface NodeView {
   durationMs?: number;
   attempts?: number;
   reused?: boolean;
-  error?: { type: string; message: string };
+  error?: { type: string; message: string; param?: string; hint?: string };
+  /** What the node received (its resolved inputs), a capped, redacted preview from `node-start`. */
+  inputs?: unknown;
+  inputsTruncated?: boolean;
   /** Capped preview from events; the whole value arrives with the run's result. */
   output?: unknown;
   truncated?: boolean;
@@ -50,7 +65,8 @@ export type FromPanel =
   | { type: 'ready' }
   | { type: 'cancel'; runId: string }
   | { type: 'rerun' }
-  | { type: 'reveal'; node: string }
+  /** `file`: the workflow the node is in (a run picked from the history may be of another file than the last). */
+  | { type: 'reveal'; node: string; file?: string }
   | { type: 'copy'; text: string }
   /** *Pin this output*: the node's output in that run goes into the workflow's test file. */
   | { type: 'pin'; runId: string; node: string };
@@ -58,9 +74,15 @@ export type FromPanel =
 /** Applies one event to a run's view; shared by the extension and the webview so both agree. */
 export function applyEvent(run: RunView, e: RunEvent): void {
   switch (e.type) {
-    case 'node-start':
-      run.nodes[e.node] = { ...run.nodes[e.node], status: 'running' };
+    case 'node-start': {
+      const n: NodeView = { ...run.nodes[e.node], status: 'running' };
+      if (e.inputs !== undefined) {
+        n.inputs = e.inputs;
+        n.inputsTruncated = e.inputsTruncated === true;
+      }
+      run.nodes[e.node] = n;
       break;
+    }
     case 'node-retry': {
       const n = (run.nodes[e.node] ??= { status: 'running' });
       (n.retries ??= []).push({ attempt: e.attempt, delayMs: e.delayMs, cause: e.cause });

@@ -1,3 +1,5 @@
+import { count } from './dom';
+
 /** A collapsible JSON tree built from DOM text nodes only: outputs are data, never markup. */
 const PAGE = 100;
 
@@ -59,7 +61,7 @@ function node(raw: unknown, key: string | undefined, open: boolean, depth: numbe
   details.open = open && depth < 2;
   const summary = el('summary', 'json-summary');
   if (key !== undefined) summary.append(el('span', 'json-key', `${key}: `));
-  summary.append(el('span', 'json-meta', Array.isArray(v) ? `[${entries.length}]` : `{${entries.length}}`));
+  summary.append(el('span', 'json-meta', Array.isArray(v) ? count(entries.length, 'item') : count(entries.length, 'key')));
   details.append(summary);
   const body = el('div', 'json-body');
   let shown = 0;

@@ -1,6 +1,10 @@
-import { applyEvent, hintFor, type FromPanel, type PanelState, type RunView, type ToPanel } from '../shared/panel';
-import { jsonTree } from './json-tree';
-import { layout, NODE_H, NODE_W } from './layout';
+import { diffRuns, type NodeDiff } from '../shared/diff';
+import { applyEvent, type FromPanel, type PanelState, type RunView, type ToPanel } from '../shared/panel';
+import { byId, count, el, ms } from './dom';
+import { GraphView } from './graph-view';
+import { nodeDetails } from './node-details';
+import { NodeList } from './node-list';
+import { STATUS, type Status } from './status';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromPanel): void };
 const vscode = acquireVsCodeApi();
@@ -9,225 +13,176 @@ const post = (m: FromPanel) => vscode.postMessage(m);
 let state: PanelState = { runs: [] };
 let compareWith: string | undefined;
 let selected: string | undefined;
-const expanded = new Set<string>();
+/** Every file's graph seen this session: a run picked from the history is drawn with its own file's graph. */
+const graphs = new Map<string, NonNullable<PanelState['graph']>>();
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const el = (tag: string, cls?: string, text?: string) => {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
-const SVG = 'http://www.w3.org/2000/svg';
-
-function current(): RunView | undefined {
-  return state.runs.find((r) => r.runId === state.current) ?? state.runs[state.runs.length - 1];
+function graphOf(run: RunView | undefined): PanelState['graph'] {
+  return (run && graphs.get(run.file)) ?? state.graph;
 }
 
-function ms(v: number | undefined): string {
-  if (v === undefined) return '';
-  return v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(2)} s`;
+const graph = new GraphView(byId('graph'), (id, reveal) => select(id, reveal));
+const list = new NodeList(byId('nodes'), (id, reveal) => select(id, reveal));
+
+/** A run the user picked from the history: shown whatever graph the last state message carried. */
+let picked: string | undefined;
+
+/** The run shown: the one picked, else the latest, unless the graph on show is of another file ("Show graph" on a file not run yet). */
+function current(): RunView | undefined {
+  const run = state.runs.find((r) => r.runId === (picked ?? state.current)) ?? state.runs[state.runs.length - 1];
+  if (!picked && run && state.graph && run.file !== state.graph.file) return undefined;
+  return run;
+}
+
+let frame = 0;
+/** Bursts of events (a big run sends thousands) are drawn once a frame. */
+function schedule(): void {
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    render();
+  });
 }
 
 function render(): void {
   const run = current();
-  $('title').textContent = state.graph ? state.graph.name : 'Kailash run';
-  const pill = $('status');
-  pill.textContent = run
-    ? run.status === 'running'
-      ? 'running…'
-      : `${run.status}${run.durationMs !== undefined ? ` in ${ms(run.durationMs)}` : ''}`
-    : 'no run yet';
-  pill.className = `pill ${run?.status ?? 'idle'}`;
-  $('cancel').hidden = run?.status !== 'running';
-  $<HTMLButtonElement>('rerun').disabled = run?.status === 'running';
-  $('message').textContent = run?.message ?? '';
-  renderHistory();
-  renderGraph(run);
-  renderNodes(run);
+  const g = graphOf(run);
+  byId('title').textContent = g ? g.name : 'Kailash run';
+  const pill = byId('status');
+  const status = run?.status ?? 'idle';
+  const glyph = run ? (run.status === 'invalid' ? STATUS.failed.glyph : STATUS[run.status].glyph) : STATUS['not-run'].glyph;
+  pill.textContent = `${glyph} ${run ? (run.status === 'running' ? 'running…' : `${run.status}${run.durationMs !== undefined ? ` in ${ms(run.durationMs)}` : ''}`) : 'no run yet'}`;
+  pill.className = `pill ${status}`;
+  byId('cancel').hidden = run?.status !== 'running';
+  const rerun = byId<HTMLButtonElement>('rerun');
+  // Before any run there is nothing to run again.
+  rerun.disabled = !run || run.status === 'running';
+  rerun.title = run ? 'Run the last run again' : 'Run the workflow first (the Run lens, or Kailash: Run Workflow)';
+  const message = byId('message');
+  // A node's error is told once, in its details; the run's line only says where it stopped.
+  const failedAt = run?.status === 'failed' ? g?.nodes.find((n) => run.nodes[n.id]?.status === 'failed')?.id : undefined;
+  message.textContent =
+    run?.status === 'cancelled'
+      ? 'Cancelled: nodes that had not finished did not run.'
+      : failedAt
+        ? `Stopped at ${failedAt}: ${run!.nodes[failedAt]!.error?.type ?? 'failed'} (its details below say what to do).`
+        : (run?.message ?? '');
+  message.className = run?.status === 'cancelled' ? 'cancelled' : '';
+  renderHistory(run);
+  // A diff is between runs of one file: a run of another file ends the comparison.
+  let other = compareWith ? state.runs.find((r) => r.runId === compareWith) : undefined;
+  if (other && other.file !== run?.file) other = compareWith = undefined;
+  const ids = g?.nodes.map((n) => n.id) ?? [];
+  const diffs = run && other ? diffRuns(other, run, ids) : undefined;
+  renderSummary(run, diffs);
+  graph.update(g, run, diffs, selected);
+  list.update(g?.nodes ?? [], run, diffs, selected);
+  renderDetails(run, other, diffs);
 }
 
-function renderHistory(): void {
-  const pick = $<HTMLSelectElement>('history');
-  const cmp = $<HTMLSelectElement>('compare');
+function renderHistory(run: RunView | undefined): void {
+  const pick = byId<HTMLSelectElement>('history');
+  const cmp = byId<HTMLSelectElement>('compare');
   pick.replaceChildren();
+  if (!run) pick.append(new Option(state.runs.length ? 'no run of this file yet' : 'no runs yet', '', false, true));
   cmp.replaceChildren(new Option('compare with…', ''));
   for (const r of [...state.runs].reverse()) {
     const label = `${new Date(r.startedAt).toLocaleTimeString()} · ${r.label} · ${r.status}`;
-    pick.append(new Option(label, r.runId, false, r.runId === current()?.runId));
-    if (r.runId !== current()?.runId) cmp.append(new Option(label, r.runId, false, r.runId === compareWith));
+    pick.append(new Option(label, r.runId, false, r.runId === run?.runId));
+    if (r.runId !== run?.runId && r.file === run?.file) cmp.append(new Option(label, r.runId, false, r.runId === compareWith));
   }
+  pick.disabled = state.runs.length === 0;
+  cmp.disabled = cmp.options.length < 2;
 }
 
-function renderGraph(run: RunView | undefined): void {
-  const host = $('graph');
-  host.replaceChildren();
-  const g = state.graph;
-  if (!g || g.nodes.length === 0) return;
-  const { placed, width, height } = layout(g);
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('width', String(width));
-  svg.setAttribute('height', String(height));
-  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  for (const e of g.edges) {
-    const a = placed.get(e.from);
-    const b = placed.get(e.to);
-    if (!a || !b) continue;
-    const path = document.createElementNS(SVG, 'path');
-    const x1 = a.x + NODE_W;
-    const y1 = a.y + NODE_H / 2;
-    const x2 = b.x;
-    const y2 = b.y + NODE_H / 2;
-    const d =
-      e.cycle || x2 <= x1
-        ? `M ${x1} ${y1} C ${x1 + 60} ${y1 - 60}, ${x2 - 60} ${y2 - 60}, ${x2} ${y2}`
-        : `M ${x1} ${y1} C ${(x1 + x2) / 2} ${y1}, ${(x1 + x2) / 2} ${y2}, ${x2} ${y2}`;
-    path.setAttribute('d', d);
-    path.setAttribute('class', e.cycle ? 'edge cycle' : 'edge');
-    const title = document.createElementNS(SVG, 'title');
-    title.textContent = e.label;
-    path.append(title);
-    svg.append(path);
-  }
+/** One line of counts by status, and with a compared run, how many nodes changed. */
+function renderSummary(run: RunView | undefined, diffs: NodeDiff[] | undefined): void {
+  const box = byId('summary');
+  box.replaceChildren();
+  const g = graphOf(run);
+  if (!g) return;
+  const by = new Map<Status, number>();
   for (const n of g.nodes) {
-    const p = placed.get(n.id)!;
-    const status = run?.nodes[n.id]?.status ?? 'not-run';
-    const group = document.createElementNS(SVG, 'g');
-    group.setAttribute('class', `gnode ${status}${selected === n.id ? ' selected' : ''}`);
-    group.setAttribute('data-node', n.id);
-    group.setAttribute('tabindex', '0');
-    const rect = document.createElementNS(SVG, 'rect');
-    for (const [k, v] of Object.entries({ x: p.x, y: p.y, width: NODE_W, height: NODE_H, rx: 6 })) rect.setAttribute(k, String(v));
-    const label = document.createElementNS(SVG, 'text');
-    label.setAttribute('x', String(p.x + 8));
-    label.setAttribute('y', String(p.y + 16));
-    label.textContent = n.id.length > 20 ? `${n.id.slice(0, 19)}…` : n.id;
-    const type = document.createElementNS(SVG, 'text');
-    type.setAttribute('x', String(p.x + 8));
-    type.setAttribute('y', String(p.y + 31));
-    type.setAttribute('class', 'gtype');
-    type.textContent = n.type;
-    group.append(rect, label, type);
-    group.addEventListener('click', () => select(n.id, true));
-    svg.append(group);
+    const s = run?.nodes[n.id]?.status ?? 'not-run';
+    by.set(s, (by.get(s) ?? 0) + 1);
   }
-  host.append(svg);
-}
-
-function renderNodes(run: RunView | undefined): void {
-  const list = $('nodes');
-  list.replaceChildren();
-  const other = compareWith ? state.runs.find((r) => r.runId === compareWith) : undefined;
-  for (const n of state.graph?.nodes ?? []) {
-    const v = run?.nodes[n.id];
-    const row = el('div', `row ${v?.status ?? 'not-run'}${selected === n.id ? ' selected' : ''}`);
-    row.dataset.node = n.id;
-    const head = el('div', 'row-head');
-    head.append(el('span', 'icon', icon(v?.status)));
-    const name = el('a', 'node-id', n.id);
-    name.setAttribute('href', '#');
-    name.addEventListener('click', (ev) => {
-      ev.preventDefault();
-      select(n.id, true);
-    });
-    head.append(name, el('span', 'node-type', n.type), el('span', 'dur', ms(v?.durationMs)));
-    if (v?.attempts && v.attempts > 1) head.append(el('span', 'badge', `${v.attempts} attempts`));
-    if (v?.reused) head.append(el('span', 'badge', 'reused'));
-    for (const [key, s] of Object.entries(run?.breakers ?? {}))
-      if (s !== 'closed') head.append(el('span', `badge breaker-${s}`, `breaker ${key}: ${s}`));
-    if (other) {
-      const o = other.nodes[n.id];
-      const same = o && o.status === v?.status && JSON.stringify(o.output) === JSON.stringify(v?.output);
-      head.append(
-        el(
-          'span',
-          `badge ${same ? 'same' : 'changed'}`,
-          same ? 'same as compared run' : `was ${o?.status ?? 'absent'} ${ms(o?.durationMs)}`,
-        ),
-      );
-    }
-    if (run && v?.status === 'succeeded' && v.output !== undefined) {
-      const pin = el('button', 'pin', 'Pin');
-      pin.title = `Pin this output: write ${n.id}'s output (secrets masked) into the workflow's test file`;
-      pin.addEventListener('click', () => post({ type: 'pin', runId: run.runId, node: n.id }));
-      head.append(pin);
-    }
-    const toggle = el('button', 'toggle', expanded.has(n.id) ? '▾' : '▸');
-    toggle.setAttribute('aria-label', `details of ${n.id}`);
-    toggle.addEventListener('click', () => {
-      if (expanded.has(n.id)) expanded.delete(n.id);
-      else expanded.add(n.id);
-      renderNodes(current());
-    });
-    head.prepend(toggle);
-    row.append(head);
-    if (expanded.has(n.id) && v) row.append(details(v, other?.nodes[n.id]));
-    list.append(row);
+  box.append(el('span', 'total', count(g.nodes.length, 'node')));
+  for (const s of Object.keys(STATUS) as Status[]) {
+    const n = by.get(s);
+    if (n) box.append(el('span', `tally ${s}`, `${STATUS[s].glyph} ${n.toLocaleString('en-US')} ${STATUS[s].label}`));
+  }
+  if (diffs) {
+    const changed = diffs.filter((d) => d.kind !== 'same').length;
+    box.append(
+      el('span', `badge diff ${changed ? 'changed' : 'same'}`, changed ? `~ ${count(changed, 'node')} changed` : '= no node changed'),
+    );
   }
 }
 
-function details(v: RunView['nodes'][string], other: RunView['nodes'][string] | undefined): HTMLElement {
-  const box = el('div', 'details');
-  for (const r of v.retries ?? []) box.append(el('div', 'retry', `retry ${r.attempt} after ${r.delayMs} ms: ${r.cause}`));
-  if (v.error) {
-    box.append(el('div', 'error', `${v.error.type}: ${v.error.message}`));
-    const hint = hintFor(v.error.type);
-    if (hint) box.append(el('div', 'hint', hint));
+function renderDetails(run: RunView | undefined, other: RunView | undefined, diffs: NodeDiff[] | undefined): void {
+  const box = byId('details');
+  const g = graphOf(run);
+  const node = g?.nodes.find((n) => n.id === selected);
+  if (!node) {
+    box.replaceChildren(
+      el('p', 'note', g?.nodes.length ? 'Select a node (in the graph or the list) to see what it received and returned.' : ''),
+    );
+    return;
   }
-  if (v.output !== undefined) {
-    const bar = el('div', 'output-bar');
-    const copy = el('button', 'copy', 'Copy as JSON');
-    copy.addEventListener('click', () => post({ type: 'copy', text: JSON.stringify(v.output, null, 2) }));
-    bar.append(copy);
-    if (v.truncated) bar.append(el('span', 'note', 'preview (large values cut; the complete result is in the run record)'));
-    box.append(bar, jsonTree(v.output));
-  }
-  if (other?.output !== undefined) {
-    box.append(el('div', 'compare-title', 'compared run'), jsonTree(other.output, false));
-  }
-  return box;
-}
-
-function icon(s: string | undefined): string {
-  return { succeeded: '✓', failed: '✗', skipped: '↷', cancelled: '■', running: '…', 'not-run': '·' }[s ?? 'not-run'] ?? '·';
+  const d = diffs?.find((x) => x.id === node.id);
+  // Keep focus where it was when a live event redraws the pane (a view button, Copy).
+  const focused = box.contains(document.activeElement) ? (document.activeElement as HTMLElement).getAttribute('aria-label') : null;
+  box.replaceChildren(nodeDetails(node, run, other && d ? { other, d } : undefined, post));
+  if (focused) (box.querySelector(`[aria-label="${CSS.escape(focused)}"]`) as HTMLElement | null)?.focus();
 }
 
 function select(node: string, reveal: boolean): void {
+  // The editor echoes a reveal back (its cursor lands on the node): nothing to redraw then.
+  if (node === selected && !reveal) return list.scrollTo(node);
   selected = node;
-  expanded.add(node);
   render();
-  document.querySelector(`.row[data-node="${CSS.escape(node)}"]`)?.scrollIntoView({ block: 'nearest' });
-  if (reveal) post({ type: 'reveal', node });
+  list.scrollTo(node);
+  const file = graphOf(current())?.file;
+  if (reveal) post({ type: 'reveal', node, ...(file ? { file } : {}) });
 }
 
 window.addEventListener('message', (ev: MessageEvent<ToPanel>) => {
   const m = ev.data;
-  if (m.type === 'state') state = m.state;
-  else if (m.type === 'event') {
+  if (m.type === 'state') {
+    state = m.state;
+    // A new state (a run started, a graph shown) is shown as it comes: the history pick ends.
+    picked = undefined;
+    if (state.graph) graphs.set(state.graph.file, state.graph);
+  } else if (m.type === 'event') {
     const run = state.runs.find((r) => r.runId === m.runId);
     if (run) applyEvent(run, m.event);
   } else if (m.type === 'finished') {
     const i = state.runs.findIndex((r) => r.runId === m.run.runId);
     if (i === -1) state.runs.push(m.run);
     else state.runs[i] = m.run;
+    // A failed run opens on its failure, unless the user is looking at a node already.
+    if (m.run.status === 'failed' && m.run.runId === current()?.runId && !graphOf(m.run)?.nodes.some((n) => n.id === selected))
+      selected = graphOf(m.run)?.nodes.find((n) => m.run.nodes[n.id]?.status === 'failed')?.id;
   } else if (m.type === 'select-node') {
     select(m.node, false);
     return;
   }
-  render();
+  schedule();
 });
 
-$('cancel').addEventListener('click', () => {
+byId('cancel').addEventListener('click', () => {
   const run = current();
   if (run) post({ type: 'cancel', runId: run.runId });
 });
-$('rerun').addEventListener('click', () => post({ type: 'rerun' }));
-$<HTMLSelectElement>('history').addEventListener('change', (e) => {
-  state.current = (e.target as HTMLSelectElement).value;
+byId('rerun').addEventListener('click', () => post({ type: 'rerun' }));
+byId<HTMLSelectElement>('history').addEventListener('change', (e) => {
+  picked = (e.target as HTMLSelectElement).value || undefined;
+  // A diff is between runs of one file.
+  if (compareWith && state.runs.find((r) => r.runId === compareWith)?.file !== current()?.file) compareWith = undefined;
   render();
 });
-$<HTMLSelectElement>('compare').addEventListener('change', (e) => {
+byId<HTMLSelectElement>('compare').addEventListener('change', (e) => {
   compareWith = (e.target as HTMLSelectElement).value || undefined;
   render();
 });
+render();
 post({ type: 'ready' });

@@ -255,7 +255,14 @@ export class Run {
       return {};
     }
     this.skipped.delete(id);
-    this.emit({ type: 'node-start', node: id });
+    // Announced once its inputs are known, so the event can carry them; a node failing before that is announced bare.
+    let announced = false;
+    const announce = (args?: Record<string, unknown>) => {
+      if (announced) return;
+      announced = true;
+      const p = args && this.options.onEvent ? preview(args) : undefined;
+      this.emit({ type: 'node-start', node: id, ...(p ? { inputs: p.value, inputsTruncated: p.truncated } : {}) });
+    };
     let started = performance.now();
     try {
       for (const c of incoming) {
@@ -266,6 +273,7 @@ export class Run {
       const params = this.staticOf(node).hasParameters ? await this.runParameters(node) : undefined;
       const runtimeInputs = params ? { ...inputs, ...params, ...loopInputs } : { ...inputs, ...loopInputs };
       let args = await this.prepare(node, spec, runtimeInputs);
+      announce(args);
       if (this.options.beforeNode) {
         const paused = performance.now();
         args = await this.beforeNode(node, args, cycleEdges.length > 0);
@@ -331,6 +339,7 @@ export class Run {
       }
       return {};
     } catch (err) {
+      announce();
       record.durationMs = round(performance.now() - started);
       if (record.attempts === 0) record.attempts = 1;
       if (this.abort.signal.aborted && (this.options.signal?.aborted || isCancellation(err))) {

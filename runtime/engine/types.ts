@@ -34,7 +34,11 @@ export interface RunResult {
 /** Live events; `time` is epoch milliseconds. Outputs in events are capped previews. */
 export type RunEvent = { runId: string; time: number } & (
   | { type: 'run-start'; order: string[] }
-  | { type: 'node-start'; node: string }
+  /**
+   * `inputs`: what the node is called with (config, connections and run parameters merged,
+   * templates resolved, secrets redacted), a capped preview; absent when it failed before that.
+   */
+  | { type: 'node-start'; node: string; inputs?: unknown; inputsTruncated?: boolean }
   | { type: 'node-retry'; node: string; attempt: number; delayMs: number; cause: string }
   | { type: 'node-output'; node: string; record: NodeRecord; preview: unknown; truncated: boolean }
   | { type: 'node-error'; node: string; record: NodeRecord; error: NodeError }

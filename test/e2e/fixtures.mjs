@@ -6,6 +6,7 @@ import path from 'node:path';
 
 export async function startDemoServer() {
   const closed = [];
+  let served = 0;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     if (url.pathname === '/users')
@@ -21,6 +22,10 @@ export async function startDemoServer() {
         .end(JSON.stringify({ bio: '<img src=x onerror=alert(1)><b>bold</b>' }));
     if (url.pathname === '/echo')
       return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ auth: req.headers.authorization ?? null }));
+    if (url.pathname === '/counter')
+      return res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ n: ++served, plan: served > 1 ? 'gold' : 'free' }));
     if (url.pathname === '/slow') {
       req.on('close', () => closed.push('/slow'));
       return; // answers never: the test cancels
@@ -65,6 +70,41 @@ connections:
   - {from_node: fetch, from_output: status_code, to_node: profile, to_input: timeout}
 `,
   );
+  // Each run gets another count from the server: the compare view has something to show.
+  write(
+    'counter.workflow.yaml',
+    `name: counter-demo
+nodes:
+  - id: count
+    type: HTTPRequestNode
+    config: {url: "${serverUrl}/counter"}
+  - id: keep
+    type: JavaScriptCodeNode
+    config: {code: "result = {n: reply.n, first: reply.n === 1}"}
+connections:
+  - {from_node: count, from_output: response.content, to_node: keep, to_input: reply}
+`,
+  );
+  write(
+    'missing.workflow.yaml',
+    `name: missing-demo
+nodes:
+  - id: read
+    type: JSONReaderNode
+    config: {file_path: nowhere.json}
+  - id: write
+    type: JSONWriterNode
+    config: {file_path: out/copy.json}
+connections:
+  - {from_node: read, from_output: data, to_node: write, to_input: data}
+`,
+  );
+  // 2,000 nodes: the panel must stay light (a virtualised list, a neighbourhood of the graph).
+  const big = ['name: big-demo', 'nodes:'];
+  for (let i = 0; i < 2000; i++) big.push(`  - {id: n${i}, type: MergeNode}`);
+  big.push('connections:');
+  for (let i = 1; i < 2000; i++) big.push(`  - {from_node: n${i - 1}, from_output: merged_data, to_node: n${i}, to_input: data1}`);
+  write('big.workflow.yaml', `${big.join('\n')}\n`);
   write(
     'slow.workflow.yaml',
     `name: slow-demo

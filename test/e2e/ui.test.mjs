@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, startCodeServer, workbenchUrl } from './code-server.mjs';
@@ -56,6 +56,10 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
     await page.getByRole('treeitem', { name: /api\.workflow\.yaml/ }).waitFor({ timeout: 120_000 });
   });
+  // What the workbench showed when each test ended, failed or not (artifacts/, not committed).
+  afterEach(async (t) => {
+    await page?.screenshot({ path: path.join(ARTIFACTS, `end-${t.name.slice(0, 40).replace(/\W+/g, '-')}.png`) }).catch(() => {});
+  });
   after(async () => {
     await browser?.close().catch(() => {});
     cs?.stop();
@@ -101,10 +105,11 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     await lens('Run workflow');
     await panel().locator('#status', { hasText: 'succeeded' }).waitFor({ timeout: 120_000 });
     for (const id of ['fetch', 'names', 'save', 'profile']) await panel().locator(`.row.succeeded[data-node="${id}"]`).waitFor();
-    await panel().locator('.row[data-node="names"] .toggle').click();
-    await panel().locator('.row[data-node="names"] .json-string', { hasText: '"Ada"' }).waitFor();
-    await panel().locator('.row[data-node="profile"] .toggle').click();
-    const profile = panel().locator('.row[data-node="profile"] .details');
+    await panel().locator('.row[data-node="names"]').click();
+    await panel().locator('.details[data-node="names"] .value.output .json-string', { hasText: '"Ada"' }).waitFor();
+    await panel().locator('.row[data-node="profile"]').click();
+    const profile = panel().locator('.details[data-node="profile"] .value.output');
+    await profile.locator('button[data-mode="json"]').click();
     await profile.locator('summary', { hasText: 'content' }).first().click();
     await profile.getByText('"<img src=x onerror=alert(1)><b>bold</b>"').waitFor();
     assert.equal(await panel().locator('img').count(), 0, 'markup in outputs is never rendered');
@@ -127,11 +132,12 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
       });
     await shot('sqlite');
     assert.match(await row.getAttribute('class'), /succeeded/, `the SQLite node failed: ${await row.innerText()}`);
-    await panel().locator('.row[data-node="langs"] .toggle').click();
-    const details = panel().locator('.row[data-node="langs"] .details');
+    await panel().locator('.row[data-node="langs"]').click();
+    const details = panel().locator('.details[data-node="langs"] .value.output');
+    await details.locator('button[data-mode="json"]').click();
     // `data` opens by default; its rows (one level deeper) open on a click.
     await details
-      .locator('summary', { hasText: /^1: \{1\}$/ })
+      .locator('summary', { hasText: /^1: 1 key$/ })
       .first()
       .click();
     await details.locator('.json-string', { hasText: '"TypeScript"' }).first().waitFor();
@@ -156,9 +162,179 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     for (let i = 0; i < 600 && demo.closed.length === 0 && !(await panel().locator('.row.running[data-node="wait"]').count()); i++)
       await page.waitForTimeout(100);
     await panel().locator('#cancel').click();
-    await panel().locator('#status', { hasText: 'cancelled' }).waitFor({ timeout: 30_000 });
+    // A cancel the user asked for is a state of its own, not a failure.
+    await panel().locator('#status.pill.cancelled', { hasText: 'cancelled' }).waitFor({ timeout: 30_000 });
+    await panel().locator('#message.cancelled').waitFor();
     for (let i = 0; i < 100 && demo.closed.length === 0; i++) await page.waitForTimeout(100);
     assert.deepEqual(demo.closed, ['/slow']);
     await shot('cancelled');
+  });
+  it('draws the graph fitted to the half-width panel; a click on a node selects its row and reveals its line', async () => {
+    // The first test's run of api.workflow.yaml, picked from the history.
+    const run = await panel().locator('#history option', { hasText: 'api-demo · succeeded' }).last().getAttribute('value');
+    await panel().locator('#history').selectOption(run);
+    await panel().locator('#status', { hasText: 'succeeded' }).waitFor();
+    const box = await panel().locator('#graph').boundingBox();
+    for (const id of ['fetch', 'names', 'save', 'profile']) {
+      const node = panel().locator(`.gnode.succeeded[data-node="${id}"]`);
+      await node.waitFor();
+      const b = await node.boundingBox();
+      assert.ok(
+        b.x >= box.x - 1 && b.y >= box.y - 1 && b.x + b.width <= box.x + box.width + 1 && b.y + b.height <= box.y + box.height + 1,
+        `${id} is inside the graph's box`,
+      );
+    }
+    // Edges are labelled with their ports and the item count of list outputs.
+    await panel().locator('.elabel', { hasText: 'result → data · 2 items' }).waitFor();
+    await panel().locator('.gnode[data-node="names"]').click();
+    await panel().locator('.row.selected[data-node="names"]').waitFor();
+    await panel().locator('.details[data-node="names"]').waitFor();
+    // The editor shows the node's line (`  - id: names` is line 7).
+    await page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: /Ln 7,/ }).waitFor({ timeout: 30_000 });
+    // Zoom changes the drawing's scale; Fit brings it back.
+    const fitted = await panel().locator('.graph-svg').getAttribute('data-scale');
+    await panel().getByRole('button', { name: 'Zoom in' }).click();
+    assert.notEqual(await panel().locator('.graph-svg').getAttribute('data-scale'), fitted);
+    await panel().getByRole('button', { name: 'Fit the graph to the panel' }).click();
+    assert.equal(await panel().locator('.graph-svg').getAttribute('data-scale'), fitted);
+    await shot('graph');
+  });
+
+  it('shows what a node received beside what it returned: a table of records, its JSON and its schema', async () => {
+    // The api run of the previous test is the panel's current run.
+    await panel().locator('.row[data-node="names"]').click();
+    const received = panel().locator('.details[data-node="names"] .value.inputs');
+    await received.locator('button[data-mode="table"]').click();
+    await received.locator('table.records th', { hasText: 'name' }).waitFor();
+    await received.locator('table.records td', { hasText: 'Grace' }).waitFor();
+    await received.locator('.table-caption', { hasText: 'users: 2 rows' }).waitFor();
+    await received.locator('button[data-mode="schema"]').click();
+    await received.locator('.schema li', { hasText: /users\s*list\[dict\]/ }).waitFor();
+    await received.locator('button[data-mode="json"]').click();
+    await received.locator('.json-meta', { hasText: '2 items' }).first().waitFor();
+    await panel().locator('.details[data-node="names"] .value.output .json-string', { hasText: '"Grace"' }).waitFor();
+    // Keyboard: the rows are one tab stop; arrows move, Enter selects.
+    await panel().locator('.row[data-node="names"]').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await panel().locator('.row.selected[data-node="save"]').waitFor();
+    await panel().locator('.row[data-node="names"]').click();
+    await received.locator('button[data-mode="table"]').click();
+    await shot('inputs-table');
+  });
+
+  it('compares two runs as a diff: the nodes that changed, and inside an output the keys', async () => {
+    await open('counter.workflow.yaml');
+    await lens('Run workflow');
+    await panel().locator('.row.succeeded[data-node="keep"]').waitFor({ timeout: 120_000 });
+    // Again, from the panel's Re-run button.
+    await panel().locator('#rerun:not([disabled])').click();
+    // Options of a <select> are never "visible": wait for them to be there.
+    await panel().locator('#history option', { hasText: 'counter-demo' }).nth(1).waitFor({ state: 'attached', timeout: 120_000 });
+    await panel().locator('#status', { hasText: 'succeeded' }).waitFor({ timeout: 120_000 });
+    await panel().locator('.row.succeeded[data-node="keep"]').waitFor();
+    const earlier = await panel().locator('#compare option', { hasText: 'counter-demo' }).first().getAttribute('value');
+    await panel().locator('#compare').selectOption(earlier);
+    await panel().locator('#summary .badge.diff.changed', { hasText: '2 nodes changed' }).waitFor();
+    await panel().locator('.row[data-node="keep"] .badge.diff.changed').waitFor();
+    await panel().locator('.row[data-node="keep"]').click();
+    const changes = panel().locator('.details[data-node="keep"] .change-list');
+    await changes.locator('.change.changed', { hasText: 'result.n: 1 → 2' }).waitFor();
+    await changes.locator('.change.changed', { hasText: 'result.first: true → false' }).waitFor();
+    await panel().locator('.row[data-node="count"]').click();
+    await panel().locator('.details[data-node="count"] .change.changed', { hasText: 'response.content.plan: "free" → "gold"' }).waitFor();
+    await shot('diff');
+  });
+
+  it('a failure shows once, red with its glyph, and rows of nodes that did not run have nothing to open', async () => {
+    await open('missing.workflow.yaml');
+    await lens('Run workflow');
+    await panel().locator('#status.pill.failed').waitFor({ timeout: 120_000 });
+    await panel().locator('.row.failed[data-node="read"]').click();
+    const details = panel().locator('.details[data-node="read"]');
+    await details.locator('.error').waitFor();
+    assert.equal(await details.locator('.error').count(), 1);
+    await panel().locator('.gnode.failed[data-node="read"]').waitFor();
+    await panel().locator('.row[data-node="write"]').click();
+    await panel()
+      .locator('.details[data-node="write"]', { hasText: /did not (run|finish)/i })
+      .waitFor();
+    assert.equal(await panel().locator('.details[data-node="write"] .value').count(), 0);
+    await shot('failed');
+  });
+
+  it('shows a 2,000-node graph at once: only the rows in view are drawn, the graph shows a neighbourhood', async () => {
+    // From the Explorer (into the first group, made active by a click on its tab).
+    await page.locator('.editor-group-container').first().locator('.tabs-container .tab.active').click();
+    await page.getByRole('treeitem', { name: /big\.workflow\.yaml/ }).dblclick();
+    await page.locator('.editor-group-container.active .tabs-container .tab.active[data-resource-name="big.workflow.yaml"]').waitFor();
+    const t = Date.now();
+    await lens('Show graph');
+    await panel().locator('#summary .total', { hasText: '2,000 nodes' }).waitFor({ timeout: 60_000 });
+    await panel().locator('.graph-note', { hasText: 'of 2,000' }).waitFor();
+    console.log(`2,000-node graph shown ${Date.now() - t} ms after the lens click`);
+    assert.ok((await panel().locator('.row').count()) < 100, 'the list is virtualised');
+    assert.ok((await panel().locator('.gnode').count()) <= 120);
+    // No run of this file yet: nothing to run again from the panel.
+    await panel().locator('#rerun[disabled]').waitFor();
+    // The list scrolls to any node; selecting one moves the graph there.
+    await panel()
+      .locator('#nodes')
+      .evaluate((e) => (e.scrollTop = e.scrollHeight));
+    await panel().locator('.row[data-node="n1999"]').click();
+    await panel().locator('.gnode.selected[data-node="n1999"]').waitFor();
+    await shot('big');
+  });
+
+  it('is readable in the light, dark and both High Contrast themes (screenshots)', async () => {
+    const themes = [
+      ['light', 'Default Light Modern', 'vscode-light'],
+      ['dark', 'Default Dark Modern', 'vscode-dark'],
+      ['hc-dark', 'Default High Contrast', 'vscode-high-contrast'],
+      ['hc-light', 'Default High Contrast Light', 'vscode-high-contrast-light'],
+    ];
+    const dir = process.env.KAILASH_REFRESH_SCREENSHOT ? path.join(ROOT, 'docs', 'screenshots') : ARTIFACTS;
+    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+    const history = async (label) => {
+      const value = await panel().locator('#history option', { hasText: label }).first().getAttribute('value');
+      await panel().locator('#history').selectOption(value);
+    };
+    const frame = page.locator('iframe.webview.ready');
+    // Room for the panel: hide the bottom panel (Problems) the first test opened.
+    const hide = page.locator(
+      '.part.panel .title-actions a[aria-label^="Hide Panel"], .part.panel .title-actions a[aria-label^="Close Panel"]',
+    );
+    if (await hide.count()) {
+      await hide.first().click();
+      await page.locator('.part.panel').waitFor({ state: 'hidden' });
+    }
+    for (const [name, theme, cls] of themes) {
+      fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': theme }));
+      await panel().locator(`body.${cls}`).waitFor({ timeout: 60_000 });
+      // The failed run, its failed node selected.
+      await history('missing-demo');
+      await panel().locator('.row.failed[data-node="read"]').click();
+      await panel().locator('.details[data-node="read"] .error').scrollIntoViewIfNeeded();
+      await frame.screenshot({ path: path.join(dir, `failed-${name}.png`) });
+      // The api run: a node's inputs as a table beside its output.
+      await history('api-demo · succeeded');
+      await panel().locator('.row[data-node="names"]').click();
+      await panel().locator('.details[data-node="names"] .value.inputs button[data-mode="table"]').click();
+      await panel().locator('.details[data-node="names"] table.records').scrollIntoViewIfNeeded();
+      await frame.screenshot({ path: path.join(dir, `run-${name}.png`) });
+      // The latest counter run compared with the first.
+      await history('counter-demo');
+      const earlier = await panel().locator('#compare option', { hasText: 'counter-demo' }).first().getAttribute('value');
+      await panel().locator('#compare').selectOption(earlier);
+      await panel().locator('.row[data-node="keep"]').click();
+      await panel().locator('.details[data-node="keep"] .change-list').scrollIntoViewIfNeeded();
+      await frame.screenshot({ path: path.join(dir, `diff-${name}.png`) });
+      // The cancelled run.
+      await history('slow-demo');
+      await panel().locator('#status.pill.cancelled').waitFor();
+      await frame.screenshot({ path: path.join(dir, `cancelled-${name}.png`) });
+    }
+    fs.rmSync(path.join(ws, '.vscode'), { recursive: true, force: true });
   });
 });

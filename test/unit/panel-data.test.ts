@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { diffRuns, diffValues, pathText } from '../../client/shared/diff';
+import type { RunView } from '../../client/shared/panel';
+import { inferType, schemaLines } from '../../client/shared/schema';
+import { recordTable, tableOf } from '../../client/shared/table';
+import { describeType } from '../../runtime/catalog/typing';
+
+describe('structural diff', () => {
+  it('reports changed, added and removed keys by path, lists by index', () => {
+    const { changes, more } = diffValues(
+      { data: [{ id: 1, name: 'Ada' }, { id: 2 }], count: 2, gone: true },
+      { data: [{ id: 1, name: 'Grace' }], count: 3, extra: null },
+    );
+    assert.equal(more, false);
+    assert.deepEqual(
+      changes.map((c) => [pathText(c.path), c.kind]),
+      [
+        ['data[0].name', 'changed'],
+        ['data[1]', 'removed'],
+        ['count', 'changed'],
+        ['gone', 'removed'],
+        ['extra', 'added'],
+      ],
+    );
+    assert.deepEqual(changes[0], { path: ['data', '0', 'name'], kind: 'changed', before: 'Ada', after: 'Grace' });
+  });
+
+  it('equal values have no changes; a change of kind is one change; the list stops at the limit', () => {
+    assert.deepEqual(diffValues({ a: [1, { b: null }] }, { a: [1, { b: null }] }).changes, []);
+    assert.deepEqual(diffValues({ a: [1] }, { a: { 0: 1 } }).changes, [{ path: ['a'], kind: 'changed', before: [1], after: { 0: 1 } }]);
+    const big = diffValues(
+      Array.from({ length: 10 }, (_, i) => i),
+      Array.from({ length: 10 }, (_, i) => -i - 1),
+      4,
+    );
+    assert.equal(big.changes.length, 4);
+    assert.equal(big.more, true);
+    assert.equal(pathText([]), '(whole value)');
+    assert.equal(pathText(['odd key', '0']), '["odd key"][0]');
+  });
+
+  it('compares runs node by node: status, output, ran in one only', () => {
+    const run = (nodes: RunView['nodes']): RunView => ({
+      runId: 'r',
+      file: 'f',
+      label: 'l',
+      startedAt: 0,
+      status: 'succeeded',
+      nodes,
+      breakers: {},
+    });
+    const before = run({
+      a: { status: 'succeeded', output: { n: 1 } },
+      b: { status: 'succeeded', output: { n: 1 } },
+      c: { status: 'failed' },
+    });
+    const after = run({
+      a: { status: 'succeeded', output: { n: 1 } },
+      b: { status: 'succeeded', output: { n: 2 } },
+      c: { status: 'succeeded' },
+      d: { status: 'succeeded' },
+    });
+    const d = diffRuns(before, after, ['a', 'b', 'c', 'd', 'e']);
+    assert.deepEqual(
+      d.map((x) => [x.id, x.kind]),
+      [
+        ['a', 'same'],
+        ['b', 'changed'],
+        ['c', 'changed'],
+        ['d', 'added'],
+        ['e', 'same'],
+      ],
+    );
+    assert.deepEqual(
+      d[1]!.output.map((c) => pathText(c.path)),
+      ['n'],
+    );
+    assert.equal(d[2]!.statusBefore, 'failed');
+  });
+});
+
+describe('type inference for the schema view', () => {
+  it('names types as the checker does', () => {
+    assert.equal(describeType(inferType([{ id: 1 }, { id: 2, x: 'a' }])), 'list[dict]');
+    assert.equal(describeType(inferType([1, 2.5])), 'list[float]');
+    assert.equal(describeType(inferType([1, 'a'])), 'list');
+    assert.equal(describeType(inferType('s')), 'str');
+    assert.equal(inferType(null).type, 'Any');
+    assert.equal(describeType(inferType([1, 2, '… 30 more items'])), 'list[int]', 'preview marks are not data');
+  });
+
+  it('lists fields, nested and merged across records', () => {
+    const lines = schemaLines(
+      inferType({
+        data: [
+          { id: 1, tags: ['a'] },
+          { id: 2, name: 'x' },
+        ],
+        count: 2,
+      }),
+    );
+    assert.deepEqual(
+      lines.map((l) => `${'  '.repeat(l.depth)}${l.name}: ${l.type}`),
+      ['data: list[dict]', '  []: dict', '    id: int', '    tags: list[str]', '    name: str', 'count: int'],
+    );
+  });
+});
+
+describe('table of records', () => {
+  it('takes columns from the keys in first-seen order and shows every cell as one line', () => {
+    const t = recordTable([{ id: 1, name: 'Ada' }, { id: 2, tags: ['x'], name: null }, '… 5 more items'])!;
+    assert.deepEqual(t.columns, ['id', 'name', 'tags']);
+    assert.deepEqual(t.rows, [
+      ['1', 'Ada', ''],
+      ['2', 'null', '["x"]'],
+    ]);
+    assert.equal(t.moreRows, 5);
+  });
+
+  it('finds the list of records in an output; scalars and mixed lists are no table', () => {
+    assert.equal(tableOf({ count: 1, rows: [{ a: 1 }] })!.key, 'rows');
+    assert.equal(tableOf({ data: [1, 2] }), undefined);
+    assert.equal(tableOf([{ a: 1 }, 2]), undefined);
+    assert.equal(tableOf('x'), undefined);
+    assert.equal(tableOf([]), undefined);
+  });
+});

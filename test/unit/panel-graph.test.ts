@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { panelGraph } from '../../client/panel/graph';
+import { applyEvent, type RunView } from '../../client/shared/panel';
+import { parseWorkflow } from '../../runtime/model/parse';
+
+describe('the graph the panel draws', () => {
+  it('gives each node its category and each edge its ports and, out of a SwitchNode, its case', () => {
+    const g = panelGraph(
+      parseWorkflow(`name: routes
+nodes:
+  - {id: read, type: JSONReaderNode, config: {file_path: in.json}}
+  - {id: route, type: SwitchNode, config: {condition_field: tier, cases: [gold, "two words"]}}
+  - {id: check, type: SwitchNode, config: {condition_field: ok, operator: "==", value: true}}
+  - {id: a, type: MergeNode}
+  - {id: b, type: MergeNode}
+  - {id: c, type: MergeNode}
+  - {id: odd, type: NoSuchNode}
+connections:
+  - {from_node: read, from_output: data, to_node: route, to_input: input_data}
+  - {from_node: route, from_output: case_gold, to_node: a, to_input: data1}
+  - {from_node: route, from_output: case_two_words, to_node: b, to_input: data1}
+  - {from_node: route, from_output: default, to_node: check, to_input: input_data}
+  - {from_node: check, from_output: false_output, to_node: c, to_input: data1}
+`),
+      '/w/routes.workflow.yaml',
+      'routes.workflow.yaml',
+    );
+    assert.equal(g.name, 'routes');
+    assert.equal(g.nodes.find((n) => n.id === 'odd')!.category, undefined, 'an unknown type has no category');
+    assert.equal(g.nodes.find((n) => n.id === 'read')!.category, 'files');
+    assert.equal(g.nodes.find((n) => n.id === 'route')!.category, 'logic');
+    assert.deepEqual(
+      g.edges.map((e) => [e.label, e.case]),
+      [
+        ['data → input_data', undefined],
+        ['case_gold → data1', 'gold'],
+        ['case_two_words → data1', 'two words'],
+        ['default → input_data', 'default'],
+        ['false_output → data1', 'false'],
+      ],
+    );
+  });
+
+  it('keeps what a node received from its node-start event', () => {
+    const run: RunView = { runId: 'r', file: 'f', label: 'l', startedAt: 0, status: 'running', nodes: {}, breakers: {} };
+    applyEvent(run, { type: 'node-start', runId: 'r', time: 0, node: 'n', inputs: { a: [1] }, inputsTruncated: false });
+    applyEvent(run, {
+      type: 'node-output',
+      runId: 'r',
+      time: 0,
+      node: 'n',
+      record: { status: 'succeeded', durationMs: 1, attempts: 1 },
+      preview: { b: 2 },
+      truncated: false,
+    });
+    assert.deepEqual(run.nodes.n!.inputs, { a: [1] });
+    assert.deepEqual(run.nodes.n!.output, { b: 2 });
+    assert.equal(run.nodes.n!.status, 'succeeded');
+  });
+});
