@@ -25,15 +25,30 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
   // in the second group, and a click inside it (expanding an output) makes that group the active
   // one, where Quick Open would otherwise put the next file, beside (or over) the panel.
   async function open(file) {
-    const first = page.locator('.editor-group-container').first().locator('.tabs-container .tab.active');
-    if (await first.count()) await first.click();
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor();
-    await input.fill(file);
-    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: file }).waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator(`.editor-group-container.active .tabs-container .tab.active[data-resource-name="${file}"]`).waitFor();
+    const tab = page.locator(`.editor-group-container.active .tabs-container .tab.active[data-resource-name="${file}"]`);
+    // Quick Open is sometimes inert for a moment after a click in the panel's webview (focus is
+    // still moving back to the workbench): a few bounded tries, the last from the Explorer.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await page.keyboard.press('Escape');
+        const first = page.locator('.editor-group-container').first().locator('.tabs-container .tab.active');
+        if (await first.count()) await first.click();
+        if (attempt < 3) {
+          await page.keyboard.press('Control+P');
+          const input = page.locator('.quick-input-widget .quick-input-box input');
+          await input.waitFor({ timeout: 5000 });
+          await input.fill(file);
+          await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: file }).waitFor({ timeout: 10_000 });
+          await page.keyboard.press('Enter');
+        } else {
+          await page.getByRole('treeitem', { name: file }).first().click();
+        }
+        await tab.waitFor({ timeout: 15_000 });
+        return;
+      } catch (err) {
+        if (attempt === 3) throw err;
+      }
+    }
   }
 
   async function lens(title) {
