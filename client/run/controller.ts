@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { RunParameters, RunResult } from '../../runtime/engine/types';
-import { model } from '../lazy';
-import type { RunAnnotations } from '../editor/annotations';
+import { workflowOf, type RunAnnotations } from '../editor/annotations';
 import type { RunPanel } from '../panel/panel';
 import { applyEvent, applyResult, type PanelGraph, type PanelState, type RunView } from '../shared/panel';
 import type { RunSettings } from '../shared/protocol';
@@ -62,7 +61,7 @@ export class RunController {
     this.lastRequest = request;
     const doc = await vscode.workspace.openTextDocument(request.uri);
     const runId = randomUUID();
-    const wf = model().parseWorkflow(doc.getText());
+    const wf = workflowOf(doc);
     const label = `${wf.name?.value ?? doc.uri.path.split('/').pop()}${request.to ? ` → ${request.to}` : request.from ? ` from ${request.from}` : ''}`;
     const view: RunView = { runId, file: doc.uri.fsPath, label, startedAt: Date.now(), status: 'running', nodes: {}, breakers: {} };
     this.runs.push(view);
@@ -78,11 +77,15 @@ export class RunController {
     const cancel = new vscode.CancellationTokenSource();
     this.active.set(runId, { cancel });
     const total = wf.nodesById.size;
+    let cancelledByUser = false;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Kailash: ${label}`, cancellable: true },
       (progress, token) =>
         new Promise<RunResult | { invalid: string }>((resolve) => {
-          const stop = () => this.host.cancel(runId);
+          const stop = () => {
+            cancelledByUser = true;
+            this.host.cancel(runId);
+          };
           token.onCancellationRequested(stop);
           cancel.token.onCancellationRequested(stop);
           let done = 0;
@@ -116,8 +119,15 @@ export class RunController {
         }),
     );
     this.active.delete(runId);
+    const cancelled = cancel.token.isCancellationRequested || cancelledByUser;
     cancel.dispose();
-    if ('invalid' in result) {
+    if ('invalid' in result && cancelled) {
+      // The run did not stop within the grace period and its host was stopped: still the cancel the user asked for.
+      view.status = 'cancelled';
+      view.message = `Cancelled. ${result.invalid}`;
+      for (const n of Object.values(view.nodes)) if (n.status === 'running') n.status = 'cancelled';
+      this.output.appendLine(`■ ${label}: cancelled (${result.invalid})`);
+    } else if ('invalid' in result) {
       view.status = 'invalid';
       view.message = result.invalid;
       this.output.appendLine(`✗ ${result.invalid}`);
@@ -125,11 +135,11 @@ export class RunController {
     } else {
       applyResult(view, result);
       this.output.appendLine(
-        `${result.status === 'succeeded' ? '✓' : '✗'} ${label}: ${result.status} in ${Math.round(result.durationMs)} ms${view.message ? ` — ${view.message}` : ''}`,
+        `${result.status === 'succeeded' ? '✓' : result.status === 'cancelled' ? '■' : '✗'} ${label}: ${result.status} in ${Math.round(result.durationMs)} ms${view.message ? ` — ${view.message}` : ''}`,
       );
     }
     panel.finished(view);
-    this.annotations.update(doc, view);
+    this.annotations.update(doc, view, true);
     const icon = view.status === 'succeeded' ? '$(pass)' : view.status === 'cancelled' ? '$(circle-slash)' : '$(error)';
     this.status.text = `${icon} ${label}`;
     this.status.tooltip = `Kailash: last run ${view.status}${view.durationMs !== undefined ? ` in ${Math.round(view.durationMs)} ms` : ''}. Click to show the run panel.`;
@@ -166,7 +176,7 @@ export class RunController {
 }
 
 function graphOf(doc: vscode.TextDocument): PanelGraph {
-  const wf = model().parseWorkflow(doc.getText());
+  const wf = workflowOf(doc);
   return {
     file: doc.uri.fsPath,
     name: wf.name?.value ?? doc.uri.path.split('/').pop() ?? 'workflow',
