@@ -1,29 +1,32 @@
-import { createHash } from 'node:crypto';
 import { buildGraph, topologicalOrder } from '../../runtime/graph/graph';
 import type { ConnectionModel, WorkflowModel } from '../../runtime/model/types';
 
-const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+/**
+ * cyrb53, a fast 53-bit string hash: staleness only needs "changed or not", and a keystroke in a
+ * 2,000-node file re-fingerprints every node downstream of it, so a crypto hash costs too much.
+ */
+function hash(s: string, seed = 0): string {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
 
 /**
  * A fingerprint per node of everything its result depends on: its own text, the connections into
  * it and its upstream nodes' fingerprints. A node whose fingerprint changed since a run has a
- * stale result (n8n's "dirty nodes", computed from the text).
- *
- * `Fingerprinter` keeps the hash of each text it has seen, so after an edit only the texts that
- * changed are hashed again; the rest is one pass over the graph.
+ * stale result (n8n's "dirty nodes", computed from the text). Connections are indexed by their
+ * target once per version, so the whole pass is linear in the file.
  */
 export class Fingerprinter {
-  private own = new Map<string, string>();
-  private next = new Map<string, string>();
-
-  private hash(text: string): string {
-    let h = this.own.get(text) ?? this.next.get(text);
-    if (h === undefined) h = sha1(text);
-    this.next.set(text, h);
-    return h;
-  }
-
   fingerprints(model: WorkflowModel): Map<string, string> {
+    const text = model.text;
     const g = buildGraph(model);
     const into = new Map<string, ConnectionModel[]>();
     for (const c of model.connections) {
@@ -32,18 +35,21 @@ export class Fingerprinter {
       if (!list) into.set(c.to.value, (list = []));
       list.push(c);
     }
-    const params = model.parameters ? this.hash(model.text.slice(model.parameters.span[0], model.parameters.span[1])) : '';
+    const params = model.parameters ? hash(text.slice(model.parameters.span[0], model.parameters.span[1])) : '';
     const out = new Map<string, string>();
     const { order, leftover } = topologicalOrder(g);
-    for (const id of [...order, ...leftover]) {
+    const visit = (id: string) => {
       const n = model.nodesById.get(id)!;
-      let key = `${this.hash(model.text.slice(n.span[0], n.span[1]))}\0${params}`;
-      for (const c of into.get(id) ?? []) key += `\0${this.hash(model.text.slice(c.span[0], c.span[1]))}\0${out.get(c.from!.value) ?? c.from!.value}`;
-      out.set(id, into.has(id) ? this.hash(key) : key);
-    }
-    // Only the texts of this version are kept: a long session does not grow the cache.
-    this.own = this.next;
-    this.next = new Map();
+      let key = `${hash(text.slice(n.span[0], n.span[1]))}:${params}`;
+      const incoming = into.get(id);
+      if (incoming) {
+        for (const c of incoming) key += `:${hash(text.slice(c.span[0], c.span[1]))}:${out.get(c.from!.value) ?? c.from!.value}`;
+        key = hash(key);
+      }
+      out.set(id, key);
+    };
+    for (const id of order) visit(id);
+    for (const id of leftover) visit(id);
     return out;
   }
 }
