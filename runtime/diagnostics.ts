@@ -25,6 +25,7 @@ export const DIAGNOSTIC_CODES = [
   'credential-dropped',
   'sandbox-import',
   'kailash-compat',
+  'missing-file',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
