@@ -25,6 +25,22 @@ function hash(s: string, seed = 0): string {
  * target once per version, so the whole pass is linear in the file.
  */
 export class Fingerprinter {
+  /**
+   * Hashes of node and connection texts by their model object: the incremental parser keeps the
+   * objects of pieces whose text did not change (it only moves their offsets), so after an edit
+   * only the edited node is hashed again. The length is a guard for a model read another way.
+   */
+  private readonly own = new WeakMap<object, { length: number; hash: string }>();
+
+  private ownHash(item: { readonly span: readonly [number, number] }, text: string): string {
+    const length = item.span[1] - item.span[0];
+    const known = this.own.get(item);
+    if (known?.length === length) return known.hash;
+    const h = hash(text.slice(item.span[0], item.span[1]));
+    this.own.set(item, { length, hash: h });
+    return h;
+  }
+
   fingerprints(model: WorkflowModel): Map<string, string> {
     const text = model.text;
     const g = buildGraph(model);
@@ -40,10 +56,10 @@ export class Fingerprinter {
     const { order, leftover } = topologicalOrder(g);
     const visit = (id: string) => {
       const n = model.nodesById.get(id)!;
-      let key = `${hash(text.slice(n.span[0], n.span[1]))}:${params}`;
+      let key = `${this.ownHash(n, text)}:${params}`;
       const incoming = into.get(id);
       if (incoming) {
-        for (const c of incoming) key += `:${hash(text.slice(c.span[0], c.span[1]))}:${out.get(c.from!.value) ?? c.from!.value}`;
+        for (const c of incoming) key += `:${this.ownHash(c, text)}:${out.get(c.from!.value) ?? c.from!.value}`;
         key = hash(key);
       }
       out.set(id, key);

@@ -73,7 +73,12 @@ describe('failures in the editor', () => {
 
   it('on the line of code the error points at', () => {
     const code = wf.nodesById.get('code')!;
-    const span = failureSpan(code, text, { type: 'NodeExecutionError', message: 'Code execution failed: ZeroDivisionError', param: 'code', line: 2 });
+    const span = failureSpan(code, text, {
+      type: 'NodeExecutionError',
+      message: 'Code execution failed: ZeroDivisionError',
+      param: 'code',
+      line: 2,
+    });
     assert.equal(text.slice(...span), 'y = x / 0');
   });
 
@@ -124,7 +129,10 @@ describe('the extension’s document models', () => {
       assert.equal(docs.nodeAt('file:///w.workflow.yaml', n.idSpan[0], 'idSpan')?.id, n.id);
     }
     assert.equal(docs.nodeAt('file:///w.workflow.yaml', 0), undefined);
-    assert.equal(docs.get('file:///w.workflow.yaml', 1, () => assert.fail('a cached version is not read again')), wf);
+    assert.equal(
+      docs.get('file:///w.workflow.yaml', 1, () => assert.fail('a cached version is not read again')),
+      wf,
+    );
     const edited = text.replace('https://example.com/100', 'https://example.com/1000');
     const next = docs.get('file:///w.workflow.yaml', 2, () => edited);
     assert.deepEqual([...next.nodesById.keys()], [...parseWorkflow(edited).nodesById.keys()]);
@@ -138,6 +146,21 @@ describe('the extension’s document models', () => {
     text = text.replace('https://example.com/10', 'https://example.com/11');
     const second = f.fingerprints(parseWorkflow(text));
     assert.deepEqual(second, fingerprints(parseWorkflow(text)));
+    // On the incremental model, whose unchanged nodes are the same objects from version to version.
+    const docs = new DocumentModels();
+    const cached = new Fingerprinter();
+    let version = 0;
+    let t = generateWorkflow(60);
+    for (const [from, to] of [
+      ['https://example.com/10', 'https://example.com/12'],
+      ['out/21.json', 'out/21b.json'],
+      ['https://example.com/12', 'https://example.com/10'],
+      ['to_node: save_31', 'to_node: save_33'],
+    ] as const) {
+      t = t.replace(from, to);
+      const now = cached.fingerprints(docs.get('file:///f.workflow.yaml', ++version, () => t));
+      assert.deepEqual(now, fingerprints(parseWorkflow(t)), `after ${from} → ${to}`);
+    }
     const stale = [...staleNodes(first, second)];
     assert.ok(stale.includes('fetch_10') && stale.includes('save_59') && !stale.includes('fetch_8'), stale.join(','));
   });
