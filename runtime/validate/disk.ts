@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { dirname, join, relative, isAbsolute } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import type { FileExists } from './context';
 
 function statKind(path: string): 'file' | 'directory' | undefined {
@@ -45,6 +45,3 @@ export class FolderCache {
     return hit;
   }
 }
-
-/** The folder relative paths of a workflow file resolve against. */
-export const folderOf = (file: string): string => dirname(file);
