@@ -89,6 +89,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     const uri = targetUri(arg);
     if (!uri) return void vscode.window.showWarningMessage('Kailash: open a workflow file (*.workflow.yaml) first.');
     secrets.newRun();
+    // A new run redraws the panel, selection included: the cursor may select the same node again.
+    selectedNode = undefined;
     let parameters = {};
     if (extra.withParameters) {
       const asked = await askParameters();
