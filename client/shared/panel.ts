@@ -113,4 +113,3 @@ function recordView(r: NodeRecord): NodeView {
   if (r.error) v.error = r.error;
   return v;
 }
-
