@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { model } from './lazy';
+import { loadedModel, model } from './lazy';
 import { registerDebugger } from './debug/provider';
-import { RunAnnotations } from './editor/annotations';
+import { RunAnnotations, workflowOf } from './editor/annotations';
 import { RunPanel } from './panel/panel';
 import { askParameters } from './params';
 import { RunController } from './run/controller';
@@ -15,6 +15,8 @@ import { createTestFromRunCommand, pinOutputCommand } from './testing/from-run';
 let client: LanguageClient | undefined;
 
 const SELECTOR: vscode.DocumentSelector = { language: 'kailash-workflow' };
+/** The cursor rests this long before the panel selects the node under it. */
+const SELECTION_SETTLE_MS = 60;
 
 /** Command arguments come from code lenses (uri strings) or the palette (nothing: the active editor). */
 function targetUri(arg: unknown): vscode.Uri | undefined {
@@ -27,11 +29,10 @@ function targetUri(arg: unknown): vscode.Uri | undefined {
 async function pickNode(uri: vscode.Uri, arg: unknown): Promise<string | undefined> {
   if (typeof arg === 'string') return arg;
   const doc = await vscode.workspace.openTextDocument(uri);
-  const wf = model().parseWorkflow(doc.getText());
+  const wf = workflowOf(doc);
   const editor = vscode.window.activeTextEditor;
   if (editor?.document === doc) {
-    const offset = doc.offsetAt(editor.selection.active);
-    const here = [...wf.nodesById.values()].find((n) => offset >= n.span[0] && offset <= n.span[1]);
+    const here = model().documents.nodeAt(doc.uri.toString(), doc.offsetAt(editor.selection.active));
     if (here) return here.id;
   }
   return vscode.window.showQuickPick([...wf.nodesById.keys()], { title: 'Kailash: which node?' });
@@ -69,19 +70,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
       if (m.type === 'cancel') controller.cancel(m.runId);
       else if (m.type === 'rerun' && controller.lastRequest) void controller.run(controller.lastRequest);
       else if (m.type === 'copy') void vscode.env.clipboard.writeText(m.text);
-      else if (m.type === 'reveal') void reveal(m.node, m.file);
+      else if (m.type === 'reveal') void reveal((selectedNode = m.node), m.file);
       else if (m.type === 'pin') void pinOutputCommand(controller, m.runId, m.node);
     },
   );
   controller = new RunController(host, () => panel, annotations, output, status);
   const tests = new WorkflowTests(host);
+  let selectionTimer: NodeJS.Timeout | undefined;
+  let selectedNode: string | undefined;
   mark('controller');
 
   async function reveal(node: string, inFile?: string): Promise<void> {
     const file = inFile ?? controller.state().graph?.file;
     if (!file) return;
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-    const n = model().parseWorkflow(doc.getText()).nodesById.get(node);
+    const n = workflowOf(doc).nodesById.get(node);
     if (!n) return;
     const range = new vscode.Range(doc.positionAt(n.idSpan[0]), doc.positionAt(n.idSpan[1]));
     const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: range });
@@ -92,6 +95,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     const uri = targetUri(arg);
     if (!uri) return void vscode.window.showWarningMessage('Kailash: open a workflow file (*.workflow.yaml) first.');
     secrets.newRun();
+    // A new run redraws the panel, selection included: the cursor may select the same node again.
+    selectedNode = undefined;
     let parameters = {};
     if (extra.withParameters) {
       const asked = await askParameters();
@@ -147,7 +152,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
       onDidChangeCodeLenses: lensesChanged.event,
       provideCodeLenses: (doc) => {
         if (!annotations.last(doc.uri)) return [];
-        return [...model().parseWorkflow(doc.getText()).nodesById.values()].map((n) => {
+        return [...workflowOf(doc).nodesById.values()].map((n) => {
           const at = doc.positionAt(n.span[0]);
           return new vscode.CodeLens(new vscode.Range(at, at), {
             title: 'Re-run from here',
@@ -157,14 +162,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
         });
       },
     }),
+    // The panel follows the cursor, after it settles, and only when it lands on another node.
     vscode.window.onDidChangeTextEditorSelection((e) => {
       if (e.textEditor.document.languageId !== 'kailash-workflow' || !panel.visible) return;
-      const offset = e.textEditor.document.offsetAt(e.selections[0]!.active);
-      const node = [...model().parseWorkflow(e.textEditor.document.getText()).nodesById.values()].find(
-        (n) => offset >= n.span[0] && offset <= n.span[1],
-      );
-      if (node) panel.selectNode(node.id);
+      clearTimeout(selectionTimer);
+      selectionTimer = setTimeout(() => {
+        const doc = e.textEditor.document;
+        if (doc.isClosed) return;
+        workflowOf(doc);
+        const node = model().documents.nodeAt(doc.uri.toString(), doc.offsetAt(e.textEditor.selection.active));
+        if (node && node.id !== selectedNode) panel.selectNode((selectedNode = node.id));
+      }, SELECTION_SETTLE_MS);
     }),
+    vscode.workspace.onDidCloseTextDocument((doc) => loadedModel()?.documents.forget(doc.uri.toString())),
+    { dispose: () => clearTimeout(selectionTimer) },
   );
 
   mark('registered');

@@ -9,3 +9,8 @@ export function model(): Model {
   loaded ??= require(path.join(__dirname, 'editor-model.js')) as Model;
   return loaded;
 }
+
+/** The model bundle if something has loaded it already (so that cleanup never loads it). */
+export function loadedModel(): Model | undefined {
+  return loaded;
+}

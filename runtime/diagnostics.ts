@@ -25,6 +25,7 @@ export const DIAGNOSTIC_CODES = [
   'credential-dropped',
   'sandbox-import',
   'kailash-compat',
+  'missing-file',
   // Test files (`*.workflow.test.yaml`).
   'test-file',
   'unknown-workflow-file',

@@ -5,6 +5,8 @@ import { formatOf } from '../runtime/model/json';
 import { LineIndex } from '../runtime/model/lines';
 import { IncrementalValidator } from '../runtime/validate/incremental';
 import type { ValidateOptions } from '../runtime/validate';
+import type { FileExists } from '../runtime/validate/context';
+import { missingFiles } from '../runtime/validate/files';
 import type { FeatureDoc } from './features/types';
 
 /**
@@ -15,13 +17,15 @@ import type { FeatureDoc } from './features/types';
 export class DocumentState {
   private readonly parser = new IncrementalParser();
   private validator: IncrementalValidator;
-  private current?: { version: number; doc: FeatureDoc; diagnostics?: Diagnostic[] };
+  private current?: { version: number; doc: FeatureDoc; diagnostics?: Diagnostic[]; files?: Diagnostic[]; all?: Diagnostic[] };
   /** How long the last parse and validation took (ms): the debounce scales with it. */
   lastCost = 0;
 
   constructor(
     readonly uri: string,
     options: ValidateOptions,
+    /** The disk as seen from this document's folder (`missing-file`), when it has one. */
+    private readonly disk?: () => FileExists | undefined,
   ) {
     this.validator = new IncrementalValidator(options);
   }
@@ -29,6 +33,7 @@ export class DocumentState {
   setOptions(options: ValidateOptions): void {
     this.validator = new IncrementalValidator(options);
     if (this.current) delete this.current.diagnostics;
+    this.filesChanged();
   }
 
   /** The parsed document at this version (parsing it if it is newer than the last). */
@@ -41,13 +46,29 @@ export class DocumentState {
     return doc;
   }
 
-  /** The diagnostics of this version (validating it once). */
+  /**
+   * The diagnostics of this version (validating it once). `missing-file` is checked apart from
+   * the incremental validator, whose cache knows only the text: it is re-checked when the disk
+   * changes (`filesChanged`) without re-validating anything else.
+   */
   diagnose(text: TextDocument): { doc: FeatureDoc; diagnostics: Diagnostic[] } {
     const doc = this.analyze(text);
     const current = this.current!;
-    current.diagnostics ??= this.validator.validate(doc.model, doc.lines);
-    doc.diagnostics = current.diagnostics;
-    return { doc, diagnostics: current.diagnostics };
+    if (!current.diagnostics || !current.files) {
+      current.diagnostics ??= this.validator.validate(doc.model, doc.lines);
+      const exists = this.disk?.();
+      current.files = exists ? missingFiles(doc.model, exists, doc.lines) : [];
+      current.all = current.files.length
+        ? current.diagnostics.concat(current.files).sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1])
+        : current.diagnostics;
+    }
+    doc.diagnostics = current.all!;
+    return { doc, diagnostics: current.all! };
+  }
+
+  /** Files under this document's folder appeared or went: `missing-file` is checked again. */
+  filesChanged(): void {
+    if (this.current) delete this.current.files;
   }
 
   /** Whether the cached analysis is for this version. */

@@ -1,6 +1,8 @@
 import {
   CodeActionKind,
   createConnection,
+  DidChangeWatchedFilesNotification,
+  WatchKind,
   ErrorCodes,
   LSPErrorCodes,
   MessageType,
@@ -13,7 +15,10 @@ import {
   type Connection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ValidateOptions } from '../runtime/validate';
+import { FolderCache } from '../runtime/validate/disk';
 import { DocumentState } from './documents';
 import { codeActions } from './features/actions';
 import { complete } from './features/completion';
@@ -43,6 +48,20 @@ const workspace = new Workspace();
 const states = new Map<string, DocumentState>();
 const timers = new Map<string, NodeJS.Timeout>();
 let options: ValidateOptions = {};
+/** What `missing-file` knows of the disk, per workflow folder, until a watched file changes. */
+const disk = new FolderCache();
+/** Whether the client lets us register a file watcher (else the disk is re-read on save). */
+let canWatch = false;
+
+/** The folder a document's relative paths resolve against; none for unsaved or remote documents. */
+function folderOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return dirname(fileURLToPath(uri));
+  } catch {
+    return undefined;
+  }
+}
 /** Whether the client runs the VS Code extension's commands (it says so in `initializationOptions`). */
 let clientCommands = false;
 
@@ -62,6 +81,7 @@ function debounceFor(state: DocumentState | undefined): number {
 connection.onInitialize((params) => {
   options = readOptions(params.initializationOptions);
   clientCommands = (params.initializationOptions as { clientCommands?: unknown } | undefined)?.clientCommands === true;
+  canWatch = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -97,9 +117,41 @@ connection.onDidChangeConfiguration((change) => {
   }
 });
 
+connection.onInitialized(() => {
+  // Files appearing or going is what changes `missing-file`; edits to their content do not.
+  if (canWatch)
+    void connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: [{ globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete }],
+    });
+});
+
+connection.onDidChangeWatchedFiles(({ changes }) => {
+  const folders = new Set<string>();
+  for (const c of changes) {
+    const folder = folderOf(c.uri);
+    if (folder === undefined) continue;
+    for (const f of disk.changed(fileURLToPath(c.uri))) folders.add(f);
+  }
+  recheckFiles(folders);
+});
+
+/** Re-checks `missing-file` in the open documents whose folder is one of these. */
+function recheckFiles(folders: Set<string>): void {
+  if (!folders.size) return;
+  for (const [uri, state] of states) {
+    const folder = folderOf(uri);
+    if (folder === undefined || !folders.has(folder)) continue;
+    state.filesChanged();
+    schedule(uri, 0);
+  }
+}
+
 function stateOf(uri: string): DocumentState {
   let s = states.get(uri);
-  if (!s) states.set(uri, (s = new DocumentState(uri, options)));
+  if (!s) {
+    const folder = folderOf(uri);
+    states.set(uri, (s = new DocumentState(uri, options, folder === undefined ? undefined : () => disk.existsIn(folder))));
+  }
   return s;
 }
 
@@ -182,6 +234,9 @@ documents.onDidChangeContent((e) => {
 documents.onDidSave((e) => {
   // A saved sub-workflow: re-check the open files that run it.
   for (const uri of workspace.dependents(e.document.uri)) if (uri !== e.document.uri) schedule(uri, 0);
+  // Saving re-reads the disk for the saved file's paths (the only way without a file watcher).
+  const folder = folderOf(e.document.uri);
+  if (folder !== undefined) recheckFiles(new Set([folder, ...disk.changed(folder)]));
 });
 documents.onDidClose((e) => {
   const uri = e.document.uri;

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
+import type { Fingerprinter } from './fingerprints';
 import type { WorkflowModel } from '../../runtime/model/types';
 import { model } from '../lazy';
 import type { RunView } from '../shared/panel';
-import { hintFor } from '../shared/panel';
 import { statusText } from './summary';
 import { jsonText } from '../../runtime/values/print';
 
@@ -10,15 +10,25 @@ interface LastRun {
   run: RunView;
   atRun: Map<string, string>;
   stale: Set<string>;
+  fingerprinter: Fingerprinter;
 }
+
+/** Typing pauses this long before staleness is worked out again (VS Code moves the marks meanwhile). */
+const AFTER_TYPING_MS = 150;
+/** Events of a running workflow are drawn at most this often. */
+const WHILE_RUNNING_MS = 50;
 
 /**
  * What a run leaves in the editor: a short status after each node's line, a hover with the node's
- * last output, a diagnostic on each failed node, and all of it marked stale once the node or its
- * upstream is edited.
+ * last output, a diagnostic on the parameter that made a node fail, and all of it marked stale
+ * once the node or its upstream is edited.
+ *
+ * Nothing here runs on the keystroke: edits and events only schedule work, which reads the
+ * shared incremental model (`documents`) and redraws only when what it shows has changed.
  */
 export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
   private readonly runs = new Map<string, LastRun>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly fresh = vscode.window.createTextEditorDecorationType({
     after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('editorCodeLens.foreground') },
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
@@ -35,7 +45,9 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
   /** `onRun` fires when a document gets its first annotations (its lenses change then). */
   constructor(private readonly onRun: () => void = () => undefined) {
     this.disposables.push(
-      vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e.document)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.runs.has(e.document.uri.toString()) && e.contentChanges.length) this.later(e.document, AFTER_TYPING_MS, true);
+      }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.redrawAll()),
       vscode.languages.registerHoverProvider({ language: 'kailash-workflow' }, this),
     );
@@ -46,41 +58,62 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
   }
 
   /** Records a run of a document (called as events arrive and when it ends). */
-  update(doc: vscode.TextDocument, run: RunView): void {
+  update(doc: vscode.TextDocument, run: RunView, now = false): void {
     const key = doc.uri.toString();
     const existing = this.runs.get(key);
     if (!existing) queueMicrotask(this.onRun);
-    const atRun = existing?.run.runId === run.runId ? existing.atRun : model().fingerprints(model().parseWorkflow(doc.getText()));
-    this.runs.set(key, { run, atRun, stale: existing?.run.runId === run.runId ? existing.stale : new Set() });
-    this.redraw(doc);
+    if (existing?.run.runId === run.runId) existing.run = run;
+    else {
+      const fingerprinter = existing?.fingerprinter ?? new (model().Fingerprinter)();
+      this.runs.set(key, { run, atRun: fingerprinter.fingerprints(workflowOf(doc)), stale: new Set(), fingerprinter });
+    }
+    if (now) this.redraw(doc);
+    else this.later(doc, WHILE_RUNNING_MS, false);
   }
 
-  private onChange(doc: vscode.TextDocument): void {
+  /** One pending piece of work per document: a trailing update after typing, a throttled one while running. */
+  private later(doc: vscode.TextDocument, ms: number, restale: boolean): void {
+    const key = doc.uri.toString();
+    const pending = this.timers.get(key);
+    if (pending && !restale) return;
+    clearTimeout(pending);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        if (doc.isClosed) return;
+        if (!restale || this.restale(doc)) this.redraw(doc);
+      }, ms),
+    );
+  }
+
+  /** Works staleness out again; whether it changed. */
+  private restale(doc: vscode.TextDocument): boolean {
     const last = this.runs.get(doc.uri.toString());
-    if (!last) return;
-    last.stale = model().staleNodes(last.atRun, model().fingerprints(model().parseWorkflow(doc.getText())));
-    this.redraw(doc);
+    if (!last) return false;
+    const stale = model().staleNodes(last.atRun, last.fingerprinter.fingerprints(workflowOf(doc)));
+    const changed = stale.size !== last.stale.size || [...stale].some((id) => !last.stale.has(id));
+    last.stale = stale;
+    return changed;
   }
 
   private redrawAll(): void {
-    for (const editor of vscode.window.visibleTextEditors) this.redraw(editor.document);
+    for (const editor of vscode.window.visibleTextEditors) if (this.runs.has(editor.document.uri.toString())) this.redraw(editor.document);
   }
 
   private redraw(doc: vscode.TextDocument): void {
     const last = this.runs.get(doc.uri.toString());
-    const editors = vscode.window.visibleTextEditors.filter((e) => e.document === doc);
     if (!last) return;
-    const wf = model().parseWorkflow(doc.getText());
-    const lines = new (model().LineIndex)(wf.text);
+    const editors = vscode.window.visibleTextEditors.filter((e) => e.document === doc);
+    const wf = workflowOf(doc);
     const fresh: vscode.DecorationOptions[] = [];
     const failed: vscode.DecorationOptions[] = [];
     const stale: vscode.DecorationOptions[] = [];
     const diags: vscode.Diagnostic[] = [];
-    for (const node of wf.nodesById.values()) {
-      const v = last.run.nodes[node.id];
-      if (!v || v.status === 'running') continue;
-      const line = lines.position(node.idSpan[0]).line;
-      const end = doc.lineAt(line).range.end;
+    for (const [id, v] of Object.entries(last.run.nodes)) {
+      const node = wf.nodesById.get(id);
+      if (!node || v.status === 'running') continue;
+      const end = doc.lineAt(doc.positionAt(node.idSpan[0]).line).range.end;
       const text = statusText(
         {
           status: v.status,
@@ -91,18 +124,17 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
         },
         v.output,
       );
-      const isStale = last.stale.has(node.id);
+      const isStale = last.stale.has(id);
       const option = {
         range: new vscode.Range(end, end),
         renderOptions: { after: { contentText: isStale ? `${text} (stale: edited since the run)` : text } },
       };
       (isStale ? stale : v.status === 'failed' ? failed : fresh).push(option);
       if (v.status === 'failed' && v.error && !isStale) {
-        const range = new vscode.Range(doc.positionAt(node.idSpan[0]), doc.positionAt(node.idSpan[1]));
-        const hint = hintFor(v.error.type);
+        const [from, to] = model().failureSpan(node, wf.text, v.error);
         const d = new vscode.Diagnostic(
-          range,
-          `${v.error.type}: ${v.error.message}${hint ? `\n${hint}` : ''}`,
+          new vscode.Range(doc.positionAt(from), doc.positionAt(to)),
+          model().failureMessage(v.error),
           vscode.DiagnosticSeverity.Error,
         );
         d.source = 'kailash-run';
@@ -121,17 +153,20 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const last = this.runs.get(doc.uri.toString());
     if (!last) return undefined;
-    const wf: WorkflowModel = model().parseWorkflow(doc.getText());
-    const offset = doc.offsetAt(position);
-    const node = [...wf.nodesById.values()].find((n) => offset >= n.idSpan[0] && offset <= n.idSpan[1]);
+    workflowOf(doc);
+    const node = model().documents.nodeAt(doc.uri.toString(), doc.offsetAt(position), 'idSpan');
     const v = node && last.run.nodes[node.id];
     if (!node || !v) return undefined;
     const md = new vscode.MarkdownString();
     md.appendText(
       `Last run: ${v.status}${v.durationMs !== undefined ? `, ${Math.round(v.durationMs)} ms` : ''}${last.stale.has(node.id) ? ' (stale)' : ''}\n`,
     );
-    if (v.error) md.appendCodeblock(`${v.error.type}: ${v.error.message}`, 'text');
-    if (v.output !== undefined) {
+    if (v.error) {
+      md.appendText(`${model().failureMessage({ ...v.error, message: v.error.message.split('\n')[0]! })}\n`);
+      const more = model().plainMessage(v.error).split('\n').slice(1).join('\n').trim();
+      if (more) md.appendCodeblock(more, 'text');
+    }
+    if (v.output !== undefined && !v.error) {
       const json = jsonText(v.output, { indent: 2, nonFinite: 'tagged' });
       md.appendCodeblock(json.length > 4000 ? `${json.slice(0, 4000)}\n…` : json, 'json');
     }
@@ -139,6 +174,12 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
   }
 
   dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
     for (const d of [this.fresh, this.failed, this.stale, this.diagnostics, ...this.disposables]) d.dispose();
   }
+}
+
+/** The shared model of a document at its current version. */
+export function workflowOf(doc: vscode.TextDocument): WorkflowModel {
+  return model().documents.get(doc.uri.toString(), doc.version, () => doc.getText());
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { RunParameters, RunResult } from '../../runtime/engine/types';
 import { model } from '../lazy';
-import type { RunAnnotations } from '../editor/annotations';
+import { workflowOf, type RunAnnotations } from '../editor/annotations';
 import type { RunPanel } from '../panel/panel';
 import { applyEvent, applyResult, type PanelGraph, type PanelState, type RunView } from '../shared/panel';
 import type { RunSettings } from '../shared/protocol';
@@ -68,7 +68,7 @@ export class RunController {
     this.lastRequest = request;
     const doc = await vscode.workspace.openTextDocument(request.uri);
     const runId = randomUUID();
-    const wf = model().parseWorkflow(doc.getText());
+    const wf = workflowOf(doc);
     const label = `${wf.name?.value ?? doc.uri.path.split('/').pop()}${request.to ? ` → ${request.to}` : request.from ? ` from ${request.from}` : ''}`;
     const view: RunView = { runId, file: doc.uri.fsPath, label, startedAt: Date.now(), status: 'running', nodes: {}, breakers: {} };
     this.runs.push(view);
@@ -85,11 +85,15 @@ export class RunController {
     const cancel = new vscode.CancellationTokenSource();
     this.active.set(runId, { cancel });
     const total = wf.nodesById.size;
+    let cancelledByUser = false;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Kailash: ${label}`, cancellable: true },
       (progress, token) =>
         new Promise<RunResult | { invalid: string }>((resolve) => {
-          const stop = () => this.host.cancel(runId);
+          const stop = () => {
+            cancelledByUser = true;
+            this.host.cancel(runId);
+          };
           token.onCancellationRequested(stop);
           cancel.token.onCancellationRequested(stop);
           let done = 0;
@@ -123,8 +127,9 @@ export class RunController {
         }),
     );
     this.active.delete(runId);
+    const cancelled = cancel.token.isCancellationRequested || cancelledByUser;
     cancel.dispose();
-    this.finish(view, label, result, doc);
+    this.finish(view, label, result, doc, cancelled);
     return 'invalid' in result ? undefined : result;
   }
 
@@ -162,14 +167,20 @@ export class RunController {
       resolve: (result) => {
         this.active.delete(runId);
         cancel.dispose();
-        void opened.then((doc) => this.finish(view, label, result, doc));
+        void opened.then((doc) => this.finish(view, label, result, doc, cancel.token.isCancellationRequested));
       },
     };
   }
 
-  private finish(view: RunView, label: string, result: RunResult | { invalid: string }, doc: vscode.TextDocument): void {
+  private finish(view: RunView, label: string, result: RunResult | { invalid: string }, doc: vscode.TextDocument, cancelled = false): void {
     const panel = this.panel();
-    if ('invalid' in result) {
+    if ('invalid' in result && cancelled) {
+      // The run did not stop within the grace period and its host was stopped: still the cancel the user asked for.
+      view.status = 'cancelled';
+      view.message = `Cancelled. ${result.invalid}`;
+      for (const n of Object.values(view.nodes)) if (n.status === 'running') n.status = 'cancelled';
+      this.output.appendLine(`■ ${label}: cancelled (${result.invalid})`);
+    } else if ('invalid' in result) {
       view.status = 'invalid';
       view.message = result.invalid;
       this.output.appendLine(`✗ ${result.invalid}`);
@@ -177,11 +188,11 @@ export class RunController {
     } else {
       applyResult(view, result);
       this.output.appendLine(
-        `${result.status === 'succeeded' ? '✓' : '✗'} ${label}: ${result.status} in ${Math.round(result.durationMs)} ms${view.message ? ` — ${view.message}` : ''}`,
+        `${result.status === 'succeeded' ? '✓' : result.status === 'cancelled' ? '■' : '✗'} ${label}: ${result.status} in ${Math.round(result.durationMs)} ms${view.message ? ` — ${view.message}` : ''}`,
       );
     }
     panel.finished(view);
-    this.annotations.update(doc, view);
+    this.annotations.update(doc, view, true);
     const icon = view.status === 'succeeded' ? '$(pass)' : view.status === 'cancelled' ? '$(circle-slash)' : '$(error)';
     this.status.text = `${icon} ${label}`;
     this.status.tooltip = `Kailash: last run ${view.status}${view.durationMs !== undefined ? ` in ${Math.round(view.durationMs)} ms` : ''}. Click to show the run panel.`;
@@ -217,7 +228,7 @@ export class RunController {
 }
 
 function graphOf(doc: vscode.TextDocument): PanelGraph {
-  return model().panelGraph(model().parseWorkflow(doc.getText()), doc.uri.fsPath, doc.uri.path.split('/').pop() ?? 'workflow');
+  return model().panelGraph(workflowOf(doc), doc.uri.fsPath, doc.uri.path.split('/').pop() ?? 'workflow');
 }
 
 export function settings(uri: vscode.Uri): RunSettings {

@@ -1,4 +1,8 @@
-import type { NodeRecord, RunEvent, RunResult } from '../../runtime/engine/types';
+import { failureText } from '../../runtime/engine/explain';
+import type { NodeError, NodeRecord, RunEvent, RunResult } from '../../runtime/engine/types';
+
+// The words for Kailash's classes and the hints: the panel and the editor say the same.
+export { errorTitle, failureText, hintFor, plainMessage } from '../../runtime/engine/explain';
 
 /** The workflow as the panel draws it. */
 export interface PanelGraph {
@@ -25,7 +29,8 @@ export interface NodeView {
   durationMs?: number;
   attempts?: number;
   reused?: boolean;
-  error?: { type: string; message: string; param?: string; hint?: string };
+  /** `param`, `line` and `hint` say which parameter caused it and what to do (runtime/engine/explain.ts). */
+  error?: NodeError;
   /** What the node received (its resolved inputs), a capped, redacted preview from `node-start`. */
   inputs?: unknown;
   inputsTruncated?: boolean;
@@ -114,7 +119,9 @@ export function applyEvent(run: RunView, e: RunEvent): void {
 export function applyResult(view: RunView, result: RunResult): void {
   view.status = result.status;
   view.durationMs = result.durationMs;
-  if (result.error) view.message = `${result.error.node ? `${result.error.node}: ` : ''}${result.error.type}: ${result.error.message}`;
+  // A cancel is not a failure: it reads as what it is, without an error's class or red.
+  if (result.status === 'cancelled') view.message = 'Cancelled.';
+  else if (result.error) view.message = `${result.error.node ? `${result.error.node}: ` : ''}${failureText(result.error)}`;
   for (const [id, out] of Object.entries(result.results)) {
     const n = view.nodes[id];
     if (n && out !== null && !n.error) {
@@ -129,23 +136,4 @@ function recordView(r: NodeRecord): NodeView {
   if (r.reused) v.reused = true;
   if (r.error) v.error = r.error;
   return v;
-}
-
-/** What to do about an error, by its type: the panel and the editor show the same advice. */
-export function hintFor(type: string): string | undefined {
-  const hints: Record<string, string> = {
-    TimeoutError: 'Raise the node’s `timeout`, or add a `retry` policy if the target is only sometimes slow.',
-    CircuitBreakerOpenError: 'The target failed repeatedly; calls resume after the breaker’s `recovery_timeout`.',
-    SecretNotFoundError: 'Store it with “Kailash: Set Secret”, or set KAILASH_SECRET_<NAME> for the CLI.',
-    TemplateError: 'Set the environment variable, or point the `kailash.envFile` setting at a .env file.',
-    ContentAwareExecutionError: 'The node returned `success: false`; Kailash stops the run. Use `on_error: continue` to carry on.',
-    NotImplementedError: 'This node type validates and type-checks, but cannot run in this version yet.',
-    PythonNotFoundError: 'Install Python 3 or set the `kailash.pythonPath` setting.',
-    PathTraversalError: 'File nodes may only use paths inside the workflow’s folder.',
-    SecurityError: 'File nodes may only use paths inside the workflow’s folder.',
-    NodeValidationError: 'An input has the wrong type or is missing: check the connections into this node.',
-    WorkflowExecutionError: 'A node upstream failed; fix that one first.',
-    MemoryError: 'The code used more memory than its worker allows.',
-  };
-  return hints[type];
 }

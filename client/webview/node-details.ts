@@ -1,5 +1,5 @@
 import { pathText, type NodeDiff } from '../shared/diff';
-import { hintFor, type FromPanel, type NodeView, type PanelGraph, type RunView } from '../shared/panel';
+import { failureText, hintFor, plainMessage, type FromPanel, type NodeView, type PanelGraph, type RunView } from '../shared/panel';
 import { count, el, ms } from './dom';
 import { notRunReason, ran, STATUS } from './status';
 import { valueView } from './value-view';
@@ -70,7 +70,12 @@ function errorBox(error: NonNullable<NodeView['error']>, status: string): HTMLEl
     p.append('in parameter ', el('code', undefined, error.param));
     box.append(p);
   }
-  box.append(el('div', 'error-text', `${error.type}: ${error.message}`));
+  // In words, not Kailash's class name (kept in the tooltip).
+  const text = el('div', 'error-text', failureText(error));
+  text.title = error.type;
+  box.append(text);
+  const more = plainMessage(error).split('\n').slice(1).join('\n').trim();
+  if (more) box.append(el('pre', 'error-more', more));
   const hint = error.hint ?? hintFor(error.type);
   if (hint) box.append(el('div', 'hint', hint));
   return box;

@@ -43,6 +43,11 @@ export interface ParamSpec extends TypeSpec {
   aliases?: readonly string[];
   /** Accepted in config only (a constructor argument); not settable by connections. */
   configOnly?: boolean;
+  /**
+   * A path the node reads, which must exist when it runs (`missing-file`): a file, a folder, or
+   * a database URL whose SQLite file (or at least its folder) should be there.
+   */
+  mustExist?: 'file' | 'directory' | 'sqlite';
 }
 
 export interface OutputSpec extends TypeSpec {

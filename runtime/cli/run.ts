@@ -52,6 +52,9 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
     if (e.type === 'node-error') {
       io.out(`  ✗ ${e.node}  ${typeOf(e.node)}  ${e.record.durationMs} ms${attempts(e.record.attempts)}\n`);
       io.out(indent(`${e.error.type}: ${e.error.message}`) + '\n');
+      // Which parameter, and what to do: one line, after the error as Kailash words it.
+      const where = e.error.param ? `in \`${e.error.param}\`${e.error.line !== undefined ? ` (line ${e.error.line})` : ''}` : '';
+      if (where || e.error.hint) io.out(indent(`→ ${[where, e.error.hint].filter(Boolean).join(': ')}`) + '\n');
       shown.add(e.node);
     }
     if (e.type === 'node-output') {

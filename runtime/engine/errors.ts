@@ -5,12 +5,16 @@ export class NodeFailure extends Error {
   constructor(
     readonly type: string,
     message: string,
-    options: { retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {},
+    options: { retryable?: boolean; retryAfterMs?: number; cause?: unknown; param?: string } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.retryable = options.retryable;
     this.retryAfterMs = options.retryAfterMs;
+    this.param = options.param;
   }
+
+  /** The parameter at fault, when the node knows it (else the engine's classifier guesses). */
+  readonly param: string | undefined;
 
   /** Whether another attempt may succeed; undefined lets the engine decide from the type. */
   readonly retryable: boolean | undefined;

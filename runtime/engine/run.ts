@@ -9,6 +9,7 @@ import { toValue } from '../model/values';
 import { convergenceScope, convergenceChecks } from './convergence';
 import { implementationOf, type NodeImplementation } from '../nodes/registry';
 import { NodeFailure } from './errors';
+import { explainFailure } from './explain';
 import { evaluateExpression, truthy } from '../model/expression';
 import { breakers, readPolicies, runWithPolicies, type NodePolicies } from './policies';
 import { notPlain } from './plain';
@@ -166,17 +167,23 @@ export class Run {
     const dependents = new Map<Unit, Unit[]>(units.map((u) => [u, []]));
     for (const u of units) for (const a of waiting.get(u)!) dependents.get(a)!.push(u);
     let stop: Outcome['stop'];
+    // Kailash runs one node at a time in this order, so a failure at rank r means every node
+    // before r ran and none after it did. Concurrently, that becomes: units before the stopping
+    // one still start, units after it do not, and units already running are never interrupted
+    // (they finish and are recorded as they end), so a sibling's status does not depend on
+    // whether it happened to end before the failure.
+    let stopRank = Infinity;
     return new Promise((resolve, reject) => {
       let pending = units.length;
       if (pending === 0) resolve(undefined);
       const start = (u: Unit) => {
         queue
           .add(async () => {
-            if (stop || this.abort.signal.aborted) return;
+            if (rank.get(u)! > stopRank || this.abort.signal.aborted) return;
             const outcome = await this.runUnit(u);
-            if (outcome.stop && !stop) {
+            if (outcome.stop && rank.get(u)! < stopRank) {
+              stopRank = rank.get(u)!;
               stop = outcome.stop;
-              this.abort.abort(new NodeFailure('WorkflowCancelledError', `stopped: node '${stop.node}' failed`));
             }
           })
           .then(() => {
@@ -347,7 +354,7 @@ export class Run {
         return {};
       }
       const e = toFailure(err, id);
-      const error = { type: e.type, message: this.redactor.text(e.message) };
+      const error: NodeError = { type: e.type, message: this.redactor.text(e.message), ...(e.param ? { param: e.param } : {}) };
       this.outputs.set(id, null);
       this.setResult(id, { error: error.message, error_type: error.type, failed: true });
       return this.fail(node, policies, error, this.mustStop(node), true);
@@ -411,8 +418,14 @@ export class Run {
     this.results.set(id, this.redactor.value(output));
   }
 
-  private fail(node: NodeModel, policies: NodePolicies, error: NodeError, stop: boolean, threw: boolean): Outcome {
+  private fail(node: NodeModel, policies: NodePolicies, raw: NodeError, stop: boolean, threw: boolean): Outcome {
     const record = this.records[node.id]!;
+    const spec = getSpec(node.type!.value)!;
+    const error = explainFailure(raw, {
+      nodeType: spec.type,
+      params: spec.params,
+      configured: new Set(Object.keys(this.staticOf(node).config)),
+    });
     record.status = 'failed';
     record.error = error;
     if (threw || policies.onError !== 'continue') this.failed.add(node.id);

@@ -5,8 +5,15 @@ export type RunStatus = 'succeeded' | 'failed' | 'cancelled';
 export type NodeStatus = 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'not-run';
 
 export interface NodeError {
+  /** Kailash's exception class (`ContentAwareExecutionError`, `TimeoutError`, …): what scripts match on. */
   type: string;
   message: string;
+  /** The node parameter that caused the failure (`file_path`, `url`, `query`, `code`…), when known. */
+  param?: string;
+  /** For `param: code`, the 1-based line of the code the error points at. */
+  line?: number;
+  /** One sentence on what to do about it. */
+  hint?: string;
 }
 
 export interface NodeRecord {

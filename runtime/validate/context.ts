@@ -12,7 +12,14 @@ export interface ValidateOptions {
    * coercions errors too, `off` skips type checks (existence checks stay).
    */
   connectionTypes?: 'strict' | 'default' | 'off';
+  /**
+   * Whether a path, relative to the workflow file's folder, exists as a file or folder. Given,
+   * `missing-file` is checked (files.ts); the language server checks it apart, with a cache.
+   */
+  fileExists?: FileExists;
 }
+
+export type FileExists = (relativePath: string, kind: 'file' | 'directory') => boolean;
 
 /** Did-you-mean candidates one validation may compare in total. */
 export const SUGGEST_BUDGET = 200_000;

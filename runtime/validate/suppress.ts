@@ -49,3 +49,20 @@ export function applySuppressions(text: string, diagnostics: Diagnostic[], lines
   });
   return kept.concat(extra);
 }
+
+/**
+ * Whether a directive silences `d` (for diagnostics checked apart from `validateModel`, such as the
+ * server's `missing-file`): the same rules, without reporting the directives' typos a second time.
+ */
+export function suppressedBy(text: string, d: Diagnostic, lines: LineIndex, format?: 'yaml' | 'json'): boolean {
+  if (format === 'json' || !text.includes('kailash-disable-next-line')) return false;
+  const line = lines.position(d.span[0]).line;
+  if (line === 0) return false;
+  const start = lines.offset(line - 1, 0);
+  const end = lines.offset(line, 0);
+  for (const m of text.slice(start, end).matchAll(DIRECTIVE)) {
+    const codes = m[2]!.split(/[\s,]+/).filter(Boolean);
+    if (codes.length === 0 || codes.includes(d.code)) return true;
+  }
+  return false;
+}

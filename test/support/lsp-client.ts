@@ -52,7 +52,7 @@ export interface LspClient {
 }
 
 /** Starts the language server over stdio, as an editor would, and initializes it. */
-export async function startLsp(initializationOptions?: unknown): Promise<LspClient> {
+export async function startLsp(initializationOptions?: unknown, capabilities: Record<string, unknown> = {}): Promise<LspClient> {
   const { args, kind } = serverCommand();
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
@@ -69,7 +69,7 @@ export async function startLsp(initializationOptions?: unknown): Promise<LspClie
   const init = await connection.sendRequest<InitializeResult>('initialize', {
     processId: process.pid,
     rootUri: null,
-    capabilities: {},
+    capabilities,
     ...(initializationOptions ? { initializationOptions } : {}),
   });
   await connection.sendNotification('initialized', {});

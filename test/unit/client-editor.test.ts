@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fingerprints, staleNodes } from '../../client/editor/fingerprints';
+import { DocumentModels } from '../../client/editor/documents';
+import { failureMessage, failureSpan } from '../../client/editor/failures';
+import { Fingerprinter, fingerprints, staleNodes } from '../../client/editor/fingerprints';
+import { applyResult, type RunView } from '../../client/shared/panel';
+import { generateWorkflow } from '../../bench/generate';
 import { statusText } from '../../client/editor/summary';
 import { parseWorkflow } from '../../runtime/model/parse';
 
@@ -42,5 +46,122 @@ connections:
     assert.deepEqual([...staleNodes(before, editedC)], ['c']);
     const rewired = fingerprints(parseWorkflow(text.replace('{from: a, to: b}', '{from: c, to: b}')));
     assert.deepEqual([...staleNodes(before, rewired)], ['b']);
+  });
+});
+
+describe('failures in the editor', () => {
+  const text = `nodes:
+  - {id: read, type: CSVReaderNode, config: {file_path: data/in.csv}}
+  - id: code
+    type: PythonCodeNode
+    config:
+      code: |
+        x = 1
+        y = x / 0
+        result = {"y": y}
+`;
+  const wf = parseWorkflow(text);
+  it('puts the diagnostic on the value of the parameter that caused it', () => {
+    const read = wf.nodesById.get('read')!;
+    const span = failureSpan(read, text, { type: 'FileNotFoundError', message: 'data/in.csv: no such file', param: 'file_path' });
+    assert.equal(text.slice(...span), 'data/in.csv');
+    const none = failureSpan(read, text, { type: 'NodeExecutionError', message: 'boom' });
+    assert.equal(text.slice(...none), 'read');
+    const viaConnection = failureSpan(read, text, { type: 'NodeValidationError', message: 'x', param: 'delimiter' });
+    assert.equal(text.slice(...viaConnection), 'read');
+  });
+
+  it('on the line of code the error points at', () => {
+    const code = wf.nodesById.get('code')!;
+    const span = failureSpan(code, text, {
+      type: 'NodeExecutionError',
+      message: 'Code execution failed: ZeroDivisionError',
+      param: 'code',
+      line: 2,
+    });
+    assert.equal(text.slice(...span), 'y = x / 0');
+  });
+
+  it('says what happened in words, where, and what to do, once each', () => {
+    assert.equal(
+      failureMessage({
+        type: 'ContentAwareExecutionError',
+        message: "Node 'call' reported failure: GET http://127.0.0.1:9/x failed: connect ECONNREFUSED 127.0.0.1:9",
+        param: 'url',
+        hint: 'Nothing is listening there.',
+      }),
+      'The node reported a failure: GET http://127.0.0.1:9/x failed: connect ECONNREFUSED 127.0.0.1:9 (in `url`)\nNothing is listening there.',
+    );
+  });
+
+  it('a cancelled run reads as cancelled, not as an error', () => {
+    const view: RunView = { runId: 'r', file: 'f', label: 'l', startedAt: 0, status: 'running', nodes: {}, breakers: {} };
+    applyResult(view, {
+      runId: 'r',
+      status: 'cancelled',
+      durationMs: 5,
+      results: {},
+      nodes: {},
+      error: { type: 'WorkflowCancelledError', message: 'Workflow cancelled' },
+    });
+    assert.equal(view.status, 'cancelled');
+    assert.equal(view.message, 'Cancelled.');
+    const failed: RunView = { ...view, status: 'running', message: undefined as never };
+    applyResult(failed, {
+      runId: 'r',
+      status: 'failed',
+      durationMs: 5,
+      results: {},
+      nodes: {},
+      error: { type: 'ContentAwareExecutionError', message: "Node 'call' reported failure: HTTP 500 from x", node: 'call' },
+    });
+    assert.equal(failed.message, 'call: The node reported a failure: HTTP 500 from x');
+  });
+});
+
+describe('the extension’s document models', () => {
+  it('finds the node at an offset and follows edits incrementally', () => {
+    const text = generateWorkflow(200);
+    const docs = new DocumentModels();
+    const wf = docs.get('file:///w.workflow.yaml', 1, () => text);
+    for (const n of [...wf.nodesById.values()].filter((_, i) => i % 37 === 0)) {
+      assert.equal(docs.nodeAt('file:///w.workflow.yaml', n.span[0] + 1)?.id, n.id);
+      assert.equal(docs.nodeAt('file:///w.workflow.yaml', n.idSpan[0], 'idSpan')?.id, n.id);
+    }
+    assert.equal(docs.nodeAt('file:///w.workflow.yaml', 0), undefined);
+    assert.equal(
+      docs.get('file:///w.workflow.yaml', 1, () => assert.fail('a cached version is not read again')),
+      wf,
+    );
+    const edited = text.replace('https://example.com/100', 'https://example.com/1000');
+    const next = docs.get('file:///w.workflow.yaml', 2, () => edited);
+    assert.deepEqual([...next.nodesById.keys()], [...parseWorkflow(edited).nodesById.keys()]);
+  });
+
+  it('the caching fingerprinter agrees with a fresh one, edit after edit', () => {
+    const f = new Fingerprinter();
+    let text = generateWorkflow(60);
+    const first = f.fingerprints(parseWorkflow(text));
+    assert.deepEqual(first, fingerprints(parseWorkflow(text)));
+    text = text.replace('https://example.com/10', 'https://example.com/11');
+    const second = f.fingerprints(parseWorkflow(text));
+    assert.deepEqual(second, fingerprints(parseWorkflow(text)));
+    // On the incremental model, whose unchanged nodes are the same objects from version to version.
+    const docs = new DocumentModels();
+    const cached = new Fingerprinter();
+    let version = 0;
+    let t = generateWorkflow(60);
+    for (const [from, to] of [
+      ['https://example.com/10', 'https://example.com/12'],
+      ['out/21.json', 'out/21b.json'],
+      ['https://example.com/12', 'https://example.com/10'],
+      ['to_node: save_31', 'to_node: save_33'],
+    ] as const) {
+      t = t.replace(from, to);
+      const now = cached.fingerprints(docs.get('file:///f.workflow.yaml', ++version, () => t));
+      assert.deepEqual(now, fingerprints(parseWorkflow(t)), `after ${from} → ${to}`);
+    }
+    const stale = [...staleNodes(first, second)];
+    assert.ok(stale.includes('fetch_10') && stale.includes('save_59') && !stale.includes('fetch_8'), stale.join(','));
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DIAGNOSTIC_CODES } from '../../runtime/diagnostics';
@@ -12,9 +12,24 @@ const workflowFiles = (dir: string) =>
     .filter((f) => /\.workflow\.(ya?ml|json)$/.test(f))
     .sort();
 
+/** The disk as `missing-file` sees it: paths relative to the fixture's folder. */
+const existsIn =
+  (dir: string) =>
+  (path: string, kind: 'file' | 'directory'): boolean => {
+    try {
+      const s = statSync(join(dir, path));
+      return kind === 'file' ? s.isFile() : s.isDirectory();
+    } catch {
+      return false;
+    }
+  };
+
+/** `missing-file` fixtures are checked against their folder; the others name files that are not there. */
+const optionsFor = (dir: string, file: string) => (file.startsWith('missing-file') ? { fileExists: existsIn(dir) } : {});
+
 /** Diagnostics grouped by the line they start on, as sorted code lists. */
-function actual(text: string): Map<number, string[]> {
-  const { diagnostics, lines } = validateText(text);
+function actual(text: string, dir: string, file: string): Map<number, string[]> {
+  const { diagnostics, lines } = validateText(text, optionsFor(dir, file));
   const out = new Map<number, string[]>();
   for (const d of diagnostics) {
     const line = lines.position(d.span[0]).line;
@@ -23,8 +38,8 @@ function actual(text: string): Map<number, string[]> {
   return out;
 }
 
-function render(text: string): string {
-  const { diagnostics, lines } = validateText(text);
+function render(text: string, options: Parameters<typeof validateText>[1] = {}): string {
+  const { diagnostics, lines } = validateText(text, options);
   return diagnostics.map((d) => `  ${lines.position(d.span[0]).line + 1}: ${d.code}: ${d.message}`).join('\n');
 }
 
@@ -34,10 +49,14 @@ describe('diagnostic fixtures: every `# want:` marker and nothing else', () => {
     it(file, () => {
       const text = readFileSync(join(dir, file), 'utf8');
       const want = wantMarkers(text);
-      const got = actual(text);
+      const got = actual(text, dir, file);
       const lines = new Set([...want.keys(), ...got.keys()]);
       for (const line of [...lines].sort((a, b) => a - b)) {
-        assert.deepEqual(got.get(line) ?? [], want.get(line) ?? [], `line ${line + 1} of ${file}; all diagnostics:\n${render(text)}`);
+        assert.deepEqual(
+          got.get(line) ?? [],
+          want.get(line) ?? [],
+          `line ${line + 1} of ${file}; all diagnostics:\n${render(text, optionsFor(dir, file))}`,
+        );
       }
     });
   }

@@ -47,6 +47,7 @@ export const specs: NodeSpec[] = [
         description: "Database connection URL (e.g., 'sqlite:///path/to/db.db')",
         required: true,
         configOnly: true,
+        mustExist: 'sqlite',
       },
       query: {
         type: 'str',
@@ -211,6 +212,7 @@ export const specs: NodeSpec[] = [
       connection_string: {
         type: 'str',
         description: 'Full database connection string (overrides individual params)',
+        mustExist: 'sqlite',
       },
       connection_name: {
         type: 'str',

@@ -41,7 +41,7 @@ export const specs: NodeSpec[] = [
       example('inbox', 'DirectoryReaderNode', ['directory_path: data/inbox', "file_patterns: ['*.csv', '*.json']"]),
     ),
     params: {
-      directory_path: { type: 'str', description: 'Path to the directory to scan', required: true },
+      directory_path: { type: 'str', description: 'Path to the directory to scan', required: true, mustExist: 'directory' },
       recursive: {
         type: 'bool',
         description: 'Whether to scan subdirectories recursively',
@@ -117,7 +117,7 @@ export const specs: NodeSpec[] = [
       example('load_customers', 'CSVReaderNode', ['file_path: data/customers.csv']),
     ),
     params: {
-      file_path: { type: 'str', description: 'Path to the CSV file to read', required: true },
+      file_path: { type: 'str', description: 'Path to the CSV file to read', required: true, mustExist: 'file' },
       headers: { type: 'bool', description: 'Whether the CSV has headers', default: true },
       delimiter: { type: 'str', description: 'CSV delimiter character', default: ',' },
       index_column: {
@@ -175,7 +175,7 @@ export const specs: NodeSpec[] = [
       example('load_config', 'JSONReaderNode', ['file_path: data/config.json']),
     ),
     params: {
-      file_path: { type: 'str', description: 'Path to the JSON file to read', required: true },
+      file_path: { type: 'str', description: 'Path to the JSON file to read', required: true, mustExist: 'file' },
     },
     outputs: {
       data: { type: 'Any', description: 'The parsed JSON value' },
@@ -216,7 +216,7 @@ export const specs: NodeSpec[] = [
       example('read_template', 'TextReaderNode', ['file_path: templates/email.txt']),
     ),
     params: {
-      file_path: { type: 'str', description: 'Path to the text file to read', required: true },
+      file_path: { type: 'str', description: 'Path to the text file to read', required: true, mustExist: 'file' },
       encoding: { type: 'str', description: 'File encoding', default: 'utf-8' },
     },
     outputs: {

@@ -156,6 +156,7 @@ export const specs: NodeSpec[] = [
         type: 'str',
         description: 'Path of the workflow file to run (.json, .yaml or .yml)',
         configOnly: true,
+        mustExist: 'file',
       },
       workflow_dict: {
         type: 'dict',

@@ -12,9 +12,10 @@ const SYSTEM = ['/etc', '/var', '/usr', '/root', '/boot', '/sys', '/proc'];
  * against the workflow's folder, and the result must lie inside it or a configured root.
  */
 export function safePath(path: unknown, ctx: Pick<RunContext, 'baseDir' | 'roots'>, param = 'file_path'): string {
-  if (typeof path !== 'string' || path.trim() === '') throw new NodeFailure('NodeValidationError', `'${param}' must be a non-empty path.`);
+  if (typeof path !== 'string' || path.trim() === '')
+    throw new NodeFailure('NodeValidationError', `'${param}' must be a non-empty path.`, { param });
   if (path.split(/[\\/]/).includes('..')) {
-    throw new NodeFailure('PathTraversalError', `Path '${path}' contains '..'; paths must stay inside the workflow's folder.`);
+    throw new NodeFailure('PathTraversalError', `Path '${path}' contains '..'; paths must stay inside the workflow's folder.`, { param });
   }
   const full = resolve(ctx.baseDir, path);
   const inside = (root: string) => {
@@ -22,10 +23,12 @@ export function safePath(path: unknown, ctx: Pick<RunContext, 'baseDir' | 'roots
     return r === '' || (!r.startsWith('..') && !isAbsolute(r));
   };
   if (SYSTEM.some((d) => full === d || full.startsWith(d + sep)) && !inside(ctx.baseDir)) {
-    throw new NodeFailure('PathTraversalError', `Path '${path}' is inside a system folder.`);
+    throw new NodeFailure('PathTraversalError', `Path '${path}' is inside a system folder.`, { param });
   }
   if (![ctx.baseDir, ...ctx.roots].some(inside)) {
-    throw new NodeFailure('SecurityError', `Path '${path}' is outside the workflow's folder (${ctx.baseDir}) and the allowed roots.`);
+    throw new NodeFailure('SecurityError', `Path '${path}' is outside the workflow's folder (${ctx.baseDir}) and the allowed roots.`, {
+      param,
+    });
   }
   return full;
 }

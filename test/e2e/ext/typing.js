@@ -1,0 +1,125 @@
+// Measured inside the extension host by bench/typing.bench.ts: a 2,000-node workflow opened
+// (time to its first diagnostics), run with the panel open, then typed into and the cursor moved,
+// while a timer measures how late the extension host's event loop runs (its stalls).
+const fs = require('node:fs');
+const path = require('node:path');
+const vscode = require('vscode');
+
+const N = Number(process.env.KAILASH_BENCH_NODES ?? 2000);
+const phases = {};
+/** Each phase's time as it ends, so a session that hangs still says where. */
+const phase = (name, t0) => {
+  phases[name] = Math.round(performance.now() - t0);
+  fs.writeFileSync(process.env.KAILASH_BENCH_OUT + '.phases', JSON.stringify(phases));
+};
+
+function workflow() {
+  const lines = ['name: typing-bench', 'nodes:'];
+  for (let i = 0; i < N; i++) {
+    lines.push(`  - id: m_${i}`, '    type: MergeNode', '    config:', '      merge_type: merge_dict');
+    lines.push(i === 0 ? '      data1: {seed: 0}' : `      data2: {step: ${i}, note: "node ${i} of the chain"}`, '      skip_none: false');
+  }
+  // One warning, so that the first publish is visible as a diagnostic.
+  lines[7] = '      skip_nones: false';
+  lines.push('connections:');
+  for (let i = 1; i < N; i++) lines.push(`  - {from_node: m_${i - 1}, from_output: merged_data, to_node: m_${i}, to_input: data1}`);
+  return lines.join('\n') + '\n';
+}
+
+function stallMeter() {
+  let worst = 0;
+  let last = performance.now();
+  const gaps = [];
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const late = now - last - 10;
+    gaps.push(late);
+    worst = Math.max(worst, late);
+    last = now;
+  }, 10);
+  return {
+    stop() {
+      clearInterval(timer);
+      return { worst, over50: gaps.filter((g) => g > 50).length };
+    },
+  };
+}
+
+const settle = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** With KAILASH_BENCH_PROFILE=FILE, a CPU profile of the extension host over the session (to find a stall's cause). */
+function profiler() {
+  if (!process.env.KAILASH_BENCH_PROFILE) return { stop: async () => undefined };
+  const inspector = require('node:inspector');
+  const session = new inspector.Session();
+  session.connect();
+  const post = (m, p) => new Promise((r, j) => session.post(m, p, (e, v) => (e ? j(e) : r(v))));
+  const started = post('Profiler.enable').then(() => post('Profiler.start'));
+  return {
+    stop: async () => {
+      await started;
+      const { profile } = await post('Profiler.stop');
+      fs.writeFileSync(process.env.KAILASH_BENCH_PROFILE, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+exports.run = async () => {
+  const prof = profiler();
+  const ws = vscode.workspace.workspaceFolders[0].uri;
+  const uri = vscode.Uri.joinPath(ws, 'big.workflow.yaml');
+  fs.writeFileSync(uri.fsPath, workflow());
+  const ext = vscode.extensions.getExtension('kailash-workflows.kailash-workflows');
+  const t0 = performance.now();
+  const diagnosed = new Promise((resolve) => {
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (!e.uris.some((u) => u.toString() === uri.toString())) return;
+      if (!vscode.languages.getDiagnostics(uri).some((d) => d.source === 'kailash')) return;
+      sub.dispose();
+      resolve(performance.now() - t0);
+    });
+  });
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(doc);
+  const openToDiagnostics = await Promise.race([diagnosed, settle(60_000).then(() => -1)]);
+  phase('diagnostics', t0);
+  if (!ext.isActive) await ext.activate();
+  const tRun = performance.now();
+
+  const result = await vscode.commands.executeCommand('kailash.runWorkflow', uri.toString());
+  if (!result || result.status !== 'succeeded') throw new Error(`the run did not succeed: ${JSON.stringify(result && result.error)}`);
+  phase('run', tRun);
+  await settle(1000);
+
+  // Typing into a value in the middle of the file, a character at a time, the cursor following.
+  const line = doc.lineAt(Math.floor(doc.lineCount / 3));
+  let at = line.range.end;
+  await vscode.window.showTextDocument(doc, { selection: new vscode.Selection(at, at) });
+  const meter = stallMeter();
+  const edits = [];
+  for (const ch of 'abcdefghijklmnopqrst') {
+    const t = performance.now();
+    await editor.edit((b) => b.insert(at, ch));
+    at = at.translate(0, 1);
+    editor.selection = new vscode.Selection(at, at);
+    edits.push(performance.now() - t);
+    await settle(30);
+  }
+  // Moving the cursor across nodes, as when reading the file.
+  for (let i = 0; i < 20; i++) {
+    const p = new vscode.Position(Math.floor(doc.lineCount / 4) + i * 7, 4);
+    editor.selection = new vscode.Selection(p, p);
+    await settle(30);
+  }
+  phase('typing', t0);
+  await settle(1000);
+  const typing = meter.stop();
+  edits.sort((a, b) => a - b);
+  fs.writeFileSync(
+    process.env.KAILASH_BENCH_OUT,
+    JSON.stringify({ openToDiagnostics, worstStall: typing.worst, stallsOver50: typing.over50, medianEdit: edits[edits.length >> 1] }),
+  );
+  await prof.stop();
+  fs.rmSync(path.join(ws.fsPath, 'big.workflow.yaml'), { force: true });
+};
