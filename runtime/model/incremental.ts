@@ -3,6 +3,8 @@ import { isMap, isSeq, type Node as YamlNode } from 'yaml';
 import {
   parseWorkflow,
   parseYaml,
+  readConnectionItem,
+  readNodeItem,
   readWorkflow,
   refuseUnreadable,
   ValueReader,
@@ -11,7 +13,7 @@ import {
   type NodeItemRead,
 } from './parse';
 import { layoutOf, type Piece, type PieceKind } from './segments';
-import type { Entry, MapValue, Span, Value, WorkflowModel } from './types';
+import type { ConnectionModel, Entry, MapValue, NodeModel, Span, Value, WorkflowModel } from './types';
 
 /**
  * One piece of the text read on its own, with absolute spans for where it currently sits.
@@ -33,7 +35,16 @@ interface ReadPiece {
   diagnostics: Diagnostic[];
 }
 
+/** A section as the model reads it: its key, form and items (a whole section: its one entry). */
+interface Shape {
+  key: string;
+  form: 'whole' | 'seq' | 'map';
+  items: (Value | Entry)[];
+}
+
 export interface IncrementalStats {
+  /** Whether the last model was the one before patched with the changed items (see `patch`). */
+  patched: boolean;
   /** Whether the last text was read piecewise (false: the whole text was parsed). */
   piecewise: boolean;
   /** Pieces parsed afresh by the last call (the rest were reused). */
@@ -52,7 +63,7 @@ export class IncrementalParser {
   private pieces: ReadPiece[] = [];
   private lastText = '';
   private generation = 0;
-  readonly stats: IncrementalStats = { piecewise: false, parsed: 0, reused: 0 };
+  readonly stats: IncrementalStats = { piecewise: false, patched: false, parsed: 0, reused: 0 };
   /** Node and connection reads by their item: an unchanged piece keeps its item objects. */
   private readonly nodeReads = new WeakMap<object, NodeItemRead>();
   private readonly connectionReads = new WeakMap<object, ConnectionItemRead>();
@@ -70,12 +81,16 @@ export class IncrementalParser {
   };
 
   parse(text: string, format: 'yaml' | 'json' = 'yaml'): WorkflowModel {
+    // Set again only by a piecewise read that completes.
+    const last = this.last;
+    this.last = undefined;
+    this.stats.patched = false;
     // JSON files are read whole: pieces are cut by YAML's indentation.
     if (format === 'json') {
       this.stats.piecewise = false;
       return parseWorkflow(text, 'json');
     }
-    const model = this.tryPiecewise(text);
+    const model = this.tryPiecewise(text, last);
     this.stats.piecewise = model !== undefined;
     return model ?? parseWorkflow(text);
   }
@@ -111,7 +126,7 @@ export class IncrementalParser {
     return { valueEnd: last.start + t.valueEnd, rootEnd: last.start + t.rootEnd };
   }
 
-  private tryPiecewise(text: string): WorkflowModel | undefined {
+  private tryPiecewise(text: string, last: { model: WorkflowModel; shape: Shape[] } | undefined): WorkflowModel | undefined {
     this.nextTails = new Map();
     if (refuseUnreadable(text)) return undefined;
     const sections = layoutOf(text);
@@ -158,12 +173,14 @@ export class IncrementalParser {
     };
     const entries: Entry[] = [];
     const diagnostics: Diagnostic[] = [];
+    const shape: Shape[] = [];
     let rootEnd = 0;
     for (const s of sections) {
       if (s.form === 'whole') {
         const r = take(s.pieces[0]!);
         if (!r) return undefined;
         entries.push(r.entry!);
+        shape.push({ key: s.key, form: 'whole', items: [r.entry!] });
         for (const d of r.diagnostics) diagnostics.push(copy(d));
         rootEnd = r.container[1];
         continue;
@@ -185,6 +202,7 @@ export class IncrementalParser {
           ? { kind: 'seq', span, items: reads.map((r) => r.item!) }
           : { kind: 'map', span, entries: reads.map((r) => r.entry!) };
       entries.push({ key: s.key, keySpan, value });
+      shape.push({ key: s.key, form: s.form, items: reads.map((r) => (s.form === 'seq' ? r.item! : r.entry!)) });
       rootEnd = tail.rootEnd;
     }
     this.tails = this.nextTails;
@@ -194,8 +212,79 @@ export class IncrementalParser {
     this.stats.parsed = parsed;
     this.stats.reused = reused;
     const root: MapValue = { kind: 'map', span: [sections[0]!.start, rootEnd], entries };
-    const model: WorkflowModel = { text, nodesForm: 'none', nodes: [], nodesById: new Map(), connections: [], diagnostics };
-    readWorkflow(model, root, this.items);
+    const pieceDiagnostics = diagnostics.length;
+    let model = last && this.patch(last, shape, text, root, diagnostics);
+    if (model) this.stats.patched = true;
+    else {
+      model = { text, nodesForm: 'none', nodes: [], nodesById: new Map(), connections: [], diagnostics };
+      readWorkflow(model, root, this.items);
+    }
+    // Only a model whose reading reported nothing is patched later: its diagnostics are the pieces' own.
+    if (model.diagnostics.length === pieceDiagnostics) this.last = { model, shape };
+    return model;
+  }
+
+  /** The last model, kept for patching while its reading found nothing to report. */
+  private last?: { model: WorkflowModel; shape: Shape[] };
+
+  /**
+   * The last model with the node and connection items an edit changed read again, when that gives
+   * what `readWorkflow` would: the same sections, every other section the very same value, and each
+   * changed item still a node with the same id (or still a connection) whose reading reports
+   * nothing. Then only those items are read; the rest of the model is the last one's.
+   */
+  private patch(
+    last: { model: WorkflowModel; shape: Shape[] },
+    shape: Shape[],
+    text: string,
+    root: MapValue,
+    diagnostics: Diagnostic[],
+  ): WorkflowModel | undefined {
+    if (shape.length !== last.shape.length) return undefined;
+    const m = last.model;
+    let nodes: NodeModel[] | undefined;
+    let connections: ConnectionModel[] | undefined;
+    const renamed: NodeModel[] = [];
+    const seenKeys = new Set<string>();
+    for (let k = 0; k < shape.length; k++) {
+      const now = shape[k]!;
+      const was = last.shape[k]!;
+      if (now.key !== was.key || now.form !== was.form || now.items.length !== was.items.length) return undefined;
+      const split = now.form !== 'whole' && !seenKeys.has(now.key) && (now.key === 'nodes' || now.key === 'connections');
+      seenKeys.add(now.key);
+      for (let i = 0; i < now.items.length; i++) {
+        const item = now.items[i]!;
+        if (item === was.items[i]) continue;
+        if (!split) return undefined;
+        if (now.key === 'nodes') {
+          if (m.nodes.length !== now.items.length) return undefined;
+          const r = readNodeItem(item, now.form === 'seq' ? 'list' : 'map', this.items);
+          const old = m.nodes[i]!;
+          if (!r.node || r.node.id !== old.id || r.before.length > 0 || r.after.length > 0) return undefined;
+          (nodes ??= m.nodes.slice())[i] = r.node;
+          renamed.push(r.node);
+        } else {
+          if (m.connections.length !== now.items.length) return undefined;
+          const r = readConnectionItem(item as Value, i, this.items);
+          if (!r.connection || r.diagnostics.length > 0) return undefined;
+          (connections ??= m.connections.slice())[i] = r.connection;
+        }
+      }
+    }
+    // Ids are unique (a duplicate would have been reported), so each id names its one node.
+    for (const n of renamed) m.nodesById.set(n.id, n);
+    const model: WorkflowModel = {
+      text,
+      nodesForm: m.nodesForm,
+      nodes: nodes ?? m.nodes.slice(),
+      nodesById: m.nodesById,
+      connections: connections ?? m.connections.slice(),
+      diagnostics,
+      root,
+      name: m.name,
+      description: m.description,
+    };
+    if (m.parameters) model.parameters = m.parameters;
     return model;
   }
 }
