@@ -3,18 +3,39 @@
  * lone `\r`, as LSP (and YAML) count them, so positions agree with the editor's.
  */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  private readonly starts: number[];
 
-  constructor(readonly text: string) {
-    if (!text.includes('\r')) {
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  constructor(
+    readonly text: string,
+    starts?: number[],
+  ) {
+    if (starts) {
+      this.starts = starts;
       return;
     }
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-      if (c === 10 || c === 13) this.starts.push(i + 1);
-    }
+    this.starts = [0];
+    scanStarts(text, 0, text.length, this.starts);
+  }
+
+  /**
+   * The index of `text`, an edit of `prev.text` that kept its first `prefix` and last `suffix`
+   * characters (see `commonEnds`): line starts before the edit are kept, those after it moved, and
+   * only the edited stretch is scanned, so an edit costs no scan of the whole text.
+   */
+  static edited(prev: LineIndex, text: string, prefix: number, suffix: number): LineIndex {
+    const old = prev.starts;
+    const oldLength = prev.text.length;
+    const delta = text.length - oldLength;
+    // A line start `s` follows the break at `s - 1`, which `s - 1` and `s` decide (a `\r` before `\n` is no break).
+    // `0` starts the first line, after no break.
+    let head = 1;
+    while (head < old.length && old[head]! < prefix) head++;
+    let tail = old.length;
+    while (tail > head && old[tail - 1]! - 1 >= oldLength - suffix) tail--;
+    const starts = old.slice(0, head);
+    scanStarts(text, Math.max(0, prefix - 1), text.length - suffix, starts);
+    for (let i = tail; i < old.length; i++) starts.push(old[i]! + delta);
+    return new LineIndex(text, starts);
   }
 
   get lineCount(): number {
@@ -74,6 +95,19 @@ export class LineIndex {
     let end = this.starts[line + 1]! - 1;
     if (this.text.charCodeAt(end) === 10 && end > this.starts[line]! && this.text.charCodeAt(end - 1) === 13) end--;
     return end;
+  }
+}
+
+/** Pushes the start of the line after each break found at `from <= i < to` (`\n`, `\r\n`, lone `\r`). */
+function scanStarts(text: string, from: number, to: number, out: number[]): void {
+  if (from >= to) return;
+  if (text.indexOf('\r', from) === -1 || text.indexOf('\r', from) >= to) {
+    for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+    return;
+  }
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) out.push(i + 1);
   }
 }
 

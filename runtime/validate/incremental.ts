@@ -32,6 +32,9 @@ interface Pass {
   /** Kailash-compatibility findings in a node's code (`NONE` for other nodes). */
   code: Cached[];
   connection: Cached[];
+  /** Positions of the nodes and connections whose results hold diagnostics (most hold none). */
+  nodesWith: Set<number>;
+  connectionsWith: Set<number>;
   repeats: boolean[];
   incoming: Map<string, ConnectionModel[]>;
   /** Positions in `nodes` by id (duplicates included). */
@@ -105,6 +108,8 @@ export class IncrementalValidator {
       node: [],
       code: [],
       connection: [],
+      nodesWith: new Set(),
+      connectionsWith: new Set(),
       repeats: [],
       incoming: ctx.incoming,
       nodesAt: new Map(),
@@ -125,6 +130,7 @@ export class IncrementalValidator {
       pass.code.push(
         node.type?.value === 'PythonCodeNode' ? this.run(this.codes, node.entry, deps, ctx, () => checkCode(ctx, node), true) : NONE,
       );
+      if (pass.node[i]!.diagnostics.length > 0 || pass.code[i]!.diagnostics.length > 0) pass.nodesWith.add(i);
     });
     const seen = new Set<string>();
     let idsKey: string | undefined;
@@ -136,6 +142,7 @@ export class IncrementalValidator {
       pass.repeats.push(repeat);
       const deps = connectionDeps(model, c, repeat, ids);
       pass.connection.push(this.run(this.connections, c.entry, deps, ctx, () => checkConnection(ctx, c, repeat), true));
+      if (pass.connection[i]!.diagnostics.length > 0) pass.connectionsWith.add(i);
     });
     this.globals(model, ctx, pass);
     pass.graph = graphFindings(model);
@@ -179,6 +186,8 @@ export class IncrementalValidator {
       node: last.node.slice(),
       code: last.code.slice(),
       connection: last.connection.slice(),
+      nodesWith: new Set(last.nodesWith),
+      connectionsWith: new Set(last.connectionsWith),
     };
     const dirtyNodes = new Set(changedNodes);
     const dirtyConnections = new Set(changedConnections);
@@ -218,6 +227,8 @@ export class IncrementalValidator {
       pass.code[i] =
         node.type?.value === 'PythonCodeNode' ? this.run(this.codes, node.entry, deps, ctx, () => checkCode(ctx, node), false) : NONE;
       calls += sum(pass.node[i]!.calls) + sum(pass.code[i]!.calls);
+      if (pass.node[i]!.diagnostics.length > 0 || pass.code[i]!.diagnostics.length > 0) pass.nodesWith.add(i);
+      else pass.nodesWith.delete(i);
     }
     let idsKey: string | undefined;
     const ids = () => (idsKey ??= ctx.nodeIds().join('\u0000'));
@@ -234,6 +245,8 @@ export class IncrementalValidator {
         false,
       );
       calls += sum(pass.connection[i]!.calls);
+      if (pass.connection[i]!.diagnostics.length > 0) pass.connectionsWith.add(i);
+      else pass.connectionsWith.delete(i);
     }
     ctx.budget = SUGGEST_BUDGET;
     this.globals(model, ctx, pass);
@@ -292,12 +305,12 @@ export class IncrementalValidator {
     const add = (r: Cached, base: number) => {
       for (const d of r.diagnostics) out.push(moved(d, base));
     };
-    for (let i = 0; i < model.nodes.length; i++) {
+    for (const i of pass.nodesWith) {
       const base = model.nodes[i]!.entry.span[0];
       add(pass.node[i]!, base);
       add(pass.code[i]!, base);
     }
-    for (let i = 0; i < model.connections.length; i++) add(pass.connection[i]!, model.connections[i]!.entry.span[0]);
+    for (const i of pass.connectionsWith) add(pass.connection[i]!, model.connections[i]!.entry.span[0]);
     for (const d of pass.parameters) out.push(moved(d, 0));
     for (const f of pass.graph) out.push({ code: f.code, severity: f.severity, message: f.message, span: copy(findingSpan(model, f)) });
     for (const f of pass.shared) {

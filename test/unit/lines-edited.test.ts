@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { commonEnds } from '../../runtime/model/incremental';
+import { LineIndex } from '../../runtime/model/lines';
+
+const text = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\n', '\r', '\r\n', '🚀'), maxLength: 40 });
+
+describe('LineIndex.edited', () => {
+  it('gives the index a whole scan gives, after any edit (line breaks of every kind)', () => {
+    fc.assert(
+      fc.property(text, fc.nat(), fc.nat({ max: 10 }), text, (before, at, del, insert) => {
+        const a = at % (before.length + 1);
+        const after = before.slice(0, a) + insert + before.slice(a + del);
+        const { prefix, suffix } = commonEnds(before, after);
+        const got = LineIndex.edited(new LineIndex(before), after, prefix, suffix);
+        const want = new LineIndex(after);
+        assert.equal(got.lineCount, want.lineCount);
+        for (let o = 0; o <= after.length; o++) assert.deepEqual(got.position(o), want.position(o));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
