@@ -39,7 +39,8 @@ export class DocumentState {
     const prev = this.current?.doc.lines;
     let lines: LineIndex;
     if (prev) {
-      const { prefix, suffix } = commonEnds(prev.text, source);
+      const known = this.parser.ends;
+      const { prefix, suffix } = known?.from === prev.text ? known : commonEnds(prev.text, source);
       lines = LineIndex.edited(prev, source, prefix, suffix);
     } else lines = new LineIndex(source);
     const doc: FeatureDoc = { uri: this.uri, text: source, model, lines };

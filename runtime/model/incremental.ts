@@ -33,6 +33,8 @@ interface ReadPiece {
   container: Span;
   /** Problems the value reader found in the piece (depth, merge keys, complex keys). */
   diagnostics: Diagnostic[];
+  /** Every span tuple of the piece, gathered once: a move is one loop, not a walk of its values. */
+  spans: [number, number][];
 }
 
 /** A section as the model reads it: its key, form and items (a whole section: its one entry). */
@@ -84,6 +86,7 @@ export class IncrementalParser {
     // Set again only by a piecewise read that completes.
     const last = this.last;
     this.last = undefined;
+    this.ends = undefined;
     this.stats.patched = false;
     // JSON files are read whole: pieces are cut by YAML's indentation.
     if (format === 'json') {
@@ -140,6 +143,7 @@ export class IncrementalParser {
     // Both are found by position (one forward walk over the old pieces); others by their text,
     // through an index built only when many pieces changed (a paste or a moved block).
     const { prefix, suffix } = commonEnds(this.lastText, text);
+    this.ends = { from: this.lastText, prefix, suffix };
     const delta = text.length - this.lastText.length;
     let cursor = 0;
     let byText: Map<string, ReadPiece[]> | undefined;
@@ -223,6 +227,9 @@ export class IncrementalParser {
     if (model.diagnostics.length === pieceDiagnostics) this.last = { model, shape };
     return model;
   }
+
+  /** What the last piecewise read kept of the text before it (line indexes reuse it). */
+  ends?: { from: string; prefix: number; suffix: number };
 
   /** The last model, kept for patching while its reading found nothing to report. */
   private last?: { model: WorkflowModel; shape: Shape[] };
@@ -310,12 +317,12 @@ function readPiece(kind: PieceKind, source: string, base: number): ReadPiece | u
       // Depth as in the whole file: root mapping 0, the list 1, its items 2.
       const seq = reader.read(root, 1);
       if (seq.kind !== 'seq') return undefined;
-      read = { kind, base: 0, end: source.length, gen: 0, item: seq.items[0]!, container: [range[0], range[1]], diagnostics };
+      read = { kind, base: 0, end: source.length, gen: 0, item: seq.items[0]!, container: [range[0], range[1]], diagnostics, spans: [] };
     } else {
       if (!isMap(root) || root.items.length !== 1) return undefined;
       const map = reader.read(root, kind === 'section' ? 0 : 1);
       if (map.kind !== 'map' || map.entries.length !== 1) return undefined;
-      read = { kind, base: 0, end: source.length, gen: 0, entry: map.entries[0]!, container: [range[0], range[1]], diagnostics };
+      read = { kind, base: 0, end: source.length, gen: 0, entry: map.entries[0]!, container: [range[0], range[1]], diagnostics, spans: [] };
     }
   } catch {
     return undefined;
@@ -323,6 +330,7 @@ function readPiece(kind: PieceKind, source: string, base: number): ReadPiece | u
   if (reader.sawAlias) return undefined;
   // Own span tuples: the reader may hand a diagnostic the very tuple of a value, which moves too.
   read.diagnostics = diagnostics.map(copy);
+  read.spans = spansOf(read);
   if (base !== 0) shiftPiece(read, base);
   return read;
 }
@@ -368,25 +376,32 @@ function copy(d: Diagnostic): Diagnostic {
 function shiftPiece(p: ReadPiece, delta: number): void {
   p.base += delta;
   p.end += delta;
-  p.container = [p.container[0] + delta, p.container[1] + delta];
-  if (p.entry) shiftEntry(p.entry, delta);
-  if (p.item) shiftValue(p.item, delta);
-  for (const d of p.diagnostics) move(d.span, delta);
+  const spans = p.spans;
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i]!;
+    s[0] += delta;
+    s[1] += delta;
+  }
 }
 
-function shiftEntry(e: Entry, delta: number): void {
-  move(e.keySpan, delta);
-  shiftValue(e.value, delta);
-}
-
-function move(span: Span, delta: number): void {
-  const s = span as [number, number];
-  s[0] += delta;
-  s[1] += delta;
-}
-
-function shiftValue(v: Value, delta: number): void {
-  move(v.span, delta);
-  if (v.kind === 'map') for (const e of v.entries) shiftEntry(e, delta);
-  else if (v.kind === 'seq') for (const i of v.items) shiftValue(i, delta);
+/** The piece's span tuples, each once (values never share one; pieces with aliases are not kept). */
+function spansOf(p: ReadPiece): [number, number][] {
+  const out: [number, number][] = [p.container as [number, number]];
+  const seen = new Set<Span>();
+  const add = (span: Span) => {
+    if (!seen.has(span)) (seen.add(span), out.push(span as [number, number]));
+  };
+  const value = (v: Value): void => {
+    add(v.span);
+    if (v.kind === 'map') for (const e of v.entries) entry(e);
+    else if (v.kind === 'seq') for (const i of v.items) value(i);
+  };
+  const entry = (e: Entry) => {
+    add(e.keySpan);
+    value(e.value);
+  };
+  if (p.entry) entry(p.entry);
+  if (p.item) value(p.item);
+  for (const d of p.diagnostics) add(d.span);
+  return out;
 }

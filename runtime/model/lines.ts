@@ -27,11 +27,9 @@ export class LineIndex {
     const oldLength = prev.text.length;
     const delta = text.length - oldLength;
     // A line start `s` follows the break at `s - 1`, which `s - 1` and `s` decide (a `\r` before `\n` is no break).
-    // `0` starts the first line, after no break.
-    let head = 1;
-    while (head < old.length && old[head]! < prefix) head++;
-    let tail = old.length;
-    while (tail > head && old[tail - 1]! - 1 >= oldLength - suffix) tail--;
+    // `0` starts the first line, after no break; the rest are found by binary search.
+    const head = Math.max(1, firstAtLeast(old, prefix));
+    const tail = Math.max(head, firstAtLeast(old, oldLength - suffix + 1));
     const starts = old.slice(0, head);
     scanStarts(text, Math.max(0, prefix - 1), text.length - suffix, starts);
     for (let i = tail; i < old.length; i++) starts.push(old[i]! + delta);
@@ -96,6 +94,18 @@ export class LineIndex {
     if (this.text.charCodeAt(end) === 10 && end > this.starts[line]! && this.text.charCodeAt(end - 1) === 13) end--;
     return end;
   }
+}
+
+/** The first index of a sorted list whose value is at least `x` (the length if none). */
+function firstAtLeast(list: number[], x: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Pushes the start of the line after each break found at `from <= i < to` (`\n`, `\r\n`, lone `\r`). */
