@@ -15,6 +15,7 @@
 (add-to-list 'auto-mode-alist '("\\.workflow\\.\\(ya?ml\\|json\\)\\'" . kailash-workflow-mode))
 (add-to-list 'eglot-server-programs
              `(kailash-workflow-mode . ("node" ,(getenv "KAILASH_SERVER") "--stdio")))
+(add-hook 'kailash-workflow-mode-hook #'eglot-ensure)
 
 (setq eglot-sync-connect t
       eglot-autoshutdown t
@@ -61,8 +62,7 @@ its didChange (and flymake reports) from idle timers."
 (defun kailash-open ()
   "Visits the file and connects eglot; returns the buffer."
   (find-file (getenv "KAILASH_FILE"))
-  (eglot-ensure)
-  ;; eglot-ensure connects from `post-command-hook'; batch mode runs no commands.
+  ;; The mode hook ran eglot-ensure, which connects from `post-command-hook'; batch mode runs no commands.
   (run-hooks 'post-command-hook)
   (kailash-wait (lambda () (eglot-current-server)) "connected")
   (current-buffer))
