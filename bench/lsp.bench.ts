@@ -18,7 +18,8 @@ import { report, type Row } from './measure';
 const ROOT = resolve(__dirname, '..');
 const SIZES = (process.env.BENCH_LSP_NODES ?? '2000,10000').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_LSP_ROUNDS ?? 2);
-const EDITS = 50;
+// Fewer edits make a 10,000-node run (where yaml-language-server takes seconds per edit) fit a session.
+const EDITS = Number(process.env.BENCH_LSP_EDITS ?? 50);
 
 interface Figures {
   open: number;
