@@ -10,7 +10,7 @@ import { parseEnv } from 'node:util';
 import { WorkflowInvalid } from '../runtime/engine/errors';
 import { LocalRuntime, prepareRun } from '../runtime/engine/local';
 import type { SecretProvider } from '../runtime/engine/secrets';
-import { parseWorkflow } from '../runtime/model/parse';
+import { parseWorkflowFile } from '../runtime/model/load';
 import type { RunEvent } from '../runtime/engine/types';
 import { KailashDebugSession } from './debug/session';
 import { runTestFile } from '../runtime/testing/runner';
@@ -50,7 +50,7 @@ async function runOnQueue(
 ): Promise<void> {
   try {
     // The check a worker makes, made here first: a run it would refuse is not queued.
-    prepareRun(parseWorkflow(m.text), { parameters: m.parameters, ...(m.to !== undefined ? { to: m.to } : {}) });
+    prepareRun(parseWorkflowFile(m.text, m.file), { parameters: m.parameters, ...(m.to !== undefined ? { to: m.to } : {}) });
   } catch (err) {
     send({ type: 'invalid', id: m.id, message: (err as Error).message });
     return;
@@ -90,7 +90,7 @@ async function run(m: Extract<ToHost, { type: 'run' }>): Promise<void> {
     ...(m.settings.pythonPath ? { pythonPath: m.settings.pythonPath } : {}),
   });
   try {
-    const result = await runtime.execute(parseWorkflow(m.text), {
+    const result = await runtime.execute(parseWorkflowFile(m.text, m.file), {
       parameters: m.parameters,
       signal: controller.signal,
       baseDir: dirname(m.file),

@@ -1,6 +1,6 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from '../runtime/diagnostics';
-import { IncrementalParser } from '../runtime/model/incremental';
+import { commonEnds, IncrementalParser } from '../runtime/model/incremental';
 import { formatOf } from '../runtime/model/json';
 import { LineIndex } from '../runtime/model/lines';
 import { IncrementalValidator } from '../runtime/validate/incremental';
@@ -41,7 +41,14 @@ export class DocumentState {
     if (this.current?.version === text.version) return this.current.doc;
     const source = text.getText();
     const model = this.parser.parse(source, formatOf(this.uri));
-    const doc: FeatureDoc = { uri: this.uri, text: source, model, lines: new LineIndex(source) };
+    const prev = this.current?.doc.lines;
+    let lines: LineIndex;
+    if (prev) {
+      const known = this.parser.ends;
+      const { prefix, suffix } = known?.from === prev.text ? known : commonEnds(prev.text, source);
+      lines = LineIndex.edited(prev, source, prefix, suffix);
+    } else lines = new LineIndex(source);
+    const doc: FeatureDoc = { uri: this.uri, text: source, model, lines };
     this.current = { version: text.version, doc };
     return doc;
   }

@@ -1,7 +1,7 @@
 import type { NodeOutput } from '../../runtime/catalog/types';
 import type { RunOptions } from '../../runtime/engine/types';
 import { buildGraph } from '../../runtime/graph/graph';
-import { parseWorkflow } from '../../runtime/model/parse';
+import { parseWorkflowFile } from '../../runtime/model/load';
 
 interface Kept {
   outputs: Record<string, NodeOutput | null>;
@@ -31,7 +31,7 @@ export class ReuseCache {
   rerun(file: string, text: string, from: string): Pick<RunOptions, 'reuse' | 'reuseSecrets'> {
     const kept = this.files.get(file);
     if (!kept) return {};
-    const g = buildGraph(parseWorkflow(text));
+    const g = buildGraph(parseWorkflowFile(text, file));
     const rerun = new Set([from]);
     const stack = [from];
     while (stack.length) for (const s of g.successors.get(stack.pop()!) ?? []) if (!rerun.has(s)) (rerun.add(s), stack.push(s));

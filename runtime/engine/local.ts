@@ -4,6 +4,8 @@ import { getSpec } from '../catalog';
 import type { RunServices, SubRunResult } from '../catalog/types';
 import type { WorkflowModel } from '../model/types';
 import { parseWorkflow } from '../model/parse';
+import { parseWorkflowFile } from '../model/load';
+import { LineIndex } from '../model/lines';
 import type { Diagnostic } from '../diagnostics';
 import { validateModel } from '../validate';
 import { JsWorker } from '../nodes/code/js-worker';
@@ -45,7 +47,7 @@ export function prepareRun(model: WorkflowModel, options: Pick<RunOptions, 'para
   const errors = workflowErrors(model);
   if (errors.length)
     throw new WorkflowInvalid(
-      `The workflow has ${errors.length} error${errors.length === 1 ? '' : 's'}; first: ${errors[0]!.message}`,
+      `The workflow has ${errors.length} error${errors.length === 1 ? '' : 's'}; first, on line ${new LineIndex(model.text).position(errors[0]!.span[0]).line + 1}: ${errors[0]!.message}`,
       errors,
     );
   if (options.to !== undefined && !model.nodesById.has(options.to)) throw new WorkflowInvalid(`No node '${options.to}' in this workflow.`);
@@ -146,6 +148,7 @@ export class LocalRuntime {
         `Sub-workflows nest deeper than ${MAX_DEPTH} levels (does a workflow include itself?)`,
       );
     let text: string;
+    let file: string | undefined;
     let baseDir = parent.baseDir;
     let file: string | undefined;
     const label = 'path' in source ? `'${source.path}'` : '(workflow_dict)';
@@ -162,7 +165,8 @@ export class LocalRuntime {
     } else {
       text = JSON.stringify(fromToDict(source.definition));
     }
-    const model = parseWorkflow(text);
+    // A `workflow_dict` is data already: written out as JSON, it reads back as strict JSON.
+    const model = file === undefined ? parseWorkflow(text, 'json') : parseWorkflowFile(text, file);
     const exits = [...model.nodesById.keys()].filter((id) => !model.connections.some((c) => c.from?.value === id));
     try {
       const result = await this.execute(

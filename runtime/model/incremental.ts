@@ -3,6 +3,8 @@ import { isMap, isSeq, type Node as YamlNode } from 'yaml';
 import {
   parseWorkflow,
   parseYaml,
+  readConnectionItem,
+  readNodeItem,
   readWorkflow,
   refuseUnreadable,
   ValueReader,
@@ -11,7 +13,7 @@ import {
   type NodeItemRead,
 } from './parse';
 import { layoutOf, type Piece, type PieceKind } from './segments';
-import type { Entry, MapValue, Span, Value, WorkflowModel } from './types';
+import type { ConnectionModel, Entry, MapValue, NodeModel, Span, Value, WorkflowModel } from './types';
 
 /**
  * One piece of the text read on its own, with absolute spans for where it currently sits.
@@ -31,9 +33,20 @@ interface ReadPiece {
   container: Span;
   /** Problems the value reader found in the piece (depth, merge keys, complex keys). */
   diagnostics: Diagnostic[];
+  /** Every span tuple of the piece, gathered once: a move is one loop, not a walk of its values. */
+  spans: [number, number][];
+}
+
+/** A section as the model reads it: its key, form and items (a whole section: its one entry). */
+interface Shape {
+  key: string;
+  form: 'whole' | 'seq' | 'map';
+  items: (Value | Entry)[];
 }
 
 export interface IncrementalStats {
+  /** Whether the last model was the one before patched with the changed items (see `patch`). */
+  patched: boolean;
   /** Whether the last text was read piecewise (false: the whole text was parsed). */
   piecewise: boolean;
   /** Pieces parsed afresh by the last call (the rest were reused). */
@@ -52,7 +65,7 @@ export class IncrementalParser {
   private pieces: ReadPiece[] = [];
   private lastText = '';
   private generation = 0;
-  readonly stats: IncrementalStats = { piecewise: false, parsed: 0, reused: 0 };
+  readonly stats: IncrementalStats = { piecewise: false, patched: false, parsed: 0, reused: 0 };
   /** Node and connection reads by their item: an unchanged piece keeps its item objects. */
   private readonly nodeReads = new WeakMap<object, NodeItemRead>();
   private readonly connectionReads = new WeakMap<object, ConnectionItemRead>();
@@ -70,12 +83,17 @@ export class IncrementalParser {
   };
 
   parse(text: string, format: 'yaml' | 'json' = 'yaml'): WorkflowModel {
+    // Set again only by a piecewise read that completes.
+    const last = this.last;
+    this.last = undefined;
+    this.ends = undefined;
+    this.stats.patched = false;
     // JSON files are read whole: pieces are cut by YAML's indentation.
     if (format === 'json') {
       this.stats.piecewise = false;
       return parseWorkflow(text, 'json');
     }
-    const model = this.tryPiecewise(text);
+    const model = this.tryPiecewise(text, last);
     this.stats.piecewise = model !== undefined;
     return model ?? parseWorkflow(text);
   }
@@ -111,7 +129,7 @@ export class IncrementalParser {
     return { valueEnd: last.start + t.valueEnd, rootEnd: last.start + t.rootEnd };
   }
 
-  private tryPiecewise(text: string): WorkflowModel | undefined {
+  private tryPiecewise(text: string, last: { model: WorkflowModel; shape: Shape[] } | undefined): WorkflowModel | undefined {
     this.nextTails = new Map();
     if (refuseUnreadable(text)) return undefined;
     const sections = layoutOf(text);
@@ -125,6 +143,7 @@ export class IncrementalParser {
     // Both are found by position (one forward walk over the old pieces); others by their text,
     // through an index built only when many pieces changed (a paste or a moved block).
     const { prefix, suffix } = commonEnds(this.lastText, text);
+    this.ends = { from: this.lastText, prefix, suffix };
     const delta = text.length - this.lastText.length;
     let cursor = 0;
     let byText: Map<string, ReadPiece[]> | undefined;
@@ -158,12 +177,14 @@ export class IncrementalParser {
     };
     const entries: Entry[] = [];
     const diagnostics: Diagnostic[] = [];
+    const shape: Shape[] = [];
     let rootEnd = 0;
     for (const s of sections) {
       if (s.form === 'whole') {
         const r = take(s.pieces[0]!);
         if (!r) return undefined;
         entries.push(r.entry!);
+        shape.push({ key: s.key, form: 'whole', items: [r.entry!] });
         for (const d of r.diagnostics) diagnostics.push(copy(d));
         rootEnd = r.container[1];
         continue;
@@ -185,6 +206,7 @@ export class IncrementalParser {
           ? { kind: 'seq', span, items: reads.map((r) => r.item!) }
           : { kind: 'map', span, entries: reads.map((r) => r.entry!) };
       entries.push({ key: s.key, keySpan, value });
+      shape.push({ key: s.key, form: s.form, items: reads.map((r) => (s.form === 'seq' ? r.item! : r.entry!)) });
       rootEnd = tail.rootEnd;
     }
     this.tails = this.nextTails;
@@ -194,8 +216,82 @@ export class IncrementalParser {
     this.stats.parsed = parsed;
     this.stats.reused = reused;
     const root: MapValue = { kind: 'map', span: [sections[0]!.start, rootEnd], entries };
-    const model: WorkflowModel = { text, nodesForm: 'none', nodes: [], nodesById: new Map(), connections: [], diagnostics };
-    readWorkflow(model, root, this.items);
+    const pieceDiagnostics = diagnostics.length;
+    let model = last && this.patch(last, shape, text, root, diagnostics);
+    if (model) this.stats.patched = true;
+    else {
+      model = { text, nodesForm: 'none', nodes: [], nodesById: new Map(), connections: [], diagnostics };
+      readWorkflow(model, root, this.items);
+    }
+    // Only a model whose reading reported nothing is patched later: its diagnostics are the pieces' own.
+    if (model.diagnostics.length === pieceDiagnostics) this.last = { model, shape };
+    return model;
+  }
+
+  /** What the last piecewise read kept of the text before it (line indexes reuse it). */
+  ends?: { from: string; prefix: number; suffix: number };
+
+  /** The last model, kept for patching while its reading found nothing to report. */
+  private last?: { model: WorkflowModel; shape: Shape[] };
+
+  /**
+   * The last model with the node and connection items an edit changed read again, when that gives
+   * what `readWorkflow` would: the same sections, every other section the very same value, and each
+   * changed item still a node with the same id (or still a connection) whose reading reports
+   * nothing. Then only those items are read; the rest of the model is the last one's.
+   */
+  private patch(
+    last: { model: WorkflowModel; shape: Shape[] },
+    shape: Shape[],
+    text: string,
+    root: MapValue,
+    diagnostics: Diagnostic[],
+  ): WorkflowModel | undefined {
+    if (shape.length !== last.shape.length) return undefined;
+    const m = last.model;
+    let nodes: NodeModel[] | undefined;
+    let connections: ConnectionModel[] | undefined;
+    const renamed: NodeModel[] = [];
+    const seenKeys = new Set<string>();
+    for (let k = 0; k < shape.length; k++) {
+      const now = shape[k]!;
+      const was = last.shape[k]!;
+      if (now.key !== was.key || now.form !== was.form || now.items.length !== was.items.length) return undefined;
+      const split = now.form !== 'whole' && !seenKeys.has(now.key) && (now.key === 'nodes' || now.key === 'connections');
+      seenKeys.add(now.key);
+      for (let i = 0; i < now.items.length; i++) {
+        const item = now.items[i]!;
+        if (item === was.items[i]) continue;
+        if (!split) return undefined;
+        if (now.key === 'nodes') {
+          if (m.nodes.length !== now.items.length) return undefined;
+          const r = readNodeItem(item, now.form === 'seq' ? 'list' : 'map', this.items);
+          const old = m.nodes[i]!;
+          if (!r.node || r.node.id !== old.id || r.before.length > 0 || r.after.length > 0) return undefined;
+          (nodes ??= m.nodes.slice())[i] = r.node;
+          renamed.push(r.node);
+        } else {
+          if (m.connections.length !== now.items.length) return undefined;
+          const r = readConnectionItem(item as Value, i, this.items);
+          if (!r.connection || r.diagnostics.length > 0) return undefined;
+          (connections ??= m.connections.slice())[i] = r.connection;
+        }
+      }
+    }
+    // Ids are unique (a duplicate would have been reported), so each id names its one node.
+    for (const n of renamed) m.nodesById.set(n.id, n);
+    const model: WorkflowModel = {
+      text,
+      nodesForm: m.nodesForm,
+      nodes: nodes ?? m.nodes.slice(),
+      nodesById: m.nodesById,
+      connections: connections ?? m.connections.slice(),
+      diagnostics,
+      root,
+      name: m.name,
+      description: m.description,
+    };
+    if (m.parameters) model.parameters = m.parameters;
     return model;
   }
 }
@@ -221,12 +317,12 @@ function readPiece(kind: PieceKind, source: string, base: number): ReadPiece | u
       // Depth as in the whole file: root mapping 0, the list 1, its items 2.
       const seq = reader.read(root, 1);
       if (seq.kind !== 'seq') return undefined;
-      read = { kind, base: 0, end: source.length, gen: 0, item: seq.items[0]!, container: [range[0], range[1]], diagnostics };
+      read = { kind, base: 0, end: source.length, gen: 0, item: seq.items[0]!, container: [range[0], range[1]], diagnostics, spans: [] };
     } else {
       if (!isMap(root) || root.items.length !== 1) return undefined;
       const map = reader.read(root, kind === 'section' ? 0 : 1);
       if (map.kind !== 'map' || map.entries.length !== 1) return undefined;
-      read = { kind, base: 0, end: source.length, gen: 0, entry: map.entries[0]!, container: [range[0], range[1]], diagnostics };
+      read = { kind, base: 0, end: source.length, gen: 0, entry: map.entries[0]!, container: [range[0], range[1]], diagnostics, spans: [] };
     }
   } catch {
     return undefined;
@@ -234,6 +330,7 @@ function readPiece(kind: PieceKind, source: string, base: number): ReadPiece | u
   if (reader.sawAlias) return undefined;
   // Own span tuples: the reader may hand a diagnostic the very tuple of a value, which moves too.
   read.diagnostics = diagnostics.map(copy);
+  read.spans = spansOf(read);
   if (base !== 0) shiftPiece(read, base);
   return read;
 }
@@ -279,25 +376,32 @@ function copy(d: Diagnostic): Diagnostic {
 function shiftPiece(p: ReadPiece, delta: number): void {
   p.base += delta;
   p.end += delta;
-  p.container = [p.container[0] + delta, p.container[1] + delta];
-  if (p.entry) shiftEntry(p.entry, delta);
-  if (p.item) shiftValue(p.item, delta);
-  for (const d of p.diagnostics) move(d.span, delta);
+  const spans = p.spans;
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i]!;
+    s[0] += delta;
+    s[1] += delta;
+  }
 }
 
-function shiftEntry(e: Entry, delta: number): void {
-  move(e.keySpan, delta);
-  shiftValue(e.value, delta);
-}
-
-function move(span: Span, delta: number): void {
-  const s = span as [number, number];
-  s[0] += delta;
-  s[1] += delta;
-}
-
-function shiftValue(v: Value, delta: number): void {
-  move(v.span, delta);
-  if (v.kind === 'map') for (const e of v.entries) shiftEntry(e, delta);
-  else if (v.kind === 'seq') for (const i of v.items) shiftValue(i, delta);
+/** The piece's span tuples, each once (values never share one; pieces with aliases are not kept). */
+function spansOf(p: ReadPiece): [number, number][] {
+  const out: [number, number][] = [p.container as [number, number]];
+  const seen = new Set<Span>();
+  const add = (span: Span) => {
+    if (!seen.has(span)) (seen.add(span), out.push(span as [number, number]));
+  };
+  const value = (v: Value): void => {
+    add(v.span);
+    if (v.kind === 'map') for (const e of v.entries) entry(e);
+    else if (v.kind === 'seq') for (const i of v.items) value(i);
+  };
+  const entry = (e: Entry) => {
+    add(e.keySpan);
+    value(e.value);
+  };
+  if (p.entry) entry(p.entry);
+  if (p.item) value(p.item);
+  for (const d of p.diagnostics) add(d.span);
+  return out;
 }

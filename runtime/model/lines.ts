@@ -3,18 +3,37 @@
  * lone `\r`, as LSP (and YAML) count them, so positions agree with the editor's.
  */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  private readonly starts: number[];
 
-  constructor(readonly text: string) {
-    if (!text.includes('\r')) {
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  constructor(
+    readonly text: string,
+    starts?: number[],
+  ) {
+    if (starts) {
+      this.starts = starts;
       return;
     }
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-      if (c === 10 || c === 13) this.starts.push(i + 1);
-    }
+    this.starts = [0];
+    scanStarts(text, 0, text.length, this.starts);
+  }
+
+  /**
+   * The index of `text`, an edit of `prev.text` that kept its first `prefix` and last `suffix`
+   * characters (see `commonEnds`): line starts before the edit are kept, those after it moved, and
+   * only the edited stretch is scanned, so an edit costs no scan of the whole text.
+   */
+  static edited(prev: LineIndex, text: string, prefix: number, suffix: number): LineIndex {
+    const old = prev.starts;
+    const oldLength = prev.text.length;
+    const delta = text.length - oldLength;
+    // A line start `s` follows the break at `s - 1`, which `s - 1` and `s` decide (a `\r` before `\n` is no break).
+    // `0` starts the first line, after no break; the rest are found by binary search.
+    const head = Math.max(1, firstAtLeast(old, prefix));
+    const tail = Math.max(head, firstAtLeast(old, oldLength - suffix + 1));
+    const starts = old.slice(0, head);
+    scanStarts(text, Math.max(0, prefix - 1), text.length - suffix, starts);
+    for (let i = tail; i < old.length; i++) starts.push(old[i]! + delta);
+    return new LineIndex(text, starts);
   }
 
   get lineCount(): number {
@@ -74,6 +93,31 @@ export class LineIndex {
     let end = this.starts[line + 1]! - 1;
     if (this.text.charCodeAt(end) === 10 && end > this.starts[line]! && this.text.charCodeAt(end - 1) === 13) end--;
     return end;
+  }
+}
+
+/** The first index of a sorted list whose value is at least `x` (the length if none). */
+function firstAtLeast(list: number[], x: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Pushes the start of the line after each break found at `from <= i < to` (`\n`, `\r\n`, lone `\r`). */
+function scanStarts(text: string, from: number, to: number, out: number[]): void {
+  if (from >= to) return;
+  if (text.indexOf('\r', from) === -1 || text.indexOf('\r', from) >= to) {
+    for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+    return;
+  }
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) out.push(i + 1);
   }
 }
 

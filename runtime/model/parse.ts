@@ -150,6 +150,20 @@ export function readWorkflow(model: WorkflowModel, root: MapValue, cache?: ItemC
   new ModelReader(model, cache).read(root);
 }
 
+/** Reads one node item apart (the incremental parser's patch of a model; see `ModelReader.nodeItem`). */
+export function readNodeItem(item: Value | Entry, form: 'list' | 'map', cache?: ItemCache): NodeItemRead {
+  return new ModelReader(emptyModel(''), cache).nodeItem(item, form);
+}
+
+/** Reads one connection item apart, at its position in the list. */
+export function readConnectionItem(item: Value, index: number, cache?: ItemCache): ConnectionItemRead {
+  return new ModelReader(emptyModel(''), cache).connectionItem(item, index);
+}
+
+function emptyModel(text: string): WorkflowModel {
+  return { text, nodesForm: 'none', nodes: [], nodesById: new Map(), connections: [], diagnostics: [] };
+}
+
 /** The one way any text (a whole file or a piece of one) is parsed, so pieces read as the whole does. */
 export function parseYaml(text: string): Document.Parsed {
   // YAML 1.1 is what PyYAML's safe_load reads, so `yes`, `on` and `<<` merges mean what Kailash sees.
@@ -476,17 +490,35 @@ class ModelReader {
     const v = nodes.value;
     if (v.kind === 'seq') {
       this.model.nodesForm = 'list';
-      for (const item of v.items)
-        this.addRead(
-          this.cache?.node(item, () => this.itemRead(() => this.readListNode(item))) ?? this.itemRead(() => this.readListNode(item)),
-        );
+      for (const item of v.items) this.addRead(this.nodeItem(item, 'list'));
     } else if (v.kind === 'map') {
       this.model.nodesForm = 'map';
-      for (const e of v.entries)
-        this.addRead(this.cache?.node(e, () => this.itemRead(() => this.readMapNode(e))) ?? this.itemRead(() => this.readMapNode(e)));
+      for (const e of v.entries) this.addRead(this.nodeItem(e, 'map'));
     } else if (!isNull(v)) {
       this.report('schema', 'error', '`nodes` must be a list of `{id, type, config}` or a mapping `{id: {type, config}}`.', v.span);
     }
+  }
+
+  /** One node item's read (a list item, or a map entry in the mapping form), through the cache. */
+  nodeItem(item: Value | Entry, form: 'list' | 'map'): NodeItemRead {
+    const compute = () => this.itemRead(() => (form === 'list' ? this.readListNode(item as Value) : this.readMapNode(item as Entry)));
+    return this.cache ? this.cache.node(item, compute) : compute();
+  }
+
+  /** One connection item's read at its position in the list, through the cache. */
+  connectionItem(item: Value, index: number): ConnectionItemRead {
+    const compute = (): ConnectionItemRead => {
+      const outer = this.out;
+      const diagnostics: Diagnostic[] = [];
+      this.out = diagnostics;
+      const connection = this.readConnectionItem(item, index);
+      this.out = outer;
+      return connection ? { connection, diagnostics } : { diagnostics };
+    };
+    const r = this.cache ? this.cache.connection(item, compute) : compute();
+    // A reused read may have moved: its index is where it sits now.
+    if (r.connection) r.connection.index = index;
+    return r;
   }
 
   /** Runs a per-item read with its own diagnostics list: what it finds depends on the item alone. */
@@ -504,7 +536,7 @@ class ModelReader {
 
   private addRead(r: NodeItemRead): void {
     const m = this.model;
-    m.diagnostics.push(...r.before);
+    for (const d of r.before) m.diagnostics.push(d);
     if (r.node) {
       if (m.nodesById.has(r.node.id)) {
         this.report('duplicate-node-id', 'error', `Node ID '${r.node.id}' already exists in this workflow.`, r.node.idSpan);
@@ -513,7 +545,7 @@ class ModelReader {
       }
       m.nodes.push(r.node);
     }
-    m.diagnostics.push(...r.after);
+    for (const d of r.after) m.diagnostics.push(d);
   }
 
   private readListNode(item: Value): NodeModel | undefined {
@@ -613,23 +645,11 @@ class ModelReader {
       this.report('schema', 'error', '`connections` must be a list of `{from_node, from_output, to_node, to_input}`.', v.span);
       return;
     }
-    v.items.forEach((item, index) => {
-      const compute = (): ConnectionItemRead => {
-        const outer = this.out;
-        const diagnostics: Diagnostic[] = [];
-        this.out = diagnostics;
-        const connection = this.readConnectionItem(item, index);
-        this.out = outer;
-        return connection ? { connection, diagnostics } : { diagnostics };
-      };
-      const r = this.cache?.connection(item, compute) ?? compute();
-      this.model.diagnostics.push(...r.diagnostics);
-      if (r.connection) {
-        // A reused read may have moved: its index is where it sits now.
-        r.connection.index = index;
-        this.model.connections.push(r.connection);
-      }
-    });
+    for (let index = 0; index < v.items.length; index++) {
+      const r = this.connectionItem(v.items[index]!, index);
+      for (const d of r.diagnostics) this.model.diagnostics.push(d);
+      if (r.connection) this.model.connections.push(r.connection);
+    }
   }
 
   private readConnectionItem(item: Value, index: number): ConnectionModel | undefined {

@@ -1,5 +1,5 @@
 import { getSpec } from '../catalog';
-import type { ConnectionModel, NodeModel } from '../model/types';
+import type { ConnectionModel, NodeModel, WorkflowModel } from '../model/types';
 import { getEntry, isScalarString } from '../model/values';
 import type { Context } from './context';
 
@@ -19,8 +19,11 @@ const KEYWORDS = new Set(
   ),
 );
 
-/** Kailash runs inline code with separate globals and locals: names bound at the top level are invisible in nested scopes. */
-function checkCode(ctx: Context, node: NodeModel): void {
+/**
+ * Kailash runs inline code with separate globals and locals: names bound at the top level are
+ * invisible in nested scopes. Reads the node and the inputs connected into it.
+ */
+export function checkCode(ctx: Context, node: NodeModel): void {
   const entry = getEntry(node.config, 'code');
   if (!entry || !isScalarString(entry.value)) return;
   const code = entry.value.value;
@@ -72,26 +75,35 @@ function checkCode(ctx: Context, node: NodeModel): void {
 
 /** Two connections from one output into one node: Kailash keeps a single input for that output. */
 function checkSharedOutputs(ctx: Context): void {
+  for (const f of sharedOutputFindings(ctx.model))
+    ctx.report('kailash-compat', 'warning', f.message, ctx.model.connections[f.connection]!.toInput.span);
+}
+
+/**
+ * The shared-output warnings, by position in `model.connections` (the span is that connection's
+ * `to_input`). They read each connection's endpoints, ports and `cycle` flag, and the target's type.
+ */
+export function sharedOutputFindings(model: WorkflowModel): { connection: number; message: string }[] {
+  const out: { connection: number; message: string }[] = [];
   const seen = new Map<string, ConnectionModel>();
-  for (const c of ctx.model.connections) {
-    if (!c.from || !c.to || c.cycle) continue;
+  model.connections.forEach((c, i) => {
+    if (!c.from || !c.to || c.cycle) return;
     const key = `${c.from.value}\u0000${c.fromOutput.value}\u0000${c.to.value}`;
     const first = seen.get(key);
     if (!first) {
       seen.set(key, c);
-      continue;
+      return;
     }
-    if (first.toInput.value === c.toInput.value) continue;
+    if (first.toInput.value === c.toInput.value) return;
     // An input the node lacks is reported as such; this is only about two real inputs.
-    const spec = getSpec(ctx.model.nodesById.get(c.to.value)?.type?.value ?? '');
-    if (!spec || (!spec.acceptsAnyInput && (!spec.params[first.toInput.value] || !spec.params[c.toInput.value]))) continue;
-    ctx.report(
-      'kailash-compat',
-      'warning',
-      `Runs here; Kailash keeps one input per output between two nodes, so there '${first.toInput.value}' of '${c.to.value}' would not get '${c.from.value}.${c.fromOutput.value}' (only '${c.toInput.value}' would).`,
-      c.toInput.span,
-    );
-  }
+    const spec = getSpec(model.nodesById.get(c.to.value)?.type?.value ?? '');
+    if (!spec || (!spec.acceptsAnyInput && (!spec.params[first.toInput.value] || !spec.params[c.toInput.value]))) return;
+    out.push({
+      connection: i,
+      message: `Runs here; Kailash keeps one input per output between two nodes, so there '${first.toInput.value}' of '${c.to.value}' would not get '${c.from.value}.${c.fromOutput.value}' (only '${c.toInput.value}' would).`,
+    });
+  });
+  return out;
 }
 
 /** The code with string literals and comments blanked (same length), so brackets and names are real. */

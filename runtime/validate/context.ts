@@ -28,7 +28,7 @@ export const SUGGEST_BUDGET = 200_000;
 export class Context {
   readonly diagnostics: Diagnostic[] = [];
   /** Connections into each node (endpoints that exist). */
-  readonly incoming = new Map<string, ConnectionModel[]>();
+  readonly incoming: Map<string, ConnectionModel[]>;
   /** Node-specific default run parameters, from the top-level `parameters` block. */
   readonly nodeParameters = new Map<string, MapValue>();
   /** Flat run parameters, which Kailash offers to every node. */
@@ -38,15 +38,11 @@ export class Context {
     readonly model: WorkflowModel,
     readonly options: ValidateOptions = {},
     budget = SUGGEST_BUDGET,
+    /** The `incoming` index, when the caller keeps one up to date (the incremental validator). */
+    incoming?: Map<string, ConnectionModel[]>,
   ) {
     this.budget = budget;
-    for (const c of model.connections) {
-      const to = c.to?.value;
-      if (to === undefined) continue;
-      let list = this.incoming.get(to);
-      if (!list) this.incoming.set(to, (list = []));
-      list.push(c);
-    }
+    this.incoming = incoming ?? incomingIndex(model);
     for (const e of model.parameters?.entries ?? []) {
       if (model.nodesById.has(e.key) && e.value.kind === 'map') this.nodeParameters.set(e.key, e.value);
       else this.flatParameters.add(e.key);
@@ -131,6 +127,33 @@ export class Context {
     if (own?.entries.some((e) => names.includes(e.key))) return true;
     return names.some((n) => this.flatParameters.has(n));
   }
+}
+
+/** Connections into each node id (endpoints that exist or not), in file order. */
+export function incomingIndex(model: WorkflowModel): Map<string, ConnectionModel[]> {
+  const out = new Map<string, ConnectionModel[]>();
+  for (const c of model.connections) {
+    const to = c.to?.value;
+    if (to === undefined) continue;
+    let list = out.get(to);
+    if (!list) out.set(to, (list = []));
+    list.push(c);
+  }
+  return out;
+}
+
+/**
+ * The order diagnostics are published in: by span, then code and message. A total order, so a
+ * result does not depend on the order checks ran in (the incremental validator runs fewer).
+ */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return (
+    a.span[0] - b.span[0] ||
+    a.span[1] - b.span[1] ||
+    (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0) ||
+    (a.severity < b.severity ? -1 : a.severity > b.severity ? 1 : 0)
+  );
 }
 
 export function didYouMean(suggestions: string[]): string {

@@ -4,7 +4,7 @@ import { parseWorkflow } from '../model/parse';
 import type { WorkflowModel } from '../model/types';
 import { checkKailashCompat } from './compat';
 import { checkConnections } from './connections';
-import { Context, type ValidateOptions } from './context';
+import { compareDiagnostics, Context, type ValidateOptions } from './context';
 import { checkFiles } from './files';
 import { checkGraph } from './graph';
 import { checkNodes } from './nodes';
@@ -25,7 +25,7 @@ export function validateModel(model: WorkflowModel, options: ValidateOptions = {
     if (options.fileExists) checkFiles(ctx, options.fileExists);
   }
   const all = applySuppressions(model.text, model.diagnostics.concat(ctx.diagnostics), lines, model.format);
-  return all.sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1]);
+  return all.sort(compareDiagnostics);
 }
 
 /** Parses and validates workflow text. */

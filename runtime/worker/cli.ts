@@ -7,7 +7,7 @@ import { WorkflowInvalid } from '../engine/errors';
 import { prepareRun } from '../engine/local';
 import type { RunCheck } from '../engine/run-parameters';
 import { LineIndex } from '../model/lines';
-import { parseWorkflow } from '../model/parse';
+import { parseWorkflowFile } from '../model/load';
 import { RunIdInUse, WorkerClient } from './client';
 import { answered, checkRedisUrl } from './connection';
 import { checkQueueName, checkRunId } from './keys';
@@ -199,7 +199,7 @@ async function submitCommand(args: string[], io: WorkerCliIo, ctx: WorkerCliCont
   const timeoutMs = seconds('timeout', values.timeout, ctx);
   const runId = values['run-id'] === undefined ? undefined : check(() => checkRunId(values['run-id']!));
   // A run a worker would refuse is refused here, by the same check, rather than queued.
-  const model = parseWorkflow(text);
+  const model = parseWorkflowFile(text, file);
   let planned: RunCheck;
   try {
     planned = prepareRun(model, { parameters, ...(values.to !== undefined ? { to: values.to } : {}) });

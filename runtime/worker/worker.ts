@@ -8,7 +8,7 @@ import { LocalRuntime } from '../engine/local';
 import { useSharedPolicies } from '../engine/policies';
 import type { RunResult } from '../engine/types';
 import type { WorkflowModel } from '../model/types';
-import { parseWorkflow } from '../model/parse';
+import { parseWorkflowFile } from '../model/load';
 import { connect, displayUrl } from './connection';
 import { EventWriter } from './events';
 import { RedisPolicies } from './global-policies';
@@ -232,7 +232,7 @@ export class RunWorker {
       return failed(data.runId, 'SecurityError', (err as Error).message);
     }
     try {
-      return await this.runtime.execute(this.model(data.text), {
+      return await this.runtime.execute(this.model(data.text, data.file), {
         runId: data.runId,
         parameters: data.parameters,
         signal,
@@ -247,15 +247,17 @@ export class RunWorker {
     }
   }
 
-  private model(text: string): WorkflowModel {
-    let m = this.models.get(text);
+  /** The job's model, read as its file name says (cached by name and text). */
+  private model(text: string, file: string | undefined): WorkflowModel {
+    const key = `${file ?? ''}\u0000${text}`;
+    let m = this.models.get(key);
     if (m) {
-      this.models.delete(text);
+      this.models.delete(key);
     } else {
-      m = parseWorkflow(text);
+      m = parseWorkflowFile(text, file);
       if (this.models.size >= MODEL_CACHE) this.models.delete(this.models.keys().next().value!);
     }
-    this.models.set(text, m);
+    this.models.set(key, m);
     return m;
   }
 

@@ -64,6 +64,9 @@ export function codeActions(doc: FeatureDoc, range: Range, sent: readonly LspDia
     if (doc.model.format !== 'json') out.push(fix(`Disable ${code} for this line`, disableEdit(doc, d, code), d));
   }
   for (const [node, { names, diags }] of missing) {
+    // In the order the node's spec lists them (diagnostics at one place come in no set order).
+    const params = Object.keys((node.type && catalog.get(node.type.value)?.params) ?? {});
+    names.sort((a, b) => params.indexOf(a) - params.indexOf(b));
     const title =
       names.length === 1 ? `Add required parameter '${names[0]}'` : `Add required parameters ${names.map((n) => `'${n}'`).join(', ')}`;
     out.push({

@@ -115,4 +115,13 @@ describe(`Neovim ${version ?? ''} as the client (headless)`, { skip }, () => {
     assert.deepEqual(result.after, []);
     assert.equal(written, CONNECTED.replace(/\n/g, '\r\n'));
   });
+
+  it('renames a node id from a connection: prepareRename names it, the node and every connection follow', { timeout: 60_000 }, async () => {
+    const text = `${CONNECTED}  - {from: fetch, to: save, from_output: status_code, to_input: indent}\n`;
+    const line = text.split('\n').findIndex((l) => l.startsWith('  - {from: fetch'));
+    const { result } = await scenario('rename', 'rename.workflow.yaml', text, { KAILASH_LINE: String(line) });
+    assert.equal(result.prepared, 'fetch');
+    assert.equal(result.text, text.replace(/\bfetch\b/g, 'fetch_api'));
+    assert.deepEqual(result.after, []);
+  });
 });

@@ -8,6 +8,28 @@ import { validateText } from '../../runtime/validate';
 import { IncrementalValidator } from '../../runtime/validate/incremental';
 import { applyEdit, editArb, modelShape, SEEDS, tameEditArb } from '../support/edits';
 
+/** An edit inside the value after the `n`th `: ` of the file (config values, ports, types, ids). */
+const valueEditArb = fc.record({
+  n: fc.nat(),
+  offset: fc.nat({ max: 6 }),
+  del: fc.nat({ max: 2 }),
+  text: fc.oneof(
+    fc.constantFrom('', 'x', '_1', '.', 'result', 'data', '${a}', 'Node', ' '),
+    fc.string({ unit: fc.constantFrom(...'abz_0.'), maxLength: 3 }),
+  ),
+});
+
+function applyValueEdit(text: string, e: { n: number; offset: number; del: number; text: string }): string {
+  const seps: number[] = [];
+  for (let i = text.indexOf(': '); i !== -1; i = text.indexOf(': ', i + 1)) seps.push(i + 2);
+  if (seps.length === 0) return text;
+  const start = seps[e.n % seps.length]!;
+  let end = start;
+  while (end < text.length && !'\n\r,}'.includes(text[end]!)) end++;
+  const at = Math.min(start + e.offset, end);
+  return text.slice(0, at) + e.text + text.slice(Math.min(at + e.del, end));
+}
+
 const edits = fc.array(fc.oneof(editArb, tameEditArb, tameEditArb), { minLength: 1, maxLength: 12 });
 
 describe('incremental parse (property)', () => {
@@ -42,6 +64,27 @@ describe('incremental parse (property)', () => {
     );
   });
 
+  it('gives the same diagnostics after edits inside values, most of them checked by the quick pass', { timeout: 120_000 }, () => {
+    let steps = 0;
+    let quick = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...SEEDS), fc.array(valueEditArb, { minLength: 1, maxLength: 12 }), (seed, edits) => {
+        const parser = new IncrementalParser();
+        const validator = new IncrementalValidator();
+        let text = seed;
+        for (const e of [undefined, ...edits]) {
+          if (e) text = applyValueEdit(text, e);
+          const got = validator.validate(parser.parse(text));
+          assert.deepEqual(got, validateText(text).diagnostics, `text:\n${JSON.stringify(text)}`);
+          if (e) (steps++, validator.stats.quick && quick++);
+        }
+      }),
+      { numRuns: 400 },
+    );
+    // The quick pass must carry most value edits, or this test would only check the full one.
+    assert.ok(quick > steps / 3, `quick pass in ${quick} of ${steps} edits`);
+  });
+
   it('replays the did-you-mean budget as a whole pass spends it', () => {
     // Every connection names a missing node: suggestions run out part way through the file.
     let text = generateWorkflow(900).replace(/to_node: save_/g, 'to_node: sav_');
@@ -62,13 +105,13 @@ describe('incremental parse (property)', () => {
     const at = text.indexOf('url: https://example.com/100') + 28;
     text = `${text.slice(0, at)}7${text.slice(at)}`;
     const m = parser.parse(text);
-    assert.deepEqual({ ...parser.stats }, { piecewise: true, parsed: 1, reused: 2 + 200 + 199 - 1 });
+    assert.deepEqual({ ...parser.stats }, { piecewise: true, patched: true, parsed: 1, reused: 2 + 200 + 199 - 1 });
     assert.equal(modelShape(m), modelShape(parseWorkflow(text)));
     const validator = new IncrementalValidator();
     validator.validate(m);
     text = `${text.slice(0, at)}8${text.slice(at)}`;
     validator.validate(parser.parse(text));
     // The node edited and the two connections that read it.
-    assert.deepEqual({ ...validator.stats }, { checked: 3, reused: 200 + 199 - 3 });
+    assert.deepEqual({ ...validator.stats }, { checked: 3, reused: 200 + 199 - 3, quick: true });
   });
 });
