@@ -150,7 +150,6 @@ export class LocalRuntime {
     let text: string;
     let file: string | undefined;
     let baseDir = parent.baseDir;
-    let file: string | undefined;
     const label = 'path' in source ? `'${source.path}'` : '(workflow_dict)';
     if ('path' in source) {
       // After links, as file nodes check theirs: a link inside the folder must not lead out of it.
