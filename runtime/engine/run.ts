@@ -267,7 +267,7 @@ export class Run {
     const announce = (args?: Record<string, unknown>) => {
       if (announced) return;
       announced = true;
-      const p = args && this.options.onEvent ? preview(args) : undefined;
+      const p = args && this.options.onEvent ? preview(maskCredentials(args, spec)) : undefined;
       this.emit({ type: 'node-start', node: id, ...(p ? { inputs: p.value, inputsTruncated: p.truncated } : {}) });
     };
     let started = performance.now();
@@ -560,4 +560,15 @@ function toFailure(err: unknown, id: string): NodeFailure {
 
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
+}
+
+/**
+ * What the panel shows a node received: a parameter that holds a credential (a Slack webhook URL,
+ * a token) is masked even when written in the file, where the redactor knows no secret to match.
+ */
+function maskCredentials(args: Record<string, unknown>, spec: NodeSpec): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(args))
+    if (v !== null && v !== undefined && Object.hasOwn(spec.params, k) && spec.params[k]!.secret) (out ??= { ...args })[k] = '***';
+  return out ?? args;
 }
