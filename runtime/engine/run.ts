@@ -326,17 +326,8 @@ export class Run {
         );
       this.outputs.set(id, output);
       this.setResult(id, output);
-      if ('success' in output && !output.success) {
-        // Kailash's content-aware detection: `success: false` stops the run.
-        const message = this.redactor.text(String(output.error ?? 'Operation failed (no error details provided)'));
-        return this.fail(
-          node,
-          policies,
-          { type: 'ContentAwareExecutionError', message: `Node '${id}' reported failure: ${message}` },
-          true,
-          false,
-        );
-      }
+      // Kailash's content-aware detection: `success: false` stops the run.
+      if ('success' in output && !output.success) return this.reportedFailure(node, policies, output);
       this.failed.delete(id);
       record.status = 'succeeded';
       delete record.error;
@@ -384,24 +375,27 @@ export class Run {
     return answer?.inputs ?? args;
   }
 
+  /** A node that answered `success: false` (Kailash's ContentAwareExecutionError). */
+  private reportedFailure(node: NodeModel, policies: NodePolicies, output: NodeOutput): Outcome {
+    const message = this.redactor.text(String(output.error ?? 'Operation failed (no error details provided)'));
+    return this.fail(
+      node,
+      policies,
+      { type: 'ContentAwareExecutionError', message: `Node '${node.id}' reported failure: ${message}` },
+      true,
+      false,
+    );
+  }
+
   private reuse(node: NodeModel, record: NodeRecord): Outcome {
     const id = node.id;
     const output = this.options.reuse![id] ?? null;
     this.outputs.set(id, output);
     this.setResult(id, output);
     record.reused = true;
-    if (this.options.reusedAsReturned && output && 'success' in output && !output.success) {
-      // A test's pin stands for what the node returned: `success: false` fails it as it would have.
-      const message = this.redactor.text(String(output.error ?? 'Operation failed (no error details provided)'));
-      const policies = this.staticOf(node).policies;
-      return this.fail(
-        node,
-        policies,
-        { type: 'ContentAwareExecutionError', message: `Node '${id}' reported failure: ${message}` },
-        true,
-        false,
-      );
-    }
+    // A test's pin stands for what the node returned: `success: false` fails it as it would have.
+    if (this.options.reusedAsReturned && output && 'success' in output && !output.success)
+      return this.reportedFailure(node, this.staticOf(node).policies, output);
     if (output === null) {
       this.skipped.add(id);
       record.status = 'skipped';
