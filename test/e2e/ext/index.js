@@ -38,7 +38,11 @@ const tests = [
         const d = vscode.languages.getDiagnostics(doc.uri).filter((x) => x.source === 'kailash');
         return d.length ? d : undefined;
       });
-      assert.equal(diags[0].code, 'unknown-output');
+      // in.json is missing too (`missing-file`): the broken connection is the one this test is about.
+      assert.ok(
+        diags.some((d) => d.code === 'unknown-output'),
+        JSON.stringify(diags.map((d) => d.code)),
+      );
     },
   ],
   [
