@@ -379,7 +379,7 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     // The editor shows where the run stopped, the Variables view the node's inputs.
     await editor.locator('.codicon-debug-stackframe').first().waitFor({ timeout: 120_000 });
     const variables = page.locator('.debug-pane .monaco-list-row');
-    const name = variables.filter({ hasText: /name\s*:?\s*"Ada"/ }).first();
+    const name = variables.filter({ hasText: /name\s*[:=]?\s*"Ada"/ }).first();
     // The Inputs scope opens on a click; the view may draw its scopes again as the stopped frame
     // gets focus (closing it), so open it until the input shows (bounded).
     const scope = variables.filter({ hasText: /^Inputs$/ }).first();
@@ -394,7 +394,7 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     }
     await name.waitFor();
     await variables
-      .filter({ hasText: /times\s*:?\s*2/ })
+      .filter({ hasText: /times\s*[:=]?\s*2/ })
       .first()
       .waitFor();
     await page.locator('.debug-call-stack .monaco-list-row', { hasText: 'greet · JavaScriptCodeNode' }).first().waitFor();
