@@ -118,7 +118,12 @@ async function run(m: Extract<ToHost, { type: 'run' }>): Promise<void> {
 function openDebug(session: string): void {
   const adapter = new KailashDebugSession({
     runtime: (launch) =>
-      new LocalRuntime({ secrets, env: env(launch.envFile), ...(launch.pythonPath ? { pythonPath: launch.pythonPath } : {}) }),
+      new LocalRuntime({
+        // A test case gets its secrets from the test file's env, never the editor's storage, as `kailash-wf test` does.
+        ...(launch.test ? {} : { secrets }),
+        env: { ...env(launch.envFile), ...launch.env },
+        ...(launch.pythonPath ? { pythonPath: launch.pythonPath } : {}),
+      }),
     runStarted: ({ runId, file, label, cancel }) => {
       runs.set(runId, { abort: cancel });
       send({ type: 'debug-run', session, runId, file, label });

@@ -40,7 +40,7 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     config: vscode.DebugConfiguration,
   ): vscode.DebugConfiguration | undefined {
     const launch = config as vscode.DebugConfiguration & LaunchArguments;
-    const given = launch.program ?? launch.file;
+    const given = launch.program ?? launch.file ?? launch.test?.file;
     if (!given) {
       void vscode.window.showErrorMessage('Kailash: the launch configuration needs `program`, the workflow file to debug.');
       return undefined;
@@ -51,7 +51,8 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     const s = settings(vscode.Uri.file(program));
     return {
       ...launch,
-      program,
+      // A test case's session takes its workflow from the test file.
+      ...(launch.test ? { test: { ...launch.test, file: program } } : { program }),
       ...(launch.paramsFile ? { paramsFile: abs(launch.paramsFile) } : {}),
       ...(launch.envFile ? { envFile: abs(launch.envFile) } : s.envFile ? { envFile: s.envFile } : {}),
       ...(launch.pythonPath === undefined && s.pythonPath ? { pythonPath: s.pythonPath } : {}),

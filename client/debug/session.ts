@@ -3,6 +3,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import {
   DebugSession,
+  Event,
   ExitedEvent,
   InitializedEvent,
   OutputEvent,
@@ -25,8 +26,11 @@ import { buildGraph } from '../../runtime/graph/graph';
 import { truthy } from '../../runtime/model/expression';
 import { formatOf } from '../../runtime/model/json';
 import { parseWorkflow } from '../../runtime/model/parse';
+import type { TestCase } from '../../runtime/testing/format';
+import { prepareCase, reportCase } from '../../runtime/testing/runner';
 import type { WorkflowModel } from '../../runtime/model/types';
 import { toPlain } from '../../runtime/model/values';
+import { TEST_CASE_EVENT, type TestCaseReport } from '../shared/protocol';
 import { Breakpoints, hitMatches } from './breakpoints';
 import { display, evaluate, interpolate, parseEdit, scopeOf } from './expressions';
 import { nodeLines } from './lines';
@@ -46,6 +50,16 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   defaultTimeout?: number;
   /** The editor sends runs to a worker queue; a debug session still runs here. */
   workerMode?: boolean;
+  /** Outputs used instead of running these nodes, as a test's pins (the engine's `reuse`, taken as returned). */
+  pins?: Record<string, NodeOutput | null>;
+  /** Variables over the process env (and `envFile`), as a test file's `env`. */
+  env?: Record<string, string>;
+  /**
+   * Debug one case of a workflow test file: its workflow, parameters, pins and env (the other
+   * attributes add to them); its assertions are checked when the run ends and sent as a
+   * `kailashTestCase` event. `text` is the test file's (unsaved) text, else it is read.
+   */
+  test?: { file: string; case: string; text?: string };
 }
 
 /** What the session needs from the process it lives in (the run host, or a test). */
@@ -111,6 +125,8 @@ export class KailashDebugSession extends DebugSession {
   /** The last stop of each node (by chain), for the frames of the WorkflowNodes a node runs in. */
   private readonly seen = new Map<string, { stop: NodeStop; file?: string }>();
   private ending = false;
+  /** The test case this session debugs, checked at the end of each run. */
+  private testCase?: TestCase;
 
   constructor(private readonly host: DebugHost) {
     super();
@@ -157,6 +173,29 @@ export class KailashDebugSession extends DebugSession {
 
   /** The launch arguments with absolute paths, checked as a run would be; a string says what is wrong. */
   private readLaunch(args: LaunchArguments): (LaunchArguments & { program: string }) | string {
+    if (args.test) {
+      const file = resolve(args.test.file);
+      let prepared;
+      try {
+        prepared = prepareCase(file, args.test.text ?? readFileSync(file, 'utf8'), args.test.case);
+      } catch (err) {
+        return `${basename(file)}: ${(err as Error).message}`;
+      }
+      if ('invalid' in prepared) return `${basename(file)}: ${prepared.invalid}`;
+      this.testCase = prepared.testCase;
+      const parameters: RunParameters = { ...prepared.parameters };
+      for (const [k, v] of Object.entries(args.parameters ?? {})) {
+        const had = parameters[k];
+        parameters[k] = isDict(had) && isDict(v) ? { ...had, ...v } : v;
+      }
+      args = {
+        ...args,
+        program: prepared.workflowFile,
+        parameters,
+        pins: { ...prepared.pins, ...args.pins },
+        env: { ...(prepared.env as Record<string, string>), ...args.env },
+      };
+    }
     const given = args.program ?? args.file;
     if (!given) return 'The launch configuration needs `program`: the workflow file to debug.';
     const program = real(resolve(given));
@@ -215,6 +254,7 @@ export class KailashDebugSession extends DebugSession {
     const run: ActiveRun = { runId, controller, done: Promise.resolve() };
     run.done = (async () => {
       let outcome: RunResult | { invalid: string };
+      const started = performance.now();
       try {
         outcome = await runtime.execute(model, {
           runId,
@@ -224,7 +264,9 @@ export class KailashDebugSession extends DebugSession {
           // One node at a time: "the next node" is then the next in execution order.
           maxConcurrency: 1,
           ...(launch.defaultTimeout ? { defaultTimeoutMs: launch.defaultTimeout * 1000 } : {}),
+          ...(launch.pins && Object.keys(launch.pins).length ? { reuse: launch.pins, reusedAsReturned: true } : {}),
           ...extra,
+          ...(extra.reuse && launch.pins ? { reuse: { ...launch.pins, ...extra.reuse } } : {}),
           beforeNode: (stop) => this.beforeNode(stop),
           onEvent: (e) => {
             this.host.runEvent?.(runId, e);
@@ -240,12 +282,12 @@ export class KailashDebugSession extends DebugSession {
       }
       this.host.runEnded?.(runId, outcome);
       if (this.run === run) this.run = undefined;
-      this.afterRun(run, outcome);
+      this.afterRun(run, outcome, performance.now() - started);
     })();
     this.run = run;
   }
 
-  private afterRun(run: ActiveRun, outcome: RunResult | { invalid: string }): void {
+  private afterRun(run: ActiveRun, outcome: RunResult | { invalid: string }, ms: number): void {
     const next = this.after;
     this.after = undefined;
     if (this.ending) return;
@@ -256,9 +298,28 @@ export class KailashDebugSession extends DebugSession {
       this.restartFrom(next.chain, run, outcome);
     } else {
       const failed = 'invalid' in outcome || outcome.status !== 'succeeded';
+      if (this.testCase) this.sendEvent(new Event(TEST_CASE_EVENT, this.caseReport(outcome, ms)));
       this.sendEvent(new ExitedEvent(failed ? 1 : 0));
       this.sendEvent(new TerminatedEvent());
     }
+  }
+
+  /** The test case's report (without the run record: the editor has it from the run panel). */
+  private caseReport(outcome: RunResult | { invalid: string }, ms: number): TestCaseReport {
+    const c = this.testCase!;
+    const pinned = Object.keys(this.launch!.pins ?? {});
+    if ('invalid' in outcome)
+      return {
+        name: c.name.value,
+        span: c.name.span,
+        pinned,
+        durationMs: Math.round(ms),
+        status: 'error',
+        failures: [],
+        error: outcome.invalid,
+      };
+    const { result: _result, ...report } = reportCase(c, pinned, outcome, ms);
+    return report;
   }
 
   /** Restart Frame: a new run reusing the outputs upstream of the frame's top-level node, stopping at the frame's node. */

@@ -53,4 +53,7 @@ export type FromHost =
 
 /** A case's report as the host sends it: without the run record (the Test Explorer shows the failures). */
 export type TestCaseReport = Omit<CaseReport, 'result'>;
+
+/** The DAP custom event a test case's debug session sends when its run ends; its body is a `TestCaseReport`. */
+export const TEST_CASE_EVENT = 'kailashTestCase';
 export type TestFileReport = Omit<FileReport, 'cases' | 'text'> & { cases: TestCaseReport[] };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { model } from '../lazy';
 import type { RunHost } from '../run/host';
-import type { TestCaseReport, TestFileReport } from '../shared/protocol';
+import { TEST_CASE_EVENT, type TestCaseReport, type TestFileReport } from '../shared/protocol';
 
 export const TEST_GLOB = '**/*.workflow.test.{yaml,yml,json}';
 /** The name test, here rather than from the model bundle: checking an open document must not load it. */
@@ -36,6 +36,7 @@ export class WorkflowTests implements vscode.Disposable {
     };
     c.refreshHandler = () => this.discover();
     c.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
+    c.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (request, token) => this.debug(request, token), true);
     const watcher = vscode.workspace.createFileSystemWatcher(TEST_GLOB);
     this.disposables.push(
       c,
@@ -102,9 +103,8 @@ export class WorkflowTests implements vscode.Disposable {
     file.children.replace(children);
   }
 
-  private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
-    const run = this.controller.createTestRun(request);
-    // Cases by file: a file item runs all its cases, a case item only itself.
+  /** The cases a request names, by file: a file item runs all its cases, a case item only itself. */
+  private wanted(request: vscode.TestRunRequest): Map<vscode.TestItem, Set<string> | undefined> {
     const byFile = new Map<vscode.TestItem, Set<string> | undefined>();
     const wanted: vscode.TestItem[] = [];
     if (request.include) wanted.push(...request.include);
@@ -115,6 +115,12 @@ export class WorkflowTests implements vscode.Disposable {
       if (!item.parent) byFile.set(file, undefined);
       else if (!byFile.has(file) || byFile.get(file)) byFile.set(file, new Set([...(byFile.get(file) ?? []), item.label]));
     }
+    return byFile;
+  }
+
+  private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    const run = this.controller.createTestRun(request);
+    const byFile = this.wanted(request);
     try {
       if (!vscode.workspace.isTrusted) {
         for (const file of byFile.keys()) run.errored(file, new vscode.TestMessage('Running workflow tests needs a trusted workspace.'));
@@ -127,6 +133,72 @@ export class WorkflowTests implements vscode.Disposable {
     } finally {
       run.end();
     }
+  }
+
+  /**
+   * Each case in a `kailash` debug session (one after another: a paused case holds the next),
+   * so breakpoints in the workflow stop; the session checks the case's assertions when its run
+   * ends and this reports them as a run would. A session stopped before the end skips its case.
+   */
+  private async debug(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    const run = this.controller.createTestRun(request);
+    try {
+      for (const [file, only] of this.wanted(request)) {
+        const uri = file.uri!;
+        const doc = await vscode.workspace.openTextDocument(uri);
+        const text = doc.getText();
+        this.update(uri, text);
+        const lines = new (model().LineIndex)(text);
+        const cases: vscode.TestItem[] = [];
+        file.children.forEach((c) => void ((!only || only.has(c.label)) && cases.push(c)));
+        for (const c of cases) {
+          if (token.isCancellationRequested) run.skipped(c);
+          else await this.debugCase(run, uri, text, lines, c, token);
+        }
+      }
+    } finally {
+      run.end();
+    }
+  }
+
+  private async debugCase(
+    run: vscode.TestRun,
+    uri: vscode.Uri,
+    text: string,
+    lines: InstanceType<ReturnType<typeof model>['LineIndex']>,
+    item: vscode.TestItem,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
+    run.started(item);
+    const tag = randomUUID();
+    const ours = (s: vscode.DebugSession) => s.configuration.kailashTest === tag;
+    let session: vscode.DebugSession | undefined;
+    let report: TestCaseReport | undefined;
+    let ended!: () => void;
+    const done = new Promise<void>((r) => (ended = r));
+    const listeners = [
+      vscode.debug.onDidStartDebugSession((s) => void (ours(s) && (session = s))),
+      vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+        if (ours(e.session) && e.event === TEST_CASE_EVENT) report = e.body as TestCaseReport;
+      }),
+      vscode.debug.onDidTerminateDebugSession((s) => void (ours(s) && ended())),
+      token.onCancellationRequested(() => void (session && vscode.debug.stopDebugging(session))),
+    ];
+    try {
+      const started = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(uri), {
+        type: 'kailash',
+        request: 'launch',
+        name: `Debug test: ${item.label}`,
+        kailashTest: tag,
+        test: { file: uri.fsPath, case: item.label, text },
+      });
+      if (!started) return this.errored(run, item, [new vscode.TestMessage('The debug session did not start.')]);
+      await done;
+    } finally {
+      for (const l of listeners) l.dispose();
+    }
+    if (report) this.report(run, uri, lines, item, report);
+    else this.record(run, item, 'skipped', []);
   }
 
   private async runFile(

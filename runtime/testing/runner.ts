@@ -112,6 +112,52 @@ async function runCase(
   return report({ status: failures.length ? 'failed' : 'passed', failures, result });
 }
 
+/** One case, ready to run under the debugger: what `runTestFile` would run it with, and the case for `assertCase` after. */
+export interface PreparedCase {
+  workflowFile: string;
+  parameters: RunParameters;
+  /** The file's and the case's pins, as the engine's `reuse` (with `reusedAsReturned`). */
+  pins: Record<string, NodeOutput | null>;
+  /** The variables the test file adds (`env_file`, then `env`), over the host's own. */
+  env: Record<string, string | undefined>;
+  testCase: TestCase;
+}
+
+/** The named case of a test file, or what stops it running (an invalid file, no such case). */
+export function prepareCase(file: string, text: string, name: string): PreparedCase | { invalid: string } {
+  const test = parseTestFile(text, formatOf(file));
+  const checked = checkTestFile(test, diskFiles(file));
+  const invalid = checked.diagnostics.filter((d) => d.severity === 'error');
+  if (invalid.length || !checked.workflow)
+    return { invalid: invalid.map((d) => `${d.code}: ${d.message}`).join('\n') || 'The test file names no workflow.' };
+  const testCase = test.cases.find((c) => c.name.value === name);
+  if (!testCase) return { invalid: `The test file has no case named ${JSON.stringify(name)}.` };
+  const dir = dirname(resolve(file));
+  const pins = table<NodeOutput | null>();
+  for (const p of [...test.pins, ...testCase.pins]) setOwn(pins, p.node.value, (toPlain(p.value) as NodeOutput | null) ?? null);
+  return {
+    workflowFile: resolve(dir, test.workflow!.value),
+    parameters: mergeParameters(baseParameters(test, dir), testCase.parameters),
+    pins,
+    env: environment(test, dir, {}),
+    testCase,
+  };
+}
+
+/** The report of a case run outside `runTestFile` (under the debugger). */
+export function reportCase(c: TestCase, pinned: string[], result: RunResult, durationMs: number): CaseReport {
+  const failures = assertCase(c, result);
+  return {
+    name: c.name.value,
+    span: c.name.span,
+    pinned,
+    durationMs: round(durationMs),
+    status: failures.length ? 'failed' : 'passed',
+    failures,
+    result,
+  };
+}
+
 /** The process env, then the file's `env_file`, then its `env` (`KAILASH_SECRET_<NAME>` entries supply secrets, as for `run`). */
 function environment(test: TestFileModel, dir: string, base: Record<string, string | undefined>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...base };

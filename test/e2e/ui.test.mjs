@@ -57,6 +57,18 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     await link.click();
   }
 
+  // A command from the Command Palette, by its label.
+  async function command(label) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ timeout: 5000 });
+    await input.fill(`>${label}`);
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: label }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
   before(async () => {
     demo = await startDemoServer();
     ws = makeWorkspace(demo.url);
@@ -351,5 +363,90 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
       await frame.screenshot({ path: path.join(dir, `cancelled-${name}.png`) });
     }
     fs.rmSync(path.join(ws, '.vscode'), { recursive: true, force: true });
+  });
+
+  it('a debug session stops on a breakpoint set in the gutter, shows the node’s inputs, and Continue finishes the run', async () => {
+    await open('debug.workflow.yaml');
+    const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+    const line = editor.locator('.view-line', { hasText: '- id: greet' });
+    await line.waitFor();
+    // A click in the glyph margin beside the node's first line.
+    const margin = await editor.locator('.glyph-margin').boundingBox();
+    const at = await line.boundingBox();
+    await page.mouse.click(margin.x + margin.width / 2, at.y + at.height / 2);
+    await editor.locator('.codicon-debug-breakpoint').first().waitFor({ timeout: 15_000 });
+    await page.locator('.editor-group-container.active .editor-actions a[aria-label^="Debug Workflow"]').click();
+    // The editor shows where the run stopped, the Variables view the node's inputs.
+    await editor.locator('.codicon-debug-stackframe').first().waitFor({ timeout: 120_000 });
+    const variables = page.locator('.debug-pane .monaco-list-row');
+    const name = variables.filter({ hasText: /name\s*[:=]?\s*"Ada"/ }).first();
+    // The Inputs scope opens on a click; the view may draw its scopes again as the stopped frame
+    // gets focus (closing it), so open it until the input shows (bounded).
+    const scope = variables.filter({ hasText: /^Inputs$/ }).first();
+    for (let i = 1; ; i++) {
+      await scope.waitFor({ timeout: 30_000 });
+      if ((await scope.getAttribute('aria-expanded')) !== 'true') await scope.click();
+      const shown = await name.waitFor({ timeout: 5000 }).then(
+        () => true,
+        () => false,
+      );
+      if (shown || i === 5) break;
+    }
+    await name.waitFor();
+    await variables
+      .filter({ hasText: /times\s*[:=]?\s*2/ })
+      .first()
+      .waitFor();
+    await page.locator('.debug-call-stack .monaco-list-row', { hasText: 'greet · JavaScriptCodeNode' }).first().waitFor();
+    await shot('debug-stopped');
+    await page.locator('.debug-toolbar .action-label.codicon-debug-continue').click();
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 120_000 });
+    assert.equal(await editor.locator('.codicon-debug-stackframe').count(), 0, 'no stop is shown once the session ended');
+    // The run panel followed the session: `sub` is only in this workflow.
+    await panel().locator('.row.succeeded[data-node="sub"]').waitFor({ timeout: 60_000 });
+    await panel().locator('#status', { hasText: 'succeeded' }).waitFor();
+    await panel().locator('.row[data-node="greet"]').click();
+    await panel().locator('.details[data-node="greet"] .value.output .json-string', { hasText: '"Hello Ada x2"' }).first().waitFor();
+    await shot('debug-finished');
+    // The breakpoint off again (a click on it), so no later run stops.
+    await page.mouse.click(margin.x + margin.width / 2, at.y + at.height / 2);
+    await editor.locator('.codicon-debug-breakpoint').waitFor({ state: 'detached' });
+  });
+
+  it('a workflow test file appears in the Testing view and passes, then fails after an edit with the failure shown', async () => {
+    fs.writeFileSync(
+      path.join(ws, 'debug.workflow.test.yaml'),
+      [
+        'workflow: debug.workflow.yaml',
+        'cases:',
+        '  - name: greets Ada',
+        '    expect:',
+        '      greet: {path: result, equals: Hello Ada x2}',
+        '',
+      ].join('\n'),
+    );
+    await page.locator('.activitybar .action-item a[aria-label^="Testing"]').click();
+    const tree = page.locator('.test-explorer .monaco-list-row');
+    const file = tree.filter({ hasText: 'debug.workflow.test.yaml' });
+    await file.waitFor({ timeout: 60_000 });
+    await command('Test: Run All Tests');
+    await file.locator('.codicon-testing-passed-icon').waitFor({ timeout: 120_000 });
+    await shot('tests-passed');
+    // An unsaved edit: the expected greeting no longer matches.
+    await open('debug.workflow.test.yaml');
+    const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+    await editor.locator('.view-line', { hasText: 'equals: Hello Ada x2' }).click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.type(' and Grace');
+    await editor.locator('.view-line', { hasText: 'Hello Ada x2 and Grace' }).waitFor();
+    await command('Test: Run All Tests');
+    await file.locator('.codicon-testing-failed-icon').waitFor({ timeout: 120_000 });
+    // The failure's message, in the Test Results view the failed run opens.
+    await page
+      .locator('.monaco-list-row', { hasText: /greet\.result does not equal the expected value/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await shot('tests-failed');
   });
 });

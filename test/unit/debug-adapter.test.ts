@@ -352,6 +352,52 @@ connections:
     assert.equal(finished(results[0]).nodes.greet!.status, 'cancelled');
   });
 
+  it('debugs a test case: its pins stand in for nodes, breakpoints stop, and its assertions come back when the run ends', async () => {
+    const TEST = join(dir, 'main.workflow.test.yaml');
+    const TEST_TEXT = `workflow: main.workflow.yaml
+pins:
+  start: {result: {count: 3, name: Pin}}
+cases:
+  - name: greets the pinned name
+    expect:
+      greet: {path: result, equals: Hello Pin x3}
+  - name: expects another name
+    expect:
+      greet: {path: result, equals: Hello Ada x3}
+`;
+    writeFileSync(TEST, TEST_TEXT);
+    const { dap, results } = session();
+    await dap.launch({ test: { file: TEST, case: 'greets the pinned name' } }, [
+      { path: MAIN, breakpoints: [{ line: lineOf(MAIN, 'id: greet') }] },
+    ]);
+    await dap.stopped();
+    const scopes = await dap.scopes();
+    assert.equal(scopes.Inputs!.vars.name, '"Pin"', 'the pinned output fed the node');
+    await dap.request('continue', { threadId: 1 });
+    const passed = await dap.event<DebugProtocol.Event>('kailashTestCase');
+    assert.equal(passed.body.status, 'passed');
+    assert.deepEqual(passed.body.pinned, ['start']);
+    assert.equal(passed.body.result, undefined, 'the run record stays out of the event');
+    await dap.event('terminated');
+    assert.equal(finished(results[0]).nodes.start!.reused, true);
+
+    // Unsaved text wins over the file, and a failing assertion comes back with its diff texts.
+    const second = session();
+    await second.dap.launch({ test: { file: TEST, case: 'expects another name', text: TEST_TEXT.replace('Pin}', 'Ada}') } });
+    const ok = await second.dap.event<DebugProtocol.Event>('kailashTestCase');
+    assert.equal(ok.body.status, 'passed');
+    const third = session();
+    await third.dap.launch({ test: { file: TEST, case: 'expects another name' } });
+    const failed = await third.dap.event<DebugProtocol.Event>('kailashTestCase');
+    assert.equal(failed.body.status, 'failed');
+    assert.equal(failed.body.failures[0].expected, '"Hello Ada x3"');
+    assert.equal(failed.body.failures[0].actual, '"Hello Pin x3"');
+    await third.dap.event('terminated');
+
+    const missing = session();
+    await assert.rejects(missing.dap.launch({ test: { file: TEST, case: 'no such case' } }), /no case named "no such case"/);
+  });
+
   it('hit counts and dotted paths', () => {
     assert.equal(hitMatches('3', 3), true);
     assert.equal(hitMatches('3', 4), false);

@@ -261,6 +261,62 @@ const tests = [
       assert.equal(r.state, 'passed', JSON.stringify(r));
     },
   ],
+  [
+    'a test case debugs from the Test Explorer: its pin feeds the node, a breakpoint stops, and its result is reported',
+    async () => {
+      const api = vscode.extensions.getExtension('kailash-workflows.kailash-workflows').exports;
+      const uri = file('pinned.workflow.test.yaml');
+      const text = [
+        'workflow: debug.workflow.yaml',
+        'cases:',
+        '  - name: greets the pinned name',
+        '    pins:',
+        '      start: {result: {count: 3, name: Pin}}',
+        '    expect:',
+        '      greet: {path: result, equals: Hello Pin x3}',
+        '',
+      ].join('\n');
+      const edit = new vscode.WorkspaceEdit();
+      edit.createFile(uri, { overwrite: true, contents: Buffer.from(text) });
+      await vscode.workspace.applyEdit(edit);
+      const id = `${uri.toString()}#greets the pinned name`;
+      await until('the test item', () => api.tests().items.some((f) => f.id === uri.toString()));
+      const workflow = await vscode.workspace.openTextDocument(file('debug.workflow.yaml'));
+      const greet = workflow
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.includes('id: greet'));
+      const bp = new vscode.SourceBreakpoint(new vscode.Location(workflow.uri, new vscode.Position(greet, 0)));
+      vscode.debug.addBreakpoints([bp]);
+      const seen = [];
+      const tracker = vscode.debug.registerDebugAdapterTrackerFactory('kailash', {
+        createDebugAdapterTracker: () => ({ onDidSendMessage: (m) => seen.push(m) }),
+      });
+      try {
+        const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+        const at = new vscode.Position(2, 12);
+        editor.selection = new vscode.Selection(at, at);
+        // Not awaited: the run lasts until the paused session goes on.
+        const debugging = vscode.commands.executeCommand('testing.debugAtCursor');
+        await until('the breakpoint', () => seen.some((m) => m.type === 'event' && m.event === 'stopped'));
+        const session = vscode.debug.activeDebugSession;
+        assert.equal(session.configuration.test.case, 'greets the pinned name');
+        const { stackFrames } = await session.customRequest('stackTrace', { threadId: 1 });
+        assert.equal(stackFrames[0].name, 'greet · JavaScriptCodeNode');
+        const { scopes } = await session.customRequest('scopes', { frameId: stackFrames[0].id });
+        const inputs = scopes.find((s) => s.name === 'Inputs').variablesReference;
+        const { variables } = await session.customRequest('variables', { variablesReference: inputs });
+        assert.equal(variables.find((v) => v.name === 'name').value, '"Pin"', 'the pinned output fed the node');
+        await session.customRequest('continue', { threadId: 1 });
+        const r = await until('its result', () => api.tests().results.filter((x) => x.test === id)[0]);
+        assert.equal(r.state, 'passed', JSON.stringify(r));
+        await debugging;
+      } finally {
+        tracker.dispose();
+        vscode.debug.removeBreakpoints([bp]);
+      }
+    },
+  ],
 ];
 
 // This run's Python workers: they run in the workflow's folder, so other runs on the machine
