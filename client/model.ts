@@ -4,7 +4,6 @@
  */
 import { DocumentModels } from './editor/documents';
 
-export { parseWorkflow } from '../runtime/model/parse';
 export { LineIndex } from '../runtime/model/lines';
 export { Fingerprinter, fingerprints, staleNodes } from './editor/fingerprints';
 export { failureMessage, failureSpan } from './editor/failures';
