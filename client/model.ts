@@ -9,6 +9,7 @@ export { Fingerprinter, fingerprints, staleNodes } from './editor/fingerprints';
 export { failureMessage, failureSpan } from './editor/failures';
 export { plainMessage } from '../runtime/engine/explain';
 export { panelGraph } from './panel/graph';
+export { rerunLenses } from './editor/lenses';
 export { parse as parseYaml } from 'yaml';
 export { parseTestFile, isTestFile } from '../runtime/testing/format';
 export { addCase, callsServices, pinOutput, testFileFor } from '../runtime/testing/edit';
