@@ -152,14 +152,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
       onDidChangeCodeLenses: lensesChanged.event,
       provideCodeLenses: (doc) => {
         if (!annotations.last(doc.uri)) return [];
-        return [...workflowOf(doc).nodesById.values()].map((n) => {
-          const at = doc.positionAt(n.span[0]);
-          return new vscode.CodeLens(new vscode.Range(at, at), {
-            title: 'Re-run from here',
-            command: 'kailash.rerunFromNode',
-            arguments: [doc.uri.toString(), n.id],
+        return model()
+          .rerunLenses(workflowOf(doc))
+          .map((l) => {
+            const at = doc.positionAt(l.offset);
+            return new vscode.CodeLens(new vscode.Range(at, at), {
+              title: l.title,
+              command: 'kailash.rerunFromNode',
+              arguments: l.node === undefined ? [doc.uri.toString()] : [doc.uri.toString(), l.node],
+            });
           });
-        });
       },
     }),
     // The panel follows the cursor, after it settles, and only when it lands on another node.

@@ -4,12 +4,12 @@
  */
 import { DocumentModels } from './editor/documents';
 
-export { parseWorkflow } from '../runtime/model/parse';
 export { LineIndex } from '../runtime/model/lines';
 export { Fingerprinter, fingerprints, staleNodes } from './editor/fingerprints';
 export { failureMessage, failureSpan } from './editor/failures';
 export { plainMessage } from '../runtime/engine/explain';
 export { panelGraph } from './panel/graph';
+export { rerunLenses } from './editor/lenses';
 export { parse as parseYaml } from 'yaml';
 export { parseTestFile, isTestFile } from '../runtime/testing/format';
 export { addCase, callsServices, pinOutput, testFileFor } from '../runtime/testing/edit';

@@ -1,6 +1,5 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { parseWorkflow } from '../../runtime/model/parse';
-import { formatOf } from '../../runtime/model/json';
+import { parseWorkflowFile } from '../../runtime/model/load';
 import { compile } from './expressions';
 import { nodeAtLine, nodeLines } from './lines';
 
@@ -50,7 +49,7 @@ export class Breakpoints {
     requested: DebugProtocol.SourceBreakpoint[],
     toClient: (line: number) => number,
   ): DebugProtocol.Breakpoint[] {
-    const lines = text === undefined ? [] : nodeLines(parseWorkflow(text, formatOf(file)));
+    const lines = text === undefined ? [] : nodeLines(parseWorkflowFile(text, file));
     const bound: NodeBreakpoint[] = [];
     const out = requested.map((b): DebugProtocol.Breakpoint => {
       const id = nextId++;

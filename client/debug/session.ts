@@ -24,8 +24,7 @@ import type { NodeStop, RunEvent, RunOptions, RunParameters, RunResult } from '.
 import { coerce, typeOf } from '../../runtime/engine/values';
 import { buildGraph } from '../../runtime/graph/graph';
 import { truthy } from '../../runtime/model/expression';
-import { formatOf } from '../../runtime/model/json';
-import { parseWorkflow } from '../../runtime/model/parse';
+import { parseWorkflowFile } from '../../runtime/model/load';
 import type { TestCase } from '../../runtime/testing/format';
 import { prepareCase, reportCase } from '../../runtime/testing/runner';
 import type { WorkflowModel } from '../../runtime/model/types';
@@ -217,7 +216,7 @@ export class KailashDebugSession extends DebugSession {
 
   private load(launch: LaunchArguments & { program: string }): { model: WorkflowModel; parameters: RunParameters } {
     const text = readFileSync(launch.program, 'utf8');
-    const model = parseWorkflow(text, formatOf(launch.program));
+    const model = parseWorkflowFile(text, launch.program);
     const parameters = collectParams(launch.paramsFile, [], (f) => readFileSync(f, 'utf8'), text);
     for (const [k, v] of Object.entries(launch.parameters ?? {})) {
       const had = parameters[k];

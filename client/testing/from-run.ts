@@ -72,7 +72,8 @@ export async function createTestFromRunCommand(controller: RunController, runId?
     return void vscode.window.showWarningMessage('Kailash: a finished run is needed to create a test from it.');
   const m = model();
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(view.file));
-  const wf = m.parseWorkflow(doc.getText());
+  // The extension's one model of the document, read as its name says (JSON or YAML).
+  const wf = m.documents.get(doc.uri.toString(), doc.version, () => doc.getText());
   const pins: Record<string, unknown> = {};
   const nodes: Record<string, { status: 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'not-run'; output?: unknown }> = {};
   for (const [id, n] of Object.entries(view.nodes)) {

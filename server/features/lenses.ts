@@ -19,7 +19,15 @@ export const SERVER_COMMANDS = {
 } as const;
 
 /**
- * Lenses on the file's first line and on every node. Only a client that said it runs the
+ * Beyond this many nodes a file gets one "Run to a node…" lens on its first line instead of one
+ * lens per node: VS Code lays out and re-requests every lens of a file on each keystroke, and
+ * thousands of them stalled typing. The extension's "Re-run from here" lenses follow the same
+ * limit (`client/editor/lenses.ts`).
+ */
+export const NODE_LENS_LIMIT = 200;
+
+/**
+ * Lenses on the file's first line and on every node (up to `NODE_LENS_LIMIT` nodes). Only a client that said it runs the
  * extension's commands (`clientCommands`) gets run lenses, which need its run host; any other
  * gets validate and graph lenses the server answers itself (the CLI covers running).
  */
@@ -38,6 +46,11 @@ export function codeLenses(doc: FeatureDoc, clientCommands = false): CodeLens[] 
     { range: top, command: { title: 'Validate', command: COMMANDS.validate, arguments: [doc.uri] } },
     { range: top, command: { title: 'Show graph', command: COMMANDS.showGraph, arguments: [doc.uri] } },
   ];
+  if (model.nodesById.size > NODE_LENS_LIMIT) {
+    // No node argument: the command asks which node.
+    lenses.push({ range: top, command: { title: '▶ Run to a node…', command: COMMANDS.runToNode, arguments: [doc.uri] } });
+    return lenses;
+  }
   for (const n of model.nodes) {
     if (model.nodesById.get(n.id) !== n) continue;
     lenses.push({

@@ -77,6 +77,13 @@ describe('architecture', () => {
     assert.deepEqual(wrong, []);
   });
 
+  it('the extension host reads workflow text only through its one model per document or the loader by file name', () => {
+    // A direct `parseWorkflow` reads a .workflow.json file as YAML and parses a big file again.
+    const parse = join(ROOT, 'runtime', 'model', 'parse.ts');
+    const direct = files.filter((f) => layerOf(f) === 'client' && graph.get(f)!.local.includes(parse)).map(rel);
+    assert.deepEqual(direct, []);
+  });
+
   it('the catalog knows no implementation: nothing in runtime/catalog/ imports runtime/nodes/', () => {
     const wrong = [...graph]
       .filter(([f]) => rel(f).startsWith(join('runtime', 'catalog')))

@@ -6,7 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { validateText } from '../../runtime/validate';
-import { codeLenses, COMMANDS, SERVER_COMMANDS } from '../../server/features/lenses';
+import { codeLenses, COMMANDS, NODE_LENS_LIMIT, SERVER_COMMANDS } from '../../server/features/lenses';
+import { NODE_LENS_LIMIT as CLIENT_NODE_LENS_LIMIT, rerunLenses } from '../../client/editor/lenses';
+import { parseWorkflow } from '../../runtime/model/parse';
 import { documentLinks } from '../../server/features/links';
 import { definition, prepareRename, references, rename } from '../../server/features/references';
 import { documentSymbols } from '../../server/features/symbols';
@@ -172,6 +174,22 @@ describe('links, lenses and tokens', () => {
       ],
     );
     assert.deepEqual(lenses[4]!.command!.arguments, [URI, 'save']);
+  });
+
+  it('gives a file of more than NODE_LENS_LIMIT nodes one run-to lens that asks for the node, in the server and the extension', () => {
+    assert.equal(NODE_LENS_LIMIT, CLIENT_NODE_LENS_LIMIT);
+    const many = (n: number) => 'nodes:\n' + Array.from({ length: n }, (_, i) => `  - id: n${i}\n    type: PythonCodeNode\n`).join('');
+    const at = codeLenses(featureDoc(many(NODE_LENS_LIMIT)), true);
+    assert.equal(at.filter((l) => l.command!.command === COMMANDS.runToNode).length, NODE_LENS_LIMIT);
+    assert.equal(rerunLenses(parseWorkflow(many(NODE_LENS_LIMIT))).length, NODE_LENS_LIMIT);
+    const over = codeLenses(featureDoc(many(NODE_LENS_LIMIT + 1)), true);
+    const runTo = over.filter((l) => l.command!.command === COMMANDS.runToNode);
+    assert.deepEqual(
+      runTo.map((l) => [l.range.start.line, l.command!.arguments]),
+      [[0, [URI]]],
+    );
+    assert.equal(over.length, 4);
+    assert.deepEqual(rerunLenses(parseWorkflow(many(NODE_LENS_LIMIT + 1))), [{ offset: 0, title: 'Re-run from a node…' }]);
   });
 
   it('marks node ids, node types, ports and templates', () => {
