@@ -2,7 +2,7 @@
 // a stub `acquireVsCodeApi`, messages posted to the window. For the benchmark and quick looks.
 import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { PanelGraph, PanelState, RunView } from '../client/shared/panel';
+import type { PanelGraph, PanelState, RunView } from '../client/common/panel';
 
 export const BODY = `<header><h1 id="title"></h1><span id="status" class="pill"></span><button id="cancel" hidden>Cancel</button>
 <button id="rerun" disabled>Re-run</button><select id="history"></select><select id="compare"></select></header>

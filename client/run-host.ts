@@ -16,7 +16,7 @@ import { KailashDebugSession } from './debug/session';
 import { runTestFile } from '../runtime/testing/runner';
 import { ReuseCache } from './run/reuse';
 import { toTagged } from '../runtime/values/wire';
-import type { FromHost, RunSettings, ToHost } from './shared/protocol';
+import type { FromHost, RunSettings, ToHost } from './common/protocol';
 
 // IPC is JSON: big ints, whole floats and tuples travel in the tagged form (runtime/values/wire.ts).
 const send = (m: FromHost) => process.send?.(toTagged(m));

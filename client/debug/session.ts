@@ -29,7 +29,7 @@ import type { TestCase } from '../../runtime/testing/format';
 import { prepareCase, reportCase } from '../../runtime/testing/runner';
 import type { WorkflowModel } from '../../runtime/model/types';
 import { toPlain } from '../../runtime/model/values';
-import { TEST_CASE_EVENT, type TestCaseReport } from '../shared/protocol';
+import { TEST_CASE_EVENT, type TestCaseReport } from '../common/protocol';
 import { Breakpoints, hitMatches } from './breakpoints';
 import { display, evaluate, interpolate, parseEdit, scopeOf } from './expressions';
 import { nodeLines } from './lines';

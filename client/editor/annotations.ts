@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Fingerprinter } from './fingerprints';
 import type { WorkflowModel } from '../../runtime/model/types';
 import { model } from '../lazy';
-import type { RunView } from '../shared/panel';
+import type { RunView } from '../common/panel';
 import { statusText } from './summary';
 import { jsonText } from '../../runtime/values/print';
 

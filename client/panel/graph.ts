@@ -2,7 +2,7 @@ import { getSpec } from '../../runtime/catalog';
 import { caseKey } from '../../runtime/catalog/switch-cases';
 import { toPlain } from '../../runtime/model/values';
 import type { NodeModel, WorkflowModel } from '../../runtime/model/types';
-import type { PanelEdge, PanelGraph } from '../shared/panel';
+import type { PanelEdge, PanelGraph } from '../common/panel';
 
 /**
  * The workflow as the panel draws it: each node with its spec's category (for its icon), each

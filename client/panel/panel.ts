@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { RunEvent } from '../../runtime/engine/types';
-import type { FromPanel, PanelState, RunView, ToPanel } from '../shared/panel';
+import type { FromPanel, PanelState, RunView, ToPanel } from '../common/panel';
 import { toTagged } from '../../runtime/values/wire';
 
 /**

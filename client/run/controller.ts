@@ -4,8 +4,8 @@ import type { RunParameters, RunResult } from '../../runtime/engine/types';
 import { model } from '../lazy';
 import { workflowOf, type RunAnnotations } from '../editor/annotations';
 import type { RunPanel } from '../panel/panel';
-import { applyEvent, applyResult, type PanelGraph, type PanelState, type RunView } from '../shared/panel';
-import type { RunSettings } from '../shared/protocol';
+import { applyEvent, applyResult, type PanelGraph, type PanelState, type RunView } from '../common/panel';
+import type { RunSettings } from '../common/protocol';
 import type { HostRun, RunHost } from './host';
 
 export interface RunRequest {

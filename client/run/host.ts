@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { RunEvent, RunResult } from '../../runtime/engine/types';
-import type { FromHost, TestCaseReport, TestFileReport, ToHost } from '../shared/protocol';
+import type { FromHost, TestCaseReport, TestFileReport, ToHost } from '../common/protocol';
 import { fromTagged } from '../../runtime/values/wire';
 
 export interface HostRun {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { model } from '../lazy';
 import type { RunHost } from '../run/host';
-import { TEST_CASE_EVENT, type TestCaseReport, type TestFileReport } from '../shared/protocol';
+import { TEST_CASE_EVENT, type TestCaseReport, type TestFileReport } from '../common/protocol';
 
 export const TEST_GLOB = '**/*.workflow.test.{yaml,yml,json}';
 /** The name test, here rather than from the model bundle: checking an open document must not load it. */

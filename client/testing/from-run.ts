@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { model } from '../lazy';
 import type { RunController } from '../run/controller';
-import type { RunView } from '../shared/panel';
+import type { RunView } from '../common/panel';
 
 /**
  * *Pin this output* and *Create test from this run*: what a run in the panel did, written into

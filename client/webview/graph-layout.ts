@@ -1,5 +1,5 @@
 import { Graph, layout } from '@dagrejs/dagre';
-import type { PanelGraph } from '../shared/panel';
+import type { PanelGraph } from '../common/panel';
 
 export const NODE_W = 176;
 export const NODE_H = 46;

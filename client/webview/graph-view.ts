@@ -1,6 +1,6 @@
-import type { NodeDiff } from '../shared/diff';
-import type { PanelGraph, RunView } from '../shared/panel';
-import { isMarker } from '../shared/schema';
+import type { NodeDiff } from '../common/diff';
+import type { PanelGraph, RunView } from '../common/panel';
+import { isMarker } from '../common/schema';
 import { button, count, el, svg } from './dom';
 import {
   edgeLabel,

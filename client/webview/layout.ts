@@ -1,4 +1,4 @@
-import type { PanelGraph } from '../shared/panel';
+import type { PanelGraph } from '../common/panel';
 
 export interface Placed {
   id: string;

@@ -1,5 +1,5 @@
-import { diffRuns, type NodeDiff } from '../shared/diff';
-import { applyEvent, type FromPanel, type PanelState, type RunView, type ToPanel } from '../shared/panel';
+import { diffRuns, type NodeDiff } from '../common/diff';
+import { applyEvent, type FromPanel, type PanelState, type RunView, type ToPanel } from '../common/panel';
 import { byId, count, el, ms } from './dom';
 import { GraphView } from './graph-view';
 import { nodeDetails } from './node-details';

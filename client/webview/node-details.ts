@@ -1,5 +1,5 @@
-import { pathText, type NodeDiff } from '../shared/diff';
-import { failureText, hintFor, plainMessage, type FromPanel, type NodeView, type PanelGraph, type RunView } from '../shared/panel';
+import { pathText, type NodeDiff } from '../common/diff';
+import { failureText, hintFor, plainMessage, type FromPanel, type NodeView, type PanelGraph, type RunView } from '../common/panel';
 import { count, el, ms } from './dom';
 import { notRunReason, ran, STATUS } from './status';
 import { valueView } from './value-view';

@@ -1,5 +1,5 @@
-import type { NodeDiff } from '../shared/diff';
-import type { PanelGraph, RunView } from '../shared/panel';
+import type { NodeDiff } from '../common/diff';
+import type { PanelGraph, RunView } from '../common/panel';
 import { count, el, ms } from './dom';
 import { STATUS, statusOf } from './status';
 

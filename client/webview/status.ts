@@ -1,4 +1,4 @@
-import type { NodeView, RunView } from '../shared/panel';
+import type { NodeView, RunView } from '../common/panel';
 
 export type Status = NodeView['status'];
 

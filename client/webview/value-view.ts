@@ -1,6 +1,6 @@
-import type { FromPanel } from '../shared/panel';
-import { inferType, schemaLines } from '../shared/schema';
-import { tableOf, type RecordTable } from '../shared/table';
+import type { FromPanel } from '../common/panel';
+import { inferType, schemaLines } from '../common/schema';
+import { tableOf, type RecordTable } from '../common/table';
 import { button, count, el } from './dom';
 import { jsonTree } from './json-tree';
 

@@ -3,7 +3,7 @@ import { fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { FromHost, ToHost } from '../../client/shared/protocol';
+import type { FromHost, ToHost } from '../../client/common/protocol';
 import { workspace } from '../support/run';
 import { dropQueue } from '../support/worker-fleet';
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { DocumentModels } from '../../client/editor/documents';
 import { failureMessage, failureSpan } from '../../client/editor/failures';
 import { Fingerprinter, fingerprints, staleNodes } from '../../client/editor/fingerprints';
-import { applyResult, type RunView } from '../../client/shared/panel';
+import { applyResult, type RunView } from '../../client/common/panel';
 import { generateWorkflow } from '../../bench/generate';
 import { statusText } from '../../client/editor/summary';
 import { parseWorkflow } from '../../runtime/model/parse';

@@ -1,10 +1,10 @@
 // "Re-run from here" as the run host does it (client/run/reuse.ts) and as the panel, hover and
-// inline results see it (client/shared/panel.ts, client/editor/summary.ts), without VS Code.
+// inline results see it (client/common/panel.ts, client/editor/summary.ts), without VS Code.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { ReuseCache } from '../../client/run/reuse';
 import { statusText } from '../../client/editor/summary';
-import { applyEvent, applyResult, type RunView } from '../../client/shared/panel';
+import { applyEvent, applyResult, type RunView } from '../../client/common/panel';
 import { LocalRuntime } from '../../runtime/engine/local';
 import type { RunEvent } from '../../runtime/engine/types';
 import { parseWorkflow } from '../../runtime/model/parse';

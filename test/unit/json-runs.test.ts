@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { FromHost, ToHost } from '../../client/shared/protocol';
+import type { FromHost, ToHost } from '../../client/common/protocol';
 import { LocalRuntime } from '../../runtime/engine/local';
 import { parseWorkflowFile } from '../../runtime/model/load';
 import { workspace } from '../support/run';

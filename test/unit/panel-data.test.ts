@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { diffRuns, diffValues, pathText } from '../../client/shared/diff';
-import type { RunView } from '../../client/shared/panel';
-import { inferType, schemaLines } from '../../client/shared/schema';
-import { recordTable, tableOf } from '../../client/shared/table';
+import { diffRuns, diffValues, pathText } from '../../client/common/diff';
+import type { RunView } from '../../client/common/panel';
+import { inferType, schemaLines } from '../../client/common/schema';
+import { recordTable, tableOf } from '../../client/common/table';
 import { describeType } from '../../runtime/catalog/typing';
 
 describe('structural diff', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { panelGraph } from '../../client/panel/graph';
-import { applyEvent, type RunView } from '../../client/shared/panel';
+import { applyEvent, type RunView } from '../../client/common/panel';
 import { parseWorkflow } from '../../runtime/model/parse';
 
 describe('the graph the panel draws', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { edgeLabel, edgePath, fit, layoutGraph, neighbourhood, NODE_H, NODE_W, zoomAt } from '../../client/webview/graph-layout';
-import type { PanelGraph } from '../../client/shared/panel';
+import type { PanelGraph } from '../../client/common/panel';
 
 const edge = (from: string, to: string, extra: Partial<PanelGraph['edges'][number]> = {}) => ({
   from,

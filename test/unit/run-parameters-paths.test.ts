@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { allSpecs } from '../../runtime/catalog';
 import { validateText } from '../../runtime/validate';
-import type { FromHost, ToHost } from '../../client/shared/protocol';
+import type { FromHost, ToHost } from '../../client/common/protocol';
 import { workspace } from '../support/run';
 
 const ROOT = join(__dirname, '..', '..');
