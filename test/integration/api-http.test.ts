@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { disposeAll } from '../../runtime/engine/resources';
 import { call, closedPort, context, json, requestSocketsClosed, run, useServers, visible } from './api-support';
+import { selfSignedCert } from '../support/data-servers';
 
 const SECRET = 'tok-5ecret-value-9f2c';
 const env = { KAILASH_SECRET_API_TOKEN: SECRET };
@@ -306,29 +307,7 @@ describe('HTTPRequestNode against node:http', () => {
     { skip: !openssl() && 'needs openssl to make a certificate' },
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'kwf-tls-'));
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-keyout',
-          join(dir, 'key.pem'),
-          '-out',
-          join(dir, 'cert.pem'),
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-        ],
-        { stdio: 'ignore' },
-      );
+      selfSignedCert(dir);
       const plain = await serve((req, res) => json(res, 200, { auth: req.headers.authorization ?? null }));
       const seen: (string | undefined)[] = [];
       const tls = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
@@ -363,29 +342,7 @@ describe('HTTPRequestNode against node:http', () => {
     { skip: !openssl() && 'needs openssl to make a certificate' },
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'kwf-tls-'));
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-keyout',
-          join(dir, 'key.pem'),
-          '-out',
-          join(dir, 'cert.pem'),
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-        ],
-        { stdio: 'ignore' },
-      );
+      selfSignedCert(dir);
       const tls = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) =>
         json(res, 200, { tls: true }),
       );

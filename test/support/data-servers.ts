@@ -44,6 +44,35 @@ const SCHEMA = '/etc/ldap/schema';
  * `tls` gives it a self-signed certificate for 127.0.0.1 (StartTLS), returned as `ca` for a
  * client to trust (NODE_EXTRA_CA_CERTS).
  */
+/** A certificate for 127.0.0.1 (`key.pem`, `cert.pem` in `dir`), for TLS servers in tests. */
+export function selfSignedCert(dir: string): { key: string; cert: string } {
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  const made = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
+  return { key, cert };
+}
+
 export async function startSlapd(
   ldif: string,
   options: { schema?: string; tls?: boolean } = {},
@@ -55,28 +84,7 @@ export async function startSlapd(
   if (schema) writeFileSync(join(dir, 'extra.schema'), schema);
   const ca = join(dir, 'cert.pem');
   if (tls) {
-    const made = spawnSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        ca,
-      ],
-      { encoding: 'utf8' },
-    );
-    if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
+    selfSignedCert(dir);
   }
   writeFileSync(
     conf,
