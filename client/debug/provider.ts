@@ -10,6 +10,11 @@ export const DEBUG_TYPE = 'kailash';
 
 const isWorkflow = (doc: vscode.TextDocument | undefined) => doc?.languageId === 'kailash-workflow';
 
+/** Why a launch is refused before it starts, if it is: told in a notification and to the Test Explorer. */
+export function debugRefusal(): string | undefined {
+  return vscode.workspace.isTrusted ? undefined : 'Debugging workflows is disabled in Restricted Mode: trust this workspace to run it.';
+}
+
 /**
  * F5 on a workflow file (no launch.json) debugs it; a `launch.json` entry gets its paths made
  * absolute and the `kailash.*` settings a run takes (Python, env file, default timeout).
@@ -28,8 +33,9 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
       if (!isWorkflow(doc)) return config;
       config = { type: DEBUG_TYPE, request: 'launch', name: `Debug ${path.basename(doc!.uri.fsPath)}`, program: doc!.uri.fsPath };
     }
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Debugging workflows is disabled in Restricted Mode: trust this workspace to run it.');
+    const refused = debugRefusal();
+    if (refused) {
+      void vscode.window.showWarningMessage(refused);
       return undefined;
     }
     return config;

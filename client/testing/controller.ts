@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { model } from '../lazy';
 import type { RunHost } from '../run/host';
+import { debugRefusal } from '../debug/provider';
 import { TEST_CASE_EVENT, type TestCaseReport, type TestFileReport } from '../common/protocol';
 
 export const TEST_GLOB = '**/*.workflow.test.{yaml,yml,json}';
@@ -192,7 +193,10 @@ export class WorkflowTests implements vscode.Disposable {
         kailashTest: tag,
         test: { file: uri.fsPath, case: item.label, text },
       });
-      if (!started) return this.errored(run, item, [new vscode.TestMessage('The debug session did not start.')]);
+      if (!started) {
+        const why = debugRefusal() ?? 'VS Code did not start the debug session (its notification, if any, says why).';
+        return this.errored(run, item, [new vscode.TestMessage(why)]);
+      }
       await done;
     } finally {
       for (const l of listeners) l.dispose();
