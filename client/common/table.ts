@@ -1,4 +1,5 @@
 import { isMarker } from './schema';
+import { valueJson } from './value-text';
 
 export interface RecordTable {
   /** Where the list sits in the value (`data`), empty for the value itself. */
@@ -44,6 +45,6 @@ export function tableOf(value: unknown): RecordTable | undefined {
 function cell(r: Record<string, unknown>, c: string): string {
   if (!Object.prototype.hasOwnProperty.call(r, c)) return '';
   const v = r[c];
-  const text = typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v);
+  const text = typeof v === 'string' ? v : v === undefined ? '' : valueJson(v);
   return text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 1)}…` : text;
 }

@@ -1,4 +1,5 @@
 import { count } from './dom';
+import { numberText } from '../common/value-text';
 
 /** A collapsible JSON tree built from DOM text nodes only: outputs are data, never markup. */
 const PAGE = 100;
@@ -16,7 +17,7 @@ function el(tag: string, cls?: string, text?: string): HTMLElement {
 
 function scalar(v: unknown): HTMLElement {
   const kind = v === null ? 'null' : typeof v;
-  const text = typeof v === 'string' ? JSON.stringify(v) : String(v);
+  const text = typeof v === 'string' ? JSON.stringify(v) : typeof v === 'number' ? numberText(v) : String(v);
   return el('span', `json-${kind}`, text);
 }
 
@@ -36,7 +37,9 @@ function untag(v: unknown): { number?: string; value: unknown } {
     const out: Record<string, unknown> = {};
     for (const pair of x as unknown[][]) {
       const k = untag(pair[0]);
-      out[k.number ?? (typeof k.value === 'string' ? k.value : JSON.stringify(k.value))] = pair[1];
+      out[
+        k.number ?? (typeof k.value === 'string' ? k.value : typeof k.value === 'number' ? numberText(k.value) : JSON.stringify(k.value))
+      ] = pair[1];
     }
     return { value: out };
   }

@@ -1,4 +1,5 @@
 import { pathText, type NodeDiff } from '../common/diff';
+import { valueJson } from '../common/value-text';
 import { failureText, hintFor, plainMessage, type FromPanel, type NodeView, type PanelGraph, type RunView } from '../common/panel';
 import { count, el, ms } from './dom';
 import { notRunReason, ran, STATUS } from './status';
@@ -109,6 +110,6 @@ function changes({ other, d }: { other: RunView; d: NodeDiff }): HTMLElement {
 }
 
 function short(v: unknown): string {
-  const t = v === undefined ? 'nothing' : JSON.stringify(v);
+  const t = v === undefined ? 'nothing' : valueJson(v);
   return t.length > 80 ? `${t.slice(0, 79)}…` : t;
 }

@@ -1,6 +1,7 @@
 import type { FromPanel } from '../common/panel';
 import { inferType, schemaLines } from '../common/schema';
 import { tableOf, type RecordTable } from '../common/table';
+import { valueJson } from '../common/value-text';
 import { button, count, el } from './dom';
 import { jsonTree } from './json-tree';
 
@@ -49,12 +50,7 @@ export function valueView(
     buttons.set(m, b);
     modes.append(b);
   }
-  const copy = button(
-    'Copy',
-    `Copy ${title.toLowerCase()} as JSON`,
-    () => post({ type: 'copy', text: JSON.stringify(value, null, 2) }),
-    'mode copy',
-  );
+  const copy = button('Copy', `Copy ${title.toLowerCase()} as JSON`, () => post({ type: 'copy', text: valueJson(value, 2) }), 'mode copy');
   bar.append(modes, copy);
   box.append(bar);
   if (truncated) box.append(el('div', 'note', 'Preview: large values are cut; the whole value is in the run record.'));

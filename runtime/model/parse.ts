@@ -1,11 +1,11 @@
 import { readJson } from './json';
 import { wellFormed } from './lines';
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Tags } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics';
 import type { ConnectionModel, Entry, MapValue, NodeModel, PolicyKey, ScalarValue, Span, Spanned, Value, WorkflowModel } from './types';
 import { POLICY_KEYS } from './types';
 import { getEntry } from './values';
-import { exactNumber } from './numbers';
+import { PYYAML_OPTIONS, pyyamlExact, pyyamlTimestamp } from './pyyaml-schema';
 import { closest } from '../util/suggest';
 
 /** Larger files are refused before parsing: the editor must stay responsive. */
@@ -166,27 +166,8 @@ function emptyModel(text: string): WorkflowModel {
 
 /** The one way any text (a whole file or a piece of one) is parsed, so pieces read as the whole does. */
 export function parseYaml(text: string): Document.Parsed {
-  // YAML 1.1 is what PyYAML's safe_load reads, so `yes`, `on` and `<<` merges mean what Kailash sees.
-  return parseDocument(text, {
-    version: '1.1',
-    merge: true,
-    uniqueKeys: false,
-    prettyErrors: false,
-    strict: false,
-    customTags: pyyamlBooleans,
-  });
-}
-
-const BOOL_TAG = 'tag:yaml.org,2002:bool';
-const PY_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
-const PY_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
-
-/** YAML 1.1 reads `y`/`n` as booleans; PyYAML (what Kailash uses) keeps them strings. */
-function pyyamlBooleans(tags: Tags): Tags {
-  return tags.map((t) => {
-    if (typeof t !== 'object' || t.tag !== BOOL_TAG || !('test' in t) || !t.test) return t;
-    return { ...t, test: t.test.test('true') ? PY_TRUE : PY_FALSE } as typeof t;
-  });
+  // As PyYAML's safe_load (what Kailash uses) reads it: YAML 1.1, its scalar types, `<<` merges.
+  return parseDocument(text, PYYAML_OPTIONS);
 }
 
 export function refuseUnreadable(text: string): Diagnostic | undefined {
@@ -334,10 +315,10 @@ export class ValueReader {
     }
     if (isScalar(node)) {
       const scalar: ScalarValue = { kind: 'scalar', span, value: scalarValue(node.value) };
-      if (typeof node.value === 'number' && node.source !== undefined && node.type === 'PLAIN') {
-        const exact = exactNumber(String(node.source), node.value);
-        if (exact !== undefined) scalar.exact = exact;
-      }
+      const exact = pyyamlExact(node);
+      if (exact !== undefined) scalar.exact = exact;
+      const timestamp = pyyamlTimestamp(node);
+      if (timestamp) this.diagnostics.push(diag('kailash-compat', 'warning', timestampMessage(timestamp), span));
       return scalar;
     }
     if (isSeq(node)) {
@@ -411,6 +392,10 @@ function intern(s: string): string {
   if (INTERNED.size >= INTERN_MAX_SIZE) INTERNED.clear();
   INTERNED.set(s, s);
   return s;
+}
+
+function timestampMessage(kind: 'date' | 'datetime'): string {
+  return `Kailash (PyYAML) reads this as a datetime.${kind}, which PythonCodeNode refuses as an input; runs here as the text \`str()\` gives. Quote it to make it a string in both.`;
 }
 
 function scalarValue(v: unknown): ScalarValue['value'] {

@@ -2,6 +2,7 @@
 
     python3 scripts/oracle/oracle.py generate [CASES_DIR] [--seeds 0,1,2] [--only NAME...]
     python3 scripts/oracle/oracle.py loads [FILE_OR_DIR...]
+    python3 scripts/oracle/oracle.py scalars
 
 `generate` runs every case of CASES_DIR (default test/compat/cases) through the SDK, once per
 PYTHONHASHSEED in --seeds (each seed in its own interpreter), and writes NAME.expected.json for
@@ -9,6 +10,9 @@ the cases whose output is byte-identical under every seed. A case is NAME.workfl
 optional NAME.params.json (the `parameters` of `execute`) and an optional NAME.files/ folder
 copied next to the workflow. Each case runs in a fresh temporary folder that is its working
 directory, so relative paths mean "next to the workflow file", as they do in kailash-wf.
+
+`scalars` writes test/compat/yaml-scalars.expected.json: what `yaml.safe_load` makes of each
+plain scalar spelling listed in yaml-scalars.json (type, repr, or PyYAML's error).
 
 `loads` checks that every workflow file (default: examples/ and test/fixtures/valid/) loads with
 `WorkflowBuilder.from_dict(...).build()`, and that a file using this project's extensions says
@@ -324,6 +328,33 @@ def loads(args):
     return 1 if problems else 0
 
 
+# ---------------------------------------------------------------- scalars
+
+SCALARS = ROOT / "test" / "compat" / "yaml-scalars.json"
+
+
+def scalars(args):
+    """What `yaml.safe_load` makes of each plain scalar of yaml-scalars.json, as `v: SPELLING`."""
+    import yaml
+
+    spellings = json.loads(SCALARS.read_text(encoding="utf-8"))
+    out = {}
+    for s in spellings:
+        try:
+            v = yaml.safe_load(f"v: {s}")["v"]
+        except Exception as exc:  # noqa: BLE001 - PyYAML refusing a spelling is its answer
+            out[s] = {"error": first_line(str(exc))}
+            continue
+        row = {"type": type(v).__name__, "repr": repr(v)}
+        if type(v).__name__ in ("date", "datetime"):
+            row["str"] = str(v)
+        out[s] = row
+    target = SCALARS.with_name("yaml-scalars.expected.json")
+    target.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{len(out)} spellings written to {target.relative_to(ROOT)}")
+    return 0
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "_worker":
         folder, out, *names = sys.argv[2:]
@@ -337,8 +368,9 @@ def main():
     g.add_argument("--only", nargs="*")
     lo = sub.add_parser("loads", help="check that workflow files load with from_dict")
     lo.add_argument("files", nargs="*")
+    sub.add_parser("scalars", help="write how PyYAML reads each spelling of test/compat/yaml-scalars.json")
     args = ap.parse_args()
-    return generate(args) if args.command == "generate" else loads(args)
+    return {"generate": generate, "loads": loads, "scalars": scalars}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,9 @@ import { diffRuns, diffValues, pathText } from '../../client/common/diff';
 import type { RunView } from '../../client/common/panel';
 import { inferType, schemaLines } from '../../client/common/schema';
 import { recordTable, tableOf } from '../../client/common/table';
+import { numberText, valueJson } from '../../client/common/value-text';
+import { toTagged } from '../../runtime/values/wire';
+import { PyFloat, tuple } from '../../runtime/values/py';
 import { describeType } from '../../runtime/catalog/typing';
 
 describe('structural diff', () => {
@@ -124,5 +127,51 @@ describe('table of records', () => {
     assert.equal(tableOf([{ a: 1 }, 2]), undefined);
     assert.equal(tableOf('x'), undefined);
     assert.equal(tableOf([]), undefined);
+  });
+});
+
+// Expected texts are Python's own: repr(x) / json.dumps(x) printed by CPython 3.11.
+describe('values as Python prints them', () => {
+  it('a fractional float is its repr, a whole JSON number an int with every digit', () => {
+    const cases: [number, string][] = [
+      [0.1 + 0.2, '0.30000000000000004'],
+      [1e-7, '1e-07'],
+      [1e-5, '1e-05'],
+      [0.0001, '0.0001'],
+      [1e15 + 0.5, '1000000000000000.5'],
+      [1.5e-300, '1.5e-300'],
+      [-2.5e-10, '-2.5e-10'],
+      [123456.789, '123456.789'],
+      [1 / 3, '0.3333333333333333'],
+      // A whole JS number is a Python int (int(1e21), 2**60), never JavaScript's `1e+21`.
+      [1e21, '1000000000000000000000'],
+      [2 ** 60, '1152921504606846976'],
+    ];
+    for (const [n, text] of cases) assert.equal(numberText(n), text, String(n));
+  });
+
+  it('a value in the tagged form is written as json.dumps writes it, and is left unchanged', () => {
+    const value = toTagged({
+      a: [1e-7, new PyFloat(2), 12345678901234567890n, new PyFloat(1e21), 0.1 + 0.2],
+      t: tuple([1, new PyFloat(2)]),
+      n: null,
+      s: 'ü',
+    });
+    const before = JSON.stringify(value);
+    assert.equal(
+      valueJson(value),
+      '{"a": [1e-07, 2.0, 12345678901234567890, 1e+21, 0.30000000000000004], "t": [1, 2.0], "n": null, "s": "ü"}',
+    );
+    assert.equal(JSON.stringify(value), before);
+    assert.equal(
+      valueJson(toTagged({ a: [1e-7, new PyFloat(2)], b: { c: new PyFloat(1e21) } }), 2),
+      '{\n  "a": [\n    1e-07,\n    2.0\n  ],\n  "b": {\n    "c": 1e+21\n  }\n}',
+    );
+    assert.equal(valueJson(toTagged({ r: new PyFloat(2), x: NaN })), '{"r": 2.0, "x": NaN}');
+  });
+
+  it('table cells and diff texts use the same printer', () => {
+    const t = recordTable(toTagged([{ r: new PyFloat(2), f: 1e-7, l: [new PyFloat(1e21)] }]) as unknown)!;
+    assert.deepEqual(t.rows, [['2.0', '1e-07', '[1e+21]']]);
   });
 });

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Database as WasmDatabase, Statement as WasmStatement } from 'node-sqlite3-wasm';
 import { NodeFailure } from '../../engine/errors';
+import { PyFloat } from '../../values/py';
 import type { Database, PoolOptions, Session, StatementResult } from './session';
 import { statementPieces } from './sqlite-statements';
 import type { ConnectionInfo } from './url';
@@ -19,10 +20,16 @@ import type { ConnectionInfo } from './url';
  * its busy_timeout is 0 and a locked database is waited for here, asynchronously, up to the
  * node's busy timeout.
  */
-type Engine = typeof import('node-sqlite3-wasm');
+type Engine = typeof import('node-sqlite3-wasm') & {
+  /** The C API, exported by the module: the row reader gives a whole REAL as a JS number (an int). */
+  _sqlite3_column_type(stmt: number, column: number): number;
+};
+const SQLITE_FLOAT = 2;
 let engine: Promise<Engine> | undefined;
 // A CommonJS module whose exports Node cannot list statically: its classes sit on `default`.
-const sqlite3 = () => (engine ??= import('node-sqlite3-wasm').then((m) => ((m as { default?: Engine }).default ?? m) as Engine));
+let loaded: Engine | undefined;
+const sqlite3 = () =>
+  (engine ??= import('node-sqlite3-wasm').then((m) => (loaded = ((m as unknown as { default?: Engine }).default ?? m) as Engine)));
 
 /** The engine's statement internals used here: its public API returns rows as objects keyed by column name, which loses duplicate names. */
 interface StatementInternals {
@@ -31,6 +38,7 @@ interface StatementInternals {
   _step(): boolean;
   _getRow(columns: number[], expand: false): Record<number, unknown>;
   _reset(): boolean;
+  _ptr: number;
 }
 const internals = (s: WasmStatement) => s as unknown as StatementInternals;
 
@@ -160,8 +168,15 @@ function stepOnce(stmt: WasmStatement, values: unknown[] | undefined, signal: Ab
   const positions = columns.map((_, i) => i);
   const rows: unknown[][] = [];
   s._bind(values);
+  const api = loaded!;
   while (s._step()) {
-    rows.push(Object.values(s._getRow(positions, false)));
+    const row = Object.values(s._getRow(positions, false));
+    // A REAL that is a whole number is a float in Python's sqlite3 (`2.0`), not an int.
+    for (let i = 0; i < row.length; i++) {
+      const v = row[i];
+      if (typeof v === 'number' && Number.isInteger(v) && api._sqlite3_column_type(s._ptr, i) === SQLITE_FLOAT) row[i] = new PyFloat(v);
+    }
+    rows.push(row);
     if (rows.length % ABORT_CHECK_ROWS === 0) signal.throwIfAborted();
   }
   return { columns, rows, affected: rows.length, returnsRows: true };
