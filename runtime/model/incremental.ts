@@ -13,6 +13,7 @@ import {
   type NodeItemRead,
 } from './parse';
 import { layoutOf, type Piece, type PieceKind } from './segments';
+import { detached } from '../util/detach';
 import type { ConnectionModel, Entry, MapValue, NodeModel, Span, Value, WorkflowModel } from './types';
 
 /**
@@ -168,7 +169,8 @@ export class IncrementalParser {
         if (read.base !== p.start) shiftPiece(read, p.start - read.base);
       } else {
         parsed++;
-        read = readPiece(p.kind, text.slice(p.start, p.end), p.start);
+        // Its own copy: the values cut from it must not keep this version of the whole text alive.
+        read = readPiece(p.kind, detached(text.slice(p.start, p.end)), p.start);
         if (!read) return undefined;
       }
       read.gen = gen;

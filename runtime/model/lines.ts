@@ -3,18 +3,20 @@
  * lone `\r`, as LSP (and YAML) count them, so positions agree with the editor's.
  */
 export class LineIndex {
-  private readonly starts: number[];
+  /** Line starts, packed: an edit copies them in one block (and they take half the memory of a list). */
+  private readonly starts: Int32Array;
 
   constructor(
     readonly text: string,
-    starts?: number[],
+    starts?: Int32Array,
   ) {
     if (starts) {
       this.starts = starts;
       return;
     }
-    this.starts = [0];
-    scanStarts(text, 0, text.length, this.starts);
+    const list = [0];
+    scanStarts(text, 0, text.length, list);
+    this.starts = Int32Array.from(list);
   }
 
   /**
@@ -30,9 +32,12 @@ export class LineIndex {
     // `0` starts the first line, after no break; the rest are found by binary search.
     const head = Math.max(1, firstAtLeast(old, prefix));
     const tail = Math.max(head, firstAtLeast(old, oldLength - suffix + 1));
-    const starts = old.slice(0, head);
-    scanStarts(text, Math.max(0, prefix - 1), text.length - suffix, starts);
-    for (let i = tail; i < old.length; i++) starts.push(old[i]! + delta);
+    const edited: number[] = [];
+    scanStarts(text, Math.max(0, prefix - 1), text.length - suffix, edited);
+    const starts = new Int32Array(head + edited.length + old.length - tail);
+    starts.set(old.subarray(0, head));
+    starts.set(edited, head);
+    for (let i = tail, j = head + edited.length; i < old.length; i++, j++) starts[j] = old[i]! + delta;
     return new LineIndex(text, starts);
   }
 
@@ -97,7 +102,7 @@ export class LineIndex {
 }
 
 /** The first index of a sorted list whose value is at least `x` (the length if none). */
-function firstAtLeast(list: number[], x: number): number {
+function firstAtLeast(list: ArrayLike<number>, x: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {

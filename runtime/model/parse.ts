@@ -7,6 +7,7 @@ import { POLICY_KEYS } from './types';
 import { getEntry } from './values';
 import { PYYAML_OPTIONS, pyyamlExact, pyyamlTimestamp } from './pyyaml-schema';
 import { closest } from '../util/suggest';
+import { detached } from '../util/detach';
 
 /** Larger files are refused before parsing: the editor must stay responsive. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -390,8 +391,10 @@ function intern(s: string): string {
   const known = INTERNED.get(s);
   if (known !== undefined) return known;
   if (INTERNED.size >= INTERN_MAX_SIZE) INTERNED.clear();
-  INTERNED.set(s, s);
-  return s;
+  // A slice of the text would keep that version of the whole text alive as long as the table.
+  const own = detached(s);
+  INTERNED.set(own, own);
+  return own;
 }
 
 function timestampMessage(kind: 'date' | 'datetime'): string {

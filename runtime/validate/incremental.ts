@@ -18,7 +18,9 @@ interface Cached {
   calls: number[];
 }
 
-const NONE: Cached = { deps: [], diagnostics: [], calls: [] };
+const EMPTY: Diagnostic[] = [];
+const NO_CALLS: number[] = [];
+const NONE: Cached = { deps: [], diagnostics: EMPTY, calls: NO_CALLS };
 
 /**
  * What the last validation found, by item position: the edit after it starts from here. Its
@@ -291,7 +293,8 @@ export class IncrementalValidator {
     check();
     const diagnostics: Diagnostic[] = [];
     for (let i = from; i < ctx.diagnostics.length; i++) diagnostics.push(moved(ctx.diagnostics[i]!, -base));
-    const result = { deps, diagnostics, calls: ctx.calls };
+    // Most items are clean and ask for no suggestions: they share one empty list of each.
+    const result = { deps, diagnostics: diagnostics.length ? diagnostics : EMPTY, calls: ctx.calls.length ? ctx.calls : NO_CALLS };
     // A result computed short of budget lacks suggestions it may get later: never reuse it.
     if (ctx.starved) cache.delete(key);
     else cache.set(key, result);
