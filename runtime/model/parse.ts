@@ -354,8 +354,7 @@ export class ValueReader {
         }
         entries.push({ key: intern(String(keyValue)), keySpan, value });
       }
-      for (const m of merged) if (!entries.some((e) => e.key === m.key)) entries.push(m);
-      return { kind: 'map', span, entries };
+      return { kind: 'map', span, entries: merged.length ? mergedFirst(merged, entries) : entries };
     }
     return { kind: 'scalar', span, value: null };
   }
@@ -375,6 +374,23 @@ export class ValueReader {
     const r = node.range;
     return r ? clampSpan([r[0], r[1]], this.length) : [0, 0];
   }
+}
+
+/**
+ * A mapping with `<<` merges in PyYAML's key order: it puts the merged pairs before the mapping's
+ * own (`flatten_mapping`), and a dict keeps a key where it first appeared, so merged keys come
+ * first, each holding the mapping's own value when it has one (own keys win).
+ */
+function mergedFirst(merged: Entry[], own: Entry[]): Entry[] {
+  const out: Entry[] = [];
+  for (const m of merged) {
+    // A key the mapping repeats keeps every copy, so the last still wins where the run reads it.
+    const mine = own.filter((e) => e.key === m.key);
+    if (mine.length) out.push(...mine);
+    else out.push(m);
+  }
+  for (const e of own) if (!merged.some((m) => m.key === e.key)) out.push(e);
+  return out;
 }
 
 /**
