@@ -50,6 +50,7 @@ const RBRACKET = 93;
 const LBRACE = 123;
 const RBRACE = 125;
 const BACKSLASH = 92;
+const PIPE = 124;
 
 /** No comment in the trivia since the last value (see `pop`). */
 const NONE = -1;
@@ -144,8 +145,11 @@ class FastReader {
   private lineStart = 0;
   private readonly length: number;
 
+  private readonly crlf: boolean;
+
   constructor(private readonly t: string) {
     this.length = t.length;
+    this.crlf = t.indexOf('\r') !== -1;
   }
 
   document(depth: number): Value | undefined {
@@ -389,6 +393,58 @@ class FastReader {
     return { value: this.scalar(p, lastNonSpace, false), end: lastNonSpace };
   }
 
+  /**
+   * A literal block scalar (`|` or `|-`, indentation found from its first line) whose header is
+   * at `p`, in a collection at `parentIndent`; `end` is where `yaml` ends its node (after its
+   * last content line). Folded (`>`), keep (`|+`), explicit indentation, empty blocks and lines
+   * that are neither content nor out of the block are left to `yaml`.
+   */
+  private literal(p: number, parentIndent: number, depth: number): { value: ScalarValue; end: number } {
+    if (depth > MAX_DEPTH || this.crlf) fail();
+    const t = this.t;
+    let q = p + 1;
+    const strip = t.charCodeAt(q) === DASH;
+    if (strip) q++;
+    const h = t.charCodeAt(q);
+    if (h !== SPACE && !isBreakOrEnd(h)) fail();
+    let pos = this.lineEnd(q);
+    const lines: string[] = [];
+    /** Spaces of the blank lines since the last content line. */
+    const blanks: number[] = [];
+    let n = -1;
+    let leading = 0;
+    let end = -1;
+    while (pos < this.length) {
+      let s = pos;
+      while (t.charCodeAt(s) === SPACE) s++;
+      const indent = s - pos;
+      const nl = t.indexOf('\n', s);
+      const lineEnd = nl === -1 ? this.length : nl;
+      const next = nl === -1 ? this.length : nl + 1;
+      // A blank line with more spaces than the block's indentation is content (those spaces).
+      if (s === lineEnd && !(n >= 0 && indent > n)) {
+        if (n < 0 && indent > leading) leading = indent;
+        blanks.push(indent);
+        pos = next;
+        continue;
+      }
+      if (indent <= parentIndent && s !== lineEnd) break;
+      if (n < 0) {
+        if (leading > indent) fail();
+        n = indent;
+      }
+      if (indent < n) fail();
+      for (const b of blanks) lines.push(b > n ? ' '.repeat(b - n) : '');
+      blanks.length = 0;
+      lines.push(t.slice(pos + n, lineEnd));
+      end = next;
+      pos = next;
+    }
+    if (n < 0) fail();
+    const text = lines.join('\n');
+    return { value: { kind: 'scalar', span: [p, end], value: intern(strip ? text : text + '\n') }, end };
+  }
+
   /** A flow collection that opens and closes on this line. */
   private flow(p: number, depth: number): Inline {
     if (depth > MAX_DEPTH) fail();
@@ -541,6 +597,13 @@ class FastReader {
           nodeEnd = empty;
           pending = NONE;
         }
+      } else if (c === PIPE) {
+        const b = this.literal(p, indent, depth + 1);
+        entryValue = b.value;
+        nodeEnd = b.end;
+        this.skipTrivia(nodeEnd, Infinity);
+        pending = this.trivia;
+        if (this.indent > indent) fail();
       } else {
         const v = this.inline(p, depth + 1);
         entryValue = v.value;
@@ -582,6 +645,13 @@ class FastReader {
         items.push(inner.value);
         nodeEnd = inner.nodeEnd;
         pending = inner.pending;
+      } else if (c === PIPE) {
+        const b = this.literal(p, indent, depth + 1);
+        items.push(b.value);
+        nodeEnd = b.end;
+        this.skipTrivia(nodeEnd, Infinity);
+        pending = this.trivia;
+        if (this.indent > indent) fail();
       } else {
         const v = this.inline(p, depth + 1);
         items.push(v.value);

@@ -155,6 +155,12 @@ const SCALARS = [
   '!!str 12',
   '!custom x',
   '|\n  block\n  text',
+  '|-\n  code = 1\n\n    indented\n  last',
+  '|\n\n  after blank\n     \n  x\n\n',
+  '|  # header comment\n  x = 1',
+  '|+\n  keep\n\n',
+  '|2\n  explicit',
+  '|\n    deep\n  shallow',
   '>-\n  folded\n  text',
   '"multi\n  line"',
   '[a,\n  b]',
@@ -182,6 +188,8 @@ function randomDoc(next: () => number): string {
     else if (r < 0.22) lines.push(`${' '.repeat(Math.max(0, indent + pick([-4, -2, 0, 2, 4])))}# note ${pick(['x', '🚀', ''])}`);
     else if (r < 0.25) lines.push('   ');
   };
+  // Multi-line scalars (block scalars) indented under the line they start on.
+  const scalar = (pad: string) => pick(SCALARS).replace(/\n/g, `\n${pad}`);
   const block = (indent: number, depth: number, kind: 'map' | 'seq') => {
     const n = 1 + Math.floor(next() * 3);
     const used = new Set<string>();
@@ -199,12 +207,12 @@ function randomDoc(next: () => number): string {
           const inner = next() < 0.5 ? 'map' : 'seq';
           block(inner === 'seq' && next() < 0.3 ? indent : indent + 2, depth + 1, inner);
         } else if (next() < 0.1) lines.push(`${pad}${key}:${pick(['', ' '])}`);
-        else lines.push(`${pad}${key}:${pick([' ', '  '])}${pick(SCALARS)}${pick(['', '', ' # trailing', '  '])}`);
+        else lines.push(`${pad}${key}:${pick([' ', '  '])}${scalar(pad)}${pick(['', '', ' # trailing', '  '])}`);
       } else if (nested) {
         const key = pick(KEYS);
-        lines.push(`${pad}- ${key}: ${pick(SCALARS)}`);
+        lines.push(`${pad}- ${key}: ${scalar(pad + '  ')}`);
         block(indent + 2, depth + 1, 'map');
-      } else lines.push(`${pad}-${pick([' ', '  '])}${pick(SCALARS)}${pick(['', ' # c'])}`);
+      } else lines.push(`${pad}-${pick([' ', '  '])}${scalar(pad)}${pick(['', ' # c'])}`);
     }
     trivia(indent);
   };
@@ -295,6 +303,15 @@ describe('fast YAML reader', () => {
     assertSame(text, 'escapes');
   });
 
+  it('reads literal block scalars (PythonCodeNode code) as yaml does', () => {
+    const text =
+      'nodes:\n  - id: a\n    type: PythonCodeNode\n    config:\n      code: |\n        x = 1\n\n        if x:\n            result = {"x": x}\n\n  # next\n  - id: b\n    code: |-\n      y\n';
+    const root = readFastYaml(text);
+    assert.ok(root?.kind === 'map');
+    assert.equal(readsFast(text), true);
+    assertSame(text, 'block scalars');
+  });
+
   it('reads an empty or comment-only text as no value, as yaml does', () => {
     assert.equal(readFastYaml(''), undefined);
     assert.equal(readFastYaml('# only a comment\n\n'), undefined);
@@ -305,7 +322,8 @@ describe('fast YAML reader', () => {
     for (const t of [
       'a: &x 1\nb: *x',
       'a: !!str 1',
-      'a: |\n  x',
+      'a: >\n  x',
+      'a: |+\n  x\n',
       'a: 2001-12-14',
       'a: 1\na: 2',
       '---\na: 1',
