@@ -560,16 +560,20 @@ class FastReader {
     const span: [number, number] = [this.at, 0];
     const value: MapValue = { kind: 'map', span, entries };
     let pending = NONE;
+    let seen: Set<string> | undefined;
     for (;;) {
       const kStart = this.at;
       const kEnd = this.keyEnd(kStart);
       if (kEnd < 0) fail();
       const key = this.key(kStart, kEnd);
       const n = entries.length;
+      // Duplicate keys are reported by the model reader from the `yaml` path's values.
       if (n < 16) {
         for (let i = 0; i < n; i++) if (entries[i]!.key === key) fail();
-      } else if (n === 16 || entries.some((e) => e.key === key)) {
-        for (let i = 0; i < n; i++) if (entries[i]!.key === key) fail();
+      } else {
+        seen ??= new Set(entries.map((e) => e.key));
+        if (seen.has(key)) fail();
+        seen.add(key);
       }
       const keySpan: Span = [kStart, kEnd];
       let p = this.colon + 1;

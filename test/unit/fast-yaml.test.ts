@@ -312,6 +312,12 @@ describe('fast YAML reader', () => {
     assertSame(text, 'block scalars');
   });
 
+  it('reads a mapping of many keys', () => {
+    const text = Array.from({ length: 40 }, (_, i) => `k${i}: ${i}`).join('\n');
+    assert.equal(readsFast(text), true);
+    assertSame(text, 'many keys');
+  });
+
   it('reads an empty or comment-only text as no value, as yaml does', () => {
     assert.equal(readFastYaml(''), undefined);
     assert.equal(readFastYaml('# only a comment\n\n'), undefined);
@@ -333,6 +339,8 @@ describe('fast YAML reader', () => {
       'a: "x\n  y"',
       'a: b: c',
       'name: "a\\🚀b"',
+      // A duplicate past the first 16 keys (where the check switches to a set).
+      `${Array.from({ length: 20 }, (_, i) => `k${i}: ${i}`).join('\n')}\nk3: again`,
     ]) {
       assert.equal(readsFast(t), false, JSON.stringify(t));
       assertSame(t, JSON.stringify(t));
