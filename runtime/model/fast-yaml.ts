@@ -135,6 +135,8 @@ const DQ_ESCAPES: Record<string, string> = {
 /** Map keys by their plain text (resolving costs several regular expressions). */
 const KEYS = new Map<string, string>();
 const KEYS_MAX = 10_000;
+/** Short plain scalars' values by their text (`null` included; never one with an `exact`). */
+const PLAIN = new Map<string, ScalarValue['value']>();
 
 class FastReader {
   /** Where the next content line's first token is (after its indentation), or the text's length. */
@@ -354,11 +356,19 @@ class FastReader {
   private scalar(p: number, end: number, quoted: boolean): ScalarValue {
     const span: Span = [p, end];
     if (quoted) return { kind: 'scalar', span, value: intern(this.quotedValue(p, end)) };
-    const r = resolvePlain(this.t.slice(p, end));
+    const text = this.t.slice(p, end);
+    const known = text.length <= 40 ? PLAIN.get(text) : undefined;
+    if (known !== undefined) return { kind: 'scalar', span, value: known };
+    const r = resolvePlain(text);
     if (r.error !== undefined || r.timestamp !== undefined) fail();
     const value = typeof r.value === 'string' ? intern(r.value) : r.value;
     const s: ScalarValue = { kind: 'scalar', span, value };
     if (r.exact !== undefined) s.exact = r.exact;
+    else if (text.length <= 40) {
+      // Only plain values: an `exact` object is never shared between scalars.
+      if (PLAIN.size >= KEYS_MAX) PLAIN.clear();
+      PLAIN.set(intern(text), value);
+    }
     return s;
   }
 
