@@ -462,10 +462,7 @@ class FastReader {
     const isMap = t.charCodeAt(p) === LBRACE;
     const close = isMap ? RBRACE : RBRACKET;
     let q = p + 1;
-    const skip = () => {
-      while (t.charCodeAt(q) === SPACE) q++;
-    };
-    skip();
+    while (t.charCodeAt(q) === SPACE) q++;
     const entries: Entry[] = [];
     const items: Value[] = [];
     if (t.charCodeAt(q) === close) {
@@ -479,11 +476,11 @@ class FastReader {
           if (kc === SQUOTE || kc === DQUOTE) kEnd = this.quotedEnd(q);
           else kEnd = this.flowPlainEnd(q);
           q = kEnd;
-          skip();
+          while (t.charCodeAt(q) === SPACE) q++;
           if (t.charCodeAt(q) !== COLON || t.charCodeAt(q + 1) !== SPACE) fail();
           const key = this.key(kStart, kEnd);
           q += 2;
-          skip();
+          while (t.charCodeAt(q) === SPACE) q++;
           const v = this.flowValue(q, depth + 1);
           q = v.end;
           for (const e of entries) if (e.key === key) fail();
@@ -493,7 +490,7 @@ class FastReader {
           q = v.end;
           items.push(v.value);
         }
-        skip();
+        while (t.charCodeAt(q) === SPACE) q++;
         const ch = t.charCodeAt(q);
         if (ch === close) {
           q++;
@@ -501,7 +498,7 @@ class FastReader {
         }
         if (ch !== COMMA) fail();
         q++;
-        skip();
+        while (t.charCodeAt(q) === SPACE) q++;
         if (t.charCodeAt(q) === close) fail();
       }
     }
