@@ -67,10 +67,11 @@ let clientCommands = false;
 
 /**
  * Debounce after an edit (ms). Checking an edit is incremental and usually costs a few ms, so it
- * runs almost at once; when the last check of this document was expensive (a whole-file parse of
+ * runs at once (keystrokes come tens of ms apart: a fixed wait would only add latency; changes
+ * that arrive together are still checked once, as `publish` skips a version that moved on); when the last check of this document was expensive (a whole-file parse of
  * a big file that cannot be read piecewise), the next waits about that long for typing to pause.
  */
-const DEBOUNCE_MIN = 5;
+const DEBOUNCE_MIN = 0;
 const DEBOUNCE_MAX = 200;
 const CHEAP_MS = 100;
 
