@@ -13,7 +13,7 @@ import {
   type ItemCache,
   type NodeItemRead,
 } from './parse';
-import { layoutOf, type Piece, type PieceKind } from './segments';
+import { layoutOf, relayout, type Piece, type PieceKind, type Section } from './segments';
 import { detached } from '../util/detach';
 import type { ConnectionModel, Entry, MapValue, NodeModel, Span, Value, WorkflowModel } from './types';
 
@@ -140,7 +140,11 @@ export class IncrementalParser {
   private tryPiecewise(text: string, last: { model: WorkflowModel; shape: Shape[] } | undefined): WorkflowModel | undefined {
     this.nextTails = new Map();
     if (refuseUnreadable(text)) return undefined;
-    const sections = layoutOf(text);
+    const { prefix, suffix } = commonEnds(this.lastText, text);
+    // The last layout is taken over around the edit when it was cut from the last text read.
+    const layout = this.layout?.text === this.lastText ? this.layout : undefined;
+    this.layout = undefined;
+    const sections = (layout && relayout(layout, text, prefix, suffix)) ?? layoutOf(text);
     if (!sections) return undefined;
     const gen = ++this.generation;
     const old = this.pieces;
@@ -150,7 +154,6 @@ export class IncrementalParser {
     // Pieces wholly before the edit are where they were; pieces wholly after it moved by `delta`.
     // Both are found by position (one forward walk over the old pieces); others by their text,
     // through an index built only when many pieces changed (a paste or a moved block).
-    const { prefix, suffix } = commonEnds(this.lastText, text);
     this.ends = { from: this.lastText, prefix, suffix };
     const delta = text.length - this.lastText.length;
     let cursor = 0;
@@ -222,6 +225,7 @@ export class IncrementalParser {
     this.nextTails = new Map();
     this.pieces = pieces;
     this.lastText = text;
+    this.layout = { text, sections };
     this.stats.parsed = parsed;
     this.stats.reused = reused;
     const root: MapValue = { kind: 'map', span: [sections[0]!.start, rootEnd], entries };
@@ -239,6 +243,9 @@ export class IncrementalParser {
 
   /** What the last piecewise read kept of the text before it (line indexes reuse it). */
   ends?: { from: string; prefix: number; suffix: number };
+
+  /** The sections of the last piecewise read, re-cut around the next edit (`relayout`). */
+  private layout?: { text: string; sections: Section[] };
 
   /** The last model, kept for patching while its reading found nothing to report. */
   private last?: { model: WorkflowModel; shape: Shape[] };
