@@ -34,6 +34,18 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
+/** Random bytes for request tokens, drawn 256 tokens at a time (one call each cost as much as the request). */
+let tokenBytes = Buffer.alloc(0);
+let tokenAt = 0;
+
+function requestToken(): string {
+  if (tokenAt + 16 > tokenBytes.length) {
+    tokenBytes = randomBytes(16 * 256);
+    tokenAt = 0;
+  }
+  return tokenBytes.toString('hex', tokenAt, (tokenAt += 16));
+}
+
 const executables = new Map<string, Promise<string>>();
 
 /**
@@ -63,6 +75,7 @@ export class PythonWorker extends SerialWorker<string> {
   private child?: ChildProcess;
   /** Finding the interpreter runs a short-lived process too; the run waits for it. */
   private resolving?: Promise<void>;
+  private warming?: Promise<void>;
   /** Killed processes not yet reaped: the run waits for them, so none outlives it. */
   private readonly dying = new Set<Promise<unknown>>();
 
@@ -79,7 +92,7 @@ export class PythonWorker extends SerialWorker<string> {
   private readonly tokens = new Map<number, string>();
 
   protected message(id: number, code: string, inputs: Record<string, unknown>, o: RunOptions): string {
-    const token = randomBytes(16).toString('hex');
+    const token = requestToken();
     this.tokens.set(id, token);
     const tagged = toTagged(inputs);
     // A line with tags starts with "T", so the worker decodes only the requests that need it.
@@ -110,8 +123,21 @@ export class PythonWorker extends SerialWorker<string> {
       return;
     }
     this.resolving = realExecutable(this.python).then((exe) => {
-      if (this.current === r) this.start(exe).stdin!.write(r.message);
+      if (this.current === r) (this.child ?? this.start(exe)).stdin!.write(r.message);
     });
+  }
+
+  /**
+   * Starts the interpreter before the first request, so that its start overlaps the caller's own
+   * work (reading and checking a big file). A start that fails says nothing here: the first
+   * request starts it again and reports why. Resolves once the process is spawned.
+   */
+  warm(): Promise<void> {
+    if (this.child || this.disposed) return Promise.resolve();
+    this.warming ??= this.resolving = realExecutable(this.python).then((exe) => {
+      if (!this.child && !this.disposed) this.start(exe);
+    });
+    return this.warming;
   }
 
   private start(exe: string): ChildProcess {
@@ -197,7 +223,10 @@ export class PythonWorker extends SerialWorker<string> {
     child.kill('SIGKILL');
   }
 
+  private disposed = false;
+
   async dispose(): Promise<void> {
+    this.disposed = true;
     this.failAll(new NodeFailure('WorkflowCancelledError', 'The run ended'));
     await this.resolving;
     await Promise.all(this.dying);
