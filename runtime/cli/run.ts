@@ -44,7 +44,14 @@ export async function runWorkflow(args: RunArgs, terminal: RunIo, signal?: Abort
   const baseDir = dirname(resolve(args.file));
   // Python starts (a process, a few hundred ms on a busy machine) while the file is read and checked.
   if (args.text.includes('PythonCodeNode')) void runtime.warmPython(baseDir);
-  const model = args.model?.() ?? parseWorkflow(args.text, formatOf(args.file));
+  let model: WorkflowModel;
+  try {
+    model = args.model?.() ?? parseWorkflow(args.text, formatOf(args.file));
+  } catch (err) {
+    // The started Python's pipes would keep the process alive.
+    await runtime.dispose();
+    throw err;
+  }
   const lines = new LineIndex(args.text);
   const typeOf = (id: string) => model.nodesById.get(id)?.type?.value ?? '';
   /** Nodes whose error is already on screen: the closing line does not repeat it. */
