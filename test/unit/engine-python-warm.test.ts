@@ -69,4 +69,20 @@ describe('LocalRuntime.warmPython', () => {
     assert.equal(r.nodes.p!.error?.type, 'PythonNotFoundError');
     await rt.dispose();
   });
+
+  it('after a timeout, the next node runs in a fresh interpreter (found behind the command)', { timeout: 30_000 }, async () => {
+    const rt = new LocalRuntime({ env: {} });
+    const r = await rt.execute(
+      parseWorkflow(`nodes:
+  - {id: slow, type: PythonCodeNode, config: {code: "import time\\ntime.sleep(30)\\nresult = 1"}, timeout: 0.5, on_error: continue}
+  - {id: after, type: PythonCodeNode, config: {sandbox_mode: trusted, code: "import os, sys\\nresult = [os.getpid(), sys.executable]"}}
+`),
+      { baseDir: folder() },
+    );
+    await rt.dispose();
+    assert.equal(r.nodes.slow!.error?.type, 'TimeoutError');
+    assert.equal(r.nodes.after!.status, 'succeeded', JSON.stringify(r.nodes.after!.error));
+    const [, exe] = (r.results.after as { result: [number, string] }).result;
+    assert.ok(exe.length > 0 && exe !== 'python3', exe);
+  });
 });

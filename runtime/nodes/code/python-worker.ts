@@ -47,6 +47,8 @@ function requestToken(): string {
 }
 
 const executables = new Map<string, Promise<string>>();
+/** The same, once found. */
+const foundExecutables = new Map<string, string>();
 
 /**
  * The interpreter behind a command, found once per process: version-manager shims (pyenv,
@@ -59,7 +61,9 @@ function realExecutable(python: string): Promise<string> {
       execFile(python, ['-c', 'import sys; print(sys.executable)'], { timeout: 10_000 }, (err, stdout) => {
         const exe = stdout?.trim();
         // Whatever goes wrong here, spawning the command itself reports it properly.
-        resolve(!err && exe ? exe : python);
+        const real = !err && exe ? exe : python;
+        foundExecutables.set(python, real);
+        resolve(real);
       });
     });
     executables.set(python, found);
@@ -122,9 +126,22 @@ export class PythonWorker extends SerialWorker<string> {
       this.child.stdin!.write(r.message);
       return;
     }
-    this.resolving = realExecutable(this.python).then((exe) => {
+    this.resolving = this.executable().then((exe) => {
       if (this.current === r) (this.child ?? this.start(exe)).stdin!.write(r.message);
     });
+  }
+
+  private spawned = false;
+
+  /**
+   * The interpreter behind the command once the process knows it; before that, the command
+   * itself for a worker's first start (finding the interpreter first would put one more Python
+   * start before the run's first node), and the search for a restart.
+   */
+  private executable(): Promise<string> {
+    const known = foundExecutables.get(this.python);
+    if (known !== undefined || !this.spawned) return Promise.resolve(known ?? this.python);
+    return realExecutable(this.python);
   }
 
   /**
@@ -134,13 +151,14 @@ export class PythonWorker extends SerialWorker<string> {
    */
   warm(): Promise<void> {
     if (this.child || this.disposed) return Promise.resolve();
-    this.warming ??= this.resolving = realExecutable(this.python).then((exe) => {
+    this.warming ??= this.resolving = this.executable().then((exe) => {
       if (!this.child && !this.disposed) this.start(exe);
     });
     return this.warming;
   }
 
   private start(exe: string): ChildProcess {
+    this.spawned = true;
     // Its own process group, so that whatever the code starts is killed with it.
     const child = spawn(exe, ['-u', '-c', PYTHON_WORKER], {
       stdio: ['pipe', 'ignore', 'pipe', 'pipe'],
