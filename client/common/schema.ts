@@ -1,12 +1,18 @@
 import type { TypeSpec } from '../../runtime/catalog/types';
 import { describeType } from '../../runtime/catalog/typing';
+import { PyFloat } from '../../runtime/values/py';
+import { fromTagged } from '../../runtime/values/wire';
 
 /**
  * The Kailash type of a value, as the checker names types (`str`, `int`, `list[dict]`): a dict's
  * fields, and a list's element type when its elements agree (`Any` when they do not).
  */
 export function inferType(value: unknown, depth = 0): TypeSpec {
+  // Panel values come in the tagged form of runtime/values/wire.ts: `{"$int": "…"}` is an int, not a dict.
+  if (depth === 0 && value !== null && typeof value === 'object') value = fromTagged(structuredClone(value));
   if (value === null || value === undefined) return { type: 'Any' };
+  if (typeof value === 'bigint') return { type: 'int' };
+  if (value instanceof PyFloat) return { type: 'float' };
   if (typeof value === 'string') return { type: 'str' };
   if (typeof value === 'boolean') return { type: 'bool' };
   if (typeof value === 'number') return { type: Number.isInteger(value) ? 'int' : 'float' };

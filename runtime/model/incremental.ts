@@ -6,6 +6,7 @@ import {
   readConnectionItem,
   readNodeItem,
   readWorkflow,
+  readYamlFast,
   refuseUnreadable,
   ValueReader,
   type ConnectionItemRead,
@@ -113,6 +114,12 @@ export class IncrementalParser {
     const header = text.slice(sectionStart, headerEnd);
     const source = header + text.slice(last.start, last.end);
     let t = this.tails.get(source) ?? this.nextTails.get(source);
+    const fast = t ? undefined : readYamlFast(source);
+    if (!t && fast) {
+      const root = fast.root;
+      if (root?.kind !== 'map' || root.entries.length !== 1) return undefined;
+      t = { valueEnd: root.entries[0]!.value.span[1] - header.length, rootEnd: root.span[1] - header.length };
+    }
     if (!t) {
       let doc;
       try {
@@ -300,6 +307,9 @@ export class IncrementalParser {
 
 /** Reads one piece alone; `undefined` when it cannot stand alone (errors, aliases, an unexpected shape). */
 function readPiece(kind: PieceKind, source: string, base: number): ReadPiece | undefined {
+  // Depth as in the whole file: root mapping 0, the list 1, its items 2.
+  const fast = readYamlFast(source, kind === 'section' ? 0 : 1);
+  if (fast) return fastPiece(kind, fast.root, source.length, base);
   let doc;
   try {
     doc = parseYaml(source);
@@ -335,6 +345,39 @@ function readPiece(kind: PieceKind, source: string, base: number): ReadPiece | u
   read.spans = spansOf(read);
   if (base !== 0) shiftPiece(read, base);
   return read;
+}
+
+/** A piece the fast reader read (no diagnostics, no aliases); `undefined` for an unexpected shape. */
+function fastPiece(kind: PieceKind, root: Value | undefined, length: number, base: number): ReadPiece | undefined {
+  if (!root) return undefined;
+  // A fresh tuple: the root's value is not kept, but no span may be moved twice.
+  const container: Span = [root.span[0], root.span[1]];
+  let read: ReadPiece;
+  if (kind === 'seq-item') {
+    if (root.kind !== 'seq' || root.items.length !== 1) return undefined;
+    read = { kind, base: 0, end: length, gen: 0, item: root.items[0]!, container, diagnostics: [], spans: [] };
+  } else {
+    if (root.kind !== 'map' || root.entries.length !== 1) return undefined;
+    read = { kind, base: 0, end: length, gen: 0, entry: root.entries[0]!, container, diagnostics: [], spans: [] };
+  }
+  // The fast reader makes a fresh tuple for every span (no merges, no aliases): no duplicates to skip.
+  const spans: [number, number][] = [container as [number, number]];
+  if (read.entry) entrySpans(read.entry, spans);
+  else valueSpans(read.item!, spans);
+  read.spans = spans;
+  if (base !== 0) shiftPiece(read, base);
+  return read;
+}
+
+function valueSpans(v: Value, out: [number, number][]): void {
+  out.push(v.span as [number, number]);
+  if (v.kind === 'map') for (const e of v.entries) entrySpans(e, out);
+  else if (v.kind === 'seq') for (const i of v.items) valueSpans(i, out);
+}
+
+function entrySpans(e: Entry, out: [number, number][]): void {
+  out.push(e.keySpan as [number, number]);
+  valueSpans(e.value, out);
 }
 
 function indexByText(pieces: ReadPiece[], text: string): Map<string, ReadPiece[]> {

@@ -7,14 +7,12 @@ import { POLICY_KEYS } from './types';
 import { getEntry } from './values';
 import { PYYAML_OPTIONS, pyyamlExact, pyyamlTimestamp } from './pyyaml-schema';
 import { closest } from '../util/suggest';
-import { detached } from '../util/detach';
+import { intern } from './intern';
+import { readFastYaml } from './fast-yaml';
 
-/** Larger files are refused before parsing: the editor must stay responsive. */
-export const MAX_FILE_BYTES = 8 * 1024 * 1024;
-/** Nodes an alias may expand to in total, against "billion laughs" documents. */
-export const MAX_ALIAS_EXPANSION = 20_000;
-/** Deeper values are cut off with a diagnostic. */
-export const MAX_DEPTH = 64;
+import { MAX_ALIAS_EXPANSION, MAX_DEPTH, MAX_FILE_BYTES } from './limits';
+
+export { MAX_ALIAS_EXPANSION, MAX_DEPTH, MAX_FILE_BYTES } from './limits';
 
 const TOP_LEVEL_KEYS = ['name', 'description', 'version', 'author', 'metadata', 'nodes', 'connections', 'parameters'];
 const NODE_KEYS = ['id', 'type', 'config', 'parameters', ...POLICY_KEYS];
@@ -85,8 +83,43 @@ export function readDocument(text: string, format: 'yaml' | 'json', diagnostics:
   return root === false ? undefined : root;
 }
 
+/**
+ * Whether YAML texts go through `fast-yaml.ts` first (falling back to the `yaml` library for
+ * what it does not take). Off only to compare the two (tests, benches: `KAILASH_FAST_YAML=0`).
+ */
+let fastYaml = typeof process === 'undefined' || process.env?.KAILASH_FAST_YAML !== '0';
+
+/** Turns the fast reader on or off; returns the setting before. */
+export function setFastYaml(on: boolean): boolean {
+  const was = fastYaml;
+  fastYaml = on;
+  return was;
+}
+
+/** Texts (whole files and pieces) the fast reader read, and those it handed to `yaml`. */
+export const fastYamlCounts = { fast: 0, fallback: 0 };
+
+/**
+ * The fast reader's value of `text` (with the root at `depth`, as `ValueReader.read` counts),
+ * or `undefined` when the text must be read by the `yaml` library.
+ */
+export function readYamlFast(text: string, depth = 0): { root: Value | undefined } | undefined {
+  if (!fastYaml) return undefined;
+  try {
+    const root = readFastYaml(text, depth);
+    fastYamlCounts.fast++;
+    return { root };
+  } catch {
+    // The fall-back sentinel, or anything unforeseen: the `yaml` path decides, and reports.
+    fastYamlCounts.fallback++;
+    return undefined;
+  }
+}
+
 /** The YAML reading of a file's top-level value (`false`: unreadable, reported). */
 function readYamlRoot(text: string, model: WorkflowModel): Value | undefined | false {
+  const fast = readYamlFast(text);
+  if (fast) return fast.root;
   let doc: Document.Parsed;
   try {
     doc = parseYaml(text);
@@ -354,8 +387,7 @@ export class ValueReader {
         }
         entries.push({ key: intern(String(keyValue)), keySpan, value });
       }
-      for (const m of merged) if (!entries.some((e) => e.key === m.key)) entries.push(m);
-      return { kind: 'map', span, entries };
+      return { kind: 'map', span, entries: merged.length ? mergedFirst(merged, entries) : entries };
     }
     return { kind: 'scalar', span, value: null };
   }
@@ -378,23 +410,20 @@ export class ValueReader {
 }
 
 /**
- * One copy of each short key and value: the reader makes a fresh string for every `type`, `id`
- * or `GET` it meets, and 10,000 nodes held about 200,000 of them (5 MB of a 10 MB string heap).
- * Bounded, so a file of unique strings cannot grow it without end.
+ * A mapping with `<<` merges in PyYAML's key order: it puts the merged pairs before the mapping's
+ * own (`flatten_mapping`), and a dict keeps a key where it first appeared, so merged keys come
+ * first, each holding the mapping's own value when it has one (own keys win).
  */
-const INTERNED = new Map<string, string>();
-const INTERN_MAX_LENGTH = 40;
-const INTERN_MAX_SIZE = 50_000;
-
-function intern(s: string): string {
-  if (s.length > INTERN_MAX_LENGTH) return s;
-  const known = INTERNED.get(s);
-  if (known !== undefined) return known;
-  if (INTERNED.size >= INTERN_MAX_SIZE) INTERNED.clear();
-  // A slice of the text would keep that version of the whole text alive as long as the table.
-  const own = detached(s);
-  INTERNED.set(own, own);
-  return own;
+function mergedFirst(merged: Entry[], own: Entry[]): Entry[] {
+  const out: Entry[] = [];
+  for (const m of merged) {
+    // A key the mapping repeats keeps every copy, so the last still wins where the run reads it.
+    const mine = own.filter((e) => e.key === m.key);
+    if (mine.length) out.push(...mine);
+    else out.push(m);
+  }
+  for (const e of own) if (!merged.some((m) => m.key === e.key)) out.push(e);
+  return out;
 }
 
 function timestampMessage(kind: 'date' | 'datetime'): string {

@@ -37,9 +37,15 @@ export interface PyScalar {
   error?: string;
 }
 
+/** Every first character PyYAML registers an implicit resolver for (yaml/resolver.py's `first` lists; '' is null's). */
+const RESOLVER_FIRST = new Set([...'yYnNtTfFoO-+0123456789.<~='].map((c) => c.charCodeAt(0)));
+
 /** The tag PyYAML's implicit resolvers give a plain (unquoted, untagged) scalar. */
 export function plainTag(text: string): 'bool' | 'float' | 'int' | 'null' | 'timestamp' | 'value' | 'merge' | 'str' {
-  // PyYAML picks resolvers by the first character; these patterns never overlap.
+  // PyYAML picks resolvers by the first character (each pattern below can only match text
+  // starting with one of its resolver's), so any other first character is a str at once.
+  if (text.length > 0 && !RESOLVER_FIRST.has(text.charCodeAt(0))) return 'str';
+  // These patterns never overlap.
   if (PYYAML_NULL.test(text)) return 'null';
   if (PYYAML_BOOL.test(text)) return 'bool';
   if (PYYAML_FLOAT.test(text)) return 'float';

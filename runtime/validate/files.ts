@@ -1,8 +1,9 @@
 import { getSpec } from '../catalog';
 import type { Diagnostic } from '../diagnostics';
 import { LineIndex } from '../model/lines';
-import type { WorkflowModel } from '../model/types';
-import { Context, type FileExists } from './context';
+import type { NodeSpec } from '../catalog/types';
+import type { ConnectionModel, NodeModel, WorkflowModel } from '../model/types';
+import { Context, SUGGEST_BUDGET, type FileExists } from './context';
 import { suppressedBy } from './suppress';
 
 /**
@@ -14,8 +15,8 @@ import { suppressedBy } from './suppress';
  * (`${…}`), ones a connection or a run parameter supplies (the config value may never be used),
  * and ones with `..` (the run refuses those anyway, with its own message).
  */
-export function checkFiles(ctx: Context, exists: FileExists): void {
-  for (const node of ctx.model.nodesById.values()) {
+export function checkFiles(ctx: Context, exists: FileExists, nodes: Iterable<NodeModel> = filePathNodes(ctx.model)): void {
+  for (const node of nodes) {
     const spec = node.type ? getSpec(node.type.value) : undefined;
     if (!spec || !node.config) continue;
     for (const entry of node.config.entries) {
@@ -55,11 +56,53 @@ export function checkFiles(ctx: Context, exists: FileExists): void {
   }
 }
 
-/** The missing-file diagnostics of a parsed workflow on their own, suppressions applied (the server's path). */
-export function missingFiles(model: WorkflowModel, exists: FileExists, lines = new LineIndex(model.text)): Diagnostic[] {
-  const ctx = new Context(model);
-  if (model.root) checkFiles(ctx, exists);
-  return ctx.diagnostics.filter((d) => !suppressedBy(model.text, d, lines, model.format));
+/**
+ * The missing-file diagnostics of a parsed workflow on their own, suppressions applied (the
+ * server's path, after every edit). Only nodes of a type with a path to check are looked at, and
+ * only their incoming connections indexed, so a large file without such nodes costs one pass
+ * over its node types rather than the whole validation context.
+ */
+export function missingFiles(model: WorkflowModel, exists: FileExists, lines?: LineIndex): Diagnostic[] {
+  if (!model.root) return [];
+  const nodes = filePathNodes(model);
+  if (!nodes.length) return [];
+  const ids = new Set(nodes.map((n) => n.id));
+  const incoming = new Map<string, ConnectionModel[]>();
+  for (const c of model.connections) {
+    const to = c.to?.value;
+    if (to === undefined || !ids.has(to)) continue;
+    let list = incoming.get(to);
+    if (!list) incoming.set(to, (list = []));
+    list.push(c);
+  }
+  const ctx = new Context(model, {}, SUGGEST_BUDGET, incoming);
+  checkFiles(ctx, exists, nodes);
+  if (!ctx.diagnostics.length) return [];
+  const index = lines ?? new LineIndex(model.text);
+  return ctx.diagnostics.filter((d) => !suppressedBy(model.text, d, index, model.format));
+}
+
+/** The nodes whose type has a parameter that must exist on disk, and that set one in config. */
+function filePathNodes(model: WorkflowModel): NodeModel[] {
+  const out: NodeModel[] = [];
+  for (const node of model.nodesById.values()) {
+    const spec = node.type && node.config ? getSpec(node.type.value) : undefined;
+    const keys = spec ? mustExistKeys(spec) : NONE;
+    if (keys.length && node.config!.entries.some((e) => keys.includes(e.key))) out.push(node);
+  }
+  return out;
+}
+
+const NONE: readonly string[] = [];
+const MUST_EXIST = new WeakMap<NodeSpec, readonly string[]>();
+
+function mustExistKeys(spec: NodeSpec): readonly string[] {
+  let keys = MUST_EXIST.get(spec);
+  if (!keys) {
+    keys = Object.entries(spec.params).flatMap(([k, p]) => (p.mustExist ? [k] : []));
+    MUST_EXIST.set(spec, keys.length ? keys : NONE);
+  }
+  return keys;
 }
 
 function checkable(path: string): boolean {

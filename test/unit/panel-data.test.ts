@@ -90,6 +90,15 @@ describe('type inference for the schema view', () => {
     assert.equal(describeType(inferType([1, 'a'])), 'list');
     assert.equal(describeType(inferType('s')), 'str');
     assert.equal(inferType(null).type, 'Any');
+    // The panel's tagged values (runtime/values/wire.ts) are numbers and lists, not one-key dicts.
+    const tagged = inferType({ n: { $int: '9007199254740993' }, f: { $float: '2.0' }, t: { $tuple: [1, 2] }, d: { $dict: [[1, 'a']] } });
+    assert.deepEqual(Object.fromEntries(Object.entries(tagged.fields ?? {}).map(([k, t]) => [k, describeType(t)])), {
+      n: 'int',
+      f: 'float',
+      t: 'list[int]',
+      d: 'dict',
+    });
+    assert.equal(describeType(inferType([{ $float: '1.0' }, 2.5])), 'list[float]');
     assert.equal(describeType(inferType([1, 2, '… 30 more items'])), 'list[int]', 'preview marks are not data');
   });
 

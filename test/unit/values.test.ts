@@ -155,6 +155,17 @@ describe('the value model at its boundaries: every crossing keeps the value', ()
     const seq = m.nodes[0]!.config!.entries[1]!.value;
     assert.equal(seq.kind === 'seq' && seq.items[1]!.kind === 'scalar' ? seq.items[1]!.value : undefined, 2);
     assert.equal(pyRepr(readYamlValue('{a: {n: 9007199254740993, f: 5.0}}')), "{'a': {'n': 9007199254740993, 'f': 5.0}}");
+    // --params reads YAML as PyYAML would (as the workflow file is read), not as YAML 1.2.
+    assert.equal(
+      pyRepr(readYamlValue('a: 08\nb: 1e20\nc: yes\nd: 1:30\ne: 2024-01-02\nf: ~\n')),
+      "{'a': '08', 'b': '1e20', 'c': True, 'd': 90, 'e': '2024-01-02', 'f': None}",
+    );
+    assert.equal(
+      pyRepr(readYamlValue('base: &b {x: 1, y: 2}\nrun:\n  <<: *b\n  y: 3\n')),
+      "{'base': {'x': 1, 'y': 2}, 'run': {'x': 1, 'y': 3}}",
+    );
+    assert.equal(pyRepr(readYamlValue('b: &b {x: 1}\nr: {y: 3, <<: *b, x: 2, x: 4}\n')), "{'b': {'x': 1}, 'r': {'x': 4, 'y': 3}}");
+    assert.throws(() => readYamlValue('a: [1, 2\n'), SyntaxError);
     const j = parseWorkflow('{"nodes": [{"id": "a", "type": "PythonCodeNode", "config": {"code": "x", "f": 2.0}}]}');
     assert.deepEqual((toValue(j.nodes[0]!.config) as { f: unknown }).f, new PyFloat(2));
   });
