@@ -139,9 +139,12 @@ export class PythonWorker extends SerialWorker<string> {
    * start before the run's first node), and the search for a restart.
    */
   private executable(): Promise<string> {
-    const known = foundExecutables.get(this.python);
-    if (known !== undefined || !this.spawned) return Promise.resolve(known ?? this.python);
-    return realExecutable(this.python);
+    const known = this.knownExecutable();
+    return known !== undefined ? Promise.resolve(known) : realExecutable(this.python);
+  }
+
+  private knownExecutable(): string | undefined {
+    return foundExecutables.get(this.python) ?? (this.spawned ? undefined : this.python);
   }
 
   /**
@@ -151,9 +154,18 @@ export class PythonWorker extends SerialWorker<string> {
    */
   warm(): Promise<void> {
     if (this.child || this.disposed) return Promise.resolve();
-    this.warming ??= this.resolving = this.executable().then((exe) => {
-      if (!this.child && !this.disposed) this.start(exe);
-    });
+    if (!this.warming) {
+      const known = this.knownExecutable();
+      // Spawned now rather than in a microtask: the caller goes on at once with synchronous work
+      // (a parse of a big file), which a microtask would wait for.
+      if (known !== undefined) {
+        this.start(known);
+        this.warming = Promise.resolve();
+      } else
+        this.warming = this.resolving = realExecutable(this.python).then((exe) => {
+          if (!this.child && !this.disposed) this.start(exe);
+        });
+    }
     return this.warming;
   }
 
