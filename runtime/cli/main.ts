@@ -8,6 +8,7 @@ import { toDot, toMermaid } from '../graph/render';
 import { formatOf } from '../model/json';
 import { LineIndex } from '../model/lines';
 import { parseWorkflow } from '../model/parse';
+import type { WorkflowModel } from '../model/types';
 import { workflowSchema } from '../schema/generate';
 import { validateText } from '../validate';
 import { collectParams, runWorkflow } from './run';
@@ -235,9 +236,11 @@ async function runCommand(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('run needs exactly one file');
   const file = positionals[0]!;
   const text = readWorkflow(file);
+  let parsed: WorkflowModel | undefined;
+  const model = () => (parsed ??= parseWorkflow(text, formatOf(file)));
   let params;
   try {
-    params = collectParams(values.params, values.param ?? [], readWorkflow, text);
+    params = collectParams(values.params, values.param ?? [], readWorkflow, model);
   } catch (err) {
     throw err instanceof UsageError ? err : new UsageError((err as Error).message);
   }
@@ -250,6 +253,7 @@ async function runCommand(args: string[], io: Io): Promise<number> {
       {
         file,
         text,
+        model,
         params,
         json: values.json === true,
         ...(values['env-file'] !== undefined ? { envFile: values['env-file'] } : {}),

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import type { Diagnostic } from '../diagnostics';
+import type { WorkflowModel } from '../model/types';
 import { WorkflowInvalid } from '../engine/errors';
 import { LocalRuntime } from '../engine/local';
 import type { RunEvent, RunParameters } from '../engine/types';
@@ -14,6 +15,7 @@ import { parseJson } from '../values/json';
 import { jsonText } from '../values/print';
 import { LineIndex } from '../model/lines';
 import { own, setOwn, table } from '../util/own';
+import { batched } from './batched';
 
 export interface RunIo {
   out: (s: string) => void;
@@ -23,6 +25,8 @@ export interface RunIo {
 export interface RunArgs {
   file: string;
   text: string;
+  /** The text's model, parsed once for the `--param`s and the run (whichever asks first). */
+  model?: () => WorkflowModel;
   params: RunParameters;
   envFile?: string;
   to?: string;
@@ -32,12 +36,23 @@ export interface RunArgs {
 const MAX_LINES = 16;
 
 /** `kailash-wf run`: 0 succeeded, 1 the run failed, 2 invalid workflow. */
-export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal): Promise<number> {
-  const model = parseWorkflow(args.text, formatOf(args.file));
-  const lines = new LineIndex(args.text);
+export async function runWorkflow(args: RunArgs, terminal: RunIo, signal?: AbortSignal): Promise<number> {
+  const io = batched(terminal);
   const env: Record<string, string | undefined> = { ...process.env };
   if (args.envFile) Object.assign(env, parseEnv(readFileSync(args.envFile, 'utf8')));
   const runtime = new LocalRuntime({ env });
+  const baseDir = dirname(resolve(args.file));
+  // Python starts (a process, a few hundred ms on a busy machine) while the file is read and checked.
+  if (args.text.includes('PythonCodeNode')) void runtime.warmPython(baseDir);
+  let model: WorkflowModel;
+  try {
+    model = args.model?.() ?? parseWorkflow(args.text, formatOf(args.file));
+  } catch (err) {
+    // The started Python's pipes would keep the process alive.
+    await runtime.dispose();
+    throw err;
+  }
+  const lines = new LineIndex(args.text);
   const typeOf = (id: string) => model.nodesById.get(id)?.type?.value ?? '';
   /** Nodes whose error is already on screen: the closing line does not repeat it. */
   const shown = new Set<string>();
@@ -65,7 +80,7 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
   try {
     const result = await runtime.execute(model, {
       parameters: args.params,
-      baseDir: dirname(resolve(args.file)),
+      baseDir,
       onEvent,
       ...(args.to !== undefined ? { to: args.to } : {}),
       ...(signal ? { signal } : {}),
@@ -95,6 +110,7 @@ export async function runWorkflow(args: RunArgs, io: RunIo, signal?: AbortSignal
     }
     throw err;
   } finally {
+    io.flush();
     await runtime.dispose();
   }
 }
@@ -169,12 +185,15 @@ export function collectParams(
   paramsFile: string | undefined,
   pairs: string[],
   readText: (f: string) => string,
-  workflowText?: string,
+  workflow?: string | (() => WorkflowModel),
 ): RunParameters {
-  const model = workflowText === undefined ? undefined : parseWorkflow(workflowText);
+  // Parsed only for a `--param node.key=…`: parsing a big file costs about as much as running it.
+  let model: WorkflowModel | undefined;
+  const workflowModel = () =>
+    workflow === undefined ? undefined : (model ??= typeof workflow === 'string' ? parseWorkflow(workflow) : workflow());
   // A text parameter takes the text as typed: `--param gql.query={ ok }` is a query, not a mapping.
   const isText = (node: string, key: string) => {
-    const type = model?.nodesById.get(node)?.type?.value;
+    const type = workflowModel()?.nodesById.get(node)?.type?.value;
     const spec = type ? getSpec(type) : undefined;
     return spec ? findParam(spec, key)?.[1].type === 'str' : false;
   };

@@ -111,9 +111,37 @@ export class LocalRuntime {
     return run.execute();
   }
 
+  /** A Python started ahead of a run (`warmPython`), for the first run with its folder to take. */
+  private spare?: { baseDir: string; worker: PythonWorker };
+
+  private get pythonPath(): string {
+    return this.options.pythonPath ?? this.env.KAILASH_PYTHON ?? 'python3';
+  }
+
+  /**
+   * Starts PythonCodeNode's interpreter for the next run in `baseDir` now, while the caller
+   * still reads and checks the workflow. Nothing else changes: the run that takes it owns it
+   * and stops it; a run that never comes leaves it to `dispose()`. Resolves once it is spawned.
+   */
+  warmPython(baseDir: string): Promise<void> {
+    this.spare ??= { baseDir, worker: new PythonWorker(this.pythonPath, baseDir) };
+    return this.spare.worker.warm();
+  }
+
+  private pythonWorker(baseDir: string): PythonWorker {
+    const spare = this.spare;
+    if (spare && spare.baseDir === baseDir) {
+      this.spare = undefined;
+      return spare.worker;
+    }
+    return new PythonWorker(this.pythonPath, baseDir);
+  }
+
   /** Closes what nodes keep open between runs (connection pools, clients). */
   async dispose(): Promise<void> {
-    await disposeAll();
+    const spare = this.spare;
+    this.spare = undefined;
+    await Promise.all([spare?.worker.dispose(), disposeAll()]);
   }
 
   private services(
@@ -124,7 +152,7 @@ export class LocalRuntime {
     let python: PythonWorker | undefined;
     let js: JsWorker | undefined;
     return {
-      python: () => (python ??= new PythonWorker(this.options.pythonPath ?? this.env.KAILASH_PYTHON ?? 'python3', run.baseDir)),
+      python: () => (python ??= this.pythonWorker(run.baseDir)),
       javascript: () => (js ??= new JsWorker(this.options.jsMemoryMb)),
       runWorkflow: (source, parameters, signal, caller) =>
         this.runSubWorkflow(source, parameters, signal, run, depth, (file) => inherited(options, caller, file)),

@@ -51,6 +51,27 @@ for (const f of files) {
     packages: specs.filter((s) => !s.startsWith('.')),
   });
 }
+/** Integration libraries: only the node types and commands that use them load them. */
+const LIBRARIES = [
+  'pg',
+  'mysql2',
+  'kafkajs',
+  '@aws-sdk',
+  'ldapts',
+  'nodemailer',
+  'ws',
+  'undici',
+  'bullmq',
+  'ioredis',
+  'sql.js',
+  'node-sqlite3-wasm',
+  'quickjs-emscripten-core',
+  '@jitl',
+  'jose',
+  'graphql',
+];
+// node_modules may be a link to another checkout's (a worktree's): esbuild names its real path.
+const libraryOf = (input: string) => LIBRARIES.find((l) => input.includes(`node_modules/${l}/`));
 const layerOf = (f: string) => relative(ROOT, f).split(/[\\/]/)[0]!;
 const rel = (f: string) => relative(ROOT, f);
 
@@ -157,28 +178,49 @@ describe('architecture', () => {
       inputs.some((p) => p.startsWith('runtime/catalog/')),
       'the check sees the catalog in the bundle',
     );
-    const libraries = [
-      'pg',
-      'mysql2',
-      'kafkajs',
-      '@aws-sdk',
-      'ldapts',
-      'nodemailer',
-      'ws',
-      'undici',
-      'bullmq',
-      'ioredis',
-      'sql.js',
-      'node-sqlite3-wasm',
-      'quickjs-emscripten-core',
-      '@jitl',
-      'jose',
-      'graphql',
-    ];
-    const wrong = inputs.filter(
-      (p) =>
-        p.startsWith('runtime/nodes/') || p.startsWith('runtime/engine/run') || libraries.some((l) => p.startsWith(`node_modules/${l}/`)),
-    );
+
+    const wrong = inputs.filter((p) => p.startsWith('runtime/nodes/') || p.startsWith('runtime/engine/run') || libraryOf(p) !== undefined);
     assert.deepEqual(wrong, []);
+  });
+
+  it('the CLI starts without compiling any integration library: they are parts of their own, loaded on use', async () => {
+    const { bundles } = (await import(join(ROOT, 'scripts', 'bundles.mjs'))) as { bundles: Record<string, Record<string, unknown>> };
+    const result = await build({
+      ...bundles.cli,
+      absWorkingDir: ROOT,
+      write: false,
+      metafile: true,
+      minify: false,
+      sourcemap: false,
+      logLevel: 'silent',
+    });
+    const outputs = result.metafile.outputs;
+    const entry = Object.keys(outputs).find((o) => outputs[o]!.entryPoint === 'runtime/cli/bin.ts')!;
+    // What `kailash-wf` loads before its first `import()`: the entry and its static imports.
+    const loaded = new Set<string>();
+    const next = [entry];
+    while (next.length) {
+      const o = next.pop()!;
+      if (loaded.has(o)) continue;
+      loaded.add(o);
+      for (const i of outputs[o]!.imports) if (i.kind === 'import-statement' && !i.external) next.push(i.path);
+    }
+    const atStart = [...loaded].flatMap((o) => Object.keys(outputs[o]!.inputs));
+    const later = Object.keys(outputs)
+      .filter((o) => !loaded.has(o))
+      .flatMap((o) => Object.keys(outputs[o]!.inputs));
+    assert.ok(
+      atStart.includes('runtime/engine/run.ts') && atStart.includes('runtime/nodes/code/python-worker.ts'),
+      'the run path is at start',
+    );
+    for (const l of ['pg', 'mysql2', '@aws-sdk', 'undici', 'bullmq', 'ioredis', 'kafkajs', 'nodemailer', 'ldapts', 'node-sqlite3-wasm'])
+      assert.ok(
+        later.some((p) => libraryOf(p) === l),
+        `the check sees ${l} in a later part`,
+      );
+    assert.deepEqual(
+      atStart.filter((p) => libraryOf(p) !== undefined || p.startsWith('runtime/worker/')),
+      [],
+    );
   });
 });

@@ -236,6 +236,16 @@ describe('global run parameters (keys that are not node ids)', () => {
       gql: { query: '{ ok }', variables: { a: 1 }, timeout: 5 },
     });
   });
+
+  it('reads the workflow only for a `--param node.key=…`, and through the model the caller gives', () => {
+    const gql = 'nodes:\n  - {id: gql, type: GraphQLClientNode, config: {endpoint: "http://127.0.0.1:1/"}}\n';
+    let parsed = 0;
+    const model = () => (parsed++, parseWorkflow(gql));
+    collectParams(undefined, ['timeout=5'], () => '', model);
+    assert.equal(parsed, 0, 'no node.key pair: the file is not parsed for the parameters');
+    assert.deepEqual(plain(collectParams(undefined, ['gql.query={ ok }'], () => '', model)), { gql: { query: '{ ok }' } });
+    assert.equal(parsed, 1);
+  });
 });
 
 describe('run parameters that reach nothing are warnings with did-you-mean', () => {

@@ -1,4 +1,4 @@
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { BODY_JSON, jsonText } from '../../values/print';
 import { parseJson } from '../../values/json';
 import type { NodeOutput, NodeRun } from '../../catalog/types';
@@ -29,8 +29,10 @@ function size(data: WebSocket.RawData): number {
  * JSON), collect `receive_count` messages or whatever arrived within `timeout`, then close with
  * 1000 and wait for the server's close frame. An abort terminates the socket at once.
  */
-export const runWebSocket: NodeRun = (i, ctx) =>
-  new Promise<NodeOutput>((resolve, reject) => {
+export const runWebSocket: NodeRun = async (i, ctx) => {
+  // Loaded by the first WebSocketNode: a run without one never compiles the library.
+  const { default: Socket } = await import('ws');
+  return new Promise<NodeOutput>((resolve, reject) => {
     const raw = String(i.websocket_url ?? '');
     let url: URL;
     try {
@@ -53,7 +55,7 @@ export const runWebSocket: NodeRun = (i, ctx) =>
     for (const [k, v] of Object.entries((i.headers as Record<string, unknown> | undefined) ?? {}))
       if (v !== null && v !== undefined) headers[k] = String(v);
 
-    const ws = new WebSocket(url, { headers, handshakeTimeout: timeoutMs, maxPayload: limit });
+    const ws = new Socket(url, { headers, handshakeTimeout: timeoutMs, maxPayload: limit });
     const responses: unknown[] = [];
     let received = 0;
     let opened = false;
@@ -81,7 +83,7 @@ export const runWebSocket: NodeRun = (i, ctx) =>
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
-      if (ws.readyState === WebSocket.CLOSED) return done(false);
+      if (ws.readyState === Socket.CLOSED) return done(false);
       ws.once('close', (code: number) => done(code === 1000 || code === 1001));
       closeTimer = setTimeout(() => ws.terminate(), CLOSE_WAIT_MS);
       ws.close(1000);
@@ -150,5 +152,6 @@ export const runWebSocket: NodeRun = (i, ctx) =>
       );
     });
   });
+};
 
 export const websocketTarget = (inputs: Record<string, unknown>): string | undefined => targetHost(inputs, 'websocket_url');

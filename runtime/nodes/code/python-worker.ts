@@ -34,7 +34,21 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
+/** Random bytes for request tokens, drawn 256 tokens at a time (one call each cost as much as the request). */
+let tokenBytes = Buffer.alloc(0);
+let tokenAt = 0;
+
+function requestToken(): string {
+  if (tokenAt + 16 > tokenBytes.length) {
+    tokenBytes = randomBytes(16 * 256);
+    tokenAt = 0;
+  }
+  return tokenBytes.toString('hex', tokenAt, (tokenAt += 16));
+}
+
 const executables = new Map<string, Promise<string>>();
+/** The same, once found. */
+const foundExecutables = new Map<string, string>();
 
 /**
  * The interpreter behind a command, found once per process: version-manager shims (pyenv,
@@ -47,7 +61,9 @@ function realExecutable(python: string): Promise<string> {
       execFile(python, ['-c', 'import sys; print(sys.executable)'], { timeout: 10_000 }, (err, stdout) => {
         const exe = stdout?.trim();
         // Whatever goes wrong here, spawning the command itself reports it properly.
-        resolve(!err && exe ? exe : python);
+        const real = !err && exe ? exe : python;
+        foundExecutables.set(python, real);
+        resolve(real);
       });
     });
     executables.set(python, found);
@@ -63,6 +79,7 @@ export class PythonWorker extends SerialWorker<string> {
   private child?: ChildProcess;
   /** Finding the interpreter runs a short-lived process too; the run waits for it. */
   private resolving?: Promise<void>;
+  private warming?: Promise<void>;
   /** Killed processes not yet reaped: the run waits for them, so none outlives it. */
   private readonly dying = new Set<Promise<unknown>>();
 
@@ -79,7 +96,7 @@ export class PythonWorker extends SerialWorker<string> {
   private readonly tokens = new Map<number, string>();
 
   protected message(id: number, code: string, inputs: Record<string, unknown>, o: RunOptions): string {
-    const token = randomBytes(16).toString('hex');
+    const token = requestToken();
     this.tokens.set(id, token);
     const tagged = toTagged(inputs);
     // A line with tags starts with "T", so the worker decodes only the requests that need it.
@@ -109,12 +126,51 @@ export class PythonWorker extends SerialWorker<string> {
       this.child.stdin!.write(r.message);
       return;
     }
-    this.resolving = realExecutable(this.python).then((exe) => {
-      if (this.current === r) this.start(exe).stdin!.write(r.message);
+    this.resolving = this.executable().then((exe) => {
+      if (this.current === r) (this.child ?? this.start(exe)).stdin!.write(r.message);
     });
   }
 
+  private spawned = false;
+
+  /**
+   * The interpreter behind the command once the process knows it; before that, the command
+   * itself for a worker's first start (finding the interpreter first would put one more Python
+   * start before the run's first node), and the search for a restart.
+   */
+  private executable(): Promise<string> {
+    const known = this.knownExecutable();
+    return known !== undefined ? Promise.resolve(known) : realExecutable(this.python);
+  }
+
+  private knownExecutable(): string | undefined {
+    return foundExecutables.get(this.python) ?? (this.spawned ? undefined : this.python);
+  }
+
+  /**
+   * Starts the interpreter before the first request, so that its start overlaps the caller's own
+   * work (reading and checking a big file). A start that fails says nothing here: the first
+   * request starts it again and reports why. Resolves once the process is spawned.
+   */
+  warm(): Promise<void> {
+    if (this.child || this.disposed) return Promise.resolve();
+    if (!this.warming) {
+      const known = this.knownExecutable();
+      // Spawned now rather than in a microtask: the caller goes on at once with synchronous work
+      // (a parse of a big file), which a microtask would wait for.
+      if (known !== undefined) {
+        this.start(known);
+        this.warming = Promise.resolve();
+      } else
+        this.warming = this.resolving = realExecutable(this.python).then((exe) => {
+          if (!this.child && !this.disposed) this.start(exe);
+        });
+    }
+    return this.warming;
+  }
+
   private start(exe: string): ChildProcess {
+    this.spawned = true;
     // Its own process group, so that whatever the code starts is killed with it.
     const child = spawn(exe, ['-u', '-c', PYTHON_WORKER], {
       stdio: ['pipe', 'ignore', 'pipe', 'pipe'],
@@ -197,7 +253,10 @@ export class PythonWorker extends SerialWorker<string> {
     child.kill('SIGKILL');
   }
 
+  private disposed = false;
+
   async dispose(): Promise<void> {
+    this.disposed = true;
     this.failAll(new NodeFailure('WorkflowCancelledError', 'The run ended'));
     await this.resolving;
     await Promise.all(this.dying);
