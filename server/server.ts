@@ -209,9 +209,13 @@ async function publish(uri: string, afterEdit: boolean): Promise<void> {
   try {
     const doc = state.analyze(text);
     workspace.setUses(uri, usedSubWorkflows(doc));
-    // Let edits that arrived meanwhile land: if the text moved on, its own run reports instead.
-    await new Promise((resolve) => setImmediate(resolve));
-    if (documents.get(uri)?.version !== version || !state.isCurrent(version)) return;
+    // After an edit, let edits that arrived meanwhile land: if the text moved on, its own run
+    // reports instead. On open the first diagnostics go first, before the editor's queued
+    // requests for the same version (tokens, symbols, lenses), which would otherwise delay them.
+    if (afterEdit) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (documents.get(uri)?.version !== version || !state.isCurrent(version)) return;
+    }
     const { doc: checked, diagnostics } = state.diagnose(text);
     if (afterEdit) state.lastCost = performance.now() - started;
     await connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toLspDiagnostic(checked.lines, d)) });
@@ -224,9 +228,16 @@ function usedSubWorkflows(doc: FeatureDoc): string[] {
   return subWorkflowPaths(doc).flatMap(({ path }) => workspace.resolve(doc.uri, path) ?? []);
 }
 
-documents.onDidOpen((e) => schedule(e.document.uri, 0));
+// A document's first diagnostics are worked out at once, before the requests the editor sent
+// with the open (semantic tokens, symbols, lenses) are answered from the same parse.
+documents.onDidOpen((e) => {
+  clearTimeout(timers.get(e.document.uri));
+  timers.delete(e.document.uri);
+  void publish(e.document.uri, false);
+});
 documents.onDidChangeContent((e) => {
-  schedule(e.document.uri, debounceFor(states.get(e.document.uri)), true);
+  // The open fires this too, for the version `onDidOpen` has just checked.
+  if (!states.get(e.document.uri)?.isCurrent(e.document.version)) schedule(e.document.uri, debounceFor(states.get(e.document.uri)), true);
   // Test files check node ids and pins against the workflow they name: re-check them when one changes.
   if (!isTestDocument(e.document.uri) && workflowText(e.document.uri))
     for (const d of documents.all()) if (isTestDocument(d.uri)) schedule(d.uri, DEBOUNCE_MAX);

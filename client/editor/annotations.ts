@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Fingerprinter } from './fingerprints';
+import type { Fingerprinter, Fingerprints } from './fingerprints';
 import type { WorkflowModel } from '../../runtime/model/types';
 import { model } from '../lazy';
 import type { RunView } from '../common/panel';
@@ -8,7 +8,7 @@ import { jsonText } from '../../runtime/values/print';
 
 interface LastRun {
   run: RunView;
-  atRun: Map<string, string>;
+  atRun: Fingerprints;
   stale: Set<string>;
   fingerprinter: Fingerprinter;
 }

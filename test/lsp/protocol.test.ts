@@ -201,6 +201,23 @@ describe('language server over stdio: every feature end to end', () => {
     assert.equal(published.uri, uri);
   });
 
+  it("answers an open with its diagnostics before the requests sent with it (the editor's tokens and symbols)", async () => {
+    const big = pathToFileURL(join(dir, 'big.workflow.yaml')).href;
+    const nodes = Array.from({ length: 300 }, (_, i) => `  - id: n${i}\n    type: MergeNode\n    config: {merge_type: merge_dict}\n`);
+    const order: string[] = [];
+    const published = lsp.diagnostics(big).then(() => order.push('diagnostics'));
+    // Written together, as VS Code sends them: the server reads them in one go.
+    void lsp.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: big, languageId: 'kailash-workflow', version: 1, text: `nodes:\n${nodes.join('')}` },
+    });
+    const answered = ['textDocument/semanticTokens/full', 'textDocument/documentSymbol'].map((m) =>
+      lsp.request(m, { textDocument: { uri: big } }).then(() => order.push(m)),
+    );
+    await within(10_000, 'diagnostics and answers', Promise.all([published, ...answered]));
+    assert.equal(order[0], 'diagnostics', order.join(', '));
+    await lsp.connection.sendNotification('textDocument/didClose', { textDocument: { uri: big } });
+  });
+
   it('clears diagnostics when a document closes', async () => {
     const cleared = lsp.diagnostics(uri, (p) => p.diagnostics.length === 0);
     await lsp.connection.sendNotification('textDocument/didClose', { textDocument: doc });

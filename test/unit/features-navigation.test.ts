@@ -11,7 +11,7 @@ import { NODE_LENS_LIMIT as CLIENT_NODE_LENS_LIMIT, rerunLenses } from '../../cl
 import { parseWorkflow } from '../../runtime/model/parse';
 import { documentLinks } from '../../server/features/links';
 import { definition, prepareRename, references, rename } from '../../server/features/references';
-import { documentSymbols } from '../../server/features/symbols';
+import { documentSymbols, OUTLINE_DETAIL_LIMIT } from '../../server/features/symbols';
 import { semanticTokens, TOKEN_LEGEND } from '../../server/features/tokens';
 import { Workspace } from '../../server/workspace';
 import { applyEdits, at, featureDoc, URI } from '../support/features';
@@ -105,6 +105,30 @@ describe('rename', () => {
 });
 
 describe('document symbols', () => {
+  it(`lists a big file's nodes without their config keys, and its connections only as their section, beyond ${OUTLINE_DETAIL_LIMIT}`, () => {
+    const file = (n: number) => {
+      const nodes = Array.from({ length: n }, (_, i) => `  - id: n${i}\n    type: MergeNode\n    config: {merge_type: merge_dict}\n`);
+      const conns = Array.from({ length: n - 1 }, (_, i) => `  - {from: n${i}, to: n${i + 1}}\n`);
+      return `nodes:\n${nodes.join('')}connections:\n${conns.join('')}`;
+    };
+    const small = documentSymbols(featureDoc(file(OUTLINE_DETAIL_LIMIT)));
+    assert.equal(small[0]!.children!.length, OUTLINE_DETAIL_LIMIT);
+    assert.deepEqual(
+      small[0]!.children![0]!.children!.map((c) => c.name),
+      ['merge_type'],
+    );
+    assert.equal(small[1]!.children!.length, OUTLINE_DETAIL_LIMIT - 1);
+    const big = documentSymbols(featureDoc(file(OUTLINE_DETAIL_LIMIT + 2)));
+    assert.deepEqual(
+      big.map((s) => [s.name, s.detail, s.children?.length]),
+      [
+        ['nodes', `${OUTLINE_DETAIL_LIMIT + 2}`, OUTLINE_DETAIL_LIMIT + 2],
+        ['connections', `${OUTLINE_DETAIL_LIMIT + 1}`, undefined],
+      ],
+    );
+    assert.ok(big[0]!.children!.every((n) => n.children === undefined && n.detail === 'MergeNode'));
+  });
+
   it('outlines nodes (with type and config keys) and connections', () => {
     const doc = featureDoc(FILE);
     const symbols = documentSymbols(doc);
