@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { DocumentModels } from '../client/editor/documents';
 import { failureSpan } from '../client/editor/failures';
-import { Fingerprinter, staleNodes, type Fingerprints } from '../client/editor/fingerprints';
+import { Fingerprinter, staleNodes } from '../client/editor/fingerprints';
 import { statusText } from '../client/editor/summary';
 import { buildGraph, topologicalOrder } from '../runtime/graph/graph';
 import { LineIndex } from '../runtime/model/lines';
@@ -68,8 +68,7 @@ export function run(): void {
   for (const text of versions) {
     before.push(
       time(() => {
-        // 0.1.0's were hex strings; staleness compares them the same way.
-        const stale = staleNodes(atRunOld as unknown as Fingerprints, oldFingerprints(parseWorkflow(text)) as unknown as Fingerprints);
+        const stale = staleNodes(atRunOld, oldFingerprints(parseWorkflow(text)));
         const wf = parseWorkflow(text);
         marks(wf, new LineIndex(wf.text), nodes, stale);
         [...parseWorkflow(text).nodesById.values()].find((n) => cursor >= n.span[0] && cursor <= n.span[1]);

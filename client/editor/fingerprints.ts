@@ -109,7 +109,7 @@ export function fingerprints(model: WorkflowModel): Fingerprints {
 }
 
 /** Nodes whose results no longer match the text. */
-export function staleNodes(atRun: Fingerprints, now: Fingerprints): Set<string> {
+export function staleNodes<F>(atRun: Map<string, F>, now: Map<string, F>): Set<string> {
   const stale = new Set<string>();
   for (const [id, f] of atRun) if (now.get(id) !== f) stale.add(id);
   return stale;
