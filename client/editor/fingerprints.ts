@@ -72,35 +72,79 @@ export class Fingerprinter {
     return h;
   }
 
+  /**
+   * The last pass: its connections (the objects), the order it visited the nodes in, each
+   * node's own hash and the result. While an edit leaves the connections and node ids alone
+   * (typing inside a node), the next pass reuses the order and recomputes only the nodes whose
+   * own hash changed and what is downstream of them: no graph, no sort, no hashing per node.
+   */
+  private last?: {
+    connections: readonly ConnectionModel[];
+    order: string[];
+    into: Map<string, ConnectionModel[]>;
+    params: number;
+    own: Map<string, number>;
+    out: Fingerprints;
+  };
+
   fingerprints(model: WorkflowModel): Fingerprints {
     const text = model.text;
-    const g = buildGraph(model);
-    const into = new Map<string, ConnectionModel[]>();
-    for (const c of model.connections) {
-      if (!c.to || !c.from) continue;
-      let list = into.get(c.to.value);
-      if (!list) into.set(c.to.value, (list = []));
-      list.push(c);
-    }
     const params = model.parameters ? hash(text.slice(model.parameters.span[0], model.parameters.span[1])) : 0;
+    const last = this.last;
+    const reuse = last !== undefined && last.params === params && this.sameShape(model, last.connections, last.order);
+    const order = reuse ? last.order : this.order(model);
+    const into = reuse ? last.into : incomingOf(model);
+    const own = new Map<string, number>();
     const out: Fingerprints = new Map();
-    const { order, leftover } = topologicalOrder(g);
+    const changed = new Set<string>();
     const mix = this.mix;
-    const visit = (id: string) => {
-      const n = model.nodesById.get(id)!;
-      mix.add(this.ownHash(n, text)).add(params);
+    for (const id of order) {
+      const h = this.ownHash(model.nodesById.get(id)!, text);
+      own.set(id, h);
       const incoming = into.get(id);
+      if (reuse && last.own.get(id) === h && !incoming?.some((c) => changed.has(c.from!.value))) {
+        out.set(id, last.out.get(id)!);
+        continue;
+      }
+      mix.add(h).add(params);
       if (incoming)
         for (const c of incoming) {
           // An upstream id that is no node (or sits in a cycle, not yet visited) counts by its name.
           mix.add(this.ownHash(c, text)).add(out.get(c.from!.value) ?? hash(c.from!.value, 1));
         }
-      out.set(id, mix.done());
-    };
-    for (const id of order) visit(id);
-    for (const id of leftover) visit(id);
+      const f = mix.done();
+      out.set(id, f);
+      if (!reuse || last.out.get(id) !== f) changed.add(id);
+    }
+    this.last = { connections: model.connections, order, into, params, own, out };
     return out;
   }
+
+  /** Kailash's order (then the nodes in cycles), so that a node comes after what feeds it. */
+  private order(model: WorkflowModel): string[] {
+    const { order, leftover } = topologicalOrder(buildGraph(model));
+    return leftover.length ? order.concat(leftover) : order;
+  }
+
+  /** Whether the model has the last pass's connections (the same objects: unchanged text) and node ids. */
+  private sameShape(model: WorkflowModel, connections: readonly ConnectionModel[], order: string[]): boolean {
+    if (model.connections.length !== connections.length || model.nodesById.size !== order.length) return false;
+    for (let i = 0; i < connections.length; i++) if (model.connections[i] !== connections[i]) return false;
+    for (const id of order) if (!model.nodesById.has(id)) return false;
+    return true;
+  }
+}
+
+/** Each node's incoming connections, in file order. */
+function incomingOf(model: WorkflowModel): Map<string, ConnectionModel[]> {
+  const into = new Map<string, ConnectionModel[]>();
+  for (const c of model.connections) {
+    if (!c.to || !c.from) continue;
+    let list = into.get(c.to.value);
+    if (!list) into.set(c.to.value, (list = []));
+    list.push(c);
+  }
+  return into;
 }
 
 /** The fingerprints of one version, without a cache (tests, and the first run of a file). */

@@ -156,6 +156,16 @@ describe('the extension’s document models', () => {
       ['out/21.json', 'out/21b.json'],
       ['https://example.com/12', 'https://example.com/10'],
       ['to_node: save_31', 'to_node: save_33'],
+      // Typing inside one node again (the pass that reuses the last order), then ids, parameters and a cycle.
+      ['out/41.json', 'out/41b.json'],
+      ['out/41b.json', 'out/41c.json'],
+      ['id: save_45', 'id: save_45x'],
+      ['id: save_45x', 'id: save_45'],
+      ['connections:', 'parameters:\n  save_51: {indent: 4}\nconnections:'],
+      ['save_51: {indent: 4}', 'save_51: {indent: 5}'],
+      ['connections:', 'connections:\n  - {from_node: save_55, from_output: file_path, to_node: fetch_50, to_input: url, cycle: true}'],
+      ['https://example.com/52', 'https://example.com/53'],
+      ['  - id: save_59', '  - id: extra\n    type: JSONWriterNode\n    config: {file_path: x.json}\n  - id: save_59'],
     ] as const) {
       t = t.replace(from, to);
       const now = cached.fingerprints(docs.get('file:///f.workflow.yaml', ++version, () => t));
