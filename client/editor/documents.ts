@@ -32,10 +32,7 @@ export class DocumentModels {
 
   /** The node whose entry holds `offset` in the model last returned for `uri` (`span` or `idSpan`). */
   nodeAt(uri: string, offset: number, which: 'span' | 'idSpan' = 'span'): NodeModel | undefined {
-    const c = this.docs.get(uri);
-    if (!c) return undefined;
-    c.sorted ??= [...c.model.nodesById.values()].sort((a, b) => a.span[0] - b.span[0]);
-    const nodes = c.sorted;
+    const nodes = this.sortedOf(uri);
     let lo = 0;
     let hi = nodes.length - 1;
     let found = -1;
@@ -50,6 +47,32 @@ export class DocumentModels {
     if (!n) return undefined;
     const [start, end] = n[which];
     return offset >= start && offset <= end ? n : undefined;
+  }
+
+  /** The nodes of the model last returned for `uri` whose id starts within [from, to], in text order. */
+  nodesBetween(uri: string, from: number, to: number): NodeModel[] {
+    const nodes = this.sortedOf(uri);
+    // Entries do not overlap, so their ends are sorted too: the first node that ends at or after `from`.
+    let lo = 0;
+    let hi = nodes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (nodes[mid]!.span[1] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: NodeModel[] = [];
+    for (let i = lo; i < nodes.length; i++) {
+      const at = nodes[i]!.idSpan[0];
+      if (at > to && nodes[i]!.span[0] > to) break;
+      if (at >= from && at <= to) out.push(nodes[i]!);
+    }
+    return out;
+  }
+
+  private sortedOf(uri: string): NodeModel[] {
+    const c = this.docs.get(uri);
+    if (!c) return [];
+    return (c.sorted ??= [...c.model.nodesById.values()].sort((a, b) => a.span[0] - b.span[0]));
   }
 
   forget(uri: string): void {

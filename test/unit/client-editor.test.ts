@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DocumentModels } from '../../client/editor/documents';
+import { covers, MARGIN_LINES, windowAround } from '../../client/editor/window';
 import { failureMessage, failureSpan } from '../../client/editor/failures';
 import { Fingerprinter, fingerprints, staleNodes } from '../../client/editor/fingerprints';
 import { applyResult, type RunView } from '../../client/common/panel';
@@ -136,6 +137,49 @@ describe('the extension’s document models', () => {
     const edited = text.replace('https://example.com/100', 'https://example.com/1000');
     const next = docs.get('file:///w.workflow.yaml', 2, () => edited);
     assert.deepEqual([...next.nodesById.keys()], [...parseWorkflow(edited).nodesById.keys()]);
+  });
+
+  it('lists the nodes whose ids start in a stretch of the text (the marks of the lines in view)', () => {
+    const text = generateWorkflow(300);
+    const docs = new DocumentModels();
+    const wf = docs.get('file:///w.workflow.yaml', 1, () => text);
+    const all = [...wf.nodesById.values()];
+    const from = all[100]!.idSpan[0];
+    const to = all[140]!.idSpan[0];
+    assert.deepEqual(
+      docs.nodesBetween('file:///w.workflow.yaml', from, to).map((n) => n.id),
+      all.slice(100, 141).map((n) => n.id),
+    );
+    // A stretch that starts inside a node leaves it out (its id is above), and one past every node is empty.
+    assert.equal(docs.nodesBetween('file:///w.workflow.yaml', from + 1, to)[0]!.id, all[101]!.id);
+    assert.deepEqual(docs.nodesBetween('file:///w.workflow.yaml', text.length - 2, text.length), []);
+    assert.equal(docs.nodesBetween('file:///w.workflow.yaml', 0, text.length).length, 300);
+    assert.deepEqual(docs.nodesBetween('file:///other.workflow.yaml', 0, 10), []);
+  });
+
+  it('draws marks for the visible lines and a margin, and redraws only when scrolling leaves them', () => {
+    const w = windowAround([{ from: 1000, to: 1040 }], 15_000);
+    assert.deepEqual(w, { from: 1000 - MARGIN_LINES, to: 1040 + MARGIN_LINES });
+    assert.deepEqual(windowAround([{ from: 5, to: 40 }], 100), { from: 0, to: 99 });
+    assert.deepEqual(
+      windowAround(
+        [
+          { from: 10, to: 20 },
+          { from: 500, to: 520 },
+        ],
+        15_000,
+        10,
+      ),
+      { from: 0, to: 530 },
+    );
+    assert.ok(covers(w, [{ from: 1100, to: 1140 }]));
+    assert.ok(!covers(w, [{ from: 1230, to: 1270 }]));
+    assert.ok(
+      !covers(w, [
+        { from: 1000, to: 1040 },
+        { from: 5000, to: 5010 },
+      ]),
+    );
   });
 
   it('the caching fingerprinter agrees with a fresh one, edit after edit', () => {
