@@ -13,6 +13,8 @@ import {
   TextDocumentSyncKind,
   type CancellationToken,
   type Connection,
+  type SemanticTokens,
+  type SemanticTokensDelta,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { dirname } from 'node:path';
@@ -31,7 +33,7 @@ import { testCompletion, testDiagnostics, testDoc, testedWorkflow } from './feat
 import { documentLinks, subWorkflowPaths } from './features/links';
 import { definition, prepareRename, references, rename } from './features/references';
 import { documentSymbols } from './features/symbols';
-import { semanticTokens, TOKEN_LEGEND } from './features/tokens';
+import { semanticTokens, tokenEdits, TOKEN_LEGEND } from './features/tokens';
 import type { FeatureDoc } from './features/types';
 import { Workspace } from './workspace';
 
@@ -93,7 +95,7 @@ connection.onInitialize((params) => {
       documentSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
-      semanticTokensProvider: { legend: TOKEN_LEGEND, full: true, range: true },
+      semanticTokensProvider: { legend: TOKEN_LEGEND, full: { delta: true }, range: true },
       codeLensProvider: { resolveProvider: false },
       executeCommandProvider: { commands: SERVER_COMMAND_IDS },
     },
@@ -254,6 +256,7 @@ documents.onDidClose((e) => {
   clearTimeout(timers.get(uri));
   timers.delete(uri);
   states.delete(uri);
+  lastTokens.delete(uri);
   workspace.forget(uri);
   void connection.sendDiagnostics({ uri, diagnostics: [] });
 });
@@ -327,7 +330,24 @@ connection.onExecuteCommand((p, token) => {
   void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: out.message });
   return out.result;
 });
-connection.languages.semanticTokens.on((p, token) => withDoc(p.textDocument.uri, token, { data: [] }, (doc) => semanticTokens(doc)));
+/** Each document's last full tokens, for answering the next request with an edit (`tokenEdits`). */
+const lastTokens = new Map<string, { resultId: string; data: number[] }>();
+let tokenResults = 0;
+function fullTokens(uri: string, doc: FeatureDoc): SemanticTokens {
+  const data = semanticTokens(doc).data;
+  const resultId = `${++tokenResults}`;
+  lastTokens.set(uri, { resultId, data });
+  return { resultId, data };
+}
+connection.languages.semanticTokens.on((p, token) => withDoc(p.textDocument.uri, token, { data: [] }, (doc) => fullTokens(doc.uri, doc)));
+connection.languages.semanticTokens.onDelta((p, token) =>
+  withDoc(p.textDocument.uri, token, { data: [] } as SemanticTokens | SemanticTokensDelta, (doc) => {
+    const last = lastTokens.get(doc.uri);
+    const next = fullTokens(doc.uri, doc);
+    if (last?.resultId !== p.previousResultId) return next;
+    return { resultId: next.resultId, edits: tokenEdits(last.data, next.data) };
+  }),
+);
 connection.languages.semanticTokens.onRange((p, token) =>
   withDoc(p.textDocument.uri, token, { data: [] }, (doc) => semanticTokens(doc, p.range)),
 );

@@ -12,7 +12,7 @@ import { parseWorkflow } from '../../runtime/model/parse';
 import { documentLinks } from '../../server/features/links';
 import { definition, prepareRename, references, rename } from '../../server/features/references';
 import { documentSymbols, OUTLINE_DETAIL_LIMIT } from '../../server/features/symbols';
-import { semanticTokens, TOKEN_LEGEND } from '../../server/features/tokens';
+import { semanticTokens, tokenEdits, TOKEN_LEGEND } from '../../server/features/tokens';
 import { Workspace } from '../../server/workspace';
 import { applyEdits, at, featureDoc, URI } from '../support/features';
 
@@ -241,5 +241,30 @@ describe('links, lenses and tokens', () => {
     assert.ok(!tokens.some(([t]) => t.includes('result = 1')), 'code is not scanned for templates');
     const part = semanticTokens(doc, { start: { line: 10, character: 0 }, end: { line: 20, character: 0 } }).data;
     assert.ok(part.length > 0 && part.length < data.length);
+  });
+
+  it('answers a new version of the tokens with the one edit that turns the last into it', () => {
+    const apply = (data: number[], edits: ReturnType<typeof tokenEdits>) => {
+      const out = [...data];
+      for (const e of [...edits].reverse()) out.splice(e.start, e.deleteCount, ...(e.data ?? []));
+      return out;
+    };
+    const before = semanticTokens(featureDoc(FILE)).data;
+    for (const after of [
+      FILE.replace('id: save', 'id: store').replace('to_node: save', 'to_node: store'),
+      FILE.replace('    type: PythonCodeNode\n', '    type: PythonCodeNode\n    retry: {max_attempts: 2}\n'),
+      FILE.replace('  - from: "save"\n    to: log\n', ''),
+      `# a comment\n${FILE}`,
+      FILE,
+    ]) {
+      const next = semanticTokens(featureDoc(after)).data;
+      const edits = tokenEdits(before, next);
+      assert.deepEqual(apply(before, edits), next);
+      for (const e of edits) assert.equal(e.start % 5, 0);
+      assert.ok(edits.reduce((n, e) => n + (e.data?.length ?? 0), 0) < next.length || next.length === 0);
+    }
+    assert.deepEqual(tokenEdits(before, before), []);
+    assert.deepEqual(apply([], tokenEdits([], before)), before);
+    assert.deepEqual(apply(before, tokenEdits(before, [])), []);
   });
 });
