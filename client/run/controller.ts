@@ -67,6 +67,8 @@ export class RunController {
     }
     this.lastRequest = request;
     const doc = await vscode.workspace.openTextDocument(request.uri);
+    // A big file's first model may still be being read in steps: waiting for it keeps the editor responsive.
+    await model().documents.settled(doc.uri.toString());
     const runId = randomUUID();
     const wf = workflowOf(doc);
     const label = `${wf.name?.value ?? doc.uri.path.split('/').pop()}${request.to ? ` → ${request.to}` : request.from ? ` from ${request.from}` : ''}`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DocumentModels } from '../../client/editor/documents';
+import { cutsOf, DocumentModels, PREPARE_MIN_CHARS } from '../../client/editor/documents';
 import { covers, MARGIN_LINES, windowAround } from '../../client/editor/window';
 import { failureMessage, failureSpan } from '../../client/editor/failures';
 import { Fingerprinter, fingerprints, staleNodes } from '../../client/editor/fingerprints';
@@ -137,6 +137,57 @@ describe('the extension’s document models', () => {
     const edited = text.replace('https://example.com/100', 'https://example.com/1000');
     const next = docs.get('file:///w.workflow.yaml', 2, () => edited);
     assert.deepEqual([...next.nodesById.keys()], [...parseWorkflow(edited).nodesById.keys()]);
+  });
+
+  it('reads a big document in steps that each add a few pieces, yielding between them, into the model a whole read gives', async () => {
+    const text = generateWorkflow(400);
+    assert.ok(text.length >= PREPARE_MIN_CHARS);
+    const docs = new DocumentModels();
+    let pauses = 0;
+    const prepared = docs.prepare('file:///w.workflow.yaml', 3, text, { step: 2000, pause: async () => void pauses++ });
+    assert.equal(docs.prepare('file:///w.workflow.yaml', 3, text), prepared, 'one read in steps at a time');
+    await docs.settled('file:///w.workflow.yaml');
+    const cuts = cutsOf(text, 2000);
+    assert.equal(pauses, cuts.length + 1);
+    assert.ok(cuts.length > 20 && cuts.every((c, i) => c - (cuts[i - 1] ?? 0) < 2000 + 400), 'steps of about 2,000 characters');
+    const wf = docs.get('file:///w.workflow.yaml', 3, () => assert.fail('the prepared version is not read again'));
+    const whole = parseWorkflow(text);
+    assert.deepEqual(
+      [...wf.nodesById.values()].map((n) => [n.id, n.span, n.type?.value]),
+      [...whole.nodesById.values()].map((n) => [n.id, n.span, n.type?.value]),
+    );
+    assert.deepEqual(
+      wf.connections.map((c) => [c.from?.value, c.to?.value, c.span]),
+      whole.connections.map((c) => [c.from?.value, c.to?.value, c.span]),
+    );
+    assert.deepEqual(wf.diagnostics, whole.diagnostics);
+  });
+
+  it('a model asked for while a read in steps is under way takes it over (the newer version wins)', async () => {
+    const text = generateWorkflow(400);
+    const edited = text.replace('https://example.com/300', 'https://example.com/301');
+    const docs = new DocumentModels();
+    let pauses = 0;
+    let release!: () => void;
+    const midway = new Promise<void>((r) => (release = r));
+    const prepared = docs.prepare('file:///w.workflow.yaml', 1, text, {
+      step: 2000,
+      pause: async () => {
+        if (++pauses === 5) release();
+      },
+    });
+    await midway;
+    const wf = docs.get('file:///w.workflow.yaml', 2, () => edited);
+    await prepared;
+    assert.equal(
+      docs.get('file:///w.workflow.yaml', 2, () => assert.fail('cached')),
+      wf,
+    );
+    assert.deepEqual([...wf.nodesById.keys()], [...parseWorkflow(edited).nodesById.keys()]);
+    assert.ok(pauses < cutsOf(text, 2000).length, 'the read in steps stopped');
+    // Small and JSON documents are read when first needed.
+    await docs.prepare('file:///small.workflow.yaml', 1, generateWorkflow(10), { pause: () => assert.fail('no steps') });
+    await docs.prepare('file:///big.workflow.json', 1, JSON.stringify({ nodes: text }), { pause: () => assert.fail('no steps') });
   });
 
   it('lists the nodes whose ids start in a stretch of the text (the marks of the lines in view)', () => {
