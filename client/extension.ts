@@ -38,6 +38,29 @@ async function pickNode(uri: vscode.Uri, arg: unknown): Promise<string | undefin
   return vscode.window.showQuickPick([...wf.nodesById.keys()], { title: 'Kailash: which node?' });
 }
 
+/** About `PREPARE_MIN_CHARS` (client/editor/documents.ts), in lines: the line count costs nothing to read. */
+const PREPARE_MIN_LINES = 1500;
+/** The longest a big file's first model waits for the server's first diagnostics before it is read. */
+const PREPARE_AFTER_MS = 3000;
+
+function prepare(doc: vscode.TextDocument): void {
+  if (doc.languageId !== 'kailash-workflow' || doc.uri.scheme === 'git') return;
+  // Only a big file is worth loading the model bundle for now (`prepare` checks its size again).
+  if (doc.lineCount < PREPARE_MIN_LINES) return;
+  // After the language server's first diagnostics (or a while, for a file without any): on a
+  // two-core machine the read would otherwise compete with the server's own first read.
+  const key = doc.uri.toString();
+  const start = () => {
+    sub.dispose();
+    clearTimeout(timer);
+    if (!doc.isClosed) void model().documents.prepare(key, doc.version, doc.getText());
+  };
+  const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+    if (e.uris.some((u) => u.toString() === key)) start();
+  });
+  const timer = setTimeout(start, PREPARE_AFTER_MS);
+}
+
 /** Only the real-editor tests get a handle on state (never other extensions in normal use). */
 export interface TestApi {
   runs: () => unknown[];
@@ -177,9 +200,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
       }, SELECTION_SETTLE_MS);
     }),
     vscode.workspace.onDidCloseTextDocument((doc) => loadedModel()?.documents.forget(doc.uri.toString())),
+    // A big workflow's first model is read in steps as it opens, before a run or a feature needs it.
+    vscode.workspace.onDidOpenTextDocument(prepare),
     { dispose: () => clearTimeout(selectionTimer) },
   );
 
+  for (const doc of vscode.workspace.textDocuments) prepare(doc);
   mark('registered');
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {

@@ -13,6 +13,8 @@ import {
   TextDocumentSyncKind,
   type CancellationToken,
   type Connection,
+  type SemanticTokens,
+  type SemanticTokensDelta,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { dirname } from 'node:path';
@@ -31,7 +33,7 @@ import { testCompletion, testDiagnostics, testDoc, testedWorkflow } from './feat
 import { documentLinks, subWorkflowPaths } from './features/links';
 import { definition, prepareRename, references, rename } from './features/references';
 import { documentSymbols } from './features/symbols';
-import { semanticTokens, TOKEN_LEGEND } from './features/tokens';
+import { semanticTokens, tokenEdits, TOKEN_LEGEND } from './features/tokens';
 import type { FeatureDoc } from './features/types';
 import { Workspace } from './workspace';
 
@@ -94,7 +96,7 @@ connection.onInitialize((params) => {
       documentSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
-      semanticTokensProvider: { legend: TOKEN_LEGEND, full: true, range: true },
+      semanticTokensProvider: { legend: TOKEN_LEGEND, full: { delta: true }, range: true },
       codeLensProvider: { resolveProvider: false },
       executeCommandProvider: { commands: SERVER_COMMAND_IDS },
     },
@@ -210,9 +212,13 @@ async function publish(uri: string, afterEdit: boolean): Promise<void> {
   try {
     const doc = state.analyze(text);
     workspace.setUses(uri, usedSubWorkflows(doc));
-    // Let edits that arrived meanwhile land: if the text moved on, its own run reports instead.
-    await new Promise((resolve) => setImmediate(resolve));
-    if (documents.get(uri)?.version !== version || !state.isCurrent(version)) return;
+    // After an edit, let edits that arrived meanwhile land: if the text moved on, its own run
+    // reports instead. On open the first diagnostics go first, before the editor's queued
+    // requests for the same version (tokens, symbols, lenses), which would otherwise delay them.
+    if (afterEdit) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (documents.get(uri)?.version !== version || !state.isCurrent(version)) return;
+    }
     const { doc: checked, diagnostics } = state.diagnose(text);
     if (afterEdit) state.lastCost = performance.now() - started;
     await connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toLspDiagnostic(checked.lines, d)) });
@@ -225,9 +231,16 @@ function usedSubWorkflows(doc: FeatureDoc): string[] {
   return subWorkflowPaths(doc).flatMap(({ path }) => workspace.resolve(doc.uri, path) ?? []);
 }
 
-documents.onDidOpen((e) => schedule(e.document.uri, 0));
+// A document's first diagnostics are worked out at once, before the requests the editor sent
+// with the open (semantic tokens, symbols, lenses) are answered from the same parse.
+documents.onDidOpen((e) => {
+  clearTimeout(timers.get(e.document.uri));
+  timers.delete(e.document.uri);
+  void publish(e.document.uri, false);
+});
 documents.onDidChangeContent((e) => {
-  schedule(e.document.uri, debounceFor(states.get(e.document.uri)), true);
+  // The open fires this too, for the version `onDidOpen` has just checked.
+  if (!states.get(e.document.uri)?.isCurrent(e.document.version)) schedule(e.document.uri, debounceFor(states.get(e.document.uri)), true);
   // Test files check node ids and pins against the workflow they name: re-check them when one changes.
   if (!isTestDocument(e.document.uri) && workflowText(e.document.uri))
     for (const d of documents.all()) if (isTestDocument(d.uri)) schedule(d.uri, DEBOUNCE_MAX);
@@ -244,6 +257,7 @@ documents.onDidClose((e) => {
   clearTimeout(timers.get(uri));
   timers.delete(uri);
   states.delete(uri);
+  lastTokens.delete(uri);
   workspace.forget(uri);
   void connection.sendDiagnostics({ uri, diagnostics: [] });
 });
@@ -317,7 +331,24 @@ connection.onExecuteCommand((p, token) => {
   void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: out.message });
   return out.result;
 });
-connection.languages.semanticTokens.on((p, token) => withDoc(p.textDocument.uri, token, { data: [] }, (doc) => semanticTokens(doc)));
+/** Each document's last full tokens, for answering the next request with an edit (`tokenEdits`). */
+const lastTokens = new Map<string, { resultId: string; data: number[] }>();
+let tokenResults = 0;
+function fullTokens(uri: string, doc: FeatureDoc): SemanticTokens {
+  const data = semanticTokens(doc).data;
+  const resultId = `${++tokenResults}`;
+  lastTokens.set(uri, { resultId, data });
+  return { resultId, data };
+}
+connection.languages.semanticTokens.on((p, token) => withDoc(p.textDocument.uri, token, { data: [] }, (doc) => fullTokens(doc.uri, doc)));
+connection.languages.semanticTokens.onDelta((p, token) =>
+  withDoc(p.textDocument.uri, token, { data: [] } as SemanticTokens | SemanticTokensDelta, (doc) => {
+    const last = lastTokens.get(doc.uri);
+    const next = fullTokens(doc.uri, doc);
+    if (last?.resultId !== p.previousResultId) return next;
+    return { resultId: next.resultId, edits: tokenEdits(last.data, next.data) };
+  }),
+);
 connection.languages.semanticTokens.onRange((p, token) =>
   withDoc(p.textDocument.uri, token, { data: [] }, (doc) => semanticTokens(doc, p.range)),
 );

@@ -62,6 +62,8 @@ export interface PanelState {
 export type ToPanel =
   | { type: 'state'; state: PanelState }
   | { type: 'event'; runId: string; event: RunEvent }
+  /** A run's events since the last message, in order: the extension sends them at most every 50 ms. */
+  | { type: 'events'; runId: string; events: RunEvent[] }
   | { type: 'finished'; run: RunView }
   | { type: 'select-node'; node: string };
 

@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
-import type { Fingerprinter } from './fingerprints';
+import type { Fingerprinter, Fingerprints } from './fingerprints';
 import type { WorkflowModel } from '../../runtime/model/types';
 import { model } from '../lazy';
 import type { RunView } from '../common/panel';
 import { statusText } from './summary';
 import { jsonText } from '../../runtime/values/print';
+import { covers, windowAround, type LineWindow } from './window';
 
 interface LastRun {
   run: RunView;
-  atRun: Map<string, string>;
+  atRun: Fingerprints;
   stale: Set<string>;
   fingerprinter: Fingerprinter;
 }
@@ -41,6 +42,8 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
   });
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('kailash-run');
   private readonly disposables: vscode.Disposable[] = [];
+  /** The lines each editor's marks were last drawn for (see window.ts). */
+  private readonly windows = new WeakMap<vscode.TextEditor, LineWindow>();
 
   /** `onRun` fires when a document gets its first annotations (its lenses change then). */
   constructor(private readonly onRun: () => void = () => undefined) {
@@ -49,6 +52,13 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
         if (this.runs.has(e.document.uri.toString()) && e.contentChanges.length) this.later(e.document, AFTER_TYPING_MS, true);
       }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.redrawAll()),
+      // Scrolling out of the lines drawn for draws the marks of the lines now in view.
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => {
+        const last = this.runs.get(e.textEditor.document.uri.toString());
+        const drawn = this.windows.get(e.textEditor);
+        if (last && !(drawn && covers(drawn, linesOf(e.visibleRanges))))
+          this.decorate(e.textEditor, last, workflowOf(e.textEditor.document));
+      }),
       vscode.languages.registerHoverProvider({ language: 'kailash-workflow' }, this),
     );
   }
@@ -104,15 +114,39 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
   private redraw(doc: vscode.TextDocument): void {
     const last = this.runs.get(doc.uri.toString());
     if (!last) return;
-    const editors = vscode.window.visibleTextEditors.filter((e) => e.document === doc);
     const wf = workflowOf(doc);
+    for (const e of vscode.window.visibleTextEditors) if (e.document === doc) this.decorate(e, last, wf);
+    const diags: vscode.Diagnostic[] = [];
+    for (const [id, v] of Object.entries(last.run.nodes)) {
+      if (v.status !== 'failed' || !v.error || last.stale.has(id)) continue;
+      const node = wf.nodesById.get(id);
+      if (!node) continue;
+      const [from, to] = model().failureSpan(node, wf.text, v.error);
+      const d = new vscode.Diagnostic(
+        new vscode.Range(doc.positionAt(from), doc.positionAt(to)),
+        model().failureMessage(v.error),
+        vscode.DiagnosticSeverity.Error,
+      );
+      d.source = 'kailash-run';
+      d.code = v.error.type;
+      diags.push(d);
+    }
+    this.diagnostics.set(doc.uri, diags);
+  }
+
+  /** The marks of the nodes in and around an editor's visible lines. */
+  private decorate(editor: vscode.TextEditor, last: LastRun, wf: WorkflowModel): void {
+    const doc = editor.document;
+    const window = windowAround(linesOf(editor.visibleRanges), doc.lineCount);
+    this.windows.set(editor, window);
+    const from = doc.offsetAt(new vscode.Position(window.from, 0));
+    const to = doc.offsetAt(doc.lineAt(window.to).range.end);
     const fresh: vscode.DecorationOptions[] = [];
     const failed: vscode.DecorationOptions[] = [];
     const stale: vscode.DecorationOptions[] = [];
-    const diags: vscode.Diagnostic[] = [];
-    for (const [id, v] of Object.entries(last.run.nodes)) {
-      const node = wf.nodesById.get(id);
-      if (!node || v.status === 'running') continue;
+    for (const node of model().documents.nodesBetween(doc.uri.toString(), from, to)) {
+      const v = last.run.nodes[node.id];
+      if (!v || v.status === 'running' || wf.nodesById.get(node.id) !== node) continue;
       const end = doc.lineAt(doc.positionAt(node.idSpan[0]).line).range.end;
       const text = statusText(
         {
@@ -124,30 +158,16 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
         },
         v.output,
       );
-      const isStale = last.stale.has(id);
+      const isStale = last.stale.has(node.id);
       const option = {
         range: new vscode.Range(end, end),
         renderOptions: { after: { contentText: isStale ? `${text} (stale: edited since the run)` : text } },
       };
       (isStale ? stale : v.status === 'failed' ? failed : fresh).push(option);
-      if (v.status === 'failed' && v.error && !isStale) {
-        const [from, to] = model().failureSpan(node, wf.text, v.error);
-        const d = new vscode.Diagnostic(
-          new vscode.Range(doc.positionAt(from), doc.positionAt(to)),
-          model().failureMessage(v.error),
-          vscode.DiagnosticSeverity.Error,
-        );
-        d.source = 'kailash-run';
-        d.code = v.error.type;
-        diags.push(d);
-      }
     }
-    for (const e of editors) {
-      e.setDecorations(this.fresh, fresh);
-      e.setDecorations(this.failed, failed);
-      e.setDecorations(this.stale, stale);
-    }
-    this.diagnostics.set(doc.uri, diags);
+    editor.setDecorations(this.fresh, fresh);
+    editor.setDecorations(this.failed, failed);
+    editor.setDecorations(this.stale, stale);
   }
 
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
@@ -177,6 +197,10 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
     for (const t of this.timers.values()) clearTimeout(t);
     for (const d of [this.fresh, this.failed, this.stale, this.diagnostics, ...this.disposables]) d.dispose();
   }
+}
+
+function linesOf(ranges: readonly vscode.Range[]): LineWindow[] {
+  return ranges.map((r) => ({ from: r.start.line, to: r.end.line }));
 }
 
 /** The shared model of a document at its current version. */

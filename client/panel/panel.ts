@@ -4,6 +4,9 @@ import type { RunEvent } from '../../runtime/engine/types';
 import type { FromPanel, PanelState, RunView, ToPanel } from '../common/panel';
 import { toTagged } from '../../runtime/values/wire';
 
+/** A running workflow's events reach the page at most this often. */
+const EVENTS_EVERY_MS = 50;
+
 /**
  * The run panel: one webview tab showing the graph, each node's status and output, live. Its
  * HTML allows only our own script (by nonce) and stylesheet; outputs are rendered as text nodes.
@@ -73,8 +76,23 @@ export class RunPanel implements vscode.Disposable {
     if (this.panel) this.post({ type: 'state', state: this.state() });
   }
 
+  /** A run's events not posted yet: thousands of events, one message each, kept the extension host busy during a big run. */
+  private pending?: { runId: string; events: RunEvent[] };
+  private flushTimer?: NodeJS.Timeout;
+
   event(runId: string, event: RunEvent): void {
-    this.post({ type: 'event', runId, event });
+    if (!this.panel) return;
+    if (this.pending && this.pending.runId !== runId) this.flush();
+    (this.pending ??= { runId, events: [] }).events.push(event);
+    this.flushTimer ??= setTimeout(() => this.flush(), EVENTS_EVERY_MS);
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const p = this.pending;
+    this.pending = undefined;
+    if (p) this.send({ type: 'events', runId: p.runId, events: p.events });
   }
 
   finished(run: RunView): void {
@@ -85,7 +103,13 @@ export class RunPanel implements vscode.Disposable {
     this.post({ type: 'select-node', node });
   }
 
+  /** Any other message goes after the events before it. */
   private post(m: ToPanel): void {
+    this.flush();
+    this.send(m);
+  }
+
+  private send(m: ToPanel): void {
     if (!this.panel) return;
     // Until the page says it is ready, messages wait (a handshake, so none is lost on open).
     if (!this.ready) {
@@ -98,6 +122,7 @@ export class RunPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.flushTimer);
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
   }

@@ -16,6 +16,9 @@ export interface RunRequest {
 }
 
 const HISTORY = 20;
+const PROGRESS_EVERY_MS = 100;
+/** The output channel's lines of a run are written at most this often (one message each, not one per line). */
+const LOG_EVERY_MS = 100;
 
 /** Starts runs, follows them (panel, editor, output channel, status bar) and keeps the session's history. */
 export class RunController {
@@ -67,6 +70,8 @@ export class RunController {
     }
     this.lastRequest = request;
     const doc = await vscode.workspace.openTextDocument(request.uri);
+    // A big file's first model may still be being read in steps: waiting for it keeps the editor responsive.
+    await model().documents.settled(doc.uri.toString());
     const runId = randomUUID();
     const wf = workflowOf(doc);
     const label = `${wf.name?.value ?? doc.uri.path.split('/').pop()}${request.to ? ` → ${request.to}` : request.from ? ` from ${request.from}` : ''}`;
@@ -79,7 +84,7 @@ export class RunController {
     const panel = this.panel();
     panel.show();
     panel.refresh();
-    this.output.appendLine(`▶ ${label} (${doc.uri.fsPath})`);
+    this.line(`▶ ${label} (${doc.uri.fsPath})`);
     this.status.text = `$(sync~spin) ${label}`;
     this.status.show();
     const cancel = new vscode.CancellationTokenSource();
@@ -97,6 +102,14 @@ export class RunController {
           token.onCancellationRequested(stop);
           cancel.token.onCancellationRequested(stop);
           let done = 0;
+          let reported = 0;
+          let progressTimer: NodeJS.Timeout | undefined;
+          // One progress update per 100 ms, not per node: each is a message to the window.
+          const report = () => {
+            progressTimer = undefined;
+            progress.report({ message: `${done}/${total} nodes`, increment: total ? (100 * (done - reported)) / total : 0 });
+            reported = done;
+          };
           this.host.start(
             {
               type: 'run',
@@ -117,11 +130,14 @@ export class RunController {
                 if (e.type === 'warning' && e.node === undefined) void vscode.window.showWarningMessage(`Kailash: ${e.message}`);
                 if (e.type === 'node-output' || e.type === 'node-error' || e.type === 'node-skip') {
                   done++;
-                  progress.report({ message: `${done}/${total} nodes`, increment: total ? 100 / total : 0 });
+                  progressTimer ??= setTimeout(report, PROGRESS_EVERY_MS);
                   this.annotations.update(doc, view);
                 }
               },
-              resolve,
+              resolve: (r) => {
+                clearTimeout(progressTimer);
+                resolve(r);
+              },
             },
           );
         }),
@@ -153,7 +169,7 @@ export class RunController {
       this.panel().show();
       this.panel().refresh();
     });
-    this.output.appendLine(`▶ ${label} (${file})`);
+    this.line(`▶ ${label} (${file})`);
     this.status.text = `$(debug) ${label}`;
     this.status.show();
     return {
@@ -173,6 +189,7 @@ export class RunController {
   }
 
   private finish(view: RunView, label: string, result: RunResult | { invalid: string }, doc: vscode.TextDocument, cancelled = false): void {
+    this.flushLines();
     const panel = this.panel();
     if ('invalid' in result && cancelled) {
       // The run did not stop within the grace period and its host was stopped: still the cancel the user asked for.
@@ -198,28 +215,44 @@ export class RunController {
     this.status.tooltip = `Kailash: last run ${view.status}${view.durationMs !== undefined ? ` in ${Math.round(view.durationMs)} ms` : ''}. Click to show the run panel.`;
   }
 
+  private lines: string[] = [];
+  private linesTimer?: NodeJS.Timeout;
+
+  /** A run's lines, written together (the last ones when the run finishes). */
+  private line(text: string): void {
+    this.lines.push(text);
+    this.linesTimer ??= setTimeout(() => this.flushLines(), LOG_EVERY_MS);
+  }
+
+  private flushLines(): void {
+    clearTimeout(this.linesTimer);
+    this.linesTimer = undefined;
+    if (this.lines.length) this.output.append(`${this.lines.join('\n')}\n`);
+    this.lines = [];
+  }
+
   private log(e: import('../../runtime/engine/types').RunEvent): void {
     const t = new Date(e.time).toISOString().slice(11, 23);
     switch (e.type) {
       case 'node-output':
-        this.output.appendLine(
+        this.line(
           `${t} ✓ ${e.node} (${Math.round(e.record.durationMs)} ms${e.record.attempts > 1 ? `, ${e.record.attempts} attempts` : ''})`,
         );
         break;
       case 'node-error':
-        this.output.appendLine(`${t} ✗ ${e.node}: ${e.error.type}: ${e.error.message}`);
+        this.line(`${t} ✗ ${e.node}: ${e.error.type}: ${e.error.message}`);
         break;
       case 'node-skip':
-        this.output.appendLine(`${t} ↷ ${e.node} skipped`);
+        this.line(`${t} ↷ ${e.node} skipped`);
         break;
       case 'node-retry':
-        this.output.appendLine(`${t} ↻ ${e.node}: attempt ${e.attempt} in ${e.delayMs} ms (${e.cause})`);
+        this.line(`${t} ↻ ${e.node}: attempt ${e.attempt} in ${e.delayMs} ms (${e.cause})`);
         break;
       case 'breaker':
-        this.output.appendLine(`${t} circuit ${e.key}: ${e.state}`);
+        this.line(`${t} circuit ${e.key}: ${e.state}`);
         break;
       case 'warning':
-        this.output.appendLine(`${t} warning: ${e.message}`);
+        this.line(`${t} warning: ${e.message}`);
         break;
       default:
         break;

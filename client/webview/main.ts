@@ -152,9 +152,9 @@ window.addEventListener('message', (ev: MessageEvent<ToPanel>) => {
     // A new state (a run started, a graph shown) is shown as it comes: the history pick ends.
     picked = undefined;
     if (state.graph) graphs.set(state.graph.file, state.graph);
-  } else if (m.type === 'event') {
+  } else if (m.type === 'event' || m.type === 'events') {
     const run = state.runs.find((r) => r.runId === m.runId);
-    if (run) applyEvent(run, m.event);
+    if (run) for (const e of m.type === 'event' ? [m.event] : m.events) applyEvent(run, e);
   } else if (m.type === 'finished') {
     const i = state.runs.findIndex((r) => r.runId === m.run.runId);
     if (i === -1) state.runs.push(m.run);

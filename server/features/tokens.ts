@@ -1,4 +1,4 @@
-import type { Range, SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver';
+import type { Range, SemanticTokens, SemanticTokensEdit, SemanticTokensLegend } from 'vscode-languageserver';
 import { findTemplates } from '../../runtime/model/templates';
 import type { Span, Value } from '../../runtime/model/types';
 import { innerSpan } from './locate';
@@ -89,4 +89,22 @@ function encode(doc: FeatureDoc, tokens: Token[]): number[] {
     lastEnd = t.end;
   }
   return data;
+}
+
+/**
+ * The edit that turns one version's token data into the next (`semanticTokens/full/delta`): the
+ * changed stretch between their common start and end, whole tokens (five numbers) at a time.
+ * VS Code asks for a file's tokens after every edit; in a 2,000-node file the whole answer is
+ * tens of thousands of numbers, which the extension host parsed and forwarded per keystroke.
+ */
+export function tokenEdits(previous: readonly number[], next: readonly number[]): SemanticTokensEdit[] {
+  const shorter = Math.min(previous.length, next.length);
+  let start = 0;
+  while (start < shorter && previous[start] === next[start]) start++;
+  start -= start % 5;
+  let end = 0;
+  while (end < shorter - start && previous[previous.length - 1 - end] === next[next.length - 1 - end]) end++;
+  end -= end % 5;
+  if (start === previous.length && start === next.length) return [];
+  return [{ start, deleteCount: previous.length - start - end, data: next.slice(start, next.length - end) }];
 }

@@ -14,6 +14,7 @@ import type {
   Location,
   Range,
   SemanticTokens,
+  SemanticTokensDelta,
   WorkspaceEdit,
 } from 'vscode-languageserver';
 import { startLsp, within, type LspClient } from '../support/lsp-client';
@@ -178,6 +179,23 @@ describe('language server over stdio: every feature end to end', () => {
     );
     const tokens = await lsp.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: doc });
     assert.ok(tokens.data.length > 0 && tokens.data.length % 5 === 0);
+    assert.deepEqual(lsp.capabilities.semanticTokensProvider?.full, { delta: true });
+    // After an edit, the delta against the last answer, applied, is the new version's full tokens.
+    const edited = lsp.diagnostics(uri, (p) => p.version === 100);
+    await lsp.change(uri, 100, [{ range: { start: pos(2, 8), end: pos(2, 13) }, text: 'fetched' }]);
+    await within(5_000, 'diagnostics of the edit', edited);
+    const delta = await lsp.request<SemanticTokensDelta>('textDocument/semanticTokens/full/delta', {
+      textDocument: doc,
+      previousResultId: tokens.resultId,
+    });
+    const patched = [...tokens.data];
+    for (const e of [...delta.edits].reverse()) patched.splice(e.start, e.deleteCount, ...(e.data ?? []));
+    const full = await lsp.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: doc });
+    assert.deepEqual(patched, full.data);
+    assert.ok(delta.edits.length === 1 && delta.edits[0]!.data!.length < full.data.length);
+    const back = lsp.diagnostics(uri, (p) => p.version === 101);
+    await lsp.change(uri, 101, [{ range: { start: pos(2, 8), end: pos(2, 15) }, text: 'fetch' }]);
+    await within(5_000, 'diagnostics after undoing', back);
     const lenses = await lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: doc });
     assert.deepEqual(
       lenses.map((l) => l.command!.command),
@@ -199,6 +217,23 @@ describe('language server over stdio: every feature end to end', () => {
     await lsp.connection.sendNotification('textDocument/didSave', { textDocument: { uri: innerUri } });
     const published = await within(5_000, 'diagnostics of the file that uses the saved sub-workflow', again);
     assert.equal(published.uri, uri);
+  });
+
+  it("answers an open with its diagnostics before the requests sent with it (the editor's tokens and symbols)", async () => {
+    const big = pathToFileURL(join(dir, 'big.workflow.yaml')).href;
+    const nodes = Array.from({ length: 300 }, (_, i) => `  - id: n${i}\n    type: MergeNode\n    config: {merge_type: merge_dict}\n`);
+    const order: string[] = [];
+    const published = lsp.diagnostics(big).then(() => order.push('diagnostics'));
+    // Written together, as VS Code sends them: the server reads them in one go.
+    void lsp.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: big, languageId: 'kailash-workflow', version: 1, text: `nodes:\n${nodes.join('')}` },
+    });
+    const answered = ['textDocument/semanticTokens/full', 'textDocument/documentSymbol'].map((m) =>
+      lsp.request(m, { textDocument: { uri: big } }).then(() => order.push(m)),
+    );
+    await within(10_000, 'diagnostics and answers', Promise.all([published, ...answered]));
+    assert.equal(order[0], 'diagnostics', order.join(', '));
+    await lsp.connection.sendNotification('textDocument/didClose', { textDocument: { uri: big } });
   });
 
   it('clears diagnostics when a document closes', async () => {

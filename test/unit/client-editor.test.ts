@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DocumentModels } from '../../client/editor/documents';
+import { cutsOf, DocumentModels, PREPARE_MIN_CHARS } from '../../client/editor/documents';
+import { covers, MARGIN_LINES, windowAround } from '../../client/editor/window';
 import { failureMessage, failureSpan } from '../../client/editor/failures';
 import { Fingerprinter, fingerprints, staleNodes } from '../../client/editor/fingerprints';
 import { applyResult, type RunView } from '../../client/common/panel';
@@ -138,6 +139,100 @@ describe('the extension’s document models', () => {
     assert.deepEqual([...next.nodesById.keys()], [...parseWorkflow(edited).nodesById.keys()]);
   });
 
+  it('reads a big document in steps that each add a few pieces, yielding between them, into the model a whole read gives', async () => {
+    const text = generateWorkflow(400);
+    assert.ok(text.length >= PREPARE_MIN_CHARS);
+    const docs = new DocumentModels();
+    let pauses = 0;
+    const prepared = docs.prepare('file:///w.workflow.yaml', 3, text, { step: 2000, pause: async () => void pauses++ });
+    assert.equal(docs.prepare('file:///w.workflow.yaml', 3, text), prepared, 'one read in steps at a time');
+    await docs.settled('file:///w.workflow.yaml');
+    const cuts = cutsOf(text, 2000);
+    assert.equal(pauses, cuts.length + 1);
+    assert.ok(cuts.length > 20 && cuts.every((c, i) => c - (cuts[i - 1] ?? 0) < 2000 + 400), 'steps of about 2,000 characters');
+    const wf = docs.get('file:///w.workflow.yaml', 3, () => assert.fail('the prepared version is not read again'));
+    const whole = parseWorkflow(text);
+    assert.deepEqual(
+      [...wf.nodesById.values()].map((n) => [n.id, n.span, n.type?.value]),
+      [...whole.nodesById.values()].map((n) => [n.id, n.span, n.type?.value]),
+    );
+    assert.deepEqual(
+      wf.connections.map((c) => [c.from?.value, c.to?.value, c.span]),
+      whole.connections.map((c) => [c.from?.value, c.to?.value, c.span]),
+    );
+    assert.deepEqual(wf.diagnostics, whole.diagnostics);
+  });
+
+  it('a model asked for while a read in steps is under way takes it over (the newer version wins)', async () => {
+    const text = generateWorkflow(400);
+    const edited = text.replace('https://example.com/300', 'https://example.com/301');
+    const docs = new DocumentModels();
+    let pauses = 0;
+    let release!: () => void;
+    const midway = new Promise<void>((r) => (release = r));
+    const prepared = docs.prepare('file:///w.workflow.yaml', 1, text, {
+      step: 2000,
+      pause: async () => {
+        if (++pauses === 5) release();
+      },
+    });
+    await midway;
+    const wf = docs.get('file:///w.workflow.yaml', 2, () => edited);
+    await prepared;
+    assert.equal(
+      docs.get('file:///w.workflow.yaml', 2, () => assert.fail('cached')),
+      wf,
+    );
+    assert.deepEqual([...wf.nodesById.keys()], [...parseWorkflow(edited).nodesById.keys()]);
+    assert.ok(pauses < cutsOf(text, 2000).length, 'the read in steps stopped');
+    // Small and JSON documents are read when first needed.
+    await docs.prepare('file:///small.workflow.yaml', 1, generateWorkflow(10), { pause: () => assert.fail('no steps') });
+    await docs.prepare('file:///big.workflow.json', 1, JSON.stringify({ nodes: text }), { pause: () => assert.fail('no steps') });
+  });
+
+  it('lists the nodes whose ids start in a stretch of the text (the marks of the lines in view)', () => {
+    const text = generateWorkflow(300);
+    const docs = new DocumentModels();
+    const wf = docs.get('file:///w.workflow.yaml', 1, () => text);
+    const all = [...wf.nodesById.values()];
+    const from = all[100]!.idSpan[0];
+    const to = all[140]!.idSpan[0];
+    assert.deepEqual(
+      docs.nodesBetween('file:///w.workflow.yaml', from, to).map((n) => n.id),
+      all.slice(100, 141).map((n) => n.id),
+    );
+    // A stretch that starts inside a node leaves it out (its id is above), and one past every node is empty.
+    assert.equal(docs.nodesBetween('file:///w.workflow.yaml', from + 1, to)[0]!.id, all[101]!.id);
+    assert.deepEqual(docs.nodesBetween('file:///w.workflow.yaml', text.length - 2, text.length), []);
+    assert.equal(docs.nodesBetween('file:///w.workflow.yaml', 0, text.length).length, 300);
+    assert.deepEqual(docs.nodesBetween('file:///other.workflow.yaml', 0, 10), []);
+  });
+
+  it('draws marks for the visible lines and a margin, and redraws only when scrolling leaves them', () => {
+    const w = windowAround([{ from: 1000, to: 1040 }], 15_000);
+    assert.deepEqual(w, { from: 1000 - MARGIN_LINES, to: 1040 + MARGIN_LINES });
+    assert.deepEqual(windowAround([{ from: 5, to: 40 }], 100), { from: 0, to: 99 });
+    assert.deepEqual(
+      windowAround(
+        [
+          { from: 10, to: 20 },
+          { from: 500, to: 520 },
+        ],
+        15_000,
+        10,
+      ),
+      { from: 0, to: 530 },
+    );
+    assert.ok(covers(w, [{ from: 1100, to: 1140 }]));
+    assert.ok(!covers(w, [{ from: 1230, to: 1270 }]));
+    assert.ok(
+      !covers(w, [
+        { from: 1000, to: 1040 },
+        { from: 5000, to: 5010 },
+      ]),
+    );
+  });
+
   it('the caching fingerprinter agrees with a fresh one, edit after edit', () => {
     const f = new Fingerprinter();
     let text = generateWorkflow(60);
@@ -156,6 +251,16 @@ describe('the extension’s document models', () => {
       ['out/21.json', 'out/21b.json'],
       ['https://example.com/12', 'https://example.com/10'],
       ['to_node: save_31', 'to_node: save_33'],
+      // Typing inside one node again (the pass that reuses the last order), then ids, parameters and a cycle.
+      ['out/41.json', 'out/41b.json'],
+      ['out/41b.json', 'out/41c.json'],
+      ['id: save_45', 'id: save_45x'],
+      ['id: save_45x', 'id: save_45'],
+      ['connections:', 'parameters:\n  save_51: {indent: 4}\nconnections:'],
+      ['save_51: {indent: 4}', 'save_51: {indent: 5}'],
+      ['connections:', 'connections:\n  - {from_node: save_55, from_output: file_path, to_node: fetch_50, to_input: url, cycle: true}'],
+      ['https://example.com/52', 'https://example.com/53'],
+      ['  - id: save_59', '  - id: extra\n    type: JSONWriterNode\n    config: {file_path: x.json}\n  - id: save_59'],
     ] as const) {
       t = t.replace(from, to);
       const now = cached.fingerprints(docs.get('file:///f.workflow.yaml', ++version, () => t));

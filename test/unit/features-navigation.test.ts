@@ -11,8 +11,8 @@ import { NODE_LENS_LIMIT as CLIENT_NODE_LENS_LIMIT, rerunLenses } from '../../cl
 import { parseWorkflow } from '../../runtime/model/parse';
 import { documentLinks } from '../../server/features/links';
 import { definition, prepareRename, references, rename } from '../../server/features/references';
-import { documentSymbols } from '../../server/features/symbols';
-import { semanticTokens, TOKEN_LEGEND } from '../../server/features/tokens';
+import { documentSymbols, OUTLINE_DETAIL_LIMIT } from '../../server/features/symbols';
+import { semanticTokens, tokenEdits, TOKEN_LEGEND } from '../../server/features/tokens';
 import { Workspace } from '../../server/workspace';
 import { applyEdits, at, featureDoc, URI } from '../support/features';
 
@@ -105,6 +105,30 @@ describe('rename', () => {
 });
 
 describe('document symbols', () => {
+  it(`lists a big file's nodes without their config keys, and its connections only as their section, beyond ${OUTLINE_DETAIL_LIMIT}`, () => {
+    const file = (n: number) => {
+      const nodes = Array.from({ length: n }, (_, i) => `  - id: n${i}\n    type: MergeNode\n    config: {merge_type: merge_dict}\n`);
+      const conns = Array.from({ length: n - 1 }, (_, i) => `  - {from: n${i}, to: n${i + 1}}\n`);
+      return `nodes:\n${nodes.join('')}connections:\n${conns.join('')}`;
+    };
+    const small = documentSymbols(featureDoc(file(OUTLINE_DETAIL_LIMIT)));
+    assert.equal(small[0]!.children!.length, OUTLINE_DETAIL_LIMIT);
+    assert.deepEqual(
+      small[0]!.children![0]!.children!.map((c) => c.name),
+      ['merge_type'],
+    );
+    assert.equal(small[1]!.children!.length, OUTLINE_DETAIL_LIMIT - 1);
+    const big = documentSymbols(featureDoc(file(OUTLINE_DETAIL_LIMIT + 2)));
+    assert.deepEqual(
+      big.map((s) => [s.name, s.detail, s.children?.length]),
+      [
+        ['nodes', `${OUTLINE_DETAIL_LIMIT + 2}`, OUTLINE_DETAIL_LIMIT + 2],
+        ['connections', `${OUTLINE_DETAIL_LIMIT + 1}`, undefined],
+      ],
+    );
+    assert.ok(big[0]!.children!.every((n) => n.children === undefined && n.detail === 'MergeNode'));
+  });
+
   it('outlines nodes (with type and config keys) and connections', () => {
     const doc = featureDoc(FILE);
     const symbols = documentSymbols(doc);
@@ -217,5 +241,30 @@ describe('links, lenses and tokens', () => {
     assert.ok(!tokens.some(([t]) => t.includes('result = 1')), 'code is not scanned for templates');
     const part = semanticTokens(doc, { start: { line: 10, character: 0 }, end: { line: 20, character: 0 } }).data;
     assert.ok(part.length > 0 && part.length < data.length);
+  });
+
+  it('answers a new version of the tokens with the one edit that turns the last into it', () => {
+    const apply = (data: number[], edits: ReturnType<typeof tokenEdits>) => {
+      const out = [...data];
+      for (const e of [...edits].reverse()) out.splice(e.start, e.deleteCount, ...(e.data ?? []));
+      return out;
+    };
+    const before = semanticTokens(featureDoc(FILE)).data;
+    for (const after of [
+      FILE.replace('id: save', 'id: store').replace('to_node: save', 'to_node: store'),
+      FILE.replace('    type: PythonCodeNode\n', '    type: PythonCodeNode\n    retry: {max_attempts: 2}\n'),
+      FILE.replace('  - from: "save"\n    to: log\n', ''),
+      `# a comment\n${FILE}`,
+      FILE,
+    ]) {
+      const next = semanticTokens(featureDoc(after)).data;
+      const edits = tokenEdits(before, next);
+      assert.deepEqual(apply(before, edits), next);
+      for (const e of edits) assert.equal(e.start % 5, 0);
+      assert.ok(edits.reduce((n, e) => n + (e.data?.length ?? 0), 0) < next.length || next.length === 0);
+    }
+    assert.deepEqual(tokenEdits(before, before), []);
+    assert.deepEqual(apply([], tokenEdits([], before)), before);
+    assert.deepEqual(apply(before, tokenEdits(before, [])), []);
   });
 });
