@@ -38,6 +38,12 @@ async function pickNode(uri: vscode.Uri, arg: unknown): Promise<string | undefin
   return vscode.window.showQuickPick([...wf.nodesById.keys()], { title: 'Kailash: which node?' });
 }
 
+/** `kailash.codeLens.nodeLimit`: per-node lenses up to this many nodes (the server reads the same setting). */
+function lensLimit(): number {
+  const n = vscode.workspace.getConfiguration('kailash').get<number>('codeLens.nodeLimit', 200);
+  return Number.isInteger(n) && n >= 0 ? n : 200;
+}
+
 /** Only the real-editor tests get a handle on state (never other extensions in normal use). */
 export interface TestApi {
   runs: () => unknown[];
@@ -153,7 +159,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
       provideCodeLenses: (doc) => {
         if (!annotations.last(doc.uri)) return [];
         return model()
-          .rerunLenses(workflowOf(doc))
+          .rerunLenses(workflowOf(doc), lensLimit())
           .map((l) => {
             const at = doc.positionAt(l.offset);
             return new vscode.CodeLens(new vscode.Range(at, at), {
@@ -176,6 +182,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
         if (node && node.id !== selectedNode) panel.selectNode((selectedNode = node.id));
       }, SELECTION_SETTLE_MS);
     }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('kailash.codeLens.nodeLimit')) lensesChanged.fire();
+    }),
     vscode.workspace.onDidCloseTextDocument((doc) => loadedModel()?.documents.forget(doc.uri.toString())),
     { dispose: () => clearTimeout(selectionTimer) },
   );
@@ -192,6 +201,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     // `clientCommands`: this client runs the kailash.* commands, so the server sends run lenses.
     initializationOptions: {
       connectionTypes: vscode.workspace.getConfiguration('kailash').get('connectionTypes', 'default'),
+      codeLens: { nodeLimit: lensLimit() },
       clientCommands: true,
     },
     synchronize: { configurationSection: 'kailash' },
