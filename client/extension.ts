@@ -136,9 +136,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     }),
     vscode.commands.registerCommand('kailash.cancelRun', () => controller.cancel()),
     vscode.commands.registerCommand('kailash.showRunPanel', () => panel.show(false)),
-    vscode.commands.registerCommand('kailash.showGraph', async (arg) => {
+    vscode.commands.registerCommand('kailash.showGraph', async (arg: unknown) => {
       const uri = targetUri(arg);
-      if (uri) controller.showGraph(await vscode.workspace.openTextDocument(uri));
+      if (uri) await controller.showGraph(uri);
     }),
     vscode.commands.registerCommand('kailash.validate', async (arg) => {
       const uri = targetUri(arg);

@@ -6,6 +6,8 @@ export { errorTitle, failureText, hintFor, plainMessage } from '../../runtime/en
 
 /** The workflow as the panel draws it. */
 export interface PanelGraph {
+  /** A hash of everything below: runs name their graph by it (`RunView.graph`), and the page keeps each once. */
+  key?: string;
   file: string;
   name: string;
   nodes: { id: string; type: string; /** The spec's category, for the node's icon. */ category?: string }[];
@@ -50,12 +52,17 @@ export interface RunView {
   message?: string;
   nodes: Record<string, NodeView>;
   breakers: Record<string, 'closed' | 'open' | 'half-open'>;
+  /** The key of the graph the run ran (its file as it was then): a past run is drawn with it, not with today's file. */
+  graph?: string;
 }
 
 export interface PanelState {
+  /** The graph asked for last: *Show graph*, or the graph of the run started last. */
   graph?: PanelGraph;
   runs: RunView[];
   current?: string;
+  /** The runs' graphs by key (`RunView.graph`); a message leaves out those the page already has. */
+  graphs?: Record<string, PanelGraph>;
 }
 
 /** Extension → webview. */
