@@ -18,6 +18,9 @@ import {
 import { categoryIcon } from './icons';
 import { STATUS, statusOf } from './status';
 
+/** Layouts kept, by graph key and centre (a dagre layout of a neighbourhood is tens of ms). */
+const LAYOUT_CACHE = 8;
+
 interface Drawn {
   group: SVGGElement;
   glyph: SVGTextElement;
@@ -35,6 +38,8 @@ export class GraphView {
   private readonly note = el('div', 'graph-note');
   private key = '';
   private laid: GraphLayout | undefined;
+  private readonly layouts = new Map<string, GraphLayout>();
+  private layoutCount = 0;
   private view: View = { k: 1, x: 0, y: 0 };
   /** The user has zoomed or panned: a resize no longer refits. */
   private moved = false;
@@ -79,11 +84,21 @@ export class GraphView {
     if (!g || g.nodes.length === 0) return;
     const big = g.nodes.length > GRAPH_LIMIT;
     const center = big ? (selected ?? focusOf(g, run)) : undefined;
-    const key = `${g.file}\n${g.nodes.length}\n${g.edges.length}\n${center ?? ''}\n${g.nodes.map((n) => n.id).join(',')}`;
+    // A graph's key (a hash the extension computes) names it; without one, its file and nodes do.
+    const key = `${g.key ?? `${g.file}\n${g.nodes.length}\n${g.edges.length}\n${g.nodes.map((n) => n.id).join(',')}`}\n${center ?? ''}`;
     if (key !== this.key || !this.laid) {
       this.key = key;
       const only = center !== undefined ? neighbourhood(g, center) : undefined;
-      this.laid = layoutGraph(g, only);
+      this.laid = this.layouts.get(key);
+      if (!this.laid) {
+        const t = performance.now();
+        this.laid = layoutGraph(g, only);
+        this.svgEl.dataset.layoutMs = (performance.now() - t).toFixed(1);
+        this.svgEl.dataset.layouts = String(++this.layoutCount);
+        this.layouts.set(key, this.laid);
+        // The last few: going back to a past run, or to a node shown before, is drawn without a new layout.
+        if (this.layouts.size > LAYOUT_CACHE) this.layouts.delete(this.layouts.keys().next().value!);
+      }
       this.draw(g, this.laid);
       this.note.textContent = only
         ? `Showing the ${count(only.size, 'node')} around ${center} of ${g.nodes.length.toLocaleString('en-US')}: select a node in the list to move there.`

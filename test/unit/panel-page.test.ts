@@ -73,6 +73,8 @@ describe('the run panel page', { skip: !existsSync(CHROMIUM) && 'no Chromium' },
     assert.deepEqual(await drawn(), ['a', 'b']);
     await page.selectOption('#history', 'r2');
     assert.deepEqual(await drawn(), ['a', 'b', 'c']);
+    // Each graph was laid out once: going back and forth between the runs reuses the layouts.
+    assert.equal(await page.getAttribute('.graph-svg', 'data-layouts'), '2');
   });
 
   it('shows the graph of the file as it is now on "Show graph" after an edit, without the old run on it', async () => {
