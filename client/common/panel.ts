@@ -27,7 +27,8 @@ export interface PanelEdge {
 }
 
 export interface NodeView {
-  status: NodeRecord['status'] | 'running';
+  /** `paused`: a debug session holds it before it runs (RunOptions.beforeNode). */
+  status: NodeRecord['status'] | 'running' | 'paused';
   durationMs?: number;
   attempts?: number;
   reused?: boolean;
@@ -52,6 +53,8 @@ export interface RunView {
   message?: string;
   nodes: Record<string, NodeView>;
   breakers: Record<string, 'closed' | 'open' | 'half-open'>;
+  /** A debug session holds the run before `node` (a top-level node; `at` is the whole path into sub-workflows). */
+  paused?: { node: string; at: string[] };
   /** The key of the graph the run ran (its file as it was then): a past run is drawn with it, not with today's file. */
   graph?: string;
 }
@@ -70,7 +73,9 @@ export type ToPanel =
   | { type: 'state'; state: PanelState }
   | { type: 'event'; runId: string; event: RunEvent }
   | { type: 'finished'; run: RunView }
-  | { type: 'select-node'; node: string };
+  | { type: 'select-node'; node: string }
+  /** A debug session paused the run before a node (`callers`: the WorkflowNodes it is inside), or (no node) resumed it. */
+  | { type: 'paused'; runId: string; node?: string; callers?: string[] };
 
 /** Webview → extension. */
 export type FromPanel =
@@ -113,6 +118,7 @@ export function applyEvent(run: RunView, e: RunEvent): void {
       run.breakers[e.key] = e.state;
       break;
     case 'run-end':
+      delete run.paused;
       run.status = e.result.status;
       run.durationMs = e.result.durationMs;
       for (const [id, r] of Object.entries(e.result.nodes)) run.nodes[id] = { ...run.nodes[id], ...recordView(r) };
@@ -122,8 +128,25 @@ export function applyEvent(run: RunView, e: RunEvent): void {
   }
 }
 
+/**
+ * A debug session paused the run before `node` (inside the WorkflowNodes `callers`), or resumed
+ * it (no node). The panel draws the top-level node it is in as paused; resumed, it runs again.
+ */
+export function applyPause(run: RunView, node?: string, callers: string[] = []): void {
+  if (run.paused) {
+    const was = run.nodes[run.paused.node];
+    if (was?.status === 'paused') run.nodes[run.paused.node] = { ...was, status: 'running' };
+    delete run.paused;
+  }
+  if (node === undefined || run.status !== 'running') return;
+  const top = callers[0] ?? node;
+  run.nodes[top] = { ...run.nodes[top], status: 'paused' };
+  run.paused = { node: top, at: [...callers, node] };
+}
+
 /** A finished run's result into its view: status, message, and each node's whole output in place of its preview. */
 export function applyResult(view: RunView, result: RunResult): void {
+  delete view.paused;
   view.status = result.status;
   view.durationMs = result.durationMs;
   // A cancel is not a failure: it reads as what it is, without an error's class or red.

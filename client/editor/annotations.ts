@@ -112,7 +112,7 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
     const diags: vscode.Diagnostic[] = [];
     for (const [id, v] of Object.entries(last.run.nodes)) {
       const node = wf.nodesById.get(id);
-      if (!node || v.status === 'running') continue;
+      if (!node || v.status === 'running' || v.status === 'paused') continue;
       const end = doc.lineAt(doc.positionAt(node.idSpan[0]).line).range.end;
       const text = statusText(
         {

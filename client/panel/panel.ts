@@ -88,6 +88,10 @@ export class RunPanel implements vscode.Disposable {
     this.post({ type: 'finished', run });
   }
 
+  paused(runId: string, node?: string, callers?: string[]): void {
+    this.post({ type: 'paused', runId, ...(node !== undefined ? { node, callers: callers ?? [] } : {}) });
+  }
+
   selectNode(node: string): void {
     this.post({ type: 'select-node', node });
   }

@@ -5,7 +5,7 @@ import { model } from '../lazy';
 import { workflowOf, type RunAnnotations } from '../editor/annotations';
 import { GraphStore } from '../panel/graph-store';
 import type { RunPanel } from '../panel/panel';
-import { applyEvent, applyResult, type PanelGraph, type PanelState, type RunView } from '../common/panel';
+import { applyEvent, applyPause, applyResult, type PanelGraph, type PanelState, type RunView } from '../common/panel';
 import type { RunSettings } from '../common/protocol';
 import type { HostRun, RunHost } from './host';
 
@@ -185,6 +185,10 @@ export class RunController {
         this.log(e);
         if (e.type === 'node-output' || e.type === 'node-error' || e.type === 'node-skip')
           void opened.then((doc) => this.annotations.update(doc, view));
+      },
+      paused: (node, callers) => {
+        applyPause(view, node, callers);
+        this.panel().paused(runId, node, callers);
       },
       resolve: (result) => {
         this.active.delete(runId);

@@ -24,6 +24,9 @@ const LAYOUT_CACHE = 8;
 interface Drawn {
   group: SVGGElement;
   glyph: SVGTextElement;
+  /** The type line, which says "paused" while the debugger holds the node. */
+  type: SVGTextElement;
+  typeText: string;
   title: SVGTitleElement;
 }
 
@@ -114,6 +117,7 @@ export class GraphView {
       d.group.setAttribute('class', `gnode ${status}${selected === id ? ' selected' : ''}${changed.has(id) ? ' diff' : ''}`);
       d.group.setAttribute('aria-label', `${id}, ${n?.type ?? ''}, ${STATUS[status].label}${changed.has(id) ? ', changed' : ''}`);
       d.glyph.textContent = STATUS[status].glyph;
+      d.type.textContent = status === 'paused' ? '⏸ paused before it runs' : d.typeText;
       d.title.textContent = `${id} (${n?.type ?? ''}): ${STATUS[status].label}`;
     }
     for (const c of this.counts) {
@@ -165,7 +169,7 @@ export class GraphView {
         }
       });
       nodes.append(group);
-      this.nodes.set(p.id, { group, glyph, title });
+      this.nodes.set(p.id, { group, glyph, title, type, typeText: type.textContent });
     }
     this.viewport.replaceChildren(edges, labels, nodes);
   }
@@ -249,7 +253,7 @@ export class GraphView {
 
 /** For a graph too big to draw whole: the node worth showing first (a failure, else what runs, else the first). */
 function focusOf(g: PanelGraph, run: RunView | undefined): string {
-  for (const s of ['failed', 'running'] as const) {
+  for (const s of ['failed', 'paused', 'running'] as const) {
     const hit = g.nodes.find((n) => run?.nodes[n.id]?.status === s);
     if (hit) return hit.id;
   }

@@ -1,5 +1,5 @@
 import { diffRuns, type NodeDiff } from '../common/diff';
-import { applyEvent, type FromPanel, type PanelGraph, type PanelState, type RunView, type ToPanel } from '../common/panel';
+import { applyEvent, applyPause, type FromPanel, type PanelGraph, type PanelState, type RunView, type ToPanel } from '../common/panel';
 import { byId, count, el, ms } from './dom';
 import { GraphView } from './graph-view';
 import { nodeDetails } from './node-details';
@@ -54,8 +54,10 @@ function render(): void {
   const pill = byId('status');
   const status = run?.status ?? 'idle';
   const glyph = run ? (run.status === 'invalid' ? STATUS.failed.glyph : STATUS[run.status].glyph) : STATUS['not-run'].glyph;
-  pill.textContent = `${glyph} ${run ? (run.status === 'running' ? 'running…' : `${run.status}${run.durationMs !== undefined ? ` in ${ms(run.durationMs)}` : ''}`) : 'no run yet'}`;
-  pill.className = `pill ${status}`;
+  pill.textContent = run?.paused
+    ? `${STATUS.paused.glyph} paused before ${run.paused.at.join(' › ')}`
+    : `${glyph} ${run ? (run.status === 'running' ? 'running…' : `${run.status}${run.durationMs !== undefined ? ` in ${ms(run.durationMs)}` : ''}`) : 'no run yet'}`;
+  pill.className = `pill ${run?.paused ? 'paused' : status}`;
   byId('cancel').hidden = run?.status !== 'running';
   const rerun = byId<HTMLButtonElement>('rerun');
   // Before any run there is nothing to run again.
@@ -64,13 +66,14 @@ function render(): void {
   const message = byId('message');
   // A node's error is told once, in its details; the run's line only says where it stopped.
   const failedAt = run?.status === 'failed' ? g?.nodes.find((n) => run.nodes[n.id]?.status === 'failed')?.id : undefined;
-  message.textContent =
-    run?.status === 'cancelled'
+  message.textContent = run?.paused
+    ? `The debugger holds the run before ${run.paused.at.join(' › ')}: Continue or Step in the debug toolbar goes on.`
+    : run?.status === 'cancelled'
       ? 'Cancelled: nodes that had not finished did not run.'
       : failedAt
         ? `Stopped at ${failedAt}: ${run!.nodes[failedAt]!.error?.type ?? 'failed'} (its details below say what to do).`
         : (run?.message ?? '');
-  message.className = run?.status === 'cancelled' ? 'cancelled' : '';
+  message.className = run?.paused ? 'paused' : run?.status === 'cancelled' ? 'cancelled' : '';
   renderHistory(run);
   // A diff is between runs of one file: a run of another file ends the comparison.
   let other = compareWith ? state.runs.find((r) => r.runId === compareWith) : undefined;
@@ -175,6 +178,9 @@ window.addEventListener('message', (ev: MessageEvent<ToPanel>) => {
     // A failed run opens on its failure, unless the user is looking at a node already.
     if (m.run.status === 'failed' && m.run.runId === current()?.runId && !graphOf(m.run)?.nodes.some((n) => n.id === selected))
       selected = graphOf(m.run)?.nodes.find((n) => m.run.nodes[n.id]?.status === 'failed')?.id;
+  } else if (m.type === 'paused') {
+    const run = state.runs.find((r) => r.runId === m.runId);
+    if (run) applyPause(run, m.node, m.callers);
   } else if (m.type === 'select-node') {
     select(m.node, false);
     return;

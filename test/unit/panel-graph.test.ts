@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { panelGraph } from '../../client/panel/graph';
 import { GraphStore } from '../../client/panel/graph-store';
-import { applyEvent, type RunView } from '../../client/common/panel';
+import { applyEvent, applyPause, type RunView } from '../../client/common/panel';
 import { parseWorkflow } from '../../runtime/model/parse';
 
 describe('the graph the panel draws', () => {
@@ -79,6 +79,35 @@ connections:
     assert.equal(store.get('k3'), undefined, 'a graph nothing names is dropped');
     assert.deepEqual(Object.keys(store.of([view('k2')])), ['k2']);
     assert.equal(store.get('k1'), undefined);
+  });
+
+  it('shows a node the debugger holds as paused (its top-level WorkflowNode when inside one), and running again when it goes on', () => {
+    const run: RunView = { runId: 'r', file: '/w/f', label: 'f', startedAt: 0, status: 'running', nodes: {}, breakers: {} };
+    applyEvent(run, { type: 'node-start', runId: 'r', time: 0, node: 'a' });
+    applyPause(run, 'a');
+    assert.equal(run.nodes.a!.status, 'paused');
+    assert.deepEqual(run.paused, { node: 'a', at: ['a'] });
+    applyPause(run);
+    assert.equal(run.nodes.a!.status, 'running');
+    assert.equal(run.paused, undefined);
+    applyPause(run, 'tail', ['sub']);
+    assert.equal(run.nodes.sub!.status, 'paused');
+    assert.deepEqual(run.paused, { node: 'sub', at: ['sub', 'tail'] });
+    // Held from one node to the next: the first runs again, the second is held.
+    applyPause(run, 'b');
+    assert.equal(run.nodes.sub!.status, 'running');
+    assert.equal(run.nodes.b!.status, 'paused');
+    applyEvent(run, {
+      type: 'run-end',
+      runId: 'r',
+      time: 0,
+      result: { status: 'cancelled', durationMs: 1, nodes: { b: { status: 'cancelled', durationMs: 0, attempts: 0 } }, results: {} },
+    } as never);
+    assert.equal(run.paused, undefined);
+    assert.equal(run.nodes.b!.status, 'cancelled');
+    // A run that has ended is not held any more.
+    applyPause(run, 'c');
+    assert.equal(run.nodes.c, undefined);
   });
 
   it('keeps what a node received from its node-start event', () => {

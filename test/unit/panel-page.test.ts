@@ -77,6 +77,31 @@ describe('the run panel page', { skip: !existsSync(CHROMIUM) && 'no Chromium' },
     assert.equal(await page.getAttribute('.graph-svg', 'data-layouts'), '2');
   });
 
+  it('shows a node the debugger holds as paused, in words and glyph beside colour, until the run goes on', async () => {
+    const g = graph('kp', ['a', 'b', 'c']);
+    const r: RunView = { ...run('rp', 'kp', [], 3), status: 'running' };
+    r.nodes.a = { status: 'succeeded', durationMs: 1, attempts: 1, output: { result: 1 } };
+    r.nodes.b = { status: 'running' };
+    delete r.durationMs;
+    await send({ type: 'state', state: { graph: g, runs: [r], current: 'rp' } });
+    await send({ type: 'paused', runId: 'rp', node: 'b', callers: [] });
+    assert.equal((await page.textContent('#status'))!.trim(), '⏸ paused before b');
+    assert.match((await page.getAttribute('#status', 'class'))!, /\bpaused\b/);
+    assert.match((await page.textContent('#message'))!, /debugger holds the run before b/);
+    assert.match((await page.getAttribute('.gnode[data-node="b"]', 'class'))!, /\bpaused\b/);
+    assert.match((await page.getAttribute('.gnode[data-node="b"]', 'aria-label'))!, /paused/);
+    assert.equal(await page.textContent('.gnode[data-node="b"] .gtype'), '⏸ paused before it runs');
+    assert.equal(await page.textContent('.row[data-node="b"] .badge.paused'), '⏸ paused');
+    assert.match((await page.textContent('#summary'))!, /⏸ 1 paused/);
+    // The paused border is drawn in a colour of its own, not the running one.
+    const stroke = (id: string) => page.$eval(`.gnode[data-node="${id}"] rect`, (e) => getComputedStyle(e).strokeWidth);
+    assert.equal(await stroke('b'), '3.5px');
+    await send({ type: 'paused', runId: 'rp' });
+    assert.match((await page.textContent('#status'))!, /running/);
+    assert.match((await page.getAttribute('.gnode[data-node="b"]', 'class'))!, /\brunning\b/);
+    assert.equal(await page.$('.row[data-node="b"] .badge.paused'), null);
+  });
+
   it('shows the graph of the file as it is now on "Show graph" after an edit, without the old run on it', async () => {
     const g1 = graph('k1', ['a', 'b']);
     const r1 = run('r1', 'k1', ['a', 'b'], 1);
