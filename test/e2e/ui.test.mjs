@@ -416,6 +416,10 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
       .first()
       .waitFor();
     await page.locator('.debug-call-stack .monaco-list-row', { hasText: 'greet · JavaScriptCodeNode' }).first().waitFor();
+    // The run panel says the node is held, in words (not colour alone).
+    await panel().locator('#status.paused', { hasText: 'paused before greet' }).waitFor({ timeout: 30_000 });
+    await panel().locator('.row.paused[data-node="greet"] .badge.paused', { hasText: 'paused' }).waitFor();
+    await panel().locator('.gnode.paused[data-node="greet"]').waitFor();
     await shot('debug-stopped');
     await page.locator('.debug-toolbar .action-label.codicon-debug-continue').click();
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 120_000 });
