@@ -61,6 +61,12 @@ function prepare(doc: vscode.TextDocument): void {
   const timer = setTimeout(start, PREPARE_AFTER_MS);
 }
 
+/** `kailash.codeLens.nodeLimit`: per-node lenses up to this many nodes (the server reads the same setting). */
+function lensLimit(): number {
+  const n = vscode.workspace.getConfiguration('kailash').get<number>('codeLens.nodeLimit', 200);
+  return Number.isInteger(n) && n >= 0 ? n : 200;
+}
+
 /** Only the real-editor tests get a handle on state (never other extensions in normal use). */
 export interface TestApi {
   runs: () => unknown[];
@@ -153,9 +159,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     }),
     vscode.commands.registerCommand('kailash.cancelRun', () => controller.cancel()),
     vscode.commands.registerCommand('kailash.showRunPanel', () => panel.show(false)),
-    vscode.commands.registerCommand('kailash.showGraph', async (arg) => {
+    vscode.commands.registerCommand('kailash.showGraph', async (arg: unknown) => {
       const uri = targetUri(arg);
-      if (uri) controller.showGraph(await vscode.workspace.openTextDocument(uri));
+      if (uri) await controller.showGraph(uri);
     }),
     vscode.commands.registerCommand('kailash.validate', async (arg) => {
       const uri = targetUri(arg);
@@ -176,7 +182,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
       provideCodeLenses: (doc) => {
         if (!annotations.last(doc.uri)) return [];
         return model()
-          .rerunLenses(workflowOf(doc))
+          .rerunLenses(workflowOf(doc), lensLimit())
           .map((l) => {
             const at = doc.positionAt(l.offset);
             return new vscode.CodeLens(new vscode.Range(at, at), {
@@ -199,6 +205,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
         if (node && node.id !== selectedNode) panel.selectNode((selectedNode = node.id));
       }, SELECTION_SETTLE_MS);
     }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('kailash.codeLens.nodeLimit')) lensesChanged.fire();
+    }),
     vscode.workspace.onDidCloseTextDocument((doc) => loadedModel()?.documents.forget(doc.uri.toString())),
     // A big workflow's first model is read in steps as it opens, before a run or a feature needs it.
     vscode.workspace.onDidOpenTextDocument(prepare),
@@ -218,6 +227,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     // `clientCommands`: this client runs the kailash.* commands, so the server sends run lenses.
     initializationOptions: {
       connectionTypes: vscode.workspace.getConfiguration('kailash').get('connectionTypes', 'default'),
+      codeLens: { nodeLimit: lensLimit() },
       clientCommands: true,
     },
     synchronize: { configurationSection: 'kailash' },

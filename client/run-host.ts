@@ -129,6 +129,8 @@ function openDebug(session: string): void {
       send({ type: 'debug-run', session, runId, file, label });
     },
     runEvent: (runId, event) => send({ type: 'event', id: runId, event }),
+    runPaused: (runId, node, callers) =>
+      send({ type: 'paused', id: runId, ...(node !== undefined ? { node, callers: callers ?? [] } : {}) }),
     runEnded: (runId, outcome) => {
       runs.delete(runId);
       send('invalid' in outcome ? { type: 'invalid', id: runId, message: outcome.invalid } : { type: 'done', id: runId, result: outcome });

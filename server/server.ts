@@ -1,5 +1,6 @@
 import {
   CodeActionKind,
+  CodeLensRefreshRequest,
   createConnection,
   DidChangeWatchedFilesNotification,
   WatchKind,
@@ -27,7 +28,7 @@ import { complete } from './features/completion';
 import { toLspDiagnostic } from './features/diagnostics';
 import { hover } from './features/hover';
 import { graphCommand, SERVER_COMMAND_IDS, validateCommand } from './features/commands';
-import { codeLenses, SERVER_COMMANDS } from './features/lenses';
+import { codeLenses, NODE_LENS_LIMIT, readNodeLimit, SERVER_COMMANDS } from './features/lenses';
 import { isTestDocument, isWorkflowDocument } from './features/scope';
 import { testCompletion, testDiagnostics, testDoc, testedWorkflow } from './features/test-file';
 import { documentLinks, subWorkflowPaths } from './features/links';
@@ -66,6 +67,10 @@ function folderOf(uri: string): string | undefined {
 }
 /** Whether the client runs the VS Code extension's commands (it says so in `initializationOptions`). */
 let clientCommands = false;
+/** Per-node lenses up to this many nodes (`kailash.codeLens.nodeLimit`). */
+let nodeLimit = NODE_LENS_LIMIT;
+/** Whether the client takes `workspace/codeLens/refresh` (asked again for lenses when the limit changes). */
+let canRefreshLenses = false;
 
 /**
  * Debounce after an edit (ms). Checking an edit is incremental and usually costs a few ms, so it
@@ -85,6 +90,8 @@ connection.onInitialize((params) => {
   options = readOptions(params.initializationOptions);
   clientCommands = (params.initializationOptions as { clientCommands?: unknown } | undefined)?.clientCommands === true;
   canWatch = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  nodeLimit = readLensLimit(params.initializationOptions);
+  canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -110,8 +117,19 @@ function readOptions(source: unknown): ValidateOptions {
   return level === 'strict' || level === 'default' || level === 'off' ? { connectionTypes: level } : {};
 }
 
+/** `codeLens.nodeLimit`, in initialization options or `kailash` settings (the same shape). */
+function readLensLimit(source: unknown): number {
+  return readNodeLimit((source as { codeLens?: { nodeLimit?: unknown } } | undefined)?.codeLens?.nodeLimit);
+}
+
 connection.onDidChangeConfiguration((change) => {
-  const next = readOptions((change.settings as { kailash?: unknown } | undefined)?.kailash);
+  const settings = (change.settings as { kailash?: unknown } | undefined)?.kailash;
+  const limit = readLensLimit(settings);
+  if (limit !== nodeLimit) {
+    nodeLimit = limit;
+    if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  }
+  const next = readOptions(settings);
   if (next.connectionTypes === options.connectionTypes) return;
   options = next;
   for (const [uri, state] of states) {
@@ -316,7 +334,7 @@ connection.onCodeAction((p, token) =>
     codeActions(state.diagnose(documents.get(p.textDocument.uri)!).doc, p.range, p.context.diagnostics),
   ),
 );
-connection.onCodeLens((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => codeLenses(doc, clientCommands)));
+connection.onCodeLens((p, token) => withDoc(p.textDocument.uri, token, [], (doc) => codeLenses(doc, clientCommands, nodeLimit)));
 connection.onExecuteCommand((p, token) => {
   const uri = typeof p.arguments?.[0] === 'string' ? p.arguments[0] : undefined;
   if (!SERVER_COMMAND_IDS.includes(p.command)) throw new ResponseError(ErrorCodes.InvalidParams, `Unknown command '${p.command}'.`);

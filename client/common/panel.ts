@@ -6,6 +6,8 @@ export { errorTitle, failureText, hintFor, plainMessage } from '../../runtime/en
 
 /** The workflow as the panel draws it. */
 export interface PanelGraph {
+  /** A hash of everything below: runs name their graph by it (`RunView.graph`), and the page keeps each once. */
+  key?: string;
   file: string;
   name: string;
   nodes: { id: string; type: string; /** The spec's category, for the node's icon. */ category?: string }[];
@@ -25,7 +27,8 @@ export interface PanelEdge {
 }
 
 export interface NodeView {
-  status: NodeRecord['status'] | 'running';
+  /** `paused`: a debug session holds it before it runs (RunOptions.beforeNode). */
+  status: NodeRecord['status'] | 'running' | 'paused';
   durationMs?: number;
   attempts?: number;
   reused?: boolean;
@@ -50,12 +53,19 @@ export interface RunView {
   message?: string;
   nodes: Record<string, NodeView>;
   breakers: Record<string, 'closed' | 'open' | 'half-open'>;
+  /** A debug session holds the run before `node` (a top-level node; `at` is the whole path into sub-workflows). */
+  paused?: { node: string; at: string[] };
+  /** The key of the graph the run ran (its file as it was then): a past run is drawn with it, not with today's file. */
+  graph?: string;
 }
 
 export interface PanelState {
+  /** The graph asked for last: *Show graph*, or the graph of the run started last. */
   graph?: PanelGraph;
   runs: RunView[];
   current?: string;
+  /** The runs' graphs by key (`RunView.graph`); a message leaves out those the page already has. */
+  graphs?: Record<string, PanelGraph>;
 }
 
 /** Extension → webview. */
@@ -65,7 +75,9 @@ export type ToPanel =
   /** A run's events since the last message, in order: the extension sends them at most every 50 ms. */
   | { type: 'events'; runId: string; events: RunEvent[] }
   | { type: 'finished'; run: RunView }
-  | { type: 'select-node'; node: string };
+  | { type: 'select-node'; node: string }
+  /** A debug session paused the run before a node (`callers`: the WorkflowNodes it is inside), or (no node) resumed it. */
+  | { type: 'paused'; runId: string; node?: string; callers?: string[] };
 
 /** Webview → extension. */
 export type FromPanel =
@@ -108,6 +120,7 @@ export function applyEvent(run: RunView, e: RunEvent): void {
       run.breakers[e.key] = e.state;
       break;
     case 'run-end':
+      delete run.paused;
       run.status = e.result.status;
       run.durationMs = e.result.durationMs;
       for (const [id, r] of Object.entries(e.result.nodes)) run.nodes[id] = { ...run.nodes[id], ...recordView(r) };
@@ -117,8 +130,25 @@ export function applyEvent(run: RunView, e: RunEvent): void {
   }
 }
 
+/**
+ * A debug session paused the run before `node` (inside the WorkflowNodes `callers`), or resumed
+ * it (no node). The panel draws the top-level node it is in as paused; resumed, it runs again.
+ */
+export function applyPause(run: RunView, node?: string, callers: string[] = []): void {
+  if (run.paused) {
+    const was = run.nodes[run.paused.node];
+    if (was?.status === 'paused') run.nodes[run.paused.node] = { ...was, status: 'running' };
+    delete run.paused;
+  }
+  if (node === undefined || run.status !== 'running') return;
+  const top = callers[0] ?? node;
+  run.nodes[top] = { ...run.nodes[top], status: 'paused' };
+  run.paused = { node: top, at: [...callers, node] };
+}
+
 /** A finished run's result into its view: status, message, and each node's whole output in place of its preview. */
 export function applyResult(view: RunView, result: RunResult): void {
+  delete view.paused;
   view.status = result.status;
   view.durationMs = result.durationMs;
   // A cancel is not a failure: it reads as what it is, without an error's class or red.

@@ -48,6 +48,8 @@ export type FromHost =
   | { type: 'dap'; session: string; message: DebugProtocol.ProtocolMessage }
   /** A debug session started a run: its events and result follow as those of any run, under `runId`. */
   | { type: 'debug-run'; session: string; runId: string; file: string; label: string }
+  /** The debug session holds run `id` before `node` (inside the WorkflowNodes `callers`), or (no node) let it go on. */
+  | { type: 'paused'; id: string; node?: string; callers?: string[] }
   | { type: 'test-case'; id: string; report: TestCaseReport }
   | { type: 'test-done'; id: string; report: TestFileReport };
 

@@ -67,6 +67,8 @@ export interface DebugHost {
   /** A run of the session started (each restart is a new run): the run panel follows it. */
   runStarted?(run: { runId: string; file: string; label: string; cancel: () => void }): void;
   runEvent?(runId: string, event: RunEvent): void;
+  /** The run waits before `node` (inside the WorkflowNodes `callers`), or (no node) goes on: the run panel shows it. */
+  runPaused?(runId: string, node?: string, callers?: string[]): void;
   runEnded?(runId: string, outcome: RunResult | { invalid: string }): void;
 }
 
@@ -266,7 +268,7 @@ export class KailashDebugSession extends DebugSession {
           ...(launch.pins && Object.keys(launch.pins).length ? { reuse: launch.pins, reusedAsReturned: true } : {}),
           ...extra,
           ...(extra.reuse && launch.pins ? { reuse: { ...launch.pins, ...extra.reuse } } : {}),
-          beforeNode: (stop) => this.beforeNode(stop),
+          beforeNode: (stop) => this.beforeNode(stop, runId),
           onEvent: (e) => {
             this.host.runEvent?.(runId, e);
             this.report(e);
@@ -352,7 +354,7 @@ export class KailashDebugSession extends DebugSession {
 
   // ---- the engine's hook ----
 
-  private async beforeNode(stop: NodeStop): Promise<{ inputs?: Record<string, unknown> } | undefined> {
+  private async beforeNode(stop: NodeStop, runId: string): Promise<{ inputs?: Record<string, unknown> } | undefined> {
     const depth = stop.callers.length;
     const file = depth === 0 ? this.launch!.program : stop.file !== undefined ? real(stop.file) : undefined;
     const chain = [...stop.callers, stop.node];
@@ -389,10 +391,10 @@ export class KailashDebugSession extends DebugSession {
       hit.push(bp.id);
     }
     if (!reason) return undefined;
-    return this.pause(stop, file, reason, hit);
+    return this.pause(stop, file, reason, hit, runId);
   }
 
-  private async pause(stop: NodeStop, file: string | undefined, reason: string, hit: number[]) {
+  private async pause(stop: NodeStop, file: string | undefined, reason: string, hit: number[], runId: string) {
     const inputs = structuredClone(stop.inputs);
     const frames = this.framesOf(stop, file, inputs);
     this.mode = { kind: 'continue' };
@@ -402,8 +404,10 @@ export class KailashDebugSession extends DebugSession {
       event.body.description = `Paused before ${stop.node}`;
       event.body.allThreadsStopped = true;
       if (hit.length) event.body.hitBreakpointIds = hit;
+      this.host.runPaused?.(runId, stop.node, stop.callers);
       this.sendEvent(event);
     });
+    this.host.runPaused?.(runId);
     const paused = this.paused!;
     this.paused = undefined;
     this.variables.reset();

@@ -146,7 +146,7 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
     const stale: vscode.DecorationOptions[] = [];
     for (const node of model().documents.nodesBetween(doc.uri.toString(), from, to)) {
       const v = last.run.nodes[node.id];
-      if (!v || v.status === 'running' || wf.nodesById.get(node.id) !== node) continue;
+      if (!v || v.status === 'running' || v.status === 'paused' || wf.nodesById.get(node.id) !== node) continue;
       const end = doc.lineAt(doc.positionAt(node.idSpan[0]).line).range.end;
       const text = statusText(
         {

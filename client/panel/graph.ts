@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { getSpec } from '../../runtime/catalog';
 import { caseKey } from '../../runtime/catalog/switch-cases';
 import { toPlain } from '../../runtime/model/values';
@@ -10,7 +11,7 @@ import type { PanelEdge, PanelGraph } from '../common/panel';
  * model (client/model.ts), since it reads the catalog.
  */
 export function panelGraph(wf: WorkflowModel, file: string, fallbackName: string): PanelGraph {
-  return {
+  const g: PanelGraph = {
     file,
     name: wf.name?.value ?? fallbackName,
     nodes: [...wf.nodesById.values()].map((n) => {
@@ -35,6 +36,9 @@ export function panelGraph(wf: WorkflowModel, file: string, fallbackName: string
         return edge;
       }),
   };
+  // A run keeps the key of the graph it ran: an unchanged graph has the same key, so it is kept (and sent) once.
+  g.key = createHash('sha1').update(JSON.stringify(g)).digest('base64url').slice(0, 16);
+  return g;
 }
 
 /** The case a SwitchNode port stands for: `case_gold` is "gold", `true_output` is "true". */

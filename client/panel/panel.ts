@@ -15,6 +15,8 @@ export class RunPanel implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
   private ready = false;
   private queue: ToPanel[] = [];
+  /** Run graphs (by key) the page has: a state message leaves them out. */
+  private sent = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -27,10 +29,11 @@ export class RunPanel implements vscode.Disposable {
     return this.panel !== undefined;
   }
 
-  show(preserveFocus = true): void {
+  /** `withState`: post the state at once (not when the caller computes a new one and refreshes). */
+  show(preserveFocus = true, withState = true): void {
     if (this.panel) {
       this.panel.reveal(undefined, preserveFocus);
-      this.post({ type: 'state', state: this.state() });
+      if (withState) this.post({ type: 'state', state: this.state() });
       return;
     }
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
@@ -53,6 +56,7 @@ export class RunPanel implements vscode.Disposable {
         this.panel = undefined;
         this.ready = false;
         this.queue = [];
+        this.sent.clear();
       },
       undefined,
       this.disposables,
@@ -60,9 +64,12 @@ export class RunPanel implements vscode.Disposable {
     panel.webview.onDidReceiveMessage(
       (m: FromPanel) => {
         if (m.type === 'ready') {
+          // A page (re)loaded has no graph yet.
           this.ready = true;
-          void panel.webview.postMessage({ type: 'state', state: this.state() } satisfies ToPanel);
-          for (const q of this.queue.splice(0)) void panel.webview.postMessage(toTagged(q));
+          this.sent.clear();
+          const queued = this.queue.splice(0);
+          void panel.webview.postMessage(toTagged(this.trim({ type: 'state', state: this.state() })));
+          for (const q of queued) if (q.type !== 'state') void panel.webview.postMessage(toTagged(q));
           return;
         }
         this.onMessage(m);
@@ -99,6 +106,10 @@ export class RunPanel implements vscode.Disposable {
     this.post({ type: 'finished', run });
   }
 
+  paused(runId: string, node?: string, callers?: string[]): void {
+    this.post({ type: 'paused', runId, ...(node !== undefined ? { node, callers: callers ?? [] } : {}) });
+  }
+
   selectNode(node: string): void {
     this.post({ type: 'select-node', node });
   }
@@ -118,7 +129,16 @@ export class RunPanel implements vscode.Disposable {
       return;
     }
     // The page gets values in the tagged form, which it prints as Python does (json-tree.ts).
-    void this.panel.webview.postMessage(toTagged(m));
+    void this.panel.webview.postMessage(toTagged(this.trim(m)));
+  }
+
+  /** A state message without the run graphs the page already has (a 2,000-node graph is sent once). */
+  private trim(m: ToPanel): ToPanel {
+    if (m.type !== 'state' || !m.state.graphs) return m;
+    const graphs = Object.fromEntries(Object.entries(m.state.graphs).filter(([k]) => !this.sent.has(k)));
+    for (const k of Object.keys(graphs)) this.sent.add(k);
+    if (m.state.graph?.key) this.sent.add(m.state.graph.key);
+    return { type: 'state', state: { ...m.state, graphs } };
   }
 
   dispose(): void {

@@ -3,8 +3,9 @@ import * as vscode from 'vscode';
 import type { RunParameters, RunResult } from '../../runtime/engine/types';
 import { model } from '../lazy';
 import { workflowOf, type RunAnnotations } from '../editor/annotations';
+import { GraphStore } from '../panel/graph-store';
 import type { RunPanel } from '../panel/panel';
-import { applyEvent, applyResult, type PanelGraph, type PanelState, type RunView } from '../common/panel';
+import { applyEvent, applyPause, applyResult, type PanelGraph, type PanelState, type RunView } from '../common/panel';
 import type { RunSettings } from '../common/protocol';
 import type { HostRun, RunHost } from './host';
 
@@ -24,6 +25,8 @@ const LOG_EVERY_MS = 100;
 export class RunController {
   readonly runs: RunView[] = [];
   private graph?: PanelGraph;
+  /** Each run's graph as it ran (a past run is drawn with it). */
+  private readonly graphs = new GraphStore();
   private current?: string;
   private readonly active = new Map<string, { cancel: vscode.CancellationTokenSource }>();
   /** Each run's parameters, for *Create test from this run*. */
@@ -42,14 +45,31 @@ export class RunController {
   ) {}
 
   state(): PanelState {
-    return { ...(this.graph ? { graph: this.graph } : {}), runs: this.runs, ...(this.current ? { current: this.current } : {}) };
+    const graphs = this.graphs.of(this.runs, this.graph?.key);
+    return {
+      ...(this.graph ? { graph: this.graph } : {}),
+      runs: this.runs,
+      ...(this.current ? { current: this.current } : {}),
+      ...(Object.keys(graphs).length ? { graphs } : {}),
+    };
   }
 
-  /** The graph of a document, for the panel ("Show graph", and the start of every run). */
-  showGraph(doc: vscode.TextDocument): void {
+  /**
+   * The graph of a document, for the panel ("Show graph"). The panel opens first, and the graph
+   * (a parse of a big file) is computed while the workbench creates the page, then sent.
+   */
+  async showGraph(uri: vscode.Uri): Promise<void> {
+    const panel = this.panel();
+    panel.show(true, false);
+    await letPanelOpen();
+    this.graph = graphOf(await vscode.workspace.openTextDocument(uri));
+    panel.refresh();
+  }
+
+  /** The graph a run starts on: shown, and kept under its key for the run's view. */
+  private runGraph(doc: vscode.TextDocument, view: RunView): void {
     this.graph = graphOf(doc);
-    this.panel().show();
-    this.panel().refresh();
+    view.graph = this.graphs.add(this.graph);
   }
 
   cancel(runId?: string): void {
@@ -69,6 +89,10 @@ export class RunController {
       return undefined;
     }
     this.lastRequest = request;
+    const panel = this.panel();
+    // The page opens while the file is read (a big file's first parse takes a while).
+    panel.show(true, false);
+    await letPanelOpen();
     const doc = await vscode.workspace.openTextDocument(request.uri);
     // A big file's first model may still be being read in steps: waiting for it keeps the editor responsive.
     await model().documents.settled(doc.uri.toString());
@@ -80,9 +104,7 @@ export class RunController {
     this.parameters.set(runId, request.parameters ?? {});
     if (this.runs.length > HISTORY) this.parameters.delete(this.runs.shift()!.runId);
     this.current = runId;
-    this.graph = graphOf(doc);
-    const panel = this.panel();
-    panel.show();
+    this.runGraph(doc, view);
     panel.refresh();
     this.line(`▶ ${label} (${doc.uri.fsPath})`);
     this.status.text = `$(sync~spin) ${label}`;
@@ -164,9 +186,9 @@ export class RunController {
     cancel.token.onCancellationRequested(() => this.host.cancel(runId));
     this.active.set(runId, { cancel });
     const opened = vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    this.panel().show(true, false);
     void opened.then((doc) => {
-      this.graph = graphOf(doc);
-      this.panel().show();
+      this.runGraph(doc, view);
       this.panel().refresh();
     });
     this.line(`▶ ${label} (${file})`);
@@ -179,6 +201,10 @@ export class RunController {
         this.log(e);
         if (e.type === 'node-output' || e.type === 'node-error' || e.type === 'node-skip')
           void opened.then((doc) => this.annotations.update(doc, view));
+      },
+      paused: (node, callers) => {
+        applyPause(view, node, callers);
+        this.panel().paused(runId, node, callers);
       },
       resolve: (result) => {
         this.active.delete(runId);
@@ -258,6 +284,14 @@ export class RunController {
         break;
     }
   }
+}
+
+/**
+ * Lets the extension host's message to create (or reveal) the panel go out before a long
+ * synchronous step: the host writes messages to the workbench from a timer of its own.
+ */
+function letPanelOpen(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function graphOf(doc: vscode.TextDocument): PanelGraph {

@@ -6,6 +6,8 @@ import { fromTagged } from '../../runtime/values/wire';
 export interface HostRun {
   events: (e: RunEvent) => void;
   resolve: (r: RunResult | { invalid: string }) => void;
+  /** A debug session holds the run before `node` (inside `callers`), or (no node) lets it go on. */
+  paused?: (node?: string, callers?: string[]) => void;
 }
 
 /** The extension's end of a debug session that lives in the run host. */
@@ -130,6 +132,7 @@ export class RunHost {
     const run = this.runs.get(m.id);
     if (!run) return;
     if (m.type === 'event') run.events(m.event);
+    else if (m.type === 'paused') run.paused?.(m.node, m.callers);
     else if (m.type === 'done' || m.type === 'invalid') {
       this.runs.delete(m.id);
       run.resolve(m.type === 'done' ? m.result : { invalid: m.message });

@@ -77,7 +77,7 @@ export async function createTestFromRunCommand(controller: RunController, runId?
   const pins: Record<string, unknown> = {};
   const nodes: Record<string, { status: 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'not-run'; output?: unknown }> = {};
   for (const [id, n] of Object.entries(view.nodes)) {
-    if (n.status === 'running') continue;
+    if (n.status === 'running' || n.status === 'paused') continue;
     const type = wf.nodesById.get(id)?.type?.value;
     const spec = type ? m.getSpec(type) : undefined;
     // External services are pinned with what they answered; the rest runs and is checked.

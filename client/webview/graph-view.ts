@@ -18,9 +18,15 @@ import {
 import { categoryIcon } from './icons';
 import { STATUS, statusOf } from './status';
 
+/** Layouts kept, by graph key and centre (a dagre layout of a neighbourhood is tens of ms). */
+const LAYOUT_CACHE = 8;
+
 interface Drawn {
   group: SVGGElement;
   glyph: SVGTextElement;
+  /** The type line, which says "paused" while the debugger holds the node. */
+  type: SVGTextElement;
+  typeText: string;
   title: SVGTitleElement;
 }
 
@@ -35,6 +41,8 @@ export class GraphView {
   private readonly note = el('div', 'graph-note');
   private key = '';
   private laid: GraphLayout | undefined;
+  private readonly layouts = new Map<string, GraphLayout>();
+  private layoutCount = 0;
   private view: View = { k: 1, x: 0, y: 0 };
   /** The user has zoomed or panned: a resize no longer refits. */
   private moved = false;
@@ -79,11 +87,21 @@ export class GraphView {
     if (!g || g.nodes.length === 0) return;
     const big = g.nodes.length > GRAPH_LIMIT;
     const center = big ? (selected ?? focusOf(g, run)) : undefined;
-    const key = `${g.file}\n${g.nodes.length}\n${g.edges.length}\n${center ?? ''}\n${g.nodes.map((n) => n.id).join(',')}`;
+    // A graph's key (a hash the extension computes) names it; without one, its file and nodes do.
+    const key = `${g.key ?? `${g.file}\n${g.nodes.length}\n${g.edges.length}\n${g.nodes.map((n) => n.id).join(',')}`}\n${center ?? ''}`;
     if (key !== this.key || !this.laid) {
       this.key = key;
       const only = center !== undefined ? neighbourhood(g, center) : undefined;
-      this.laid = layoutGraph(g, only);
+      this.laid = this.layouts.get(key);
+      if (!this.laid) {
+        const t = performance.now();
+        this.laid = layoutGraph(g, only);
+        this.svgEl.dataset.layoutMs = (performance.now() - t).toFixed(1);
+        this.svgEl.dataset.layouts = String(++this.layoutCount);
+        this.layouts.set(key, this.laid);
+        // The last few: going back to a past run, or to a node shown before, is drawn without a new layout.
+        if (this.layouts.size > LAYOUT_CACHE) this.layouts.delete(this.layouts.keys().next().value!);
+      }
       this.draw(g, this.laid);
       this.note.textContent = only
         ? `Showing the ${count(only.size, 'node')} around ${center} of ${g.nodes.length.toLocaleString('en-US')}: select a node in the list to move there.`
@@ -99,6 +117,7 @@ export class GraphView {
       d.group.setAttribute('class', `gnode ${status}${selected === id ? ' selected' : ''}${changed.has(id) ? ' diff' : ''}`);
       d.group.setAttribute('aria-label', `${id}, ${n?.type ?? ''}, ${STATUS[status].label}${changed.has(id) ? ', changed' : ''}`);
       d.glyph.textContent = STATUS[status].glyph;
+      d.type.textContent = status === 'paused' ? '⏸ paused before it runs' : d.typeText;
       d.title.textContent = `${id} (${n?.type ?? ''}): ${STATUS[status].label}`;
     }
     for (const c of this.counts) {
@@ -150,7 +169,7 @@ export class GraphView {
         }
       });
       nodes.append(group);
-      this.nodes.set(p.id, { group, glyph, title });
+      this.nodes.set(p.id, { group, glyph, title, type, typeText: type.textContent });
     }
     this.viewport.replaceChildren(edges, labels, nodes);
   }
@@ -234,7 +253,7 @@ export class GraphView {
 
 /** For a graph too big to draw whole: the node worth showing first (a failure, else what runs, else the first). */
 function focusOf(g: PanelGraph, run: RunView | undefined): string {
-  for (const s of ['failed', 'running'] as const) {
+  for (const s of ['failed', 'paused', 'running'] as const) {
     const hit = g.nodes.find((n) => run?.nodes[n.id]?.status === s);
     if (hit) return hit.id;
   }

@@ -1,5 +1,5 @@
 import { diffRuns, type NodeDiff } from '../common/diff';
-import { applyEvent, type FromPanel, type PanelState, type RunView, type ToPanel } from '../common/panel';
+import { applyEvent, applyPause, type FromPanel, type PanelGraph, type PanelState, type RunView, type ToPanel } from '../common/panel';
 import { byId, count, el, ms } from './dom';
 import { GraphView } from './graph-view';
 import { nodeDetails } from './node-details';
@@ -13,11 +13,11 @@ const post = (m: FromPanel) => vscode.postMessage(m);
 let state: PanelState = { runs: [] };
 let compareWith: string | undefined;
 let selected: string | undefined;
-/** Every file's graph seen this session: a run picked from the history is drawn with its own file's graph. */
-const graphs = new Map<string, NonNullable<PanelState['graph']>>();
+/** Every graph seen this session, by key: a run is drawn with the graph it ran (`RunView.graph`), not with its file today. */
+const graphs = new Map<string, PanelGraph>();
 
-function graphOf(run: RunView | undefined): PanelState['graph'] {
-  return (run && graphs.get(run.file)) ?? state.graph;
+function graphOf(run: RunView | undefined): PanelGraph | undefined {
+  return (run?.graph !== undefined ? graphs.get(run.graph) : undefined) ?? state.graph;
 }
 
 const graph = new GraphView(byId('graph'), (id, reveal) => select(id, reveal));
@@ -26,10 +26,14 @@ const list = new NodeList(byId('nodes'), (id, reveal) => select(id, reveal));
 /** A run the user picked from the history: shown whatever graph the last state message carried. */
 let picked: string | undefined;
 
-/** The run shown: the one picked, else the latest, unless the graph on show is of another file ("Show graph" on a file not run yet). */
+/**
+ * The run shown: the one picked, else the latest, unless the graph on show is not the one it ran
+ * ("Show graph" on a file not run yet, or changed since its run: that run is in the history).
+ */
 function current(): RunView | undefined {
   const run = state.runs.find((r) => r.runId === (picked ?? state.current)) ?? state.runs[state.runs.length - 1];
-  if (!picked && run && state.graph && run.file !== state.graph.file) return undefined;
+  if (!picked && run && state.graph && (run.file !== state.graph.file || (run.graph !== undefined && run.graph !== state.graph.key)))
+    return undefined;
   return run;
 }
 
@@ -50,8 +54,10 @@ function render(): void {
   const pill = byId('status');
   const status = run?.status ?? 'idle';
   const glyph = run ? (run.status === 'invalid' ? STATUS.failed.glyph : STATUS[run.status].glyph) : STATUS['not-run'].glyph;
-  pill.textContent = `${glyph} ${run ? (run.status === 'running' ? 'running…' : `${run.status}${run.durationMs !== undefined ? ` in ${ms(run.durationMs)}` : ''}`) : 'no run yet'}`;
-  pill.className = `pill ${status}`;
+  pill.textContent = run?.paused
+    ? `${STATUS.paused.glyph} paused before ${run.paused.at.join(' › ')}`
+    : `${glyph} ${run ? (run.status === 'running' ? 'running…' : `${run.status}${run.durationMs !== undefined ? ` in ${ms(run.durationMs)}` : ''}`) : 'no run yet'}`;
+  pill.className = `pill ${run?.paused ? 'paused' : status}`;
   byId('cancel').hidden = run?.status !== 'running';
   const rerun = byId<HTMLButtonElement>('rerun');
   // Before any run there is nothing to run again.
@@ -60,13 +66,14 @@ function render(): void {
   const message = byId('message');
   // A node's error is told once, in its details; the run's line only says where it stopped.
   const failedAt = run?.status === 'failed' ? g?.nodes.find((n) => run.nodes[n.id]?.status === 'failed')?.id : undefined;
-  message.textContent =
-    run?.status === 'cancelled'
+  message.textContent = run?.paused
+    ? `The debugger holds the run before ${run.paused.at.join(' › ')}: Continue or Step in the debug toolbar goes on.`
+    : run?.status === 'cancelled'
       ? 'Cancelled: nodes that had not finished did not run.'
       : failedAt
         ? `Stopped at ${failedAt}: ${run!.nodes[failedAt]!.error?.type ?? 'failed'} (its details below say what to do).`
         : (run?.message ?? '');
-  message.className = run?.status === 'cancelled' ? 'cancelled' : '';
+  message.className = run?.paused ? 'paused' : run?.status === 'cancelled' ? 'cancelled' : '';
   renderHistory(run);
   // A diff is between runs of one file: a run of another file ends the comparison.
   let other = compareWith ? state.runs.find((r) => r.runId === compareWith) : undefined;
@@ -83,7 +90,12 @@ function renderHistory(run: RunView | undefined): void {
   const pick = byId<HTMLSelectElement>('history');
   const cmp = byId<HTMLSelectElement>('compare');
   pick.replaceChildren();
-  if (!run) pick.append(new Option(state.runs.length ? 'no run of this file yet' : 'no runs yet', '', false, true));
+  if (!run) {
+    const ranBefore = state.graph && state.runs.some((r) => r.file === state.graph!.file);
+    pick.append(
+      new Option(ranBefore ? 'changed since its last run' : state.runs.length ? 'no run of this file yet' : 'no runs yet', '', false, true),
+    );
+  }
   cmp.replaceChildren(new Option('compare with…', ''));
   for (const r of [...state.runs].reverse()) {
     const label = `${new Date(r.startedAt).toLocaleTimeString()} · ${r.label} · ${r.status}`;
@@ -151,7 +163,11 @@ window.addEventListener('message', (ev: MessageEvent<ToPanel>) => {
     state = m.state;
     // A new state (a run started, a graph shown) is shown as it comes: the history pick ends.
     picked = undefined;
-    if (state.graph) graphs.set(state.graph.file, state.graph);
+    for (const [k, g] of Object.entries(state.graphs ?? {})) graphs.set(k, g);
+    if (state.graph?.key !== undefined) graphs.set(state.graph.key, state.graph);
+    // The extension forgets the graphs no run names; so does the page (it is sent them again if they come back).
+    const used = new Set(state.runs.map((r) => r.graph));
+    for (const k of graphs.keys()) if (!used.has(k) && k !== state.graph?.key) graphs.delete(k);
   } else if (m.type === 'event' || m.type === 'events') {
     const run = state.runs.find((r) => r.runId === m.runId);
     if (run) for (const e of m.type === 'event' ? [m.event] : m.events) applyEvent(run, e);
@@ -162,6 +178,9 @@ window.addEventListener('message', (ev: MessageEvent<ToPanel>) => {
     // A failed run opens on its failure, unless the user is looking at a node already.
     if (m.run.status === 'failed' && m.run.runId === current()?.runId && !graphOf(m.run)?.nodes.some((n) => n.id === selected))
       selected = graphOf(m.run)?.nodes.find((n) => m.run.nodes[n.id]?.status === 'failed')?.id;
+  } else if (m.type === 'paused') {
+    const run = state.runs.find((r) => r.runId === m.runId);
+    if (run) applyPause(run, m.node, m.callers);
   } else if (m.type === 'select-node') {
     select(m.node, false);
     return;

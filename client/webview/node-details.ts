@@ -48,6 +48,7 @@ export function nodeDetails(
   if (v.inputs !== undefined) io.append(valueView('inputs', 'Received', v.inputs, v.inputsTruncated === true, post));
   else io.append(placeholder('Received', v.status === 'running' ? 'waiting for inputs…' : 'not recorded'));
   if (v.output !== undefined && !v.error) io.append(valueView('output', 'Returned', v.output, v.truncated === true, post));
+  else if (v.status === 'paused') io.append(placeholder('Returned', 'not yet: the debugger holds it before it runs (Continue goes on)'));
   else io.append(placeholder('Returned', v.status === 'running' ? 'running…' : v.error ? 'nothing (it failed)' : 'nothing'));
   box.append(io);
   if (diff) box.append(changes(diff));

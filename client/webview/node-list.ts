@@ -89,7 +89,9 @@ export class NodeList {
     glyph.title = STATUS[status].label;
     glyph.setAttribute('aria-hidden', 'true');
     row.append(glyph, el('span', 'node-id', n.id), el('span', 'node-type', n.type), el('span', 'sr', STATUS[status].label));
-    if (v && status !== 'not-run' && status !== 'running') row.append(el('span', 'dur', ms(v.durationMs)));
+    if (v && status !== 'not-run' && status !== 'running' && status !== 'paused') row.append(el('span', 'dur', ms(v.durationMs)));
+    // Held by the debugger: said in words too, not by its glyph and colour alone.
+    if (status === 'paused') row.append(el('span', 'badge paused', `${STATUS.paused.glyph} paused`));
     if (v?.attempts && v.attempts > 1) row.append(el('span', 'badge', count(v.attempts, 'attempt')));
     if (v?.reused) row.append(el('span', 'badge', 'reused'));
     const d = this.diffs.get(n.id);

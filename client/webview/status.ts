@@ -5,6 +5,7 @@ export type Status = NodeView['status'];
 /** Each status has a glyph and a word besides its colour, so none is told by colour alone. */
 export const STATUS: Record<Status, { glyph: string; label: string }> = {
   running: { glyph: '◔', label: 'running' },
+  paused: { glyph: '⏸', label: 'paused' },
   succeeded: { glyph: '✓', label: 'succeeded' },
   failed: { glyph: '✗', label: 'failed' },
   skipped: { glyph: '↷', label: 'skipped' },
@@ -19,7 +20,14 @@ export function statusOf(run: RunView | undefined, id: string): Status {
 /** Whether a node has anything to show beyond its name: it ran (or runs), or got as far as its inputs. */
 export function ran(v: NodeView | undefined): v is NodeView {
   if (!v) return false;
-  return v.status === 'succeeded' || v.status === 'failed' || v.status === 'running' || v.inputs !== undefined || v.output !== undefined;
+  return (
+    v.status === 'succeeded' ||
+    v.status === 'failed' ||
+    v.status === 'running' ||
+    v.status === 'paused' ||
+    v.inputs !== undefined ||
+    v.output !== undefined
+  );
 }
 
 /** Why a node has nothing to show. */

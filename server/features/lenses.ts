@@ -19,19 +19,24 @@ export const SERVER_COMMANDS = {
 } as const;
 
 /**
- * Beyond this many nodes a file gets one "Run to a node…" lens on its first line instead of one
- * lens per node: VS Code lays out and re-requests every lens of a file on each keystroke, and
- * thousands of them stalled typing. The extension's "Re-run from here" lenses follow the same
- * limit (`client/editor/lenses.ts`).
+ * Beyond this many nodes (the default of the `kailash.codeLens.nodeLimit` setting) a file gets one
+ * "Run to a node…" lens on its first line instead of one lens per node: VS Code lays out and
+ * re-requests every lens of a file on each keystroke, and thousands of them stalled typing. The
+ * extension's "Re-run from here" lenses follow the same setting (`client/editor/lenses.ts`).
  */
 export const NODE_LENS_LIMIT = 200;
 
+/** The node limit a setting gives: a whole number ≥ 0 (0: no per-node lenses), else the default. */
+export function readNodeLimit(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : NODE_LENS_LIMIT;
+}
+
 /**
- * Lenses on the file's first line and on every node (up to `NODE_LENS_LIMIT` nodes). Only a client that said it runs the
+ * Lenses on the file's first line and on every node (up to `nodeLimit` nodes). Only a client that said it runs the
  * extension's commands (`clientCommands`) gets run lenses, which need its run host; any other
  * gets validate and graph lenses the server answers itself (the CLI covers running).
  */
-export function codeLenses(doc: FeatureDoc, clientCommands = false): CodeLens[] {
+export function codeLenses(doc: FeatureDoc, clientCommands = false, nodeLimit = NODE_LENS_LIMIT): CodeLens[] {
   const { model, lines } = doc;
   if (!model.root || model.nodes.length === 0) return [];
   const top = toRange(lines, [model.root.span[0], model.root.span[0]]);
@@ -46,7 +51,7 @@ export function codeLenses(doc: FeatureDoc, clientCommands = false): CodeLens[] 
     { range: top, command: { title: 'Validate', command: COMMANDS.validate, arguments: [doc.uri] } },
     { range: top, command: { title: 'Show graph', command: COMMANDS.showGraph, arguments: [doc.uri] } },
   ];
-  if (model.nodesById.size > NODE_LENS_LIMIT) {
+  if (model.nodesById.size > nodeLimit) {
     // No node argument: the command asks which node.
     lenses.push({ range: top, command: { title: '▶ Run to a node…', command: COMMANDS.runToNode, arguments: [doc.uri] } });
     return lenses;

@@ -67,13 +67,16 @@ function lineOf(file: string, needle: string): number {
 function session() {
   const results: (RunResult | { invalid: string })[] = [];
   const started: { runId: string; file: string; label: string; cancel: () => void }[] = [];
+  /** What the run panel is told: the path of the node held, or null when the run goes on. */
+  const paused: (string[] | null)[] = [];
   const host: DebugHost = {
+    runPaused: (_id, node, callers) => paused.push(node === undefined ? null : [...(callers ?? []), node]),
     runtime: () => new LocalRuntime({ secrets: { get: async (n) => (n === 'TOKEN' ? SECRET : undefined) }, env: {} }),
     runStarted: (r) => started.push(r),
     runEnded: (_id, outcome) => results.push(outcome),
   };
   const adapter = new KailashDebugSession(host);
-  return { dap: new DapClient(adapter), results, started };
+  return { dap: new DapClient(adapter), results, started, paused };
 }
 
 const finished = (r: RunResult | { invalid: string } | undefined): RunResult => {
@@ -166,14 +169,19 @@ describe('debug adapter', () => {
     assert.equal(finished(results[0]).results.sub!.tail_result, 'HELLO ADA X2.');
   });
 
-  it('a breakpoint in the sub-workflow’s file stops there', async () => {
-    const { dap } = session();
+  it('a breakpoint in the sub-workflow’s file stops there, and the run panel is told the node held and when it goes on', async () => {
+    const { dap, paused, started } = session();
     await dap.launch({ program: MAIN }, [{ path: INNER, breakpoints: [{ line: lineOf(INNER, 'result = value') }] }]);
     await dap.stopped();
     assert.deepEqual(
       (await dap.stack()).map((f) => f.name),
       ['tail · JavaScriptCodeNode', 'sub · WorkflowNode'],
     );
+    assert.deepEqual(paused, [['sub', 'tail']]);
+    assert.equal(started.length, 1);
+    await dap.request('continue', { threadId: 1 });
+    await dap.event('terminated');
+    assert.deepEqual(paused, [['sub', 'tail'], null]);
     await dap.request('disconnect', {});
   });
 

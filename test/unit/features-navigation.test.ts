@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { validateText } from '../../runtime/validate';
-import { codeLenses, COMMANDS, NODE_LENS_LIMIT, SERVER_COMMANDS } from '../../server/features/lenses';
+import { codeLenses, COMMANDS, NODE_LENS_LIMIT, readNodeLimit, SERVER_COMMANDS } from '../../server/features/lenses';
 import { NODE_LENS_LIMIT as CLIENT_NODE_LENS_LIMIT, rerunLenses } from '../../client/editor/lenses';
 import { parseWorkflow } from '../../runtime/model/parse';
 import { documentLinks } from '../../server/features/links';
@@ -214,6 +214,24 @@ describe('links, lenses and tokens', () => {
     );
     assert.equal(over.length, 4);
     assert.deepEqual(rerunLenses(parseWorkflow(many(NODE_LENS_LIMIT + 1))), [{ offset: 0, title: 'Re-run from a node…' }]);
+  });
+
+  it('follows the kailash.codeLens.nodeLimit setting, 0 meaning no per-node lens, in the server and the extension', () => {
+    const many = (n: number) => 'nodes:\n' + Array.from({ length: n }, (_, i) => `  - id: n${i}\n    type: PythonCodeNode\n`).join('');
+    const runTo = (text: string, limit: number) =>
+      codeLenses(featureDoc(text), true, limit)
+        .filter((l) => l.command!.command === COMMANDS.runToNode)
+        .map((l) => l.command!.arguments!.slice(1));
+    assert.deepEqual(runTo(many(3), 3), [['n0'], ['n1'], ['n2']]);
+    assert.deepEqual(runTo(many(3), 2), [[]]);
+    assert.deepEqual(runTo(many(1), 0), [[]]);
+    assert.equal(rerunLenses(parseWorkflow(many(3)), 3).length, 3);
+    assert.deepEqual(rerunLenses(parseWorkflow(many(3)), 2), [{ offset: 0, title: 'Re-run from a node…' }]);
+    assert.deepEqual(rerunLenses(parseWorkflow(many(1)), 0), [{ offset: 0, title: 'Re-run from a node…' }]);
+    // A setting that is not a whole number ≥ 0 is the default.
+    for (const bad of [-1, 2.5, '10', null, undefined]) assert.equal(readNodeLimit(bad), NODE_LENS_LIMIT);
+    assert.equal(readNodeLimit(0), 0);
+    assert.equal(readNodeLimit(5000), 5000);
   });
 
   it('marks node ids, node types, ports and templates', () => {
