@@ -117,7 +117,7 @@ export class GraphView {
       d.group.setAttribute('class', `gnode ${status}${selected === id ? ' selected' : ''}${changed.has(id) ? ' diff' : ''}`);
       d.group.setAttribute('aria-label', `${id}, ${n?.type ?? ''}, ${STATUS[status].label}${changed.has(id) ? ', changed' : ''}`);
       d.glyph.textContent = STATUS[status].glyph;
-      d.type.textContent = status === 'paused' ? '⏸ paused before it runs' : d.typeText;
+      d.type.textContent = status === 'paused' ? '‖ paused before it runs' : d.typeText;
       d.title.textContent = `${id} (${n?.type ?? ''}): ${STATUS[status].label}`;
     }
     for (const c of this.counts) {

@@ -5,7 +5,8 @@ export type Status = NodeView['status'];
 /** Each status has a glyph and a word besides its colour, so none is told by colour alone. */
 export const STATUS: Record<Status, { glyph: string; label: string }> = {
   running: { glyph: '◔', label: 'running' },
-  paused: { glyph: '⏸', label: 'paused' },
+  // Not U+23F8 (⏸): fonts on Linux often lack it, and it shows as a box.
+  paused: { glyph: '‖', label: 'paused' },
   succeeded: { glyph: '✓', label: 'succeeded' },
   failed: { glyph: '✗', label: 'failed' },
   skipped: { glyph: '↷', label: 'skipped' },

@@ -16,6 +16,21 @@ fs.mkdirSync(ARTIFACTS, { recursive: true });
 // installed as a user installs it; without, the source tree's build.
 const VSIX = process.env.KAILASH_E2E_VSIX;
 
+/** The themes every state is shown in: file name, VS Code's theme, the class it gives the page's body. */
+const THEMES = [
+  ['light', 'Default Light Modern', 'vscode-light'],
+  ['dark', 'Default Dark Modern', 'vscode-dark'],
+  ['hc-dark', 'Default High Contrast', 'vscode-high-contrast'],
+  ['hc-light', 'Default High Contrast Light', 'vscode-high-contrast-light'],
+];
+
+/** Where theme screenshots go: docs/screenshots/ when refreshing them (`npm run screenshot`), else the artifacts. */
+function screenshotDir() {
+  const dir = process.env.KAILASH_REFRESH_SCREENSHOT ? path.join(ROOT, 'docs', 'screenshots') : ARTIFACTS;
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .vsix' : 'source tree'})`, { timeout: 600_000 }, () => {
   let demo, cs, browser, page, ws;
   const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
@@ -332,14 +347,7 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
   });
 
   it('is readable in the light, dark and both High Contrast themes (screenshots)', async () => {
-    const themes = [
-      ['light', 'Default Light Modern', 'vscode-light'],
-      ['dark', 'Default Dark Modern', 'vscode-dark'],
-      ['hc-dark', 'Default High Contrast', 'vscode-high-contrast'],
-      ['hc-light', 'Default High Contrast Light', 'vscode-high-contrast-light'],
-    ];
-    const dir = process.env.KAILASH_REFRESH_SCREENSHOT ? path.join(ROOT, 'docs', 'screenshots') : ARTIFACTS;
-    fs.mkdirSync(dir, { recursive: true });
+    const dir = screenshotDir();
     fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
     const history = async (label) => {
       const value = await panel().locator('#history option', { hasText: label }).first().getAttribute('value');
@@ -354,7 +362,7 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
       await hide.first().click();
       await page.locator('.part.panel').waitFor({ state: 'hidden' });
     }
-    for (const [name, theme, cls] of themes) {
+    for (const [name, theme, cls] of THEMES) {
       fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': theme }));
       await panel().locator(`body.${cls}`).waitFor({ timeout: 60_000 });
       // The failed run, its failed node selected.
@@ -421,6 +429,16 @@ describe(`Kailash Workflows in the real VS Code workbench (${VSIX ? 'installed .
     await panel().locator('.row.paused[data-node="greet"] .badge.paused', { hasText: 'paused' }).waitFor();
     await panel().locator('.gnode.paused[data-node="greet"]').waitFor();
     await shot('debug-stopped');
+    // The paused state in every theme, while the session holds the node.
+    const dir = screenshotDir();
+    fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+    for (const [name, theme, cls] of THEMES) {
+      fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': theme }));
+      await panel().locator(`body.${cls}`).waitFor({ timeout: 60_000 });
+      await panel().locator('.row.paused[data-node="greet"]').click();
+      await page.locator('iframe.webview.ready').screenshot({ path: path.join(dir, `paused-${name}.png`) });
+    }
+    fs.rmSync(path.join(ws, '.vscode'), { recursive: true, force: true });
     await page.locator('.debug-toolbar .action-label.codicon-debug-continue').click();
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 120_000 });
     assert.equal(await editor.locator('.codicon-debug-stackframe').count(), 0, 'no stop is shown once the session ended');

@@ -85,14 +85,14 @@ describe('the run panel page', { skip: !existsSync(CHROMIUM) && 'no Chromium' },
     delete r.durationMs;
     await send({ type: 'state', state: { graph: g, runs: [r], current: 'rp' } });
     await send({ type: 'paused', runId: 'rp', node: 'b', callers: [] });
-    assert.equal((await page.textContent('#status'))!.trim(), '⏸ paused before b');
+    assert.equal((await page.textContent('#status'))!.trim(), '‖ paused before b');
     assert.match((await page.getAttribute('#status', 'class'))!, /\bpaused\b/);
     assert.match((await page.textContent('#message'))!, /debugger holds the run before b/);
     assert.match((await page.getAttribute('.gnode[data-node="b"]', 'class'))!, /\bpaused\b/);
     assert.match((await page.getAttribute('.gnode[data-node="b"]', 'aria-label'))!, /paused/);
-    assert.equal(await page.textContent('.gnode[data-node="b"] .gtype'), '⏸ paused before it runs');
-    assert.equal(await page.textContent('.row[data-node="b"] .badge.paused'), '⏸ paused');
-    assert.match((await page.textContent('#summary'))!, /⏸ 1 paused/);
+    assert.equal(await page.textContent('.gnode[data-node="b"] .gtype'), '‖ paused before it runs');
+    assert.equal(await page.textContent('.row[data-node="b"] .badge.paused'), '‖ paused');
+    assert.match((await page.textContent('#summary'))!, /‖ 1 paused/);
     // The paused border is drawn in a colour of its own, not the running one.
     const stroke = (id: string) => page.$eval(`.gnode[data-node="${id}"] rect`, (e) => getComputedStyle(e).strokeWidth);
     assert.equal(await stroke('b'), '3.5px');
