@@ -92,9 +92,10 @@ function tableView(t: RecordTable): HTMLElement {
 }
 
 function schemaView(v: unknown): HTMLElement {
-  const lines = schemaLines(inferType(v));
+  const type = inferType(v);
+  const lines = schemaLines(type);
   const list = el('ul', 'schema');
-  if (lines.length === 0) list.append(el('li', undefined, `(${inferType(v).type})`));
+  if (lines.length === 0) list.append(el('li', undefined, `(${type.type})`));
   for (const l of lines) {
     const li = el('li');
     li.style.paddingLeft = `${l.depth * 14}px`;
