@@ -79,6 +79,42 @@ export interface CodeWorker {
       log?: (line: string) => void;
     },
   ): Promise<NodeOutput>;
+  /**
+   * Runs a chain of nodes as one request (the engine's `chains.ts` decides which): each node fed
+   * by the one before it, each reported through `onStep` as it ends, without a reply awaited in
+   * between. The chain ends after the last node, or after the first that fails or may have
+   * reported failure (`success` falsy), and resolves then. `timeoutMs` limits each node;
+   * `signal` stops the chain. Rejects when the chain is stopped before it ends.
+   */
+  runChain?(steps: CodeChainStep[], options: CodeChainOptions): Promise<void>;
+}
+
+/** One node of a chain of code nodes. */
+export interface CodeChainStep {
+  node: string;
+  code: string;
+  /** The node's variables, without what the node before it feeds it. */
+  inputs: Record<string, unknown>;
+  sandbox: string;
+  validateSecurity: boolean;
+  /** `[output key of the node before, variable]`, in file order; a None never overwrites a value set. */
+  connections: [string, string][];
+  /** Variables set by run parameters, which connections do not override. */
+  fixed: string[];
+}
+
+export type CodeStepOutcome = { output: NodeOutput } | { error: unknown };
+
+export interface CodeChainOptions {
+  signal: AbortSignal;
+  timeoutMs?: number;
+  /**
+   * Node `index` of the chain ended; `durationMs` as the worker measured it; `end`: the chain
+   * ends with it (no line follows).
+   */
+  onStep(index: number, outcome: CodeStepOutcome, durationMs: number, end: boolean): void;
+  /** A line node `index` printed. */
+  log(index: number, line: string): void;
 }
 
 /** What a sub-workflow run returns to the WorkflowNode that started it. */

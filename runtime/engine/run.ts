@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import { getSpec } from '../catalog';
-import type { NodeOutput, NodeSpec, RunContext, RunServices } from '../catalog/types';
+import type { CodeChainStep, NodeOutput, NodeSpec, RunContext, RunServices } from '../catalog/types';
+import { findParam } from '../catalog/typing';
+import { chainUnits } from './chains';
 import { buildGraph, upstreamOf, type WorkflowGraph } from '../graph/graph';
 import type { ConnectionModel, NodeModel, WorkflowModel } from '../model/types';
 import { toValue } from '../model/values';
@@ -22,6 +24,7 @@ import { planUnits, type Unit } from './units';
 import { coerce, readPath } from './values';
 import { setOwn } from '../util/own';
 
+const NO_PREVIOUS = new Map<string, NodeOutput | null>();
 const SQL_NODES = new Set(['SQLDatabaseNode', 'AsyncSQLDatabaseNode']);
 /** Loops with only a convergence check still stop somewhere. */
 const LOOP_SAFETY_LIMIT = 1000;
@@ -33,7 +36,8 @@ export interface RunEnvironment {
   services(run: { runId: string; baseDir: string; roots: string[]; signal: AbortSignal }): RunServices & { dispose(): Promise<void> };
 }
 
-type Outcome = { stop?: NodeError & { node: string } };
+/** `at`: in a chain, the index of the node that stopped the run. */
+type Outcome = { stop?: NodeError & { node: string }; at?: number };
 
 interface NodeStatic {
   policies: NodePolicies;
@@ -125,6 +129,7 @@ export class Run {
     }
     const order = units.flatMap((u) => u.nodes);
     for (const id of order) this.records[id] = { status: 'not-run', durationMs: 0, attempts: 0 };
+    if (this.chaining()) units = chainUnits(units, (id) => this.canChain(id), (from, to) => this.links(from, to));
     const outer = this.options.signal;
     const onCancel = () => this.abort.abort(new NodeFailure('WorkflowCancelledError', 'Workflow cancelled'));
     if (outer?.aborted) onCancel();
@@ -162,7 +167,13 @@ export class Run {
   /** Starts units as their dependencies finish, up to `maxConcurrency` at once, in Kailash order. */
   private async schedule(units: Unit[]): Promise<Outcome['stop']> {
     const queue = new PQueue({ concurrency: Math.max(1, this.options.maxConcurrency ?? 10) });
-    const rank = new Map(units.map((u, i) => [u, i]));
+    // A unit's rank is its first node's place in Kailash's order (a chain spans its nodes' places).
+    const rank = new Map<Unit, number>();
+    let place = 0;
+    for (const u of units) {
+      rank.set(u, place);
+      place += u.chain ? u.nodes.length : 1;
+    }
     const waiting = new Map(units.map((u) => [u, new Set([...u.after].filter((a) => rank.has(a)))]));
     const dependents = new Map<Unit, Unit[]>(units.map((u) => [u, []]));
     for (const u of units) for (const a of waiting.get(u)!) dependents.get(a)!.push(u);
@@ -180,9 +191,10 @@ export class Run {
         queue
           .add(async () => {
             if (rank.get(u)! > stopRank || this.abort.signal.aborted) return;
-            const outcome = await this.runUnit(u);
-            if (outcome.stop && rank.get(u)! < stopRank) {
-              stopRank = rank.get(u)!;
+            const outcome = await this.runUnit(u, (at) => rank.get(u)! + at > stopRank);
+            const at = rank.get(u)! + (outcome.at ?? 0);
+            if (outcome.stop && at < stopRank) {
+              stopRank = at;
               stop = outcome.stop;
             }
           })
@@ -201,9 +213,154 @@ export class Run {
     });
   }
 
-  private async runUnit(u: Unit): Promise<Outcome> {
+  /** `stopped(i)`: whether the run stopped before a chain's node `i` may start. */
+  private async runUnit(u: Unit, stopped: (i: number) => boolean): Promise<Outcome> {
+    if (u.chain) return this.runChain(u.nodes, stopped);
     if (u.cycleEdges.length === 0) return this.runNode(this.node(u.nodes[0]!), new Map());
     return this.runLoop(u);
+  }
+
+  /** Chains of PythonCodeNodes go to the worker as one request unless switched off (tests, benches). */
+  private chaining(): boolean {
+    return !this.options.beforeNode && this.options.chain !== false && process.env.KAILASH_CHAIN !== '0';
+  }
+
+  /** A node that may be in a chain: a chain-capable code node with no policy of its own, not reused. */
+  private canChain(id: string): boolean {
+    const node = this.node(id);
+    if (!implementationOf(node.type!.value)?.chainStep) return false;
+    if (this.options.reuse && Object.hasOwn(this.options.reuse, id)) return false;
+    const p = this.staticOf(node).policies;
+    return !p.retry && p.timeoutMs === undefined && !p.breaker && !p.rateLimit && p.onError === 'stop';
+  }
+
+  /**
+   * Whether `to` may follow `from` in a chain: `from` feeds `to` alone and nothing else, by plain
+   * output keys into variables (not the node's own settings), and `to` needs no template
+   * resolved with its inputs. Its run parameters, known before the chain starts, are allowed.
+   */
+  private links(from: string, to: string): boolean {
+    const out = this.graph.successors.get(from)!;
+    const into = this.graph.predecessors.get(to)!;
+    if (out.size !== 1 || !out.has(to) || into.size !== 1 || !into.has(from)) return false;
+    const node = this.node(to);
+    if (this.staticOf(node).templated) return false;
+    const spec = getSpec(node.type!.value)!;
+    const incoming = this.incoming.get(to) ?? [];
+    return (
+      incoming.length > 0 &&
+      incoming.every(
+        (c) =>
+          !c.cycle &&
+          c.from!.value === from &&
+          !c.fromOutput.value.includes('.') &&
+          !findParam(spec, c.toInput.value),
+      )
+    );
+  }
+
+  /**
+   * A chain (chains.ts) as one request to the worker: the head's inputs resolved as any node's,
+   * each later node's arguments made before the chain starts, without what the node before
+   * feeds it (the worker applies those connections); each node recorded and reported as its
+   * line arrives, through the same steps as a node run alone. What cannot go on in the chain
+   * (a node whose arguments cannot be made, a `success` only Python judges falsy) runs in turn.
+   */
+  private async runChain(ids: string[], stopped: (i: number) => boolean): Promise<Outcome> {
+    const nodes = ids.map((id) => this.node(id));
+    const worker = this.runServices().python();
+    if (!worker.runChain) return this.inTurn(nodes, 0, {}, stopped);
+    const head = await this.begin(nodes[0]!, new Map(), []);
+    if ('done' in head) return this.inTurn(nodes, 1, head.done, stopped);
+    const chainStep = implementationOf(nodes[0]!.type!.value)!.chainStep!;
+    const steps: CodeChainStep[] = [];
+    const made: { args: Record<string, unknown>; params?: Record<string, unknown>; spec: NodeSpec; policies: NodePolicies }[] = [];
+    try {
+      steps.push({ ...chainStep(head.args, ids[0]!), connections: [], fixed: [] });
+      made.push({ args: head.args, spec: head.spec, policies: head.policies });
+    } catch (err) {
+      return this.inTurn(nodes, 1, this.threw(nodes[0]!, head.policies, err, round(performance.now() - head.started)), stopped);
+    }
+    for (let i = 1; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      const spec = getSpec(node.type!.value)!;
+      try {
+        const params = this.staticOf(node).hasParameters ? await this.runParameters(node) : undefined;
+        const args = await this.prepare(node, spec, params ?? {});
+        const connections = this.incoming.get(node.id)!.map((c): [string, string] => [c.fromOutput.value, c.toInput.value]);
+        steps.push({ ...chainStep(args, node.id), connections, fixed: params ? Object.keys(params) : [] });
+        made.push({ args, spec, policies: this.policiesOf(node), ...(params ? { params } : {}) });
+      } catch {
+        // Its connections cannot cure this: it fails the same way when it runs in turn, after the chain.
+        break;
+      }
+    }
+    const local = new AbortController();
+    const onAbort = () => local.abort(this.abort.signal.reason);
+    this.abort.signal.addEventListener('abort', onAbort, { once: true });
+    let ended = 0;
+    let result: Outcome | undefined;
+    let since = performance.now();
+    try {
+      await worker.runChain(steps, {
+        signal: local.signal,
+        ...(this.options.defaultTimeoutMs ? { timeoutMs: this.options.defaultTimeoutMs } : {}),
+        log: (i, line) => this.emit({ type: 'node-log', node: ids[i]!, message: line }),
+        onStep: (i, outcome, ms, end) => {
+          ended = i + 1;
+          since = performance.now();
+          const node = nodes[i]!;
+          const { policies } = made[i]!;
+          let o: Outcome;
+          try {
+            o = 'output' in outcome ? this.succeeded(node, policies, outcome.output, 1, round(ms)) : this.threw(node, policies, outcome.error, round(ms));
+          } catch (err) {
+            o = this.threw(node, policies, err, round(ms));
+          }
+          const next = i + 1;
+          if (o.stop || this.failed.has(node.id) || (next < steps.length && stopped(next))) {
+            result = { ...o, at: i };
+            // The worker goes on only when Python thought the node fine: it is stopped.
+            if (!end) local.abort(new NodeFailure('WorkflowCancelledError', 'The chain stopped'));
+            return;
+          }
+          if (next < steps.length) {
+            const n = nodes[next]!;
+            this.skipped.delete(n.id);
+            this.announce(n, made[next]!.spec, this.options.onEvent ? this.chainedArgs(n, made[next]!) : undefined);
+          }
+        },
+      });
+    } catch (err) {
+      if (!result && ended < steps.length) {
+        // Stopped under node `ended`: its timeout, the run's cancellation, the worker's death.
+        const o = this.threw(nodes[ended]!, made[ended]!.policies, err, round(performance.now() - since));
+        return { ...o, at: ended };
+      }
+    } finally {
+      this.abort.signal.removeEventListener('abort', onAbort);
+    }
+    if (result) return result;
+    return this.inTurn(nodes, ended, {}, stopped);
+  }
+
+  /** What a chain's node is called with, as `prepare` would make it with its connections. */
+  private chainedArgs(node: NodeModel, made: { args: Record<string, unknown>; params?: Record<string, unknown> }): Record<string, unknown> {
+    const { inputs } = this.connectionInputs(this.incoming.get(node.id)!, NO_PREVIOUS);
+    const args = { ...made.args };
+    for (const [k, v] of Object.entries(inputs)) if (!made.params || !Object.hasOwn(made.params, k)) setOwn(args, k, v);
+    return args;
+  }
+
+  /** The rest of a chain, from node `from`, one node at a time, after `outcome` of the node before. */
+  private async inTurn(nodes: NodeModel[], from: number, outcome: Outcome, stopped: (i: number) => boolean): Promise<Outcome> {
+    if (outcome.stop) return { ...outcome, at: from - 1 };
+    for (let i = from; i < nodes.length; i++) {
+      if (this.abort.signal.aborted || stopped(i)) return {};
+      const o = await this.runNode(nodes[i]!, new Map());
+      if (o.stop) return { ...o, at: i };
+    }
+    return {};
   }
 
   /** Kailash's cyclic executor: passes over the loop's nodes until max_iterations or convergence. */
@@ -245,48 +402,11 @@ export class Run {
 
   /** Runs one node; returns a stop when the run must end. */
   private async runNode(node: NodeModel, previous: Map<string, NodeOutput | null>, cycleEdges: ConnectionModel[] = []): Promise<Outcome> {
+    const begun = await this.begin(node, previous, cycleEdges);
+    if ('done' in begun) return begun.done;
+    const { args, policies, spec } = begun;
     const id = node.id;
-    const spec = getSpec(node.type!.value)!;
-    const record = this.records[id]!;
-    if (this.options.reuse && Object.prototype.hasOwnProperty.call(this.options.reuse, id)) return this.reuse(node, record);
-    const policies = { ...this.staticOf(node).policies };
-    if (policies.timeoutMs === undefined && this.options.defaultTimeoutMs) policies.timeoutMs = this.options.defaultTimeoutMs;
-    const incoming = (this.incoming.get(id) ?? []).filter((c) => !c.cycle || cycleEdges.includes(c));
-    const { inputs, loopInputs, connected, fromSwitch } = this.connectionInputs(incoming, previous);
-    if (fromSwitch && [...connected].every((k) => inputs[k] === null || inputs[k] === undefined)) {
-      // Kailash's `route_data` mode: fed only None by a switch (or a skipped node), the node is skipped.
-      this.skipped.add(id);
-      this.setResult(id, null);
-      record.status = 'skipped';
-      this.emit({ type: 'node-skip', node: id, record });
-      return {};
-    }
-    this.skipped.delete(id);
-    // Announced once its inputs are known, so the event can carry them; a node failing before that is announced bare.
-    let announced = false;
-    const announce = (args?: Record<string, unknown>) => {
-      if (announced) return;
-      announced = true;
-      const p = args && this.options.onEvent ? preview(maskCredentials(args, spec)) : undefined;
-      this.emit({ type: 'node-start', node: id, ...(p ? { inputs: p.value, inputsTruncated: p.truncated } : {}) });
-    };
-    let started = performance.now();
     try {
-      for (const c of incoming) {
-        if (this.failed.has(c.from!.value))
-          throw new NodeFailure('WorkflowExecutionError', `Cannot use outputs from failed node '${c.from!.value}'`);
-      }
-      // Run parameters seed a loop; from the second pass on, the back edges carry the values.
-      const params = this.staticOf(node).hasParameters ? await this.runParameters(node) : undefined;
-      const runtimeInputs = params ? { ...inputs, ...params, ...loopInputs } : { ...inputs, ...loopInputs };
-      let args = await this.prepare(node, spec, runtimeInputs);
-      announce(args);
-      if (this.options.beforeNode) {
-        const paused = performance.now();
-        args = await this.beforeNode(node, args, cycleEdges.length > 0);
-        // Time spent paused in a debugger is not the node's.
-        started += performance.now() - paused;
-      }
       const implementation = implementationOf(spec.type);
       if (!implementation) {
         throw new NodeFailure(
@@ -310,46 +430,124 @@ export class Run {
         },
         (signal, attempt) => run(args, this.context(id, signal, attempt)),
       );
-      record.attempts = attempts;
-      record.durationMs = round(performance.now() - started);
-      if (!output || typeof output !== 'object' || Array.isArray(output)) {
-        throw new NodeFailure(
-          'NodeValidationError',
-          `Node outputs must be a dictionary, got ${Array.isArray(output) ? 'list' : typeof output}`,
-        );
-      }
-      const bad = notPlain(output);
-      if (bad)
-        throw new NodeFailure(
-          'NodeExecutionError',
-          `Node '${id}' returned an output that is not plain data (${bad}); this is a bug in ${spec.type}, please report it.`,
-        );
-      this.outputs.set(id, output);
-      this.setResult(id, output);
-      // Kailash's content-aware detection: `success: false` stops the run.
-      if ('success' in output && !output.success) return this.reportedFailure(node, policies, output);
-      this.failed.delete(id);
-      record.status = 'succeeded';
-      delete record.error;
-      if (this.options.onEvent) {
-        const p = preview(this.results.get(id));
-        this.emit({ type: 'node-output', node: id, record, preview: p.value, truncated: p.truncated });
-      }
-      return {};
+      return this.succeeded(node, policies, output, attempts, round(performance.now() - begun.started));
     } catch (err) {
-      announce();
-      record.durationMs = round(performance.now() - started);
-      if (record.attempts === 0) record.attempts = 1;
-      if (this.abort.signal.aborted && (this.options.signal?.aborted || isCancellation(err))) {
-        record.status = 'cancelled';
-        return {};
-      }
-      const e = toFailure(err, id);
-      const error: NodeError = { type: e.type, message: this.redactor.text(e.message), ...(e.param ? { param: e.param } : {}) };
-      this.outputs.set(id, null);
-      this.setResult(id, { error: error.message, error_type: error.type, failed: true });
-      return this.fail(node, policies, error, this.mustStop(node), true);
+      return this.threw(node, policies, err, round(performance.now() - begun.started));
     }
+  }
+
+  /**
+   * A node up to the call of its implementation: reused, skipped, or its inputs resolved and
+   * announced (`node-start`) and passed through `beforeNode`; a failure on the way is recorded.
+   */
+  private async begin(
+    node: NodeModel,
+    previous: Map<string, NodeOutput | null>,
+    cycleEdges: ConnectionModel[],
+  ): Promise<{ done: Outcome } | { args: Record<string, unknown>; policies: NodePolicies; spec: NodeSpec; started: number }> {
+    const id = node.id;
+    const spec = getSpec(node.type!.value)!;
+    const record = this.records[id]!;
+    if (this.options.reuse && Object.prototype.hasOwnProperty.call(this.options.reuse, id)) return { done: this.reuse(node, record) };
+    const policies = this.policiesOf(node);
+    const incoming = (this.incoming.get(id) ?? []).filter((c) => !c.cycle || cycleEdges.includes(c));
+    const { inputs, loopInputs, connected, fromSwitch } = this.connectionInputs(incoming, previous);
+    if (fromSwitch && [...connected].every((k) => inputs[k] === null || inputs[k] === undefined)) {
+      // Kailash's `route_data` mode: fed only None by a switch (or a skipped node), the node is skipped.
+      this.skipped.add(id);
+      this.setResult(id, null);
+      record.status = 'skipped';
+      this.emit({ type: 'node-skip', node: id, record });
+      return { done: {} };
+    }
+    this.skipped.delete(id);
+    let started = performance.now();
+    try {
+      for (const c of incoming) {
+        if (this.failed.has(c.from!.value))
+          throw new NodeFailure('WorkflowExecutionError', `Cannot use outputs from failed node '${c.from!.value}'`);
+      }
+      // Run parameters seed a loop; from the second pass on, the back edges carry the values.
+      const params = this.staticOf(node).hasParameters ? await this.runParameters(node) : undefined;
+      const runtimeInputs = params ? { ...inputs, ...params, ...loopInputs } : { ...inputs, ...loopInputs };
+      let args = await this.prepare(node, spec, runtimeInputs);
+      this.announce(node, spec, args);
+      if (this.options.beforeNode) {
+        const paused = performance.now();
+        args = await this.beforeNode(node, args, cycleEdges.length > 0);
+        // Time spent paused in a debugger is not the node's.
+        started += performance.now() - paused;
+      }
+      return { args, policies, spec, started };
+    } catch (err) {
+      // A node failing before its inputs are known is announced bare.
+      this.announce(node, spec);
+      return { done: this.threw(node, policies, err, round(performance.now() - started)) };
+    }
+  }
+
+  private readonly announced = new Set<string>();
+
+  /** `node-start`, once per run of the node, with what it is called with once that is known. */
+  private announce(node: NodeModel, spec: NodeSpec, args?: Record<string, unknown>): void {
+    if (this.announced.has(node.id)) return;
+    this.announced.add(node.id);
+    const p = args && this.options.onEvent ? preview(maskCredentials(args, spec)) : undefined;
+    this.emit({ type: 'node-start', node: node.id, ...(p ? { inputs: p.value, inputsTruncated: p.truncated } : {}) });
+  }
+
+  private policiesOf(node: NodeModel): NodePolicies {
+    const policies = { ...this.staticOf(node).policies };
+    if (policies.timeoutMs === undefined && this.options.defaultTimeoutMs) policies.timeoutMs = this.options.defaultTimeoutMs;
+    return policies;
+  }
+
+  /** A node's implementation returned `output`: checked, kept, and reported (or its `success: false` judged). */
+  private succeeded(node: NodeModel, policies: NodePolicies, output: NodeOutput, attempts: number, durationMs: number): Outcome {
+    const id = node.id;
+    const record = this.records[id]!;
+    this.announced.delete(id);
+    record.attempts = attempts;
+    record.durationMs = durationMs;
+    if (!output || typeof output !== 'object' || Array.isArray(output)) {
+      throw new NodeFailure('NodeValidationError', `Node outputs must be a dictionary, got ${Array.isArray(output) ? 'list' : typeof output}`);
+    }
+    const bad = notPlain(output);
+    if (bad)
+      throw new NodeFailure(
+        'NodeExecutionError',
+        `Node '${id}' returned an output that is not plain data (${bad}); this is a bug in ${node.type!.value}, please report it.`,
+      );
+    this.outputs.set(id, output);
+    this.setResult(id, output);
+    // Kailash's content-aware detection: `success: false` stops the run.
+    if ('success' in output && !output.success) return this.reportedFailure(node, policies, output);
+    this.failed.delete(id);
+    record.status = 'succeeded';
+    delete record.error;
+    if (this.options.onEvent) {
+      const p = preview(this.results.get(id));
+      this.emit({ type: 'node-output', node: id, record, preview: p.value, truncated: p.truncated });
+    }
+    return {};
+  }
+
+  /** A node's run threw `err` (or its worker reported an error): a cancellation, or its failure. */
+  private threw(node: NodeModel, policies: NodePolicies, err: unknown, durationMs: number): Outcome {
+    const id = node.id;
+    const record = this.records[id]!;
+    this.announced.delete(id);
+    record.durationMs = durationMs;
+    if (record.attempts === 0) record.attempts = 1;
+    if (this.abort.signal.aborted && (this.options.signal?.aborted || isCancellation(err))) {
+      record.status = 'cancelled';
+      return {};
+    }
+    const e = toFailure(err, id);
+    const error: NodeError = { type: e.type, message: this.redactor.text(e.message), ...(e.param ? { param: e.param } : {}) };
+    this.outputs.set(id, null);
+    this.setResult(id, { error: error.message, error_type: error.type, failed: true });
+    return this.fail(node, policies, error, this.mustStop(node), true);
   }
 
   /** The `beforeNode` hook (a debugger): waited for, unless the run is cancelled meanwhile. */

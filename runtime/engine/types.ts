@@ -106,6 +106,12 @@ export interface RunOptions {
    * returns, if any. A debugger pauses here. Cancelling the run ends the wait.
    */
   beforeNode?: (stop: NodeStop) => Promise<{ inputs?: Record<string, unknown> } | undefined>;
+  /**
+   * `false` runs every node alone, even a chain of PythonCodeNodes that would go to the worker
+   * as one request (engine/chains.ts); for tests and benches comparing the two
+   * (`KAILASH_CHAIN=0` in the environment does the same).
+   */
+  chain?: boolean;
 }
 
 /** A node about to run, as `beforeNode` sees it. */

@@ -12,6 +12,8 @@ export interface Unit {
   after: Set<Unit>;
   /** Sort key: Kailash's tie-break by id, for a loop its smallest id. */
   key: string;
+  /** A chain of single nodes run as one request (chains.ts), in this order. */
+  chain?: true;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { NodeRun } from '../catalog/types';
+import type { CodeChainStep, NodeRun } from '../catalog/types';
 import { consulTarget, runServiceDiscovery } from './api/consul';
 import { graphqlTarget, runGraphQL } from './api/graphql';
 import { runAsyncHttpRequest, runHttpRequest, targetHost } from './api/http';
@@ -11,7 +11,7 @@ import { runWebSocket, websocketTarget } from './api/websocket';
 import { runJwt } from './auth/jwt';
 import { ldapTarget, runLdap } from './auth/ldap';
 import { readS3, s3Target, writeS3 } from './cloud/s3';
-import { runJavaScript, runPython } from './code/run';
+import { pythonStep, runJavaScript, runPython } from './code/run';
 import { runAsyncSqlDatabase, runSqlDatabase, sqlTarget } from './database/sql';
 import { readCsv, writeCsv } from './files/csv';
 import { readDirectory } from './files/directory';
@@ -28,6 +28,11 @@ export interface NodeImplementation {
   run: NodeRun;
   /** The host (or other target) the node talks to, for keying circuit breakers and rate limits. */
   target?: (inputs: Record<string, unknown>) => string | undefined;
+  /**
+   * For a code node whose worker runs chains (`CodeWorker.runChain`): the step its inputs make.
+   * The engine sends a linear chain of such nodes as one request (engine/chains.ts).
+   */
+  chainStep?: (inputs: Record<string, unknown>, node: string) => Omit<CodeChainStep, 'connections' | 'fixed'>;
 }
 
 /**
@@ -48,7 +53,7 @@ const IMPLEMENTATIONS: Record<string, NodeImplementation> = {
   LDAPAuthNode: { run: runLdap, target: ldapTarget },
   S3ReaderNode: { run: readS3, target: s3Target },
   S3WriterNode: { run: writeS3, target: s3Target },
-  PythonCodeNode: { run: runPython },
+  PythonCodeNode: { run: runPython, chainStep: pythonStep },
   JavaScriptCodeNode: { run: runJavaScript },
   SQLDatabaseNode: { run: runSqlDatabase, target: sqlTarget },
   AsyncSQLDatabaseNode: { run: runAsyncSqlDatabase, target: sqlTarget },

@@ -354,23 +354,14 @@ def reply(token, obj):
 compiled = {}
 checked = set()
 
-for line in _stdin:
-    try:
-        # A request whose inputs hold tags starts with "T" (most do not, and parse faster without the hook).
-        req = json.loads(line[1:], object_hook=_dec) if line.startswith("T") else json.loads(line)
-    except ValueError:
-        continue
-    rid = req["id"]
-    token = req["token"]
+def run_code(token, rid, code, node, restricted, check, inputs, extra):
+    """Runs one node's code and writes its reply; returns its output when it succeeded, else None."""
     captured = io.StringIO()
     real_stdout = sys.stdout
-    filename = ""
+    filename = "<%s>" % node
+    started = time.perf_counter()
     try:
-        code = req["code"]
-        node = req.get("node", "code")
-        restricted = req.get("sandbox") != "trusted"
-        filename = "<%s>" % node
-        if (restricted or req.get("check")) and code not in checked:
+        if (restricted or check) and code not in checked:
             check_safety(code, filename)
             checked.add(code)
         prog = compiled.get(code)
@@ -379,7 +370,7 @@ for line in _stdin:
             compiled[code] = prog
         env = {"__builtins__": restricted_builtins if restricted else trusted_builtins, "__name__": "__kailash__"}
         env.update(PRELOADED[restricted])
-        env.update(req["inputs"])
+        env.update(inputs)
         sys.stdout = captured
         try:
             exec(prog, env)
@@ -397,15 +388,72 @@ for line in _stdin:
                 encoded[k] = _enc(v)
             except (TypeError, ValueError, RecursionError):
                 bad.append(k)
+        extra["ms"] = (time.perf_counter() - started) * 1000
+        if "step" in extra:
+            # A chain goes on after this node unless it is the last or it failed.
+            extra["end"] = bool(bad) or extra["end"] or _stops(out)
         if bad:
-            reply(token, {"id": rid, "ok": False, "type": "NodeValidationError", "message": "Node outputs must be JSON-serializable. Failed keys: %r" % bad, "stdout": _lines(captured.getvalue())})
-        else:
-            reply(token, {"id": rid, "ok": True, "output": encoded, "tagged": _tagged[0], "stdout": _lines(captured.getvalue())})
+            reply(token, {"id": rid, "ok": False, "type": "NodeValidationError", "message": "Node outputs must be JSON-serializable. Failed keys: %r" % bad, "stdout": _lines(captured.getvalue()), **extra})
+            return None
+        reply(token, {"id": rid, "ok": True, "output": encoded, "tagged": _tagged[0], "stdout": _lines(captured.getvalue()), **extra})
+        return out
     except BaseException as e:
         sys.stdout = real_stdout
+        extra["ms"] = (time.perf_counter() - started) * 1000
+        if "step" in extra:
+            extra["end"] = True
         if isinstance(e, SafetyViolation):
-            reply(token, {"id": rid, "ok": False, "type": "SafetyViolationError", "message": str(e), "traceback": "", "stdout": []})
-            continue
+            reply(token, {"id": rid, "ok": False, "type": "SafetyViolationError", "message": str(e), "traceback": "", "stdout": [], **extra})
+            return None
         tb = _user_traceback(e, filename)
-        reply(token, {"id": rid, "ok": False, "type": type(e).__name__, "message": str(e), "traceback": tb, "stdout": _lines(captured.getvalue())})
+        reply(token, {"id": rid, "ok": False, "type": type(e).__name__, "message": str(e), "traceback": tb, "stdout": _lines(captured.getvalue()), **extra})
+        return None
+
+def _stops(out):
+    """Whether the engine may judge this output a reported failure (success falsy in Python or in JavaScript)."""
+    if "success" not in out:
+        return False
+    v = out["success"]
+    try:
+        return (not v) or v != v
+    except Exception:
+        return True
+
+def run_chain(token, rid, steps):
+    """A chain of nodes, each fed by the one before (the engine decides which and how, see
+    runtime/engine/chains.ts): one reply line per node as it ends, no answer awaited; the first
+    that fails, or may have reported failure, ends the chain (its line says "end")."""
+    prev = None
+    last = len(steps) - 1
+    for i, s in enumerate(steps):
+        inputs = s["inputs"]
+        if i:
+            conn = {}
+            for frm, to in s["conns"]:
+                if frm in prev:
+                    v = prev[frm]
+                    # A None never overwrites a value another connection set.
+                    if v is None and conn.get(to) is not None:
+                        continue
+                    conn[to] = v
+            fixed = s["fixed"]
+            for k, v in conn.items():
+                if k not in fixed:
+                    inputs[k] = v
+        extra = {"step": i, "end": i == last}
+        out = run_code(token, rid, s["code"], s["node"], s["sandbox"] != "trusted", s["check"], inputs, extra)
+        if extra["end"]:
+            return
+        prev = out
+
+for line in _stdin:
+    try:
+        # A request whose inputs hold tags starts with "T" (most do not, and parse faster without the hook).
+        req = json.loads(line[1:], object_hook=_dec) if line.startswith("T") else json.loads(line)
+    except ValueError:
+        continue
+    if "chain" in req:
+        run_chain(req["token"], req["id"], req["chain"])
+        continue
+    run_code(req["token"], req["id"], req["code"], req.get("node", "code"), req.get("sandbox") != "trusted", req.get("check"), req["inputs"], {})
 `;

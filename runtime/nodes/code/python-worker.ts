@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import type { NodeOutput } from '../../catalog/types';
+import type { CodeChainOptions, CodeChainStep, CodeStepOutcome, NodeOutput } from '../../catalog/types';
 import { sandboxImportMessage } from '../../catalog/python-sandbox';
 import { NodeFailure } from '../../engine/errors';
 import { PYTHON_WORKER } from './python-source';
@@ -117,7 +117,39 @@ export class PythonWorker extends SerialWorker<string> {
 
   protected override settle(id: number, outcome: { output: NodeOutput } | { error: unknown }): void {
     this.tokens.delete(id);
+    this.chains.delete(id);
     super.settle(id, outcome);
+  }
+
+  /** The chains in flight, by request id: where their nodes' lines go. */
+  private readonly chains = new Map<number, CodeChainOptions>();
+
+  /** One request for the whole chain; the worker replies with a line per node (`run_chain`). */
+  async runChain(steps: CodeChainStep[], options: CodeChainOptions): Promise<void> {
+    const wire = steps.map((s) => ({
+      node: s.node,
+      code: s.code,
+      inputs: s.inputs,
+      sandbox: s.sandbox,
+      check: s.validateSecurity,
+      conns: s.connections,
+      fixed: s.fixed,
+    }));
+    await this.submit(
+      (id) => {
+        const token = requestToken();
+        this.tokens.set(id, token);
+        this.chains.set(id, options);
+        const tagged = toTagged(wire);
+        return (tagged === wire ? '' : 'T') + JSON.stringify({ id, token, chain: tagged }) + '\n';
+      },
+      { signal: options.signal, node: steps[0]?.node ?? 'code', ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) },
+    );
+  }
+
+  /** A timed-out node says what the engine's timeout policy says. */
+  protected override timeoutError(r: Request<string>): NodeFailure {
+    return new NodeFailure('TimeoutError', `timed out after ${(r.timeoutMs ?? 0) / 1000} s`, { retryable: true });
   }
 
   protected deliver(r: Request<string>): void {
@@ -213,16 +245,7 @@ export class PythonWorker extends SerialWorker<string> {
     // Whatever the code wrote to the pipe is ignored: only a line with the request's token counts.
     const at = this.token ? line.indexOf(`${this.token} `) : -1;
     if (at === -1) return;
-    let msg: {
-      id: number;
-      ok: boolean;
-      output?: NodeOutput;
-      tagged?: boolean;
-      type?: string;
-      message?: string;
-      traceback?: string;
-      stdout?: string[];
-    };
+    let msg: Reply;
     try {
       msg = JSON.parse(line.slice(at + this.token.length + 1));
     } catch {
@@ -231,15 +254,22 @@ export class PythonWorker extends SerialWorker<string> {
       return;
     }
     if (this.tokens.get(msg.id) !== this.token) return;
+    const chain = msg.step === undefined ? undefined : this.chains.get(msg.id);
+    if (chain) {
+      const step = msg.step!;
+      if (msg.stdout?.length) for (const l of msg.stdout) chain.log(step, l);
+      try {
+        chain.onStep(step, replyOutcome(msg), msg.ms ?? 0, msg.end === true);
+      } catch {
+        // The engine's bookkeeping must not leave the chain waiting.
+      }
+      if (msg.end) this.settle(msg.id, { output: {} });
+      else this.progressed(msg.id);
+      return;
+    }
     if (msg.stdout?.length) this.logLines(msg.id, msg.stdout);
-    if (msg.ok) this.settle(msg.id, { output: msg.tagged ? (fromTagged(msg.output) as NodeOutput) : msg.output! });
-    else if (msg.type === 'SafetyViolationError')
-      this.settle(msg.id, { error: new NodeFailure('SafetyViolationError', withImportHints(msg.message!)) });
-    else if (msg.type === 'NodeValidationError') this.settle(msg.id, { error: new NodeFailure('NodeValidationError', msg.message!) });
-    else
-      this.settle(msg.id, {
-        error: new NodeFailure('NodeExecutionError', executionFailure(String(msg.type), String(msg.message), msg.traceback)),
-      });
+    const outcome = replyOutcome(msg);
+    this.settle(msg.id, outcome);
   }
 
   protected stop(): void {
@@ -274,6 +304,29 @@ export class PythonWorker extends SerialWorker<string> {
     // What the code started and left running ends with the run.
     killGroup(child.pid);
   }
+}
+
+/** A reply line of the worker (python-source.ts); `step`, `end` and `ms` in a chain's. */
+interface Reply {
+  id: number;
+  ok: boolean;
+  output?: NodeOutput;
+  tagged?: boolean;
+  type?: string;
+  message?: string;
+  traceback?: string;
+  stdout?: string[];
+  step?: number;
+  end?: boolean;
+  ms?: number;
+}
+
+/** What a reply means for its node: the output, or the error as Kailash words it. */
+function replyOutcome(msg: Reply): CodeStepOutcome {
+  if (msg.ok) return { output: msg.tagged ? (fromTagged(msg.output) as NodeOutput) : msg.output! };
+  if (msg.type === 'SafetyViolationError') return { error: new NodeFailure('SafetyViolationError', withImportHints(msg.message!)) };
+  if (msg.type === 'NodeValidationError') return { error: new NodeFailure('NodeValidationError', msg.message!) };
+  return { error: new NodeFailure('NodeExecutionError', executionFailure(String(msg.type), String(msg.message), msg.traceback)) };
 }
 
 /** Kailash's "Module 'x' is not in the allowed list" paragraphs, each said as the editor says it. */

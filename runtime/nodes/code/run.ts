@@ -1,4 +1,4 @@
-import type { NodeRun } from '../../catalog/types';
+import type { CodeChainStep, NodeRun } from '../../catalog/types';
 import { NodeFailure } from '../../engine/errors';
 import { setOwn } from '../../util/own';
 
@@ -9,8 +9,8 @@ function variables(inputs: Record<string, unknown>, own: string[]): Record<strin
   return out;
 }
 
-/** Kailash's PythonCodeNode: inputs become variables, `result` is the output. */
-export const runPython: NodeRun = async (inputs, ctx) => {
+/** What PythonCodeNode sends its worker for these inputs, alone or as a node of a chain. */
+export function pythonStep(inputs: Record<string, unknown>, node: string): Omit<CodeChainStep, 'connections' | 'fixed'> {
   const vars = variables(inputs, [
     'code',
     'max_code_lines',
@@ -24,13 +24,19 @@ export const runPython: NodeRun = async (inputs, ctx) => {
   if (sandbox !== 'restricted' && sandbox !== 'trusted') {
     throw new NodeFailure('NodeConfigurationError', `sandbox_mode must be 'restricted' or 'trusted', got '${sandbox}'`);
   }
-  return ctx.services.python().run(String(inputs.code), vars, {
+  // Kailash's safety check (imports, eval/exec/system calls) runs before restricted code anyway;
+  // `validate_security: true` asks for it in trusted mode too, where Kailash silently skips it.
+  return { node, code: String(inputs.code), inputs: vars, sandbox, validateSecurity: inputs.validate_security === true };
+}
+
+/** Kailash's PythonCodeNode: inputs become variables, `result` is the output. */
+export const runPython: NodeRun = async (inputs, ctx) => {
+  const step = pythonStep(inputs, ctx.nodeId);
+  return ctx.services.python().run(step.code, step.inputs, {
     signal: ctx.signal,
     node: ctx.nodeId,
-    sandbox,
-    // Kailash's safety check (imports, eval/exec/system calls) runs before restricted code anyway;
-    // `validate_security: true` asks for it in trusted mode too, where Kailash silently skips it.
-    validateSecurity: inputs.validate_security === true,
+    sandbox: step.sandbox,
+    validateSecurity: step.validateSecurity,
     ...(ctx.log ? { log: (line: string) => ctx.log!(line) } : {}),
   });
 };

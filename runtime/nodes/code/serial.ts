@@ -47,12 +47,17 @@ export abstract class SerialWorker<M> implements CodeWorker {
   protected abstract stop(): void;
 
   run(code: string, inputs: Record<string, unknown>, options: RunOptions): Promise<NodeOutput> {
+    return this.submit((id) => this.message(id, code, inputs, options), options);
+  }
+
+  /** Queues a request whose message `build` writes for its id; settles as `run` does. */
+  protected submit(build: (id: number) => M, options: Omit<RunOptions, 'sandbox' | 'validateSecurity'>): Promise<NodeOutput> {
     return new Promise((resolve, reject) => {
       if (options.signal.aborted) return reject(options.signal.reason);
       const id = this.nextId++;
       const r: Request<M> = {
         id,
-        message: this.message(id, code, inputs, options),
+        message: build(id),
         signal: options.signal,
         node: options.node ?? 'code',
         resolve,
@@ -76,6 +81,17 @@ export abstract class SerialWorker<M> implements CodeWorker {
       this.queue.push(r);
       this.pump();
     });
+  }
+
+  /**
+   * The current request is still going and has just reported progress (a chain's node ended):
+   * its timeout starts again, since it limits each node, not the whole request.
+   */
+  protected progressed(id: number): void {
+    const r = this.current;
+    if (!r || r.id !== id || r.timeoutMs === undefined) return;
+    r.timer?.clear();
+    this.arm(r);
   }
 
   /** Settles the current request with a reply from the process, then moves on. */
@@ -132,10 +148,11 @@ export abstract class SerialWorker<M> implements CodeWorker {
     const r = this.queue.shift()!;
     this.current = r;
     // The timer starts with the request, so queued requests do not time out waiting.
-    if (r.timeoutMs !== undefined) {
-      const ms = r.timeoutMs;
-      r.timer = longTimeout(() => this.abandon(r, this.timeoutError(r)), ms + this.timeoutGraceMs);
-    }
+    this.arm(r);
     this.deliver(r);
+  }
+
+  private arm(r: Request<M>): void {
+    if (r.timeoutMs !== undefined) r.timer = longTimeout(() => this.abandon(r, this.timeoutError(r)), r.timeoutMs + this.timeoutGraceMs);
   }
 }
