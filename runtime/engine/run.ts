@@ -129,7 +129,12 @@ export class Run {
     }
     const order = units.flatMap((u) => u.nodes);
     for (const id of order) this.records[id] = { status: 'not-run', durationMs: 0, attempts: 0 };
-    if (this.chaining()) units = chainUnits(units, (id) => this.canChain(id), (from, to) => this.links(from, to));
+    if (this.chaining())
+      units = chainUnits(
+        units,
+        (id) => this.canChain(id),
+        (from, to) => this.links(from, to),
+      );
     const outer = this.options.signal;
     const onCancel = () => this.abort.abort(new NodeFailure('WorkflowCancelledError', 'Workflow cancelled'));
     if (outer?.aborted) onCancel();
@@ -249,13 +254,7 @@ export class Run {
     const incoming = this.incoming.get(to) ?? [];
     return (
       incoming.length > 0 &&
-      incoming.every(
-        (c) =>
-          !c.cycle &&
-          c.from!.value === from &&
-          !c.fromOutput.value.includes('.') &&
-          !findParam(spec, c.toInput.value),
-      )
+      incoming.every((c) => !c.cycle && c.from!.value === from && !c.fromOutput.value.includes('.') && !findParam(spec, c.toInput.value))
     );
   }
 
@@ -313,7 +312,10 @@ export class Run {
           const { policies } = made[i]!;
           let o: Outcome;
           try {
-            o = 'output' in outcome ? this.succeeded(node, policies, outcome.output, 1, round(ms)) : this.threw(node, policies, outcome.error, round(ms));
+            o =
+              'output' in outcome
+                ? this.succeeded(node, policies, outcome.output, 1, round(ms))
+                : this.threw(node, policies, outcome.error, round(ms));
           } catch (err) {
             o = this.threw(node, policies, err, round(ms));
           }
@@ -510,7 +512,10 @@ export class Run {
     record.attempts = attempts;
     record.durationMs = durationMs;
     if (!output || typeof output !== 'object' || Array.isArray(output)) {
-      throw new NodeFailure('NodeValidationError', `Node outputs must be a dictionary, got ${Array.isArray(output) ? 'list' : typeof output}`);
+      throw new NodeFailure(
+        'NodeValidationError',
+        `Node outputs must be a dictionary, got ${Array.isArray(output) ? 'list' : typeof output}`,
+      );
     }
     const bad = notPlain(output);
     if (bad)

@@ -143,7 +143,11 @@ export class PythonWorker extends SerialWorker<string> {
         const tagged = toTagged(wire);
         return (tagged === wire ? '' : 'T') + JSON.stringify({ id, token, chain: tagged }) + '\n';
       },
-      { signal: options.signal, node: steps[0]?.node ?? 'code', ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) },
+      {
+        signal: options.signal,
+        node: steps[0]?.node ?? 'code',
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      },
     );
   }
 
