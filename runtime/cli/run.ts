@@ -82,6 +82,8 @@ export async function runWorkflow(args: RunArgs, terminal: RunIo, signal?: Abort
       parameters: args.params,
       baseDir,
       onEvent,
+      // The terminal shows what nodes return, never what they received.
+      inputPreviews: false,
       ...(args.to !== undefined ? { to: args.to } : {}),
       ...(signal ? { signal } : {}),
     });

@@ -12,6 +12,8 @@ const MAX_KEYS = 50;
  * leaves a marker (`"… 980 more items"`) so a viewer can tell and fetch the whole result.
  */
 export function preview(value: unknown): { value: unknown; truncated: boolean } {
+  // Most values are small: then the preview is the value itself (events are data, never changed).
+  if (fits(value, 0)) return { value, truncated: false };
   let truncated = false;
   const walk = (v: unknown, depth: number): unknown => {
     if (typeof v === 'string') {
@@ -49,4 +51,22 @@ export function preview(value: unknown): { value: unknown; truncated: boolean } 
   };
   const value2 = walk(value, 0);
   return { value: value2, truncated };
+}
+
+/** Whether a value is within every cap, so that its preview would equal it. */
+function fits(v: unknown, depth: number): boolean {
+  if (typeof v === 'string') return v.length <= MAX_STRING;
+  if (v === null || typeof v !== 'object' || v instanceof PyFloat) return true;
+  if (depth >= MAX_DEPTH) return false;
+  if (Array.isArray(v)) {
+    if (v.length > MAX_ITEMS) return false;
+    for (const x of v) if (!fits(x, depth + 1)) return false;
+    return true;
+  }
+  let n = 0;
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    if (++n > MAX_KEYS || !fits((v as Record<string, unknown>)[k], depth + 1)) return false;
+  }
+  return true;
 }

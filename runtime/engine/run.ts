@@ -314,7 +314,7 @@ export class Run {
           try {
             o =
               'output' in outcome
-                ? this.succeeded(node, policies, outcome.output, 1, round(ms))
+                ? this.succeeded(node, policies, outcome.output, 1, round(ms), true)
                 : this.threw(node, policies, outcome.error, round(ms));
           } catch (err) {
             o = this.threw(node, policies, err, round(ms));
@@ -329,7 +329,7 @@ export class Run {
           if (next < steps.length) {
             const n = nodes[next]!;
             this.skipped.delete(n.id);
-            this.announce(n, made[next]!.spec, this.options.onEvent ? this.chainedArgs(n, made[next]!) : undefined);
+            this.announce(n, made[next]!.spec, this.wantsInputs() ? this.chainedArgs(n, made[next]!) : undefined);
           }
         },
       });
@@ -494,8 +494,12 @@ export class Run {
   private announce(node: NodeModel, spec: NodeSpec, args?: Record<string, unknown>): void {
     if (this.announced.has(node.id)) return;
     this.announced.add(node.id);
-    const p = args && this.options.onEvent ? preview(maskCredentials(args, spec)) : undefined;
+    const p = args && this.wantsInputs() ? preview(maskCredentials(args, spec)) : undefined;
     this.emit({ type: 'node-start', node: node.id, ...(p ? { inputs: p.value, inputsTruncated: p.truncated } : {}) });
+  }
+
+  private wantsInputs(): boolean {
+    return this.options.onEvent !== undefined && this.options.inputPreviews !== false;
   }
 
   private policiesOf(node: NodeModel): NodePolicies {
@@ -504,8 +508,18 @@ export class Run {
     return policies;
   }
 
-  /** A node's implementation returned `output`: checked, kept, and reported (or its `success: false` judged). */
-  private succeeded(node: NodeModel, policies: NodePolicies, output: NodeOutput, attempts: number, durationMs: number): Outcome {
+  /**
+   * A node's implementation returned `output`: checked, kept, and reported (or its `success:
+   * false` judged). `parsed`: the output was read from a worker's JSON, so it is plain data.
+   */
+  private succeeded(
+    node: NodeModel,
+    policies: NodePolicies,
+    output: NodeOutput,
+    attempts: number,
+    durationMs: number,
+    parsed = false,
+  ): Outcome {
     const id = node.id;
     const record = this.records[id]!;
     this.announced.delete(id);
@@ -517,7 +531,7 @@ export class Run {
         `Node outputs must be a dictionary, got ${Array.isArray(output) ? 'list' : typeof output}`,
       );
     }
-    const bad = notPlain(output);
+    const bad = parsed ? undefined : notPlain(output);
     if (bad)
       throw new NodeFailure(
         'NodeExecutionError',

@@ -112,6 +112,11 @@ export interface RunOptions {
    * (`KAILASH_CHAIN=0` in the environment does the same).
    */
   chain?: boolean;
+  /**
+   * `false`: `node-start` events carry no `inputs` preview, for a listener that never shows them
+   * (the CLI), so that no run works out what nobody reads.
+   */
+  inputPreviews?: boolean;
 }
 
 /** A node about to run, as `beforeNode` sees it. */
