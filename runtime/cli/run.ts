@@ -73,8 +73,7 @@ export async function runWorkflow(args: RunArgs, terminal: RunIo, signal?: Abort
       shown.add(e.node);
     }
     if (e.type === 'node-output') {
-      io.out(`  ✓ ${e.node}  ${typeOf(e.node)}  ${e.record.durationMs} ms${attempts(e.record.attempts)}\n`);
-      io.out(indent(preview(e.preview)) + '\n');
+      io.out(`  ✓ ${e.node}  ${typeOf(e.node)}  ${e.record.durationMs} ms${attempts(e.record.attempts)}\n${indent(preview(e.preview))}\n`);
     }
   };
   try {
@@ -157,7 +156,7 @@ function attempts(n: number): string {
 }
 
 function indent(s: string): string {
-  return s.replace(/^/gm, '    ');
+  return s.includes('\n') ? s.replace(/^/gm, '    ') : `    ${s}`;
 }
 
 /**

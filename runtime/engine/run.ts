@@ -3,7 +3,6 @@ import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import { getSpec } from '../catalog';
 import type { CodeChainStep, NodeOutput, NodeSpec, RunContext, RunServices } from '../catalog/types';
-import { findParam } from '../catalog/typing';
 import { chainUnits } from './chains';
 import { buildGraph, upstreamOf, type WorkflowGraph } from '../graph/graph';
 import type { ConnectionModel, NodeModel, WorkflowModel } from '../model/types';
@@ -254,7 +253,9 @@ export class Run {
     const incoming = this.incoming.get(to) ?? [];
     return (
       incoming.length > 0 &&
-      incoming.every((c) => !c.cycle && c.from!.value === from && !c.fromOutput.value.includes('.') && !findParam(spec, c.toInput.value))
+      incoming.every(
+        (c) => !c.cycle && c.from!.value === from && !c.fromOutput.value.includes('.') && !settingsOf(spec).has(c.toInput.value),
+      )
     );
   }
 
@@ -743,6 +744,18 @@ export class Run {
     }
     return args;
   }
+}
+
+const settings = new WeakMap<NodeSpec, Set<string>>();
+
+/** A node type's own settings, by name and alias: what a connection into a variable must not be. */
+function settingsOf(spec: NodeSpec): Set<string> {
+  let names = settings.get(spec);
+  if (!names) {
+    names = new Set(Object.entries(spec.params).flatMap(([k, p]) => [k, ...(p.aliases ?? [])]));
+    settings.set(spec, names);
+  }
+  return names;
 }
 
 function safeTarget(implementation: NodeImplementation, args: Record<string, unknown>): string | undefined {

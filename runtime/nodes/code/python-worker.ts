@@ -126,22 +126,19 @@ export class PythonWorker extends SerialWorker<string> {
 
   /** One request for the whole chain; the worker replies with a line per node (`run_chain`). */
   async runChain(steps: CodeChainStep[], options: CodeChainOptions): Promise<void> {
-    const wire = steps.map((s) => ({
-      node: s.node,
-      code: s.code,
-      inputs: s.inputs,
-      sandbox: s.sandbox,
-      check: s.validateSecurity,
-      conns: s.connections,
-      fixed: s.fixed,
-    }));
+    // Only the inputs can hold values that need tags; the rest is strings.
+    let tags = false;
+    const wire = steps.map((s) => {
+      const inputs = toTagged(s.inputs);
+      if (inputs !== s.inputs) tags = true;
+      return { node: s.node, code: s.code, inputs, sandbox: s.sandbox, check: s.validateSecurity, conns: s.connections, fixed: s.fixed };
+    });
     await this.submit(
       (id) => {
         const token = requestToken();
         this.tokens.set(id, token);
         this.chains.set(id, options);
-        const tagged = toTagged(wire);
-        return (tagged === wire ? '' : 'T') + JSON.stringify({ id, token, chain: tagged }) + '\n';
+        return (tags ? 'T' : '') + JSON.stringify({ id, token, chain: wire }) + '\n';
       },
       {
         signal: options.signal,
