@@ -2,7 +2,8 @@ import { PYTHON_ALLOWED_BUILTINS, PYTHON_ALLOWED_MODULES } from '../../catalog/p
 
 /**
  * The Python side of PythonCodeNode's worker: one process per run, one JSON request per line on
- * stdin, one reply per line on a pipe (fd 3 at start). Kailash's semantics: inputs become
+ * stdin, one reply per line on a pipe (fd 3 at start); a chain request (`run_chain`) gets one
+ * reply per node, written as each node ends. Kailash's semantics: inputs become
  * variables; `result`, if set, is the output, else every non-underscore, non-module variable;
  * the allow-listed modules are bound without `import`.
  *
