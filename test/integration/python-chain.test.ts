@@ -169,14 +169,15 @@ connections:
   it('the default timeout limits each node of a chain, not the chain', async () => {
     const r = await both(
       `nodes:
-  - {id: a, type: PythonCodeNode, config: {code: "import time\\ntime.sleep(0.3)\\nresult = 1"}}
-  - {id: b, type: PythonCodeNode, config: {code: "import time\\ntime.sleep(0.3)\\nresult = x + 1"}}
-  - {id: c, type: PythonCodeNode, config: {code: "import time\\ntime.sleep(0.3)\\nresult = x + 1"}}
+  - {id: a, type: PythonCodeNode, config: {code: "result = 1"}}
+  - {id: b, type: PythonCodeNode, config: {code: "import time\\ntime.sleep(0.6)\\nresult = x + 1"}}
+  - {id: c, type: PythonCodeNode, config: {code: "import time\\ntime.sleep(0.6)\\nresult = x + 1"}}
 connections:
   - {from: a, from_output: result, to: b, to_input: x}
   - {from: b, from_output: result, to: c, to_input: x}
 `,
-      { defaultTimeoutMs: 1500 },
+      // b and c together outlast it, each alone does not (a, which starts the worker, sleeps not).
+      { defaultTimeoutMs: 1000 },
     );
     assert.deepEqual(r.results.c, { result: 3 });
   });
@@ -191,11 +192,12 @@ connections:
   - {from: a, from_output: result, to: b, to_input: x}
   - {from: b, from_output: result, to: c, to_input: x}
 `,
-      { defaultTimeoutMs: 500 },
+      // Long enough for the worker to start on a busy machine.
+      { defaultTimeoutMs: 3000 },
     );
     assert.deepEqual(statuses(r), { a: 'succeeded', b: 'failed', c: 'not-run' });
     assert.equal(r.nodes.b!.error?.type, 'TimeoutError');
-    assert.match(r.nodes.b!.error!.message, /Node 'b' timed out after 0\.5 s/);
+    assert.match(r.nodes.b!.error!.message, /Node 'b' timed out after 3 s/);
   });
 
   it('cancelling mid-chain cancels the running node and the rest', async () => {

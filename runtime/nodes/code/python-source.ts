@@ -430,7 +430,7 @@ def run_chain(token, rid, steps):
         inputs = s["inputs"]
         if i:
             conn = {}
-            for frm, to in s["conns"]:
+            for frm, to in s["connections"]:
                 if frm in prev:
                     v = prev[frm]
                     # A None never overwrites a value another connection set.
@@ -442,7 +442,7 @@ def run_chain(token, rid, steps):
                 if k not in fixed:
                     inputs[k] = v
         extra = {"step": i, "end": i == last}
-        out = run_code(token, rid, s["code"], s["node"], s["sandbox"] != "trusted", s["check"], inputs, extra)
+        out = run_code(token, rid, s["code"], s["node"], s["sandbox"] != "trusted", s["validateSecurity"], inputs, extra)
         if extra["end"]:
             return
         prev = out

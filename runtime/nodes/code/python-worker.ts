@@ -126,12 +126,13 @@ export class PythonWorker extends SerialWorker<string> {
 
   /** One request for the whole chain; the worker replies with a line per node (`run_chain`). */
   async runChain(steps: CodeChainStep[], options: CodeChainOptions): Promise<void> {
-    // Only the inputs can hold values that need tags; the rest is strings.
+    // Only the inputs can hold values that need tags; the rest is strings. The steps go as they are (run_chain reads their names).
     let tags = false;
     const wire = steps.map((s) => {
-      const inputs = toTagged(s.inputs);
-      if (inputs !== s.inputs) tags = true;
-      return { node: s.node, code: s.code, inputs, sandbox: s.sandbox, check: s.validateSecurity, conns: s.connections, fixed: s.fixed };
+      const inputs = toTagged(s.inputs) as Record<string, unknown>;
+      if (inputs === s.inputs) return s;
+      tags = true;
+      return { ...s, inputs };
     });
     await this.submit(
       (id) => {
@@ -244,8 +245,8 @@ export class PythonWorker extends SerialWorker<string> {
 
   private onReply(line: string): void {
     // Whatever the code wrote to the pipe is ignored: only a line with the request's token counts.
-    const at = this.token ? line.indexOf(`${this.token} `) : -1;
-    if (at === -1) return;
+    const at = this.token ? line.indexOf(this.token) : -1;
+    if (at === -1 || line.charCodeAt(at + this.token.length) !== 32) return;
     let msg: Reply;
     try {
       msg = JSON.parse(line.slice(at + this.token.length + 1));
