@@ -79,7 +79,8 @@ export async function run(): Promise<void> {
   if (last?.result !== n) throw new Error(`our chain ended with ${JSON.stringify(last)}, not ${n}`);
   const samples = { sdkOne: [] as Sample[], sdkMany: [] as Sample[], oursOne: [] as Sample[], oursMany: [] as Sample[] };
   // Alternating rounds, so a slow moment of a shared machine falls on both sides.
-  for (let round = 0; round < 3; round++) {
+  const rounds = Math.max(1, Number(process.env.BENCH_SDK_ROUNDS) || 5);
+  for (let round = 0; round < rounds; round++) {
     samples.sdkOne.push(sdk(files.one));
     samples.oursOne.push(ours(files.one));
     samples.sdkMany.push(sdk(files.many));
@@ -113,5 +114,5 @@ export async function run(): Promise<void> {
       goal: 1,
     },
   ];
-  report('Beside the Kailash Python SDK (medians of 3 alternating runs)', rows);
+  report(`Beside the Kailash Python SDK (medians of ${rounds} alternating runs)`, rows);
 }
