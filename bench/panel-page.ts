@@ -8,7 +8,14 @@ export const BODY = `<header><h1 id="title"></h1><span id="status" class="pill">
 <button id="rerun" disabled>Re-run</button><select id="history"></select><select id="compare"></select></header>
 <div id="message"></div><div id="summary"></div><div id="graph"></div><main id="split"><div id="nodes"></div><div id="details"></div></main>`;
 
-export async function openPanel(script: string, css: string, width = 800, height = 900): Promise<{ browser: Browser; page: Page }> {
+/** `boot`: the first state message in the page's HTML, as client/panel/panel.ts writes it for a page created with the state at hand. */
+export async function openPanel(
+  script: string,
+  css: string,
+  width = 800,
+  height = 900,
+  boot?: unknown,
+): Promise<{ browser: Browser; page: Page }> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
     headless: true,
@@ -18,7 +25,9 @@ export async function openPanel(script: string, css: string, width = 800, height
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.setContent(
-    `<!DOCTYPE html><html><head><style>${readFileSync(css, 'utf8')}</style></head><body class="vscode-dark">${BODY}</body></html>`,
+    `<!DOCTYPE html><html><head><style>${readFileSync(css, 'utf8')}</style></head><body class="vscode-dark">${BODY}${
+      boot === undefined ? '' : `<script type="application/json" id="boot">${JSON.stringify(boot).replace(/</g, '\\u003c')}</script>`
+    }</body></html>`,
   );
   // Strings, not functions: tsx would wrap functions in helpers the page does not have.
   await page.evaluate('window.posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m) });');

@@ -8,6 +8,7 @@ import { RunPanel } from './panel/panel';
 import { askParameters } from './params';
 import { RunController } from './run/controller';
 import { RunHost } from './run/host';
+import { outlineInSteps } from './outline';
 import { Secrets } from './secrets';
 import { WorkflowTests, type TestLog } from './testing/controller';
 import { createTestFromRunCommand, pinOutputCommand } from './testing/from-run';
@@ -231,6 +232,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
       clientCommands: true,
     },
     synchronize: { configurationSection: 'kailash' },
+    middleware: { provideDocumentSymbols: (document, token) => (client ? outlineInSteps(client, document, token) : null) },
   };
   client = new LanguageClient('kailashWorkflows', 'Kailash Workflows', serverOptions, clientOptions);
   // Not awaited: the editor is usable at once, and the server's features arrive when it is up.

@@ -77,6 +77,11 @@ export class DocumentModels {
     return done;
   }
 
+  /** Whether the model of `uri` at `version` is read already (a `get` of it costs nothing). */
+  has(uri: string, version: number): boolean {
+    return this.docs.get(uri)?.version === version;
+  }
+
   /** Resolves once a `prepare` of `uri` under way has finished (at once when there is none). */
   settled(uri: string): Promise<void> {
     return this.preparing.get(uri) ?? Promise.resolve();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { RunEvent } from '../../runtime/engine/types';
 import type { FromPanel, PanelState, RunView, ToPanel } from '../common/panel';
@@ -15,6 +16,8 @@ export class RunPanel implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
   private ready = false;
   private queue: ToPanel[] = [];
+  /** The page was created with the state in its HTML, and has not said it is ready yet. */
+  private booted = false;
   /** Run graphs (by key) the page has: a state message leaves them out. */
   private sent = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -50,11 +53,17 @@ export class RunPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'images', 'workflow.svg');
     this.panel = panel;
     this.ready = false;
-    panel.webview.html = html(panel.webview, dist);
+    this.sent.clear();
+    // With the state at hand, the page gets it in its HTML and draws it as its script starts,
+    // without the round trip of its `ready` and a state message (tens to hundreds of ms).
+    const boot = withState ? this.trim({ type: 'state', state: this.state() }) : undefined;
+    this.booted = boot !== undefined;
+    panel.webview.html = html(panel.webview, dist, boot ? toTagged(boot) : undefined);
     panel.onDidDispose(
       () => {
         this.panel = undefined;
         this.ready = false;
+        this.booted = false;
         this.queue = [];
         this.sent.clear();
       },
@@ -64,11 +73,14 @@ export class RunPanel implements vscode.Disposable {
     panel.webview.onDidReceiveMessage(
       (m: FromPanel) => {
         if (m.type === 'ready') {
-          // A page (re)loaded has no graph yet.
           this.ready = true;
-          this.sent.clear();
           const queued = this.queue.splice(0);
-          void panel.webview.postMessage(toTagged(this.trim({ type: 'state', state: this.state() })));
+          // The first page has the state it was created with (and its graphs); it needs a state
+          // message only if the state changed since. A page loaded again has no graph yet.
+          const fresh = !this.booted || queued.some((q) => q.type === 'state');
+          if (!this.booted) this.sent.clear();
+          this.booted = false;
+          if (fresh) void panel.webview.postMessage(toTagged(this.trim({ type: 'state', state: this.state() })));
           for (const q of queued) if (q.type !== 'state') void panel.webview.postMessage(toTagged(q));
           return;
         }
@@ -148,13 +160,25 @@ export class RunPanel implements vscode.Disposable {
   }
 }
 
-function html(webview: vscode.Webview, dist: vscode.Uri): string {
+/** The page's script and stylesheet, read once a session (they are part of the installed extension). */
+let assets: { script: string; style: string } | undefined;
+
+/**
+ * The page's HTML, with its script and stylesheet inside it: a file the page links is fetched
+ * through the webview's service worker, the workbench and (in a remote or web workbench) the
+ * server, a round trip per file before the page can draw. `</` is escaped so that neither file
+ * can end the element holding it. `boot`, the first state message, is JSON in a data block
+ * (every `<` escaped, so nothing in it ends the block).
+ */
+function html(webview: vscode.Webview, dist: vscode.Uri, boot?: unknown): string {
   const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css'));
+  assets ??= {
+    script: readFileSync(vscode.Uri.joinPath(dist, 'webview.js').fsPath, 'utf8').replace(/<\/(script)/gi, '<\\/$1'),
+    style: readFileSync(vscode.Uri.joinPath(dist, 'webview.css').fsPath, 'utf8').replace(/<\/(style)/gi, '<\\/$1'),
+  };
   const csp = [
     `default-src 'none'`,
-    `style-src ${webview.cspSource}`,
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
     `img-src ${webview.cspSource} data:`,
     `script-src 'nonce-${nonce}'`,
     `font-src ${webview.cspSource}`,
@@ -165,7 +189,7 @@ function html(webview: vscode.Webview, dist: vscode.Uri): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
+<style nonce="${nonce}">${assets.style}</style>
 <title>Kailash Run</title>
 </head>
 <body>
@@ -184,7 +208,7 @@ function html(webview: vscode.Webview, dist: vscode.Uri): string {
   <div id="nodes"></div>
   <div id="details"></div>
 </main>
-<script nonce="${nonce}" src="${script}"></script>
+${boot ? `<script type="application/json" id="boot">${JSON.stringify(boot).replace(/</g, '\\u003c')}</script>\n` : ''}<script nonce="${nonce}">${assets.script}</script>
 </body>
 </html>`;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { RunParameters, RunResult } from '../../runtime/engine/types';
-import { model } from '../lazy';
+import { loadedModel, model } from '../lazy';
 import { workflowOf, type RunAnnotations } from '../editor/annotations';
 import { GraphStore } from '../panel/graph-store';
 import type { RunPanel } from '../panel/panel';
@@ -55,11 +55,19 @@ export class RunController {
   }
 
   /**
-   * The graph of a document, for the panel ("Show graph"). The panel opens first, and the graph
-   * (a parse of a big file) is computed while the workbench creates the page, then sent.
+   * The graph of a document, for the panel ("Show graph"). When the document's model is read
+   * already (a big file's is read in steps as it opens), the graph costs a few milliseconds and
+   * goes into a new page's HTML. Otherwise the panel opens first, and the graph (a parse of a big
+   * file) is computed while the workbench creates the page, then sent.
    */
   async showGraph(uri: vscode.Uri): Promise<void> {
     const panel = this.panel();
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open && loadedModel()?.documents.has(open.uri.toString(), open.version)) {
+      this.graph = graphOf(open);
+      panel.show(true);
+      return;
+    }
     panel.show(true, false);
     await letPanelOpen();
     this.graph = graphOf(await vscode.workspace.openTextDocument(uri));

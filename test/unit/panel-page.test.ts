@@ -55,6 +55,27 @@ describe('the run panel page', { skip: !existsSync(CHROMIUM) && 'no Chromium' },
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('draws the state its HTML holds as its script starts, before any message, then says it is ready', async () => {
+    const g = graph('kb', ['a', 'b', '</script><b>c']);
+    const booted = await openPanel(join(dir, 'webview.js'), join(dir, 'webview.css'), 800, 900, {
+      type: 'state',
+      state: { graph: g, runs: [] },
+    });
+    try {
+      // Read synchronously after the script ran: no message was posted to the page.
+      assert.equal(await booted.page.textContent('#summary .total'), '3 nodes');
+      assert.deepEqual(await booted.page.evaluate('window.posted'), [{ type: 'ready' }]);
+      await booted.page.locator('.gnode[data-node="</script><b>c"]').waitFor();
+      assert.deepEqual(await booted.page.evaluate('performance.getEntriesByType("mark").map((m) => m.name)'), [
+        'kailash:script',
+        'kailash:state',
+        'kailash:graph',
+      ]);
+    } finally {
+      await booted.browser.close();
+    }
+  });
+
   it('draws a past run with the graph it ran, not with its file as it is now', async () => {
     const g1 = graph('k1', ['a', 'b']);
     const r1 = run('r1', 'k1', ['a', 'b'], 1);

@@ -42,6 +42,26 @@ const tests = [
     },
   ],
   [
+    "a 2,000-node file's outline has every node under 'nodes' (converted in steps by client/outline.ts)",
+    async () => {
+      const doc = await vscode.workspace.openTextDocument(file('big.workflow.yaml'));
+      // The server answers once it has read the file: asked again until the outline is there.
+      const symbols = await until('the outline', async () => {
+        const s = await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', doc.uri);
+        return s?.some((x) => x.name === 'nodes') ? s : undefined;
+      });
+      assert.deepEqual(
+        symbols.map((x) => x.name),
+        ['name', 'nodes', 'connections'],
+      );
+      const nodes = symbols.find((x) => x.name === 'nodes');
+      assert.equal(nodes.children.length, 2000);
+      assert.deepEqual([nodes.children[0].name, nodes.children[1999].name, nodes.children[1999].detail], ['n0', 'n1999', 'MergeNode']);
+      assert.equal(nodes.children[1999].range.start.line, 2001);
+      assert.ok(nodes.range.contains(nodes.children[1999].range));
+    },
+  ],
+  [
     'runs a workflow through the command and returns Kailash results',
     async () => {
       const result = await vscode.commands.executeCommand('kailash.runWorkflow', file('api.workflow.yaml').toString());
