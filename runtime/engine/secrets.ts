@@ -1,4 +1,4 @@
-import { PyFloat, PyTuple, keyOf, tuple, withKeys, type PyKey } from '../values/py';
+import { PyFloat, PyTuple, dictKeys, hasOrder, keepOrder, keyOf, tuple, withKeys, type PyKey } from '../values/py';
 
 /** Where `${secret:NAME}` values come from: env vars for the CLI, SecretStorage in VS Code. */
 export interface SecretProvider {
@@ -129,12 +129,14 @@ export class Redactor {
     }
     const out: Record<string, unknown> = {};
     const keys = new Map<string, PyKey>();
-    for (const [k, x] of Object.entries(v)) {
+    const order: string[] = [];
+    for (const k of dictKeys(v)) {
       const key = this.text(k);
-      out[key] = this.walk(x, depth + 1);
+      out[key] = this.walk((v as Record<string, unknown>)[k], depth + 1);
+      order.push(key);
       const original = keyOf(v, k);
       if (typeof original !== 'string') keys.set(key, original);
     }
-    return withKeys(out, keys);
+    return withKeys(hasOrder(v) ? keepOrder(out, order) : out, keys);
   }
 }

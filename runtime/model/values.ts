@@ -1,5 +1,6 @@
 import type { Entry, MapValue, Value } from './types';
 import { setOwn } from '../util/own';
+import { isIndexKey, keepOrder } from '../values/py';
 
 /** The entry of a mapping with this key (the first, if a file repeats it). */
 export function getEntry(map: MapValue | undefined, key: string): Entry | undefined {
@@ -37,8 +38,17 @@ export function toValue(value: Value | undefined): unknown {
       return value.items.map(toValue);
     case 'map': {
       const out: Record<string, unknown> = {};
-      for (const e of value.entries) setOwn(out, e.key, toValue(e.value));
-      return out;
+      let reorders = false;
+      for (const e of value.entries) {
+        setOwn(out, e.key, toValue(e.value));
+        if (!reorders && isIndexKey(e.key)) reorders = true;
+      }
+      return reorders
+        ? keepOrder(
+            out,
+            value.entries.map((e) => e.key),
+          )
+        : out;
     }
   }
 }

@@ -1,16 +1,17 @@
 import { setOwn } from '../util/own';
-import { pyFloat, pyInt } from './py';
+import { isIndexKey, keepOrder, pyFloat, pyInt } from './py';
 
 /**
  * Text whose numbers a double would change: a whole decimal (`2.0`), an exponent (`1e20`), 16 or
  * more digits in a row, or Python's `NaN`/`Infinity`. Found anywhere (strings too): a false
  * alarm only costs the slower parse.
  */
-const LOSSY = /\d\.0+(?![1-9])|\d[eE][-+]?\d|\d{16}|NaN|Infinity/;
+const LOSSY = /\d\.0+(?![1-9])|\d[eE][-+]?\d|\d{16}|NaN|Infinity|"\d+"\s*:/;
 
 /**
  * JSON as Python's `json.loads` reads it: `2.0` stays a float, `9007199254740993` an exact int,
- * `NaN`/`Infinity`/`-Infinity` are accepted. Text without such numbers goes to `JSON.parse`.
+ * `NaN`/`Infinity`/`-Infinity` are accepted, and an object whose integer-like keys a JS object
+ * would list first keeps its order (`keepOrder`). Text without such numbers or keys goes to `JSON.parse`.
  */
 export function parseJson(text: string): unknown {
   if (!LOSSY.test(text)) return JSON.parse(text);
@@ -57,6 +58,8 @@ class LosslessParser {
         this.i++;
         return o;
       }
+      const keys: string[] = [];
+      let reorders = false;
       for (;;) {
         this.ws();
         if (t[this.i] !== '"') this.fail('Expected property name');
@@ -64,9 +67,11 @@ class LosslessParser {
         this.ws();
         if (t[this.i++] !== ':') this.fail("Expected ':' after property name");
         setOwn(o, k, this.value(depth + 1));
+        keys.push(k);
+        if (!reorders && isIndexKey(k)) reorders = true;
         this.ws();
         const d = t[this.i++];
-        if (d === '}') return o;
+        if (d === '}') return reorders ? keepOrder(o, keys) : o;
         if (d !== ',') this.fail("Expected ',' or '}' after property value");
       }
     }

@@ -1,4 +1,4 @@
-import { PY_KEYS, PyFloat, PyTuple, isDict, keyOf, type PyKey } from './py';
+import { PY_KEYS, PyFloat, PyTuple, dictKeys, isDict, keyOf, type PyKey } from './py';
 
 /** Python's `repr(float)`: the shortest digits that round-trip, `1e+20` from 1e16 up, `1e-05` below 1e-4. */
 export function floatRepr(n: number): string {
@@ -63,7 +63,7 @@ export function pyRepr(v: unknown, depth = 0): string {
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
     const keyed = (o as { [PY_KEYS]?: unknown })[PY_KEYS] !== undefined;
-    return `{${Object.keys(o)
+    return `{${dictKeys(o)
       .map((k) => `${keyed ? keyRepr(keyOf(o, k)) : strRepr(k)}: ${pyRepr(o[k], depth + 1)}`)
       .join(', ')}}`;
   }
@@ -139,7 +139,7 @@ export function jsonText(v: unknown, options: JsonOptions = {}): string {
         return `[${open}${parts.join(itemSep + open)}${close}]`;
       }
       const parts: string[] = [];
-      for (const k of Object.keys(obj)) {
+      for (const k of dictKeys(obj)) {
         const s = write((obj as Record<string, unknown>)[k], inner);
         if (s !== undefined) parts.push(`${JSON.stringify(k)}${keySep}${s}`);
       }

@@ -11,7 +11,9 @@
  *
  * and whose arrays may be `PyTuple`s, and whose objects may carry the original keys of a Python
  * dict with keys that are not strings (`{1: 'one'}`): the object's own keys are the strings JSON
- * gives them (`"1"`), the original keys are kept beside them under `PY_KEYS`.
+ * gives them (`"1"`), the original keys are kept beside them under `PY_KEYS`. A JS object lists
+ * integer-like keys (`"2"`) first, whatever their insertion order; where that differs from the
+ * dict's order, the dict's order is kept under `PY_ORDER` and `dictKeys` gives it.
  */
 
 /** A Python float that is a whole number: a JS number alone would be an int. */
@@ -63,6 +65,59 @@ export function keyOf(obj: object, key: string): PyKey {
 
 export function hasPyKeys(obj: object): boolean {
   return (obj as { [PY_KEYS]?: Map<string, PyKey> })[PY_KEYS] !== undefined;
+}
+
+/** A dict's keys in Python's order, where JavaScript's own order for the object differs. */
+export const PY_ORDER: unique symbol = Symbol('kailash.pyOrder');
+
+/** A key JavaScript lists before all others, in ascending order: an array index ("0" … "4294967294"). */
+export function isIndexKey(k: string): boolean {
+  const n = k.length;
+  if (n === 0 || n > 10) return false;
+  const first = k.charCodeAt(0);
+  if (first < 48 || first > 57 || (first === 48 && n > 1)) return false;
+  for (let i = 1; i < n; i++) {
+    const c = k.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return n < 10 || Number(k) < 4294967295;
+}
+
+/**
+ * Records on `obj`, built by setting `keys` in this order, that order, when JavaScript would list
+ * them otherwise (an integer-like key after another key). `keys` may repeat a key: as in a dict,
+ * its first place counts.
+ */
+export function keepOrder<T extends object>(obj: T, keys: readonly string[]): T {
+  const own = Object.keys(obj);
+  const order = own.length === keys.length ? keys : [...new Set(keys)];
+  for (let i = 0; i < own.length; i++) {
+    if (own[i] !== order[i]) {
+      Object.defineProperty(obj, PY_ORDER, { value: order, enumerable: false, configurable: true });
+      break;
+    }
+  }
+  return obj;
+}
+
+/**
+ * A dict's keys in Python's order: the object's own keys, in the order recorded by `keepOrder`
+ * where there is one (keys removed since are skipped, keys added since come last).
+ */
+export function dictKeys(obj: object): string[] {
+  const own = Object.keys(obj);
+  const order = (obj as { [PY_ORDER]?: readonly string[] })[PY_ORDER];
+  if (order === undefined) return own;
+  const present = new Set(own);
+  const out: string[] = [];
+  for (const k of order) if (present.delete(k)) out.push(k);
+  for (const k of own) if (present.has(k)) out.push(k);
+  return out;
+}
+
+/** Whether JavaScript lists this object's keys in another order than its dict's. */
+export function hasOrder(obj: object): boolean {
+  return (obj as { [PY_ORDER]?: unknown })[PY_ORDER] !== undefined;
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);

@@ -1,11 +1,27 @@
 import { floatRepr } from './print';
-import { PY_KEYS, PyFloat, PyTuple, isDict, keyOf, pyFloat, pyInt, tuple, withKeys, type PyKey } from './py';
+import {
+  PY_KEYS,
+  PyFloat,
+  PyTuple,
+  dictKeys,
+  hasOrder,
+  isDict,
+  isIndexKey,
+  keepOrder,
+  keyOf,
+  pyFloat,
+  pyInt,
+  tuple,
+  withKeys,
+  type PyKey,
+} from './py';
 
 /**
  * The tagged JSON form of a value: plain JSON wherever JSON holds the value exactly, and
  * `{"$int": "9007199254740993"}`, `{"$float": "2.0" | "nan" | "inf" | "-inf"}`,
  * `{"$tuple": [...]}` and `{"$dict": [[key, value], ...]}` (a dict with keys that are not strings,
- * or whose one key is one of these tags) where it does not. The Python worker reads and writes
+ * whose one key is one of these tags, or whose order a JS object would change: `{"b": 1, "2": 2}`)
+ * where it does not. The Python worker reads and writes
  * this form, and so does anything that carries a run's values through JSON (the run host, worker
  * records), so a value survives any number of crossings.
  */
@@ -36,8 +52,8 @@ export function toTagged(v: unknown, depth = 0): unknown {
     return out ?? v;
   }
   if (!isDict(v)) return v;
-  const keys = Object.keys(v);
-  if ((v as { [PY_KEYS]?: unknown })[PY_KEYS] !== undefined || (keys.length === 1 && TAGS.has(keys[0]!))) {
+  const keys = dictKeys(v);
+  if ((v as { [PY_KEYS]?: unknown })[PY_KEYS] !== undefined || hasOrder(v) || (keys.length === 1 && TAGS.has(keys[0]!))) {
     return { $dict: keys.map((k) => [toTagged(keyOf(v, k), depth + 1), toTagged(v[k], depth + 1)]) };
   }
   let out: Record<string, unknown> | undefined;
@@ -102,6 +118,8 @@ export function fromTagged(v: unknown, depth = 0): unknown {
 function dictOf(pairs: unknown[], depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const original = new Map<string, PyKey>();
+  const order: string[] = [];
+  let reorders = false;
   for (const pair of pairs) {
     if (!Array.isArray(pair) || pair.length !== 2) continue;
     const k = fromTagged(pair[0], depth + 1) as PyKey;
@@ -109,7 +127,10 @@ function dictOf(pairs: unknown[], depth: number): Record<string, unknown> {
     if (typeof k !== 'string') original.set(s, k);
     else original.delete(s);
     define(out, s, fromTagged(pair[1], depth + 1));
+    order.push(s);
+    if (!reorders && isIndexKey(s)) reorders = true;
   }
+  if (reorders) keepOrder(out, order);
   return withKeys(out, original);
 }
 

@@ -4,7 +4,7 @@
  * decides and its diff shows the difference. The rules, and why each exists, are in README.md.
  */
 import { numberRepr } from '../../runtime/values/print';
-import { PyFloat } from '../../runtime/values/py';
+import { PyFloat, dictKeys, isIndexKey, keepOrder } from '../../runtime/values/py';
 
 /** A number as Python prints it (`2.0`, `1e+20`, `9007199254740993`, `nan`). */
 export class PyNumber {
@@ -33,6 +33,7 @@ export function parseLossless(text: string): Tree {
     if (c === '{') {
       i++;
       const o: Record<string, Tree> = {};
+      const keys: string[] = [];
       ws();
       if (text[i] === '}') return i++, o;
       for (;;) {
@@ -42,9 +43,10 @@ export function parseLossless(text: string): Tree {
         ws();
         if (text[i++] !== ':') fail("':' expected");
         o[k as string] = value();
+        keys.push(k as string);
         ws();
         const d = text[i++];
-        if (d === '}') return o;
+        if (d === '}') return keys.some(isIndexKey) ? keepOrder(o, keys) : o;
         if (d !== ',') fail("',' or '}' expected");
       }
     }
@@ -87,9 +89,9 @@ export function parseLossless(text: string): Tree {
 function untag(t: Tree): Tree {
   if (Array.isArray(t)) return t.map(untag);
   if (t && typeof t === 'object' && !(t instanceof PyNumber)) {
-    const keys = Object.keys(t);
+    const keys = dictKeys(t);
     if (keys.length === 1 && keys[0] === '$float' && typeof t.$float === 'string') return new PyNumber(t.$float);
-    return Object.fromEntries(keys.map((k) => [k, untag(t[k]!)]));
+    return keepOrder(Object.fromEntries(keys.map((k) => [k, untag(t[k]!)])), keys);
   }
   return t;
 }
@@ -112,11 +114,29 @@ export function canonical(v: unknown, folders: string[]): Tree {
   if (Array.isArray(v)) return v.map((x) => canonical(x, folders));
   if (typeof v === 'object') {
     const out: Record<string, Tree> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      if (k.startsWith('_')) continue;
+    const keys = dictKeys(v).filter((k) => !k.startsWith('_'));
+    for (const k of keys) {
+      const x = (v as Record<string, unknown>)[k];
       out[k] = TIME_KEYS.has(k) && x !== null && x !== undefined ? TIME : canonical(x, folders);
     }
-    return out;
+    return keepOrder(out, keys);
   }
   return `<${typeof v}>`;
+}
+
+/**
+ * Where two trees that are otherwise equal list a dict's keys in another order (a deep-equal does
+ * not see it): `json.dumps` and `list(d)` show Python's order, so ours must be the same.
+ */
+export function orderDifferences(theirs: Tree, mine: Tree, path = ''): string[] {
+  if (Array.isArray(theirs) && Array.isArray(mine)) return theirs.flatMap((t, i) => (i < mine.length ? orderDifferences(t, mine[i]!, `${path}[${i}]`) : []));
+  if (!isObject(theirs) || !isObject(mine)) return [];
+  const a = dictKeys(theirs);
+  const b = dictKeys(mine);
+  const here = a.join('\0') === b.join('\0') ? [] : [`keys of ${path || 'results'} in another order: Kailash ${JSON.stringify(a)}, ours ${JSON.stringify(b)}`];
+  return [...here, ...a.flatMap((k) => (Object.hasOwn(mine, k) ? orderDifferences(theirs[k]!, mine[k]!, path ? `${path}.${k}` : k) : []))];
+}
+
+function isObject(t: Tree): t is { [k: string]: Tree } {
+  return t !== null && typeof t === 'object' && !Array.isArray(t) && !(t instanceof PyNumber);
 }

@@ -291,9 +291,18 @@ def _enc(v, depth=0):
     if t is list:
         return [_enc(x, depth + 1) for x in v]
     if t is dict:
+        # Plain JSON unless a JS object would change it: keys that are not strings, or an order it
+        # would not keep (it lists integer-like keys first, ascending).
+        last = -1
         for k in v:
             if type(k) is not str:
                 break
+            if k[:1].isdigit() and _is_index(k):
+                if last is None or int(k) <= last:
+                    break
+                last = int(k)
+            else:
+                last = None
         else:
             if len(v) != 1 or next(iter(v)) not in _TAGS:
                 return {k: _enc(x, depth + 1) for k, x in v.items()}
@@ -314,6 +323,9 @@ def _enc(v, depth=0):
     if isinstance(v, (list, tuple, dict)):
         return _enc((list if isinstance(v, list) else tuple if isinstance(v, tuple) else dict)(v), depth)
     raise TypeError("Object of type %s is not JSON serializable" % type(v).__name__)
+
+def _is_index(k):
+    return k.isascii() and k.isdigit() and (k == "0" or k[0] != "0") and int(k) < 4294967295
 
 def _enc_key(k):
     if k is None or isinstance(k, (str, int, float)):

@@ -181,7 +181,8 @@ function asyncConnection(inputs: Record<string, unknown>, ctx: RunContext): { co
 
 function shapeAsync(inputs: Record<string, unknown>, r: StatementResult, query: string, dialect: Dialect): Record<string, unknown> {
   const format = String(inputs.result_format ?? 'dict');
-  const out: Record<string, unknown> = { query, database_type: dialect, format };
+  // In Kailash's order (its AsyncSQLDatabaseNode builds the dict so): data and row_count first.
+  const out: Record<string, unknown> = { data: null, row_count: 0, query, database_type: dialect, format };
   if (!r.returnsRows) {
     // Kailash reports DML without RETURNING as one row holding the count.
     out.data = [{ rows_affected: r.affected }];

@@ -2,6 +2,7 @@ import type { NodeOutput, NodeRun } from '../../catalog/types';
 import { caseKey } from '../../catalog/switch-cases';
 import { pyCompare, pyEquals, pyIn } from './python';
 import { isDict } from '../../values/py';
+import { inSchemaOrder } from '../output-order';
 
 /** `check <operator> value` as SwitchNode evaluates it: unknown operators and errors are False. */
 export function evaluate(check: unknown, operator: string, value: unknown): boolean {
@@ -32,8 +33,13 @@ export function evaluate(check: unknown, operator: string, value: unknown): bool
   }
 }
 
+/** SwitchNode's `get_output_schema` in Kailash; a case's output is not in it. */
+const SCHEMA = ['true_output', 'false_output', 'default', 'condition_result'];
+
 /** Kailash's SwitchNode (`nodes/logic/operations.py`): boolean mode or multi-case routing. */
-export const runSwitch: NodeRun = async (inputs) => {
+export const runSwitch: NodeRun = async (inputs) => inSchemaOrder(route(inputs), SCHEMA);
+
+function route(inputs: Record<string, unknown>): NodeOutput {
   const data = inputs.input_data ?? null;
   const field = inputs.condition_field as string | undefined;
   const operator = String(inputs.operator ?? '==');
@@ -63,7 +69,7 @@ export const runSwitch: NodeRun = async (inputs) => {
   }
   if (withResult) out.condition_result = matched;
   return out;
-};
+}
 
 /**
  * A list of records (Kailash checks only the first item) is grouped by the field's value: each
