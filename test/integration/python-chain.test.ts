@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { CodeChainOptions, CodeChainStep } from '../../runtime/catalog/types';
 import type { RunEvent, RunOptions } from '../../runtime/engine/types';
+import { PythonWorker } from '../../runtime/nodes/code/python-worker';
 import { runYaml } from '../support/run';
 
 // A chain of PythonCodeNodes goes to the worker as one request (runtime/engine/chains.ts); every
@@ -225,5 +227,58 @@ connections:
     assert.deepEqual(observable(chained), observable(alone));
     assert.equal(chained.status, 'cancelled');
     assert.deepEqual(statuses(chained), { a: 'succeeded', b: 'cancelled', c: 'cancelled' });
+  });
+});
+
+describe('the Python worker after a chain it gave up on', { timeout: 60_000 }, () => {
+  // What the worker keeps per request (its token, where a chain's lines go) must go when the
+  // request ends by a timeout or a cancel too, not only by a reply: a long-lived worker (the
+  // editor's, `kailash-wf worker`) sees thousands of runs.
+  const step = (node: string, code: string): CodeChainStep => ({
+    node,
+    code,
+    inputs: {},
+    sandbox: 'restricted',
+    validateSecurity: false,
+    connections: [],
+    fixed: [],
+  });
+  const kept = (w: PythonWorker) => {
+    const inside = w as unknown as { tokens: Map<number, string>; chains: Map<number, unknown> };
+    return { tokens: inside.tokens.size, chains: inside.chains.size };
+  };
+
+  it('keeps nothing for a chain that timed out or was cancelled, and runs the next one', async () => {
+    const w = new PythonWorker(process.env.KAILASH_PYTHON ?? 'python3');
+    try {
+      const steps: number[] = [];
+      const options = (signal: AbortSignal, timeoutMs?: number): CodeChainOptions => ({
+        signal,
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        onStep: (i) => steps.push(i),
+        log: () => {},
+      });
+      await assert.rejects(
+        w.runChain([step('slow', 'import time\ntime.sleep(30)')], options(new AbortController().signal, 3000)),
+        /timed out/,
+      );
+      assert.deepEqual(kept(w), { tokens: 0, chains: 0 });
+      const controller = new AbortController();
+      const cancelled = w.runChain([step('a', 'result = 1'), step('slow', 'import time\ntime.sleep(30)')], {
+        ...options(controller.signal),
+        onStep: (i) => {
+          steps.push(i);
+          if (i === 0) controller.abort(new Error('cancelled by the user'));
+        },
+      });
+      await assert.rejects(cancelled, /cancelled by the user/);
+      assert.deepEqual(kept(w), { tokens: 0, chains: 0 });
+      steps.length = 0;
+      await w.runChain([step('a', 'result = 1'), step('b', 'result = 2')], options(new AbortController().signal));
+      assert.deepEqual(steps, [0, 1]);
+      assert.deepEqual(kept(w), { tokens: 0, chains: 0 });
+    } finally {
+      await w.dispose();
+    }
   });
 });

@@ -115,10 +115,9 @@ export class PythonWorker extends SerialWorker<string> {
     );
   }
 
-  protected override settle(id: number, outcome: { output: NodeOutput } | { error: unknown }): void {
+  protected override released(id: number): void {
     this.tokens.delete(id);
     this.chains.delete(id);
-    super.settle(id, outcome);
   }
 
   /** The chains in flight, by request id: where their nodes' lines go. */

@@ -99,6 +99,7 @@ export abstract class SerialWorker<M> implements CodeWorker {
     const r = this.current;
     if (!r || r.id !== id) return;
     this.current = undefined;
+    this.released(id);
     if ('output' in outcome) r.resolve(outcome.output);
     else r.reject(outcome.error);
     this.pump();
@@ -113,8 +114,14 @@ export abstract class SerialWorker<M> implements CodeWorker {
   protected failAll(err: unknown): void {
     const all = [...(this.current ? [this.current] : []), ...this.queue.splice(0)];
     this.current = undefined;
-    for (const r of all) r.reject(err);
+    for (const r of all) {
+      this.released(r.id);
+      r.reject(err);
+    }
   }
+
+  /** A request is over, however it ended (reply, failure, timeout, cancel): what was kept for it can go. */
+  protected released(_id: number): void {}
 
   /** The error of a request stopped at its `timeout` (the engine puts the node's id before it). */
   protected timeoutError(r: Request<M>): NodeFailure {
@@ -139,6 +146,7 @@ export abstract class SerialWorker<M> implements CodeWorker {
       this.current = undefined;
       this.stop();
     }
+    this.released(r.id);
     r.reject(reason);
     this.pump();
   }
