@@ -83,7 +83,9 @@ export interface JsonOptions {
    * what a Kailash file holds); `tagged` writes `{"$float": "nan"}`, valid JSON that keeps them;
    * `null` writes null, as `JSON.stringify` does (bodies sent to servers).
    */
-  nonFinite?: 'python' | 'tagged' | 'null';
+  nonFinite?: 'python' | 'tagged' | 'null' | 'refuse';
+  /** `ensure_ascii`: every character beyond ASCII as `\uXXXX`, as `json.dumps` writes by default. */
+  ensureAscii?: boolean;
   /** Separators without indent: `python` (`, `, `: `) or `compact` (`,`, `:`). */
   separators?: 'python' | 'compact';
 }
@@ -92,8 +94,18 @@ export interface JsonOptions {
 export const BODY_JSON: JsonOptions = { separators: 'compact', nonFinite: 'null' };
 
 /**
+ * A request body as Python requests writes `json=` (what Kailash's HTTP, REST and GraphQL nodes
+ * send): `json.dumps(body, allow_nan=False)`, so `, ` and `: `, non-ASCII escaped, NaN refused.
+ */
+export const REQUESTS_JSON: JsonOptions = { separators: 'python', nonFinite: 'refuse', ensureAscii: true };
+
+const NON_ASCII = /[\u0080-\uffff]/g;
+const escapeChar = (c: string) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0');
+
+/**
  * JSON text as Python's `json.dumps` writes it: floats as `repr` (`2.0`, `1e+20`), ints with all
- * their digits, tuples as lists, keys as strings (a dict's int key as `"1"`), non-ASCII as is.
+ * their digits, tuples as lists, keys as strings (a dict's int key as `"1"`), non-ASCII as is
+ * (escaped with `ensureAscii`, as `json.dumps`'s default does).
  */
 export function jsonText(v: unknown, options: JsonOptions = {}): string {
   const indent = options.indent !== undefined && options.indent >= 0 ? ' '.repeat(options.indent) : undefined;
@@ -101,11 +113,12 @@ export function jsonText(v: unknown, options: JsonOptions = {}): string {
   const itemSep = indent !== undefined ? ',' : options.separators === 'compact' ? ',' : ', ';
   const keySep = indent !== undefined || options.separators !== 'compact' ? ': ' : ':';
   const seen = new Set<object>();
+  const str = options.ensureAscii ? (t: string) => JSON.stringify(t).replace(NON_ASCII, escapeChar) : (t: string) => JSON.stringify(t);
   const write = (x: unknown, pad: string): string | undefined => {
     if (x === null) return 'null';
     switch (typeof x) {
       case 'string':
-        return JSON.stringify(x);
+        return str(x);
       case 'boolean':
         return x ? 'true' : 'false';
       case 'bigint':
@@ -114,6 +127,7 @@ export function jsonText(v: unknown, options: JsonOptions = {}): string {
         if (!Number.isFinite(x)) {
           const name = Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
           if (options.nonFinite === 'null') return 'null';
+          if (options.nonFinite === 'refuse') throw new RangeError('Out of range float values are not JSON compliant');
           return tagged ? `{"$float"${keySep}"${name}"}` : name === 'nan' ? 'NaN' : name === 'inf' ? 'Infinity' : '-Infinity';
         }
         return numberRepr(x);
@@ -141,7 +155,7 @@ export function jsonText(v: unknown, options: JsonOptions = {}): string {
       const parts: string[] = [];
       for (const k of dictKeys(obj)) {
         const s = write((obj as Record<string, unknown>)[k], inner);
-        if (s !== undefined) parts.push(`${JSON.stringify(k)}${keySep}${s}`);
+        if (s !== undefined) parts.push(`${str(k)}${keySep}${s}`);
       }
       if (parts.length === 0) return '{}';
       return `{${open}${parts.join(itemSep + open)}${close}}`;

@@ -42,9 +42,13 @@ ROOT = Path(__file__).resolve().parents[2]
 FORMAT = 1
 # Output fields that hold the time of the run or of a file (DirectoryReaderNode, SQLDatabaseNode):
 # they can never match, so both sides replace them with this marker.
-TIME_KEYS = {"execution_time", "scan_time", "created_time", "modified_time", "discovered_at"}
+TIME_KEYS = {"execution_time", "scan_time", "created_time", "modified_time", "discovered_at", "response_time_ms", "token_expires_at"}
 TIME = "<time>"
 CASE_DIR = "<case>"
+# Cases that call a server write it as PLACEHOLDER; test/compat/http-server.ts answers them.
+PLACEHOLDER = "http://compat.server"
+SERVER = "<server>"
+server_url = [None]
 # The folder's own name stands for the folder in messages and paths.
 
 
@@ -93,7 +97,22 @@ def plain(value, folders):
 def local(text, folders):
     for f in folders:
         text = text.replace(f, CASE_DIR)
+    if server_url[0]:
+        text = text.replace(server_url[0], SERVER)
     return text
+
+
+def start_server():
+    """The compat cases' HTTP server (test/compat/http-server.ts), for as long as this process runs."""
+    proc = subprocess.Popen(
+        ["node", "--import", "tsx", str(ROOT / "test" / "compat" / "http-server.ts")],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    url = proc.stdout.readline().strip()
+    if not url.startswith("http://127.0.0.1:"):
+        sys.exit("the compat HTTP server did not start (npm ci first: it runs with tsx)")
+    server_url[0] = url
+    return proc
 
 
 def first_line(text):
@@ -155,7 +174,10 @@ def run_case(folder, name, sdk):
     work = tempfile.mkdtemp(prefix="kwf-oracle-")
     folders = sorted({work, os.path.realpath(work)}, key=len, reverse=True)
     try:
-        shutil.copy(folder / f"{name}.workflow.yaml", work)
+        text = (folder / f"{name}.workflow.yaml").read_text(encoding="utf-8")
+        if PLACEHOLDER in text:
+            text = text.replace(PLACEHOLDER, server_url[0])
+        (Path(work) / f"{name}.workflow.yaml").write_text(text, encoding="utf-8")
         files = folder / f"{name}.files"
         if files.is_dir():
             shutil.copytree(files, work, dirs_exist_ok=True)
@@ -191,6 +213,8 @@ def run_case(folder, name, sdk):
 
 def worker(folder, names, out_file):
     sdk = load_sdk()
+    if any(PLACEHOLDER in (folder / f"{n}.workflow.yaml").read_text(encoding="utf-8") for n in names):
+        start_server()
     outputs = {}
     for name in names:
         try:

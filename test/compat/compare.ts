@@ -14,7 +14,15 @@ export class PyNumber {
 export type Tree = null | boolean | string | PyNumber | Tree[] | { [k: string]: Tree };
 
 /** Output fields holding the time of the run or of a file: they can never match. */
-export const TIME_KEYS = new Set(['execution_time', 'scan_time', 'created_time', 'modified_time', 'discovered_at']);
+export const TIME_KEYS = new Set([
+  'execution_time',
+  'scan_time',
+  'created_time',
+  'modified_time',
+  'discovered_at',
+  'response_time_ms',
+  'token_expires_at',
+]);
 export const TIME = '<time>';
 export const CASE_DIR = '<case>';
 
@@ -105,19 +113,22 @@ export function pyNumber(n: number | bigint | PyFloat): PyNumber {
   return new PyNumber(numberRepr(n));
 }
 
-/** Our value as a canonical tree: the case folder as `<case>`, time fields as `<time>`, `_` keys dropped. */
-export function canonical(v: unknown, folders: string[]): Tree {
+/**
+ * Our value as a canonical tree: the case folder as `<case>` (and, in `places`, any other text
+ * by its marker: the compat server's address as `<server>`), time fields as `<time>`, `_` keys dropped.
+ */
+export function canonical(v: unknown, folders: string[], places: [string, string][] = []): Tree {
   if (v === null || v === undefined) return null;
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number' || typeof v === 'bigint' || v instanceof PyFloat) return pyNumber(v);
-  if (typeof v === 'string') return folders.reduce((s, f) => s.split(f).join(CASE_DIR), v);
-  if (Array.isArray(v)) return v.map((x) => canonical(x, folders));
+  if (typeof v === 'string') return [...folders.map((f): [string, string] => [f, CASE_DIR]), ...places].reduce((s, [f, to]) => s.split(f).join(to), v);
+  if (Array.isArray(v)) return v.map((x) => canonical(x, folders, places));
   if (typeof v === 'object') {
     const out: Record<string, Tree> = {};
     const keys = dictKeys(v).filter((k) => !k.startsWith('_'));
     for (const k of keys) {
       const x = (v as Record<string, unknown>)[k];
-      out[k] = TIME_KEYS.has(k) && x !== null && x !== undefined ? TIME : canonical(x, folders);
+      out[k] = TIME_KEYS.has(k) && x !== null && x !== undefined ? TIME : canonical(x, folders, places);
     }
     return keepOrder(out, keys);
   }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 import { LocalRuntime } from '../../runtime/engine/local';
 import { WorkflowInvalid } from '../../runtime/engine/errors';
@@ -10,6 +10,7 @@ import { parseWorkflow } from '../../runtime/model/parse';
 import { validateModel } from '../../runtime/validate';
 import { parseJson } from '../../runtime/values/json';
 import { canonical, orderDifferences, parseLossless, type Tree } from './compare';
+import { PLACEHOLDER, SERVER, startCompatServer } from './http-server';
 
 // Every case of test/compat/cases runs through our engine and is compared with what the Kailash
 // Python SDK did with it (NAME.expected.json, written by scripts/oracle/oracle.py; see README.md).
@@ -51,12 +52,21 @@ interface Ours {
 const runtime = new LocalRuntime({ env: { KAILASH_PYTHON: process.env.KAILASH_PYTHON } });
 after(() => runtime.dispose());
 
+// The server the HTTP family of cases calls (http-server.ts), as the oracle started it for the SDK.
+let server: Awaited<ReturnType<typeof startCompatServer>> | undefined;
+before(async () => {
+  server = await startCompatServer();
+});
+after(() => server?.server.close());
+const places = (): [string, string][] => (server ? [[server.url, SERVER]] : []);
+
 /** Runs a case in a fresh folder holding its workflow and files, as the oracle did. */
 async function runOurs(name: string, chain = true): Promise<Ours> {
   const dir = mkdtempSync(join(tmpdir(), 'kwf-compat-'));
   const folders = [...new Set([realpathSync(dir), dir])].sort((a, b) => b.length - a.length);
   try {
-    cpSync(join(CASES, `${name}.workflow.yaml`), join(dir, `${name}.workflow.yaml`));
+    const text = readFileSync(join(CASES, `${name}.workflow.yaml`), 'utf8');
+    writeFileSync(join(dir, `${name}.workflow.yaml`), server ? text.split(PLACEHOLDER).join(server.url) : text);
     if (existsSync(join(CASES, `${name}.files`))) cpSync(join(CASES, `${name}.files`), dir, { recursive: true });
     const paramsFile = join(CASES, `${name}.params.json`);
     // Read as `kailash-wf run --params` reads a JSON file: losslessly (runtime/values/json.ts).
@@ -94,21 +104,21 @@ function compare(expected: Expected, ours: Ours): string[] {
   }
   if (expected.status === 'error') {
     const mention = expected.must_mention;
-    if (mention && !String(canonical(ours.message, ours.folders)).includes(mention)) {
+    if (mention && !String(canonical(ours.message, ours.folders, places())).includes(mention)) {
       problems.push(`our error does not mention ${JSON.stringify(mention)}: ${ours.message.split('\n')[0]}`);
     }
     if (expected.node && ours.node !== expected.node) problems.push(`Kailash failed at node '${expected.node}', ours at ${ours.node ? `'${ours.node}'` : 'no node'}`);
     return problems;
   }
   const theirs: Record<string, Tree> = { ...expected.results };
-  const mine = canonical(ours.results, ours.folders) as Record<string, Tree>;
+  const mine = canonical(ours.results, ours.folders, places()) as Record<string, Tree>;
   // A failed node's result holds Kailash's own wording; what must match is that it failed with
   // the message the user's code raised.
   for (const [node, mention] of Object.entries(expected.failed_nodes ?? {})) {
     theirs[node] = '<failed>';
     const r = mine[node] as Record<string, Tree> | null | undefined;
     const message = String(ours.nodeErrors[node] ?? '');
-    if (r && typeof r === 'object' && r.failed === true && (!mention || String(canonical(message, ours.folders)).includes(mention))) mine[node] = '<failed>';
+    if (r && typeof r === 'object' && r.failed === true && (!mention || String(canonical(message, ours.folders, places())).includes(mention))) mine[node] = '<failed>';
   }
   if (!isDeepStrictEqual(theirs, mine)) {
     try {

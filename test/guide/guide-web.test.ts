@@ -70,7 +70,8 @@ connections:
     assert.match(consul.requests[0]!.url, /[?&]passing(=|&|$)/);
     assert.equal(failing.requests.length, 0, 'the critical instance is never called');
     assert.equal(healthy.requests.length, 1);
-    assert.equal(healthy.requests[0]!.url, '/api/users?active=true&limit=10');
+    // requests writes str() of each query value, so a YAML true is sent as True (as Kailash sends it).
+    assert.equal(healthy.requests[0]!.url, '/api/users?active=True&limit=10');
     assert.equal(r.record!.results.service_discovery!.count, 1);
     const response = r.record!.results.service_caller!.response as { content: unknown };
     assert.deepEqual(response.content, [{ id: 7, name: 'ada', served_by: 'healthy' }]);

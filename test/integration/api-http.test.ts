@@ -64,7 +64,7 @@ describe('HTTPRequestNode against node:http', () => {
       { url: `${s.url}/x`, method: 'post', json_data: { a: 1 }, data: 'ignored' },
       ctx,
     );
-    assert.deepEqual((a.response as { content: unknown }).content, { type: 'application/json', body: '{"a":1}', key: 'test-run:node:1' });
+    assert.deepEqual((a.response as { content: unknown }).content, { type: 'application/json', body: '{"a": 1}', key: 'test-run:node:1' });
     const b = await implementationOf('HTTPRequestNode')!.run({ url: `${s.url}/x`, method: 'PUT', data: { q: 'a b', n: 2 } }, ctx);
     assert.deepEqual((b.response as { content: unknown }).content, { type: 'application/x-www-form-urlencoded', body: 'q=a+b&n=2' });
   });

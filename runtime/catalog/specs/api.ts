@@ -68,7 +68,11 @@ const httpOutputs: NodeSpec['outputs'] = {
     description: 'HTTP response data including status, headers, and content (null after a transport failure)',
     fields: {
       status_code: { type: 'int', description: 'HTTP status code' },
-      headers: { type: 'dict', description: 'Response headers (name → value)' },
+      headers: {
+        type: 'dict',
+        description:
+          'Response headers (name → value), named as the server spelled them (`Content-Type`); a repeated header has its values joined by `, `',
+      },
       content_type: { type: 'str', description: 'The Content-Type header, if any' },
       content: {
         type: 'Any',
@@ -126,7 +130,7 @@ export const specs: NodeSpec[] = [
       '`response.content` is parsed per `response_format`: with `auto`, JSON for `application/json`, text for `text/*`, bytes otherwise. `json_data` wins over `data`.',
       'A 4xx/5xx status does not raise, but sets `success: false`, which **stops the run** (Kailash content-aware success detection); a transport failure does the same with `error`/`error_type`.',
       '`url` is required at run time (`URL parameter is required`); `method` is upper-cased. `retry_count` retries transport errors only, sleeping `retry_backoff * 2^(attempt-1)` s.',
-      'As with Python requests: redirects are followed (up to 30; credentials are not sent on to another origin: host, port or scheme), and `timeout` bounds the wait for the headers and each pause in the body. Bodies over 50 MB (`KAILASH_MAX_RESPONSE_MB`) fail with `ResponseTooLargeError`; `HTTPS_PROXY`/`NO_PROXY` are honoured.',
+      'As with Python requests: a JSON body is written as `json.dumps` writes it, query and form values are `str()` of each value (`True`, `2.0`; a list repeats its key), redirects are followed (up to 30; credentials are not sent on to another origin: host, port or scheme), and `timeout` bounds the wait for the headers and each pause in the body. Bodies over 50 MB (`KAILASH_MAX_RESPONSE_MB`) fail with `ResponseTooLargeError`; `HTTPS_PROXY`/`NO_PROXY` are honoured.',
       'Auth: `auth_type` `bearer`/`oauth2` sends `Authorization: Bearer <auth_token>`, `basic` sends `auth_username`/`auth_password`, `api_key` sends `auth_token` in `api_key_header`. Without `auth_type`, a token alone is sent as a bearer token and a user name or password as basic auth (the Python SDK sends nothing then; the editor says so), unless `headers` already has an Authorization. A declared `auth_type` whose credential is empty fails the node instead of calling unauthenticated.',
       'A 401 answered to a token that an `OAuth2Node` issued is retried once with a fresh token. `log_requests` writes method, origin, status, size and time to stderr (never paths, queries or header values, which may hold credentials).',
       httpExample('HTTPRequestNode'),

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BODY_JSON, jsonText } from '../../values/print';
+import { REQUESTS_JSON, jsonText, pyStr } from '../../values/print';
 import { parseJson as parseJsonValue } from '../../values/json';
 import type { Dispatcher } from 'undici';
 import type { NodeOutput, NodeRun, RunContext } from '../../catalog/types';
@@ -7,6 +7,7 @@ import { NodeFailure } from '../../engine/errors';
 import { onDispose } from '../../engine/resources';
 import { isRetryableError, isRetryableStatus, parseRetryAfter } from '../../engine/retryable';
 import { refresherFor } from './tokens';
+import { setOwn } from '../../util/own';
 
 /** Bodies larger than this fail with a clear error instead of filling memory (`KAILASH_MAX_RESPONSE_MB` overrides). */
 export const MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
@@ -110,21 +111,34 @@ export function lowerKeys(h: unknown): Record<string, string> {
   return out;
 }
 
-/** `json_data` wins over `data`; a dict `data` is form-encoded, as Python's requests does. */
+/**
+ * `json_data` wins over `data`; a dict `data` is form-encoded; both as Python's requests writes
+ * them (`json.dumps` for JSON, `str()` of each value for a form, a list as the key repeated).
+ */
 function body(i: Record<string, unknown>, headers: Record<string, string>): string | Buffer | undefined {
   if (i.json_data !== undefined && i.json_data !== null) {
     headers['content-type'] ??= 'application/json';
-    return jsonText(i.json_data, BODY_JSON);
+    return jsonText(i.json_data, REQUESTS_JSON);
   }
   const d = i.data;
   if (d === undefined || d === null) return undefined;
   if (typeof d === 'string') return d;
   if (typeof d === 'object' && !Array.isArray(d)) {
     headers['content-type'] ??= 'application/x-www-form-urlencoded';
-    return new URLSearchParams(Object.entries(d as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    const form = new URLSearchParams();
+    appendPairs(form, d as Record<string, unknown>);
+    return form.toString();
   }
   headers['content-type'] ??= 'application/json';
-  return jsonText(d, BODY_JSON);
+  return jsonText(d, REQUESTS_JSON);
+}
+
+/** Query or form pairs as requests encodes a dict: None left out, a list as its key repeated, `str()` of each value. */
+function appendPairs(to: URLSearchParams, pairs: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(pairs)) {
+    if (v === null || v === undefined) continue;
+    for (const item of Array.isArray(v) ? v : [v]) if (item !== null && item !== undefined) to.append(k, pyStr(item));
+  }
 }
 
 function tooLarge(limit: number, where: string): NodeFailure {
@@ -190,6 +204,7 @@ const SUGGESTIONS: Record<string, string[]> = {
 
 interface Exchange {
   status: number;
+  /** As Python requests gives them (`dict(response.headers)`): the server's spelling, repeats joined by `, `. */
   headers: Record<string, string>;
   body: Buffer;
   /** The URL that answered, after redirects. */
@@ -209,6 +224,33 @@ export function originChanged(from: URL, to: URL): boolean {
   const upgrade =
     from.protocol === 'http:' && to.protocol === 'https:' && from.hostname === to.hostname && from.port === '' && to.port === '';
   return !upgrade;
+}
+
+/**
+ * Response headers from undici's raw list (name, value, name, value, …) as urllib3 keeps them
+ * for requests: the first spelling of each name, the values of a repeated one joined by `, `.
+ * Kailash's users read `response["headers"]["Content-Type"]`, so the case is the server's.
+ */
+function receivedHeaders(raw: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const spelling = new Map<string, string>();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = String(raw[i]);
+    const value = String(raw[i + 1]);
+    const lower = name.toLowerCase();
+    const first = spelling.get(lower);
+    if (first === undefined) {
+      spelling.set(lower, name);
+      setOwn(out, name, value);
+    } else out[first] = `${out[first]}, ${value}`;
+  }
+  return out;
+}
+
+/** A header of a response's headers, whatever its case. */
+function headerIn(headers: Record<string, string>, lowerName: string): string | undefined {
+  for (const k of Object.keys(headers)) if (k.toLowerCase() === lowerName) return headers[k];
+  return undefined;
 }
 
 /**
@@ -242,8 +284,10 @@ async function exchange(
       dispatcher: await dispatcher(verify),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
+      responseHeaders: 'raw',
     });
-    const location = res.headers.location;
+    const received = receivedHeaders(res.headers as unknown as string[]);
+    const location = headerIn(received, 'location');
     if (REDIRECTS.has(res.statusCode) && typeof location === 'string' && hops < MAX_REDIRECTS) {
       await res.body.dump();
       const next = new URL(location, current);
@@ -265,24 +309,20 @@ async function exchange(
       current = next;
       continue;
     }
-    const declared = Number(res.headers['content-length']);
+    const length = headerIn(received, 'content-length');
+    const declared = Number(length);
     if (declared > limit) {
       res.body.destroy();
       throw tooLarge(limit, where);
     }
     // A declared length within the cap is read in one go (undici checks it); otherwise count as it streams.
     const buf =
-      Number.isFinite(declared) && res.headers['content-length'] !== undefined
+      Number.isFinite(declared) && length !== undefined
         ? Buffer.from(await res.body.arrayBuffer())
         : await readCapped(res.body, limit, where);
-    const out: Record<string, string> = {};
-    for (const k in res.headers) {
-      const v = res.headers[k];
-      out[k] = Array.isArray(v) ? v.join(', ') : String(v ?? '');
-    }
     return {
       status: res.statusCode,
-      headers: out,
+      headers: received,
       body: buf,
       url: current.toString(),
       ms: Math.round((performance.now() - started) * 100) / 100,
@@ -323,15 +363,26 @@ export async function httpRequest(i: Record<string, unknown>, ctx: RunContext, o
   const method = String(i.method ?? 'GET').toUpperCase();
   if (!METHODS.includes(method))
     throw new NodeFailure('NodeValidationError', `Invalid HTTP method: ${method}. Supported methods: ${METHODS.join(', ')}`);
-  for (const [k, v] of Object.entries((i.params as Record<string, unknown>) ?? {})) {
-    if (v === null || v === undefined) continue;
-    for (const item of Array.isArray(v) ? v : [v]) parsed.searchParams.append(k, String(item));
-  }
+  appendPairs(parsed.searchParams, (i.params as Record<string, unknown>) ?? {});
   const given = lowerKeys(i.headers);
   // A declared auth type wins over a header, as in Kailash; an implied one never replaces an explicit Authorization.
   const headers = { ...given, ...(present(i.auth_type) || !given.authorization ? authHeaders(i, impliedAuthType(i)) : {}) };
   if ((method === 'POST' || method === 'PATCH') && !headers['idempotency-key']) headers['idempotency-key'] = ctx.idempotencyKey;
-  const payload = body(i, headers);
+  let payload: string | Buffer | undefined;
+  try {
+    payload = body(i, headers);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    // requests raises InvalidJSONError inside the request, which Kailash reports as any failed request.
+    return {
+      response: null,
+      status_code: null,
+      success: false,
+      error: err.message,
+      error_type: 'InvalidJSONError',
+      recovery_suggestions: [],
+    };
+  }
   const timeoutMs = Number(i.timeout ?? 30) * 1000;
   const retries = Math.max(0, Number(i.retry_count ?? 0));
   const backoff = Number(i.retry_backoff ?? 0.5);
@@ -366,7 +417,8 @@ export async function httpRequest(i: Record<string, unknown>, ctx: RunContext, o
         recovery_suggestions: SUGGESTIONS.transport!,
       };
     }
-    log?.(`← ${res.status} ${res.headers['content-type'] ?? '-'} ${res.body.length} bytes in ${res.ms} ms`);
+    const contentType = headerIn(res.headers, 'content-type');
+    log?.(`← ${res.status} ${contentType ?? '-'} ${res.body.length} bytes in ${res.ms} ms`);
     if (res.status === 401 && !refreshed) {
       const refresh = refresherFor(headers.authorization);
       // A refresh that fails leaves the 401 to speak for itself.
@@ -380,13 +432,13 @@ export async function httpRequest(i: Record<string, unknown>, ctx: RunContext, o
         continue;
       }
     }
-    const contentType = res.headers['content-type'];
     const success = res.status >= 200 && res.status < 300;
     const out: NodeOutput = {
       response: {
         status_code: res.status,
         headers: res.headers,
-        content_type: contentType ?? null,
+        // requests' `headers.get("Content-Type", "")`: an answer without one has "".
+        content_type: contentType ?? '',
         content: parseContent(res.body, contentType, String(i.response_format ?? 'auto')),
         response_time_ms: res.ms,
         url: res.url,
@@ -416,9 +468,7 @@ export function isTransportFailure(out: NodeOutput): boolean {
 
 /** Response header lookup that ignores case. */
 export function header(out: NodeOutput, name: string): string | undefined {
-  const headers = (out.response as { headers?: Record<string, string> } | null)?.headers ?? {};
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key === undefined ? undefined : headers[key];
+  return headerIn((out.response as { headers?: Record<string, string> } | null)?.headers ?? {}, name.toLowerCase());
 }
 
 /**
