@@ -6,6 +6,7 @@ import { buildGraph, upstreamOf } from '../graph/graph';
 import { findTemplates } from '../model/templates';
 import type { NodeModel, WorkflowModel } from '../model/types';
 import { toValue } from '../model/values';
+import { setOwn } from '../util/own';
 import { closest } from '../util/suggest';
 import { isCredentialName, notSentByAuthType, unknownCredentialAdvice } from '../validate/credentials';
 import { requiredGaps } from '../validate/required';
@@ -22,8 +23,7 @@ export interface NodeParameters {
 }
 
 /** An own property even for a key such as `__proto__`: run parameters are user data. */
-const put = (o: Params, key: string, value: unknown) =>
-  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+const put = (o: Params, key: string, value: unknown) => setOwn(o, key, value);
 
 const isMapping = (v: unknown): v is Params => v !== null && typeof v === 'object' && !Array.isArray(v);
 

@@ -15,6 +15,7 @@
  * integer-like keys (`"2"`) first, whatever their insertion order; where that differs from the
  * dict's order, the dict's order is kept under `PY_ORDER` and `dictKeys` gives it.
  */
+import { setOwn } from '../util/own';
 
 /** A Python float that is a whole number: a JS number alone would be an int. */
 export class PyFloat {
@@ -193,10 +194,9 @@ export function toJs(v: unknown, depth = 0): unknown {
     const x = toJs(v[k], depth + 1);
     if (x !== v[k] && !out) {
       out = {};
-      for (let j = 0; j < i; j++)
-        Object.defineProperty(out, keys[j]!, { value: v[keys[j]!], enumerable: true, writable: true, configurable: true });
+      for (let j = 0; j < i; j++) setOwn(out, keys[j]!, v[keys[j]!]);
     }
-    if (out) Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+    if (out) setOwn(out, k, x);
   }
   return out ?? v;
 }

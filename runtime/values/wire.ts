@@ -1,3 +1,4 @@
+import { setOwn } from '../util/own';
 import { floatRepr } from './print';
 import {
   PY_KEYS,
@@ -70,7 +71,7 @@ export function toTagged(v: unknown, depth = 0): unknown {
 }
 
 function define(o: Record<string, unknown>, k: string, value: unknown): void {
-  Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
+  setOwn(o, k, value);
 }
 
 /** The string a Python dict key becomes in JSON (`json.dumps({1: 0})` is `{"1": 0}`). */
