@@ -34,7 +34,7 @@ const checked = new WeakMap<WorkflowModel, Diagnostic[]>();
 /** A model's errors, validated once however many callers ask (the CLI prints them, execute refuses on them). */
 export function workflowErrors(model: WorkflowModel): Diagnostic[] {
   let errors = checked.get(model);
-  if (!errors) checked.set(model, (errors = validateModel(model).filter((d) => d.severity === 'error')));
+  if (!errors) checked.set(model, (errors = validateModel(model, { errorsOnly: true })));
   return errors;
 }
 

@@ -9,6 +9,8 @@ import type { Context } from './context';
  * say where it would not.
  */
 export function checkKailashCompat(ctx: Context): void {
+  // Warnings only.
+  if (!ctx.wants('warning')) return;
   for (const node of ctx.model.nodes) if (node.type?.value === 'PythonCodeNode') checkCode(ctx, node);
   checkSharedOutputs(ctx);
 }

@@ -17,6 +17,13 @@ export interface ValidateOptions {
    * `missing-file` is checked (files.ts); the language server checks it apart, with a cache.
    */
   fileExists?: FileExists;
+  /**
+   * Only the error-severity findings, as a run needs them (it never shows warnings, hints or
+   * compat notes): the checks that only ever warn are skipped. Gives exactly the errors of a
+   * full validation (test/unit/validate-errors-only.test.ts): a check that warns but also asks
+   * for did-you-mean names still runs, as the names' budget is shared with the errors'.
+   */
+  errorsOnly?: boolean;
 }
 
 export type FileExists = (relativePath: string, kind: 'file' | 'directory') => boolean;
@@ -34,6 +41,11 @@ export class Context {
   /** Flat run parameters, which Kailash offers to every node. */
   readonly flatParameters = new Set<string>();
 
+  /** `options.errorsOnly`: reports below error severity are dropped (see `keepAll`). */
+  readonly errorsOnly: boolean;
+  /** While above 0, every severity is kept: a check that turns warnings into errors is running. */
+  keepAll = 0;
+
   constructor(
     readonly model: WorkflowModel,
     readonly options: ValidateOptions = {},
@@ -42,6 +54,7 @@ export class Context {
     incoming?: Map<string, ConnectionModel[]>,
   ) {
     this.budget = budget;
+    this.errorsOnly = options.errorsOnly === true;
     this.incoming = incoming ?? incomingIndex(model);
     for (const e of model.parameters?.entries ?? []) {
       if (model.nodesById.has(e.key) && e.value.kind === 'map') this.nodeParameters.set(e.key, e.value);
@@ -109,7 +122,13 @@ export class Context {
     return names;
   }
 
+  /** Whether findings of `severity` are wanted: a check may skip the work of one that is not. */
+  wants(severity: Severity): boolean {
+    return severity === 'error' || !this.errorsOnly || this.keepAll > 0;
+  }
+
   report(code: DiagnosticCode, severity: Severity, message: string, span: Span, suggestions?: string[]): void {
+    if (severity !== 'error' && !this.wants(severity)) return;
     this.diagnostics.push(diag(code, severity, message, span, suggestions));
   }
 

@@ -14,7 +14,7 @@ import { applySuppressions } from './suppress';
 export type { ValidateOptions } from './context';
 
 /** Every diagnostic of a parsed workflow, suppressions applied, in document order. */
-export function validateModel(model: WorkflowModel, options: ValidateOptions = {}, lines = new LineIndex(model.text)): Diagnostic[] {
+export function validateModel(model: WorkflowModel, options: ValidateOptions = {}, lines?: LineIndex): Diagnostic[] {
   const ctx = new Context(model, options);
   if (model.root) {
     checkNodes(ctx);
@@ -24,7 +24,14 @@ export function validateModel(model: WorkflowModel, options: ValidateOptions = {
     checkKailashCompat(ctx);
     if (options.fileExists) checkFiles(ctx, options.fileExists);
   }
-  const all = applySuppressions(model.text, model.diagnostics.concat(ctx.diagnostics), lines, model.format);
+  let all = applySuppressions(
+    model.text,
+    model.diagnostics.concat(ctx.diagnostics),
+    lines ?? (() => new LineIndex(model.text)),
+    model.format,
+  );
+  // The reader's own warnings, a policy's kept warnings, and the directives' typos.
+  if (ctx.errorsOnly) all = all.filter((d) => d.severity === 'error');
   return all.sort(compareDiagnostics);
 }
 

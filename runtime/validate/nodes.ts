@@ -26,8 +26,11 @@ export function checkNode(ctx: Context, node: NodeModel): void {
   if (spec && !node.configInvalid) {
     checkRequired(ctx, node, spec);
     checkNodeCredentials(ctx, node, spec);
-    checkSandboxImports(ctx, node, spec);
-    checkTransactionMode(ctx, node, spec);
+    // Both only ever warn.
+    if (ctx.wants('warning')) {
+      checkSandboxImports(ctx, node, spec);
+      checkTransactionMode(ctx, node, spec);
+    }
   }
 }
 
@@ -161,7 +164,7 @@ export function walkStrings(
   if (v.value === null || typeof v.value === 'boolean') return;
   const s = String(v.value);
   if (typeof v.value === 'string' && !param?.raw) checkTemplates(ctx, scan, s, v.span, sql === 'all');
-  if (typeof v.value === 'string' && isWholeTemplate(s)) return;
+  if ((typeof v.value === 'string' && isWholeTemplate(s)) || !ctx.wants('warning')) return;
   for (const f of findSecrets(key, s, param)) {
     const text = s.slice(f.start, f.end);
     ctx.report('plaintext-secret', 'warning', f.message, text ? ctx.spanWithin(v.span, text) : v.span);
@@ -206,7 +209,7 @@ function checkTemplates(ctx: Context, scan: StringScan, s: string, at: Value['sp
         near,
       );
     }
-    if (sql && t.kind !== 'secret') {
+    if (sql && t.kind !== 'secret' && ctx.wants('warning')) {
       ctx.report(
         'sql-injection-risk',
         'warning',
@@ -276,7 +279,13 @@ function checkPolicies(ctx: Context, node: NodeModel): void {
 /** Policies are ours, so their values are checked strictly and reported as `schema`. */
 function checkPolicyValue(ctx: Context, e: Entry, p: ParamSpec, path: string): void {
   const before = ctx.diagnostics.length;
-  checkParamValue(ctx, e, p, path);
+  // Its `param-type` warnings become errors below: they must be reported even for errors only.
+  ctx.keepAll++;
+  try {
+    checkParamValue(ctx, e, p, path);
+  } finally {
+    ctx.keepAll--;
+  }
   for (let i = before; i < ctx.diagnostics.length; i++) {
     const d = ctx.diagnostics[i]!;
     if (d.code !== 'param-type') continue;

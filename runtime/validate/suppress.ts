@@ -9,9 +9,16 @@ const DIRECTIVE = /(^|\s)#\s*kailash-disable-next-line\b([^\n#]*)/g;
  * `# kailash-disable-next-line <code>...` silences diagnostics starting on the next line; with no
  * code it silences them all. Unknown codes in a directive are reported, so typos do not hide.
  */
-export function applySuppressions(text: string, diagnostics: Diagnostic[], lines: LineIndex, format?: 'json'): Diagnostic[] {
+export function applySuppressions(
+  text: string,
+  diagnostics: Diagnostic[],
+  linesOf: LineIndex | (() => LineIndex),
+  format?: 'json',
+): Diagnostic[] {
   // JSON has no comments: a directive could only sit inside a string, which must not silence anything.
   if (format === 'json' || !text.includes('kailash-disable-next-line')) return diagnostics;
+  // Made only here, where a directive needs it (a run's validation passes none).
+  const lines = typeof linesOf === 'function' ? linesOf() : linesOf;
   const rules = new Map<number, Set<string> | 'all'>();
   const extra: Diagnostic[] = [];
   for (const m of text.matchAll(DIRECTIVE)) {
