@@ -81,8 +81,21 @@ export function resolveOutputPath(spec: NodeSpec, config: Record<string, unknown
 export function findParam(spec: NodeSpec, name: string): [string, ParamSpec] | undefined {
   const direct = spec.params[name];
   if (direct) return [name, direct];
-  for (const [key, p] of Object.entries(spec.params)) if (p.aliases?.includes(name)) return [key, p];
-  return undefined;
+  return aliasesOf(spec).get(name);
+}
+
+const aliasTables = new WeakMap<NodeSpec, Map<string, [string, ParamSpec]>>();
+
+/** A spec's aliases, each to its parameter (the first that declares it): asked per connection and parameter. */
+function aliasesOf(spec: NodeSpec): Map<string, [string, ParamSpec]> {
+  let table = aliasTables.get(spec);
+  if (!table) {
+    table = new Map();
+    for (const [key, p] of Object.entries(spec.params))
+      for (const alias of p.aliases ?? []) if (!table.has(alias)) table.set(alias, [key, p]);
+    aliasTables.set(spec, table);
+  }
+  return table;
 }
 
 /**

@@ -35,6 +35,17 @@ export interface RunArgs {
 
 const MAX_LINES = 16;
 
+const CLI_EVENTS: readonly RunEvent['type'][] = [
+  'warning',
+  'node-log',
+  'breaker',
+  'node-retry',
+  'run-start',
+  'node-skip',
+  'node-error',
+  'node-output',
+];
+
 /** `kailash-wf run`: 0 succeeded, 1 the run failed, 2 invalid workflow. */
 export async function runWorkflow(args: RunArgs, terminal: RunIo, signal?: AbortSignal): Promise<number> {
   const io = batched(terminal);
@@ -81,6 +92,8 @@ export async function runWorkflow(args: RunArgs, terminal: RunIo, signal?: Abort
       parameters: args.params,
       baseDir,
       onEvent,
+      // What `onEvent` prints: no `node-start` (one per node) nor `run-end` is built for it.
+      events: CLI_EVENTS,
       // The terminal shows what nodes return, never what they received.
       inputPreviews: false,
       ...(args.to !== undefined ? { to: args.to } : {}),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import { getSpec } from '../catalog';
-import type { CodeChainStep, NodeOutput, NodeSpec, RunContext, RunServices } from '../catalog/types';
+import type { CodeChainStep, NodeOutput, NodeSpec, ParamSpec, RunContext, RunServices } from '../catalog/types';
 import { chainUnits } from './chains';
 import { buildGraph, upstreamOf, type WorkflowGraph } from '../graph/graph';
 import type { ConnectionModel, NodeModel, WorkflowModel } from '../model/types';
@@ -24,6 +24,8 @@ import { coerce, readPath } from './values';
 import { setOwn } from '../util/own';
 
 const NO_PREVIOUS = new Map<string, NodeOutput | null>();
+const NO_INPUTS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+const NO_NAMES: string[] = [];
 const SQL_NODES = new Set(['SQLDatabaseNode', 'AsyncSQLDatabaseNode']);
 /** Loops with only a convergence check still stop somewhere. */
 const LOOP_SAFETY_LIMIT = 1000;
@@ -72,6 +74,7 @@ export class Run {
     private readonly check: RunCheck = checkRun(model, options),
   ) {
     this.runId = options.runId ?? randomUUID();
+    this.listened = !options.onEvent ? undefined : options.events ? new Set(options.events) : 'all';
     this.graph = buildGraph(model);
     this.baseDir = options.baseDir ?? process.cwd();
     for (const c of model.connections) {
@@ -109,11 +112,22 @@ export class Run {
     return c;
   }
 
+  /** The event types the listener takes (`RunOptions.events`); none without a listener. */
+  private readonly listened: ReadonlySet<string> | 'all' | undefined;
+
+  /** Whether an event of `type` would reach a listener: else it is not built at all. */
+  private listens(type: RunEvent['type']): boolean {
+    return this.listened === 'all' || (this.listened !== undefined && this.listened.has(type));
+  }
+
   private emit(e: RunEventBody): void {
-    if (!this.options.onEvent) return;
-    const event = { ...e, runId: this.runId, time: Date.now() } as RunEvent;
+    if (!this.listens(e.type)) return;
+    // Every caller passes a fresh literal: it becomes the event rather than being copied.
+    const event = e as RunEvent;
+    event.runId = this.runId;
+    event.time = Date.now();
     try {
-      this.options.onEvent(this.redactor.value(event));
+      this.options.onEvent!(this.redactor.value(event));
     } catch {
       // A listener's bug must not break the run.
     }
@@ -285,10 +299,15 @@ export class Run {
       const node = nodes[i]!;
       const spec = getSpec(node.type!.value)!;
       try {
-        const params = this.staticOf(node).hasParameters ? await this.runParameters(node) : undefined;
-        const args = await this.prepare(node, spec, params ?? {});
+        const st = this.staticOf(node);
+        const params = st.hasParameters ? await this.runParameters(node) : undefined;
+        // A chain's later nodes have no templates (`links`): nothing to wait for.
+        const args = st.templated ? await this.prepare(node, spec, params ?? {}) : argumentsOf(spec, st.config, params ?? NO_INPUTS);
         const connections = this.incoming.get(node.id)!.map((c): [string, string] => [c.fromOutput.value, c.toInput.value]);
-        steps.push({ ...chainStep(args, node.id), connections, fixed: params ? Object.keys(params) : [] });
+        const step = chainStep(args, node.id) as CodeChainStep;
+        step.connections = connections;
+        step.fixed = params ? Object.keys(params) : NO_NAMES;
+        steps.push(step);
         made.push({ args, spec, policies: this.policiesOf(node), ...(params ? { params } : {}) });
       } catch {
         // Its connections cannot cure this: it fails the same way when it runs in turn, after the chain.
@@ -493,14 +512,14 @@ export class Run {
 
   /** `node-start`, once per run of the node, with what it is called with once that is known. */
   private announce(node: NodeModel, spec: NodeSpec, args?: Record<string, unknown>): void {
-    if (this.announced.has(node.id)) return;
+    if (!this.listens('node-start') || this.announced.has(node.id)) return;
     this.announced.add(node.id);
     const p = args && this.wantsInputs() ? preview(maskCredentials(args, spec)) : undefined;
     this.emit({ type: 'node-start', node: node.id, ...(p ? { inputs: p.value, inputsTruncated: p.truncated } : {}) });
   }
 
   private wantsInputs(): boolean {
-    return this.options.onEvent !== undefined && this.options.inputPreviews !== false;
+    return this.options.inputPreviews !== false && this.listens('node-start');
   }
 
   private policiesOf(node: NodeModel): NodePolicies {
@@ -544,8 +563,8 @@ export class Run {
     if ('success' in output && !output.success) return this.reportedFailure(node, policies, output);
     this.failed.delete(id);
     record.status = 'succeeded';
-    delete record.error;
-    if (this.options.onEvent) {
+    if (record.error !== undefined) delete record.error;
+    if (this.listens('node-output')) {
       const p = preview(this.results.get(id));
       this.emit({ type: 'node-output', node: id, record, preview: p.value, truncated: p.truncated });
     }
@@ -716,34 +735,66 @@ export class Run {
   /** Config < connections < run parameters; templates resolved; declared params defaulted and coerced. */
   private async prepare(node: NodeModel, spec: NodeSpec, runtimeInputs: Record<string, unknown>): Promise<Record<string, unknown>> {
     const { config, templated } = this.staticOf(node);
-    let resolved = config;
-    if (templated) {
-      resolved = {};
-      for (const [k, v] of Object.entries(config))
-        setOwn(resolved, k, spec.params[k]?.raw ? v : await resolveTemplates(v, this.scope(node, runtimeInputs)));
-    }
-    const merged: Record<string, unknown> = { ...resolved, ...runtimeInputs };
-    const args: Record<string, unknown> = {};
-    for (const [name, p] of Object.entries(spec.params)) {
-      let value = p.configOnly ? resolved[name] : merged[name];
-      if (value === undefined) for (const alias of p.aliases ?? []) if (merged[alias] !== undefined) value = merged[alias];
-      if (value === undefined) value = p.default;
-      if (value === undefined) continue;
-      args[name] = coerce(name, value, p);
-    }
-    if (spec.acceptsAnyInput) for (const [k, v] of Object.entries(merged)) if (!(k in args)) args[k] = v;
-    for (const [name, p] of Object.entries(spec.params)) {
-      if (p.required && (args[name] === undefined || args[name] === null)) {
-        throw new NodeFailure('NodeValidationError', `Required parameter '${name}' not provided. Description: ${p.description}`);
-      }
-    }
-    for (const group of spec.requireOneOf ?? []) {
-      if (!group.some((g) => args[g] !== undefined && args[g] !== null)) {
-        throw new NodeFailure('NodeValidationError', `One of ${group.map((g) => `'${g}'`).join(', ')} must be provided.`);
-      }
-    }
-    return args;
+    if (!templated) return argumentsOf(spec, config, runtimeInputs);
+    const resolved: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(config))
+      setOwn(resolved, k, spec.params[k]?.raw ? v : await resolveTemplates(v, this.scope(node, runtimeInputs)));
+    return argumentsOf(spec, resolved, runtimeInputs);
   }
+}
+
+/** A node type's declared parameters, listed once per type (every node of a run walks them). */
+interface ParamList {
+  names: string[];
+  params: ParamSpec[];
+  required: string[];
+}
+
+const paramLists = new WeakMap<NodeSpec, ParamList>();
+
+function paramList(spec: NodeSpec): ParamList {
+  let list = paramLists.get(spec);
+  if (!list) {
+    const names = Object.keys(spec.params);
+    list = { names, params: names.map((n) => spec.params[n]!), required: names.filter((n) => spec.params[n]!.required) };
+    paramLists.set(spec, list);
+  }
+  return list;
+}
+
+/**
+ * `prepare` once templates are resolved: config < inputs, declared params defaulted, coerced and
+ * required. Indexed loops: it runs once per node, mostly before the JIT has compiled it.
+ */
+function argumentsOf(spec: NodeSpec, resolved: Record<string, unknown>, runtimeInputs: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...resolved, ...runtimeInputs };
+  const args: Record<string, unknown> = {};
+  const { names, params, required } = paramList(spec);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const p = params[i]!;
+    let value = p.configOnly ? resolved[name] : merged[name];
+    if (value === undefined && p.aliases) for (const alias of p.aliases) if (merged[alias] !== undefined) value = merged[alias];
+    if (value === undefined) value = p.default;
+    if (value === undefined) continue;
+    args[name] = coerce(name, value, p);
+  }
+  if (spec.acceptsAnyInput) for (const k in merged) if (Object.hasOwn(merged, k) && !(k in args)) setOwn(args, k, merged[k]);
+  for (let i = 0; i < required.length; i++) {
+    const name = required[i]!;
+    if (args[name] === undefined || args[name] === null) {
+      throw new NodeFailure(
+        'NodeValidationError',
+        `Required parameter '${name}' not provided. Description: ${spec.params[name]!.description}`,
+      );
+    }
+  }
+  for (const group of spec.requireOneOf ?? []) {
+    if (!group.some((g) => args[g] !== undefined && args[g] !== null)) {
+      throw new NodeFailure('NodeValidationError', `One of ${group.map((g) => `'${g}'`).join(', ')} must be provided.`);
+    }
+  }
+  return args;
 }
 
 const settings = new WeakMap<NodeSpec, Set<string>>();

@@ -72,6 +72,11 @@ export interface RunOptions {
   parameters?: RunParameters;
   signal?: AbortSignal;
   onEvent?: (e: RunEvent) => void;
+  /**
+   * The event types `onEvent` takes (default: all): a run builds no event of another type, for a
+   * listener that reads only some (the CLI has no use for `node-start`, one per node).
+   */
+  events?: readonly RunEvent['type'][];
   /** Run only this node and its upstream. */
   to?: string;
   /** Folder that relative paths resolve against (the workflow file's folder). */

@@ -25,12 +25,6 @@ export function readPath(output: Record<string, unknown>, path: string): { found
  */
 export function coerce(name: string, value: unknown, t: TypeSpec): unknown {
   if (value === null || value === undefined || t.type === 'Any') return value;
-  const fail = (why: string): never => {
-    throw new NodeFailure(
-      'NodeValidationError',
-      `Input '${name}' must be of type ${t.type}, got ${typeOf(value)}. Conversion failed: ${why}`,
-    );
-  };
   // Declared settings are read by JavaScript implementations, so numbers arrive as JS numbers
   // (a big int stays exact); data (`Any`, lists, dicts) keeps its Python types untouched.
   switch (t.type) {
@@ -38,20 +32,24 @@ export function coerce(name: string, value: unknown, t: TypeSpec): unknown {
       return typeof value === 'string' ? value : pyStr(value);
     case 'int':
       if (typeof value === 'number')
-        return Number.isFinite(value) ? Math.trunc(value) : fail(`cannot convert float ${pyRepr(value)} to integer`);
+        return Number.isFinite(value)
+          ? Math.trunc(value)
+          : conversionFailed(name, value, t, `cannot convert float ${pyRepr(value)} to integer`);
       if (typeof value === 'bigint') return value;
       if (value instanceof PyFloat)
-        return Number.isFinite(value.value) ? Math.trunc(value.value) + 0 : fail(`cannot convert float ${pyRepr(value)} to integer`);
+        return Number.isFinite(value.value)
+          ? Math.trunc(value.value) + 0
+          : conversionFailed(name, value, t, `cannot convert float ${pyRepr(value)} to integer`);
       if (typeof value === 'boolean') return value ? 1 : 0;
       if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) return pyInt(BigInt(value.trim()));
-      return fail(`invalid literal for int() with base 10: ${pyRepr(value)}`);
+      return conversionFailed(name, value, t, `invalid literal for int() with base 10: ${pyRepr(value)}`);
     case 'float':
       if (typeof value === 'number') return value;
       if (value instanceof PyFloat) return value.value;
       if (typeof value === 'bigint') return Number(value);
       if (typeof value === 'boolean') return value ? 1 : 0;
       if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
-      return fail(`could not convert string to float: ${pyRepr(value)}`);
+      return conversionFailed(name, value, t, `could not convert string to float: ${pyRepr(value)}`);
     case 'bool':
       if (typeof value === 'boolean') return value;
       if (typeof value === 'number') return value !== 0;
@@ -62,11 +60,18 @@ export function coerce(name: string, value: unknown, t: TypeSpec): unknown {
     case 'list':
       if (value instanceof PyTuple) return [...value];
       if (Array.isArray(value)) return value;
-      return fail(`${typeOf(value)} is not a list`);
+      return conversionFailed(name, value, t, `${typeOf(value)} is not a list`);
     case 'dict':
       if (isDict(value)) return value;
-      return fail(`${typeOf(value)} is not a dict`);
+      return conversionFailed(name, value, t, `${typeOf(value)} is not a dict`);
   }
+}
+
+function conversionFailed(name: string, value: unknown, t: TypeSpec, why: string): never {
+  throw new NodeFailure(
+    'NodeValidationError',
+    `Input '${name}' must be of type ${t.type}, got ${typeOf(value)}. Conversion failed: ${why}`,
+  );
 }
 
 /** Python's `type(v).__name__`. */
