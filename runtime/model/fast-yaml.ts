@@ -63,12 +63,6 @@ interface Block {
   pending: number;
 }
 
-/** A one-line value and where it ends (for `flow`, the offset after its closing bracket). */
-interface Inline {
-  value: Value;
-  end: number;
-}
-
 const fail = (): never => {
   throw FAST_YAML_FALLBACK;
 };
@@ -148,6 +142,8 @@ class FastReader {
   private readonly length: number;
 
   private readonly crlf: boolean;
+  /** Where the one-line value `inline`, `flow` or `flowValue` just read ends (for `flow`, after its closing bracket). */
+  private end = 0;
 
   constructor(private readonly t: string) {
     this.length = t.length;
@@ -373,20 +369,21 @@ class FastReader {
   }
 
   /** A value that starts at `p` and ends on its line: a scalar or a one-line flow collection (block context). */
-  private inline(p: number, depth: number): Inline {
+  private inline(p: number, depth: number): Value {
     if (depth > MAX_DEPTH) fail();
     const t = this.t;
     const c = t.charCodeAt(p);
     if (c === LBRACE || c === LBRACKET) {
       const r = this.flow(p, depth);
-      let q = r.end;
+      let q = this.end;
       while (t.charCodeAt(q) === SPACE) q++;
       if (t.charCodeAt(q) === COLON) fail();
       return r;
     }
     if (c === SQUOTE || c === DQUOTE) {
       const end = this.quotedEnd(p);
-      return { value: this.scalar(p, end, true), end };
+      this.end = end;
+      return this.scalar(p, end, true);
     }
     if (isIndicator(c) && !((c === DASH || c === QUESTION || c === COLON) && !isBlankOrEnd(t.charCodeAt(p + 1)))) fail();
     let q = p;
@@ -400,7 +397,8 @@ class FastReader {
       } else lastNonSpace = q + 1;
       q++;
     }
-    return { value: this.scalar(p, lastNonSpace, false), end: lastNonSpace };
+    this.end = lastNonSpace;
+    return this.scalar(p, lastNonSpace, false);
   }
 
   /**
@@ -456,7 +454,7 @@ class FastReader {
   }
 
   /** A flow collection that opens and closes on this line. */
-  private flow(p: number, depth: number): Inline {
+  private flow(p: number, depth: number): MapValue | SeqValue {
     if (depth > MAX_DEPTH) fail();
     const t = this.t;
     const isMap = t.charCodeAt(p) === LBRACE;
@@ -481,14 +479,13 @@ class FastReader {
           const key = this.key(kStart, kEnd);
           q += 2;
           while (t.charCodeAt(q) === SPACE) q++;
-          const v = this.flowValue(q, depth + 1);
-          q = v.end;
-          for (const e of entries) if (e.key === key) fail();
-          entries.push({ key, keySpan: [kStart, kEnd], value: v.value });
+          const value = this.flowValue(q, depth + 1);
+          q = this.end;
+          for (let i = 0; i < entries.length; i++) if (entries[i]!.key === key) fail();
+          entries.push({ key, keySpan: [kStart, kEnd], value });
         } else {
-          const v = this.flowValue(q, depth + 1);
-          q = v.end;
-          items.push(v.value);
+          items.push(this.flowValue(q, depth + 1));
+          q = this.end;
         }
         while (t.charCodeAt(q) === SPACE) q++;
         const ch = t.charCodeAt(q);
@@ -503,10 +500,11 @@ class FastReader {
       }
     }
     const span: Span = [p, q];
-    return { value: isMap ? { kind: 'map', span, entries } : { kind: 'seq', span, items }, end: q };
+    this.end = q;
+    return isMap ? { kind: 'map', span, entries } : { kind: 'seq', span, items };
   }
 
-  private flowValue(p: number, depth: number): Inline {
+  private flowValue(p: number, depth: number): Value {
     if (depth > MAX_DEPTH) fail();
     const t = this.t;
     const c = t.charCodeAt(p);
@@ -519,7 +517,8 @@ class FastReader {
     let q = end;
     while (t.charCodeAt(q) === SPACE) q++;
     if (t.charCodeAt(q) === COLON) fail();
-    return { value: this.scalar(p, end, quoted), end };
+    this.end = end;
+    return this.scalar(p, end, quoted);
   }
 
   /** Where a plain scalar in a flow collection ends (trimmed); never empty. */
@@ -616,9 +615,8 @@ class FastReader {
         pending = this.trivia;
         if (this.indent > indent) fail();
       } else {
-        const v = this.inline(p, depth + 1);
-        entryValue = v.value;
-        nodeEnd = this.lineEnd(v.end);
+        entryValue = this.inline(p, depth + 1);
+        nodeEnd = this.lineEnd(this.end);
         const absorbed = this.skipTrivia(nodeEnd, indent);
         if (absorbed >= 0) nodeEnd = absorbed;
         pending = this.trivia;
@@ -664,9 +662,8 @@ class FastReader {
         pending = this.trivia;
         if (this.indent > indent) fail();
       } else {
-        const v = this.inline(p, depth + 1);
-        items.push(v.value);
-        nodeEnd = this.lineEnd(v.end);
+        items.push(this.inline(p, depth + 1));
+        nodeEnd = this.lineEnd(this.end);
         const absorbed = this.skipTrivia(nodeEnd, indent);
         if (absorbed >= 0) nodeEnd = absorbed;
         pending = this.trivia;

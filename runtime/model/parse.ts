@@ -513,9 +513,20 @@ class ModelReader {
 
   /** Duplicate keys: PyYAML silently keeps the last one, which hides mistakes. */
   private checkDuplicateKeys(map: MapValue, code: DiagnosticCode = 'schema', what = 'key'): void {
-    if (map.entries.length < 2) return;
+    const entries = map.entries;
+    if (entries.length < 2) return;
+    // A node or connection has a handful of keys: compared pairwise, without a Set each.
+    if (entries.length <= 16) {
+      for (let i = 1; i < entries.length; i++) {
+        const e = entries[i]!;
+        let j = 0;
+        while (j < i && entries[j]!.key !== e.key) j++;
+        if (j < i) this.report(code, 'error', `Duplicate ${what} '${e.key}': Kailash would keep only the last one.`, e.keySpan);
+      }
+      return;
+    }
     const seen = new Set<string>();
-    for (const e of map.entries) {
+    for (const e of entries) {
       if (seen.has(e.key)) {
         this.report(code, 'error', `Duplicate ${what} '${e.key}': Kailash would keep only the last one.`, e.keySpan);
       } else seen.add(e.key);
@@ -526,7 +537,7 @@ class ModelReader {
     const v = nodes.value;
     if (v.kind === 'seq') {
       this.model.nodesForm = 'list';
-      for (const item of v.items) this.addRead(this.nodeItem(item, 'list'));
+      for (let i = 0; i < v.items.length; i++) this.addRead(this.nodeItem(v.items[i]!, 'list'));
     } else if (v.kind === 'map') {
       this.model.nodesForm = 'map';
       for (const e of v.entries) this.addRead(this.nodeItem(e, 'map'));
@@ -537,42 +548,44 @@ class ModelReader {
 
   /** One node item's read (a list item, or a map entry in the mapping form), through the cache. */
   nodeItem(item: Value | Entry, form: 'list' | 'map'): NodeItemRead {
-    const compute = () => this.itemRead(() => (form === 'list' ? this.readListNode(item as Value) : this.readMapNode(item as Entry)));
-    return this.cache ? this.cache.node(item, compute) : compute();
+    if (!this.cache) return this.itemRead(item, form);
+    return this.cache.node(item, () => this.itemRead(item, form));
   }
 
   /** One connection item's read at its position in the list, through the cache. */
   connectionItem(item: Value, index: number): ConnectionItemRead {
-    const compute = (): ConnectionItemRead => {
-      const outer = this.out;
-      const diagnostics: Diagnostic[] = [];
-      this.out = diagnostics;
-      const connection = this.readConnectionItem(item, index);
-      this.out = outer;
-      return connection ? { connection, diagnostics } : { diagnostics };
-    };
-    const r = this.cache ? this.cache.connection(item, compute) : compute();
+    const r = this.cache ? this.cache.connection(item, () => this.connectionRead(item, index)) : this.connectionRead(item, index);
     // A reused read may have moved: its index is where it sits now.
     if (r.connection) r.connection.index = index;
     return r;
   }
 
+  private connectionRead(item: Value, index: number): ConnectionItemRead {
+    const outer = this.out;
+    const diagnostics: Diagnostic[] = [];
+    this.out = diagnostics;
+    const connection = this.readConnectionItem(item, index);
+    this.out = outer;
+    return connection ? { connection, diagnostics } : { diagnostics };
+  }
+
   /** Runs a per-item read with its own diagnostics list: what it finds depends on the item alone. */
-  private itemRead(read: () => NodeModel | undefined): NodeItemRead {
+  private itemRead(item: Value | Entry, form: 'list' | 'map'): NodeItemRead {
     const outer = this.out;
     const before: Diagnostic[] = [];
     this.out = before;
-    const node = read();
+    const node = form === 'list' ? this.readListNode(item as Value) : this.readMapNode(item as Entry);
     this.out = outer;
     if (!node) return { before, after: [] };
     // The duplicate-id check (global) comes right after the entry's own duplicate keys.
     const split = this.splitAt;
+    if (split === before.length) return { node, before, after: [] };
     return { node, before: before.slice(0, split), after: before.slice(split) };
   }
 
   private addRead(r: NodeItemRead): void {
     const m = this.model;
-    for (const d of r.before) m.diagnostics.push(d);
+    for (let i = 0; i < r.before.length; i++) m.diagnostics.push(r.before[i]!);
     if (r.node) {
       if (m.nodesById.has(r.node.id)) {
         this.report('duplicate-node-id', 'error', `Node ID '${r.node.id}' already exists in this workflow.`, r.node.idSpan);
@@ -581,7 +594,7 @@ class ModelReader {
       }
       m.nodes.push(r.node);
     }
-    for (const d of r.after) m.diagnostics.push(d);
+    for (let i = 0; i < r.after.length; i++) m.diagnostics.push(r.after[i]!);
   }
 
   private readListNode(item: Value): NodeModel | undefined {
@@ -627,7 +640,8 @@ class ModelReader {
         );
       }
     }
-    for (const e of entry.entries) {
+    for (let i = 0; i < entry.entries.length; i++) {
+      const e = entry.entries[i]!;
       if (NODE_KEYS.includes(e.key)) continue;
       const near = closest(e.key, NODE_KEYS);
       this.report(
@@ -667,9 +681,9 @@ class ModelReader {
         this.report('schema', 'error', `\`${chosen.key}\` must be a mapping of parameter names to values.`, chosen.value.span);
       }
     }
-    for (const key of POLICY_KEYS) {
-      const p = getEntry(entry, key);
-      if (p) node.policies[key as PolicyKey] = p;
+    for (let i = 0; i < POLICY_KEYS.length; i++) {
+      const p = getEntry(entry, POLICY_KEYS[i]!);
+      if (p) node.policies[POLICY_KEYS[i]!] = p;
     }
     return node;
   }
@@ -683,7 +697,7 @@ class ModelReader {
     }
     for (let index = 0; index < v.items.length; index++) {
       const r = this.connectionItem(v.items[index]!, index);
-      for (const d of r.diagnostics) this.model.diagnostics.push(d);
+      for (let i = 0; i < r.diagnostics.length; i++) this.model.diagnostics.push(r.diagnostics[i]!);
       if (r.connection) this.model.connections.push(r.connection);
     }
   }
@@ -703,7 +717,8 @@ class ModelReader {
 
   private readConnection(item: MapValue, index: number): ConnectionModel | undefined {
     this.checkDuplicateKeys(item);
-    for (const e of item.entries) {
+    for (let i = 0; i < item.entries.length; i++) {
+      const e = item.entries[i]!;
       if (CONNECTION_KEYS.includes(e.key)) continue;
       const near = closest(e.key, CONNECTION_KEYS);
       this.report(

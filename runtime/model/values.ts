@@ -5,7 +5,9 @@ import { isIndexKey, keepOrder } from '../values/py';
 /** The entry of a mapping with this key (the first, if a file repeats it). */
 export function getEntry(map: MapValue | undefined, key: string): Entry | undefined {
   if (!map) return undefined;
-  for (const e of map.entries) if (e.key === key) return e;
+  // Indexed: called for every key of every node and connection, mostly before the JIT has run.
+  const entries = map.entries;
+  for (let i = 0; i < entries.length; i++) if (entries[i]!.key === key) return entries[i];
   return undefined;
 }
 
