@@ -80,6 +80,8 @@ export class ParameterPlan {
   }
 
   has(id: string): boolean {
+    // No run parameters at all for it (most nodes of most runs): no plan to make.
+    if (this.global.size === 0 && !this.fileOwn.has(id) && !this.runOwn.has(id)) return false;
     const p = this.forNode(id);
     return Object.keys(p.file).length > 0 || Object.keys(p.run).length > 0;
   }
@@ -125,6 +127,7 @@ export class ParameterPlan {
       const into = incoming.get(id);
       const provided = (names: readonly string[]) => {
         if (into && names.some((n) => into.has(n))) return true;
+        if (!this.has(id)) return false;
         const p = this.forNode(id);
         return names.some((n) => (p.run[n] !== undefined && p.run[n] !== null) || (p.file[n] !== undefined && p.file[n] !== null));
       };

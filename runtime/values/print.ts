@@ -108,17 +108,35 @@ const escapeChar = (c: string) => '\\u' + c.charCodeAt(0).toString(16).padStart(
  * (escaped with `ensureAscii`, as `json.dumps`'s default does).
  */
 export function jsonText(v: unknown, options: JsonOptions = {}): string {
-  const indent = options.indent !== undefined && options.indent >= 0 ? ' '.repeat(options.indent) : undefined;
-  const tagged = options.nonFinite === 'tagged';
-  const itemSep = indent !== undefined ? ',' : options.separators === 'compact' ? ',' : ', ';
-  const keySep = indent !== undefined || options.separators !== 'compact' ? ': ' : ':';
-  const seen = new Set<object>();
-  const str = options.ensureAscii ? (t: string) => JSON.stringify(t).replace(NON_ASCII, escapeChar) : (t: string) => JSON.stringify(t);
-  const write = (x: unknown, pad: string): string | undefined => {
+  return new JsonWriter(options).write(v, '') ?? 'null';
+}
+
+const quote = (t: string): string => JSON.stringify(t);
+const quoteAscii = (t: string): string => JSON.stringify(t).replace(NON_ASCII, escapeChar);
+
+/**
+ * `jsonText`'s state: one object per call (the CLI writes one per node), the circular check a
+ * stack of the objects being written (as deep as the value, where a Set cost one per call).
+ */
+class JsonWriter {
+  private readonly indent: string | undefined;
+  private readonly itemSep: string;
+  private readonly keySep: string;
+  private readonly str: (t: string) => string;
+  private readonly open: object[] = [];
+
+  constructor(private readonly options: JsonOptions) {
+    this.indent = options.indent !== undefined && options.indent >= 0 ? ' '.repeat(options.indent) : undefined;
+    this.itemSep = this.indent !== undefined ? ',' : options.separators === 'compact' ? ',' : ', ';
+    this.keySep = this.indent !== undefined || options.separators !== 'compact' ? ': ' : ':';
+    this.str = options.ensureAscii ? quoteAscii : quote;
+  }
+
+  write(x: unknown, pad: string): string | undefined {
     if (x === null) return 'null';
     switch (typeof x) {
       case 'string':
-        return str(x);
+        return this.str(x);
       case 'boolean':
         return x ? 'true' : 'false';
       case 'bigint':
@@ -126,9 +144,16 @@ export function jsonText(v: unknown, options: JsonOptions = {}): string {
       case 'number':
         if (!Number.isFinite(x)) {
           const name = Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
-          if (options.nonFinite === 'null') return 'null';
-          if (options.nonFinite === 'refuse') throw new RangeError('Out of range float values are not JSON compliant');
-          return tagged ? `{"$float"${keySep}"${name}"}` : name === 'nan' ? 'NaN' : name === 'inf' ? 'Infinity' : '-Infinity';
+          const nonFinite = this.options.nonFinite;
+          if (nonFinite === 'null') return 'null';
+          if (nonFinite === 'refuse') throw new RangeError('Out of range float values are not JSON compliant');
+          return nonFinite === 'tagged'
+            ? `{"$float"${this.keySep}"${name}"}`
+            : name === 'nan'
+              ? 'NaN'
+              : name === 'inf'
+                ? 'Infinity'
+                : '-Infinity';
         }
         return numberRepr(x);
       case 'undefined':
@@ -139,29 +164,35 @@ export function jsonText(v: unknown, options: JsonOptions = {}): string {
     if (x instanceof PyFloat) return floatRepr(x.value);
     const obj = x as object;
     if (!Array.isArray(obj) && !isDict(obj) && typeof (obj as { toJSON?: unknown }).toJSON === 'function') {
-      return write((obj as { toJSON(): unknown }).toJSON(), pad);
+      return this.write((obj as { toJSON(): unknown }).toJSON(), pad);
     }
-    if (seen.has(obj)) throw new TypeError('Circular reference detected');
-    seen.add(obj);
+    if (this.open.includes(obj)) throw new TypeError('Circular reference detected');
+    this.open.push(obj);
     try {
+      const indent = this.indent;
       const inner = indent !== undefined ? pad + indent : pad;
       const open = indent !== undefined ? `\n${inner}` : '';
       const close = indent !== undefined ? `\n${pad}` : '';
       if (Array.isArray(obj)) {
         if (obj.length === 0) return '[]';
-        const parts = obj.map((item) => write(item, inner) ?? 'null');
-        return `[${open}${parts.join(itemSep + open)}${close}]`;
+        let out = '';
+        for (let i = 0; i < obj.length; i++) out += (i ? this.itemSep + open : '') + (this.write(obj[i], inner) ?? 'null');
+        return `[${open}${out}${close}]`;
       }
-      const parts: string[] = [];
-      for (const k of dictKeys(obj)) {
-        const s = write((obj as Record<string, unknown>)[k], inner);
-        if (s !== undefined) parts.push(`${str(k)}${keySep}${s}`);
+      let out = '';
+      let first = true;
+      const keys = dictKeys(obj);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        const s = this.write((obj as Record<string, unknown>)[k], inner);
+        if (s === undefined) continue;
+        out += (first ? '' : this.itemSep + open) + this.str(k) + this.keySep + s;
+        first = false;
       }
-      if (parts.length === 0) return '{}';
-      return `{${open}${parts.join(itemSep + open)}${close}}`;
+      if (first) return '{}';
+      return `{${open}${out}${close}}`;
     } finally {
-      seen.delete(obj);
+      this.open.pop();
     }
-  };
-  return write(v, '') ?? 'null';
+  }
 }

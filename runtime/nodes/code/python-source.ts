@@ -359,13 +359,20 @@ def _lines(text):
         lines = lines[:MAX_LINES] + ["... %d more lines not shown" % (len(lines) - MAX_LINES)]
     return [l[:4000] for l in lines]
 
+# json.dumps(obj, allow_nan=False), without making an encoder per reply (one per node of a chain).
+_encode_reply = json.JSONEncoder(allow_nan=False).encode
+
 def reply(token, obj):
     # A leading newline ends whatever partial line the code may have written to the pipe.
-    _proto.write("\n" + token + " " + json.dumps(obj, allow_nan=False) + "\n")
+    _proto.write("\n" + token + " " + _encode_reply(obj) + "\n")
     _proto.flush()
 
 compiled = {}
 checked = set()
+# What every node's code starts with, copied per node (one copy rather than a literal and a merge).
+_BASE_ENV = {
+    r: {"__builtins__": restricted_builtins if r else trusted_builtins, "__name__": "__kailash__", **PRELOADED[r]} for r in (True, False)
+}
 
 def run_code(token, rid, code, node, restricted, check, inputs, extra):
     """Runs one node's code and writes its reply; returns its output when it succeeded, else None."""
@@ -381,8 +388,7 @@ def run_code(token, rid, code, node, restricted, check, inputs, extra):
         if prog is None:
             prog = compile(code, filename, "exec")
             compiled[code] = prog
-        env = {"__builtins__": restricted_builtins if restricted else trusted_builtins, "__name__": "__kailash__"}
-        env.update(PRELOADED[restricted])
+        env = _BASE_ENV[restricted].copy()
         env.update(inputs)
         sys.stdout = captured
         try:
