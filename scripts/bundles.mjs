@@ -126,12 +126,15 @@ export const bundles = {
  * and allocates mostly short-lived values: it keeps V8's young generation at its first size
  * rather than letting it double up to 16 MB a half (a 1,000-node run: peak RSS 103 → 85 MiB,
  * the same CPU time). Only the growth factor is read after start-up; a `worker` runs for long
- * and keeps V8's default.
+ * and keeps V8's default. The interrupt budget (V8's default 66 KB of bytecode run per profiler
+ * tick) is four times V8's: functions run longer in the baseline tiers before TurboFan compiles
+ * them, which in a command's short process is mostly compilation that never pays back (a
+ * 1,000-node run: about 0.1 ms less CPU per node; BENCHMARKS.md). Long loops still optimize.
  */
 export const cliStub = [
   '#!/usr/bin/env node',
   "'use strict';",
-  "if (process.argv[2] !== 'worker') require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');",
+  "if (process.argv[2] !== 'worker') require('node:v8').setFlagsFromString('--semi-space-growth-factor=1 --interrupt-budget=262144');",
   "import('./cli/main.mjs');",
   '',
 ].join('\n');
