@@ -101,12 +101,12 @@ export const fastYamlCounts = { fast: 0, fallback: 0 };
 
 /**
  * The fast reader's value of `text` (with the root at `depth`, as `ValueReader.read` counts),
- * or `undefined` when the text must be read by the `yaml` library.
+ * or `undefined` when the text must be read by the `yaml` library. `base` is added to every span.
  */
-export function readYamlFast(text: string, depth = 0): { root: Value | undefined } | undefined {
+export function readYamlFast(text: string, depth = 0, base = 0): { root: Value | undefined } | undefined {
   if (!fastYaml) return undefined;
   try {
-    const root = readFastYaml(text, depth);
+    const root = readFastYaml(text, depth, base);
     fastYamlCounts.fast++;
     return { root };
   } catch {
