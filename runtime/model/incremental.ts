@@ -12,6 +12,7 @@ import {
   type ConnectionItemRead,
   type ItemCache,
   type NodeItemRead,
+  NO_DIAGNOSTICS,
 } from './parse';
 import { layoutOf, relayout, type Piece, type PieceKind, type Section } from './segments';
 import { detached } from '../util/detach';
@@ -375,10 +376,10 @@ function fastPiece(kind: PieceKind, root: Value | undefined, length: number, bas
   let read: ReadPiece;
   if (kind === 'seq-item') {
     if (root.kind !== 'seq' || root.items.length !== 1) return undefined;
-    read = { kind, base, end: base + length, gen: 0, item: root.items[0]!, container, diagnostics: [], slow: false };
+    read = { kind, base, end: base + length, gen: 0, item: root.items[0]!, container, diagnostics: NO_DIAGNOSTICS, slow: false };
   } else {
     if (root.kind !== 'map' || root.entries.length !== 1) return undefined;
-    read = { kind, base, end: base + length, gen: 0, entry: root.entries[0]!, container, diagnostics: [], slow: false };
+    read = { kind, base, end: base + length, gen: 0, entry: root.entries[0]!, container, diagnostics: NO_DIAGNOSTICS, slow: false };
   }
   return read;
 }

@@ -3,7 +3,7 @@ import { LineIndex } from '../model/lines';
 import type { ConnectionModel, MapValue, NodeModel, WorkflowModel } from '../model/types';
 import { checkCode, sharedOutputFindings } from './compat';
 import { checkConnection, isRepeat } from './connections';
-import { compareDiagnostics, Context, SUGGEST_BUDGET, type ValidateOptions } from './context';
+import { compareDiagnostics, Context, exactLists, SUGGEST_BUDGET, type ValidateOptions } from './context';
 import { findingSpan, graphFindings, type GraphFinding } from './graph';
 import { validateModel } from './index';
 import { checkNode } from './nodes';
@@ -146,6 +146,8 @@ export class IncrementalValidator {
       pass.connection.push(this.run(this.connections, c.entry, deps, ctx, () => checkConnection(ctx, c, repeat), true));
       if (pass.connection[i]!.diagnostics.length > 0) pass.connectionsWith.add(i);
     });
+    exactLists(pass.nodesAt);
+    exactLists(pass.touching);
     this.globals(model, ctx, pass);
     pass.graph = graphFindings(model);
     pass.shared = sharedOutputFindings(model);
