@@ -12,7 +12,7 @@ export interface SecretFinding {
 export const SECRET_KEY =
   /(^|[_-])(password|passwd|pwd|secret|secret_key|client_secret|api_?key|apikey|token|access_token|refresh_token|auth_token|private_key|webhook_secret|credentials?)$/i;
 /** Literal credentials by their well-known shapes. */
-const TOKEN_SHAPES: [RegExp, string][] = [
+export const TOKEN_SHAPES: [RegExp, string][] = [
   [/^(Bearer|Basic|Token)\s+(?!\$\{)\S{8,}/i, 'an Authorization value'],
   [/\bxox[abprs]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
   [/\bgh[pousr]_[A-Za-z0-9]{30,}/, 'a GitHub token'],

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { findTemplates } from '../../runtime/model/templates';
-import { findSecrets, SECRET_KEY } from '../../runtime/validate/secrets';
+import { findSecrets, SECRET_KEY, TOKEN_SHAPES } from '../../runtime/validate/secrets';
 
 /** `findSecrets` as it was before its length short-cuts (the reference they must agree with). */
 function reference(key: string | undefined, value: string, secret?: boolean): ReturnType<typeof findSecrets> {
@@ -19,16 +19,7 @@ function reference(key: string | undefined, value: string, secret?: boolean): Re
   }
   if (literal && (secret || (key !== undefined && SECRET_KEY.test(key))))
     return [{ start: 0, end: value.length, message: `Literal credential in '${key}': ${ADVICE}.` }];
-  const shapes: [RegExp, string][] = [
-    [/^(Bearer|Basic|Token)\s+(?!\$\{)\S{8,}/i, 'an Authorization value'],
-    [/\bxox[abprs]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
-    [/\bgh[pousr]_[A-Za-z0-9]{30,}/, 'a GitHub token'],
-    [/\bAKIA[0-9A-Z]{16}\b/, 'an AWS access key'],
-    [/\bsk-[A-Za-z0-9_-]{20,}/, 'an API secret key'],
-    [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
-    [/\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, 'a JWT'],
-  ];
-  for (const [re, what] of shapes) {
+  for (const [re, what] of TOKEN_SHAPES) {
     const m = re.exec(value);
     if (m && !m[0].includes('${'))
       return [{ start: m.index, end: m.index + m[0].length, message: `This looks like ${what} written literally: ${ADVICE}.` }];
