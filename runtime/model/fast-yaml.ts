@@ -23,12 +23,13 @@ const REFUSED = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\t\u2028\u2029\ufeff]|\r(?!
 
 /**
  * The top-level value of `text` (`undefined`: no content, as `yaml` gives for an empty or
- * comment-only text). `depth` is the root's depth as `ValueReader.read` counts it. Throws
+ * comment-only text). `depth` is the root's depth as `ValueReader.read` counts it; `base` is
+ * added to every span (a piece of a file read from its own copy gets the file's offsets). Throws
  * `FAST_YAML_FALLBACK` for what it does not take.
  */
-export function readFastYaml(text: string, depth = 0): Value | undefined {
+export function readFastYaml(text: string, depth = 0, base = 0): Value | undefined {
   if (REFUSED.test(text)) throw FAST_YAML_FALLBACK;
-  return new FastReader(text).document(depth);
+  return new FastReader(text, base).document(depth);
 }
 
 export function isFastYamlFallback(err: unknown): boolean {
@@ -61,6 +62,14 @@ interface Block {
   nodeEnd: number;
   /** Deepest comment indentation of trailing trivia moved up to the parent (`NONE`: none). */
   pending: number;
+}
+
+/**
+ * The list at its exact size: an array grown by `push` keeps room for 16 more items, which in a
+ * model of small maps (most hold 1–5 entries) was about a third of the arrays' memory.
+ */
+function exact<T>(list: T[]): T[] {
+  return list.length === 0 ? list : list.slice();
 }
 
 const fail = (): never => {
@@ -145,7 +154,11 @@ class FastReader {
   /** Where the one-line value `inline`, `flow` or `flowValue` just read ends (for `flow`, after its closing bracket). */
   private end = 0;
 
-  constructor(private readonly t: string) {
+  constructor(
+    private readonly t: string,
+    /** Added to every span: where `t` sits in the text the spans refer to. */
+    private readonly base = 0,
+  ) {
     this.length = t.length;
     this.crlf = t.indexOf('\r') !== -1;
   }
@@ -350,7 +363,7 @@ class FastReader {
   }
 
   private scalar(p: number, end: number, quoted: boolean): ScalarValue {
-    const span: Span = [p, end];
+    const span: Span = [p + this.base, end + this.base];
     if (quoted) return { kind: 'scalar', span, value: intern(this.quotedValue(p, end)) };
     const text = this.t.slice(p, end);
     const known = text.length <= 40 ? PLAIN.get(text) : undefined;
@@ -450,7 +463,7 @@ class FastReader {
     }
     if (n < 0) fail();
     const text = lines.join('\n');
-    return { value: { kind: 'scalar', span: [p, end], value: intern(strip ? text : text + '\n') }, end };
+    return { value: { kind: 'scalar', span: [p + this.base, end + this.base], value: intern(strip ? text : text + '\n') }, end };
   }
 
   /** A flow collection that opens and closes on this line. */
@@ -482,7 +495,7 @@ class FastReader {
           const value = this.flowValue(q, depth + 1);
           q = this.end;
           for (let i = 0; i < entries.length; i++) if (entries[i]!.key === key) fail();
-          entries.push({ key, keySpan: [kStart, kEnd], value });
+          entries.push({ key, keySpan: [kStart + this.base, kEnd + this.base], value });
         } else {
           items.push(this.flowValue(q, depth + 1));
           q = this.end;
@@ -499,9 +512,9 @@ class FastReader {
         if (t.charCodeAt(q) === close) fail();
       }
     }
-    const span: Span = [p, q];
+    const span: Span = [p + this.base, q + this.base];
     this.end = q;
-    return isMap ? { kind: 'map', span, entries } : { kind: 'seq', span, items };
+    return isMap ? { kind: 'map', span, entries: exact(entries) } : { kind: 'seq', span, items: exact(items) };
   }
 
   private flowValue(p: number, depth: number): Value {
@@ -555,7 +568,7 @@ class FastReader {
    */
   private pop(value: MapValue | SeqValue, indent: number, pending: number): Block {
     if (pending !== NONE && indent !== 0 && pending >= indent) return { value, nodeEnd: this.at, pending: NONE };
-    return { value, nodeEnd: value.span[1], pending };
+    return { value, nodeEnd: value.span[1] - this.base, pending };
   }
 
   /** A block mapping whose first key is at `at` (indentation `indent`). */
@@ -563,7 +576,7 @@ class FastReader {
     if (depth > MAX_DEPTH) fail();
     const t = this.t;
     const entries: Entry[] = [];
-    const span: [number, number] = [this.at, 0];
+    const span: [number, number] = [this.at + this.base, 0];
     const value: MapValue = { kind: 'map', span, entries };
     let pending = NONE;
     let seen: Set<string> | undefined;
@@ -581,7 +594,7 @@ class FastReader {
         if (seen.has(key)) fail();
         seen.add(key);
       }
-      const keySpan: Span = [kStart, kEnd];
+      const keySpan: Span = [kStart + this.base, kEnd + this.base];
       let p = this.colon + 1;
       while (t.charCodeAt(p) === SPACE) p++;
       const c = t.charCodeAt(p);
@@ -603,7 +616,7 @@ class FastReader {
           pending = inner.pending;
         } else {
           if (commented || depth + 1 > MAX_DEPTH) fail();
-          entryValue = { kind: 'scalar', span: [empty, empty], value: null };
+          entryValue = { kind: 'scalar', span: [empty + this.base, empty + this.base], value: null };
           nodeEnd = empty;
           pending = NONE;
         }
@@ -623,12 +636,13 @@ class FastReader {
         if (this.indent > indent) fail();
       }
       entries.push({ key, keySpan, value: entryValue });
-      span[1] = nodeEnd;
+      span[1] = nodeEnd + this.base;
       if (this.indent === indent) {
         if (this.isSeqItem(this.at)) fail();
         continue;
       }
       if (this.indent > indent) fail();
+      value.entries = exact(entries);
       return this.pop(value, indent, pending);
     }
   }
@@ -638,7 +652,7 @@ class FastReader {
     if (depth > MAX_DEPTH) fail();
     const t = this.t;
     const items: Value[] = [];
-    const span: [number, number] = [this.at, 0];
+    const span: [number, number] = [this.at + this.base, 0];
     const value: SeqValue = { kind: 'seq', span, items };
     let pending = NONE;
     for (;;) {
@@ -669,11 +683,12 @@ class FastReader {
         pending = this.trivia;
         if (this.indent > indent) fail();
       }
-      span[1] = nodeEnd;
+      span[1] = nodeEnd + this.base;
       if (this.indent === indent) {
         if (this.isSeqItem(this.at)) continue;
         if (!sameAsParent) fail();
       } else if (this.indent > indent) fail();
+      value.items = exact(items);
       return this.pop(value, indent, pending);
     }
   }

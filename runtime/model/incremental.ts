@@ -12,6 +12,7 @@ import {
   type ConnectionItemRead,
   type ItemCache,
   type NodeItemRead,
+  NO_DIAGNOSTICS,
 } from './parse';
 import { layoutOf, relayout, type Piece, type PieceKind, type Section } from './segments';
 import { detached } from '../util/detach';
@@ -35,8 +36,13 @@ interface ReadPiece {
   container: Span;
   /** Problems the value reader found in the piece (depth, merge keys, complex keys). */
   diagnostics: Diagnostic[];
-  /** Every span tuple of the piece, gathered once: a move is one loop, not a walk of its values. */
-  spans: [number, number][];
+  /**
+   * Every span tuple of the piece, gathered at its first move (most pieces of an opened file
+   * never move, and the lists cost 4 MB at 10,000 nodes): later moves are one loop, not a walk.
+   */
+  spans?: [number, number][];
+  /** Read by the `yaml` library: its tuples may repeat, so the list is gathered de-duplicated. */
+  slow: boolean;
 }
 
 /** A section as the model reads it: its key, form and items (a whole section: its one entry). */
@@ -315,7 +321,7 @@ export class IncrementalParser {
 /** Reads one piece alone; `undefined` when it cannot stand alone (errors, aliases, an unexpected shape). */
 function readPiece(kind: PieceKind, source: string, base: number): ReadPiece | undefined {
   // Depth as in the whole file: root mapping 0, the list 1, its items 2.
-  const fast = readYamlFast(source, kind === 'section' ? 0 : 1);
+  const fast = readYamlFast(source, kind === 'section' ? 0 : 1, base);
   if (fast) return fastPiece(kind, fast.root, source.length, base);
   let doc;
   try {
@@ -336,12 +342,21 @@ function readPiece(kind: PieceKind, source: string, base: number): ReadPiece | u
       // Depth as in the whole file: root mapping 0, the list 1, its items 2.
       const seq = reader.read(root, 1);
       if (seq.kind !== 'seq') return undefined;
-      read = { kind, base: 0, end: source.length, gen: 0, item: seq.items[0]!, container: [range[0], range[1]], diagnostics, spans: [] };
+      read = { kind, base: 0, end: source.length, gen: 0, item: seq.items[0]!, container: [range[0], range[1]], diagnostics, slow: true };
     } else {
       if (!isMap(root) || root.items.length !== 1) return undefined;
       const map = reader.read(root, kind === 'section' ? 0 : 1);
       if (map.kind !== 'map' || map.entries.length !== 1) return undefined;
-      read = { kind, base: 0, end: source.length, gen: 0, entry: map.entries[0]!, container: [range[0], range[1]], diagnostics, spans: [] };
+      read = {
+        kind,
+        base: 0,
+        end: source.length,
+        gen: 0,
+        entry: map.entries[0]!,
+        container: [range[0], range[1]],
+        diagnostics,
+        slow: true,
+      };
     }
   } catch {
     return undefined;
@@ -349,12 +364,11 @@ function readPiece(kind: PieceKind, source: string, base: number): ReadPiece | u
   if (reader.sawAlias) return undefined;
   // Own span tuples: the reader may hand a diagnostic the very tuple of a value, which moves too.
   read.diagnostics = diagnostics.map(copy);
-  read.spans = spansOf(read);
   if (base !== 0) shiftPiece(read, base);
   return read;
 }
 
-/** A piece the fast reader read (no diagnostics, no aliases); `undefined` for an unexpected shape. */
+/** A piece the fast reader read at `base` (no diagnostics, no aliases); `undefined` for an unexpected shape. */
 function fastPiece(kind: PieceKind, root: Value | undefined, length: number, base: number): ReadPiece | undefined {
   if (!root) return undefined;
   // A fresh tuple: the root's value is not kept, but no span may be moved twice.
@@ -362,18 +376,20 @@ function fastPiece(kind: PieceKind, root: Value | undefined, length: number, bas
   let read: ReadPiece;
   if (kind === 'seq-item') {
     if (root.kind !== 'seq' || root.items.length !== 1) return undefined;
-    read = { kind, base: 0, end: length, gen: 0, item: root.items[0]!, container, diagnostics: [], spans: [] };
+    read = { kind, base, end: base + length, gen: 0, item: root.items[0]!, container, diagnostics: NO_DIAGNOSTICS, slow: false };
   } else {
     if (root.kind !== 'map' || root.entries.length !== 1) return undefined;
-    read = { kind, base: 0, end: length, gen: 0, entry: root.entries[0]!, container, diagnostics: [], spans: [] };
+    read = { kind, base, end: base + length, gen: 0, entry: root.entries[0]!, container, diagnostics: NO_DIAGNOSTICS, slow: false };
   }
-  // The fast reader makes a fresh tuple for every span (no merges, no aliases): no duplicates to skip.
-  const spans: [number, number][] = [container as [number, number]];
-  if (read.entry) entrySpans(read.entry, spans);
-  else valueSpans(read.item!, spans);
-  read.spans = spans;
-  if (base !== 0) shiftPiece(read, base);
   return read;
+}
+
+/** A fast-read piece's span tuples: that reader makes a fresh tuple for every span, so none repeats. */
+function fastSpansOf(p: ReadPiece): [number, number][] {
+  const spans: [number, number][] = [p.container as [number, number]];
+  if (p.entry) entrySpans(p.entry, spans);
+  else valueSpans(p.item!, spans);
+  return spans;
 }
 
 function valueSpans(v: Value, out: [number, number][]): void {
@@ -428,7 +444,7 @@ function copy(d: Diagnostic): Diagnostic {
 function shiftPiece(p: ReadPiece, delta: number): void {
   p.base += delta;
   p.end += delta;
-  const spans = p.spans;
+  const spans = (p.spans ??= p.slow ? spansOf(p) : fastSpansOf(p));
   for (let i = 0; i < spans.length; i++) {
     const s = spans[i]!;
     s[0] += delta;

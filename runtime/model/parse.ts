@@ -101,12 +101,12 @@ export const fastYamlCounts = { fast: 0, fallback: 0 };
 
 /**
  * The fast reader's value of `text` (with the root at `depth`, as `ValueReader.read` counts),
- * or `undefined` when the text must be read by the `yaml` library.
+ * or `undefined` when the text must be read by the `yaml` library. `base` is added to every span.
  */
-export function readYamlFast(text: string, depth = 0): { root: Value | undefined } | undefined {
+export function readYamlFast(text: string, depth = 0, base = 0): { root: Value | undefined } | undefined {
   if (!fastYaml) return undefined;
   try {
-    const root = readFastYaml(text, depth);
+    const root = readFastYaml(text, depth, base);
     fastYamlCounts.fast++;
     return { root };
   } catch {
@@ -156,6 +156,16 @@ function readJsonRoot(text: string, model: WorkflowModel): Value | undefined | f
     return false;
   }
   return model.diagnostics.length > before && !root ? false : root;
+}
+
+/**
+ * The diagnostics of an item read that found nothing (nearly all of them): one shared list, frozen
+ * so that nothing adds to it, instead of two or three empty arrays per item kept with its read.
+ */
+export const NO_DIAGNOSTICS: Diagnostic[] = Object.freeze([]) as unknown as Diagnostic[];
+
+function orNone(list: Diagnostic[]): Diagnostic[] {
+  return list.length === 0 ? NO_DIAGNOSTICS : list;
 }
 
 /** What one node item reads as on its own, with its diagnostics before and after the duplicate-id check. */
@@ -566,7 +576,7 @@ class ModelReader {
     this.out = diagnostics;
     const connection = this.readConnectionItem(item, index);
     this.out = outer;
-    return connection ? { connection, diagnostics } : { diagnostics };
+    return connection ? { connection, diagnostics: orNone(diagnostics) } : { diagnostics: orNone(diagnostics) };
   }
 
   /** Runs a per-item read with its own diagnostics list: what it finds depends on the item alone. */
@@ -576,11 +586,12 @@ class ModelReader {
     this.out = before;
     const node = form === 'list' ? this.readListNode(item as Value) : this.readMapNode(item as Entry);
     this.out = outer;
-    if (!node) return { before, after: [] };
+    if (!node) return { before: orNone(before), after: NO_DIAGNOSTICS };
     // The duplicate-id check (global) comes right after the entry's own duplicate keys.
     const split = this.splitAt;
-    if (split === before.length) return { node, before, after: [] };
-    return { node, before: before.slice(0, split), after: before.slice(split) };
+    if (before.length === 0) return { node, before: NO_DIAGNOSTICS, after: NO_DIAGNOSTICS };
+    if (split === before.length) return { node, before, after: NO_DIAGNOSTICS };
+    return { node, before: orNone(before.slice(0, split)), after: orNone(before.slice(split)) };
   }
 
   private addRead(r: NodeItemRead): void {

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics';
-import { buildGraph, cyclicComponents } from '../graph/graph';
 import type { Span, WorkflowModel } from '../model/types';
 import type { Context } from './context';
+import { cyclicComponentsOf, graphIndex } from './graph-index';
 
 /**
  * A graph finding, placed by what it is about rather than by offsets: the incremental validator
@@ -27,32 +27,41 @@ export function checkGraph(ctx: Context): void {
  */
 export function graphFindings(model: WorkflowModel): GraphFinding[] {
   const out: GraphFinding[] = [];
-  const g = buildGraph(model);
-  for (const comp of cyclicComponents(g)) {
-    const members = new Set(comp);
-    // Report on the last edge of the loop in file order: usually the one just written.
-    let last = -1;
-    model.connections.forEach((c, i) => {
-      if (!c.cycle && c.from && c.to && members.has(c.from.value) && members.has(c.to.value) && c.from.value !== c.to.value) last = i;
+  const g = graphIndex(model);
+  const comps = cyclicComponentsOf(g);
+  if (comps.length > 0) {
+    const compOf = new Int32Array(g.ids.length).fill(-1);
+    comps.forEach((comp, k) => {
+      for (const v of comp) compOf[v] = k;
     });
-    if (last === -1) continue;
-    const loop = [...comp, comp[0]].join(' → ');
-    out.push({
-      code: 'cycle',
-      severity: 'error',
-      message: `Workflow contains an unmarked cycle: ${loop}. Mark the connection that loops back with \`cycle: true\` and \`max_iterations\`, or remove it.`,
-      connection: last,
+    // Report on the last edge of the loop in file order: usually the one just written.
+    const last = new Int32Array(comps.length).fill(-1);
+    for (let i = 0; i < model.connections.length; i++) {
+      const a = g.from[i]!;
+      const b = g.to[i]!;
+      if (a < 0 || a === b || model.connections[i]!.cycle || compOf[a]! < 0 || compOf[a] !== compOf[b]) continue;
+      last[compOf[a]!] = i;
+    }
+    comps.forEach((comp, k) => {
+      if (last[k]! < 0) return;
+      const loop = [...comp, comp[0]!].map((v) => g.ids[v]).join(' → ');
+      out.push({
+        code: 'cycle',
+        severity: 'error',
+        message: `Workflow contains an unmarked cycle: ${loop}. Mark the connection that loops back with \`cycle: true\` and \`max_iterations\`, or remove it.`,
+        connection: last[k]!,
+      });
     });
   }
   // A broken file reads partially: "not connected" would mostly be noise until it parses.
   if (model.nodes.length < 2 || model.diagnostics.some((d) => d.code === 'yaml-syntax')) return out;
-  for (const node of model.nodesById.values()) {
-    if (g.connected.has(node.id)) continue;
+  for (let v = 0; v < g.ids.length; v++) {
+    if (g.connected[v]) continue;
     out.push({
       code: 'disconnected-node',
       severity: 'warning',
-      message: `Node '${node.id}' is not connected to any other node.`,
-      node: node.id,
+      message: `Node '${g.ids[v]}' is not connected to any other node.`,
+      node: g.ids[v]!,
     });
   }
   return out;

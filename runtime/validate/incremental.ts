@@ -3,7 +3,7 @@ import { LineIndex } from '../model/lines';
 import type { ConnectionModel, MapValue, NodeModel, WorkflowModel } from '../model/types';
 import { checkCode, sharedOutputFindings } from './compat';
 import { checkConnection, isRepeat } from './connections';
-import { compareDiagnostics, Context, SUGGEST_BUDGET, type ValidateOptions } from './context';
+import { compareDiagnostics, Context, exactLists, SUGGEST_BUDGET, type ValidateOptions } from './context';
 import { findingSpan, graphFindings, type GraphFinding } from './graph';
 import { validateModel } from './index';
 import { checkNode } from './nodes';
@@ -146,6 +146,8 @@ export class IncrementalValidator {
       pass.connection.push(this.run(this.connections, c.entry, deps, ctx, () => checkConnection(ctx, c, repeat), true));
       if (pass.connection[i]!.diagnostics.length > 0) pass.connectionsWith.add(i);
     });
+    exactLists(pass.nodesAt);
+    exactLists(pass.touching);
     this.globals(model, ctx, pass);
     pass.graph = graphFindings(model);
     pass.shared = sharedOutputFindings(model);
@@ -179,29 +181,25 @@ export class IncrementalValidator {
       return { ...last, nodes, connections };
     }
 
-    // From here the last pass is being changed: a bail-out must forget it.
+    // From here the last pass is changed in place (copying its per-item lists cost more than the
+    // edit's checks at 10,000 nodes): a bail-out must forget it.
     this.pass = undefined;
-    const pass: Pass = {
-      ...last,
-      nodes,
-      connections,
-      node: last.node.slice(),
-      code: last.code.slice(),
-      connection: last.connection.slice(),
-      nodesWith: new Set(last.nodesWith),
-      connectionsWith: new Set(last.connectionsWith),
-    };
+    const lastNodes = last.nodes;
+    const lastConnections = last.connections;
+    const pass: Pass = last;
+    pass.nodes = nodes;
+    pass.connections = connections;
     const dirtyNodes = new Set(changedNodes);
     const dirtyConnections = new Set(changedConnections);
     let typesChanged = false;
     for (const i of changedNodes) {
-      if (nodes[i]!.type?.value !== last.nodes[i]!.type?.value) typesChanged = true;
+      if (nodes[i]!.type?.value !== lastNodes[i]!.type?.value) typesChanged = true;
       for (const k of last.touching.get(nodes[i]!.id) ?? []) dirtyConnections.add(k);
     }
     let portsChanged = false;
     for (const i of changedConnections) {
       const c = connections[i]!;
-      const was = last.connections[i]!;
+      const was = lastConnections[i]!;
       if (c.fromOutput.value !== was.fromOutput.value || c.toInput.value !== was.toInput.value) portsChanged = true;
       if (c.to) {
         const list = pass.incoming.get(c.to.value)!;

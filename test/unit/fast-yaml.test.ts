@@ -347,6 +347,33 @@ describe('fast YAML reader', () => {
     }
   });
 
+  it('gives the same values with every span moved by `base` when told where the text sits', () => {
+    const moved = (v: Value | undefined, by: number): unknown =>
+      v === undefined
+        ? undefined
+        : v.kind === 'map'
+          ? {
+              ...v,
+              span: [v.span[0] + by, v.span[1] + by],
+              entries: v.entries.map((e) => ({ ...e, keySpan: [e.keySpan[0] + by, e.keySpan[1] + by], value: moved(e.value, by) })),
+            }
+          : v.kind === 'seq'
+            ? { ...v, span: [v.span[0] + by, v.span[1] + by], items: v.items.map((i) => moved(i, by)) }
+            : { ...v, span: [v.span[0] + by, v.span[1] + by] };
+    const next = rng(15);
+    const texts = ['examples', 'test/fixtures'].flatMap(yamlFiles).map((f) => readFileSync(f, 'utf8'));
+    for (let i = 0; i < 300; i++) texts.push(randomDoc(next));
+    texts.push(generateWorkflow(20));
+    let read = 0;
+    for (const text of texts) {
+      if (!readsFast(text)) continue;
+      read++;
+      for (const base of [1, 977])
+        assert.deepStrictEqual(readFastYaml(text, 0, base), moved(readFastYaml(text), base), JSON.stringify(text));
+    }
+    assert.ok(read > 100, `only ${read} read fast`);
+  });
+
   it('reads the pieces of a generated file without the yaml library', () => {
     const before = fastYamlCounts.fallback;
     const model = new IncrementalParser().parse(generateWorkflow(200));

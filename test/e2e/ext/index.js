@@ -114,6 +114,33 @@ const tests = [
     },
   ],
   [
+    "a failed node's run diagnostic goes stale when its text is edited, and comes back when the edit is undone",
+    async () => {
+      const uri = file('fails.workflow.yaml');
+      const create = new vscode.WorkspaceEdit();
+      create.createFile(uri, {
+        overwrite: true,
+        contents: Buffer.from(
+          'nodes:\n  - {id: start, type: PythonCodeNode, config: {code: "result = 1"}}\n  - {id: boom, type: PythonCodeNode, config: {code: "raise ValueError(\'no\')"}}\nconnections:\n  - {from_node: start, from_output: result, to_node: boom, to_input: x}\n',
+        ),
+      });
+      await vscode.workspace.applyEdit(create);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const editor = await vscode.window.showTextDocument(doc);
+      const result = await vscode.commands.executeCommand('kailash.runWorkflow', uri.toString());
+      assert.equal(result.nodes.boom.status, 'failed');
+      const runDiagnostics = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'kailash-run');
+      await until('the run diagnostic', () => runDiagnostics().length === 1);
+      // Typed into the failed node: its result no longer matches the text.
+      const at = doc.positionAt(doc.getText().indexOf("'no'") + 3);
+      await editor.edit((b) => b.insert(at, 'pe'));
+      await until('the diagnostic to go with the stale result', () => runDiagnostics().length === 0, 10_000);
+      await vscode.commands.executeCommand('undo');
+      await until('the text as run', () => doc.getText().includes("'no'"), 10_000);
+      await until('the diagnostic back once the text is as run', () => runDiagnostics().length === 1, 10_000);
+    },
+  ],
+  [
     'cancelling a run leaves no worker process behind',
     async () => {
       const doc = await vscode.workspace.openTextDocument(file('api.workflow.yaml'));
