@@ -11,8 +11,6 @@ import { parseWorkflow } from '../model/parse';
 import type { WorkflowModel } from '../model/types';
 import { workflowSchema } from '../schema/generate';
 import { validateText } from '../validate';
-import { collectParams, runWorkflow } from './run';
-import { testCommand } from './test';
 import { COMMANDS, commandHelp, overview, unknownCommand, VERSION } from './help';
 
 /** Bad usage or an unreadable file: one line, exit 2. */
@@ -219,6 +217,9 @@ async function testCli(args: string[], io: Io): Promise<number> {
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   try {
+    // The runner and the engine are loaded only by the commands that run: `validate`, `nodes`,
+    // `graph` and `schema` start without them (and the node built-ins they import).
+    const { testCommand } = await import('./test');
     return await testCommand({ paths: positionals, reporter: values.reporter, color }, io, (m) => new UsageError(m), controller.signal);
   } finally {
     process.off('SIGINT', stop);
@@ -238,6 +239,7 @@ async function runCommand(args: string[], io: Io): Promise<number> {
   const text = readWorkflow(file);
   let parsed: WorkflowModel | undefined;
   const model = () => (parsed ??= parseWorkflow(text, formatOf(file)));
+  const { collectParams, runWorkflow } = await import('./run');
   let params;
   try {
     params = collectParams(values.params, values.param ?? [], readWorkflow, model);
