@@ -3,7 +3,7 @@
 // cursor after a run. `KAILASH_BENCH_BASELINE=/path/to/other/checkout` measures that build too.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { report } from './measure';
@@ -15,6 +15,9 @@ interface Figures {
   worstStall: number;
   stallsOver50: number;
   medianEdit: number;
+  /** CPU time (ms) of each process during the typing phase, and that phase's wall time. */
+  cpu: { extensionHost: number; languageServer: number; workbench: number };
+  typingMs: number;
 }
 
 async function measure(extension: string): Promise<Figures> {
@@ -67,4 +70,20 @@ export async function run(): Promise<void> {
       goalText: `≤ 50 ms ${ours.worstStall <= 50 ? 'met' : 'MISSED'}`,
     },
   ]);
+  // What each process spent while typing: beside the other build's, or else beside the phase's
+  // wall time (the ratio is then the share of one core).
+  const names = {
+    extensionHost: 'extension host',
+    languageServer: 'language server',
+    workbench: "workbench's renderers (Chromium)",
+  } as const;
+  report(
+    `CPU time while typing and moving the cursor (ms; the phase took ${ours.typingMs} ms${base ? `, ${base.typingMs} ms for the other build` : ''}; load ${loadavg()[0]!.toFixed(1)})`,
+    (Object.keys(names) as (keyof typeof names)[]).map((k) => ({
+      name: names[k],
+      value: ours.cpu[k],
+      baseline: base ? base.cpu[k] : ours.typingMs,
+      baselineName: base ? baseName : 'the phase (wall time)',
+    })),
+  );
 }
