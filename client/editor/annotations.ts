@@ -148,7 +148,9 @@ export class RunAnnotations implements vscode.Disposable, vscode.HoverProvider {
       d.code = v.error.type;
       diags.push(d);
     }
-    this.diagnostics.set(doc.uri, diags);
+    // Nothing to say and nothing said: setting an empty list again still sends the workbench a
+    // markers change for the file, after every pause in typing.
+    if (diags.length || this.diagnostics.get(doc.uri)?.length) this.diagnostics.set(doc.uri, diags);
   }
 
   /** The marks of the nodes in and around an editor's visible lines. */
