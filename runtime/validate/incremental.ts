@@ -328,8 +328,14 @@ export class IncrementalValidator {
 }
 
 function nodeDeps(ctx: Context, node: NodeModel, flat: string): unknown[] {
+  // The input names joined by NUL, as `map().join()` would give them, without a list per node.
+  const incoming = ctx.incoming.get(node.id);
+  let inputs = '';
+  if (incoming)
+    for (let i = 0; i < incoming.length; i++)
+      inputs = i === 0 ? incoming[i]!.toInput.value : `${inputs}\u0000${incoming[i]!.toInput.value}`;
   return [
-    (ctx.incoming.get(node.id) ?? []).map((c) => c.toInput.value).join('\u0000'),
+    inputs,
     ctx.nodeParameters
       .get(node.id)
       ?.entries.map((e) => e.key)
