@@ -187,8 +187,7 @@ export class IncrementalParser {
     };
     // Nothing to reuse: the split sections' items come from one read of the whole text, when it has one.
     const fromWhole = old.length === 0 && this.wholeFirst ? itemsFromWhole(text, sections) : undefined;
-    const take = (p: Piece): ReadPiece | undefined => {
-      const whole = fromWhole?.get(p);
+    const take = (p: Piece, whole?: ReadPiece): ReadPiece | undefined => {
       if (whole) {
         parsed++;
         whole.gen = gen;
@@ -219,7 +218,8 @@ export class IncrementalParser {
     const diagnostics: Diagnostic[] = [];
     const shape: Shape[] = [];
     let rootEnd = 0;
-    for (const s of sections) {
+    for (let k = 0; k < sections.length; k++) {
+      const s = sections[k]!;
       if (s.form === 'whole') {
         const r = take(s.pieces[0]!);
         if (!r) return undefined;
@@ -230,8 +230,9 @@ export class IncrementalParser {
         continue;
       }
       const reads: ReadPiece[] = [];
-      for (const p of s.pieces) {
-        const r = take(p);
+      const whole = fromWhole?.[k];
+      for (let i = 0; i < s.pieces.length; i++) {
+        const r = take(s.pieces[i]!, whole?.[i]);
         if (!r) return undefined;
         reads.push(r);
         // Copies: the piece's own move with it on later edits, the model's must not.
@@ -392,25 +393,29 @@ function readPiece(kind: PieceKind, source: string, base: number): ReadPiece | u
 
 /**
  * The pieces of the split sections (list and map items) as one fast read of the whole text gives
- * their values, by piece; `undefined` when the fast reader does not take the whole text or its
+ * their values, by section and piece (none for a whole section); `undefined` when the fast reader does not take the whole text or its
  * top level is not the layout's (the caller then reads each piece alone). An item's value is the
  * one its piece gives read alone: a piece runs up to the next item's first token, so the reader
  * sees the same text after each value (see `segments.ts`), at the same depth; the property tests
  * compare both. Its strings are copies (`intern`), so the pieces keep no version of the text alive.
  */
-function itemsFromWhole(text: string, sections: Section[]): Map<Piece, ReadPiece> | undefined {
+function itemsFromWhole(text: string, sections: Section[]): (ReadPiece[] | undefined)[] | undefined {
   if (sections.every((s) => s.form === 'whole')) return undefined;
   const root = readYamlFast(text)?.root;
   if (root?.kind !== 'map' || root.entries.length !== sections.length) return undefined;
-  const out = new Map<Piece, ReadPiece>();
+  const out: (ReadPiece[] | undefined)[] = [];
   for (let k = 0; k < sections.length; k++) {
     const s = sections[k]!;
     const e = root.entries[k]!;
     if (e.keySpan[0] !== s.start) return undefined;
-    if (s.form === 'whole') continue;
+    if (s.form === 'whole') {
+      out.push(undefined);
+      continue;
+    }
     const v = e.value;
     const n = s.pieces.length;
     if (s.form === 'seq' ? v.kind !== 'seq' || v.items.length !== n : v.kind !== 'map' || v.entries.length !== n) return undefined;
+    const reads: ReadPiece[] = new Array(n);
     for (let i = 0; i < n; i++) {
       const p = s.pieces[i]!;
       let at = p.start;
@@ -445,8 +450,9 @@ function itemsFromWhole(text: string, sections: Section[]): Map<Piece, ReadPiece
           slow: false,
         };
       }
-      out.set(p, read);
+      reads[i] = read;
     }
+    out.push(reads);
   }
   return out;
 }
