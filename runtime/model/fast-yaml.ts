@@ -46,7 +46,13 @@ export function refused(text: string): boolean {
  */
 export function readFastYaml(text: string, depth = 0, base = 0): Value | undefined {
   if (refused(text)) throw FAST_YAML_FALLBACK;
-  return new FastReader(text, base).document(depth);
+  try {
+    return new FastReader(text, base).document(depth);
+  } finally {
+    // A read that fell back leaves its partial collections behind.
+    ENTRIES.length = 0;
+    ITEMS.length = 0;
+  }
 }
 
 export function isFastYamlFallback(err: unknown): boolean {
@@ -82,11 +88,19 @@ interface Block {
 }
 
 /**
- * The list at its exact size: an array grown by `push` keeps room for 16 more items, which in a
- * model of small maps (most hold 1–5 entries) was about a third of the arrays' memory.
+ * Where collections gather their entries and items while they are read: one list each for the
+ * whole read, a collection taking the stretch from where it started (nested collections end
+ * before their parent goes on). Each collection then gets a copy at its exact size: no list of its
+ * own grown by `push` (which keeps room for 16 more, and was garbage once copied).
  */
-function exact<T>(list: T[]): T[] {
-  return list.length === 0 ? list : list.slice();
+const ENTRIES: Entry[] = [];
+const ITEMS: Value[] = [];
+
+/** The gathered stretch from `start` as a list of its own, and the stretch taken off. */
+function take<T>(scratch: T[], start: number): T[] {
+  const list = scratch.slice(start);
+  scratch.length = start;
+  return list;
 }
 
 const fail = (): never => {
@@ -491,8 +505,7 @@ class FastReader {
     const close = isMap ? RBRACE : RBRACKET;
     let q = p + 1;
     while (t.charCodeAt(q) === SPACE) q++;
-    const entries: Entry[] = [];
-    const items: Value[] = [];
+    const start = isMap ? ENTRIES.length : ITEMS.length;
     if (t.charCodeAt(q) === close) {
       q++;
     } else {
@@ -511,10 +524,10 @@ class FastReader {
           while (t.charCodeAt(q) === SPACE) q++;
           const value = this.flowValue(q, depth + 1);
           q = this.end;
-          for (let i = 0; i < entries.length; i++) if (entries[i]!.key === key) fail();
-          entries.push({ key, keySpan: [kStart + this.base, kEnd + this.base], value });
+          for (let i = start; i < ENTRIES.length; i++) if (ENTRIES[i]!.key === key) fail();
+          ENTRIES.push({ key, keySpan: [kStart + this.base, kEnd + this.base], value });
         } else {
-          items.push(this.flowValue(q, depth + 1));
+          ITEMS.push(this.flowValue(q, depth + 1));
           q = this.end;
         }
         while (t.charCodeAt(q) === SPACE) q++;
@@ -531,7 +544,7 @@ class FastReader {
     }
     const span: Span = [p + this.base, q + this.base];
     this.end = q;
-    return isMap ? { kind: 'map', span, entries: exact(entries) } : { kind: 'seq', span, items: exact(items) };
+    return isMap ? { kind: 'map', span, entries: take(ENTRIES, start) } : { kind: 'seq', span, items: take(ITEMS, start) };
   }
 
   private flowValue(p: number, depth: number): Value {
@@ -592,9 +605,8 @@ class FastReader {
   private map(indent: number, depth: number): Block {
     if (depth > MAX_DEPTH) fail();
     const t = this.t;
-    const entries: Entry[] = [];
+    const start = ENTRIES.length;
     const span: [number, number] = [this.at + this.base, 0];
-    const value: MapValue = { kind: 'map', span, entries };
     let pending = NONE;
     let seen: Set<string> | undefined;
     for (;;) {
@@ -602,12 +614,12 @@ class FastReader {
       const kEnd = this.keyEnd(kStart);
       if (kEnd < 0) fail();
       const key = this.key(kStart, kEnd);
-      const n = entries.length;
+      const n = ENTRIES.length - start;
       // Duplicate keys are reported by the model reader from the `yaml` path's values.
       if (n < 16) {
-        for (let i = 0; i < n; i++) if (entries[i]!.key === key) fail();
+        for (let i = start; i < ENTRIES.length; i++) if (ENTRIES[i]!.key === key) fail();
       } else {
-        seen ??= new Set(entries.map((e) => e.key));
+        seen ??= new Set(ENTRIES.slice(start).map((e) => e.key));
         if (seen.has(key)) fail();
         seen.add(key);
       }
@@ -652,15 +664,14 @@ class FastReader {
         pending = this.trivia;
         if (this.indent > indent) fail();
       }
-      entries.push({ key, keySpan, value: entryValue });
+      ENTRIES.push({ key, keySpan, value: entryValue });
       span[1] = nodeEnd + this.base;
       if (this.indent === indent) {
         if (this.isSeqItem(this.at)) fail();
         continue;
       }
       if (this.indent > indent) fail();
-      value.entries = exact(entries);
-      return this.pop(value, indent, pending);
+      return this.pop({ kind: 'map', span, entries: take(ENTRIES, start) }, indent, pending);
     }
   }
 
@@ -668,9 +679,8 @@ class FastReader {
   private seq(indent: number, depth: number, sameAsParent: boolean): Block {
     if (depth > MAX_DEPTH) fail();
     const t = this.t;
-    const items: Value[] = [];
+    const start = ITEMS.length;
     const span: [number, number] = [this.at + this.base, 0];
-    const value: SeqValue = { kind: 'seq', span, items };
     let pending = NONE;
     for (;;) {
       let p = this.at + 1;
@@ -682,18 +692,18 @@ class FastReader {
       if (this.keyEnd(p) >= 0) {
         this.at = p;
         const inner = this.map(p - this.lineStart, depth + 1);
-        items.push(inner.value);
+        ITEMS.push(inner.value);
         nodeEnd = inner.nodeEnd;
         pending = inner.pending;
       } else if (c === PIPE) {
         const b = this.literal(p, indent, depth + 1);
-        items.push(b.value);
+        ITEMS.push(b.value);
         nodeEnd = b.end;
         this.skipTrivia(nodeEnd, Infinity);
         pending = this.trivia;
         if (this.indent > indent) fail();
       } else {
-        items.push(this.inline(p, depth + 1));
+        ITEMS.push(this.inline(p, depth + 1));
         nodeEnd = this.lineEnd(this.end);
         const absorbed = this.skipTrivia(nodeEnd, indent);
         if (absorbed >= 0) nodeEnd = absorbed;
@@ -705,8 +715,7 @@ class FastReader {
         if (this.isSeqItem(this.at)) continue;
         if (!sameAsParent) fail();
       } else if (this.indent > indent) fail();
-      value.items = exact(items);
-      return this.pop(value, indent, pending);
+      return this.pop({ kind: 'seq', span, items: take(ITEMS, start) }, indent, pending);
     }
   }
 }

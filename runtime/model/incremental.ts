@@ -225,7 +225,7 @@ export class IncrementalParser {
         if (!r) return undefined;
         entries.push(r.entry!);
         shape.push({ key: s.key, form: 'whole', items: [r.entry!] });
-        for (const d of r.diagnostics) diagnostics.push(copy(d));
+        for (let i = 0; i < r.diagnostics.length; i++) diagnostics.push(copy(r.diagnostics[i]!));
         rootEnd = r.container[1];
         continue;
       }
@@ -235,8 +235,9 @@ export class IncrementalParser {
         const r = take(s.pieces[i]!, whole?.[i]);
         if (!r) return undefined;
         reads.push(r);
-        // Copies: the piece's own move with it on later edits, the model's must not.
-        for (const d of r.diagnostics) diagnostics.push(copy(d));
+        // Copies: the piece's own move with it on later edits, the model's must not. (Indexed: a
+        // `for…of` makes an iterator per piece while the code is cold, on open.)
+        for (let j = 0; j < r.diagnostics.length; j++) diagnostics.push(copy(r.diagnostics[j]!));
       }
       const tail = this.tailOf(text, s.start, s.pieces[0]!.start, s.pieces[s.pieces.length - 1]!);
       if (!tail) return undefined;

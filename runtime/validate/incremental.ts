@@ -371,15 +371,16 @@ function push(map: Map<string, number[]>, key: string, i: number): void {
   else map.set(key, [i]);
 }
 
+// Indexed loops: these run once per item on open, before the JIT has made `for…of` free.
 function sum(xs: number[]): number {
   let s = 0;
-  for (const x of xs) s += x;
+  for (let i = 0; i < xs.length; i++) s += xs[i]!;
   return s;
 }
 
 function total(rs: Cached[]): number {
   let s = 0;
-  for (const r of rs) s += sum(r.calls);
+  for (let i = 0; i < rs.length; i++) s += sum(rs[i]!.calls);
   return s;
 }
 
