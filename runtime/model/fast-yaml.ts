@@ -172,6 +172,23 @@ const KEYS_MAX = 10_000;
 /** Short plain scalars' values by their text (`null` included; never one with an `exact`). */
 const PLAIN = new Map<string, ScalarValue['value']>();
 
+/**
+ * The last key and the last short plain scalar met at each of a few thousand slots, chosen by the
+ * text's length and three of its characters: a text found there again (compared in place, by
+ * `startsWith`) needs no slice of its own and no lookup in `KEYS` or `PLAIN`. Keys and many values
+ * repeat from node to node (`type`, `config`, `GET`, `30`). Texts are interned copies.
+ */
+const SLOTS = 4096;
+/** No key or scalar starts with a line break: an empty slot never matches. */
+const KEY_TEXT: string[] = new Array<string>(SLOTS).fill('\n');
+const KEY_OF: string[] = new Array<string>(SLOTS).fill('');
+const PLAIN_TEXT: string[] = new Array<string>(SLOTS).fill('\n');
+const PLAIN_OF: ScalarValue['value'][] = new Array<ScalarValue['value']>(SLOTS).fill(null);
+
+function slotOf(t: string, p: number, end: number): number {
+  return ((end - p) * 31 + t.charCodeAt(p) * 131 + t.charCodeAt(end - 1) * 7 + t.charCodeAt((p + end) >> 1)) & (SLOTS - 1);
+}
+
 class FastReader {
   /** Where the next content line's first token is (after its indentation), or the text's length. */
   private at = 0;
@@ -379,6 +396,9 @@ class FastReader {
     const t = this.t;
     const c = t.charCodeAt(p);
     if (c === SQUOTE || c === DQUOTE) return intern(this.quotedValue(p, end));
+    const slot = slotOf(t, p, end);
+    const seen = KEY_TEXT[slot]!;
+    if (seen.length === end - p && t.startsWith(seen, p)) return KEY_OF[slot]!;
     const text = t.slice(p, end);
     let key = KEYS.get(text);
     if (key === undefined) {
@@ -390,15 +410,28 @@ class FastReader {
       if (KEYS.size >= KEYS_MAX) KEYS.clear();
       KEYS.set(intern(text), key);
     }
+    KEY_TEXT[slot] = intern(text);
+    KEY_OF[slot] = key;
     return key;
   }
 
   private scalar(p: number, end: number, quoted: boolean): ScalarValue {
     const span: Span = [p + this.base, end + this.base];
     if (quoted) return { kind: 'scalar', span, value: intern(this.quotedValue(p, end)) };
-    const text = this.t.slice(p, end);
-    const known = text.length <= 40 ? PLAIN.get(text) : undefined;
-    if (known !== undefined) return { kind: 'scalar', span, value: known };
+    const t = this.t;
+    const short = end - p <= 40;
+    const slot = short ? slotOf(t, p, end) : -1;
+    if (short) {
+      const seen = PLAIN_TEXT[slot]!;
+      if (seen.length === end - p && t.startsWith(seen, p)) return { kind: 'scalar', span, value: PLAIN_OF[slot]! };
+    }
+    const text = t.slice(p, end);
+    const known = short ? PLAIN.get(text) : undefined;
+    if (known !== undefined) {
+      PLAIN_TEXT[slot] = intern(text);
+      PLAIN_OF[slot] = known;
+      return { kind: 'scalar', span, value: known };
+    }
     const r = resolvePlain(text);
     if (r.error !== undefined || r.timestamp !== undefined) fail();
     const value = typeof r.value === 'string' ? intern(r.value) : r.value;
@@ -407,7 +440,10 @@ class FastReader {
     else if (text.length <= 40) {
       // Only plain values: an `exact` object is never shared between scalars.
       if (PLAIN.size >= KEYS_MAX) PLAIN.clear();
-      PLAIN.set(intern(text), value);
+      const own = intern(text);
+      PLAIN.set(own, value);
+      PLAIN_TEXT[slot] = own;
+      PLAIN_OF[slot] = value;
     }
     return s;
   }
