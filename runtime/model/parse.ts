@@ -16,11 +16,6 @@ export { MAX_ALIAS_EXPANSION, MAX_DEPTH, MAX_FILE_BYTES } from './limits';
 
 const TOP_LEVEL_KEYS = ['name', 'description', 'version', 'author', 'metadata', 'nodes', 'connections', 'parameters'];
 const NODE_KEYS = ['id', 'type', 'config', 'parameters', ...POLICY_KEYS];
-/** The first entry of each connection key `readConnection` reads. */
-type ConnectionEntries = Record<
-  'from_node' | 'from' | 'to_node' | 'to' | 'from_output' | 'to_input' | 'cycle' | 'max_iterations' | 'convergence_check',
-  Entry | undefined
->;
 const CONNECTION_KEYS = [
   'from_node',
   'from_output',
@@ -656,34 +651,9 @@ class ModelReader {
         );
       }
     }
-    // The first entry of each key read below, found in the pass that checks the keys (see `readConnection`).
-    let type: Entry | undefined;
-    let config: Entry | undefined;
-    let params: Entry | undefined;
-    let policies = false;
     for (let i = 0; i < entry.entries.length; i++) {
       const e = entry.entries[i]!;
-      // Every key of NODE_KEYS, and only those, is known.
-      switch (e.key) {
-        case 'type':
-          type ??= e;
-          continue;
-        case 'config':
-          config ??= e;
-          continue;
-        case 'parameters':
-          params ??= e;
-          continue;
-        case 'id':
-          continue;
-        case 'retry':
-        case 'timeout':
-        case 'circuit_breaker':
-        case 'rate_limit':
-        case 'on_error':
-          policies = true;
-          continue;
-      }
+      if (NODE_KEYS.includes(e.key)) continue;
       const near = closest(e.key, NODE_KEYS);
       this.report(
         'schema',
@@ -693,6 +663,7 @@ class ModelReader {
         near,
       );
     }
+    const type = getEntry(entry, 'type');
     if (!type || isNull(type.value)) {
       this.report('schema', 'error', `Node type is required for node '${id}'.`, idSpan);
     } else if (type.value.kind !== 'scalar' || typeof type.value.value !== 'string') {
@@ -700,6 +671,8 @@ class ModelReader {
     } else {
       node.type = { value: type.value.value, span: type.value.span };
     }
+    const config = getEntry(entry, 'config');
+    const params = getEntry(entry, 'parameters');
     if (config && params) {
       this.report(
         'schema',
@@ -719,12 +692,10 @@ class ModelReader {
         this.report('schema', 'error', `\`${chosen.key}\` must be a mapping of parameter names to values.`, chosen.value.span);
       }
     }
-    // In POLICY_KEYS order, whatever the file's (checks read them in that order).
-    if (policies)
-      for (let i = 0; i < POLICY_KEYS.length; i++) {
-        const p = getEntry(entry, POLICY_KEYS[i]!);
-        if (p) node.policies[POLICY_KEYS[i]!] = p;
-      }
+    for (let i = 0; i < POLICY_KEYS.length; i++) {
+      const p = getEntry(entry, POLICY_KEYS[i]!);
+      if (p) node.policies[POLICY_KEYS[i]!] = p;
+    }
     return node;
   }
 
@@ -757,39 +728,9 @@ class ModelReader {
 
   private readConnection(item: MapValue, index: number): ConnectionModel | undefined {
     this.checkDuplicateKeys(item);
-    // The first entry of each key read below, found in the one pass that checks the keys (as
-    // `getEntry` would find it: a connection is read once per item, mostly while the code is cold).
-    const at: ConnectionEntries = {
-      from_node: undefined,
-      from: undefined,
-      to_node: undefined,
-      to: undefined,
-      from_output: undefined,
-      to_input: undefined,
-      cycle: undefined,
-      max_iterations: undefined,
-      convergence_check: undefined,
-    };
     for (let i = 0; i < item.entries.length; i++) {
       const e = item.entries[i]!;
-      // Every key of CONNECTION_KEYS, and only those, is known.
-      switch (e.key) {
-        case 'from_node':
-        case 'from':
-        case 'to_node':
-        case 'to':
-        case 'from_output':
-        case 'to_input':
-        case 'cycle':
-        case 'max_iterations':
-        case 'convergence_check':
-          at[e.key] ??= e;
-          continue;
-        case 'cycle_id':
-        case 'timeout':
-        case 'condition':
-          continue;
-      }
+      if (CONNECTION_KEYS.includes(e.key)) continue;
       const near = closest(e.key, CONNECTION_KEYS);
       this.report(
         'schema',
@@ -799,25 +740,25 @@ class ModelReader {
         near,
       );
     }
-    const from = this.endpoint(at.from_node, at.from, 'from_node', 'from');
-    const to = this.endpoint(at.to_node, at.to, 'to_node', 'to');
-    const full = at.from_node !== undefined || at.to_node !== undefined;
+    const from = this.endpoint(item, 'from_node', 'from');
+    const to = this.endpoint(item, 'to_node', 'to');
+    const full = getEntry(item, 'from_node') !== undefined || getEntry(item, 'to_node') !== undefined;
     if (!from && !to) {
       this.report('schema', 'error', 'Invalid connection: missing from_node and to_node.', item.span);
       return undefined;
     }
     if (!from) this.report('schema', 'error', `This connection has no source: add \`${full ? 'from_node' : 'from'}\`.`, item.span);
     if (!to) this.report('schema', 'error', `This connection has no target: add \`${full ? 'to_node' : 'to'}\`.`, item.span);
-    const fromOutput = this.port(item, at.from_output, at.from ?? at.from_node, 'from_output', 'result');
-    const toInput = this.port(item, at.to_input, at.to ?? at.to_node, 'to_input', 'input');
-    const cycleEntry = at.cycle;
+    const fromOutput = this.port(item, 'from_output', 'result');
+    const toInput = this.port(item, 'to_input', 'input');
+    const cycleEntry = getEntry(item, 'cycle');
     let cycle = false;
     if (cycleEntry) {
       if (cycleEntry.value.kind === 'scalar' && typeof cycleEntry.value.value === 'boolean') cycle = cycleEntry.value.value;
       else this.report('schema', 'error', '`cycle` must be true or false.', cycleEntry.value.span);
     }
-    const maxIt = at.max_iterations;
-    const conv = at.convergence_check;
+    const maxIt = getEntry(item, 'max_iterations');
+    const conv = getEntry(item, 'convergence_check');
     const c: ConnectionModel = {
       index,
       span: item.span,
@@ -834,8 +775,9 @@ class ModelReader {
     return c;
   }
 
-  /** `a`, `b`: the connection's first `fullKey` and `shortKey` entries. */
-  private endpoint(a: Entry | undefined, b: Entry | undefined, fullKey: string, shortKey: string): Spanned<string> | undefined {
+  private endpoint(item: MapValue, fullKey: string, shortKey: string): Spanned<string> | undefined {
+    const a = getEntry(item, fullKey);
+    const b = getEntry(item, shortKey);
     if (a && b) {
       const same = a.value.kind === 'scalar' && b.value.kind === 'scalar' && a.value.value === b.value.value;
       if (!same)
@@ -855,19 +797,14 @@ class ModelReader {
     return { value: String(e.value.value), span: e.value.span };
   }
 
-  /** `e`: the connection's first `key` entry; `anchor`: its endpoint's (`from`, else `from_node`; `to`, else `to_node`). */
-  private port(
-    item: MapValue,
-    e: Entry | undefined,
-    anchor: Entry | undefined,
-    key: string,
-    fallback: string,
-  ): Spanned<string> & { implicit: boolean } {
+  private port(item: MapValue, key: string, fallback: string): Spanned<string> & { implicit: boolean } {
+    const e = getEntry(item, key);
     if (e && !isNull(e.value)) {
       if (e.value.kind === 'scalar') return { value: String(e.value.value), span: e.value.span, implicit: false };
       this.report('schema', 'error', `\`${key}\` must be a name such as \`${fallback}\`.`, e.value.span);
     }
     // Unwritten ports point at the connection itself, so diagnostics on them land somewhere visible.
+    const anchor = getEntry(item, key === 'from_output' ? 'from' : 'to') ?? getEntry(item, key === 'from_output' ? 'from_node' : 'to_node');
     return { value: fallback, span: anchor?.value.span ?? item.span, implicit: true };
   }
 }
