@@ -18,8 +18,25 @@ import { MAX_DEPTH } from './limits';
  */
 export const FAST_YAML_FALLBACK: Error = new Error('fast-yaml: not a shape this reader takes');
 
-/** What cannot be read here at all: tabs, control characters, other line breaks, a BOM, a lone CR. */
-const REFUSED = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\t\u2028\u2029\ufeff]|\r(?!\n)/;
+/**
+ * Whether `text` holds what cannot be read here at all: tabs, control characters, other line
+ * breaks, a BOM, a lone CR; what `/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\t\u2028\u2029\ufeff]|\r(?!\n)/`
+ * matches. A loop, not that expression: V8 runs a regular expression's first use in its bytecode
+ * interpreter, which over a whole file of 2.5 MB took 40 ms (the loop: a few).
+ */
+export function refused(text: string): boolean {
+  for (let i = 0, n = text.length; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 32 && c < 127) continue;
+    if (c === 10) continue;
+    if (c < 32) {
+      if (c === 13 && text.charCodeAt(i + 1) === 10) continue;
+      return true;
+    }
+    if (c <= 0x9f || c === 0x2028 || c === 0x2029 || c === 0xfeff) return true;
+  }
+  return false;
+}
 
 /**
  * The top-level value of `text` (`undefined`: no content, as `yaml` gives for an empty or
@@ -28,8 +45,14 @@ const REFUSED = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\t\u2028\u2029\ufeff]|\r(?!
  * `FAST_YAML_FALLBACK` for what it does not take.
  */
 export function readFastYaml(text: string, depth = 0, base = 0): Value | undefined {
-  if (REFUSED.test(text)) throw FAST_YAML_FALLBACK;
-  return new FastReader(text, base).document(depth);
+  if (refused(text)) throw FAST_YAML_FALLBACK;
+  try {
+    return new FastReader(text, base).document(depth);
+  } finally {
+    // A read that fell back leaves its partial collections behind.
+    ENTRIES.length = 0;
+    ITEMS.length = 0;
+  }
 }
 
 export function isFastYamlFallback(err: unknown): boolean {
@@ -65,11 +88,19 @@ interface Block {
 }
 
 /**
- * The list at its exact size: an array grown by `push` keeps room for 16 more items, which in a
- * model of small maps (most hold 1–5 entries) was about a third of the arrays' memory.
+ * Where collections gather their entries and items while they are read: one list each for the
+ * whole read, a collection taking the stretch from where it started (nested collections end
+ * before their parent goes on). Each collection then gets a copy at its exact size: no list of its
+ * own grown by `push` (which keeps room for 16 more, and was garbage once copied).
  */
-function exact<T>(list: T[]): T[] {
-  return list.length === 0 ? list : list.slice();
+const ENTRIES: Entry[] = [];
+const ITEMS: Value[] = [];
+
+/** The gathered stretch from `start` as a list of its own, and the stretch taken off. */
+function take<T>(scratch: T[], start: number): T[] {
+  const list = scratch.slice(start);
+  scratch.length = start;
+  return list;
 }
 
 const fail = (): never => {
@@ -140,6 +171,23 @@ const KEYS = new Map<string, string>();
 const KEYS_MAX = 10_000;
 /** Short plain scalars' values by their text (`null` included; never one with an `exact`). */
 const PLAIN = new Map<string, ScalarValue['value']>();
+
+/**
+ * The last key and the last short plain scalar met at each of a few thousand slots, chosen by the
+ * text's length and three of its characters: a text found there again (compared in place, by
+ * `startsWith`) needs no slice of its own and no lookup in `KEYS` or `PLAIN`. Keys and many values
+ * repeat from node to node (`type`, `config`, `GET`, `30`). Texts are interned copies.
+ */
+const SLOTS = 4096;
+/** No key or scalar starts with a line break: an empty slot never matches. */
+const KEY_TEXT: string[] = new Array<string>(SLOTS).fill('\n');
+const KEY_OF: string[] = new Array<string>(SLOTS).fill('');
+const PLAIN_TEXT: string[] = new Array<string>(SLOTS).fill('\n');
+const PLAIN_OF: ScalarValue['value'][] = new Array<ScalarValue['value']>(SLOTS).fill(null);
+
+function slotOf(t: string, p: number, end: number): number {
+  return ((end - p) * 31 + t.charCodeAt(p) * 131 + t.charCodeAt(end - 1) * 7 + t.charCodeAt((p + end) >> 1)) & (SLOTS - 1);
+}
 
 class FastReader {
   /** Where the next content line's first token is (after its indentation), or the text's length. */
@@ -348,6 +396,9 @@ class FastReader {
     const t = this.t;
     const c = t.charCodeAt(p);
     if (c === SQUOTE || c === DQUOTE) return intern(this.quotedValue(p, end));
+    const slot = slotOf(t, p, end);
+    const seen = KEY_TEXT[slot]!;
+    if (seen.length === end - p && t.startsWith(seen, p)) return KEY_OF[slot]!;
     const text = t.slice(p, end);
     let key = KEYS.get(text);
     if (key === undefined) {
@@ -359,15 +410,28 @@ class FastReader {
       if (KEYS.size >= KEYS_MAX) KEYS.clear();
       KEYS.set(intern(text), key);
     }
+    KEY_TEXT[slot] = intern(text);
+    KEY_OF[slot] = key;
     return key;
   }
 
   private scalar(p: number, end: number, quoted: boolean): ScalarValue {
     const span: Span = [p + this.base, end + this.base];
     if (quoted) return { kind: 'scalar', span, value: intern(this.quotedValue(p, end)) };
-    const text = this.t.slice(p, end);
-    const known = text.length <= 40 ? PLAIN.get(text) : undefined;
-    if (known !== undefined) return { kind: 'scalar', span, value: known };
+    const t = this.t;
+    const short = end - p <= 40;
+    const slot = short ? slotOf(t, p, end) : -1;
+    if (short) {
+      const seen = PLAIN_TEXT[slot]!;
+      if (seen.length === end - p && t.startsWith(seen, p)) return { kind: 'scalar', span, value: PLAIN_OF[slot]! };
+    }
+    const text = t.slice(p, end);
+    const known = short ? PLAIN.get(text) : undefined;
+    if (known !== undefined) {
+      PLAIN_TEXT[slot] = intern(text);
+      PLAIN_OF[slot] = known;
+      return { kind: 'scalar', span, value: known };
+    }
     const r = resolvePlain(text);
     if (r.error !== undefined || r.timestamp !== undefined) fail();
     const value = typeof r.value === 'string' ? intern(r.value) : r.value;
@@ -376,7 +440,10 @@ class FastReader {
     else if (text.length <= 40) {
       // Only plain values: an `exact` object is never shared between scalars.
       if (PLAIN.size >= KEYS_MAX) PLAIN.clear();
-      PLAIN.set(intern(text), value);
+      const own = intern(text);
+      PLAIN.set(own, value);
+      PLAIN_TEXT[slot] = own;
+      PLAIN_OF[slot] = value;
     }
     return s;
   }
@@ -474,8 +541,7 @@ class FastReader {
     const close = isMap ? RBRACE : RBRACKET;
     let q = p + 1;
     while (t.charCodeAt(q) === SPACE) q++;
-    const entries: Entry[] = [];
-    const items: Value[] = [];
+    const start = isMap ? ENTRIES.length : ITEMS.length;
     if (t.charCodeAt(q) === close) {
       q++;
     } else {
@@ -494,10 +560,10 @@ class FastReader {
           while (t.charCodeAt(q) === SPACE) q++;
           const value = this.flowValue(q, depth + 1);
           q = this.end;
-          for (let i = 0; i < entries.length; i++) if (entries[i]!.key === key) fail();
-          entries.push({ key, keySpan: [kStart + this.base, kEnd + this.base], value });
+          for (let i = start; i < ENTRIES.length; i++) if (ENTRIES[i]!.key === key) fail();
+          ENTRIES.push({ key, keySpan: [kStart + this.base, kEnd + this.base], value });
         } else {
-          items.push(this.flowValue(q, depth + 1));
+          ITEMS.push(this.flowValue(q, depth + 1));
           q = this.end;
         }
         while (t.charCodeAt(q) === SPACE) q++;
@@ -514,7 +580,7 @@ class FastReader {
     }
     const span: Span = [p + this.base, q + this.base];
     this.end = q;
-    return isMap ? { kind: 'map', span, entries: exact(entries) } : { kind: 'seq', span, items: exact(items) };
+    return isMap ? { kind: 'map', span, entries: take(ENTRIES, start) } : { kind: 'seq', span, items: take(ITEMS, start) };
   }
 
   private flowValue(p: number, depth: number): Value {
@@ -575,9 +641,8 @@ class FastReader {
   private map(indent: number, depth: number): Block {
     if (depth > MAX_DEPTH) fail();
     const t = this.t;
-    const entries: Entry[] = [];
+    const start = ENTRIES.length;
     const span: [number, number] = [this.at + this.base, 0];
-    const value: MapValue = { kind: 'map', span, entries };
     let pending = NONE;
     let seen: Set<string> | undefined;
     for (;;) {
@@ -585,12 +650,12 @@ class FastReader {
       const kEnd = this.keyEnd(kStart);
       if (kEnd < 0) fail();
       const key = this.key(kStart, kEnd);
-      const n = entries.length;
+      const n = ENTRIES.length - start;
       // Duplicate keys are reported by the model reader from the `yaml` path's values.
       if (n < 16) {
-        for (let i = 0; i < n; i++) if (entries[i]!.key === key) fail();
+        for (let i = start; i < ENTRIES.length; i++) if (ENTRIES[i]!.key === key) fail();
       } else {
-        seen ??= new Set(entries.map((e) => e.key));
+        seen ??= new Set(ENTRIES.slice(start).map((e) => e.key));
         if (seen.has(key)) fail();
         seen.add(key);
       }
@@ -635,15 +700,14 @@ class FastReader {
         pending = this.trivia;
         if (this.indent > indent) fail();
       }
-      entries.push({ key, keySpan, value: entryValue });
+      ENTRIES.push({ key, keySpan, value: entryValue });
       span[1] = nodeEnd + this.base;
       if (this.indent === indent) {
         if (this.isSeqItem(this.at)) fail();
         continue;
       }
       if (this.indent > indent) fail();
-      value.entries = exact(entries);
-      return this.pop(value, indent, pending);
+      return this.pop({ kind: 'map', span, entries: take(ENTRIES, start) }, indent, pending);
     }
   }
 
@@ -651,9 +715,8 @@ class FastReader {
   private seq(indent: number, depth: number, sameAsParent: boolean): Block {
     if (depth > MAX_DEPTH) fail();
     const t = this.t;
-    const items: Value[] = [];
+    const start = ITEMS.length;
     const span: [number, number] = [this.at + this.base, 0];
-    const value: SeqValue = { kind: 'seq', span, items };
     let pending = NONE;
     for (;;) {
       let p = this.at + 1;
@@ -665,18 +728,18 @@ class FastReader {
       if (this.keyEnd(p) >= 0) {
         this.at = p;
         const inner = this.map(p - this.lineStart, depth + 1);
-        items.push(inner.value);
+        ITEMS.push(inner.value);
         nodeEnd = inner.nodeEnd;
         pending = inner.pending;
       } else if (c === PIPE) {
         const b = this.literal(p, indent, depth + 1);
-        items.push(b.value);
+        ITEMS.push(b.value);
         nodeEnd = b.end;
         this.skipTrivia(nodeEnd, Infinity);
         pending = this.trivia;
         if (this.indent > indent) fail();
       } else {
-        items.push(this.inline(p, depth + 1));
+        ITEMS.push(this.inline(p, depth + 1));
         nodeEnd = this.lineEnd(this.end);
         const absorbed = this.skipTrivia(nodeEnd, indent);
         if (absorbed >= 0) nodeEnd = absorbed;
@@ -688,8 +751,7 @@ class FastReader {
         if (this.isSeqItem(this.at)) continue;
         if (!sameAsParent) fail();
       } else if (this.indent > indent) fail();
-      value.items = exact(items);
-      return this.pop(value, indent, pending);
+      return this.pop({ kind: 'seq', span, items: take(ITEMS, start) }, indent, pending);
     }
   }
 }

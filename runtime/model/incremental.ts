@@ -32,7 +32,11 @@ interface ReadPiece {
   /** The mapping entry (sections and map-form nodes) or list item (seq-form items). */
   entry?: Entry;
   item?: Value;
-  /** The range YAML gives the collection that holds this piece (as read alone). */
+  /**
+   * The range YAML gives the collection that holds this piece (as read alone). Only its start is
+   * read for a list or map item (where its section's value starts); a whole section's end is
+   * where the root mapping ends when it is the last.
+   */
   container: Span;
   /** Problems the value reader found in the piece (depth, merge keys, complex keys). */
   diagnostics: Diagnostic[];
@@ -69,6 +73,15 @@ export interface IncrementalStats {
  * depends on the rest of the file), it parses the whole text instead, so results never differ.
  */
 export class IncrementalParser {
+  constructor(
+    /**
+     * Whether a first read takes the items of the split sections from one fast read of the whole
+     * text (`itemsFromWhole`) rather than reading each piece alone: the same values, without a
+     * copy, a reader and a result per piece. Off only to compare the two (tests).
+     */
+    private readonly wholeFirst = true,
+  ) {}
+
   /** Pieces of the last piecewise read, in text order, and the text they were read from. */
   private pieces: ReadPiece[] = [];
   private lastText = '';
@@ -172,7 +185,15 @@ export class IncrementalParser {
       const r = old[cursor];
       return r && r.base === target && r.end - r.base === p.end - p.start && r.kind === p.kind && r.gen !== gen ? r : undefined;
     };
-    const take = (p: Piece): ReadPiece | undefined => {
+    // Nothing to reuse: the split sections' items come from one read of the whole text, when it has one.
+    const fromWhole = old.length === 0 && this.wholeFirst ? itemsFromWhole(text, sections) : undefined;
+    const take = (p: Piece, whole?: ReadPiece): ReadPiece | undefined => {
+      if (whole) {
+        parsed++;
+        whole.gen = gen;
+        pieces.push(whole);
+        return whole;
+      }
       let read = positional(p);
       if (!read && ++misses > 8) {
         byText ??= indexByText(old, this.lastText);
@@ -197,23 +218,26 @@ export class IncrementalParser {
     const diagnostics: Diagnostic[] = [];
     const shape: Shape[] = [];
     let rootEnd = 0;
-    for (const s of sections) {
+    for (let k = 0; k < sections.length; k++) {
+      const s = sections[k]!;
       if (s.form === 'whole') {
         const r = take(s.pieces[0]!);
         if (!r) return undefined;
         entries.push(r.entry!);
         shape.push({ key: s.key, form: 'whole', items: [r.entry!] });
-        for (const d of r.diagnostics) diagnostics.push(copy(d));
+        for (let i = 0; i < r.diagnostics.length; i++) diagnostics.push(copy(r.diagnostics[i]!));
         rootEnd = r.container[1];
         continue;
       }
       const reads: ReadPiece[] = [];
-      for (const p of s.pieces) {
-        const r = take(p);
+      const whole = fromWhole?.[k];
+      for (let i = 0; i < s.pieces.length; i++) {
+        const r = take(s.pieces[i]!, whole?.[i]);
         if (!r) return undefined;
         reads.push(r);
-        // Copies: the piece's own move with it on later edits, the model's must not.
-        for (const d of r.diagnostics) diagnostics.push(copy(d));
+        // Copies: the piece's own move with it on later edits, the model's must not. (Indexed: a
+        // `for…of` makes an iterator per piece while the code is cold, on open.)
+        for (let j = 0; j < r.diagnostics.length; j++) diagnostics.push(copy(r.diagnostics[j]!));
       }
       const tail = this.tailOf(text, s.start, s.pieces[0]!.start, s.pieces[s.pieces.length - 1]!);
       if (!tail) return undefined;
@@ -366,6 +390,72 @@ function readPiece(kind: PieceKind, source: string, base: number): ReadPiece | u
   read.diagnostics = diagnostics.map(copy);
   if (base !== 0) shiftPiece(read, base);
   return read;
+}
+
+/**
+ * The pieces of the split sections (list and map items) as one fast read of the whole text gives
+ * their values, by section and piece (none for a whole section); `undefined` when the fast reader does not take the whole text or its
+ * top level is not the layout's (the caller then reads each piece alone). An item's value is the
+ * one its piece gives read alone: a piece runs up to the next item's first token, so the reader
+ * sees the same text after each value (see `segments.ts`), at the same depth; the property tests
+ * compare both. Its strings are copies (`intern`), so the pieces keep no version of the text alive.
+ */
+function itemsFromWhole(text: string, sections: Section[]): (ReadPiece[] | undefined)[] | undefined {
+  if (sections.every((s) => s.form === 'whole')) return undefined;
+  const root = readYamlFast(text)?.root;
+  if (root?.kind !== 'map' || root.entries.length !== sections.length) return undefined;
+  const out: (ReadPiece[] | undefined)[] = [];
+  for (let k = 0; k < sections.length; k++) {
+    const s = sections[k]!;
+    const e = root.entries[k]!;
+    if (e.keySpan[0] !== s.start) return undefined;
+    if (s.form === 'whole') {
+      out.push(undefined);
+      continue;
+    }
+    const v = e.value;
+    const n = s.pieces.length;
+    if (s.form === 'seq' ? v.kind !== 'seq' || v.items.length !== n : v.kind !== 'map' || v.entries.length !== n) return undefined;
+    const reads: ReadPiece[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = s.pieces[i]!;
+      let at = p.start;
+      while (text.charCodeAt(at) === 32) at++;
+      // Where the piece's collection starts alone: its `-`, or its key. The section's value starts at the first.
+      if (i === 0 && v.span[0] !== at) return undefined;
+      let read: ReadPiece;
+      if (v.kind === 'seq') {
+        const item = v.items[i]!;
+        if (item.span[0] < at || item.span[1] > p.end) return undefined;
+        read = {
+          kind: p.kind,
+          base: p.start,
+          end: p.end,
+          gen: 0,
+          item,
+          container: [at, item.span[1]],
+          diagnostics: NO_DIAGNOSTICS,
+          slow: false,
+        };
+      } else {
+        const entry = (v as MapValue).entries[i]!;
+        if (entry.keySpan[0] !== at || entry.value.span[1] > p.end) return undefined;
+        read = {
+          kind: p.kind,
+          base: p.start,
+          end: p.end,
+          gen: 0,
+          entry,
+          container: [at, entry.value.span[1]],
+          diagnostics: NO_DIAGNOSTICS,
+          slow: false,
+        };
+      }
+      reads[i] = read;
+    }
+    out.push(reads);
+  }
+  return out;
 }
 
 /** A piece the fast reader read at `base` (no diagnostics, no aliases); `undefined` for an unexpected shape. */

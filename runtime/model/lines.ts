@@ -16,7 +16,8 @@ export class LineIndex {
     }
     const list = [0];
     scanStarts(text, 0, text.length, list);
-    this.starts = Int32Array.from(list);
+    // The constructor copies a list in one go; `Int32Array.from` iterates it.
+    this.starts = new Int32Array(list);
   }
 
   /**
@@ -116,7 +117,8 @@ function firstAtLeast(list: ArrayLike<number>, x: number): number {
 /** Pushes the start of the line after each break found at `from <= i < to` (`\n`, `\r\n`, lone `\r`). */
 function scanStarts(text: string, from: number, to: number, out: number[]): void {
   if (from >= to) return;
-  if (text.indexOf('\r', from) === -1 || text.indexOf('\r', from) >= to) {
+  const cr = text.indexOf('\r', from);
+  if (cr === -1 || cr >= to) {
     for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) out.push(i + 1);
     return;
   }

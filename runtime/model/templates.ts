@@ -11,8 +11,11 @@ export interface Template {
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TEMPLATE = /\$\{([^}]*)\}/g;
 
+/** What a string without `${` holds: one shared, frozen list (most strings are asked, none has one). */
+const NO_TEMPLATES: Template[] = Object.freeze([]) as unknown as Template[];
+
 export function findTemplates(s: string): Template[] {
-  if (!s.includes('${')) return [];
+  if (!s.includes('${')) return NO_TEMPLATES;
   const out: Template[] = [];
   for (const m of s.matchAll(TEMPLATE)) {
     const inner = m[1]!.trim();

@@ -47,7 +47,9 @@ export function checkConnection(ctx: Context, c: ConnectionModel, repeat: boolea
   }
   const fromSpec = from?.type ? getSpec(from.type.value) : undefined;
   const toSpec = to?.type ? getSpec(to.type.value) : undefined;
-  const source = from && fromSpec ? checkOutput(ctx, c, from, fromSpec, ctx.plainConfig(from)) : undefined;
+  // The config as plain values only for a spec whose outputs depend on it (`outputsOf`).
+  const source =
+    from && fromSpec ? checkOutput(ctx, c, from, fromSpec, fromSpec.outputsFor ? ctx.plainConfig(from) : NO_CONFIG) : undefined;
   const target = to && toSpec ? checkInput(ctx, c, toSpec) : undefined;
   if (to && toSpec && target) checkConnectionCredentials(ctx, c, to, toSpec);
   if (source && target && ctx.options.connectionTypes !== 'off') checkTypes(ctx, c, source, target);
@@ -63,6 +65,8 @@ function endpoint(ctx: Context, ref: ConnectionModel['from']): NodeModel | undef
 }
 
 type Typed = { type: TypeSpec; label: string };
+
+const NO_CONFIG: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 function checkOutput(
   ctx: Context,

@@ -3,7 +3,7 @@ import { POLICIES } from '../catalog/policies';
 import type { NodeSpec, ParamSpec, TypeSpec } from '../catalog/types';
 import { checkLiteral, describeType } from '../catalog/typing';
 import { findTemplates, isWholeTemplate } from '../model/templates';
-import type { Entry, MapValue, NodeModel, Value } from '../model/types';
+import { POLICY_KEYS, type Entry, type MapValue, type NodeModel, type Value } from '../model/types';
 import { didYouMean, type Context } from './context';
 import { checkTransactionMode } from './transaction-mode';
 import { checkNodeCredentials, isCredentialName, reportUnknownParam } from './credentials';
@@ -173,7 +173,10 @@ export function walkStrings(
 
 function checkTemplates(ctx: Context, scan: StringScan, s: string, at: Value['span'], sql: boolean): void {
   const node = scan.node;
-  for (const t of findTemplates(s)) {
+  const templates = findTemplates(s);
+  // Indexed: run for every string of every config, mostly while the code is cold (on open).
+  for (let i = 0; i < templates.length; i++) {
+    const t = templates[i]!;
     const text = s.slice(t.start, t.end);
     const span = ctx.spanWithin(at, text);
     if (t.kind === 'invalid') {
@@ -245,10 +248,18 @@ function quoted(names: readonly string[]): string {
   return names.map((g) => `'${g}'`).join(' or ');
 }
 
+/** Each mapping policy's required settings, listed once (every node with the policy asks). */
+const REQUIRED_FIELDS = new Map<string, string[]>(
+  POLICY_KEYS.map((key) => [key, Object.entries(POLICIES[key].fields ?? {}).flatMap(([name, f]) => (f.required ? [name] : []))]),
+);
+
 function checkPolicies(ctx: Context, node: NodeModel): void {
-  for (const [key, entry] of Object.entries(node.policies)) {
+  // In the order the model reader sets them (POLICY_KEYS), as `Object.entries` would list them.
+  for (let k = 0; k < POLICY_KEYS.length; k++) {
+    const key = POLICY_KEYS[k]!;
+    const entry = node.policies[key];
     if (!entry) continue;
-    const policy = POLICIES[key as keyof typeof POLICIES];
+    const policy = POLICIES[key];
     const v = entry.value;
     if (policy.value) {
       if (v.kind === 'scalar' && v.value === null) continue;
@@ -268,10 +279,8 @@ function checkPolicies(ctx: Context, node: NodeModel): void {
       }
       checkPolicyValue(ctx, f, field, `${key}.${f.key}`);
     }
-    for (const [name, field] of Object.entries(policy.fields!)) {
-      if (field.required && !v.entries.some((x) => x.key === name)) {
-        ctx.report('schema', 'error', `\`${key}\` needs '${name}'.`, entry.keySpan, [name]);
-      }
+    for (const name of REQUIRED_FIELDS.get(key)!) {
+      if (!v.entries.some((x) => x.key === name)) ctx.report('schema', 'error', `\`${key}\` needs '${name}'.`, entry.keySpan, [name]);
     }
   }
 }

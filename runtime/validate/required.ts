@@ -24,10 +24,14 @@ export function requiredGaps(node: NodeModel, spec: NodeSpec, provided: (names: 
     return provided([name, ...(p?.aliases ?? [])]);
   };
   const gaps: RequiredGap[] = [];
-  for (const [name, p] of requiredOf(spec)) {
+  const required = requiredOf(spec);
+  for (let i = 0; i < required.length; i++) {
+    const name = required[i]![0];
+    const p = required[i]![1];
     if (!has(name, p)) gaps.push({ names: [name], group: false, configOnly: p.configOnly === true, param: p });
   }
-  for (const group of spec.requireOneOf ?? []) {
+  if (!spec.requireOneOf) return gaps;
+  for (const group of spec.requireOneOf) {
     if (group.some((name) => has(name, spec.params[name]))) continue;
     gaps.push({ names: [...group], group: true, configOnly: group.every((name) => spec.params[name]?.configOnly === true) });
   }

@@ -23,7 +23,7 @@ export const TOKEN_SHAPES: [RegExp, string][] = [
 ];
 /** The shortest text any of `TOKEN_SHAPES` matches (`Token ` or `Basic ` and 8 more). */
 const MIN_TOKEN = 14;
-/** `scheme://user:password@host`: the password part. */
+/** `scheme://user:password@host`: the password part (never without `://` and `@`). */
 const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@/\s]+)@/i;
 /** The shortest text `URL_PASSWORD` matches (`a://:p@`). */
 const MIN_URL = 7;
@@ -38,7 +38,7 @@ export function findSecrets(key: string | undefined, value: string, param?: Para
   if (value.trim() === '') return [];
   // Most values are short words and paths: the shapes below cannot match them (checked in order
   // of cost, the templates only for a key that names a credential).
-  const url = value.length >= MIN_URL && value.includes('://') ? URL_PASSWORD.exec(value) : null;
+  const url = value.length >= MIN_URL && value.includes('://') && value.includes('@') ? URL_PASSWORD.exec(value) : null;
   if (url) {
     const pw = url[1]!;
     if (!pw.includes('${')) {

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { generateWorkflow } from '../../bench/generate';
-import { isFastYamlFallback, readFastYaml } from '../../runtime/model/fast-yaml';
+import { isFastYamlFallback, readFastYaml, refused } from '../../runtime/model/fast-yaml';
 import { IncrementalParser } from '../../runtime/model/incremental';
 import { fastYamlCounts, parseWorkflow, readDocument, setFastYaml } from '../../runtime/model/parse';
 import type { Diagnostic } from '../../runtime/diagnostics';
@@ -232,6 +232,22 @@ describe('fast YAML reader', () => {
     console.log(`fast reader: ${fast} of ${files.length + 4} corpus files read fast, the rest fell back`);
     // Most of the corpus is plain block style: the reader must take it, not fall back on everything.
     assert.ok(fast > (files.length + 4) / 2, `only ${fast} read fast`);
+  });
+
+  it('refuses exactly the characters its expression names', () => {
+    const REFUSED = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\t\u2028\u2029\ufeff]|\r(?!\n)/;
+    // Every UTF-16 code unit alone, before a line feed, and at the end after text.
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      for (const text of [ch, `${ch}\n`, `ab ${ch}`, `${ch}\r\n`]) assert.equal(refused(text), REFUSED.test(text), JSON.stringify(text));
+    }
+    const next = rng(20261204);
+    const pool = ['a', ' ', '\n', '\r', '\r\n', '\t', '\x7f', '\x9f', '\xa0', '\u2028', '\ufeff', 'é', '😀', '\x00'];
+    for (let i = 0; i < 5000; i++) {
+      let text = '';
+      for (let k = Math.floor(next() * 12); k > 0; k--) text += pool[Math.floor(next() * pool.length)];
+      assert.equal(refused(text), REFUSED.test(text), JSON.stringify(text));
+    }
   });
 
   it('agrees with the yaml path on seeded random documents', { timeout: 120_000 }, () => {

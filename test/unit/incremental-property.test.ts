@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { generateWorkflow } from '../../bench/generate';
 import { IncrementalParser } from '../../runtime/model/incremental';
-import { parseWorkflow } from '../../runtime/model/parse';
+import { fastYamlCounts, parseWorkflow } from '../../runtime/model/parse';
 import { validateText } from '../../runtime/validate';
 import { IncrementalValidator } from '../../runtime/validate/incremental';
 import { applyEdit, editArb, modelShape, SEEDS, tameEditArb } from '../support/edits';
@@ -96,6 +96,39 @@ describe('incremental parse (property)', () => {
       text = `${text.slice(0, at)}q${text.slice(at)}`;
       assert.deepEqual(validator.validate(parser.parse(text)), validateText(text).diagnostics);
     }
+  });
+
+  it("takes a first read's items from the whole text as each piece read alone gives them", { timeout: 120_000 }, () => {
+    // What a piece keeps (its place, its value, where its collection starts), then what each parse reused.
+    const pieces = (p: IncrementalParser) =>
+      JSON.stringify(
+        (
+          p as unknown as { pieces: { kind: string; base: number; end: number; entry?: unknown; item?: unknown; container: number[] }[] }
+        ).pieces.map((r) => [r.kind, r.base, r.end, r.entry ?? null, r.item ?? null, r.container[0]]),
+      );
+    const seeds = [
+      ...SEEDS,
+      generateWorkflow(40),
+      `# a comment\n${generateWorkflow(6).replace(/\n  - id/g, '\n  # note\n  - id')}\n# end\n`,
+    ];
+    fc.assert(
+      fc.property(fc.constantFrom(...seeds), edits, (seed, edits) => {
+        const whole = new IncrementalParser();
+        const alone = new IncrementalParser(false);
+        let text = seed;
+        for (const e of [undefined, ...edits]) {
+          if (e) text = applyEdit(text, e);
+          assert.equal(modelShape(whole.parse(text)), modelShape(alone.parse(text)), `text:\n${JSON.stringify(text)}`);
+          assert.equal(pieces(whole), pieces(alone));
+          assert.deepEqual({ ...whole.stats }, { ...alone.stats });
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // The generated file's items all come from the one read.
+    const before = { ...fastYamlCounts };
+    new IncrementalParser().parse(generateWorkflow(100));
+    assert.equal(fastYamlCounts.fast - before.fast, 1 + 2 + 1 + 1, 'the whole text, two whole sections, two tails');
   });
 
   it('reparses only the piece an edit touched', () => {
