@@ -1,6 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import type { CodeChainOptions, CodeChainStep, CodeStepOutcome, NodeOutput } from '../../catalog/types';
 import { sandboxImportMessage } from '../../catalog/python-sandbox';
 import { NodeFailure } from '../../engine/errors';
@@ -214,7 +213,7 @@ export class PythonWorker extends SerialWorker<string> {
     this.child = child;
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)));
-    createInterface({ input: child.stdio[3] as NodeJS.ReadableStream }).on('line', (line) => this.onReply(line));
+    this.readReplies(child.stdio[3] as NodeJS.ReadableStream);
     child.on('error', (err: NodeJS.ErrnoException) => {
       if (this.child === child) this.child = undefined;
       this.failAll(
@@ -240,6 +239,41 @@ export class PythonWorker extends SerialWorker<string> {
     });
     child.stdin!.on('error', () => undefined);
     return child;
+  }
+
+  /**
+   * The reply pipe, a line at a time (a chain sends one per node, often several in a chunk):
+   * split here rather than by `readline`, which costs more per line. Reply lines hold no CR
+   * (JSON escapes it) and each ends with a line break; what is left when the pipe ends is a
+   * line too, as `readline` gives it.
+   */
+  private readReplies(input: NodeJS.ReadableStream): void {
+    input.setEncoding('utf8');
+    let partial = '';
+    input.on('data', (chunk: string) => {
+      let nl = chunk.indexOf('\n');
+      if (nl === -1) {
+        partial += chunk;
+        return;
+      }
+      let from = 0;
+      if (partial) {
+        const head = partial + chunk.slice(0, nl);
+        partial = '';
+        this.onReply(head);
+        from = nl + 1;
+        nl = chunk.indexOf('\n', from);
+      }
+      for (; nl !== -1; nl = chunk.indexOf('\n', from)) {
+        if (nl > from) this.onReply(chunk.slice(from, nl));
+        from = nl + 1;
+      }
+      if (from < chunk.length) partial = chunk.slice(from);
+    });
+    input.on('end', () => {
+      if (partial) this.onReply(partial);
+      partial = '';
+    });
   }
 
   private onReply(line: string): void {
