@@ -461,22 +461,25 @@ def run_chain(token, rid, steps):
     prev = None
     last = len(steps) - 1
     for i, s in enumerate(steps):
-        inputs = s["inputs"]
+        # A member left out holds its default (python-worker.ts, WireStep).
+        inputs = s.get("inputs")
+        if inputs is None:
+            inputs = {}
         if i:
             conn = {}
-            for frm, to in s["connections"]:
+            for frm, to in s.get("connections", ()):
                 if frm in prev:
                     v = prev[frm]
                     # A None never overwrites a value another connection set.
                     if v is None and conn.get(to) is not None:
                         continue
                     conn[to] = v
-            fixed = s["fixed"]
+            fixed = s.get("fixed", ())
             for k, v in conn.items():
                 if k not in fixed:
                     inputs[k] = v
         extra = {"step": i, "end": i == last}
-        out = run_code(token, rid, s["code"], s["node"], s["sandbox"] != "trusted", s["validateSecurity"], inputs, extra)
+        out = run_code(token, rid, s["code"], s["node"], s.get("sandbox") != "trusted", s.get("validateSecurity", False), inputs, extra)
         if extra["end"]:
             return
         prev = out

@@ -124,13 +124,22 @@ export class PythonWorker extends SerialWorker<string> {
 
   /** One request for the whole chain; the worker replies with a line per node (`run_chain`). */
   async runChain(steps: CodeChainStep[], options: CodeChainOptions): Promise<void> {
-    // Only the inputs can hold values that need tags; the rest is strings. The steps go as they are (run_chain reads their names).
+    // Only the inputs can hold values that need tags; the rest is strings. Each step goes without
+    // the members that hold their default (run_chain reads them so): most of a long chain's are.
     let tags = false;
-    const wire = steps.map((s) => {
+    const wire = steps.map((s): WireStep => {
       const inputs = toTagged(s.inputs) as Record<string, unknown>;
-      if (inputs === s.inputs) return s;
-      tags = true;
-      return { ...s, inputs };
+      if (inputs !== s.inputs) tags = true;
+      const w: WireStep = { node: s.node, code: s.code };
+      for (const _ in inputs) {
+        w.inputs = inputs;
+        break;
+      }
+      if (s.sandbox !== 'restricted') w.sandbox = s.sandbox;
+      if (s.validateSecurity) w.validateSecurity = true;
+      if (s.connections.length) w.connections = s.connections;
+      if (s.fixed.length) w.fixed = s.fixed;
+      return w;
     });
     await this.submit(
       (id) => {
@@ -339,6 +348,22 @@ export class PythonWorker extends SerialWorker<string> {
     // What the code started and left running ends with the run.
     killGroup(child.pid);
   }
+}
+
+/** A chain step as the worker reads it (`run_chain`): absent members hold their defaults. */
+interface WireStep {
+  node: string;
+  code: string;
+  /** Default: none. */
+  inputs?: Record<string, unknown>;
+  /** Default: `restricted`. */
+  sandbox?: string;
+  /** Default: false. */
+  validateSecurity?: boolean;
+  /** Default: none. */
+  connections?: [string, string][];
+  /** Default: none. */
+  fixed?: string[];
 }
 
 /** A reply line of the worker (python-source.ts); `step`, `end` and `ms` in a chain's. */
