@@ -146,7 +146,9 @@ export class PythonWorker extends SerialWorker<string> {
         const token = requestToken();
         this.tokens.set(id, token);
         this.chains.set(id, options);
-        return (tags ? 'T' : '') + JSON.stringify({ id, token, chain: wire }) + '\n';
+        // Without a timeout nothing waits on a node's line: the worker may send a few together ("hold").
+        const hold = options.timeoutMs === undefined;
+        return (tags ? 'T' : '') + JSON.stringify(hold ? { id, token, chain: wire, hold } : { id, token, chain: wire }) + '\n';
       },
       {
         signal: options.signal,
