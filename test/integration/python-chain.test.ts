@@ -206,8 +206,9 @@ connections:
   });
 
   it("a node's line reaches the engine while the next node still runs, busy in Python code", async () => {
-    // Without a timeout the worker sends a chain's lines a few at a time (at most milliseconds
-    // late): b loops until the test has seen a's output, which it could not if a's line waited for b's end.
+    // Each node's line goes as the node ends, so the panel sees a chain's progress and a worker
+    // that dies mid-chain is blamed on the node under way: b loops until the test has seen a's
+    // output, which it could not if a's line waited for b's end.
     const dir = mkdtempSync(join(tmpdir(), 'kwf-chain-'));
     const flag = join(dir, 'seen');
     const yaml = `nodes:

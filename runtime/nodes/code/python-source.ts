@@ -364,49 +364,20 @@ def _lines(text):
 # depth-bounded) and strings.
 _encode_reply = json.JSONEncoder(allow_nan=False, check_circular=False, separators=(",", ":")).encode
 
-# A chain that no timeout watches (the request says "hold") holds its lines here and a thread
-# sends them every _HOLD seconds, so a long chain makes a few writes, not one per node; the
-# chain's end sends what is left. A chain under a timeout sends each line as its node ends, since
-# the engine restarts the node's timeout on it.
-_held = []
-_held_lock = threading.Lock()
-_holding = threading.Event()
-_HOLD = 0.002
-
-def _send_held():
-    with _held_lock:
-        if _held:
-            _proto.write("".join(_held))
-            _held.clear()
-            _proto.flush()
-
-def _release_held():
-    while True:
-        _holding.wait()
-        time.sleep(_HOLD)
-        _send_held()
-threading.Thread(target=_release_held, daemon=True).start()
-
-def _out(line):
-    if _holding.is_set():
-        with _held_lock:
-            _held.append(line)
-        return
-    _proto.write(line)
-    _proto.flush()
-
 def reply(token, obj):
     # A leading newline ends whatever partial line the code may have written to the pipe.
-    _out("\n" + token + " " + _encode_reply(obj) + "\n")
+    _proto.write("\n" + token + " " + _encode_reply(obj) + "\n")
+    _proto.flush()
 
 def step_reply(token, rid, encoded, tagged, stdout, step, end, ms):
     """A chain node's success line, written without building its dict (one per node): what
     reply() would write, less the members the engine reads as absent (no tags, no output, not the end)."""
-    _out('\n%s {"id":%d,"ok":true,"output":%s,"step":%d,"ms":%r%s%s%s}\n' % (
+    _proto.write('\n%s {"id":%d,"ok":true,"output":%s,"step":%d,"ms":%r%s%s%s}\n' % (
         token, rid, _encode_reply(encoded), step, ms,
         ',"tagged":true' if tagged else "",
         ',"stdout":' + _encode_reply(stdout) if stdout else "",
         ',"end":true' if end else ""))
+    _proto.flush()
 
 compiled = {}
 checked = set()
@@ -520,13 +491,7 @@ for line in _stdin:
     except ValueError:
         continue
     if "chain" in req:
-        if req.get("hold"):
-            _holding.set()
-        try:
-            run_chain(req["token"], req["id"], req["chain"])
-        finally:
-            _holding.clear()
-            _send_held()
+        run_chain(req["token"], req["id"], req["chain"])
         continue
     run_code(req["token"], req["id"], req["code"], req.get("node", "code"), req.get("sandbox") != "trusted", req.get("check"), req["inputs"], {})
 `;

@@ -146,9 +146,7 @@ export class PythonWorker extends SerialWorker<string> {
         const token = requestToken();
         this.tokens.set(id, token);
         this.chains.set(id, options);
-        // Without a timeout nothing waits on a node's line: the worker may send a few together ("hold").
-        const hold = options.timeoutMs === undefined;
-        return (tags ? 'T' : '') + JSON.stringify(hold ? { id, token, chain: wire, hold } : { id, token, chain: wire }) + '\n';
+        return (tags ? 'T' : '') + JSON.stringify({ id, token, chain: wire }) + '\n';
       },
       {
         signal: options.signal,
