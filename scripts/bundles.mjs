@@ -130,11 +130,15 @@ export const bundles = {
  * tick) is four times V8's: functions run longer in the baseline tiers before TurboFan compiles
  * them, which in a command's short process is mostly compilation that never pays back (a
  * 1,000-node run: about 0.1 ms less CPU per node; BENCHMARKS.md). Long loops still optimize.
+ * TurboFan never compiles fast-yaml's `flow` (the reader of one-line flow collections, which a
+ * chain file is made of): its compile, with all it inlines, was about a tenth of the process's
+ * instructions for a 1,000-node file, on a background thread, and V8 threw it away (aborted on
+ * a dependency change) before the file was read; `flow` runs in the baseline tier as it did.
  */
 export const cliStub = [
   '#!/usr/bin/env node',
   "'use strict';",
-  "if (process.argv[2] !== 'worker') require('node:v8').setFlagsFromString('--semi-space-growth-factor=1 --interrupt-budget=262144');",
+  "if (process.argv[2] !== 'worker') require('node:v8').setFlagsFromString('--semi-space-growth-factor=1 --interrupt-budget=262144 --turbo-filter=-flow');",
   "import('./cli/main.mjs');",
   '',
 ].join('\n');

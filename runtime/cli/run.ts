@@ -63,7 +63,6 @@ export async function runWorkflow(args: RunArgs, terminal: RunIo, signal?: Abort
     await runtime.dispose();
     throw err;
   }
-  const lines = new LineIndex(args.text);
   const typeOf = (id: string) => model.nodesById.get(id)?.type?.value ?? '';
   /** Nodes whose error is already on screen: the closing line does not repeat it. */
   const shown = new Set<string>();
@@ -117,7 +116,8 @@ export async function runWorkflow(args: RunArgs, terminal: RunIo, signal?: Abort
     if (err instanceof WorkflowInvalid) {
       if (err.diagnostics.length) {
         for (const w of err.warnings) io.err(`warning: ${w}\n`);
-        printDiagnostics(args.file, err.diagnostics, lines, io);
+        // Line numbers only for a refused run: a run that goes ahead scans no line starts.
+        printDiagnostics(args.file, err.diagnostics, new LineIndex(args.text), io);
         io.err(`kailash-wf: not running '${args.file}': ${refused(err.diagnostics)} (nothing ran)\n`);
       } else io.err(`kailash-wf: ${err.message}\n`);
       return 2;

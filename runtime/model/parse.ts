@@ -214,6 +214,10 @@ export function parseYaml(text: string): Document.Parsed {
   return parseDocument(text, PYYAML_OPTIONS);
 }
 
+/** What `refuseUnreadable` counts as binary: control characters other than tab and line breaks, and U+FFFD. */
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]/g;
+const NO_MATCH: readonly string[] = [];
+
 export function refuseUnreadable(text: string): Diagnostic | undefined {
   if (text.length > MAX_FILE_BYTES) {
     const mb = (text.length / 1024 / 1024).toFixed(1);
@@ -227,12 +231,9 @@ export function refuseUnreadable(text: string): Diagnostic | undefined {
   const nul = text.indexOf('\0');
   if (nul !== -1)
     return diag('yaml-syntax', 'error', `This looks like a binary file (a NUL byte at offset ${nul}), not a workflow.`, [nul, nul + 1]);
-  let control = 0;
   const sample = Math.min(text.length, 8192);
-  for (let i = 0; i < sample; i++) {
-    const c = text.charCodeAt(i);
-    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) control++;
-  }
+  // Counted by a regular expression: a loop over 8,192 characters runs cold, once per read.
+  const control = sample > 0 ? (text.slice(0, sample).match(CONTROL) ?? NO_MATCH).length : 0;
   if (sample > 0 && control / sample > 0.1) {
     return diag('yaml-syntax', 'error', 'This looks like a binary file (many control characters), not a workflow.', [0, 0]);
   }

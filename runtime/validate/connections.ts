@@ -47,13 +47,15 @@ export function checkConnection(ctx: Context, c: ConnectionModel, repeat: boolea
   }
   const fromSpec = from?.type ? getSpec(from.type.value) : undefined;
   const toSpec = to?.type ? getSpec(to.type.value) : undefined;
-  // The config as plain values only for a spec whose outputs depend on it (`outputsOf`).
+  // The config as plain values only for a spec whose outputs depend on it (`outputsFor`).
   const source =
     from && fromSpec ? checkOutput(ctx, c, from, fromSpec, fromSpec.outputsFor ? ctx.plainConfig(from) : NO_CONFIG) : undefined;
   const target = to && toSpec ? checkInput(ctx, c, toSpec) : undefined;
   if (to && toSpec && target) checkConnectionCredentials(ctx, c, to, toSpec);
   if (source && target && ctx.options.connectionTypes !== 'off') checkTypes(ctx, c, source, target);
 }
+
+const NO_CONFIG: Record<string, unknown> = Object.freeze({});
 
 function endpoint(ctx: Context, ref: ConnectionModel['from']): NodeModel | undefined {
   if (!ref) return undefined;
@@ -65,8 +67,6 @@ function endpoint(ctx: Context, ref: ConnectionModel['from']): NodeModel | undef
 }
 
 type Typed = { type: TypeSpec; label: string };
-
-const NO_CONFIG: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 function checkOutput(
   ctx: Context,

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { CodeChainOptions, CodeChainStep } from '../../runtime/catalog/types';
 import type { RunEvent, RunOptions } from '../../runtime/engine/types';
@@ -200,6 +203,30 @@ connections:
     assert.deepEqual(statuses(r), { a: 'succeeded', b: 'failed', c: 'not-run' });
     assert.equal(r.nodes.b!.error?.type, 'TimeoutError');
     assert.match(r.nodes.b!.error!.message, /Node 'b' timed out after 3 s/);
+  });
+
+  it("a node's line reaches the engine while the next node still runs, busy in Python code", async () => {
+    // Each node's line goes as the node ends, so the panel sees a chain's progress and a worker
+    // that dies mid-chain is blamed on the node under way: b loops until the test has seen a's
+    // output, which it could not if a's line waited for b's end.
+    const dir = mkdtempSync(join(tmpdir(), 'kwf-chain-'));
+    const flag = join(dir, 'seen');
+    const yaml = `nodes:
+  - {id: a, type: PythonCodeNode, config: {code: "result = 1"}}
+  - {id: b, type: PythonCodeNode, config: {sandbox_mode: trusted, code: "import os, time\\nflag = '${flag}'\\nend = time.time() + 20\\nwhile not os.path.exists(flag) and time.time() < end:\\n    pass\\nresult = os.path.exists(flag)"}}
+connections:
+  - {from: a, from_output: result, to: b, to_input: x}
+`;
+    try {
+      const r = await runYaml(yaml, {
+        onEvent: (e) => {
+          if (e.type === 'node-output' && e.node === 'a') writeFileSync(flag, '');
+        },
+      });
+      assert.deepEqual(r.results.b, { result: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('cancelling mid-chain cancels the running node and the rest', async () => {

@@ -359,12 +359,24 @@ def _lines(text):
         lines = lines[:MAX_LINES] + ["... %d more lines not shown" % (len(lines) - MAX_LINES)]
     return [l[:4000] for l in lines]
 
-# json.dumps(obj, allow_nan=False), without making an encoder per reply (one per node of a chain).
-_encode_reply = json.JSONEncoder(allow_nan=False).encode
+# json.dumps(obj, allow_nan=False, separators=(",", ":")), without making an encoder per reply
+# (one per node of a chain). No circular check: replies hold what _enc made (fresh containers,
+# depth-bounded) and strings.
+_encode_reply = json.JSONEncoder(allow_nan=False, check_circular=False, separators=(",", ":")).encode
 
 def reply(token, obj):
     # A leading newline ends whatever partial line the code may have written to the pipe.
     _proto.write("\n" + token + " " + _encode_reply(obj) + "\n")
+    _proto.flush()
+
+def step_reply(token, rid, encoded, tagged, stdout, step, end, ms):
+    """A chain node's success line, written without building its dict (one per node): what
+    reply() would write, less the members the engine reads as absent (no tags, no output, not the end)."""
+    _proto.write('\n%s {"id":%d,"ok":true,"output":%s,"step":%d,"ms":%r%s%s%s}\n' % (
+        token, rid, _encode_reply(encoded), step, ms,
+        ',"tagged":true' if tagged else "",
+        ',"stdout":' + _encode_reply(stdout) if stdout else "",
+        ',"end":true' if end else ""))
     _proto.flush()
 
 compiled = {}
@@ -411,6 +423,10 @@ def run_code(token, rid, code, node, restricted, check, inputs, extra):
         if "step" in extra:
             # A chain goes on after this node unless it is the last or it failed.
             extra["end"] = bool(bad) or extra["end"] or _stops(out)
+            if not bad:
+                printed = captured.getvalue()
+                step_reply(token, rid, encoded, _tagged[0], _lines(printed) if printed else None, extra["step"], extra["end"], extra["ms"])
+                return out
         if bad:
             reply(token, {"id": rid, "ok": False, "type": "NodeValidationError", "message": "Node outputs must be JSON-serializable. Failed keys: %r" % bad, "stdout": _lines(captured.getvalue()), **extra})
             return None
@@ -445,22 +461,25 @@ def run_chain(token, rid, steps):
     prev = None
     last = len(steps) - 1
     for i, s in enumerate(steps):
-        inputs = s["inputs"]
+        # A member left out holds its default (python-worker.ts, WireStep).
+        inputs = s.get("inputs")
+        if inputs is None:
+            inputs = {}
         if i:
             conn = {}
-            for frm, to in s["connections"]:
+            for frm, to in s.get("connections", ()):
                 if frm in prev:
                     v = prev[frm]
                     # A None never overwrites a value another connection set.
                     if v is None and conn.get(to) is not None:
                         continue
                     conn[to] = v
-            fixed = s["fixed"]
+            fixed = s.get("fixed", ())
             for k, v in conn.items():
                 if k not in fixed:
                     inputs[k] = v
         extra = {"step": i, "end": i == last}
-        out = run_code(token, rid, s["code"], s["node"], s["sandbox"] != "trusted", s["validateSecurity"], inputs, extra)
+        out = run_code(token, rid, s["code"], s["node"], s.get("sandbox") != "trusted", s.get("validateSecurity", False), inputs, extra)
         if extra["end"]:
             return
         prev = out

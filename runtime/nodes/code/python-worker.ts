@@ -1,6 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import type { CodeChainOptions, CodeChainStep, CodeStepOutcome, NodeOutput } from '../../catalog/types';
 import { sandboxImportMessage } from '../../catalog/python-sandbox';
 import { NodeFailure } from '../../engine/errors';
@@ -125,13 +124,22 @@ export class PythonWorker extends SerialWorker<string> {
 
   /** One request for the whole chain; the worker replies with a line per node (`run_chain`). */
   async runChain(steps: CodeChainStep[], options: CodeChainOptions): Promise<void> {
-    // Only the inputs can hold values that need tags; the rest is strings. The steps go as they are (run_chain reads their names).
+    // Only the inputs can hold values that need tags; the rest is strings. Each step goes without
+    // the members that hold their default (run_chain reads them so): most of a long chain's are.
     let tags = false;
-    const wire = steps.map((s) => {
+    const wire = steps.map((s): WireStep => {
       const inputs = toTagged(s.inputs) as Record<string, unknown>;
-      if (inputs === s.inputs) return s;
-      tags = true;
-      return { ...s, inputs };
+      if (inputs !== s.inputs) tags = true;
+      const w: WireStep = { node: s.node, code: s.code };
+      for (const _ in inputs) {
+        w.inputs = inputs;
+        break;
+      }
+      if (s.sandbox !== 'restricted') w.sandbox = s.sandbox;
+      if (s.validateSecurity) w.validateSecurity = true;
+      if (s.connections.length) w.connections = s.connections;
+      if (s.fixed.length) w.fixed = s.fixed;
+      return w;
     });
     await this.submit(
       (id) => {
@@ -214,7 +222,7 @@ export class PythonWorker extends SerialWorker<string> {
     this.child = child;
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)));
-    createInterface({ input: child.stdio[3] as NodeJS.ReadableStream }).on('line', (line) => this.onReply(line));
+    this.readReplies(child.stdio[3] as NodeJS.ReadableStream);
     child.on('error', (err: NodeJS.ErrnoException) => {
       if (this.child === child) this.child = undefined;
       this.failAll(
@@ -240,6 +248,41 @@ export class PythonWorker extends SerialWorker<string> {
     });
     child.stdin!.on('error', () => undefined);
     return child;
+  }
+
+  /**
+   * The reply pipe, a line at a time (a chain sends one per node, often several in a chunk):
+   * split here rather than by `readline`, which costs more per line. Reply lines hold no CR
+   * (JSON escapes it) and each ends with a line break; what is left when the pipe ends is a
+   * line too, as `readline` gives it.
+   */
+  private readReplies(input: NodeJS.ReadableStream): void {
+    input.setEncoding('utf8');
+    let partial = '';
+    input.on('data', (chunk: string) => {
+      let nl = chunk.indexOf('\n');
+      if (nl === -1) {
+        partial += chunk;
+        return;
+      }
+      let from = 0;
+      if (partial) {
+        const head = partial + chunk.slice(0, nl);
+        partial = '';
+        this.onReply(head);
+        from = nl + 1;
+        nl = chunk.indexOf('\n', from);
+      }
+      for (; nl !== -1; nl = chunk.indexOf('\n', from)) {
+        if (nl > from) this.onReply(chunk.slice(from, nl));
+        from = nl + 1;
+      }
+      if (from < chunk.length) partial = chunk.slice(from);
+    });
+    input.on('end', () => {
+      if (partial) this.onReply(partial);
+      partial = '';
+    });
   }
 
   private onReply(line: string): void {
@@ -305,6 +348,22 @@ export class PythonWorker extends SerialWorker<string> {
     // What the code started and left running ends with the run.
     killGroup(child.pid);
   }
+}
+
+/** A chain step as the worker reads it (`run_chain`): absent members hold their defaults. */
+interface WireStep {
+  node: string;
+  code: string;
+  /** Default: none. */
+  inputs?: Record<string, unknown>;
+  /** Default: `restricted`. */
+  sandbox?: string;
+  /** Default: false. */
+  validateSecurity?: boolean;
+  /** Default: none. */
+  connections?: [string, string][];
+  /** Default: none. */
+  fixed?: string[];
 }
 
 /** A reply line of the worker (python-source.ts); `step`, `end` and `ms` in a chain's. */
