@@ -35,8 +35,11 @@ with LocalRuntime() as rt:
 print(results[d["nodes"][-1]["id"]]["result"])
 `;
 
-// Wall time and the peak resident memory of the largest process of the command (ru_maxrss of
-// the waited-for children), measured by a small Python wrapper so both sides are measured alike.
+// Wall time, CPU time (user + system of the command and every process it waited for: our CLI and
+// its Python worker, or the SDK's interpreter) and the peak resident memory of the largest process
+// of the command (ru_maxrss of the waited-for children), measured by a small Python wrapper so
+// both sides are measured alike. Wall time per node hides what overlaps (Python starts while the
+// file is read) and grows with the machine's load; CPU time per node does neither.
 const MEASURE = `
 import resource, subprocess, sys, time
 t = time.perf_counter()
@@ -44,11 +47,13 @@ out = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 ms = (time.perf_counter() - t) * 1000
 if out.returncode != 0:
     sys.stderr.write(out.stdout + out.stderr); sys.exit(1)
-print(ms, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, out.stdout.strip().splitlines()[-1])
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(ms, (r.ru_utime + r.ru_stime) * 1000, r.ru_maxrss / 1024, out.stdout.strip().splitlines()[-1])
 `;
 
 interface Sample {
   ms: number;
+  cpuMs: number;
   mib: number;
   last: string;
 }
@@ -56,8 +61,8 @@ interface Sample {
 function measure(cmd: string[], env: NodeJS.ProcessEnv): Sample {
   const r = spawnSync('python3', ['-c', MEASURE, ...cmd], { encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`bench command failed: ${cmd.join(' ')}\n${r.stderr}`);
-  const [ms, mib, ...last] = r.stdout.trim().split(' ');
-  return { ms: Number(ms), mib: Number(mib), last: last.join(' ') };
+  const [ms, cpuMs, mib, ...last] = r.stdout.trim().split(' ');
+  return { ms: Number(ms), cpuMs: Number(cpuMs), mib: Number(mib), last: last.join(' ') };
 }
 
 export async function run(): Promise<void> {
@@ -88,10 +93,11 @@ export async function run(): Promise<void> {
   }
   fs.rmSync(dir, { recursive: true, force: true });
   if (samples.sdkMany[0]!.last !== String(n)) throw new Error(`the SDK's chain ended with ${samples.sdkMany[0]!.last}, not ${n}`);
-  const med = (xs: Sample[], k: 'ms' | 'mib') => median(xs.map((x) => x[k]));
-  const perNode = (many: Sample[], one: Sample[]) => (med(many, 'ms') - med(one, 'ms')) / (n - 1);
+  const med = (xs: Sample[], k: 'ms' | 'cpuMs' | 'mib') => median(xs.map((x) => x[k]));
+  const perNode = (many: Sample[], one: Sample[], k: 'ms' | 'cpuMs' = 'ms') => (med(many, k) - med(one, k)) / (n - 1);
   const oursPer = perNode(samples.oursMany, samples.oursOne);
   const sdkPer = perNode(samples.sdkMany, samples.sdkOne);
+  const oursCpu = perNode(samples.oursMany, samples.oursOne, 'cpuMs');
   const rows: Row[] = [
     {
       name: `${n}-node PythonCodeNode chain, whole process`,
@@ -105,6 +111,12 @@ export async function run(): Promise<void> {
       baseline: sdkPer,
       baselineName: 'Kailash SDK, same difference',
       goalText: `≤ 0.1 ms/node ${oursPer <= 0.1 ? 'met' : 'MISSED'}`,
+    },
+    {
+      name: `CPU time per node, every process of the command (${n}-node run minus 1-node run): ${oursCpu.toFixed(3)} ms`,
+      value: oursCpu,
+      baseline: perNode(samples.sdkMany, samples.sdkOne, 'cpuMs'),
+      baselineName: 'Kailash SDK, same difference',
     },
     {
       name: `${n}-node chain, peak RSS of the largest process (MiB)`,
