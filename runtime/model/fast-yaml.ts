@@ -1,4 +1,4 @@
-import type { Entry, MapValue, ScalarValue, SeqValue, Span, Value } from './types';
+import { Entry, MapValue, ScalarValue, SeqValue, type Value } from './types';
 import { resolvePlain } from './pyyaml-schema';
 import { intern } from './intern';
 import { MAX_DEPTH } from './limits';
@@ -416,28 +416,28 @@ class FastReader {
   }
 
   private scalar(p: number, end: number, quoted: boolean): ScalarValue {
-    const span: Span = [p + this.base, end + this.base];
-    if (quoted) return { kind: 'scalar', span, value: intern(this.quotedValue(p, end)) };
+    const from = p + this.base;
+    const to = end + this.base;
+    if (quoted) return new ScalarValue(from, to, intern(this.quotedValue(p, end)));
     const t = this.t;
     const short = end - p <= 40;
     const slot = short ? slotOf(t, p, end) : -1;
     if (short) {
       const seen = PLAIN_TEXT[slot]!;
-      if (seen.length === end - p && t.startsWith(seen, p)) return { kind: 'scalar', span, value: PLAIN_OF[slot]! };
+      if (seen.length === end - p && t.startsWith(seen, p)) return new ScalarValue(from, to, PLAIN_OF[slot]!);
     }
     const text = t.slice(p, end);
     const known = short ? PLAIN.get(text) : undefined;
     if (known !== undefined) {
       PLAIN_TEXT[slot] = intern(text);
       PLAIN_OF[slot] = known;
-      return { kind: 'scalar', span, value: known };
+      return new ScalarValue(from, to, known);
     }
     const r = resolvePlain(text);
     if (r.error !== undefined || r.timestamp !== undefined) fail();
     const value = typeof r.value === 'string' ? intern(r.value) : r.value;
-    const s: ScalarValue = { kind: 'scalar', span, value };
-    if (r.exact !== undefined) s.exact = r.exact;
-    else if (text.length <= 40) {
+    const s = new ScalarValue(from, to, value, r.exact);
+    if (r.exact === undefined && text.length <= 40) {
       // Only plain values: an `exact` object is never shared between scalars.
       if (PLAIN.size >= KEYS_MAX) PLAIN.clear();
       const own = intern(text);
@@ -530,7 +530,7 @@ class FastReader {
     }
     if (n < 0) fail();
     const text = lines.join('\n');
-    return { value: { kind: 'scalar', span: [p + this.base, end + this.base], value: intern(strip ? text : text + '\n') }, end };
+    return { value: new ScalarValue(p + this.base, end + this.base, intern(strip ? text : text + '\n')), end };
   }
 
   /** A flow collection that opens and closes on this line. */
@@ -561,7 +561,7 @@ class FastReader {
           const value = this.flowValue(q, depth + 1);
           q = this.end;
           for (let i = start; i < ENTRIES.length; i++) if (ENTRIES[i]!.key === key) fail();
-          ENTRIES.push({ key, keySpan: [kStart + this.base, kEnd + this.base], value });
+          ENTRIES.push(new Entry(key, kStart + this.base, kEnd + this.base, value));
         } else {
           ITEMS.push(this.flowValue(q, depth + 1));
           q = this.end;
@@ -578,9 +578,10 @@ class FastReader {
         if (t.charCodeAt(q) === close) fail();
       }
     }
-    const span: Span = [p + this.base, q + this.base];
     this.end = q;
-    return isMap ? { kind: 'map', span, entries: take(ENTRIES, start) } : { kind: 'seq', span, items: take(ITEMS, start) };
+    return isMap
+      ? new MapValue(p + this.base, q + this.base, take(ENTRIES, start))
+      : new SeqValue(p + this.base, q + this.base, take(ITEMS, start));
   }
 
   private flowValue(p: number, depth: number): Value {
@@ -634,7 +635,7 @@ class FastReader {
    */
   private pop(value: MapValue | SeqValue, indent: number, pending: number): Block {
     if (pending !== NONE && indent !== 0 && pending >= indent) return { value, nodeEnd: this.at, pending: NONE };
-    return { value, nodeEnd: value.span[1] - this.base, pending };
+    return { value, nodeEnd: value.end - this.base, pending };
   }
 
   /** A block mapping whose first key is at `at` (indentation `indent`). */
@@ -642,7 +643,8 @@ class FastReader {
     if (depth > MAX_DEPTH) fail();
     const t = this.t;
     const start = ENTRIES.length;
-    const span: [number, number] = [this.at + this.base, 0];
+    const from = this.at + this.base;
+    let to = 0;
     let pending = NONE;
     let seen: Set<string> | undefined;
     for (;;) {
@@ -659,7 +661,6 @@ class FastReader {
         if (seen.has(key)) fail();
         seen.add(key);
       }
-      const keySpan: Span = [kStart + this.base, kEnd + this.base];
       let p = this.colon + 1;
       while (t.charCodeAt(p) === SPACE) p++;
       const c = t.charCodeAt(p);
@@ -681,7 +682,7 @@ class FastReader {
           pending = inner.pending;
         } else {
           if (commented || depth + 1 > MAX_DEPTH) fail();
-          entryValue = { kind: 'scalar', span: [empty + this.base, empty + this.base], value: null };
+          entryValue = new ScalarValue(empty + this.base, empty + this.base, null);
           nodeEnd = empty;
           pending = NONE;
         }
@@ -700,14 +701,14 @@ class FastReader {
         pending = this.trivia;
         if (this.indent > indent) fail();
       }
-      ENTRIES.push({ key, keySpan, value: entryValue });
-      span[1] = nodeEnd + this.base;
+      ENTRIES.push(new Entry(key, kStart + this.base, kEnd + this.base, entryValue));
+      to = nodeEnd + this.base;
       if (this.indent === indent) {
         if (this.isSeqItem(this.at)) fail();
         continue;
       }
       if (this.indent > indent) fail();
-      return this.pop({ kind: 'map', span, entries: take(ENTRIES, start) }, indent, pending);
+      return this.pop(new MapValue(from, to, take(ENTRIES, start)), indent, pending);
     }
   }
 
@@ -716,7 +717,8 @@ class FastReader {
     if (depth > MAX_DEPTH) fail();
     const t = this.t;
     const start = ITEMS.length;
-    const span: [number, number] = [this.at + this.base, 0];
+    const from = this.at + this.base;
+    let to = 0;
     let pending = NONE;
     for (;;) {
       let p = this.at + 1;
@@ -746,12 +748,12 @@ class FastReader {
         pending = this.trivia;
         if (this.indent > indent) fail();
       }
-      span[1] = nodeEnd + this.base;
+      to = nodeEnd + this.base;
       if (this.indent === indent) {
         if (this.isSeqItem(this.at)) continue;
         if (!sameAsParent) fail();
       } else if (this.indent > indent) fail();
-      return this.pop({ kind: 'seq', span, items: take(ITEMS, start) }, indent, pending);
+      return this.pop(new SeqValue(from, to, take(ITEMS, start)), indent, pending);
     }
   }
 }

@@ -16,7 +16,8 @@ import {
 } from './parse';
 import { layoutOf, relayout, type Piece, type PieceKind, type Section } from './segments';
 import { detached } from '../util/detach';
-import type { ConnectionModel, Entry, MapValue, NodeModel, Span, Value, WorkflowModel } from './types';
+import type { ConnectionModel, NodeModel, Span, Value, WorkflowModel } from './types';
+import { Entry, MapValue, SeqValue } from './types';
 
 /**
  * One piece of the text read on its own, with absolute spans for where it currently sits.
@@ -41,11 +42,11 @@ interface ReadPiece {
   /** Problems the value reader found in the piece (depth, merge keys, complex keys). */
   diagnostics: Diagnostic[];
   /**
-   * Every span tuple of the piece, gathered at its first move (most pieces of an opened file
-   * never move, and the lists cost 4 MB at 10,000 nodes): later moves are one loop, not a walk.
+   * Every value and entry of the piece, gathered at its first move (most pieces of an opened
+   * file never move, and the lists cost 4 MB at 10,000 nodes): later moves are one loop, not a walk.
    */
-  spans?: [number, number][];
-  /** Read by the `yaml` library: its tuples may repeat, so the list is gathered de-duplicated. */
+  moving?: (Value | Entry)[];
+  /** Read by the `yaml` library (merge keys may reuse an entry), so the list is gathered de-duplicated. */
   slow: boolean;
 }
 
@@ -241,13 +242,12 @@ export class IncrementalParser {
       }
       const tail = this.tailOf(text, s.start, s.pieces[0]!.start, s.pieces[s.pieces.length - 1]!);
       if (!tail) return undefined;
-      const span: Span = [reads[0]!.container[0], tail.valueEnd];
-      const keySpan: Span = [s.start, s.start + s.key.length];
+      const from = reads[0]!.container[0];
       const value: Value =
         s.form === 'seq'
-          ? { kind: 'seq', span, items: reads.map((r) => r.item!) }
-          : { kind: 'map', span, entries: reads.map((r) => r.entry!) };
-      entries.push({ key: s.key, keySpan, value });
+          ? new SeqValue(from, tail.valueEnd, reads.map((r) => r.item!))
+          : new MapValue(from, tail.valueEnd, reads.map((r) => r.entry!));
+      entries.push(new Entry(s.key, s.start, s.start + s.key.length, value));
       shape.push({ key: s.key, form: s.form, items: reads.map((r) => (s.form === 'seq' ? r.item! : r.entry!)) });
       rootEnd = tail.rootEnd;
     }
@@ -258,7 +258,7 @@ export class IncrementalParser {
     this.layout = { text, sections };
     this.stats.parsed = parsed;
     this.stats.reused = reused;
-    const root: MapValue = { kind: 'map', span: [sections[0]!.start, rootEnd], entries };
+    const root = new MapValue(sections[0]!.start, rootEnd, entries);
     const pieceDiagnostics = diagnostics.length;
     let model = last && this.patch(last, shape, text, root, diagnostics);
     if (model) this.stats.patched = true;
@@ -386,7 +386,7 @@ function readPiece(kind: PieceKind, source: string, base: number): ReadPiece | u
     return undefined;
   }
   if (reader.sawAlias) return undefined;
-  // Own span tuples: the reader may hand a diagnostic the very tuple of a value, which moves too.
+  // Own span tuples: a piece's diagnostics move with it, and the model's copies must not.
   read.diagnostics = diagnostics.map(copy);
   if (base !== 0) shiftPiece(read, base);
   return read;
@@ -408,7 +408,7 @@ function itemsFromWhole(text: string, sections: Section[]): (ReadPiece[] | undef
   for (let k = 0; k < sections.length; k++) {
     const s = sections[k]!;
     const e = root.entries[k]!;
-    if (e.keySpan[0] !== s.start) return undefined;
+    if (e.keyStart !== s.start) return undefined;
     if (s.form === 'whole') {
       out.push(undefined);
       continue;
@@ -422,31 +422,31 @@ function itemsFromWhole(text: string, sections: Section[]): (ReadPiece[] | undef
       let at = p.start;
       while (text.charCodeAt(at) === 32) at++;
       // Where the piece's collection starts alone: its `-`, or its key. The section's value starts at the first.
-      if (i === 0 && v.span[0] !== at) return undefined;
+      if (i === 0 && v.start !== at) return undefined;
       let read: ReadPiece;
       if (v.kind === 'seq') {
         const item = v.items[i]!;
-        if (item.span[0] < at || item.span[1] > p.end) return undefined;
+        if (item.start < at || item.end > p.end) return undefined;
         read = {
           kind: p.kind,
           base: p.start,
           end: p.end,
           gen: 0,
           item,
-          container: [at, item.span[1]],
+          container: [at, item.end],
           diagnostics: NO_DIAGNOSTICS,
           slow: false,
         };
       } else {
         const entry = (v as MapValue).entries[i]!;
-        if (entry.keySpan[0] !== at || entry.value.span[1] > p.end) return undefined;
+        if (entry.keyStart !== at || entry.value.end > p.end) return undefined;
         read = {
           kind: p.kind,
           base: p.start,
           end: p.end,
           gen: 0,
           entry,
-          container: [at, entry.value.span[1]],
+          container: [at, entry.value.end],
           diagnostics: NO_DIAGNOSTICS,
           slow: false,
         };
@@ -461,8 +461,7 @@ function itemsFromWhole(text: string, sections: Section[]): (ReadPiece[] | undef
 /** A piece the fast reader read at `base` (no diagnostics, no aliases); `undefined` for an unexpected shape. */
 function fastPiece(kind: PieceKind, root: Value | undefined, length: number, base: number): ReadPiece | undefined {
   if (!root) return undefined;
-  // A fresh tuple: the root's value is not kept, but no span may be moved twice.
-  const container: Span = [root.span[0], root.span[1]];
+  const container: Span = [root.start, root.end];
   let read: ReadPiece;
   if (kind === 'seq-item') {
     if (root.kind !== 'seq' || root.items.length !== 1) return undefined;
@@ -474,23 +473,23 @@ function fastPiece(kind: PieceKind, root: Value | undefined, length: number, bas
   return read;
 }
 
-/** A fast-read piece's span tuples: that reader makes a fresh tuple for every span, so none repeats. */
-function fastSpansOf(p: ReadPiece): [number, number][] {
-  const spans: [number, number][] = [p.container as [number, number]];
-  if (p.entry) entrySpans(p.entry, spans);
-  else valueSpans(p.item!, spans);
-  return spans;
+/** A piece's values and entries in tree order (a slow read's de-duplicated, as merge keys may reuse an entry). */
+function movingOf(p: ReadPiece): (Value | Entry)[] {
+  const out: (Value | Entry)[] = [];
+  if (p.entry) entryParts(p.entry, out);
+  else valueParts(p.item!, out);
+  return p.slow ? [...new Set(out)] : out;
 }
 
-function valueSpans(v: Value, out: [number, number][]): void {
-  out.push(v.span as [number, number]);
-  if (v.kind === 'map') for (const e of v.entries) entrySpans(e, out);
-  else if (v.kind === 'seq') for (const i of v.items) valueSpans(i, out);
+function valueParts(v: Value, out: (Value | Entry)[]): void {
+  out.push(v);
+  if (v.kind === 'map') for (const e of v.entries) entryParts(e, out);
+  else if (v.kind === 'seq') for (const i of v.items) valueParts(i, out);
 }
 
-function entrySpans(e: Entry, out: [number, number][]): void {
-  out.push(e.keySpan as [number, number]);
-  valueSpans(e.value, out);
+function entryParts(e: Entry, out: (Value | Entry)[]): void {
+  out.push(e);
+  valueParts(e.value, out);
 }
 
 function indexByText(pieces: ReadPiece[], text: string): Map<string, ReadPiece[]> {
@@ -528,38 +527,21 @@ function copy(d: Diagnostic): Diagnostic {
 }
 
 /**
- * Moves a piece in place: its spans are mutated, not replaced (allocation would cost more than
- * the rest of a reparse). A model is therefore valid only until the parser's next call.
+ * Moves a piece in place: its values and entries are mutated, not replaced (allocation would cost
+ * more than the rest of a reparse), and with them every span tuple read from them. A model is
+ * therefore valid only until the parser's next call.
  */
 function shiftPiece(p: ReadPiece, delta: number): void {
   p.base += delta;
   p.end += delta;
-  const spans = (p.spans ??= p.slow ? spansOf(p) : fastSpansOf(p));
-  for (let i = 0; i < spans.length; i++) {
-    const s = spans[i]!;
+  const c = p.container as [number, number];
+  c[0] += delta;
+  c[1] += delta;
+  for (let i = 0; i < p.diagnostics.length; i++) {
+    const s = p.diagnostics[i]!.span as [number, number];
     s[0] += delta;
     s[1] += delta;
   }
-}
-
-/** The piece's span tuples, each once (values never share one; pieces with aliases are not kept). */
-function spansOf(p: ReadPiece): [number, number][] {
-  const out: [number, number][] = [p.container as [number, number]];
-  const seen = new Set<Span>();
-  const add = (span: Span) => {
-    if (!seen.has(span)) (seen.add(span), out.push(span as [number, number]));
-  };
-  const value = (v: Value): void => {
-    add(v.span);
-    if (v.kind === 'map') for (const e of v.entries) entry(e);
-    else if (v.kind === 'seq') for (const i of v.items) value(i);
-  };
-  const entry = (e: Entry) => {
-    add(e.keySpan);
-    value(e.value);
-  };
-  if (p.entry) entry(p.entry);
-  if (p.item) value(p.item);
-  for (const d of p.diagnostics) add(d.span);
-  return out;
+  const moving = (p.moving ??= movingOf(p));
+  for (let i = 0; i < moving.length; i++) moving[i]!.moveBy(delta);
 }

@@ -1,6 +1,6 @@
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import type { Diagnostic } from '../diagnostics';
-import type { Entry, Value } from './types';
+import { Entry, MapValue, ScalarValue, SeqValue, type Value } from './types';
 import { exactNumber } from './numbers';
 
 /** What each strict-JSON error means to someone writing the file. */
@@ -50,35 +50,28 @@ export function readJson(text: string, diagnostics: Diagnostic[]): Value | undef
 }
 
 function toValue(n: JsonNode, text: string): Value {
-  const span = [n.offset, n.offset + n.length] as const;
+  const start = n.offset;
+  const end = n.offset + n.length;
   switch (n.type) {
     case 'object': {
       const entries: Entry[] = [];
       for (const p of n.children ?? []) {
         const [key, value] = p.children ?? [];
         if (!key || key.type !== 'string') continue;
-        const keySpan = [key.offset, key.offset + key.length] as const;
-        entries.push({
-          key: String(key.value),
-          keySpan,
-          value: value ? toValue(value, text) : { kind: 'scalar', span: [keySpan[1], keySpan[1]], value: null },
-        });
+        const keyEnd = key.offset + key.length;
+        entries.push(new Entry(String(key.value), key.offset, keyEnd, value ? toValue(value, text) : new ScalarValue(keyEnd, keyEnd, null)));
       }
-      return { kind: 'map', span, entries };
+      return new MapValue(start, end, entries);
     }
     case 'array':
-      return { kind: 'seq', span, items: (n.children ?? []).map((c) => toValue(c, text)) };
-    case 'number': {
-      const scalar: Value = { kind: 'scalar', span, value: n.value as number };
-      const exact = exactNumber(text.slice(n.offset, n.offset + n.length), n.value as number);
-      if (exact !== undefined) scalar.exact = exact;
-      return scalar;
-    }
+      return new SeqValue(start, end, (n.children ?? []).map((c) => toValue(c, text)));
+    case 'number':
+      return new ScalarValue(start, end, n.value as number, exactNumber(text.slice(start, end), n.value as number));
     case 'string':
     case 'boolean':
-      return { kind: 'scalar', span, value: n.value as string | number | boolean };
+      return new ScalarValue(start, end, n.value as string | number | boolean);
     default:
-      return { kind: 'scalar', span, value: null };
+      return new ScalarValue(start, end, null);
   }
 }
 

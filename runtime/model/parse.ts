@@ -2,7 +2,8 @@ import { readJson } from './json';
 import { wellFormed } from './lines';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics';
-import type { ConnectionModel, Entry, MapValue, NodeModel, PolicyKey, ScalarValue, Span, Spanned, Value, WorkflowModel } from './types';
+import type { ConnectionModel, NodeModel, PolicyKey, Span, Spanned, Value, WorkflowModel } from './types';
+import { Entry, MapValue, ScalarValue, SeqValue } from './types';
 import { POLICY_KEYS } from './types';
 import { getEntry } from './values';
 import { PYYAML_OPTIONS, pyyamlExact, pyyamlTimestamp } from './pyyaml-schema';
@@ -340,28 +341,26 @@ export class ValueReader {
           ),
         );
       }
-      return { kind: 'scalar', span, value: null };
+      return new ScalarValue(span[0], span[1], null);
     }
     if (depth > MAX_DEPTH) {
       if (!this.depthReported) {
         this.depthReported = true;
         this.diagnostics.push(diag('schema', 'error', `Values nested deeper than ${MAX_DEPTH} levels are not read.`, span));
       }
-      return { kind: 'scalar', span, value: null };
+      return new ScalarValue(span[0], span[1], null);
     }
     if (isAlias(node)) {
       this.sawAlias = true;
       const target = this.resolve(node);
       if (!target) {
         this.diagnostics.push(diag('yaml-syntax', 'error', `Unknown alias *${node.source}.`, span));
-        return { kind: 'scalar', span, value: null };
+        return new ScalarValue(span[0], span[1], null);
       }
       return this.read(target as YamlNode, depth + 1, span);
     }
     if (isScalar(node)) {
-      const scalar: ScalarValue = { kind: 'scalar', span, value: scalarValue(node.value) };
-      const exact = pyyamlExact(node);
-      if (exact !== undefined) scalar.exact = exact;
+      const scalar = new ScalarValue(span[0], span[1], scalarValue(node.value), pyyamlExact(node));
       const timestamp = pyyamlTimestamp(node);
       if (timestamp) this.diagnostics.push(diag('kailash-compat', 'warning', timestampMessage(timestamp), span));
       return scalar;
@@ -369,7 +368,7 @@ export class ValueReader {
     if (isSeq(node)) {
       const items: Value[] = [];
       for (const item of node.items) items.push(this.read(item as YamlNode, depth + 1, aliasSpan));
-      return { kind: 'seq', span, items };
+      return new SeqValue(span[0], span[1], items);
     }
     if (isMap(node)) {
       const entries: Entry[] = [];
@@ -377,7 +376,6 @@ export class ValueReader {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as YamlNode | null;
-        // A fresh tuple: spans are never shared, so an incremental reparse can move each one in place.
         const keySpan: Span = aliasSpan ?? (keyNode ? this.span(keyNode) : [span[0], span[1]]);
         if (keyNode && !isScalar(keyNode) && !isAlias(keyNode)) {
           this.diagnostics.push(diag('schema', 'error', 'Complex (non-scalar) keys are not supported.', keySpan));
@@ -386,7 +384,7 @@ export class ValueReader {
         const valueNode = pair.value as YamlNode | null;
         const value: Value = valueNode
           ? this.read(valueNode, depth + 1, aliasSpan)
-          : { kind: 'scalar', span: [keySpan[1], keySpan[1]], value: null };
+          : new ScalarValue(keySpan[1], keySpan[1], null);
         if (keyNode && isAlias(keyNode)) this.sawAlias = true;
         const rawKey = keyNode ? (isAlias(keyNode) ? this.resolve(keyNode) : keyNode) : null;
         // yaml marks a `<<` merge key with a symbol value; a quoted '<<' is an ordinary key.
@@ -396,11 +394,11 @@ export class ValueReader {
           this.collectMerge(value, merged);
           continue;
         }
-        entries.push({ key: intern(String(keyValue)), keySpan, value });
+        entries.push(new Entry(intern(String(keyValue)), keySpan[0], keySpan[1], value));
       }
-      return { kind: 'map', span, entries: merged.length ? mergedFirst(merged, entries) : entries };
+      return new MapValue(span[0], span[1], merged.length ? mergedFirst(merged, entries) : entries);
     }
-    return { kind: 'scalar', span, value: null };
+    return new ScalarValue(span[0], span[1], null);
   }
 
   private collectMerge(value: Value, into: Entry[]): void {

@@ -1,40 +1,10 @@
 import type { Diagnostic } from '../diagnostics';
 import type { Span } from './span';
-import type { PyFloat } from '../values/py';
 
 export type { Span } from './span';
-
-export type Value = ScalarValue | MapValue | SeqValue;
-
-export interface ScalarValue {
-  kind: 'scalar';
-  span: Span;
-  value: string | number | boolean | null;
-  /**
-   * The number as Python reads it, where `value` cannot say: an int beyond 2^53 (a bigint) or a
-   * float that is a whole number (`2.0`, a PyFloat). What a run gets (`toValue`); language
-   * features read `value`.
-   */
-  exact?: bigint | PyFloat;
-}
-
-export interface Entry {
-  key: string;
-  keySpan: Span;
-  value: Value;
-}
-
-export interface MapValue {
-  kind: 'map';
-  span: Span;
-  entries: Entry[];
-}
-
-export interface SeqValue {
-  kind: 'seq';
-  span: Span;
-  items: Value[];
-}
+export { Entry, MapValue, ScalarValue, SeqValue } from './spanned';
+export type { Value } from './spanned';
+import type { Entry, MapValue } from './spanned';
 
 export interface Spanned<T> {
   value: T;

@@ -3,7 +3,7 @@ import { POLICIES } from '../catalog/policies';
 import type { NodeSpec, ParamSpec, TypeSpec } from '../catalog/types';
 import { checkLiteral, describeType } from '../catalog/typing';
 import { findTemplates, isWholeTemplate } from '../model/templates';
-import { POLICY_KEYS, type Entry, type MapValue, type NodeModel, type Value } from '../model/types';
+import { Entry, POLICY_KEYS, type MapValue, type NodeModel, type Value } from '../model/types';
 import { didYouMean, type Context } from './context';
 import { checkTransactionMode } from './transaction-mode';
 import { checkNodeCredentials, isCredentialName, reportUnknownParam } from './credentials';
@@ -114,7 +114,7 @@ export function checkParamValue(ctx: Context, e: Entry, param: ParamSpec | TypeS
   }
   if (v.kind === 'seq' && param.type === 'list' && param.items && param.items.type !== 'Any') {
     v.items.forEach((item, i) => {
-      checkParamValue(ctx, { key: String(i), keySpan: item.span, value: item }, param.items!, `${path}[${i}]`);
+      checkParamValue(ctx, new Entry(String(i), item.start, item.end, item), param.items!, `${path}[${i}]`);
     });
   }
 }
@@ -163,7 +163,7 @@ export function walkStrings(
   }
   if (v.value === null || typeof v.value === 'boolean') return;
   const s = String(v.value);
-  if (typeof v.value === 'string' && !param?.raw) checkTemplates(ctx, scan, s, v.span, sql === 'all');
+  if (typeof v.value === 'string' && !param?.raw) checkTemplates(ctx, scan, s, v, sql === 'all');
   if ((typeof v.value === 'string' && isWholeTemplate(s)) || !ctx.wants('warning')) return;
   for (const f of findSecrets(key, s, param)) {
     const text = s.slice(f.start, f.end);
@@ -171,14 +171,14 @@ export function walkStrings(
   }
 }
 
-function checkTemplates(ctx: Context, scan: StringScan, s: string, at: Value['span'], sql: boolean): void {
+function checkTemplates(ctx: Context, scan: StringScan, s: string, at: Value, sql: boolean): void {
   const node = scan.node;
   const templates = findTemplates(s);
   // Indexed: run for every string of every config, mostly while the code is cold (on open).
   for (let i = 0; i < templates.length; i++) {
     const t = templates[i]!;
     const text = s.slice(t.start, t.end);
-    const span = ctx.spanWithin(at, text);
+    const span = ctx.spanWithin(at.span, text);
     if (t.kind === 'invalid') {
       ctx.report(
         'unknown-template-variable',

@@ -126,5 +126,6 @@ export function applyEdit(text: string, e: Edit): string {
 
 /** A model as comparable plain data (its map of ids by key order). */
 export function modelShape(m: WorkflowModel): string {
-  return JSON.stringify(m, (_k, v) => (v instanceof Map ? [...v.keys()] : v));
+  // `tuple` is a value's span once read (runtime/model/spanned.ts): its fields say the same.
+  return JSON.stringify(m, (k, v) => (k === 'tuple' ? undefined : v instanceof Map ? [...v.keys()] : v));
 }

@@ -1,0 +1,137 @@
+import type { Span } from './span';
+import type { PyFloat } from '../values/py';
+
+// The model's values and keys keep their offsets as two number fields, not as a `[start, end]`
+// tuple each: a tuple is a 64-byte array, and a 10,000-node file has some 300,000 values and
+// keys. `span` (and an entry's `keySpan`) makes the tuple on first read and keeps it: whoever
+// read it (a diagnostic, a node's `idSpan`) holds the same tuple, and `moveBy` (the incremental
+// parser's move of an unchanged piece) moves it with the value. Hot paths read the fields.
+// Compare models by their fields (`tuple` is there only once `span` was read).
+//
+// Fields are assigned in the constructors, in one order, without class-field initializers or a
+// base class: these are made by the hundred thousand, mostly before V8 has optimised anything.
+
+function moveTuple(s: [number, number] | undefined, delta: number): void {
+  if (s) {
+    s[0] += delta;
+    s[1] += delta;
+  }
+}
+
+function moveValue(v: { start: number; end: number; span: Span }, delta: number): void {
+  v.start += delta;
+  v.end += delta;
+  moveTuple((v as unknown as { tuple: [number, number] | undefined }).tuple, delta);
+}
+
+export class ScalarValue {
+  declare readonly kind: 'scalar';
+  declare start: number;
+  declare end: number;
+  declare value: string | number | boolean | null;
+  /**
+   * The number as Python reads it, where `value` cannot say: an int beyond 2^53 (a bigint) or a
+   * float that is a whole number (`2.0`, a PyFloat). What a run gets (`toValue`); language
+   * features read `value`.
+   */
+  declare exact: bigint | PyFloat | undefined;
+  /** `span`'s tuple, once read. */
+  declare private tuple: [number, number] | undefined;
+
+  constructor(start: number, end: number, value: string | number | boolean | null, exact?: bigint | PyFloat) {
+    (this as { kind: string }).kind = 'scalar';
+    this.start = start;
+    this.end = end;
+    this.value = value;
+    this.exact = exact;
+    this.tuple = undefined;
+  }
+
+  get span(): Span {
+    return (this.tuple ??= [this.start, this.end]);
+  }
+
+  moveBy(delta: number): void {
+    moveValue(this, delta);
+  }
+}
+export class MapValue {
+  declare readonly kind: 'map';
+  declare start: number;
+  declare end: number;
+  declare entries: Entry[];
+  /** `span`'s tuple, once read. */
+  declare private tuple: [number, number] | undefined;
+
+  constructor(start: number, end: number, entries: Entry[]) {
+    (this as { kind: string }).kind = 'map';
+    this.start = start;
+    this.end = end;
+    this.entries = entries;
+    this.tuple = undefined;
+  }
+
+  get span(): Span {
+    return (this.tuple ??= [this.start, this.end]);
+  }
+
+  moveBy(delta: number): void {
+    moveValue(this, delta);
+  }
+}
+
+export class SeqValue {
+  declare readonly kind: 'seq';
+  declare start: number;
+  declare end: number;
+  declare items: Value[];
+  /** `span`'s tuple, once read. */
+  declare private tuple: [number, number] | undefined;
+
+  constructor(start: number, end: number, items: Value[]) {
+    (this as { kind: string }).kind = 'seq';
+    this.start = start;
+    this.end = end;
+    this.items = items;
+    this.tuple = undefined;
+  }
+
+  get span(): Span {
+    return (this.tuple ??= [this.start, this.end]);
+  }
+
+  moveBy(delta: number): void {
+    moveValue(this, delta);
+  }
+}
+
+export type Value = ScalarValue | MapValue | SeqValue;
+
+/** A key and its value; `keyStart`/`keyEnd` (and `keySpan`, made on first read) are the key's. */
+export class Entry {
+  declare key: string;
+  declare keyStart: number;
+  declare keyEnd: number;
+  declare value: Value;
+  /** `span`'s tuple, once read. */
+  declare private tuple: [number, number] | undefined;
+
+  constructor(key: string, keyStart: number, keyEnd: number, value: Value) {
+    this.key = key;
+    this.keyStart = keyStart;
+    this.keyEnd = keyEnd;
+    this.value = value;
+    this.tuple = undefined;
+  }
+
+  get keySpan(): Span {
+    return (this.tuple ??= [this.keyStart, this.keyEnd]);
+  }
+
+  /** Moves the key (the value moves on its own). */
+  moveBy(delta: number): void {
+    this.keyStart += delta;
+    this.keyEnd += delta;
+    moveTuple(this.tuple, delta);
+  }
+}
