@@ -16,12 +16,12 @@ interface Figures {
   stallsOver50: number;
   medianEdit: number;
   /** CPU time (ms) of each process during the typing phase, and that phase's wall time. */
-  cpu: { extensionHost: number; languageServer: number; workbench: number };
+  cpu: { extensionHost: number; languageServer: number; workbench: number; rendererMain?: number; rendererWorkers?: number };
   typingMs: number;
   /** The renderers' CPU from open until the typing phase starts, and that stretch's wall time. */
   beforeTyping: { workbench: number; ms: number };
   /** When (ms since open) the renderers went quiet after typing, and their CPU from open until then. */
-  settled: { at: number; workbench: number; quiet: boolean };
+  settled: { at: number; workbench: number; rendererMain?: number; rendererWorkers?: number; quiet: boolean };
 }
 
 async function measure(extension: string): Promise<Figures> {
@@ -70,13 +70,17 @@ export async function run(): Promise<void> {
   if (rounds > 1 || other) {
     console.log(`\n### Sessions (ms; renderers = the workbench's Chromium renderer processes)\n`);
     console.log(
-      '| round | build (1-min load) | open → first diagnostics | worst stall (over 50 ms) | renderers, open → typing | renderers, typing phase | renderers, open → quiet (quiet at) | extension host, typing | server, typing |',
+      '| round | build (1-min load) | open → first diagnostics | worst stall (over 50 ms) | renderers, open → typing | renderers, typing phase (main thread / workers) | renderers, open → quiet (main thread / workers; quiet at) | extension host, typing | server, typing |',
     );
     console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const { round, build, load, f } of sessions) {
-      const q = f.settled ? `${f.settled.workbench} (${f.settled.quiet ? '' : 'not quiet by '}${f.settled.at})` : '—';
+      const s = f.settled;
+      const q = s
+        ? `${s.workbench} (${s.rendererMain ?? '—'} / ${s.rendererWorkers ?? '—'}; ${s.quiet ? '' : 'not quiet by '}${s.at})`
+        : '—';
+      const typing = `${f.cpu.workbench} (${f.cpu.rendererMain ?? '—'} / ${f.cpu.rendererWorkers ?? '—'})`;
       console.log(
-        `| ${round} | ${build} (${load}) | ${Math.round(f.openToDiagnostics)} | ${Math.round(f.worstStall)} (${f.stallsOver50}) | ${f.beforeTyping?.workbench ?? '—'} | ${f.cpu.workbench} | ${q} | ${f.cpu.extensionHost} | ${f.cpu.languageServer} |`,
+        `| ${round} | ${build} (${load}) | ${Math.round(f.openToDiagnostics)} | ${Math.round(f.worstStall)} (${f.stallsOver50}) | ${f.beforeTyping?.workbench ?? '—'} | ${typing} | ${q} | ${f.cpu.extensionHost} | ${f.cpu.languageServer} |`,
       );
     }
   }

@@ -52,7 +52,14 @@ function stallMeter() {
  */
 function cpuNow() {
   const own = process.cpuUsage();
-  const out = { extensionHost: (own.user + own.system) / 1000, languageServer: 0, workbench: 0 };
+  const out = {
+    extensionHost: (own.user + own.system) / 1000,
+    languageServer: 0,
+    workbench: 0,
+    rendererMain: 0,
+    rendererWorkers: 0,
+    rendererOther: 0,
+  };
   let pids = [];
   try {
     pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
@@ -69,11 +76,31 @@ function cpuNow() {
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (server && Number(f[1]) !== process.pid) continue;
       out[server ? 'languageServer' : 'workbench'] += (Number(f[11]) + Number(f[12])) * tick;
+      if (!server) rendererThreads(pid, out, tick);
     } catch {
       // gone meanwhile
     }
   }
   return out;
+}
+
+/**
+ * The renderers' CPU split by thread: the page's main thread (rendering, the editor's models)
+ * against its dedicated workers (VS Code's TextMate tokenizer runs in one), so a grammar's cost
+ * shows apart from what the tokens cost the main thread.
+ */
+function rendererThreads(pid, out, tick) {
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const key = tid === pid ? 'rendererMain' : name.startsWith('DedicatedWorker') ? 'rendererWorkers' : 'rendererOther';
+      out[key] = (out[key] ?? 0) + (Number(f[11]) + Number(f[12])) * tick;
+    } catch {
+      // thread gone meanwhile
+    }
+  }
 }
 
 const settle = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -83,6 +110,13 @@ const settle = (ms) => new Promise((r) => setTimeout(r, ms));
  * returns when (ms since t0) and their CPU since `from`: VS Code tokenizes a big file in the
  * background for seconds after it opens, so this is what a grammar costs, typing included.
  */
+function since(from) {
+  const now = cpuNow();
+  return Object.fromEntries(
+    ['workbench', 'rendererMain', 'rendererWorkers', 'rendererOther'].map((k) => [k, Math.round(now[k] - from[k])]),
+  );
+}
+
 async function renderersQuiet(t0, from, limitMs = 30_000) {
   let last = cpuNow().workbench;
   const tEnd = performance.now() + limitMs;
@@ -91,9 +125,9 @@ async function renderersQuiet(t0, from, limitMs = 30_000) {
     const now = cpuNow().workbench;
     const quiet = now - last <= 50;
     last = now;
-    if (quiet) return { at: Math.round(performance.now() - t0), workbench: Math.round(now - from.workbench), quiet: true };
+    if (quiet) return { at: Math.round(performance.now() - t0), ...since(from), quiet: true };
   }
-  return { at: Math.round(performance.now() - t0), workbench: Math.round(last - from.workbench), quiet: false };
+  return { at: Math.round(performance.now() - t0), ...since(from), quiet: false };
 }
 
 /** With KAILASH_BENCH_PROFILE=FILE, a CPU profile of the extension host over the session (to find a stall's cause). */
