@@ -16,8 +16,12 @@ interface Figures {
   stallsOver50: number;
   medianEdit: number;
   /** CPU time (ms) of each process during the typing phase, and that phase's wall time. */
-  cpu: { extensionHost: number; languageServer: number; workbench: number };
+  cpu: { extensionHost: number; languageServer: number; workbench: number; rendererMain?: number; rendererWorkers?: number };
   typingMs: number;
+  /** The renderers' CPU from open until the typing phase starts, and that stretch's wall time. */
+  beforeTyping: { workbench: number; ms: number };
+  /** When (ms since open) the renderers went quiet after typing, and their CPU from open until then. */
+  settled: { at: number; workbench: number; rendererMain?: number; rendererWorkers?: number; quiet: boolean };
 }
 
 async function measure(extension: string): Promise<Figures> {
@@ -50,11 +54,40 @@ export async function run(): Promise<void> {
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
   const tools = execFileSync('bash', [join(ROOT, 'scripts', 'e2e-tools.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   for (const [, k, v] of tools.matchAll(/(\w+)=(\S+)/g)) process.env[k!] = v;
-  const ours = await measure(ROOT);
   const other = process.env.KAILASH_BENCH_BASELINE;
-  const base = other ? await measure(other) : undefined;
+  // KAILASH_BENCH_ROUNDS=N alternates the two builds N times (this one first), so that load
+  // drifting over the sessions weighs on both alike.
+  const rounds = Math.max(1, Number(process.env.KAILASH_BENCH_ROUNDS ?? 1));
+  const sessions: { round: number; build: string; load: string; f: Figures }[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    for (const [build, path] of [['this one', ROOT], ...(other ? [['baseline', other]] : [])] as [string, string][]) {
+      const before = loadavg()[0]!.toFixed(1);
+      const f = await measure(path);
+      sessions.push({ round, build, load: `${before} → ${loadavg()[0]!.toFixed(1)}`, f });
+      console.log(`round ${round}, ${build}: ${JSON.stringify(f)}`);
+    }
+  }
+  if (rounds > 1 || other) {
+    console.log(`\n### Sessions (ms; renderers = the workbench's Chromium renderer processes)\n`);
+    console.log(
+      '| round | build (1-min load) | open → first diagnostics | worst stall (over 50 ms) | renderers, open → typing | renderers, typing phase (main thread / workers) | renderers, open → quiet (main thread / workers; quiet at) | extension host, typing | server, typing |',
+    );
+    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const { round, build, load, f } of sessions) {
+      const s = f.settled;
+      const q = s
+        ? `${s.workbench} (${s.rendererMain ?? '—'} / ${s.rendererWorkers ?? '—'}; ${s.quiet ? '' : 'not quiet by '}${s.at})`
+        : '—';
+      const typing = `${f.cpu.workbench} (${f.cpu.rendererMain ?? '—'} / ${f.cpu.rendererWorkers ?? '—'})`;
+      console.log(
+        `| ${round} | ${build} (${load}) | ${Math.round(f.openToDiagnostics)} | ${Math.round(f.worstStall)} (${f.stallsOver50}) | ${f.beforeTyping?.workbench ?? '—'} | ${typing} | ${q} | ${f.cpu.extensionHost} | ${f.cpu.languageServer} |`,
+      );
+    }
+  }
+  const ours = sessions.find((x) => x.build === 'this one')!.f;
+  const base = sessions.find((x) => x.build === 'baseline')?.f;
   const baseName = base ? `build at ${other}` : 'goal';
-  report('2,000-node file in the workbench, run panel open (ms, one session)', [
+  report(`2,000-node file in the workbench, run panel open (ms, ${rounds > 1 ? 'first round' : 'one session'})`, [
     {
       name: 'open → first diagnostics',
       value: ours.openToDiagnostics,

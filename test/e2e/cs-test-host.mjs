@@ -30,6 +30,14 @@ let browser;
 try {
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   const page = await browser.newPage();
+  // KAILASH_RENDERER_PROFILE=FILE: a CPU profile of the workbench page's main thread over the
+  // session (its workers, e.g. the tokenizer, are not in it).
+  const profileFile = process.env.KAILASH_RENDERER_PROFILE;
+  const cdp = profileFile ? await page.context().newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
   let done;
   const exited = new Promise((r) => (done = r));
   await page.exposeFunction('codeAutomationLog', (type, args) => {
@@ -45,6 +53,10 @@ try {
   await page.exposeFunction('codeAutomationExit', (c) => done(c));
   await page.goto(workbenchUrl(cs, { folder: folders[0] ?? cs.tmp, extensionPath: devPaths[0], testsPath }));
   code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), TIMEOUT))]);
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop');
+    (await import('node:fs')).writeFileSync(profileFile, JSON.stringify(profile));
+  }
   if (code === 'timeout') {
     console.error(`cs-test-host: no result within ${TIMEOUT / 1000} s`);
     code = 1;
