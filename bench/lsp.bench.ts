@@ -14,6 +14,7 @@ import { baselineShape } from './baseline-shape';
 import { generateWorkflow } from './generate';
 import { percentile, startSession, type Session } from './lsp-session';
 import { report, type Row } from './measure';
+import { SERVER_EXEC_ARGV } from '../client/server-launch';
 
 const ROOT = resolve(__dirname, '..');
 const SIZES = (process.env.BENCH_LSP_NODES ?? '2000,10000').split(',').map(Number);
@@ -225,7 +226,7 @@ export async function run(): Promise<void> {
     const ourRounds: Figures[] = [];
     const theirRounds: Figures[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      const ours = await startSession([server, '--stdio'], {});
+      const ours = await startSession([...SERVER_EXEC_ARGV, server, '--stdio'], {});
       ourRounds.push(await measure(ours, c, uri));
       await ours.close();
       loads.push(load());

@@ -12,6 +12,7 @@ import { outlineInSteps } from './outline';
 import { Secrets } from './secrets';
 import { WorkflowTests, type TestLog } from './testing/controller';
 import { createTestFromRunCommand, pinOutputCommand } from './testing/from-run';
+import { SERVER_EXEC_ARGV } from './server-launch';
 
 let client: LanguageClient | undefined;
 
@@ -219,8 +220,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   mark('registered');
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV] } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     // Test files stay YAML (or JSON) to the editor; the server checks them as test files.
