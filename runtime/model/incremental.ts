@@ -245,8 +245,16 @@ export class IncrementalParser {
       const from = reads[0]!.container[0];
       const value: Value =
         s.form === 'seq'
-          ? new SeqValue(from, tail.valueEnd, reads.map((r) => r.item!))
-          : new MapValue(from, tail.valueEnd, reads.map((r) => r.entry!));
+          ? new SeqValue(
+              from,
+              tail.valueEnd,
+              reads.map((r) => r.item!),
+            )
+          : new MapValue(
+              from,
+              tail.valueEnd,
+              reads.map((r) => r.entry!),
+            );
       entries.push(new Entry(s.key, s.start, s.start + s.key.length, value));
       shape.push({ key: s.key, form: s.form, items: reads.map((r) => (s.form === 'seq' ? r.item! : r.entry!)) });
       rootEnd = tail.rootEnd;

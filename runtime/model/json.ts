@@ -59,12 +59,18 @@ function toValue(n: JsonNode, text: string): Value {
         const [key, value] = p.children ?? [];
         if (!key || key.type !== 'string') continue;
         const keyEnd = key.offset + key.length;
-        entries.push(new Entry(String(key.value), key.offset, keyEnd, value ? toValue(value, text) : new ScalarValue(keyEnd, keyEnd, null)));
+        entries.push(
+          new Entry(String(key.value), key.offset, keyEnd, value ? toValue(value, text) : new ScalarValue(keyEnd, keyEnd, null)),
+        );
       }
       return new MapValue(start, end, entries);
     }
     case 'array':
-      return new SeqValue(start, end, (n.children ?? []).map((c) => toValue(c, text)));
+      return new SeqValue(
+        start,
+        end,
+        (n.children ?? []).map((c) => toValue(c, text)),
+      );
     case 'number':
       return new ScalarValue(start, end, n.value as number, exactNumber(text.slice(start, end), n.value as number));
     case 'string':

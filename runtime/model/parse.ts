@@ -382,9 +382,7 @@ export class ValueReader {
           continue;
         }
         const valueNode = pair.value as YamlNode | null;
-        const value: Value = valueNode
-          ? this.read(valueNode, depth + 1, aliasSpan)
-          : new ScalarValue(keySpan[1], keySpan[1], null);
+        const value: Value = valueNode ? this.read(valueNode, depth + 1, aliasSpan) : new ScalarValue(keySpan[1], keySpan[1], null);
         if (keyNode && isAlias(keyNode)) this.sawAlias = true;
         const rawKey = keyNode ? (isAlias(keyNode) ? this.resolve(keyNode) : keyNode) : null;
         // yaml marks a `<<` merge key with a symbol value; a quoted '<<' is an ordinary key.

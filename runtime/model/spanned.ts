@@ -55,6 +55,7 @@ export class ScalarValue {
     moveValue(this, delta);
   }
 }
+
 export class MapValue {
   declare readonly kind: 'map';
   declare start: number;

@@ -264,7 +264,9 @@ describe('fast YAML reader', () => {
     assert.ok(root?.kind === 'map');
     const v = root.entries[0]!.value;
     assert.ok(v.kind === 'scalar');
-    return v.exact === undefined ? { kind: v.kind, span: v.span, value: v.value } : { kind: v.kind, span: v.span, value: v.value, exact: v.exact };
+    return v.exact === undefined
+      ? { kind: v.kind, span: v.span, value: v.value }
+      : { kind: v.kind, span: v.span, value: v.value, exact: v.exact };
   };
 
   it('keeps numbers exact as Python reads them', () => {
