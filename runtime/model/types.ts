@@ -39,10 +39,10 @@ export interface ConnectionModel {
   form: 'full' | 'short';
   from?: Spanned<string>;
   to?: Spanned<string>;
-  /** Defaults to `result` (Kailash's `from_dict`); `implicit` then marks it as not written. */
-  fromOutput: Spanned<string> & { implicit: boolean };
+  /** Defaults to `result` (Kailash's `from_dict`); `implicit: true` then marks it as not written (a written port is its scalar). */
+  fromOutput: Spanned<string> & { implicit?: boolean };
   /** Defaults to `input`. */
-  toInput: Spanned<string> & { implicit: boolean };
+  toInput: Spanned<string> & { implicit?: boolean };
   cycle: boolean;
   maxIterations?: Spanned<unknown>;
   convergenceCheck?: Spanned<unknown>;

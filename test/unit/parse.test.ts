@@ -16,7 +16,10 @@ connections:
     assert.deepEqual(toPlain(list.nodesById.get('b')!.config), { code: 'result = x' });
     assert.equal(list.nodesById.get('b')!.configKey, 'parameters');
     const [full, short] = list.connections;
-    assert.deepEqual([full!.form, full!.fromOutput.value, full!.toInput.value, full!.fromOutput.implicit], ['full', 'result', 'x', false]);
+    assert.deepEqual(
+      [full!.form, full!.fromOutput.value, full!.toInput.value, full!.fromOutput.implicit === true],
+      ['full', 'result', 'x', false],
+    );
     assert.deepEqual(
       [short!.form, short!.fromOutput.value, short!.toInput.value, short!.toInput.implicit],
       ['short', 'result', 'input', true],
