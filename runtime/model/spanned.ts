@@ -18,10 +18,10 @@ function moveTuple(s: [number, number] | undefined, delta: number): void {
   }
 }
 
-function moveValue(v: { start: number; end: number; span: Span }, delta: number): void {
+function moveValue(v: { start: number; end: number; tuple: [number, number] | undefined }, delta: number): void {
   v.start += delta;
   v.end += delta;
-  moveTuple((v as unknown as { tuple: [number, number] | undefined }).tuple, delta);
+  moveTuple(v.tuple, delta);
 }
 
 export class ScalarValue {
@@ -35,8 +35,8 @@ export class ScalarValue {
    * features read `value`.
    */
   declare exact: bigint | PyFloat | undefined;
-  /** `span`'s tuple, once read. */
-  declare private tuple: [number, number] | undefined;
+  /** `span`'s tuple, once read (only `spanned.ts` touches it). */
+  declare tuple: [number, number] | undefined;
 
   constructor(start: number, end: number, value: string | number | boolean | null, exact?: bigint | PyFloat) {
     (this as { kind: string }).kind = 'scalar';
@@ -61,8 +61,8 @@ export class MapValue {
   declare start: number;
   declare end: number;
   declare entries: Entry[];
-  /** `span`'s tuple, once read. */
-  declare private tuple: [number, number] | undefined;
+  /** `span`'s tuple, once read (only `spanned.ts` touches it). */
+  declare tuple: [number, number] | undefined;
 
   constructor(start: number, end: number, entries: Entry[]) {
     (this as { kind: string }).kind = 'map';
@@ -86,8 +86,8 @@ export class SeqValue {
   declare start: number;
   declare end: number;
   declare items: Value[];
-  /** `span`'s tuple, once read. */
-  declare private tuple: [number, number] | undefined;
+  /** `span`'s tuple, once read (only `spanned.ts` touches it). */
+  declare tuple: [number, number] | undefined;
 
   constructor(start: number, end: number, items: Value[]) {
     (this as { kind: string }).kind = 'seq';
@@ -114,8 +114,8 @@ export class Entry {
   declare keyStart: number;
   declare keyEnd: number;
   declare value: Value;
-  /** `span`'s tuple, once read. */
-  declare private tuple: [number, number] | undefined;
+  /** `span`'s tuple, once read (only `spanned.ts` touches it). */
+  declare tuple: [number, number] | undefined;
 
   constructor(key: string, keyStart: number, keyEnd: number, value: Value) {
     this.key = key;
