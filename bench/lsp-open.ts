@@ -6,7 +6,9 @@
 // `OPEN_REQUESTS=1` sends what an editor sends with an open (semantic tokens, symbols, lenses,
 // links) right after didOpen, as VS Code does; `OPEN_EMPTY=1` opens an empty workflow instead;
 // `NODE_ARGS` are given to node before the server (`--cpu-prof`, heap flags); `OPEN_EDITS=N` then
-// types N characters into node N/2's `url` and gives edit → diagnostics p50 / p95.
+// types N characters into node N/2's `url` and gives edit → diagnostics p50 / p95. The resident set
+// is read at the first diagnostics, 300 ms after the open or the last edit, and at rest (after the
+// server's idle collection, `server/memory.ts`).
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { generateWorkflow } from './generate';
 import { percentile, startSession } from './lsp-session';
+import { QUIET_MS } from '../server/memory';
 
 const [nodes = '10000', rounds = '3', ...servers] = process.argv.slice(2);
 if (!servers.length) throw new Error('usage: lsp-open.ts NODES ROUNDS SERVER.js [SERVER.js ...]');
@@ -74,8 +77,11 @@ async function main(): Promise<void> {
       }
       await settle(300);
       const later = session.memory();
+      // Then once the server has been quiet for longer than its idle collection waits.
+      await settle(QUIET_MS + 700);
+      const rest = session.memory();
       console.log(
-        `${server}\topen ${at.toFixed(0)} ms (CPU: main thread ${(cpu1.main - cpu0.main).toFixed(0)}, process ${(cpu1.all - cpu0.all).toFixed(0)} ms)\tdiagnostics ${first.count}\tRSS empty ${empty.toFixed(0)} / at diagnostics ${rss.toFixed(0)} / +300 ms ${later.rss.toFixed(0)} MB (peak ${later.peak.toFixed(0)})` +
+        `${server}\topen ${at.toFixed(0)} ms (CPU: main thread ${(cpu1.main - cpu0.main).toFixed(0)}, process ${(cpu1.all - cpu0.all).toFixed(0)} ms)\tdiagnostics ${first.count}\tRSS empty ${empty.toFixed(0)} / at diagnostics ${rss.toFixed(0)} / +300 ms ${later.rss.toFixed(0)} / at rest ${rest.rss.toFixed(0)} MB (peak ${rest.peak.toFixed(0)})` +
           (answered.length ? `\trequests ${answered.map((t) => t.toFixed(0)).join(' ')} ms` : '') +
           (edits.length ? `\tedits p50 ${percentile(edits, 50).toFixed(1)} / p95 ${percentile(edits, 95).toFixed(1)} ms` : '') +
           `\tload ${load}`,

@@ -44,8 +44,9 @@ export class DocumentState {
     const prev = this.current?.doc.lines;
     let lines: LineIndex;
     if (prev) {
+      // The parser's ends are against the text of its call before, `prev`'s: it is given every version.
       const known = this.parser.ends;
-      const { prefix, suffix } = known?.from === prev.text ? known : commonEnds(prev.text, source);
+      const { prefix, suffix } = known?.to === source ? known : commonEnds(prev.text, source);
       lines = LineIndex.edited(prev, source, prefix, suffix);
     } else lines = new LineIndex(source);
     const doc: FeatureDoc = { uri: this.uri, text: source, model, lines };

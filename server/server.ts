@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import type { ValidateOptions } from '../runtime/validate';
 import { FolderCache } from '../runtime/validate/disk';
 import { DocumentState } from './documents';
+import { fullCollection, IdleCollector, tuneHeap } from './memory';
 import { codeActions } from './features/actions';
 import { complete } from './features/completion';
 import { toLspDiagnostic } from './features/diagnostics';
@@ -50,6 +51,10 @@ const documents = new TextDocuments(TextDocument);
 const workspace = new Workspace();
 const states = new Map<string, DocumentState>();
 const timers = new Map<string, NodeJS.Timeout>();
+// Memory (memory.ts): the old generation kept near its live size, and its garbage given back once
+// the server has been quiet.
+tuneHeap();
+const collector = new IdleCollector(fullCollection());
 let options: ValidateOptions = {};
 /** What `missing-file` knows of the disk, per workflow folder, until a watched file changes. */
 const disk = new FolderCache();
@@ -243,6 +248,7 @@ async function publish(uri: string, afterEdit: boolean): Promise<void> {
   } catch (err) {
     connection.console.error(`kailash: checking ${uri} failed: ${(err as Error).stack ?? err}`);
   }
+  collector.touch();
 }
 
 function usedSubWorkflows(doc: FeatureDoc): string[] {
@@ -288,6 +294,7 @@ function withDoc<T>(uri: string, token: CancellationToken | undefined, fallback:
   const text = workflowText(uri);
   if (!text || token?.isCancellationRequested) return fallback;
   const state = stateOf(uri);
+  collector.touch();
   try {
     return run(state.analyze(text), state);
   } catch (err) {

@@ -1,4 +1,4 @@
-import { Entry, MapValue, ScalarValue, SeqValue, type Value } from './types';
+import { Entry, MapValue, ScalarValue, scalarOf, SeqValue, type Value } from './types';
 import { resolvePlain } from './pyyaml-schema';
 import { intern } from './intern';
 import { MAX_DEPTH } from './limits';
@@ -436,7 +436,7 @@ class FastReader {
     const r = resolvePlain(text);
     if (r.error !== undefined || r.timestamp !== undefined) fail();
     const value = typeof r.value === 'string' ? intern(r.value) : r.value;
-    const s = new ScalarValue(from, to, value, r.exact);
+    const s = scalarOf(from, to, value, r.exact);
     if (r.exact === undefined && text.length <= 40) {
       // Only plain values: an `exact` object is never shared between scalars.
       if (PLAIN.size >= KEYS_MAX) PLAIN.clear();

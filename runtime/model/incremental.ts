@@ -16,8 +16,9 @@ import {
 } from './parse';
 import { layoutOf, relayout, type Piece, type PieceKind, type Section } from './segments';
 import { detached } from '../util/detach';
-import type { ConnectionModel, NodeModel, Span, Value, WorkflowModel } from './types';
+import type { ConnectionModel, NodeModel, Value, WorkflowModel } from './types';
 import { Entry, MapValue, SeqValue } from './types';
+import { forgetInterned } from './intern';
 
 /**
  * One piece of the text read on its own, with absolute spans for where it currently sits.
@@ -31,21 +32,23 @@ interface ReadPiece {
   /** The last parse that used this piece (a piece serves one place per version). */
   gen: number;
   /** The mapping entry (sections and map-form nodes) or list item (seq-form items). */
-  entry?: Entry;
-  item?: Value;
+  entry: Entry | undefined;
+  item: Value | undefined;
   /**
-   * The range YAML gives the collection that holds this piece (as read alone). Only its start is
-   * read for a list or map item (where its section's value starts); a whole section's end is
-   * where the root mapping ends when it is the last.
+   * The range YAML gives the collection that holds this piece (as read alone), as two numbers
+   * (a tuple per piece was 1.3 MB at 10,000 nodes). Only its start is read for a list or map item
+   * (where its section's value starts); a whole section's end is where the root mapping ends
+   * when it is the last.
    */
-  container: Span;
+  containerStart: number;
+  containerEnd: number;
   /** Problems the value reader found in the piece (depth, merge keys, complex keys). */
   diagnostics: Diagnostic[];
   /**
    * Every value and entry of the piece, gathered at its first move (most pieces of an opened
    * file never move, and the lists cost 4 MB at 10,000 nodes): later moves are one loop, not a walk.
    */
-  moving?: (Value | Entry)[];
+  moving: (Value | Entry)[] | undefined;
   /** Read by the `yaml` library (merge keys may reuse an entry), so the list is gathered de-duplicated. */
   slow: boolean;
 }
@@ -86,6 +89,9 @@ export class IncrementalParser {
   /** Pieces of the last piecewise read, in text order, and the text they were read from. */
   private pieces: ReadPiece[] = [];
   private lastText = '';
+  /** Calls of `parse`, and the one whose text `lastText` is (a whole-text read leaves it behind). */
+  private calls = 0;
+  private lastTextCall = -1;
   private generation = 0;
   readonly stats: IncrementalStats = { piecewise: false, patched: false, parsed: 0, reused: 0 };
   /** Node and connection reads by their item: an unchanged piece keeps its item objects. */
@@ -109,13 +115,19 @@ export class IncrementalParser {
     const last = this.last;
     this.last = undefined;
     this.ends = undefined;
+    this.calls++;
     this.stats.patched = false;
     // JSON files are read whole: pieces are cut by YAML's indentation.
     if (format === 'json') {
       this.stats.piecewise = false;
       return parseWorkflow(text, 'json');
     }
-    const model = this.tryPiecewise(text, last);
+    let model: WorkflowModel | undefined;
+    try {
+      model = this.tryPiecewise(text, last);
+    } finally {
+      forgetInterned();
+    }
     this.stats.piecewise = model !== undefined;
     return model ?? parseWorkflow(text);
   }
@@ -174,7 +186,8 @@ export class IncrementalParser {
     // Pieces wholly before the edit are where they were; pieces wholly after it moved by `delta`.
     // Both are found by position (one forward walk over the old pieces); others by their text,
     // through an index built only when many pieces changed (a paste or a moved block).
-    this.ends = { from: this.lastText, prefix, suffix };
+    // Only against the text just before this one: others' ends would not fit a line index of it.
+    this.ends = this.lastTextCall === this.calls - 1 ? { to: text, prefix, suffix } : undefined;
     const delta = text.length - this.lastText.length;
     let cursor = 0;
     let byText: Map<string, ReadPiece[]> | undefined;
@@ -227,7 +240,7 @@ export class IncrementalParser {
         entries.push(r.entry!);
         shape.push({ key: s.key, form: 'whole', items: [r.entry!] });
         for (let i = 0; i < r.diagnostics.length; i++) diagnostics.push(copy(r.diagnostics[i]!));
-        rootEnd = r.container[1];
+        rootEnd = r.containerEnd;
         continue;
       }
       const reads: ReadPiece[] = [];
@@ -242,7 +255,7 @@ export class IncrementalParser {
       }
       const tail = this.tailOf(text, s.start, s.pieces[0]!.start, s.pieces[s.pieces.length - 1]!);
       if (!tail) return undefined;
-      const from = reads[0]!.container[0];
+      const from = reads[0]!.containerStart;
       const value: Value =
         s.form === 'seq'
           ? new SeqValue(
@@ -263,6 +276,7 @@ export class IncrementalParser {
     this.nextTails = new Map();
     this.pieces = pieces;
     this.lastText = text;
+    this.lastTextCall = this.calls;
     this.layout = { text, sections };
     this.stats.parsed = parsed;
     this.stats.reused = reused;
@@ -279,8 +293,12 @@ export class IncrementalParser {
     return model;
   }
 
-  /** What the last piecewise read kept of the text before it (line indexes reuse it). */
-  ends?: { from: string; prefix: number; suffix: number };
+  /**
+   * What the last piecewise read (of `to`) kept of the text given to the call before it (line
+   * indexes reuse it). Not that text itself: holding it kept a second 2.5 MB version of a
+   * 10,000-node file alive.
+   */
+  ends?: { to: string; prefix: number; suffix: number };
 
   /** The sections of the last piecewise read, re-cut around the next edit (`relayout`). */
   private layout?: { text: string; sections: Section[] };
@@ -374,21 +392,12 @@ function readPiece(kind: PieceKind, source: string, base: number): ReadPiece | u
       // Depth as in the whole file: root mapping 0, the list 1, its items 2.
       const seq = reader.read(root, 1);
       if (seq.kind !== 'seq') return undefined;
-      read = { kind, base: 0, end: source.length, gen: 0, item: seq.items[0]!, container: [range[0], range[1]], diagnostics, slow: true };
+      read = readPieceOf(kind, 0, source.length, undefined, seq.items[0]!, range[0], range[1], diagnostics, true);
     } else {
       if (!isMap(root) || root.items.length !== 1) return undefined;
       const map = reader.read(root, kind === 'section' ? 0 : 1);
       if (map.kind !== 'map' || map.entries.length !== 1) return undefined;
-      read = {
-        kind,
-        base: 0,
-        end: source.length,
-        gen: 0,
-        entry: map.entries[0]!,
-        container: [range[0], range[1]],
-        diagnostics,
-        slow: true,
-      };
+      read = readPieceOf(kind, 0, source.length, map.entries[0]!, undefined, range[0], range[1], diagnostics, true);
     }
   } catch {
     return undefined;
@@ -435,29 +444,11 @@ function itemsFromWhole(text: string, sections: Section[]): (ReadPiece[] | undef
       if (v.kind === 'seq') {
         const item = v.items[i]!;
         if (item.start < at || item.end > p.end) return undefined;
-        read = {
-          kind: p.kind,
-          base: p.start,
-          end: p.end,
-          gen: 0,
-          item,
-          container: [at, item.end],
-          diagnostics: NO_DIAGNOSTICS,
-          slow: false,
-        };
+        read = readPieceOf(p.kind, p.start, p.end, undefined, item, at, item.end, NO_DIAGNOSTICS, false);
       } else {
         const entry = (v as MapValue).entries[i]!;
         if (entry.keyStart !== at || entry.value.end > p.end) return undefined;
-        read = {
-          kind: p.kind,
-          base: p.start,
-          end: p.end,
-          gen: 0,
-          entry,
-          container: [at, entry.value.end],
-          diagnostics: NO_DIAGNOSTICS,
-          slow: false,
-        };
+        read = readPieceOf(p.kind, p.start, p.end, entry, undefined, at, entry.value.end, NO_DIAGNOSTICS, false);
       }
       reads[i] = read;
     }
@@ -469,16 +460,27 @@ function itemsFromWhole(text: string, sections: Section[]): (ReadPiece[] | undef
 /** A piece the fast reader read at `base` (no diagnostics, no aliases); `undefined` for an unexpected shape. */
 function fastPiece(kind: PieceKind, root: Value | undefined, length: number, base: number): ReadPiece | undefined {
   if (!root) return undefined;
-  const container: Span = [root.start, root.end];
-  let read: ReadPiece;
   if (kind === 'seq-item') {
     if (root.kind !== 'seq' || root.items.length !== 1) return undefined;
-    read = { kind, base, end: base + length, gen: 0, item: root.items[0]!, container, diagnostics: NO_DIAGNOSTICS, slow: false };
-  } else {
-    if (root.kind !== 'map' || root.entries.length !== 1) return undefined;
-    read = { kind, base, end: base + length, gen: 0, entry: root.entries[0]!, container, diagnostics: NO_DIAGNOSTICS, slow: false };
+    return readPieceOf(kind, base, base + length, undefined, root.items[0]!, root.start, root.end, NO_DIAGNOSTICS, false);
   }
-  return read;
+  if (root.kind !== 'map' || root.entries.length !== 1) return undefined;
+  return readPieceOf(kind, base, base + length, root.entries[0]!, undefined, root.start, root.end, NO_DIAGNOSTICS, false);
+}
+
+/** A piece record, every field set in one order (one object shape for all of them: 20,000 at 10,000 nodes). */
+function readPieceOf(
+  kind: PieceKind,
+  base: number,
+  end: number,
+  entry: Entry | undefined,
+  item: Value | undefined,
+  containerStart: number,
+  containerEnd: number,
+  diagnostics: Diagnostic[],
+  slow: boolean,
+): ReadPiece {
+  return { kind, base, end, gen: 0, entry, item, containerStart, containerEnd, diagnostics, moving: undefined, slow };
 }
 
 /** A piece's values and entries in tree order (a slow read's de-duplicated, as merge keys may reuse an entry). */
@@ -542,9 +544,8 @@ function copy(d: Diagnostic): Diagnostic {
 function shiftPiece(p: ReadPiece, delta: number): void {
   p.base += delta;
   p.end += delta;
-  const c = p.container as [number, number];
-  c[0] += delta;
-  c[1] += delta;
+  p.containerStart += delta;
+  p.containerEnd += delta;
   for (let i = 0; i < p.diagnostics.length; i++) {
     const s = p.diagnostics[i]!.span as [number, number];
     s[0] += delta;

@@ -1,6 +1,6 @@
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import type { Diagnostic } from '../diagnostics';
-import { Entry, MapValue, ScalarValue, SeqValue, type Value } from './types';
+import { Entry, MapValue, ScalarValue, scalarOf, SeqValue, type Value } from './types';
 import { exactNumber } from './numbers';
 
 /** What each strict-JSON error means to someone writing the file. */
@@ -72,7 +72,7 @@ function toValue(n: JsonNode, text: string): Value {
         (n.children ?? []).map((c) => toValue(c, text)),
       );
     case 'number':
-      return new ScalarValue(start, end, n.value as number, exactNumber(text.slice(start, end), n.value as number));
+      return scalarOf(start, end, n.value as number, exactNumber(text.slice(start, end), n.value as number));
     case 'string':
     case 'boolean':
       return new ScalarValue(start, end, n.value as string | number | boolean);

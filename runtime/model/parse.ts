@@ -3,12 +3,13 @@ import { wellFormed } from './lines';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics';
 import type { ConnectionModel, NodeModel, PolicyKey, Span, Spanned, Value, WorkflowModel } from './types';
-import { Entry, MapValue, ScalarValue, SeqValue } from './types';
+import { Entry, MapValue, ScalarValue, scalarOf, SeqValue } from './types';
 import { POLICY_KEYS } from './types';
 import { getEntry } from './values';
 import { PYYAML_OPTIONS, pyyamlExact, pyyamlTimestamp } from './pyyaml-schema';
 import { closest } from '../util/suggest';
-import { intern } from './intern';
+import { forgetInterned, intern } from './intern';
+import { ConnectionItem, NodeItem } from './items';
 import { readFastYaml } from './fast-yaml';
 
 import { MAX_ALIAS_EXPANSION, MAX_DEPTH, MAX_FILE_BYTES } from './limits';
@@ -37,6 +38,14 @@ const CONNECTION_KEYS = [
  * key, value and connection. Never throws: broken input becomes diagnostics.
  */
 export function parseWorkflow(text: string, format: 'yaml' | 'json' = 'yaml'): WorkflowModel {
+  try {
+    return readWorkflowText(text, format);
+  } finally {
+    forgetInterned();
+  }
+}
+
+function readWorkflowText(text: string, format: 'yaml' | 'json'): WorkflowModel {
   const model: WorkflowModel = {
     text,
     nodesForm: 'none',
@@ -360,7 +369,7 @@ export class ValueReader {
       return this.read(target as YamlNode, depth + 1, span);
     }
     if (isScalar(node)) {
-      const scalar = new ScalarValue(span[0], span[1], scalarValue(node.value), pyyamlExact(node));
+      const scalar = scalarOf(span[0], span[1], scalarValue(node.value), pyyamlExact(node));
       const timestamp = pyyamlTimestamp(node);
       if (timestamp) this.diagnostics.push(diag('kailash-compat', 'warning', timestampMessage(timestamp), span));
       return scalar;
@@ -619,7 +628,7 @@ class ModelReader {
       this.report('schema', 'error', 'A node `id` must be a string.', idEntry.value.span);
       return undefined;
     }
-    return this.readNode(String(idEntry.value.value), idEntry.value.span, item, false);
+    return this.readNode(String(idEntry.value.value), idEntry.value, item, false);
   }
 
   private readMapNode(e: Entry): NodeModel | undefined {
@@ -627,16 +636,16 @@ class ModelReader {
       this.report('schema', 'error', `Node '${e.key}' must be a mapping with \`type\` and \`config\`.`, e.value.span);
       return undefined;
     }
-    return this.readNode(e.key, e.keySpan, e.value, true);
+    return this.readNode(e.key, e, e.value, true);
   }
 
   /** Where `itemRead` splits a node's diagnostics: before and after the duplicate-id check. */
   private splitAt = 0;
 
-  private readNode(id: string, idSpan: Span, entry: MapValue, mapForm: boolean): NodeModel {
+  private readNode(id: string, idFrom: ScalarValue | Entry, entry: MapValue, mapForm: boolean): NodeModel {
     this.checkDuplicateKeys(entry);
     this.splitAt = this.out.length;
-    const node: NodeModel = { id, idSpan, span: entry.span, policies: {}, entry };
+    const node = new NodeItem(id, idFrom, entry);
     if (mapForm) {
       const inner = getEntry(entry, 'id');
       if (inner && inner.value.kind === 'scalar' && String(inner.value.value) !== id) {
@@ -662,7 +671,7 @@ class ModelReader {
     }
     const type = getEntry(entry, 'type');
     if (!type || isNull(type.value)) {
-      this.report('schema', 'error', `Node type is required for node '${id}'.`, idSpan);
+      this.report('schema', 'error', `Node type is required for node '${id}'.`, node.idSpan);
     } else if (type.value.kind !== 'scalar' || typeof type.value.value !== 'string') {
       this.report('schema', 'error', 'A node `type` must be a node type name such as `HTTPRequestNode`.', type.value.span);
     } else {
@@ -691,7 +700,7 @@ class ModelReader {
     }
     for (let i = 0; i < POLICY_KEYS.length; i++) {
       const p = getEntry(entry, POLICY_KEYS[i]!);
-      if (p) node.policies[POLICY_KEYS[i]!] = p;
+      if (p) node.setPolicy(POLICY_KEYS[i]!, p);
     }
     return node;
   }
@@ -756,17 +765,7 @@ class ModelReader {
     }
     const maxIt = getEntry(item, 'max_iterations');
     const conv = getEntry(item, 'convergence_check');
-    const c: ConnectionModel = {
-      index,
-      span: item.span,
-      form: full ? 'full' : 'short',
-      fromOutput,
-      toInput,
-      cycle,
-      entry: item,
-    };
-    if (from) c.from = from;
-    if (to) c.to = to;
+    const c = new ConnectionItem(index, full ? 'full' : 'short', from, to, fromOutput, toInput, cycle, item);
     if (maxIt) c.maxIterations = { value: maxIt.value.kind === 'scalar' ? maxIt.value.value : undefined, span: maxIt.value.span };
     if (conv) c.convergenceCheck = { value: conv.value.kind === 'scalar' ? conv.value.value : undefined, span: conv.value.span };
     return c;

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diagnostics';
 import type { Span } from './span';
 
 export type { Span } from './span';
-export { Entry, MapValue, ScalarValue, SeqValue } from './spanned';
+export { Entry, ExactScalar, MapValue, ScalarValue, scalarOf, SeqValue } from './spanned';
 export type { Value } from './spanned';
 import type { Entry, MapValue } from './spanned';
 

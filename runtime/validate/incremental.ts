@@ -278,7 +278,7 @@ export class IncrementalValidator {
    * pass) the budget left would answer all its calls, else checked afresh.
    */
   private run(cache: WeakMap<MapValue, Cached>, key: MapValue, deps: unknown[], ctx: Context, check: () => void, replay: boolean): Cached {
-    const base = key.span[0];
+    const base = key.start;
     const hit = cache.get(key);
     if (hit && sameDeps(hit.deps, deps) && (!replay || fits(hit.calls, ctx.budget))) {
       this.stats.reused++;
@@ -315,11 +315,11 @@ export class IncrementalValidator {
       for (const d of r.diagnostics) out.push(moved(d, base));
     };
     for (const i of pass.nodesWith) {
-      const base = model.nodes[i]!.entry.span[0];
+      const base = model.nodes[i]!.entry.start;
       add(pass.node[i]!, base);
       add(pass.code[i]!, base);
     }
-    for (const i of pass.connectionsWith) add(pass.connection[i]!, model.connections[i]!.entry.span[0]);
+    for (const i of pass.connectionsWith) add(pass.connection[i]!, model.connections[i]!.entry.start);
     for (const d of pass.parameters) out.push(moved(d, 0));
     for (const f of pass.graph) out.push({ code: f.code, severity: f.severity, message: f.message, span: copy(findingSpan(model, f)) });
     for (const f of pass.shared) {

@@ -228,8 +228,8 @@ function checkTemplates(ctx: Context, scan: StringScan, s: string, at: Value, sq
  * value no file source gives is a warning here (the run may give it), unless only config can.
  */
 function checkRequired(ctx: Context, node: NodeModel, spec: NodeSpec): void {
-  const at = node.type?.span ?? node.idSpan;
   for (const gap of requiredGaps(node, spec, (names) => ctx.providedAtRun(node.id, names))) {
+    const at = node.type?.span ?? node.idSpan;
     const [name] = gap.names;
     const what = `Node '${node.id}' (${spec.type})`;
     let message: string;

@@ -127,5 +127,14 @@ export function applyEdit(text: string, e: Edit): string {
 /** A model as comparable plain data (its map of ids by key order). */
 export function modelShape(m: WorkflowModel): string {
   // `tuple` is a value's span once read (runtime/model/spanned.ts): its fields say the same.
-  return JSON.stringify(m, (k, v) => (k === 'tuple' ? undefined : v instanceof Map ? [...v.keys()] : v));
+  // A value's `kind` is on its class's prototype, which JSON leaves out: it is written first.
+  return JSON.stringify(m, (k, v) =>
+    k === 'tuple'
+      ? undefined
+      : v instanceof Map
+        ? [...v.keys()]
+        : v && typeof v === 'object' && 'kind' in v && !Object.hasOwn(v, 'kind')
+          ? { kind: v.kind, ...v }
+          : v,
+  );
 }

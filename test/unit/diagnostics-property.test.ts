@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { Diagnostic as LspDiagnostic, Position } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DocumentState } from '../../server/documents';
+import { LineIndex } from '../../runtime/model/lines';
 import { toLspDiagnostic } from '../../server/features/diagnostics';
 import { applyEdit, editArb, SEEDS, type Edit } from '../support/edits';
 
@@ -85,6 +86,9 @@ describe('published diagnostics (property)', () => {
             if (e) text = applyEdit(text, e);
             const doc = TextDocument.create('file:///p/prop.workflow.yaml', 'kailash-workflow', version++, text);
             const { doc: checked, diagnostics } = state.diagnose(doc);
+            // The line index carried across versions is the one the text itself gives.
+            const fresh = new LineIndex(text);
+            for (let at = 0; at <= text.length; at += 7) assert.deepEqual(checked.lines.position(at), fresh.position(at));
             check(
               text,
               diagnostics.map((d) => toLspDiagnostic(checked.lines, d)),

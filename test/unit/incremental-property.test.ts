@@ -103,8 +103,8 @@ describe('incremental parse (property)', () => {
     const pieces = (p: IncrementalParser) =>
       JSON.stringify(
         (
-          p as unknown as { pieces: { kind: string; base: number; end: number; entry?: unknown; item?: unknown; container: number[] }[] }
-        ).pieces.map((r) => [r.kind, r.base, r.end, r.entry ?? null, r.item ?? null, r.container[0]]),
+          p as unknown as { pieces: { kind: string; base: number; end: number; entry?: unknown; item?: unknown; containerStart: number }[] }
+        ).pieces.map((r) => [r.kind, r.base, r.end, r.entry ?? null, r.item ?? null, r.containerStart]),
       );
     const seeds = [
       ...SEEDS,
