@@ -42,8 +42,11 @@ export class DocumentState {
     const source = text.getText();
     const model = this.parser.parse(source, formatOf(this.uri));
     const prev = this.current?.doc.lines;
+    // The server's documents keep the index of their current text (text-document.ts): it is used as is.
+    const given = (text as { lines?: LineIndex }).lines;
     let lines: LineIndex;
-    if (prev) {
+    if (given?.text === source) lines = given;
+    else if (prev) {
       // The parser's ends are against the text of its call before, `prev`'s: it is given every version.
       const known = this.parser.ends;
       const { prefix, suffix } = known?.to === source ? known : commonEnds(prev.text, source);

@@ -17,7 +17,7 @@ import {
   type SemanticTokens,
   type SemanticTokensDelta,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidateOptions } from '../runtime/validate';
@@ -37,6 +37,7 @@ import { definition, prepareRename, references, rename } from './features/refere
 import { documentSymbols } from './features/symbols';
 import { semanticTokens, tokenEdits, TOKEN_LEGEND } from './features/tokens';
 import type { FeatureDoc } from './features/types';
+import { WORKFLOW_DOCUMENTS } from './text-document';
 import { Workspace } from './workspace';
 
 /**
@@ -47,7 +48,8 @@ import { Workspace } from './workspace';
 
 // `--stdio`, `--node-ipc` or a socket, chosen by vscode-languageserver from the command line.
 const connection: Connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+// Documents whose line index is the one the model reads (text-document.ts), not a second one.
+const documents = new TextDocuments(WORKFLOW_DOCUMENTS);
 const workspace = new Workspace();
 const states = new Map<string, DocumentState>();
 const timers = new Map<string, NodeJS.Timeout>();

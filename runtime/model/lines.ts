@@ -46,6 +46,23 @@ export class LineIndex {
     return this.starts.length;
   }
 
+  /** Where 0-based `line` starts (clamped to the lines there are). */
+  lineStart(line: number): number {
+    return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))]!;
+  }
+
+  /** The line `offset` is on, as given: no move off a `\r\n` or a surrogate pair (see `position`). */
+  lineAt(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
   /**
    * 0-based line and character of an offset (clamped to the text). An offset that would split a
    * character moves off it: between `\r` and `\n` to the line's end; inside a surrogate pair to
@@ -53,14 +70,8 @@ export class LineIndex {
    */
   position(offset: number, bias: 'start' | 'end' = 'start'): { line: number; character: number } {
     const o = this.snap(Math.max(0, Math.min(offset, this.text.length)), bias);
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: o - this.starts[lo]! };
+    const line = this.lineAt(o);
+    return { line, character: o - this.starts[line]! };
   }
 
   /** A span as a range whose ends never split a character or a line break. */
