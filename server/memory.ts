@@ -4,14 +4,14 @@ import { runInNewContext } from 'node:vm';
 // How the server keeps its resident memory near what its documents hold. V8 frees garbage in the
 // old generation only in a full collection, on its own schedule: each version of a 10,000-node
 // file is a new 2.5 MB string that outlives the scavenges of its edit, so typing left the process
-// 50 to 90 MB above its size at the open until V8's memory reducer ran (8 to 25 s of quiet, by
+// 60 to 100 MB above its size at the open until V8's memory reducer ran (15 to 25 s of quiet here, by
 // its heuristics) or the heap reached its limit (BENCHMARKS.md, issue 15).
 
 /**
  * Old generation's limit as live size × 1.2 after each full collection, instead of V8's factor
  * for a fast collector (up to 4): the garbage of a burst of edits is collected as it builds up,
  * by V8's concurrent marking. At 10,000 nodes the peak while typing fell from about 205 to 160 MB,
- * with edits and the open as fast as before. Set at run time, so every editor's launch of the
+ * the open as fast as before and edits within the spread of their rounds. Set at run time, so every editor's launch of the
  * server gets it; a V8 without the flag ignores it (`setFlagsFromString` does not fail).
  */
 export const HEAP_GROWING_PERCENT = 20;
