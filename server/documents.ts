@@ -42,14 +42,13 @@ export class DocumentState {
     const source = text.getText();
     const model = this.parser.parse(source, formatOf(this.uri));
     const prev = this.current?.doc.lines;
-    // The server's documents keep the index of their current text (text-document.ts): it is used as is.
+    // The server's documents keep the index of their current text (text-document.ts): it is used
+    // as is. Other documents (tests) get one carried over from the last version.
     const given = (text as { lines?: LineIndex }).lines;
     let lines: LineIndex;
     if (given?.text === source) lines = given;
     else if (prev) {
-      // The parser's ends are against the text of its call before, `prev`'s: it is given every version.
-      const known = this.parser.ends;
-      const { prefix, suffix } = known?.to === source ? known : commonEnds(prev.text, source);
+      const { prefix, suffix } = commonEnds(prev.text, source);
       lines = LineIndex.edited(prev, source, prefix, suffix);
     } else lines = new LineIndex(source);
     const doc: FeatureDoc = { uri: this.uri, text: source, model, lines };

@@ -89,9 +89,6 @@ export class IncrementalParser {
   /** Pieces of the last piecewise read, in text order, and the text they were read from. */
   private pieces: ReadPiece[] = [];
   private lastText = '';
-  /** Calls of `parse`, and the one whose text `lastText` is (a whole-text read leaves it behind). */
-  private calls = 0;
-  private lastTextCall = -1;
   private generation = 0;
   readonly stats: IncrementalStats = { piecewise: false, patched: false, parsed: 0, reused: 0 };
   /** Node and connection reads by their item: an unchanged piece keeps its item objects. */
@@ -114,8 +111,6 @@ export class IncrementalParser {
     // Set again only by a piecewise read that completes.
     const last = this.last;
     this.last = undefined;
-    this.ends = undefined;
-    this.calls++;
     this.stats.patched = false;
     // JSON files are read whole: pieces are cut by YAML's indentation.
     if (format === 'json') {
@@ -186,8 +181,6 @@ export class IncrementalParser {
     // Pieces wholly before the edit are where they were; pieces wholly after it moved by `delta`.
     // Both are found by position (one forward walk over the old pieces); others by their text,
     // through an index built only when many pieces changed (a paste or a moved block).
-    // Only against the text just before this one: others' ends would not fit a line index of it.
-    this.ends = this.lastTextCall === this.calls - 1 ? { to: text, prefix, suffix } : undefined;
     const delta = text.length - this.lastText.length;
     let cursor = 0;
     let byText: Map<string, ReadPiece[]> | undefined;
@@ -276,7 +269,6 @@ export class IncrementalParser {
     this.nextTails = new Map();
     this.pieces = pieces;
     this.lastText = text;
-    this.lastTextCall = this.calls;
     this.layout = { text, sections };
     this.stats.parsed = parsed;
     this.stats.reused = reused;
@@ -292,13 +284,6 @@ export class IncrementalParser {
     if (model.diagnostics.length === pieceDiagnostics) this.last = { model, shape };
     return model;
   }
-
-  /**
-   * What the last piecewise read (of `to`) kept of the text given to the call before it (line
-   * indexes reuse it). Not that text itself: holding it kept a second 2.5 MB version of a
-   * 10,000-node file alive.
-   */
-  ends?: { to: string; prefix: number; suffix: number };
 
   /** The sections of the last piecewise read, re-cut around the next edit (`relayout`). */
   private layout?: { text: string; sections: Section[] };
